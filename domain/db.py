@@ -1,0 +1,99 @@
+"""The one engine, sessions per unit of work, and schema migrations."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, event
+from sqlalchemy.engine import make_url
+from sqlmodel import Session, create_engine
+
+from domain.settings import PROJECT_ROOT, database_url, env_setting
+
+# Execution option that asks SQLite to take the write lock when the transaction begins.
+_IMMEDIATE = "sinergi_begin_immediate"
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    busy_ms = int(env_setting("SINERGI_SQLITE_BUSY_TIMEOUT_MS"))
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Take transaction control from pysqlite so BEGIN IMMEDIATE can be issued.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.execute(f"PRAGMA busy_timeout = {busy_ms}")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA synchronous = NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        # A write that only asks for the lock at its first INSERT can deadlock with another
+        # reader turned writer and fail at once with "database is locked"; taking it up
+        # front lets the busy timeout queue writers instead.
+        immediate = connection.get_execution_options().get(_IMMEDIATE, False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def make_engine(url: str) -> Engine:
+    """Build an engine for ``url`` with the settings this app relies on."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        _configure_sqlite(engine)
+        return engine
+    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+
+
+@lru_cache(maxsize=None)
+def engine_for(url: str) -> Engine:
+    """One engine per URL for the life of the process."""
+    return make_engine(url)
+
+
+def get_engine() -> Engine:
+    """The engine of the configured database."""
+    return engine_for(database_url())
+
+
+@contextmanager
+def read_session(engine: Engine | None = None) -> Iterator[Session]:
+    """A session for reading."""
+    with Session(engine or get_engine()) as session:
+        yield session
+
+
+@contextmanager
+def write_session(engine: Engine | None = None) -> Iterator[Session]:
+    """A session for one user action: committed as a whole at the end, rolled back on error."""
+    bind = (engine or get_engine()).execution_options(**{_IMMEDIATE: True})
+    with Session(bind, expire_on_commit=False) as session:
+        with session.begin():
+            yield session
+
+
+def alembic_config(url: str) -> Any:
+    from alembic.config import Config
+
+    config = Config(str(PROJECT_ROOT / "alembic.ini"))
+    config.set_main_option("script_location", str(PROJECT_ROOT / "migrations"))
+    config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    return config
+
+
+def upgrade_database(url: str | None = None) -> None:
+    """Bring the database at ``url`` (default: the configured one) to the latest schema."""
+    from alembic import command
+
+    target = url or database_url()
+    config = alembic_config(target)
+    config.attributes["engine"] = engine_for(target)
+    command.upgrade(config, "head")

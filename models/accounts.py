@@ -1,0 +1,59 @@
+"""Users, the audit log and the settings an admin can change."""
+
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, Index
+from sqlmodel import Field, SQLModel
+
+from models.base import Role, check_in, utcnow
+
+
+class User(SQLModel, table=True):
+    """A person who signs in. Company users belong to one company; agency users to one regency."""
+
+    __tablename__ = "app_user"
+    __table_args__ = (
+        check_in("role", Role),
+        CheckConstraint("role <> 'company' OR company_id IS NOT NULL", name="company_user_has_company"),
+        CheckConstraint("role <> 'agency' OR regency_id IS NOT NULL", name="agency_user_has_regency"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(unique=True, max_length=60)
+    display_name: str = Field(max_length=120)
+    email: str = Field(default="", max_length=200)
+    password_hash: str = Field(max_length=100)
+    role: str = Field(max_length=20)
+    company_id: int | None = Field(default=None, foreign_key="company.id")
+    regency_id: int | None = Field(default=None, foreign_key="regency.id")
+    disabled: bool = False
+    # Raised on logout, password change or disabling: every cookie issued before stops working.
+    session_generation: int = 1
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class AuditLog(SQLModel, table=True):
+    """Who did what, when, with the values before and after. Rows are only ever added."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_log_at", "at"), Index("ix_audit_log_entity", "entity", "entity_id"))
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(default_factory=utcnow)
+    user_id: int | None = Field(default=None, foreign_key="app_user.id", index=True)
+    username: str = Field(default="", max_length=60)
+    action: str = Field(max_length=40)
+    entity: str = Field(default="", max_length=60)
+    entity_id: int | None = None
+    before: str = Field(default="")
+    after: str = Field(default="")
+    detail: str = Field(default="")
+
+
+class Setting(SQLModel, table=True):
+    """A setting an admin changed; unset keys fall back to their declared default."""
+
+    __tablename__ = "setting"
+
+    key: str = Field(primary_key=True, max_length=60)
+    value: str

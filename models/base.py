@@ -1,0 +1,172 @@
+"""Shared pieces of the table definitions: enumerations, naming convention, check helpers."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from enum import StrEnum
+
+from sqlalchemy import CheckConstraint
+from sqlmodel import SQLModel
+
+# Stable constraint names make Alembic migrations identical on SQLite and PostgreSQL.
+SQLModel.metadata.naming_convention = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> datetime:
+    """Naive UTC timestamp: SQLite drops time zones, so every stored time is UTC without one."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def check_in(column: str, enum: type[StrEnum], *, nullable: bool = False) -> CheckConstraint:
+    """A CHECK constraint that keeps ``column`` inside the values of ``enum``."""
+    values = ", ".join(f"'{member.value}'" for member in enum)
+    condition = f"{column} IN ({values})"
+    if nullable:
+        condition = f"{column} IS NULL OR {condition}"
+    return CheckConstraint(condition, name=f"{column}_valid")
+
+
+def check_non_negative(*columns: str) -> list[CheckConstraint]:
+    """CHECK constraints that refuse negative amounts and counts."""
+    return [
+        CheckConstraint(f"{column} IS NULL OR {column} >= 0", name=f"{column}_non_negative")
+        for column in columns
+    ]
+
+
+class RegencyKind(StrEnum):
+    KABUPATEN = "kabupaten"
+    KOTA = "kota"
+
+
+class VillageKind(StrEnum):
+    DESA = "desa"
+    KELURAHAN = "kelurahan"
+
+
+class Sector(StrEnum):
+    OIL_GAS = "oil_gas"
+    COAL_MINING = "coal_mining"
+    PLANTATION = "plantation"
+    OTHER = "other"
+
+
+class OrgType(StrEnum):
+    GOVERNMENT_AGENCY = "government_agency"
+    VILLAGE_GOVERNMENT = "village_government"
+    COMMUNITY_GROUP = "community_group"
+    IMPLEMENTING_PARTNER = "implementing_partner"
+    STATE_OWNED = "state_owned"
+    PRIVATE_COMPANY = "private_company"
+    ACADEMIA = "academia"
+    MEDIA = "media"
+    COMMUNITY_LEADER = "community_leader"
+
+
+class Pillar(StrEnum):
+    ECONOMY = "economy"
+    ENVIRONMENT = "environment"
+    DISASTER_RESILIENCE = "disaster_resilience"
+    HEALTH = "health"
+    EDUCATION = "education"
+    INFRASTRUCTURE = "infrastructure"
+    SOCIAL = "social"
+
+
+class Stage(StrEnum):
+    PLANNING = "planning"
+    IMPLEMENTATION = "implementation"
+    MONITORING_EVALUATION = "monitoring_evaluation"
+    REPORTING = "reporting"
+    COMPLETED = "completed"
+
+
+class PartnerRole(StrEnum):
+    BENEFICIARY_GROUP = "beneficiary_group"  # mitra binaan
+    IMPLEMENTING_PARTNER = "implementing_partner"  # mitra pelaksana
+
+
+class IndicatorKind(StrEnum):
+    OUTPUT = "output"
+    OUTCOME = "outcome"
+    IMPACT = "impact"
+
+
+class Direction(StrEnum):
+    HIGHER_IS_BETTER = "higher"
+    LOWER_IS_BETTER = "lower"
+
+
+class Accumulation(StrEnum):
+    PERIODIC = "periodic"
+    CUMULATIVE = "cumulative"
+
+
+class ResultState(StrEnum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    VERIFIED = "verified"
+
+
+class ActionStatus(StrEnum):
+    OPEN = "open"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+    CANCELLED = "cancelled"
+
+
+class MeetingKind(StrEnum):
+    FGD = "fgd"
+    MONEV = "monev"
+    RAKOR = "rakor"
+    SEMESTER_EVALUATION = "semester_evaluation"
+    SOCIALISATION = "socialisation"
+
+
+class FeedbackKind(StrEnum):
+    EXPECTATION = "expectation"
+    SUGGESTION = "suggestion"
+    CONCERN = "concern"
+    COLLABORATION_OFFER = "collaboration_offer"
+    APPRECIATION = "appreciation"
+
+
+class FeedbackStatus(StrEnum):
+    OPEN = "open"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+    DECLINED = "declined"
+
+
+class Moderation(StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    HIDDEN = "hidden"
+
+
+class PointRule(StrEnum):
+    MANUAL = "manual"
+    MIN_POVERTY_PROGRAMS = "min_poverty_programs"
+    DOCUMENT_BY_DEADLINE = "document_by_deadline"
+    DECLINED_ONLY = "declined_only"
+
+
+class ComplianceStatus(StrEnum):
+    MET = "met"
+    PARTLY_MET = "partly_met"
+    NOT_MET = "not_met"
+    NOT_APPLICABLE = "not_applicable"
+    PENDING = "pending"
+
+
+class Role(StrEnum):
+    ADMIN = "admin"
+    COMPANY = "company"
+    AGENCY = "agency"
+    VIEWER = "viewer"

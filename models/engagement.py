@@ -1,0 +1,142 @@
+"""Meetings, their attendance, stakeholder feedback, evaluations and follow-up actions."""
+
+from datetime import date, datetime
+
+from sqlalchemy import CheckConstraint, Index
+from sqlmodel import Field, SQLModel
+
+from models.base import (
+    ActionStatus,
+    FeedbackKind,
+    FeedbackStatus,
+    MeetingKind,
+    Moderation,
+    OrgType,
+    check_in,
+    check_non_negative,
+    utcnow,
+)
+
+
+class Meeting(SQLModel, table=True):
+    """An FGD, monev, rakor, semester evaluation or socialisation."""
+
+    __tablename__ = "meeting"
+    __table_args__ = (
+        check_in("kind", MeetingKind),
+        *check_non_negative("attendee_count"),
+        Index("ix_meeting_held_on", "held_on"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=30)
+    title: str = Field(max_length=300)
+    held_on: date
+    venue: str = Field(default="", max_length=200)
+    organiser_company_id: int | None = Field(default=None, foreign_key="company.id", index=True)
+    organiser_organisation_id: int | None = Field(default=None, foreign_key="organisation.id")
+    regency_id: int | None = Field(default=None, foreign_key="regency.id", index=True)
+    purpose: str = Field(default="")
+    # Head count of everyone present, also those not listed by organisation.
+    attendee_count: int = 0
+
+
+class MeetingAttendance(SQLModel, table=True):
+    """An organisation present at a meeting, and how many of its people came."""
+
+    __tablename__ = "meeting_attendance"
+    __table_args__ = (*check_non_negative("head_count"),)
+
+    meeting_id: int = Field(foreign_key="meeting.id", primary_key=True)
+    organisation_id: int = Field(foreign_key="organisation.id", primary_key=True, index=True)
+    head_count: int = 1
+
+
+class MeetingProgram(SQLModel, table=True):
+    """A program discussed at a meeting."""
+
+    __tablename__ = "meeting_program"
+
+    meeting_id: int = Field(foreign_key="meeting.id", primary_key=True)
+    program_id: int = Field(foreign_key="program.id", primary_key=True, index=True)
+
+
+class Evaluation(SQLModel, table=True):
+    """A monev or semester evaluation session of one company's programs for one period."""
+
+    __tablename__ = "evaluation"
+
+    id: int | None = Field(default=None, primary_key=True)
+    company_id: int = Field(foreign_key="company.id", index=True)
+    period_id: int = Field(foreign_key="period.id", index=True)
+    meeting_id: int | None = Field(default=None, foreign_key="meeting.id")
+    title: str = Field(max_length=300)
+    held_on: date
+    notes: str = Field(default="")
+
+
+class EvaluationProgram(SQLModel, table=True):
+    """A program covered by an evaluation."""
+
+    __tablename__ = "evaluation_program"
+
+    evaluation_id: int = Field(foreign_key="evaluation.id", primary_key=True)
+    program_id: int = Field(foreign_key="program.id", primary_key=True, index=True)
+
+
+class FollowUpAction(SQLModel, table=True):
+    """An action agreed to close a gap or answer a feedback item."""
+
+    __tablename__ = "follow_up_action"
+    __table_args__ = (
+        check_in("status", ActionStatus),
+        Index("ix_follow_up_action_status_due", "status", "due_date"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    program_id: int = Field(foreign_key="program.id", index=True)
+    evaluation_id: int | None = Field(default=None, foreign_key="evaluation.id", index=True)
+    indicator_id: int | None = Field(default=None, foreign_key="indicator.id")
+    description: str
+    owner: str = Field(default="", max_length=200)
+    due_date: date | None = None
+    status: str = Field(default=ActionStatus.OPEN, max_length=20)
+    completed_on: date | None = None
+    updated_at: datetime = Field(default_factory=utcnow)
+    version: int = Field(default=1)
+
+
+class FeedbackItem(SQLModel, table=True):
+    """An expectation, suggestion, concern, offer or appreciation voiced by a stakeholder."""
+
+    __tablename__ = "feedback_item"
+    __table_args__ = (
+        check_in("kind", FeedbackKind),
+        check_in("status", FeedbackStatus),
+        check_in("moderation", Moderation),
+        check_in("source_type", OrgType, nullable=True),
+        CheckConstraint(
+            "status <> 'declined' OR decline_reason <> ''", name="declined_has_reason"
+        ),
+        CheckConstraint("length(text) > 0", name="text_not_empty"),
+        Index("ix_feedback_item_meeting_status", "meeting_id", "status"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    meeting_id: int = Field(foreign_key="meeting.id")
+    organisation_id: int | None = Field(default=None, foreign_key="organisation.id", index=True)
+    # The speaker's organisation type; also set for a public participant who names no organisation.
+    source_type: str | None = Field(default=None, max_length=30)
+    speaker: str = Field(default="", max_length=200)
+    program_id: int | None = Field(default=None, foreign_key="program.id", index=True)
+    kind: str = Field(max_length=30)
+    text: str
+    response: str = Field(default="")
+    status: str = Field(default=FeedbackStatus.OPEN, max_length=20)
+    decline_reason: str = Field(default="")
+    follow_up_id: int | None = Field(default=None, foreign_key="follow_up_action.id")
+    moderation: str = Field(default=Moderation.PENDING, max_length=20)
+    created_at: datetime = Field(default_factory=utcnow)
+    closed_at: datetime | None = None
+    updated_at: datetime = Field(default_factory=utcnow)
+    version: int = Field(default=1)

@@ -1,0 +1,171 @@
+"""Programs, their indicators, reporting periods and the results reported per indicator and period."""
+
+from datetime import date, datetime
+
+from sqlalchemy import BigInteger, CheckConstraint, Index, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from models.base import (
+    Accumulation,
+    Direction,
+    IndicatorKind,
+    PartnerRole,
+    Pillar,
+    ResultState,
+    Stage,
+    check_in,
+    check_non_negative,
+    utcnow,
+)
+
+BENEFICIARY_COLUMNS = (
+    "families_planned",
+    "families_reached",
+    "men_planned",
+    "men_reached",
+    "women_planned",
+    "women_reached",
+)
+
+
+class Program(SQLModel, table=True):
+    """A company's TJSL / PPM program."""
+
+    __tablename__ = "program"
+    __table_args__ = (
+        UniqueConstraint("company_id", "name"),
+        check_in("pillar", Pillar),
+        check_in("stage", Stage),
+        *check_non_negative(*BENEFICIARY_COLUMNS),
+        CheckConstraint("end_date IS NULL OR end_date >= start_date", name="dates_ordered"),
+        Index("ix_program_company_pillar", "company_id", "pillar"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    company_id: int = Field(foreign_key="company.id", index=True)
+    name: str = Field(max_length=200)
+    description: str = Field(default="")
+    pillar: str = Field(max_length=30)
+    poverty_alleviation: bool = Field(default=False, index=True)
+    stage: str = Field(default=Stage.PLANNING, max_length=30)
+    start_date: date
+    end_date: date | None = None
+    families_planned: int = 0
+    families_reached: int = 0
+    men_planned: int = 0
+    men_reached: int = 0
+    women_planned: int = 0
+    women_reached: int = 0
+    updated_at: datetime = Field(default_factory=utcnow)
+    version: int = Field(default=1)
+
+
+class ProgramPartner(SQLModel, table=True):
+    """A partner group of a program: the group it supports or the partner that implements it."""
+
+    __tablename__ = "program_partner"
+    __table_args__ = (check_in("role", PartnerRole),)
+
+    program_id: int = Field(foreign_key="program.id", primary_key=True)
+    organisation_id: int = Field(foreign_key="organisation.id", primary_key=True, index=True)
+    role: str = Field(default=PartnerRole.BENEFICIARY_GROUP, max_length=30)
+
+
+class ProgramVillage(SQLModel, table=True):
+    """A village where a program works."""
+
+    __tablename__ = "program_village"
+
+    program_id: int = Field(foreign_key="program.id", primary_key=True)
+    village_id: int = Field(foreign_key="village.id", primary_key=True, index=True)
+
+
+class ProgramSdg(SQLModel, table=True):
+    """A Sustainable Development Goal (1–17) a program contributes to."""
+
+    __tablename__ = "program_sdg"
+    __table_args__ = (CheckConstraint("sdg BETWEEN 1 AND 17", name="sdg_range"),)
+
+    program_id: int = Field(foreign_key="program.id", primary_key=True)
+    sdg: int = Field(primary_key=True)
+
+
+class ProgramBudget(SQLModel, table=True):
+    """Budget planned and spent for one program and year, in whole rupiah."""
+
+    __tablename__ = "program_budget"
+    __table_args__ = (
+        UniqueConstraint("program_id", "year"),
+        *check_non_negative("planned", "spent"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    program_id: int = Field(foreign_key="program.id", index=True)
+    year: int = Field(index=True)
+    planned: int = Field(default=0, sa_type=BigInteger)
+    spent: int = Field(default=0, sa_type=BigInteger)
+
+
+class Indicator(SQLModel, table=True):
+    """What a program measures to tell whether it succeeds."""
+
+    __tablename__ = "indicator"
+    __table_args__ = (
+        UniqueConstraint("program_id", "name"),
+        check_in("kind", IndicatorKind),
+        check_in("direction", Direction),
+        check_in("accumulation", Accumulation),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    program_id: int = Field(foreign_key="program.id", index=True)
+    name: str = Field(max_length=200)
+    unit: str = Field(max_length=40)
+    kind: str = Field(default=IndicatorKind.OUTPUT, max_length=20)
+    baseline_value: float | None = None
+    baseline_year: int | None = None
+    direction: str = Field(default=Direction.HIGHER_IS_BETTER, max_length=10)
+    accumulation: str = Field(default=Accumulation.PERIODIC, max_length=20)
+
+
+class Period(SQLModel, table=True):
+    """A reporting period: a semester such as 2023-S1."""
+
+    __tablename__ = "period"
+    __table_args__ = (
+        UniqueConstraint("year", "semester"),
+        CheckConstraint("semester IN (1, 2)", name="semester_valid"),
+        CheckConstraint("end_date > start_date", name="dates_ordered"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(unique=True, max_length=10)
+    year: int
+    semester: int
+    start_date: date
+    end_date: date
+
+
+class Result(SQLModel, table=True):
+    """Target and actual of one indicator in one period, and where its verification stands."""
+
+    __tablename__ = "result"
+    __table_args__ = (
+        UniqueConstraint("indicator_id", "period_id"),
+        check_in("state", ResultState),
+        Index("ix_result_period_indicator", "period_id", "indicator_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    indicator_id: int = Field(foreign_key="indicator.id")
+    period_id: int = Field(foreign_key="period.id")
+    target: float | None = None
+    actual: float | None = None
+    narrative: str = Field(default="")
+    evidence: str = Field(default="")
+    state: str = Field(default=ResultState.DRAFT, max_length=20)
+    submitted_at: datetime | None = None
+    verified_by_id: int | None = Field(default=None, foreign_key="app_user.id")
+    verified_at: datetime | None = None
+    updated_at: datetime = Field(default_factory=utcnow)
+    version: int = Field(default=1)
