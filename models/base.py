@@ -19,8 +19,8 @@ SQLModel.metadata.naming_convention = {
 
 
 def utcnow() -> datetime:
-    """Naive UTC timestamp: SQLite drops time zones, so every stored time is UTC without one."""
-    return datetime.now(UTC).replace(tzinfo=None)
+    """The current time in UTC; SQLModel stores aware times and reads them back in UTC."""
+    return datetime.now(UTC)
 
 
 def check_in(column: str, enum: type[StrEnum], *, nullable: bool = False) -> CheckConstraint:

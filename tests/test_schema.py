@@ -1,0 +1,79 @@
+"""The migrations build the schema on both databases, and the constraints refuse bad rows."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlalchemy import Engine, inspect
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import SQLModel
+
+import models as m
+from domain.db import write_session
+
+
+def test_migrations_build_every_table(engine: Engine) -> None:
+    tables = set(inspect(engine).get_table_names())
+    assert set(SQLModel.metadata.tables) <= tables
+    assert "alembic_version" in tables
+
+
+def _company_and_program(engine: Engine) -> tuple[int, int]:
+    with write_session(engine) as session:
+        company = m.Company(name="PT Uji", short_name="Uji", sector=m.Sector.OTHER)
+        session.add(company)
+        session.flush()
+        program = m.Program(
+            company_id=company.id, name="Program Uji", pillar=m.Pillar.ECONOMY, start_date=date(2023, 1, 1)
+        )
+        session.add(program)
+        session.flush()
+        assert company.id is not None and program.id is not None
+        return company.id, program.id
+
+
+@pytest.mark.parametrize(
+    "bad_row",
+    [
+        pytest.param(lambda c, p: m.Company(name="PT X", short_name="X", sector="fishing"), id="sector"),
+        pytest.param(
+            lambda c, p: m.Program(company_id=c, name="P", pillar="sports", start_date=date(2023, 1, 1)),
+            id="pillar",
+        ),
+        pytest.param(
+            lambda c, p: m.Program(
+                company_id=c, name="P", pillar="health", start_date=date(2023, 1, 1), families_planned=-1
+            ),
+            id="negative-beneficiaries",
+        ),
+        pytest.param(lambda c, p: m.ProgramBudget(program_id=p, year=2023, planned=-5), id="negative-budget"),
+        pytest.param(lambda c, p: m.ProgramBudget(program_id=999_999, year=2023), id="dangling-foreign-key"),
+        pytest.param(lambda c, p: m.ProgramSdg(program_id=p, sdg=18), id="sdg-out-of-range"),
+        pytest.param(
+            lambda c, p: m.User(username="u", display_name="U", password_hash="x", role="company"),
+            id="company-user-without-company",
+        ),
+    ],
+)
+def test_constraints_refuse_bad_rows(engine: Engine, bad_row) -> None:  # type: ignore[no-untyped-def]
+    company_id, program_id = _company_and_program(engine)
+    with pytest.raises(IntegrityError), write_session(engine) as session:
+        session.add(bad_row(company_id, program_id))
+    with write_session(engine) as session:  # nothing of the failed action is left behind
+        assert session.get(m.ProgramBudget, 1) is None
+
+
+def test_one_result_per_indicator_and_period(engine: Engine) -> None:
+    _, program_id = _company_and_program(engine)
+    with write_session(engine) as session:
+        indicator = m.Indicator(program_id=program_id, name="Kelompok aktif", unit="kelompok")
+        period = m.Period(
+            code="2023-S1", year=2023, semester=1, start_date=date(2023, 1, 1), end_date=date(2023, 6, 30)
+        )
+        session.add_all([indicator, period])
+        session.flush()
+        session.add(m.Result(indicator_id=indicator.id, period_id=period.id, target=10))
+        ids = (indicator.id, period.id)
+    with pytest.raises(IntegrityError), write_session(engine) as session:
+        session.add(m.Result(indicator_id=ids[0], period_id=ids[1], target=12))
