@@ -1,0 +1,123 @@
+"""The rules of the domain in one place: achievement of indicators and compliance with coordination points."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+from models import Accumulation, ComplianceStatus, Direction, PointRule
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Achievement limits as fractions of the target; an admin can change them."""
+
+    on_track_min: float = 0.9
+    needs_attention_min: float = 0.6
+
+    def __post_init__(self) -> None:
+        if not 0 < self.needs_attention_min <= self.on_track_min:
+            raise ValueError("needs_attention_min must be positive and not above on_track_min")
+
+
+class AchievementStatus(StrEnum):
+    ON_TRACK = "on_track"
+    NEEDS_ATTENTION = "needs_attention"
+    OFF_TRACK = "off_track"
+    NO_DATA = "no_data"
+
+
+def achievement(target: float | None, actual: float | None, direction: str) -> float | None:
+    """Actual against target as a fraction (1.0 = target reached), whichever way is better.
+
+    Higher is better: actual / target. Lower is better (e.g. tonnes of waste to landfill):
+    target / actual, so ending at half the allowed amount counts as 200 %. A target of zero
+    (higher) or an actual of zero (lower) is reached as soon as the other side allows it.
+    None when there is nothing to compare yet.
+    """
+    if target is None or actual is None:
+        return None
+    if direction == Direction.LOWER_IS_BETTER:
+        if actual <= 0:
+            return 1.0 if target >= actual else 0.0
+        return max(target, 0.0) / actual
+    if target <= 0:
+        return 1.0 if actual >= target else 0.0
+    return actual / target
+
+
+def achievement_status(ratio: float | None, thresholds: Thresholds) -> AchievementStatus:
+    """On track, needs attention or off track, by the admin's thresholds."""
+    if ratio is None:
+        return AchievementStatus.NO_DATA
+    if ratio >= thresholds.on_track_min:
+        return AchievementStatus.ON_TRACK
+    if ratio >= thresholds.needs_attention_min:
+        return AchievementStatus.NEEDS_ATTENTION
+    return AchievementStatus.OFF_TRACK
+
+
+def is_gap(target: float | None, actual: float | None, direction: str) -> bool:
+    """A result that fell short of its target, in the indicator's direction: a gap nobody has to type."""
+    if target is None or actual is None:
+        return False
+    return actual > target if direction == Direction.LOWER_IS_BETTER else actual < target
+
+
+def to_date(
+    accumulation: str, values: Sequence[tuple[float | None, float | None]]
+) -> tuple[float | None, float | None]:
+    """Target and actual up to the last of ``values`` (ordered by period).
+
+    A periodic indicator (e.g. members active this semester) stands on its latest period;
+    a cumulative one (e.g. trees planted) adds up what each period contributed.
+    """
+    if not values:
+        return None, None
+    if accumulation == Accumulation.CUMULATIVE:
+        targets = [t for t, _ in values if t is not None]
+        actuals = [a for _, a in values if a is not None]
+        return (sum(targets) if targets else None, sum(actuals) if actuals else None)
+    return values[-1]
+
+
+@dataclass(frozen=True)
+class PointFacts:
+    """What the data says about one company for one coordination point."""
+
+    rule: str
+    rule_min: int | None
+    deadline: date | None
+    manual_status: str | None
+    document_date: date | None
+    poverty_programs: int
+    declined: bool
+    decline_letter_on: date | None
+
+
+def judge_point(facts: PointFacts, *, today: date) -> ComplianceStatus:
+    """The status of one company against one point; a status set by hand always wins."""
+    if facts.manual_status is not None:
+        return ComplianceStatus(facts.manual_status)
+    if facts.rule == PointRule.DECLINED_ONLY:
+        if not facts.declined:
+            return ComplianceStatus.NOT_APPLICABLE
+        return ComplianceStatus.MET if facts.decline_letter_on is not None else ComplianceStatus.NOT_MET
+    if facts.declined:
+        # A company that declined in writing is judged on that point alone.
+        return ComplianceStatus.NOT_APPLICABLE
+    if facts.rule == PointRule.MIN_POVERTY_PROGRAMS:
+        needed = facts.rule_min or 1
+        if facts.poverty_programs >= needed:
+            return ComplianceStatus.MET
+        return ComplianceStatus.PARTLY_MET if facts.poverty_programs > 0 else ComplianceStatus.NOT_MET
+    if facts.rule == PointRule.DOCUMENT_BY_DEADLINE:
+        if facts.document_date is not None:
+            on_time = facts.deadline is None or facts.document_date <= facts.deadline
+            return ComplianceStatus.MET if on_time else ComplianceStatus.PARTLY_MET
+        if facts.deadline is not None and today > facts.deadline:
+            return ComplianceStatus.NOT_MET
+        return ComplianceStatus.PENDING
+    return ComplianceStatus.PENDING
