@@ -1,0 +1,17 @@
+"""Errors a user can cause; each carries a translation key so the page can say it in the user's language."""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    """A refused action. ``key`` names the message in the translation table."""
+
+    key = "error.refused"
+
+    def __init__(self, **values: object) -> None:
+        super().__init__(self.key, values)
+        self.values = values
+
+
+class ResultLocked(DomainError):
+    key = "error.result_locked"

@@ -1,0 +1,41 @@
+"""Rupiah, numbers, percentages and dates formatted for the reader's language (Babel)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from babel.dates import format_date
+from babel.numbers import format_decimal, format_percent
+
+_LOCALES = {"id": "id_ID", "en": "en_US"}
+
+
+def _locale(lang: str) -> str:
+    return _LOCALES.get(lang, "id_ID")
+
+
+def rupiah(amount: float | int | None, lang: str = "id") -> str:
+    """``Rp 1.250.000`` in Indonesian, ``Rp 1,250,000`` in English; whole rupiah."""
+    if amount is None:
+        return "–"
+    return "Rp " + format_decimal(round(amount), format="#,##0", locale=_locale(lang))
+
+
+def number(value: float | int | None, lang: str = "id", *, decimals: int = 0) -> str:
+    if value is None:
+        return "–"
+    pattern = "#,##0" + ("." + "#" * decimals if decimals else "")
+    return format_decimal(value, format=pattern, locale=_locale(lang))
+
+
+def percent(fraction: float | None, lang: str = "id") -> str:
+    if fraction is None:
+        return "–"
+    return format_percent(fraction, format="#,##0%", locale=_locale(lang))
+
+
+def long_date(day: date | None, lang: str = "id") -> str:
+    """``12 Mei 2023`` in Indonesian, ``12 May 2023`` in English."""
+    if day is None:
+        return "–"
+    return format_date(day, format="d MMMM y", locale=_locale(lang))

@@ -1,0 +1,141 @@
+"""Sinergi's command line: database, demo data, synthetic data, users."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+import time
+from collections.abc import Callable, Sequence
+
+from sqlalchemy import Engine
+
+
+def _engine(args: argparse.Namespace) -> Engine:
+    from domain.db import engine_for, upgrade_database
+    from domain.settings import database_url
+
+    url = args.database_url or database_url()
+    upgrade_database(url)
+    return engine_for(url)
+
+
+def cmd_init_db(args: argparse.Namespace) -> int:
+    _engine(args)
+    print("Database is at the latest schema.")
+    return 0
+
+
+def cmd_load_demo(args: argparse.Namespace) -> int:
+    from domain import queries
+    from domain.db import read_session, write_session
+    from domain.demo import load_demo
+
+    engine = _engine(args)
+    if args.if_empty:
+        with read_session(engine) as session:
+            if not queries.database_counts(session=session).is_empty:
+                print("Database already holds data; demo data not loaded.")
+                return 0
+    with write_session(engine) as session:
+        inserted = load_demo(session=session)
+    total = sum(inserted.values())
+    print(f"Demo data loaded: {total} rows added." if total else "Demo data already present; nothing changed.")
+    return 0
+
+
+def cmd_synth(args: argparse.Namespace) -> int:
+    from dataclasses import replace
+
+    from domain.synth import SCALES, build_synthetic
+
+    counts = SCALES[args.scale]
+    overrides = {name: value for name, value in vars(args).items() if name.startswith("n_") and value is not None}
+    counts = replace(counts, **{name[2:]: value for name, value in overrides.items()})
+    engine = _engine(args)
+    started = time.perf_counter()
+    inserted = build_synthetic(engine=engine, counts=counts, seed=args.seed)
+    elapsed = time.perf_counter() - started
+    for table, rows in sorted(inserted.items()):
+        print(f"{table:28} {rows:>10,}")
+    print(f"Built in {elapsed:.1f} s.")
+    return 0
+
+
+def cmd_create_user(args: argparse.Namespace) -> int:
+    from domain.accounts import UserInput, create_user
+    from domain.db import write_session
+    from domain.errors import DomainError
+    from domain.i18n import translate
+
+    if sys.stdin.isatty():
+        password = getpass.getpass("Password: ")
+        if getpass.getpass("Repeat password: ") != password:
+            print("Passwords differ.", file=sys.stderr)
+            return 1
+    else:
+        password = sys.stdin.readline().rstrip("\n")
+    engine = _engine(args)
+    try:
+        with write_session(engine) as session:
+            user = create_user(
+                session=session,
+                data=UserInput(
+                    username=args.username,
+                    display_name=args.display_name or args.username,
+                    email=args.email,
+                    role=args.role,
+                    company=args.company,
+                    regency=args.regency,
+                    password=password,
+                ),
+            )
+    except DomainError as error:
+        print(translate(error.key, "en", **error.values), file=sys.stderr)
+        return 1
+    print(f"User {user.username} ({user.role}) created.")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="manage.py", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def command(name: str, handler: Callable[[argparse.Namespace], int], help: str) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=help, description=help)
+        sub.add_argument(
+            "--database-url",
+            default=None,
+            help="SQLAlchemy URL of the database (default: $DATABASE_URL, else data/sinergi.db)",
+        )
+        sub.set_defaults(handler=handler)
+        return sub
+
+    command("init-db", cmd_init_db, "Bring the database to the latest schema.")
+    demo = command("load-demo", cmd_load_demo, "Load the demo world of the seed articles (idempotent).")
+    demo.add_argument("--if-empty", action="store_true", help="Load only when the database holds no data.")
+
+    synth = command("synth", cmd_synth, "Build a deterministic synthetic database of a named size.")
+    synth.add_argument("--scale", choices=["small", "medium", "large"], default="small")
+    synth.add_argument("--seed", type=int, default=42)
+    for name in ("companies", "programs", "indicators", "periods", "meetings", "feedback_items", "regencies"):
+        synth.add_argument(f"--{name.replace('_', '-')}", dest=f"n_{name}", type=int, help=f"override: {name}")
+
+    user = command("create-user", cmd_create_user, "Create a user; the password is read from standard input.")
+    user.add_argument("username")
+    user.add_argument("--role", required=True, choices=["admin", "company", "agency", "viewer"])
+    user.add_argument("--company", help="company name (role company)")
+    user.add_argument("--regency", help="regency name (role agency)")
+    user.add_argument("--display-name")
+    user.add_argument("--email", default="")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    handler: Callable[[argparse.Namespace], int] = args.handler
+    return handler(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
