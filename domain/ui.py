@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from domain import db
+from domain.settings import database_url
 from domain.i18n import DEFAULT_LANGUAGE, LANGUAGES, translate
 
 _LANG_KEY = "lang"
@@ -34,7 +35,11 @@ def language_switch() -> None:
     )
 
 
-@st.cache_resource(show_spinner=False)
 def ensure_database() -> None:
-    """Bring the configured database to the latest schema, once per server process."""
-    db.upgrade_database()
+    """Bring the configured database to the latest schema, once per server process and database."""
+    _upgrade_once(database_url())
+
+
+@st.cache_resource(show_spinner=False)
+def _upgrade_once(url: str) -> None:
+    db.upgrade_database(url)

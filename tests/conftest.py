@@ -9,7 +9,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine
 
-from domain.db import engine_for, upgrade_database
+from playwright.sync_api import Browser, sync_playwright
+
+from domain.db import engine_for, upgrade_database, write_session
+from domain.demo import load_demo
+from tests.browser import CHROMIUM, CHROMIUM_ARGS
 from tests.pg_server import PostgresServer
 
 _db_names = itertools.count(1)
@@ -56,3 +60,24 @@ def sqlite_engine(sqlite_url: str) -> Engine:
     """The engine of a migrated, empty SQLite database (for SQLite-only behaviour)."""
     upgrade_database(sqlite_url)
     return engine_for(sqlite_url)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """Debian's Chromium, headless, started by Playwright (which never downloads its own)."""
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture(scope="session")
+def demo_sqlite_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A SQLite database holding the demo world, shared by the tests that only read it."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('demo') / 'demo.db'}"
+    upgrade_database(url)
+    with write_session(engine_for(url)) as session:
+        load_demo(session=session)
+    return url

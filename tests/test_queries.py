@@ -1,0 +1,76 @@
+"""Queries on both databases: counts, thresholds and the compliance matrix following the data."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import Engine
+
+import models as m
+from domain import queries
+from domain.db import read_session, write_session
+from domain.rules import Thresholds
+from tests.factories import make_company, make_program
+
+
+def _framework_with_points(engine: Engine, company_id: int) -> int:
+    with write_session(engine) as session:
+        regency = m.Regency(name="Kutai Kartanegara")
+        session.add(regency)
+        session.flush()
+        session.add(m.CompanyRegency(company_id=company_id, regency_id=regency.id))
+        framework = m.Framework(
+            regency_id=regency.id, name="Rakor TJSP 2023", plan_year=2023, issued_on=date(2022, 9, 9)
+        )
+        session.add(framework)
+        session.flush()
+        session.add_all(
+            [
+                m.FrameworkPoint(framework_id=framework.id, number=1, title="Aktif", text="..."),
+                m.FrameworkPoint(
+                    framework_id=framework.id,
+                    number=5,
+                    title="Program kemiskinan",
+                    text="...",
+                    rule=m.PointRule.MIN_POVERTY_PROGRAMS,
+                    rule_min=1,
+                ),
+            ]
+        )
+        assert framework.id is not None
+        return framework.id
+
+
+def test_compliance_follows_the_programs(engine: Engine) -> None:
+    company_id = make_company(engine, name="PT Sawit Makmur", sector=m.Sector.PLANTATION)
+    framework_id = _framework_with_points(engine, company_id)
+
+    def statuses() -> dict[int, m.ComplianceStatus]:
+        with read_session(engine) as session:
+            cells = queries.compliance_matrix(session=session, framework_id=framework_id, today=date(2023, 6, 1))
+        return {cell.point_number: cell.status for cell in cells}
+
+    assert statuses() == {1: m.ComplianceStatus.PENDING, 5: m.ComplianceStatus.NOT_MET}
+    make_program(engine, company_id=company_id, name="Bedah rumah", poverty_alleviation=True, start=date(2023, 3, 1))
+    assert statuses()[5] is m.ComplianceStatus.MET
+    # A program that ended before the plan year does not count.
+    other = make_company(engine, name="PT Tambang Lama")
+    make_program(engine, company_id=other, poverty_alleviation=True, start=date(2020, 1, 1), end=date(2021, 12, 31))
+    with read_session(engine) as session:
+        assert queries.poverty_program_counts(session=session, year=2023) == {company_id: 1}
+
+
+def test_thresholds_fall_back_to_defaults_and_follow_the_admin(engine: Engine) -> None:
+    with read_session(engine) as session:
+        assert queries.thresholds(session=session) == Thresholds(0.9, 0.6)
+    with write_session(engine) as session:
+        session.add(m.Setting(key="on_track_min", value="0.95"))
+    with read_session(engine) as session:
+        assert queries.thresholds(session=session) == Thresholds(0.95, 0.6)
+
+
+def test_counts_of_an_empty_database(engine: Engine) -> None:
+    with read_session(engine) as session:
+        counts = queries.database_counts(session=session)
+    assert counts.is_empty
+    assert counts.results == 0
