@@ -27,9 +27,10 @@ def cmd_init_db(args: argparse.Namespace) -> int:
 
 
 def cmd_load_demo(args: argparse.Namespace) -> int:
+    from domain.demo import load_demo
+
     from domain import queries
     from domain.db import read_session, write_session
-    from domain.demo import load_demo
 
     engine = _engine(args)
     if args.if_empty:
@@ -40,7 +41,9 @@ def cmd_load_demo(args: argparse.Namespace) -> int:
     with write_session(engine) as session:
         inserted = load_demo(session=session)
     total = sum(inserted.values())
-    print(f"Demo data loaded: {total} rows added." if total else "Demo data already present; nothing changed.")
+    print(
+        f"Demo data loaded: {total} rows added." if total else "Demo data already present; nothing changed."
+    )
     return 0
 
 
@@ -50,7 +53,9 @@ def cmd_synth(args: argparse.Namespace) -> int:
     from domain.synth import SCALES, build_synthetic
 
     counts = SCALES[args.scale]
-    overrides = {name: value for name, value in vars(args).items() if name.startswith("n_") and value is not None}
+    overrides = {
+        name: value for name, value in vars(args).items() if name.startswith("n_") and value is not None
+    }
     counts = replace(counts, **{name[2:]: value for name, value in overrides.items()})
     engine = _engine(args)
     started = time.perf_counter()
@@ -101,7 +106,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="manage.py", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    def command(name: str, handler: Callable[[argparse.Namespace], int], help: str) -> argparse.ArgumentParser:
+    def command(
+        name: str, handler: Callable[[argparse.Namespace], int], help: str
+    ) -> argparse.ArgumentParser:
         sub = commands.add_parser(name, help=help, description=help)
         sub.add_argument(
             "--database-url",
@@ -119,7 +126,9 @@ def build_parser() -> argparse.ArgumentParser:
     synth.add_argument("--scale", choices=["small", "medium", "large"], default="small")
     synth.add_argument("--seed", type=int, default=42)
     for name in ("companies", "programs", "indicators", "periods", "meetings", "feedback_items", "regencies"):
-        synth.add_argument(f"--{name.replace('_', '-')}", dest=f"n_{name}", type=int, help=f"override: {name}")
+        synth.add_argument(
+            f"--{name.replace('_', '-')}", dest=f"n_{name}", type=int, help=f"override: {name}"
+        )
 
     user = command("create-user", cmd_create_user, "Create a user; the password is read from standard input.")
     user.add_argument("username")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -53,7 +53,7 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
 
 
-@lru_cache(maxsize=None)
+@cache
 def engine_for(url: str) -> Engine:
     """One engine per URL for the life of the process."""
     return make_engine(url)
@@ -75,9 +75,8 @@ def read_session(engine: Engine | None = None) -> Iterator[Session]:
 def write_session(engine: Engine | None = None) -> Iterator[Session]:
     """A session for one user action: committed as a whole at the end, rolled back on error."""
     bind = (engine or get_engine()).execution_options(**{_IMMEDIATE: True})
-    with Session(bind, expire_on_commit=False) as session:
-        with session.begin():
-            yield session
+    with Session(bind, expire_on_commit=False) as session, session.begin():
+        yield session
 
 
 def alembic_config(url: str) -> Any:

@@ -46,7 +46,8 @@ TEXTS: Final[dict[str, tuple[str, str]]] = {
         "This result has been verified and is locked.",
     ),
     "error.username_invalid": (
-        "Nama pengguna '{username}' tidak sah: 3–60 huruf kecil, angka, titik, garis bawah atau tanda hubung.",
+        "Nama pengguna '{username}' tidak sah: 3–60 huruf kecil, angka, titik, garis bawah "
+        "atau tanda hubung.",
         "Username '{username}' is not valid: 3–60 lowercase letters, digits, dots, underscores or hyphens.",
     ),
     "error.username_taken": ("Nama pengguna '{username}' sudah dipakai.", "Username '{username}' is taken."),

@@ -41,14 +41,19 @@ def database_counts(*, session: Session) -> DatabaseCounts:
         "feedback_items": m.FeedbackItem,
         "frameworks": m.Framework,
     }
-    columns = [select(func.count()).select_from(table).scalar_subquery().label(name) for name, table in tables.items()]
+    columns = [
+        select(func.count()).select_from(table).scalar_subquery().label(name)
+        for name, table in tables.items()
+    ]
     row = session.exec(select(*columns)).one()
     return DatabaseCounts(**{name: int(value) for name, value in zip(tables, row, strict=True)})
 
 
 def frameworks(*, session: Session) -> list[m.Framework]:
     """Every coordination framework, newest plan year first."""
-    return list(session.exec(select(m.Framework).order_by(col(m.Framework.plan_year).desc(), m.Framework.name)))
+    return list(
+        session.exec(select(m.Framework).order_by(col(m.Framework.plan_year).desc(), m.Framework.name))
+    )
 
 
 def framework_points(*, session: Session, framework_id: int) -> list[m.FrameworkPoint]:
@@ -56,7 +61,7 @@ def framework_points(*, session: Session, framework_id: int) -> list[m.Framework
     statement = (
         select(m.FrameworkPoint)
         .where(m.FrameworkPoint.framework_id == framework_id)
-        .order_by(m.FrameworkPoint.number)
+        .order_by(col(m.FrameworkPoint.number))
     )
     return list(session.exec(statement))
 
@@ -148,6 +153,6 @@ def poverty_program_counts(*, session: Session, year: int) -> dict[int, int]:
             m.Program.start_date <= date(year, 12, 31),
             (col(m.Program.end_date).is_(None)) | (col(m.Program.end_date) >= date(year, 1, 1)),
         )
-        .group_by(m.Program.company_id)
+        .group_by(col(m.Program.company_id))
     )
     return {company_id: int(count) for company_id, count in session.exec(statement)}

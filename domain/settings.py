@@ -58,5 +58,7 @@ class AdminSetting:
 # Achievement thresholds: actual against target, as a fraction (0.9 = 90 %).
 ADMIN_SETTINGS: tuple[AdminSetting, ...] = (
     AdminSetting("on_track_min", 0.9, "Achievement at or above this is on track."),
-    AdminSetting("needs_attention_min", 0.6, "Achievement at or above this, below on track, needs attention."),
+    AdminSetting(
+        "needs_attention_min", 0.6, "Achievement at or above this, below on track, needs attention."
+    ),
 )

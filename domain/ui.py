@@ -5,8 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 from domain import db
-from domain.settings import database_url
 from domain.i18n import DEFAULT_LANGUAGE, LANGUAGES, translate
+from domain.settings import database_url
 
 _LANG_KEY = "lang"
 

@@ -115,9 +115,7 @@ class FeedbackItem(SQLModel, table=True):
         check_in("status", FeedbackStatus),
         check_in("moderation", Moderation),
         check_in("source_type", OrgType, nullable=True),
-        CheckConstraint(
-            "status <> 'declined' OR decline_reason <> ''", name="declined_has_reason"
-        ),
+        CheckConstraint("status <> 'declined' OR decline_reason <> ''", name="declined_has_reason"),
         CheckConstraint("length(text) > 0", name="text_not_empty"),
         Index("ix_feedback_item_meeting_status", "meeting_id", "status"),
     )

@@ -13,7 +13,11 @@ with db.read_session() as session:
     counts = queries.database_counts(session=session)
     all_frameworks = queries.frameworks(session=session)
     framework = all_frameworks[0] if all_frameworks else None
-    points = queries.framework_points(session=session, framework_id=framework.id) if framework and framework.id else []
+    points = (
+        queries.framework_points(session=session, framework_id=framework.id)
+        if framework and framework.id
+        else []
+    )
 
 if counts.is_empty:
     st.info(t("overview.empty"))
@@ -30,5 +34,7 @@ if framework is None:
 else:
     st.subheader(t("overview.points_heading", name=framework.name))
     for point in points:
-        deadline = f" — _{t('point.deadline', date=long_date(point.deadline, lang()))}_" if point.deadline else ""
+        deadline = (
+            f" — _{t('point.deadline', date=long_date(point.deadline, lang()))}_" if point.deadline else ""
+        )
         st.markdown(f"**{point.number}. {point.title}**{deadline}  \n{point.text}")

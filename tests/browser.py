@@ -32,9 +32,21 @@ def served_app(database_url: str, *, script: str = "app.py") -> Iterator[str]:
     port = free_port()
     env = {**os.environ, "DATABASE_URL": database_url}
     command = [
-        sys.executable, "-m", "streamlit", "run", script,
-        "--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true",
-        "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false",
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        script,
+        "--server.port",
+        str(port),
+        "--server.address",
+        "127.0.0.1",
+        "--server.headless",
+        "true",
+        "--server.fileWatcherType",
+        "none",
+        "--browser.gatherUsageStats",
+        "false",
     ]
     process = subprocess.Popen(
         command, cwd=PROJECT_ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT

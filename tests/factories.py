@@ -45,7 +45,9 @@ def make_program(
 
 def make_indicators(engine: Engine, *, program_id: int, count: int) -> list[int]:
     with write_session(engine) as session:
-        indicators = [m.Indicator(program_id=program_id, name=f"Indikator {n}", unit="orang") for n in range(count)]
+        indicators = [
+            m.Indicator(program_id=program_id, name=f"Indikator {n}", unit="orang") for n in range(count)
+        ]
         session.add_all(indicators)
         session.flush()
         return [i.id for i in indicators if i.id is not None]
@@ -59,7 +61,9 @@ def make_periods(engine: Engine, *, first_year: int, count: int) -> list[int]:
             start = date(year, 1, 1) if semester == 1 else date(year, 7, 1)
             end = date(year, 6, 30) if semester == 1 else date(year, 12, 31)
             periods.append(
-                m.Period(code=f"{year}-S{semester}", year=year, semester=semester, start_date=start, end_date=end)
+                m.Period(
+                    code=f"{year}-S{semester}", year=year, semester=semester, start_date=start, end_date=end
+                )
             )
         session.add_all(periods)
         session.flush()

@@ -1,4 +1,4 @@
-"""A throwaway PostgreSQL server in a temporary directory, started as the ``postgres`` user when run as root."""
+"""A throwaway PostgreSQL server in a temporary directory; as root it runs as the ``postgres`` user."""
 
 from __future__ import annotations
 
@@ -38,8 +38,15 @@ class PostgresServer:
         self._run(str(PG_BIN / "initdb"), "-D", str(self.data), "-A", "trust", "-U", "postgres", "-E", "UTF8")
         options = f"-p {self.port} -k {self.base} -c listen_addresses=127.0.0.1 -c fsync=off"
         self._run(
-            str(PG_BIN / "pg_ctl"), "-D", str(self.data), "-o", options, "-l", str(self.base / "log"),
-            "-w", "start",
+            str(PG_BIN / "pg_ctl"),
+            "-D",
+            str(self.data),
+            "-o",
+            options,
+            "-l",
+            str(self.base / "log"),
+            "-w",
+            "start",
         )
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:

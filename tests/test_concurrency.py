@@ -23,7 +23,9 @@ def test_twenty_threads_recording_results_lose_nothing(sqlite_engine: Engine) ->
     def write_all(indicator_id: int) -> None:
         for n, period_id in enumerate(periods):
             with write_session(sqlite_engine) as session:
-                record_result(session=session, indicator_id=indicator_id, period_id=period_id, target=10, actual=n)
+                record_result(
+                    session=session, indicator_id=indicator_id, period_id=period_id, target=10, actual=n
+                )
 
     with ThreadPoolExecutor(THREADS) as pool:
         list(pool.map(write_all, indicators))  # re-raises any "database is locked"
@@ -45,7 +47,11 @@ def test_read_modify_write_from_twenty_threads_keeps_every_increment(sqlite_engi
                 current = session.exec(select(m.Result).where(m.Result.indicator_id == indicator_id)).first()
                 actual = (current.actual or 0) if current else 0
                 record_result(
-                    session=session, indicator_id=indicator_id, period_id=period_id, target=100, actual=actual + 1
+                    session=session,
+                    indicator_id=indicator_id,
+                    period_id=period_id,
+                    target=100,
+                    actual=actual + 1,
                 )
 
     with ThreadPoolExecutor(THREADS) as pool:

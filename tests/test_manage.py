@@ -18,7 +18,12 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def manage(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, input=stdin, capture_output=True, text=True, timeout=300
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
 
 
@@ -41,7 +46,14 @@ def test_load_demo_if_empty_then_create_user(sqlite_url: str) -> None:
     assert "not loaded" in again.stdout
 
     created = manage(
-        "create-user", "rina", "--role", "company", "--company", "PT Indexim Coalindo", "--database-url", sqlite_url,
+        "create-user",
+        "rina",
+        "--role",
+        "company",
+        "--company",
+        "PT Indexim Coalindo",
+        "--database-url",
+        sqlite_url,
         stdin="kata-sandi-rahasia\n",
     )
     assert created.returncode == 0, created.stderr
@@ -55,7 +67,14 @@ def test_load_demo_if_empty_then_create_user(sqlite_url: str) -> None:
 def test_create_user_refuses_unknown_company_and_short_password(sqlite_url: str) -> None:
     manage("init-db", "--database-url", sqlite_url)
     unknown = manage(
-        "create-user", "budi", "--role", "company", "--company", "PT Tidak Ada", "--database-url", sqlite_url,
+        "create-user",
+        "budi",
+        "--role",
+        "company",
+        "--company",
+        "PT Tidak Ada",
+        "--database-url",
+        sqlite_url,
         stdin="kata-sandi-rahasia\n",
     )
     assert unknown.returncode == 1 and "not found" in unknown.stderr

@@ -54,7 +54,9 @@ def test_overview_speaks_english_on_request(monkeypatch: pytest.MonkeyPatch, dem
     assert "demo data" in " ".join(w.value for w in app.warning)
 
 
-def test_overview_on_an_empty_database_says_what_to_do(monkeypatch: pytest.MonkeyPatch, sqlite_url: str) -> None:
+def test_overview_on_an_empty_database_says_what_to_do(
+    monkeypatch: pytest.MonkeyPatch, sqlite_url: str
+) -> None:
     upgrade_database(sqlite_url)
     app = run_app(monkeypatch, sqlite_url)
     assert not app.metric

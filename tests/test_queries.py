@@ -47,15 +47,21 @@ def test_compliance_follows_the_programs(engine: Engine) -> None:
 
     def statuses() -> dict[int, m.ComplianceStatus]:
         with read_session(engine) as session:
-            cells = queries.compliance_matrix(session=session, framework_id=framework_id, today=date(2023, 6, 1))
+            cells = queries.compliance_matrix(
+                session=session, framework_id=framework_id, today=date(2023, 6, 1)
+            )
         return {cell.point_number: cell.status for cell in cells}
 
     assert statuses() == {1: m.ComplianceStatus.PENDING, 5: m.ComplianceStatus.NOT_MET}
-    make_program(engine, company_id=company_id, name="Bedah rumah", poverty_alleviation=True, start=date(2023, 3, 1))
+    make_program(
+        engine, company_id=company_id, name="Bedah rumah", poverty_alleviation=True, start=date(2023, 3, 1)
+    )
     assert statuses()[5] is m.ComplianceStatus.MET
     # A program that ended before the plan year does not count.
     other = make_company(engine, name="PT Tambang Lama")
-    make_program(engine, company_id=other, poverty_alleviation=True, start=date(2020, 1, 1), end=date(2021, 12, 31))
+    make_program(
+        engine, company_id=other, poverty_alleviation=True, start=date(2020, 1, 1), end=date(2021, 12, 31)
+    )
     with read_session(engine) as session:
         assert queries.poverty_program_counts(session=session, year=2023) == {company_id: 1}
 

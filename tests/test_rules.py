@@ -100,25 +100,50 @@ TODAY = date(2023, 6, 1)
         (BASE, ComplianceStatus.PENDING),
         (replace(BASE, manual_status="partly_met"), ComplianceStatus.PARTLY_MET),
         (replace(BASE, rule=PointRule.MIN_POVERTY_PROGRAMS, rule_min=1), ComplianceStatus.NOT_MET),
-        (replace(BASE, rule=PointRule.MIN_POVERTY_PROGRAMS, rule_min=1, poverty_programs=1), ComplianceStatus.MET),
-        (replace(BASE, rule=PointRule.MIN_POVERTY_PROGRAMS, rule_min=2, poverty_programs=1), ComplianceStatus.PARTLY_MET),
         (
-            replace(BASE, rule=PointRule.DOCUMENT_BY_DEADLINE, deadline=date(2023, 1, 31), document_date=date(2023, 1, 31)),
+            replace(BASE, rule=PointRule.MIN_POVERTY_PROGRAMS, rule_min=1, poverty_programs=1),
             ComplianceStatus.MET,
         ),
         (
-            replace(BASE, rule=PointRule.DOCUMENT_BY_DEADLINE, deadline=date(2023, 1, 31), document_date=date(2023, 2, 1)),
+            replace(BASE, rule=PointRule.MIN_POVERTY_PROGRAMS, rule_min=2, poverty_programs=1),
             ComplianceStatus.PARTLY_MET,
         ),
-        (replace(BASE, rule=PointRule.DOCUMENT_BY_DEADLINE, deadline=date(2023, 1, 31)), ComplianceStatus.NOT_MET),
-        (replace(BASE, rule=PointRule.DOCUMENT_BY_DEADLINE, deadline=date(2023, 12, 31)), ComplianceStatus.PENDING),
+        (
+            replace(
+                BASE,
+                rule=PointRule.DOCUMENT_BY_DEADLINE,
+                deadline=date(2023, 1, 31),
+                document_date=date(2023, 1, 31),
+            ),
+            ComplianceStatus.MET,
+        ),
+        (
+            replace(
+                BASE,
+                rule=PointRule.DOCUMENT_BY_DEADLINE,
+                deadline=date(2023, 1, 31),
+                document_date=date(2023, 2, 1),
+            ),
+            ComplianceStatus.PARTLY_MET,
+        ),
+        (
+            replace(BASE, rule=PointRule.DOCUMENT_BY_DEADLINE, deadline=date(2023, 1, 31)),
+            ComplianceStatus.NOT_MET,
+        ),
+        (
+            replace(BASE, rule=PointRule.DOCUMENT_BY_DEADLINE, deadline=date(2023, 12, 31)),
+            ComplianceStatus.PENDING,
+        ),
         (replace(BASE, rule=PointRule.DECLINED_ONLY), ComplianceStatus.NOT_APPLICABLE),
         (replace(BASE, rule=PointRule.DECLINED_ONLY, declined=True), ComplianceStatus.NOT_MET),
         (
             replace(BASE, rule=PointRule.DECLINED_ONLY, declined=True, decline_letter_on=date(2022, 11, 1)),
             ComplianceStatus.MET,
         ),
-        (replace(BASE, rule=PointRule.MIN_POVERTY_PROGRAMS, rule_min=1, declined=True), ComplianceStatus.NOT_APPLICABLE),
+        (
+            replace(BASE, rule=PointRule.MIN_POVERTY_PROGRAMS, rule_min=1, declined=True),
+            ComplianceStatus.NOT_APPLICABLE,
+        ),
         (
             replace(BASE, rule=PointRule.MIN_POVERTY_PROGRAMS, rule_min=1, manual_status="met"),
             ComplianceStatus.MET,

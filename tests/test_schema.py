@@ -24,6 +24,7 @@ def _company_and_program(engine: Engine) -> tuple[int, int]:
         company = m.Company(name="PT Uji", short_name="Uji", sector=m.Sector.OTHER)
         session.add(company)
         session.flush()
+        assert company.id is not None
         program = m.Program(
             company_id=company.id, name="Program Uji", pillar=m.Pillar.ECONOMY, start_date=date(2023, 1, 1)
         )
@@ -56,7 +57,7 @@ def _company_and_program(engine: Engine) -> tuple[int, int]:
         ),
     ],
 )
-def test_constraints_refuse_bad_rows(engine: Engine, bad_row) -> None:  # type: ignore[no-untyped-def]
+def test_constraints_refuse_bad_rows(engine: Engine, bad_row) -> None:
     company_id, program_id = _company_and_program(engine)
     with pytest.raises(IntegrityError), write_session(engine) as session:
         session.add(bad_row(company_id, program_id))
@@ -73,6 +74,7 @@ def test_one_result_per_indicator_and_period(engine: Engine) -> None:
         )
         session.add_all([indicator, period])
         session.flush()
+        assert indicator.id is not None and period.id is not None
         session.add(m.Result(indicator_id=indicator.id, period_id=period.id, target=10))
         ids = (indicator.id, period.id)
     with pytest.raises(IntegrityError), write_session(engine) as session:
