@@ -6,6 +6,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import ColumnElement, Float, case, cast, false, literal, null
 
 from models import Accumulation, ComplianceStatus, Direction, PointRule
 
@@ -121,3 +124,41 @@ def judge_point(facts: PointFacts, *, today: date) -> ComplianceStatus:
             return ComplianceStatus.NOT_MET
         return ComplianceStatus.PENDING
     return ComplianceStatus.PENDING
+
+
+def achievement_sql(target: Any, actual: Any, direction: Any) -> ColumnElement[float]:
+    """:func:`achievement` as an SQL expression, so aggregates run in the database.
+
+    Kept beside the Python rule and tested against it on SQLite and PostgreSQL.
+    """
+    t = cast(target, Float)
+    a = cast(actual, Float)
+    lower = case(
+        (a <= 0, case((t >= a, literal(1.0)), else_=literal(0.0))),
+        else_=case((t > 0, t), else_=literal(0.0)) / a,
+    )
+    higher = case(
+        (t <= 0, case((a >= t, literal(1.0)), else_=literal(0.0))),
+        else_=a / t,
+    )
+    ratio = case((direction == Direction.LOWER_IS_BETTER.value, lower), else_=higher)
+    return case((t.is_(None) | a.is_(None), null()), else_=ratio)
+
+
+def status_sql(ratio: ColumnElement[float], thresholds: Thresholds) -> ColumnElement[str]:
+    """:func:`achievement_status` as an SQL expression."""
+    return case(
+        (ratio.is_(None), literal(AchievementStatus.NO_DATA.value)),
+        (ratio >= thresholds.on_track_min, literal(AchievementStatus.ON_TRACK.value)),
+        (ratio >= thresholds.needs_attention_min, literal(AchievementStatus.NEEDS_ATTENTION.value)),
+        else_=literal(AchievementStatus.OFF_TRACK.value),
+    )
+
+
+def gap_sql(target: Any, actual: Any, direction: Any) -> ColumnElement[bool]:
+    """:func:`is_gap` as an SQL expression."""
+    return case(
+        (target.is_(None) | actual.is_(None), false()),
+        (direction == Direction.LOWER_IS_BETTER.value, actual > target),
+        else_=actual < target,
+    )

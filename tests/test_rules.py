@@ -6,15 +6,19 @@ from dataclasses import replace
 from datetime import date
 
 import pytest
+from sqlalchemy import Engine, Float, literal, select, union_all
 
 from domain.rules import (
     AchievementStatus,
     PointFacts,
     Thresholds,
     achievement,
+    achievement_sql,
     achievement_status,
+    gap_sql,
     is_gap,
     judge_point,
+    status_sql,
     to_date,
 )
 from models import ComplianceStatus, PointRule
@@ -152,3 +156,48 @@ TODAY = date(2023, 6, 1)
 )
 def test_points_are_judged_from_the_data(facts: PointFacts, expected: ComplianceStatus) -> None:
     assert judge_point(facts, today=TODAY) is expected
+
+
+ACHIEVEMENT_CASES = [
+    (100.0, 90.0, "higher"),
+    (100.0, 120.0, "higher"),
+    (10.0, 20.0, "lower"),
+    (10.0, 5.0, "lower"),
+    (0.0, 3.0, "higher"),
+    (0.0, -1.0, "higher"),
+    (5.0, 0.0, "lower"),
+    (-2.0, 0.0, "lower"),
+    (100.0, None, "higher"),
+    (None, 4.0, "lower"),
+    (7.0, 7.0, "lower"),
+]
+
+
+def test_sql_rules_agree_with_python_rules(engine: Engine) -> None:
+    """The database computes achievement, status and gaps exactly as the Python rules do."""
+    statuses = Thresholds()
+    values = union_all(
+        *[
+            select(
+                literal(t, Float).label("target"), literal(a, Float).label("actual"), literal(d).label("direction")
+            )
+            for t, a, d in ACHIEVEMENT_CASES
+        ]
+    ).subquery()
+    ratio = achievement_sql(values.c.target, values.c.actual, values.c.direction)
+    query = select(
+        values.c.target,
+        values.c.actual,
+        values.c.direction,
+        ratio,
+        status_sql(ratio, statuses),
+        gap_sql(values.c.target, values.c.actual, values.c.direction),
+    )
+    with engine.connect() as connection:
+        rows = connection.execute(query).all()
+    assert len(rows) == len(ACHIEVEMENT_CASES)
+    for target, actual, direction, sql_ratio, sql_status, sql_gap in rows:
+        expected = achievement(target, actual, direction)
+        assert sql_ratio == (pytest.approx(expected) if expected is not None else None), (target, actual)
+        assert sql_status == achievement_status(expected, statuses)
+        assert bool(sql_gap) is is_gap(target, actual, direction)
