@@ -40,7 +40,9 @@ class Filters:
         year = self.effective_year
         if year is not None:
             conditions.append(col(m.Program.start_date) <= date(year, 12, 31))
-            conditions.append(col(m.Program.end_date).is_(None) | (col(m.Program.end_date) >= date(year, 1, 1)))
+            conditions.append(
+                col(m.Program.end_date).is_(None) | (col(m.Program.end_date) >= date(year, 1, 1))
+            )
         return conditions
 
     @property

@@ -8,11 +8,12 @@ from streamlit.testing.v1 import AppTest
 
 from domain.db import engine_for, upgrade_database
 from domain.formatting import number
+from domain.settings import PROJECT_ROOT
 
 
 def run_app(monkeypatch: pytest.MonkeyPatch, database_url: str, *, lang: str | None = None) -> AppTest:
     monkeypatch.setenv("DATABASE_URL", database_url)
-    app = AppTest.from_file("app.py", default_timeout=60)
+    app = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=60)
     if lang:
         app.session_state["lang"] = lang
     app.run()

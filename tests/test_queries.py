@@ -18,12 +18,14 @@ def _framework_with_points(engine: Engine, company_id: int) -> int:
         regency = m.Regency(name="Kutai Kartanegara")
         session.add(regency)
         session.flush()
+        assert regency.id is not None
         session.add(m.CompanyRegency(company_id=company_id, regency_id=regency.id))
         framework = m.Framework(
             regency_id=regency.id, name="Rakor TJSP 2023", plan_year=2023, issued_on=date(2022, 9, 9)
         )
         session.add(framework)
         session.flush()
+        assert framework.id is not None
         session.add_all(
             [
                 m.FrameworkPoint(framework_id=framework.id, number=1, title="Aktif", text="..."),
@@ -37,7 +39,6 @@ def _framework_with_points(engine: Engine, company_id: int) -> int:
                 ),
             ]
         )
-        assert framework.id is not None
         return framework.id
 
 

@@ -179,7 +179,9 @@ def test_sql_rules_agree_with_python_rules(engine: Engine) -> None:
     values = union_all(
         *[
             select(
-                literal(t, Float).label("target"), literal(a, Float).label("actual"), literal(d).label("direction")
+                literal(t, Float).label("target"),
+                literal(a, Float).label("actual"),
+                literal(d).label("direction"),
             )
             for t, a, d in ACHIEVEMENT_CASES
         ]
