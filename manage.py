@@ -27,10 +27,9 @@ def cmd_init_db(args: argparse.Namespace) -> int:
 
 
 def cmd_load_demo(args: argparse.Namespace) -> int:
-    from domain.demo import load_demo
-
     from domain import queries
     from domain.db import read_session, write_session
+    from domain.demo import load_demo
 
     engine = _engine(args)
     if args.if_empty:

@@ -7,11 +7,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from domain.demo import load_demo
 from playwright.sync_api import Browser, sync_playwright
 from sqlalchemy import Engine
 
 from domain.db import engine_for, upgrade_database, write_session
+from domain.demo import load_demo
 from tests.browser import CHROMIUM, CHROMIUM_ARGS
 from tests.pg_server import PostgresServer
 
