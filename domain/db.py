@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import threading
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Engine, event
 from sqlalchemy.engine import make_url
@@ -77,6 +79,58 @@ def write_session(engine: Engine | None = None) -> Iterator[Session]:
     bind = (engine or get_engine()).execution_options(**{_IMMEDIATE: True})
     with Session(bind, expire_on_commit=False) as session, session.begin():
         yield session
+
+
+# How often each table has been written by a committed session of this process. Cached
+# readers put the versions of the tables they read into their key, so a write makes exactly
+# the readers that depend on it read again.
+_table_versions: Counter[str] = Counter()
+_versions_lock = threading.Lock()
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def reads(*tables: Any) -> Callable[[F], F]:
+    """Mark a query with the tables it reads, so its cached results follow writes to them."""
+    names = tuple(sorted(table.__tablename__ for table in tables))
+
+    def mark(query: F) -> F:
+        query.__reads__ = names  # type: ignore[attr-defined]
+        return query
+
+    return mark
+
+
+def table_versions(tables: Iterable[str]) -> tuple[int, ...]:
+    """The write counters of ``tables``, in order."""
+    with _versions_lock:
+        return tuple(_table_versions[name] for name in tables)
+
+
+def note_tables_written(tables: Iterable[str]) -> None:
+    """Count a write to ``tables`` done outside the ORM (bulk inserts)."""
+    with _versions_lock:
+        _table_versions.update(tables)
+
+
+@event.listens_for(Session, "after_flush")
+def _collect_written_tables(session: Session, _context: Any) -> None:
+    written = session.info.setdefault("written_tables", set())
+    for instance in (*session.new, *session.dirty, *session.deleted):
+        table = getattr(type(instance), "__tablename__", None)
+        if table:
+            written.add(table)
+
+
+@event.listens_for(Session, "after_commit")
+def _count_written_tables(session: Session) -> None:
+    note_tables_written(session.info.pop("written_tables", set()))
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_written_tables(session: Session) -> None:
+    session.info.pop("written_tables", None)
 
 
 def alembic_config(url: str) -> Any:

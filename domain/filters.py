@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, exists, select
-from sqlmodel import col
+from sqlalchemy import ColumnElement, exists
+from sqlmodel import Session, col, select
 
 import models as m
+from domain.db import reads
+
+_PERIOD_CODE = re.compile(r"^\d{4}-S[12]$")
 
 
 @dataclass(frozen=True)
@@ -67,7 +72,7 @@ class Filters:
 def program_in_regency(regency_id: int) -> ColumnElement[bool]:
     """The program works in at least one village of the regency."""
     return exists(
-        select(1)
+        select(m.ProgramVillage.program_id)
         .select_from(m.ProgramVillage)
         .join(m.Village, col(m.Village.id) == col(m.ProgramVillage.village_id))
         .join(m.District, col(m.District.id) == col(m.Village.district_id))
@@ -75,4 +80,53 @@ def program_in_regency(regency_id: int) -> ColumnElement[bool]:
             col(m.ProgramVillage.program_id) == col(m.Program.id),
             col(m.District.regency_id) == regency_id,
         )
+    )
+
+
+def _int(value: str | None) -> int | None:
+    try:
+        return int(value) if value else None
+    except ValueError:
+        return None
+
+
+def filters_from_params(params: Mapping[str, str]) -> Filters:
+    """Filters from URL query parameters; a malformed value is ignored rather than failing the page."""
+    period = params.get("period") or None
+    if period and not _PERIOD_CODE.match(period):
+        period = None
+    pillar = params.get("pillar") or None
+    if pillar not in {p.value for p in m.Pillar}:
+        pillar = None
+    return Filters(
+        regency_id=_int(params.get("regency")),
+        company_id=_int(params.get("company")),
+        year=_int(params.get("year")),
+        period=period,
+        pillar=pillar,
+        poverty_only=params.get("poverty") in {"1", "true"},
+    )
+
+
+@dataclass(frozen=True)
+class FilterOptions:
+    """The choices offered by the filter bar."""
+
+    regencies: tuple[tuple[int, str], ...]
+    companies: tuple[tuple[int, str], ...]
+    years: tuple[int, ...]
+    periods: tuple[str, ...]
+
+
+@reads(m.Regency, m.Company, m.Period)
+def filter_options(*, session: Session) -> FilterOptions:
+    """Regencies, companies, years and semesters that exist, for the filter bar."""
+    regencies = session.exec(select(m.Regency.id, m.Regency.name).order_by(m.Regency.name)).all()
+    companies = session.exec(select(m.Company.id, m.Company.name).order_by(m.Company.name)).all()
+    periods = session.exec(select(m.Period.code).order_by(col(m.Period.code).desc())).all()
+    return FilterOptions(
+        regencies=tuple((int(i), str(n)) for i, n in regencies),
+        companies=tuple((int(i), str(n)) for i, n in companies),
+        years=tuple(sorted({int(code[:4]) for code in periods}, reverse=True)),
+        periods=tuple(str(code) for code in periods),
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from babel.dates import format_date
-from babel.numbers import format_decimal, format_percent
+from babel.numbers import format_compact_decimal, format_decimal, format_percent
 
 _LOCALES = {"id": "id_ID", "en": "en_US"}
 
@@ -39,3 +39,12 @@ def long_date(day: date | None, lang: str = "id") -> str:
     if day is None:
         return "–"
     return format_date(day, format="d MMMM y", locale=_locale(lang))
+
+
+def rupiah_short(amount: float | int | None, lang: str = "id") -> str:
+    """``Rp 6,4 M`` (miliar) in Indonesian, ``Rp 6.4B`` in English: for tiles where space is short."""
+    if amount is None:
+        return "–"
+    return "Rp " + format_compact_decimal(
+        amount, format_type="short", fraction_digits=1, locale=_locale(lang)
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
@@ -9,6 +10,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 import models as m
+from domain.db import reads
 from domain.rules import PointFacts, Thresholds, judge_point
 from domain.settings import ADMIN_SETTINGS
 
@@ -30,6 +32,7 @@ class DatabaseCounts:
         return self.companies == 0 and self.programs == 0 and self.meetings == 0
 
 
+@reads(m.Company, m.Program, m.Indicator, m.Result, m.Meeting, m.FeedbackItem, m.Framework)
 def database_counts(*, session: Session) -> DatabaseCounts:
     """Row counts of the main tables, in one round trip."""
     tables = {
@@ -49,6 +52,7 @@ def database_counts(*, session: Session) -> DatabaseCounts:
     return DatabaseCounts(**{name: int(value) for name, value in zip(tables, row, strict=True)})
 
 
+@reads(m.Framework)
 def frameworks(*, session: Session) -> list[m.Framework]:
     """Every coordination framework, newest plan year first."""
     return list(
@@ -56,6 +60,7 @@ def frameworks(*, session: Session) -> list[m.Framework]:
     )
 
 
+@reads(m.FrameworkPoint)
 def framework_points(*, session: Session, framework_id: int) -> list[m.FrameworkPoint]:
     """The points of a framework in their order."""
     statement = (
@@ -66,6 +71,7 @@ def framework_points(*, session: Session, framework_id: int) -> list[m.Framework
     return list(session.exec(statement))
 
 
+@reads(m.Setting)
 def thresholds(*, session: Session) -> Thresholds:
     """The achievement thresholds in force: what an admin set, else the defaults."""
     stored = {s.key: float(s.value) for s in session.exec(select(m.Setting))}
@@ -85,6 +91,15 @@ class ComplianceCell:
     manual: bool
 
 
+@reads(
+    m.Framework,
+    m.FrameworkPoint,
+    m.Company,
+    m.CompanyRegency,
+    m.ComplianceRecord,
+    m.FrameworkParticipation,
+    m.Program,
+)
 def compliance_matrix(*, session: Session, framework_id: int, today: date) -> list[ComplianceCell]:
     """Every company operating in the framework's regency, judged against every point.
 
@@ -144,6 +159,7 @@ def compliance_matrix(*, session: Session, framework_id: int, today: date) -> li
     return cells
 
 
+@reads(m.Program)
 def poverty_program_counts(*, session: Session, year: int) -> dict[int, int]:
     """Per company, how many poverty-alleviation programs run during ``year``."""
     statement = (
@@ -156,3 +172,49 @@ def poverty_program_counts(*, session: Session, year: int) -> dict[int, int]:
         .group_by(col(m.Program.company_id))
     )
     return {company_id: int(count) for company_id, count in session.exec(statement)}
+
+
+@reads(m.Company)
+def holds_demo_data(*, session: Session) -> bool:
+    """Whether the demo companies are in the database, so the pages can say the figures are invented."""
+    from domain.demo import DEMO_COMPANY_NAMES
+
+    statement = select(func.count()).select_from(m.Company).where(col(m.Company.name).in_(DEMO_COMPANY_NAMES))
+    return bool(session.exec(statement).one())
+
+
+@reads(m.Framework)
+def framework_for_overview(*, session: Session, regency_id: int | None) -> m.Framework | None:
+    """The framework the overview reports on: the newest of the chosen regency, else the newest."""
+    statement = select(m.Framework).order_by(col(m.Framework.plan_year).desc(), col(m.Framework.id))
+    if regency_id is not None:
+        statement = statement.where(m.Framework.regency_id == regency_id)
+    return session.exec(statement).first()
+
+
+@dataclass(frozen=True)
+class ComplianceSummary:
+    """How many company × point cells of a framework are met, out of those that apply."""
+
+    met: int
+    applicable: int
+    by_status: tuple[tuple[str, int], ...]
+
+
+@reads(
+    m.Framework,
+    m.FrameworkPoint,
+    m.Company,
+    m.CompanyRegency,
+    m.ComplianceRecord,
+    m.FrameworkParticipation,
+    m.Program,
+)
+def compliance_summary(*, session: Session, framework_id: int, today: date) -> ComplianceSummary:
+    cells = compliance_matrix(session=session, framework_id=framework_id, today=today)
+    counted = Counter(cell.status for cell in cells)
+    return ComplianceSummary(
+        met=counted[m.ComplianceStatus.MET],
+        applicable=len(cells) - counted[m.ComplianceStatus.NOT_APPLICABLE],
+        by_status=tuple((status.value, counted[status]) for status in m.ComplianceStatus),
+    )

@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+import importlib
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
+
+import altair as alt
+import pandas as pd
 import streamlit as st
 
-from domain import db
+import models as m
+from domain import charts, db
+from domain.filters import FilterOptions, Filters, filters_from_params
+from domain.formatting import percent
 from domain.i18n import DEFAULT_LANGUAGE, LANGUAGES, translate
 from domain.settings import database_url
 
@@ -43,3 +52,144 @@ def ensure_database() -> None:
 @st.cache_resource(show_spinner=False)
 def _upgrade_once(url: str) -> None:
     db.upgrade_database(url)
+
+
+T = TypeVar("T")
+
+
+def read(query: Callable[..., T], **arguments: Any) -> T:
+    """Run ``query`` with a read session, cached until one of the tables it reads is written.
+
+    Everything that limits what the reader may see must be among ``arguments``: the cache is
+    shared by every session of the server.
+    """
+    tables: tuple[str, ...] = getattr(query, "__reads__", ())
+    if not tables:
+        raise TypeError(f"{query.__qualname__} does not declare the tables it reads (@db.reads)")
+    url = database_url()
+    return _cached_read(  # type: ignore[no-any-return]
+        f"{query.__module__}:{query.__qualname__}",
+        url,
+        db.table_versions(tables),
+        tuple(sorted(arguments.items())),
+    )
+
+
+@st.cache_data(ttl=120, max_entries=1000, show_spinner=False)
+def _cached_read(
+    name: str, url: str, versions: tuple[int, ...], arguments: tuple[tuple[str, Any], ...]
+) -> Any:
+    # ``versions`` only keys the cache (Streamlit skips parameters named with a leading underscore).
+    del versions
+    module, qualname = name.split(":")
+    query = getattr(importlib.import_module(module), qualname)
+    with db.read_session(db.engine_for(url)) as session:
+        return query(session=session, **dict(arguments))
+
+
+def label(kind: str, value: str | None) -> str:
+    """The reader's word for an enumeration value, e.g. ``label("pillar", "economy")``."""
+    if value is None:
+        return "–"
+    return t(f"{kind}.{value}")
+
+
+def labels(kind: str, values: Iterable[str]) -> dict[str, str]:
+    """Enumeration values mapped to the reader's words, in the given order."""
+    return {value: label(kind, value) for value in values}
+
+
+def chart_block(chart: alt.TopLevelMixin, data: pd.DataFrame, *, name: str) -> None:
+    """A chart with the data behind it as CSV and the chart as PNG underneath."""
+    st.altair_chart(chart, theme=None, width="stretch")
+    buttons = st.container(horizontal=True)
+    buttons.download_button(
+        t("download.csv"),
+        data=data.to_csv(index=False).encode("utf-8"),
+        file_name=f"{name}.csv",
+        mime="text/csv",
+        key=f"csv-{name}",
+        on_click="ignore",
+        icon=":material/table:",
+    )
+    buttons.download_button(
+        t("download.png"),
+        data=lambda: charts.to_png(chart),
+        file_name=f"{name}.png",
+        mime="image/png",
+        key=f"png-{name}",
+        on_click="ignore",
+        icon=":material/image:",
+    )
+
+
+ALL = ""
+FILTER_FIELDS = ("regency", "company", "year", "period", "pillar", "poverty")
+
+
+def progress_metric(
+    where: Any,
+    label_text: str,
+    part: float,
+    whole: float,
+    *,
+    formatter: Callable[[float], str],
+    help: str | None = None,
+) -> None:
+    """A tile showing ``part`` large, and ``of whole (share)`` beneath it without an arrow."""
+    share = f" ({percent(part / whole, lang())})" if whole else ""
+    where.metric(
+        label_text,
+        formatter(part),
+        delta=t("tile.of_whole", whole=formatter(whole)) + share,
+        delta_color="off",
+        delta_arrow="off",
+        help=help,
+    )
+
+
+def filter_bar(options: FilterOptions, *, fields: Iterable[str] = FILTER_FIELDS) -> Filters:
+    """Filter widgets in the sidebar, read from and written to the URL's query parameters."""
+    current = filters_from_params(st.query_params.to_dict())
+    st.sidebar.subheader(t("filter.heading"))
+    regency_names = {str(i): n for i, n in options.regencies}
+    company_names = {str(i): n for i, n in options.companies}
+    selects: dict[str, tuple[list[str], Callable[[str], str]]] = {
+        "regency": (list(regency_names), regency_names.__getitem__),
+        "company": (list(company_names), company_names.__getitem__),
+        "year": ([str(y) for y in options.years], str),
+        "period": (list(options.periods), str),
+        "pillar": ([p.value for p in m.Pillar], lambda v: label("pillar", v)),
+    }
+    for field in fields:
+        if field == "poverty":
+            st.sidebar.toggle(
+                t("filter.poverty"),
+                value=current.poverty_only,
+                key="filter-poverty",
+                on_change=_store_param,
+                args=("poverty",),
+            )
+            continue
+        values, name_of = selects[field]
+        present = current.query_params().get(field)
+        st.sidebar.selectbox(
+            t(f"filter.{field}"),
+            [ALL, *values],
+            index=[ALL, *values].index(present) if present in values else 0,
+            format_func=lambda v, name_of=name_of: t("filter.all") if v == ALL else name_of(v),
+            key=f"filter-{field}",
+            on_change=_store_param,
+            args=(field,),
+        )
+    return filters_from_params(st.query_params.to_dict())
+
+
+def _store_param(field: str) -> None:
+    value = st.session_state[f"filter-{field}"]
+    if field == "poverty":
+        value = "1" if value else ""
+    if value:
+        st.query_params[field] = str(value)
+    elif field in st.query_params:
+        del st.query_params[field]

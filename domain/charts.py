@@ -1,0 +1,204 @@
+"""Chart builders: pure functions from a DataFrame to an Altair chart, all in one theme."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import altair as alt
+import pandas as pd
+
+# Okabe–Ito colours: distinguishable for colour-blind readers and strong enough for a projector.
+STATUS_COLOURS: Mapping[str, str] = {
+    "on_track": "#009E73",
+    "needs_attention": "#E69F00",
+    "off_track": "#D55E00",
+    "no_data": "#999999",
+}
+COMPLIANCE_COLOURS: Mapping[str, str] = {
+    "met": "#009E73",
+    "partly_met": "#E69F00",
+    "not_met": "#D55E00",
+    "not_applicable": "#BBBBBB",
+    "pending": "#56B4E9",
+}
+SERIES_COLOURS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
+ACTUAL_COLOUR = "#0072B2"
+TARGET_COLOUR = "#000000"
+FONT = "Source Sans Pro, Arial, sans-serif"
+
+
+@alt.theme.register("sinergi", enable=True)
+def sinergi_theme() -> alt.theme.ThemeConfig:
+    """Large type and plain axes, readable from the back of a meeting room."""
+    return {
+        "config": {
+            "font": FONT,
+            "view": {"stroke": None},
+            "axis": {"labelFontSize": 13, "titleFontSize": 14, "gridColor": "#e6e6e6", "domainColor": "#888"},
+            "legend": {
+                "labelFontSize": 13,
+                "titleFontSize": 14,
+                "orient": "bottom",
+                "columns": 2,
+                "labelLimit": 0,
+            },
+            "title": {"fontSize": 16, "anchor": "start"},
+            "range": {"category": SERIES_COLOURS},
+            "bar": {"cornerRadiusEnd": 2},
+        }
+    }
+
+
+def _scale(colours: Mapping[str, str], labels: Mapping[str, str]) -> alt.Scale:
+    return alt.Scale(domain=[labels[k] for k in colours], range=list(colours.values()))
+
+
+def status_share_bars(
+    data: pd.DataFrame, *, group: str, group_title: str, status_labels: Mapping[str, str], share_title: str
+) -> alt.Chart:
+    """Horizontal bars, one per group, split by achievement status (share of results).
+
+    ``data`` has columns ``group``, ``status_label``, ``results`` and ``share``.
+    """
+    return (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            y=alt.Y(f"{group}:N", title=group_title, sort="-x"),
+            x=alt.X(
+                "sum(share):Q", title=share_title, axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])
+            ),
+            color=alt.Color(
+                "status_label:N",
+                title=None,
+                scale=_scale(STATUS_COLOURS, status_labels),
+                sort=list(status_labels.values()),
+            ),
+            order=alt.Order("status_order:Q"),
+            tooltip=[
+                alt.Tooltip(f"{group}:N", title=group_title),
+                alt.Tooltip("status_label:N", title=" "),
+                alt.Tooltip("results:Q", title="n"),
+                alt.Tooltip("share:Q", format=".1%", title=share_title),
+            ],
+        )
+    )
+
+
+def trend_line(
+    data: pd.DataFrame, *, period_title: str, value_title: str, target_line: float = 1.0
+) -> alt.LayerChart:
+    """Achievement by period with the 100 % line. ``data`` has ``period`` and ``achievement``."""
+    line = (
+        alt.Chart(data)
+        .mark_line(point=alt.OverlayMarkDef(size=80), strokeWidth=3, color=ACTUAL_COLOUR)
+        .encode(
+            x=alt.X("period:O", title=period_title),
+            y=alt.Y("achievement:Q", title=value_title, axis=alt.Axis(format="%")),
+            tooltip=[
+                alt.Tooltip("period:O", title=period_title),
+                alt.Tooltip("achievement:Q", title=value_title, format=".1%"),
+                alt.Tooltip("on_track_share:Q", title="on track", format=".1%"),
+                alt.Tooltip("results:Q", title="n"),
+            ],
+        )
+    )
+    rule = (
+        alt.Chart(pd.DataFrame({"y": [target_line]}))
+        .mark_rule(strokeDash=[6, 4], color=TARGET_COLOUR)
+        .encode(y="y:Q")
+    )
+    return alt.layer(line, rule)
+
+
+def count_bars(
+    data: pd.DataFrame, *, category: str, value: str, category_title: str, value_title: str
+) -> alt.Chart:
+    """Plain horizontal bars, largest first."""
+    return (
+        alt.Chart(data)
+        .mark_bar(color=ACTUAL_COLOUR)
+        .encode(
+            y=alt.Y(f"{category}:N", title=category_title, sort="-x"),
+            x=alt.X(f"{value}:Q", title=value_title),
+            tooltip=[
+                alt.Tooltip(f"{category}:N", title=category_title),
+                alt.Tooltip(f"{value}:Q", title=value_title),
+            ],
+        )
+    )
+
+
+def indicator_bullets(
+    data: pd.DataFrame,
+    *,
+    period_title: str,
+    actual_title: str,
+    target_title: str,
+    baseline_title: str,
+    unit: str,
+    status_labels: Mapping[str, str],
+) -> alt.LayerChart:
+    """One indicator: a bar per semester for the actual, coloured by status, a black tick for the target,
+    and a dashed line for the baseline. ``data`` has ``period``, ``target``, ``actual``, ``achievement``,
+    ``status_label`` and ``baseline``.
+    """
+    base = alt.Chart(data).encode(x=alt.X("period:O", title=period_title))
+    tooltip = [
+        alt.Tooltip("period:O", title=period_title),
+        alt.Tooltip("target:Q", title=target_title, format=",.2~f"),
+        alt.Tooltip("actual:Q", title=actual_title, format=",.2~f"),
+        alt.Tooltip("achievement:Q", title="%", format=".1%"),
+        alt.Tooltip("status_label:N", title=" "),
+    ]
+    bars = base.mark_bar(size=28).encode(
+        y=alt.Y("actual:Q", title=unit),
+        color=alt.Color("status_label:N", title=None, scale=_scale(STATUS_COLOURS, status_labels)),
+        tooltip=tooltip,
+    )
+    ticks = base.mark_tick(color=TARGET_COLOUR, thickness=3, size=40).encode(y="target:Q", tooltip=tooltip)
+    layers: list[alt.Chart] = [bars, ticks]
+    if data["baseline"].notna().any():
+        layers.append(
+            alt.Chart(data.head(1))
+            .mark_rule(strokeDash=[4, 4], color="#666")
+            .encode(y="baseline:Q", tooltip=[alt.Tooltip("baseline:Q", title=baseline_title)])
+        )
+    return alt.layer(*layers)
+
+
+def status_matrix(
+    data: pd.DataFrame,
+    *,
+    row: str,
+    column: str,
+    row_title: str,
+    column_title: str,
+    status_labels: Mapping[str, str],
+) -> alt.LayerChart:
+    """Companies × points coloured by compliance status, with the status written in each cell.
+    ``data`` has ``row``, ``column``, ``status_label`` and ``point_text``.
+    """
+    base = alt.Chart(data).encode(
+        x=alt.X(f"{column}:O", title=column_title, axis=alt.Axis(orient="top", labelAngle=0)),
+        y=alt.Y(f"{row}:N", title=row_title),
+    )
+    cells = base.mark_rect(stroke="white", strokeWidth=2).encode(
+        color=alt.Color("status_label:N", title=None, scale=_scale(COMPLIANCE_COLOURS, status_labels)),
+        tooltip=[
+            alt.Tooltip(f"{row}:N", title=row_title),
+            alt.Tooltip(f"{column}:O", title=column_title),
+            alt.Tooltip("status_label:N", title=" "),
+            alt.Tooltip("point_text:N", title=" "),
+        ],
+    )
+    text = base.mark_text(fontSize=12, color="#111").encode(text="status_label:N")
+    return alt.layer(cells, text)
+
+
+def to_png(chart: alt.TopLevelMixin, *, scale: float = 2.0) -> bytes:
+    """The chart as a PNG image, rendered offline by vl-convert."""
+    import vl_convert
+
+    png: bytes = vl_convert.vegalite_to_png(chart.to_json(), scale=scale)
+    return png

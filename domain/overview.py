@@ -1,0 +1,257 @@
+"""Figures of the overview page: tiles, achievement by pillar and company, trend, and where programs work.
+
+Every figure is aggregated in SQL over the programs the filters select.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+from sqlalchemy import ColumnElement, Select, and_, case, func, literal
+from sqlmodel import Session, col, select
+
+import models as m
+from domain.db import reads
+from domain.filters import Filters
+from domain.rules import AchievementStatus, Thresholds, achievement_sql, status_sql
+
+# Achievement above this is counted as this in averages, so one indicator at 900 % does not
+# hide three that are off track.
+AVERAGE_CAP = 1.5
+STATUS_ORDER = [s.value for s in AchievementStatus]
+
+
+def _program_ids(filters: Filters) -> Select[tuple[int]]:
+    return select(col(m.Program.id)).where(*filters.program_conditions())
+
+
+def _result_rows(
+    filters: Filters, thresholds: Thresholds
+) -> tuple[Select[tuple[object, ...]], ColumnElement[float]]:
+    """Results of the filtered programs joined to their indicator and period, with achievement."""
+    ratio = achievement_sql(m.Result.target, m.Result.actual, m.Indicator.direction)
+    statement = (
+        select(
+            col(m.Period.code).label("period"),
+            ratio.label("achievement"),
+            status_sql(ratio, thresholds).label("status"),
+        )
+        .select_from(m.Result)
+        .join(m.Indicator, col(m.Indicator.id) == col(m.Result.indicator_id))
+        .join(m.Period, col(m.Period.id) == col(m.Result.period_id))
+        .join(m.Program, col(m.Program.id) == col(m.Indicator.program_id))
+        .where(*filters.program_conditions())
+    )
+    return statement, ratio
+
+
+def _capped(ratio: ColumnElement[float]) -> ColumnElement[float]:
+    return case((ratio > AVERAGE_CAP, literal(AVERAGE_CAP)), else_=ratio)
+
+
+@reads(m.Result, m.Period, m.Program, m.Indicator, m.ProgramVillage)
+def reporting_period(*, session: Session, filters: Filters) -> str | None:
+    """The semester the overview reports on: the one chosen, else the latest with actuals."""
+    if filters.period:
+        return filters.period
+    statement = (
+        select(func.max(m.Period.code))
+        .select_from(m.Result)
+        .join(m.Period, col(m.Period.id) == col(m.Result.period_id))
+        .join(m.Indicator, col(m.Indicator.id) == col(m.Result.indicator_id))
+        .join(m.Program, col(m.Program.id) == col(m.Indicator.program_id))
+        .where(col(m.Result.actual).is_not(None), *filters.program_conditions())
+    )
+    if filters.year is not None:
+        statement = statement.where(m.Period.year == filters.year)
+    code = session.exec(statement).one()
+    return str(code) if code else None
+
+
+@dataclass(frozen=True)
+class OverviewTiles:
+    programs: int
+    programs_active: int
+    families_planned: int
+    families_reached: int
+    people_planned: int
+    people_reached: int
+    budget_planned: int
+    budget_spent: int
+    budget_year: int | None
+    period: str | None
+    results_with_data: int
+    results_on_track: int
+    meetings: int
+    feedback_items: int
+    feedback_closed: int
+
+
+def _meeting_conditions(filters: Filters) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = []
+    if filters.company_id is not None:
+        conditions.append(col(m.Meeting.organiser_company_id) == filters.company_id)
+    if filters.regency_id is not None:
+        conditions.append(col(m.Meeting.regency_id) == filters.regency_id)
+    year = filters.effective_year
+    if year is not None:
+        conditions.append(col(m.Meeting.held_on).between(date(year, 1, 1), date(year, 12, 31)))
+    return conditions
+
+
+@reads(
+    m.Program, m.ProgramVillage, m.ProgramBudget, m.Result, m.Indicator, m.Period, m.Meeting, m.FeedbackItem
+)
+def overview_tiles(*, session: Session, filters: Filters, thresholds: Thresholds) -> OverviewTiles:
+    """The tiles at the top of the overview."""
+    conditions = filters.program_conditions()
+    active = col(m.Program.stage) != m.Stage.COMPLETED.value
+    programs = session.exec(
+        select(
+            func.count(),
+            func.coalesce(func.sum(case((active, 1), else_=0)), 0),
+            func.coalesce(func.sum(m.Program.families_planned), 0),
+            func.coalesce(func.sum(m.Program.families_reached), 0),
+            func.coalesce(func.sum(col(m.Program.men_planned) + col(m.Program.women_planned)), 0),
+            func.coalesce(func.sum(col(m.Program.men_reached) + col(m.Program.women_reached)), 0),
+        ).where(*conditions)
+    ).one()
+
+    budget_year = filters.effective_year
+    budget = select(
+        func.coalesce(func.sum(m.ProgramBudget.planned), 0), func.coalesce(func.sum(m.ProgramBudget.spent), 0)
+    ).where(col(m.ProgramBudget.program_id).in_(_program_ids(filters)))
+    if budget_year is not None:
+        budget = budget.where(m.ProgramBudget.year == budget_year)
+    planned, spent = session.exec(budget).one()
+
+    period = reporting_period(session=session, filters=filters)
+    with_data = on_track = 0
+    if period is not None:
+        rows, _ = _result_rows(filters, thresholds)
+        counted = rows.where(m.Period.code == period).subquery()
+        with_data, on_track = session.exec(
+            select(
+                func.count().filter(counted.c.status != AchievementStatus.NO_DATA.value),
+                func.count().filter(counted.c.status == AchievementStatus.ON_TRACK.value),
+            )
+        ).one()
+
+    meeting_ids = select(col(m.Meeting.id)).where(*_meeting_conditions(filters))
+    meetings = session.exec(
+        select(func.count()).select_from(m.Meeting).where(*_meeting_conditions(filters))
+    ).one()
+    closed = col(m.FeedbackItem.status).in_([m.FeedbackStatus.DONE.value, m.FeedbackStatus.DECLINED.value])
+    feedback_total, feedback_closed = session.exec(
+        select(func.count(), func.count().filter(closed)).where(
+            col(m.FeedbackItem.meeting_id).in_(meeting_ids)
+        )
+    ).one()
+
+    return OverviewTiles(
+        programs=int(programs[0]),
+        programs_active=int(programs[1]),
+        families_planned=int(programs[2]),
+        families_reached=int(programs[3]),
+        people_planned=int(programs[4]),
+        people_reached=int(programs[5]),
+        budget_planned=int(planned),
+        budget_spent=int(spent),
+        budget_year=budget_year,
+        period=period,
+        results_with_data=int(with_data),
+        results_on_track=int(on_track),
+        meetings=int(meetings),
+        feedback_items=int(feedback_total),
+        feedback_closed=int(feedback_closed),
+    )
+
+
+@reads(m.Program, m.ProgramVillage, m.Result, m.Indicator, m.Period, m.Company)
+def achievement_by(*, session: Session, filters: Filters, thresholds: Thresholds, group: str) -> pd.DataFrame:
+    """Results of the reporting period counted by status per pillar or per company.
+
+    Columns: ``group``, ``status``, ``results``, ``share``, ``status_order``.
+    """
+    period = reporting_period(session=session, filters=filters)
+    if period is None:
+        return pd.DataFrame(columns=["group", "status", "results", "share", "status_order"])
+    rows, _ = _result_rows(filters, thresholds)
+    group_column = col(m.Company.short_name) if group == "company" else col(m.Program.pillar)
+    statement = (
+        rows.add_columns(group_column.label("group"))
+        .join(m.Company, col(m.Company.id) == col(m.Program.company_id))
+        .where(m.Period.code == period, col(m.Result.actual).is_not(None), col(m.Result.target).is_not(None))
+        .subquery()
+    )
+    counted = session.exec(
+        select(statement.c.group, statement.c.status, func.count())
+        .group_by(statement.c.group, statement.c.status)
+        .order_by(statement.c.group)
+    ).all()
+    frame = pd.DataFrame(counted, columns=["group", "status", "results"])
+    if frame.empty:
+        return frame.assign(share=pd.Series(dtype=float), status_order=pd.Series(dtype=int))
+    frame["share"] = frame["results"] / frame.groupby("group")["results"].transform("sum")
+    frame["status_order"] = frame["status"].map(STATUS_ORDER.index)
+    return frame
+
+
+@reads(m.Program, m.ProgramVillage, m.Result, m.Indicator, m.Period)
+def achievement_trend(*, session: Session, filters: Filters, thresholds: Thresholds) -> pd.DataFrame:
+    """Average achievement (capped) and share on track per semester.
+
+    Columns: ``period``, ``achievement``, ``on_track_share``, ``results``.
+    """
+    rows, ratio = _result_rows(filters, thresholds)
+    if filters.year is not None:
+        rows = rows.where(m.Period.year == filters.year)
+    measured = rows.where(ratio.is_not(None)).subquery()
+    capped = _capped(measured.c.achievement)
+    statement = (
+        select(
+            measured.c.period,
+            func.avg(capped),
+            func.avg(case((measured.c.status == AchievementStatus.ON_TRACK.value, 1.0), else_=0.0)),
+            func.count(),
+        )
+        .group_by(measured.c.period)
+        .order_by(measured.c.period)
+    )
+    frame = pd.DataFrame(
+        session.exec(statement).all(), columns=["period", "achievement", "on_track_share", "results"]
+    )
+    return frame.astype({"achievement": float, "on_track_share": float, "results": int})
+
+
+@reads(m.Program, m.ProgramVillage, m.Village, m.District, m.Regency)
+def program_locations(*, session: Session, filters: Filters) -> pd.DataFrame:
+    """Where the filtered programs work: one row per village with its district and regency.
+
+    Columns: ``regency``, ``district``, ``village``, ``programs``, ``families_reached``.
+    """
+    statement = (
+        select(
+            col(m.Regency.name),
+            col(m.District.name),
+            col(m.Village.name),
+            func.count(func.distinct(m.Program.id)),
+            func.coalesce(func.sum(m.Program.families_reached), 0),
+        )
+        .select_from(m.ProgramVillage)
+        .join(m.Program, col(m.Program.id) == col(m.ProgramVillage.program_id))
+        .join(m.Village, col(m.Village.id) == col(m.ProgramVillage.village_id))
+        .join(m.District, col(m.District.id) == col(m.Village.district_id))
+        .join(m.Regency, col(m.Regency.id) == col(m.District.regency_id))
+        .where(*filters.program_conditions())
+        .group_by(m.Regency.name, m.District.name, m.Village.name)
+        .order_by(m.Regency.name, m.District.name, m.Village.name)
+    )
+    if filters.regency_id is not None:
+        statement = statement.where(and_(col(m.Regency.id) == filters.regency_id))
+    return pd.DataFrame(
+        session.exec(statement).all(),
+        columns=["regency", "district", "village", "programs", "families_reached"],
+    )
