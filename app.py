@@ -9,6 +9,29 @@ ui.ensure_database()
 ui.language_switch()
 
 pages = [
-    st.Page("pages/overview.py", title=ui.t("nav.overview"), icon="📊", url_path="", default=True),
+    st.Page(
+        "pages/overview.py",
+        title=ui.t("nav.overview"),
+        icon=":material/dashboard:",
+        url_path="",
+        default=True,
+    ),
+    st.Page("pages/programs.py", title=ui.t("nav.programs"), icon=":material/list:", url_path="programs"),
+    st.Page(
+        "pages/program.py",
+        title=ui.t("nav.program"),
+        icon=":material/insights:",
+        url_path="program",
+        visibility="hidden",
+    ),
+    st.Page(
+        "pages/engagement.py", title=ui.t("nav.engagement"), icon=":material/forum:", url_path="engagement"
+    ),
+    st.Page(
+        "pages/compliance.py",
+        title=ui.t("nav.compliance"),
+        icon=":material/fact_check:",
+        url_path="compliance",
+    ),
 ]
-st.navigation(pages).run()
+ui.run_pages(pages)

@@ -26,6 +26,9 @@ ACTUAL_COLOUR = "#0072B2"
 TARGET_COLOUR = "#000000"
 FONT = "Source Sans Pro, Arial, sans-serif"
 
+# What the builders return; ``alt.layer`` is typed to return a facet chart too.
+Chart = alt.Chart | alt.LayerChart | alt.FacetChart
+
 
 @alt.theme.register("sinergi", enable=True)
 def sinergi_theme() -> alt.theme.ThemeConfig:
@@ -85,9 +88,7 @@ def status_share_bars(
     )
 
 
-def trend_line(
-    data: pd.DataFrame, *, period_title: str, value_title: str, target_line: float = 1.0
-) -> alt.LayerChart:
+def trend_line(data: pd.DataFrame, *, period_title: str, value_title: str, target_line: float = 1.0) -> Chart:
     """Achievement by period with the 100 % line. ``data`` has ``period`` and ``achievement``."""
     line = (
         alt.Chart(data)
@@ -138,7 +139,7 @@ def indicator_bullets(
     baseline_title: str,
     unit: str,
     status_labels: Mapping[str, str],
-) -> alt.LayerChart:
+) -> Chart:
     """One indicator: a bar per semester for the actual, coloured by status, a black tick for the target,
     and a dashed line for the baseline. ``data`` has ``period``, ``target``, ``actual``, ``achievement``,
     ``status_label`` and ``baseline``.
@@ -175,7 +176,7 @@ def status_matrix(
     row_title: str,
     column_title: str,
     status_labels: Mapping[str, str],
-) -> alt.LayerChart:
+) -> Chart:
     """Companies × points coloured by compliance status, with the status written in each cell.
     ``data`` has ``row``, ``column``, ``status_label`` and ``point_text``.
     """
@@ -196,9 +197,52 @@ def status_matrix(
     return alt.layer(cells, text)
 
 
-def to_png(chart: alt.TopLevelMixin, *, scale: float = 2.0) -> bytes:
+def to_png(chart: Chart, *, scale: float = 2.0) -> bytes:
     """The chart as a PNG image, rendered offline by vl-convert."""
     import vl_convert
 
     png: bytes = vl_convert.vegalite_to_png(chart.to_json(), scale=scale)
     return png
+
+
+# Feedback statuses: what still waits for an answer stands out, what was closed recedes.
+FEEDBACK_STATUS_COLOURS: Mapping[str, str] = {
+    "open": "#D55E00",
+    "in_progress": "#E69F00",
+    "done": "#009E73",
+    "declined": "#999999",
+}
+
+
+def ordered_bars(
+    data: pd.DataFrame,
+    *,
+    category: str,
+    value: str,
+    category_title: str,
+    value_title: str,
+    colours: Mapping[str, str] | None = None,
+) -> alt.Chart:
+    """Horizontal bars in the order of the rows, for categories with a natural order (open → done).
+
+    With ``colours`` (keyed by the values of the ``group`` column), each bar takes its category's colour.
+    """
+    order = list(data[category])
+    color: alt.Color | alt.ColorValue = alt.ColorValue(ACTUAL_COLOUR)
+    if colours is not None:
+        color = alt.Color(
+            "group:N", scale=alt.Scale(domain=list(colours), range=list(colours.values())), legend=None
+        )
+    return (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            y=alt.Y(f"{category}:N", title=category_title, sort=order),
+            x=alt.X(f"{value}:Q", title=value_title, axis=alt.Axis(tickMinStep=1, format="d")),
+            color=color,
+            tooltip=[
+                alt.Tooltip(f"{category}:N", title=category_title),
+                alt.Tooltip(f"{value}:Q", title=value_title),
+            ],
+        )
+    )

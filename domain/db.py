@@ -10,7 +10,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any, TypeVar
 
-from sqlalchemy import Engine, event
+from sqlalchemy import Engine, Executable, Select, event
+from sqlalchemy import select as sa_select
 from sqlalchemy.engine import make_url
 from sqlmodel import Session, create_engine
 
@@ -150,3 +151,13 @@ def upgrade_database(url: str | None = None) -> None:
     config = alembic_config(target)
     config.attributes["engine"] = engine_for(target)
     command.upgrade(config, "head")
+
+
+def select_columns(*columns: Any) -> Select[Any]:
+    """A SELECT of many columns; sqlmodel's ``select`` is typed for at most four."""
+    return sa_select(*columns)
+
+
+def rows(session: Session, statement: Executable) -> list[tuple[Any, ...]]:
+    """All rows of a Core statement as tuples, inside the session's transaction."""
+    return [tuple(row) for row in session.connection().execute(statement)]

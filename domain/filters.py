@@ -125,8 +125,8 @@ def filter_options(*, session: Session) -> FilterOptions:
     companies = session.exec(select(m.Company.id, m.Company.name).order_by(m.Company.name)).all()
     periods = session.exec(select(m.Period.code).order_by(col(m.Period.code).desc())).all()
     return FilterOptions(
-        regencies=tuple((int(i), str(n)) for i, n in regencies),
-        companies=tuple((int(i), str(n)) for i, n in companies),
+        regencies=tuple((i, n) for i, n in regencies if i is not None),
+        companies=tuple((i, n) for i, n in companies if i is not None),
         years=tuple(sorted({int(code[:4]) for code in periods}, reverse=True)),
         periods=tuple(str(code) for code in periods),
     )

@@ -82,6 +82,104 @@ TEXTS: Final[dict[str, tuple[str, str]]] = {
         "The database is empty. Run `python manage.py load-demo` to load the demo data, "
         "or import your programs.",
     ),
+    "programs.title": ("Program", "Programs"),
+    "programs.search": ("Cari program atau perusahaan", "Search programs or companies"),
+    "programs.count": (
+        "{count} program. Klik baris untuk membuka detail.",
+        "{count} programs. Click a row to open it.",
+    ),
+    "programs.empty": (
+        "Belum ada program. Tambahkan program di halaman Data atau muat data contoh.",
+        "No programs yet. Add programs on the Data page or load the demo data.",
+    ),
+    "programs.open": ("Buka", "Open"),
+    "programs.name": ("Program", "Program"),
+    "programs.stage": ("Tahap", "Stage"),
+    "programs.poverty": ("Kemiskinan", "Poverty"),
+    "programs.status": ("Status", "Status"),
+    "programs.achievement": ("Capaian", "Achievement"),
+    "programs.gaps": ("Kesenjangan", "Gaps"),
+    "programs.gaps_help": (
+        "Indikator yang realisasinya di bawah target pada semester laporan.",
+        "Indicators whose actual fell short of target in the reporting semester.",
+    ),
+    "programs.overdue": ("Tindak lanjut terlambat", "Overdue follow-ups"),
+    "programs.overdue_help": (
+        "Tindak lanjut yang belum selesai dan sudah lewat tenggat.",
+        "Follow-up actions not done and past their due date.",
+    ),
+    "program.not_found": (
+        "Program tidak ditemukan. Pilih program dari daftar.",
+        "Program not found. Pick a program from the list.",
+    ),
+    "program.back": ("Semua program", "All programs"),
+    "program.stage": ("Tahap: {stage}", "Stage: {stage}"),
+    "program.ongoing": ("berjalan", "ongoing"),
+    "program.poverty": ("Penanggulangan kemiskinan", "Poverty alleviation"),
+    "program.by_sex": ("Laki-laki {men}, perempuan {women}.", "Men {men}, women {women}."),
+    "program.indicators_on_track": ("Indikator sesuai target", "Indicators on track"),
+    "program.indicators_on_track_help": (
+        "Dihitung s.d. semester terakhir yang berdata: indikator kumulatif dijumlahkan, "
+        "indikator per periode memakai semester terakhir.",
+        "Counted up to the latest semester with data: cumulative indicators are added up, periodic ones use "
+        "the latest semester.",
+    ),
+    "program.indicators": ("Indikator: rencana dan capaian", "Indicators: planned and achieved"),
+    "program.no_indicators": (
+        "Program ini belum punya indikator. Tambahkan indikator dan targetnya di halaman Data.",
+        "This program has no indicators yet. Add indicators and their targets on the Data page.",
+    ),
+    "program.no_results": (
+        "Belum ada target atau realisasi untuk indikator ini. Isi di halaman Data.",
+        "No targets or actuals for this indicator yet. Enter them on the Data page.",
+    ),
+    "program.indicator": ("Indikator", "Indicator"),
+    "program.unit": ("Satuan", "Unit"),
+    "program.up_to": ("S.d. semester", "Up to"),
+    "program.target": ("Target", "Target"),
+    "program.actual": ("Realisasi", "Actual"),
+    "program.gap": ("kesenjangan", "gap"),
+    "program.gap_column": ("Kesenjangan", "Gap"),
+    "program.baseline": ("Baseline {value} ({year})", "Baseline {value} ({year})"),
+    "program.baseline_short": ("Baseline", "Baseline"),
+    "program.no_baseline": ("Tanpa baseline", "No baseline"),
+    "program.gaps_in": ("Di bawah target pada: {periods}", "Below target in: {periods}"),
+    "program.table": ("Realisasi / target per semester", "Actual / target by semester"),
+    "program.table_note": (
+        "Sel berwarna = kesenjangan: realisasi lebih buruk dari target menurut arah indikator.",
+        "Shaded cells are gaps: the actual is worse than the target in the indicator's direction.",
+    ),
+    "program.budget_people": ("Anggaran dan penerima manfaat", "Budget and beneficiaries"),
+    "program.budget_planned": ("Rencana", "Planned"),
+    "program.budget_spent": ("Realisasi", "Spent"),
+    "program.absorbed": ("Serapan", "Absorbed"),
+    "program.no_budget": ("Belum ada data anggaran.", "No budget recorded yet."),
+    "program.families": ("Kepala keluarga (KK)", "Families"),
+    "program.men": ("Laki-laki", "Men"),
+    "program.women": ("Perempuan", "Women"),
+    "program.planned": ("Rencana", "Planned"),
+    "program.reached": ("Terjangkau", "Reached"),
+    "program.places": ("Lokasi", "Places"),
+    "program.partners": ("Mitra", "Partners"),
+    "program.sdgs": ("TPB/SDGs: {sdgs}", "SDGs: {sdgs}"),
+    "program.evaluations": ("Evaluasi dan tindak lanjut", "Evaluations and follow-up actions"),
+    "program.no_actions": ("Belum ada tindak lanjut tercatat.", "No follow-up actions recorded yet."),
+    "program.evaluation": ("Evaluasi", "Evaluation"),
+    "program.held_on": ("Tanggal", "Date"),
+    "program.action": ("Tindak lanjut", "Action"),
+    "program.owner": ("Penanggung jawab", "Owner"),
+    "program.due": ("Tenggat", "Due"),
+    "program.actions_overdue": (
+        "{count} tindak lanjut lewat tenggat.",
+        "{count} follow-up actions are overdue.",
+    ),
+    "program.feedback": ("Masukan pemangku kepentingan", "Stakeholder feedback"),
+    "program.no_feedback": ("Belum ada masukan untuk program ini.", "No feedback on this program yet."),
+    "program.meeting": ("Pertemuan", "Meeting"),
+    "program.source": ("Dari", "From"),
+    "program.kind": ("Jenis", "Kind"),
+    "program.said": ("Masukan", "Input"),
+    "program.response": ("Tanggapan", "Response"),
     "count.companies": ("Perusahaan", "Companies"),
     "count.programs": ("Program", "Programs"),
     "count.indicators": ("Indikator", "Indicators"),
@@ -126,6 +224,101 @@ TEXTS: Final[dict[str, tuple[str, str]]] = {
     "error.company_unknown": ("Perusahaan '{name}' tidak ditemukan.", "Company '{name}' not found."),
     "error.regency_unknown": ("Kabupaten/kota '{name}' tidak ditemukan.", "Regency '{name}' not found."),
     "point.deadline": ("Batas waktu: {date}", "Deadline: {date}"),
+    # The engagement page (/engagement).
+    "engagement.title": ("Pertemuan & masukan", "Meetings & feedback"),
+    "engagement.caption": (
+        "Siapa yang hadir, apa yang disampaikan pemangku kepentingan, dan apa tindak lanjutnya.",
+        "Who came, what stakeholders said, and what was done with it.",
+    ),
+    "engagement.empty": (
+        "Belum ada pertemuan yang tercatat. Catat pertemuan beserta harapan dan masukan pesertanya di "
+        "halaman Data, atau jalankan `python manage.py load-demo` untuk memuat data contoh.",
+        "No meetings are recorded yet. Record meetings with their participants' expectations and input on "
+        "the Data page, or run `python manage.py load-demo` to load the demo data.",
+    ),
+    "engagement.no_match": (
+        "Tidak ada pertemuan yang cocok dengan saringan ini. Pilih kabupaten/kota, perusahaan, tahun atau "
+        "semester lain di sisi kiri, atau pilih «Semua».",
+        "No meeting matches these filters. Pick another regency, company, year or semester on the left, "
+        "or choose «All».",
+    ),
+    "engagement.no_feedback": (
+        "Belum ada masukan dari pertemuan ini. Catat harapan dan masukan peserta di halaman Data atau "
+        "lewat formulir masukan pertemuan.",
+        "No feedback from these meetings yet. Record participants' expectations and input on the Data "
+        "page or through the meeting's feedback form.",
+    ),
+    "engagement.no_attendance": (
+        "Belum ada organisasi yang tercatat hadir. Tambahkan daftar hadir pertemuan di halaman Data.",
+        "No attending organisations are recorded yet. Add the meetings' attendance on the Data page.",
+    ),
+    "engagement.tile.meetings": ("Pertemuan", "Meetings"),
+    "engagement.tile.attendees": ("Peserta hadir", "People present"),
+    "engagement.tile.feedback": ("Masukan", "Feedback items"),
+    "engagement.tile.followed_up": ("Sudah ditindaklanjuti", "Followed up"),
+    "engagement.tile.followed_up_help": (
+        "Masukan yang sedang diproses, selesai, atau ditolak dengan alasan: {count} dari {total}.",
+        "Feedback in progress, done or declined with a reason: {count} of {total}.",
+    ),
+    "engagement.tile.overdue": ("Terlambat", "Overdue"),
+    "engagement.tile.overdue_help": (
+        "Masukan terbuka atau dalam proses yang tindak lanjutnya lewat batas waktu, atau yang belum "
+        "dijawab lebih dari {days} hari setelah pertemuan.",
+        "Open or in-progress feedback whose follow-up action is past due, or that got no response more "
+        "than {days} days after the meeting.",
+    ),
+    "engagement.charts": ("Masukan dan kehadiran", "Feedback and attendance"),
+    "engagement.chart.by_kind": ("Masukan menurut jenis", "Feedback by kind"),
+    "engagement.chart.by_status": ("Masukan menurut status", "Feedback by status"),
+    "engagement.chart.by_source": ("Masukan menurut jenis organisasi", "Feedback by organisation type"),
+    "engagement.chart.attendance": ("Kehadiran menurut jenis organisasi", "Attendance by organisation type"),
+    "engagement.axis.items": ("Jumlah masukan", "Feedback items"),
+    "engagement.axis.people": ("Jumlah orang", "People"),
+    "engagement.axis.kind": ("Jenis", "Kind"),
+    "engagement.axis.status": ("Status", "Status"),
+    "engagement.axis.org_type": ("Jenis organisasi", "Organisation type"),
+    "engagement.meetings": ("Daftar pertemuan", "Meetings"),
+    "engagement.attendance_note": (
+        "Kolom per jenis organisasi menghitung orang dari organisasi yang tercatat hadir; jumlah peserta "
+        "mencakup semua yang hadir.",
+        "The columns per organisation type count the people of the organisations listed as present; "
+        "people present counts everyone who came.",
+    ),
+    "engagement.col.date": ("Tanggal", "Date"),
+    "engagement.col.kind": ("Jenis", "Kind"),
+    "engagement.col.title": ("Judul", "Title"),
+    "engagement.col.organiser": ("Penyelenggara", "Organiser"),
+    "engagement.col.venue": ("Tempat", "Venue"),
+    "engagement.col.attendees": ("Peserta hadir", "People present"),
+    "engagement.col.organisations": ("Organisasi", "Organisations"),
+    "engagement.col.meeting_date": ("Tanggal pertemuan", "Meeting date"),
+    "engagement.col.source": ("Dari", "From"),
+    "engagement.col.text": ("Masukan", "Feedback"),
+    "engagement.col.program": ("Program", "Program"),
+    "engagement.col.response": ("Tanggapan", "Response"),
+    "engagement.col.status": ("Status", "Status"),
+    "engagement.col.days_open": ("Hari terbuka", "Days open"),
+    "engagement.days_open_help": (
+        "Dari tanggal pertemuan sampai masukan ditutup, atau sampai hari ini bila belum ditutup.",
+        "From the meeting to the day the item was closed, or to today while it is not.",
+    ),
+    "engagement.col.action": ("Tindak lanjut", "Follow-up action"),
+    "engagement.col.action_status": ("Status tindak lanjut", "Action status"),
+    "engagement.col.action_due": ("Batas waktu", "Due"),
+    "engagement.col.reason": ("Mengapa terlambat", "Why overdue"),
+    "engagement.reason.action_past_due": ("Tindak lanjut lewat batas waktu", "Action past due"),
+    "engagement.reason.no_response": ("Belum dijawab setelah {days} hari", "No response after {days} days"),
+    "engagement.declined": ("Ditolak: {reason}", "Declined: {reason}"),
+    "engagement.overdue": ("Masukan yang terlambat ditindaklanjuti", "Overdue feedback"),
+    "engagement.no_overdue": (
+        "Tidak ada masukan yang terlambat ditindaklanjuti.",
+        "No feedback is overdue.",
+    ),
+    "engagement.log": ("Anda menyampaikan, kami menindaklanjuti", "You said, we did"),
+    "engagement.log_caption": (
+        "Setiap masukan dari pertemuan terpilih, tanggapannya, dan tindak lanjut yang disepakati.",
+        "Every feedback item from the selected meetings, its response and the agreed follow-up action.",
+    ),
     # The compliance page (/compliance).
     "compliance_page.title": ("Kepatuhan poin koordinasi", "Compliance with coordination points"),
     "compliance_page.caption": (
@@ -216,7 +409,10 @@ TEXTS: Final[dict[str, tuple[str, str]]] = {
     ),
     "compliance_page.program_since": ("{stage}, sejak {start}", "{stage}, since {start}"),
     "compliance_page.program_between": ("{stage}, {start} – {end}", "{stage}, {start} – {end}"),
-    "compliance_page.record_heading": ("Bukti dan verifikasi per poin", "Evidence and verification per point"),
+    "compliance_page.record_heading": (
+        "Bukti dan verifikasi per poin",
+        "Evidence and verification per point",
+    ),
     "compliance_page.col_status": ("Status", "Status"),
     "compliance_page.col_basis": ("Dasar status", "Basis of the status"),
     "compliance_page.col_evidence": ("Bukti", "Evidence"),
@@ -226,6 +422,10 @@ TEXTS: Final[dict[str, tuple[str, str]]] = {
     "compliance_page.col_verified_at": ("Tanggal verifikasi", "Verified on"),
     "compliance_page.basis_hand": ("Ditetapkan manual oleh verifikator", "Set by hand by a verifier"),
     "compliance_page.basis_awaiting": ("Menunggu verifikasi", "Awaiting verification"),
+    "compliance_page.basis_declined": (
+        "Perusahaan menyatakan tidak ikut serta",
+        "The company declined to take part",
+    ),
 }
 
 # Enumeration values: "<kind>.<value>".

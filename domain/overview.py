@@ -7,13 +7,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import pandas as pd
 from sqlalchemy import ColumnElement, Select, and_, case, func, literal
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 import models as m
-from domain.db import reads
+from domain.db import reads, rows, select_columns
 from domain.filters import Filters
 from domain.rules import AchievementStatus, Thresholds, achievement_sql, status_sql
 
@@ -23,17 +25,15 @@ AVERAGE_CAP = 1.5
 STATUS_ORDER = [s.value for s in AchievementStatus]
 
 
-def _program_ids(filters: Filters) -> Select[tuple[int]]:
+def _program_ids(filters: Filters) -> SelectOfScalar[int | None]:
     return select(col(m.Program.id)).where(*filters.program_conditions())
 
 
-def _result_rows(
-    filters: Filters, thresholds: Thresholds
-) -> tuple[Select[tuple[object, ...]], ColumnElement[float]]:
+def _result_rows(filters: Filters, thresholds: Thresholds) -> tuple[Select[Any], ColumnElement[float]]:
     """Results of the filtered programs joined to their indicator and period, with achievement."""
     ratio = achievement_sql(m.Result.target, m.Result.actual, m.Indicator.direction)
     statement = (
-        select(
+        select_columns(
             col(m.Period.code).label("period"),
             ratio.label("achievement"),
             status_sql(ratio, thresholds).label("status"),
@@ -108,30 +108,31 @@ def overview_tiles(*, session: Session, filters: Filters, thresholds: Thresholds
     """The tiles at the top of the overview."""
     conditions = filters.program_conditions()
     active = col(m.Program.stage) != m.Stage.COMPLETED.value
-    programs = session.exec(
-        select(
+    [programs] = rows(
+        session,
+        select_columns(
             func.count(),
             func.coalesce(func.sum(case((active, 1), else_=0)), 0),
             func.coalesce(func.sum(m.Program.families_planned), 0),
             func.coalesce(func.sum(m.Program.families_reached), 0),
             func.coalesce(func.sum(col(m.Program.men_planned) + col(m.Program.women_planned)), 0),
             func.coalesce(func.sum(col(m.Program.men_reached) + col(m.Program.women_reached)), 0),
-        ).where(*conditions)
-    ).one()
+        ).where(*conditions),
+    )
 
     budget_year = filters.effective_year
     budget = select(
         func.coalesce(func.sum(m.ProgramBudget.planned), 0), func.coalesce(func.sum(m.ProgramBudget.spent), 0)
     ).where(col(m.ProgramBudget.program_id).in_(_program_ids(filters)))
     if budget_year is not None:
-        budget = budget.where(m.ProgramBudget.year == budget_year)
+        budget = budget.where(col(m.ProgramBudget.year) == budget_year)
     planned, spent = session.exec(budget).one()
 
     period = reporting_period(session=session, filters=filters)
     with_data = on_track = 0
     if period is not None:
-        rows, _ = _result_rows(filters, thresholds)
-        counted = rows.where(m.Period.code == period).subquery()
+        results, _ = _result_rows(filters, thresholds)
+        counted = results.where(col(m.Period.code) == period).subquery()
         with_data, on_track = session.exec(
             select(
                 func.count().filter(counted.c.status != AchievementStatus.NO_DATA.value),
@@ -178,12 +179,14 @@ def achievement_by(*, session: Session, filters: Filters, thresholds: Thresholds
     period = reporting_period(session=session, filters=filters)
     if period is None:
         return pd.DataFrame(columns=["group", "status", "results", "share", "status_order"])
-    rows, _ = _result_rows(filters, thresholds)
+    results, _ = _result_rows(filters, thresholds)
     group_column = col(m.Company.short_name) if group == "company" else col(m.Program.pillar)
     statement = (
-        rows.add_columns(group_column.label("group"))
+        results.add_columns(group_column.label("group"))
         .join(m.Company, col(m.Company.id) == col(m.Program.company_id))
-        .where(m.Period.code == period, col(m.Result.actual).is_not(None), col(m.Result.target).is_not(None))
+        .where(
+            col(m.Period.code) == period, col(m.Result.actual).is_not(None), col(m.Result.target).is_not(None)
+        )
         .subquery()
     )
     counted = session.exec(
@@ -205,10 +208,10 @@ def achievement_trend(*, session: Session, filters: Filters, thresholds: Thresho
 
     Columns: ``period``, ``achievement``, ``on_track_share``, ``results``.
     """
-    rows, ratio = _result_rows(filters, thresholds)
+    results, ratio = _result_rows(filters, thresholds)
     if filters.year is not None:
-        rows = rows.where(m.Period.year == filters.year)
-    measured = rows.where(ratio.is_not(None)).subquery()
+        results = results.where(col(m.Period.year) == filters.year)
+    measured = results.where(ratio.is_not(None)).subquery()
     capped = _capped(measured.c.achievement)
     statement = (
         select(
@@ -233,7 +236,7 @@ def program_locations(*, session: Session, filters: Filters) -> pd.DataFrame:
     Columns: ``regency``, ``district``, ``village``, ``programs``, ``families_reached``.
     """
     statement = (
-        select(
+        select_columns(
             col(m.Regency.name),
             col(m.District.name),
             col(m.Village.name),
@@ -252,6 +255,5 @@ def program_locations(*, session: Session, filters: Filters) -> pd.DataFrame:
     if filters.regency_id is not None:
         statement = statement.where(and_(col(m.Regency.id) == filters.regency_id))
     return pd.DataFrame(
-        session.exec(statement).all(),
-        columns=["regency", "district", "village", "programs", "families_reached"],
+        rows(session, statement), columns=["regency", "district", "village", "programs", "families_reached"]
     )

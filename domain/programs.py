@@ -10,7 +10,7 @@ from sqlalchemy import case, func, literal
 from sqlmodel import Session, col, select
 
 import models as m
-from domain.db import reads
+from domain.db import reads, rows, select_columns
 from domain.filters import Filters
 from domain.overview import AVERAGE_CAP, reporting_period
 from domain.rules import (
@@ -21,6 +21,7 @@ from domain.rules import (
     gap_sql,
     is_gap,
     status_sql,
+    to_date,
 )
 
 OPEN_ACTION = (m.ActionStatus.OPEN.value, m.ActionStatus.IN_PROGRESS.value)
@@ -78,7 +79,7 @@ def program_table(*, session: Session, filters: Filters, thresholds: Thresholds,
         .subquery()
     )
     statement = (
-        select(
+        select_columns(
             m.Program.id,
             m.Program.name,
             m.Company.name,
@@ -98,7 +99,7 @@ def program_table(*, session: Session, filters: Filters, thresholds: Thresholds,
         .where(*filters.program_conditions())
         .order_by(m.Company.name, m.Program.name)
     )
-    frame = pd.DataFrame(session.exec(statement).all(), columns=PROGRAM_TABLE_COLUMNS)
+    frame = pd.DataFrame(rows(session, statement), columns=PROGRAM_TABLE_COLUMNS)
     return frame.astype({"achievement": float, "gaps": int, "overdue_actions": int})
 
 
@@ -223,7 +224,7 @@ def indicator_results(*, session: Session, program_id: int, thresholds: Threshol
     appears once with empty period columns, so the page can say that figures are missing.
     """
     statement = (
-        select(
+        select_columns(
             m.Indicator.id,
             m.Indicator.name,
             m.Indicator.unit,
@@ -241,10 +242,10 @@ def indicator_results(*, session: Session, program_id: int, thresholds: Threshol
         .select_from(m.Indicator)
         .outerjoin(m.Result, col(m.Result.indicator_id) == col(m.Indicator.id))
         .outerjoin(m.Period, col(m.Period.id) == col(m.Result.period_id))
-        .where(m.Indicator.program_id == program_id)
+        .where(col(m.Indicator.program_id) == program_id)
         .order_by(col(m.Indicator.id), m.Period.code)
     )
-    frame = pd.DataFrame(session.exec(statement).all(), columns=INDICATOR_RESULT_COLUMNS)
+    frame = pd.DataFrame(rows(session, statement), columns=INDICATOR_RESULT_COLUMNS)
     frame = frame.astype({"target": float, "actual": float, "baseline": float})
     ratios = [
         achievement(nan_to_none(t), nan_to_none(a), d)
@@ -270,7 +271,7 @@ EVALUATION_COLUMNS = ["evaluation", "held_on", "period", "action", "owner", "due
 def program_actions(*, session: Session, program_id: int, today: date) -> pd.DataFrame:
     """Follow-up actions of the program, with the evaluation that agreed each one (if any)."""
     statement = (
-        select(
+        select_columns(
             m.Evaluation.title,
             m.Evaluation.held_on,
             m.Period.code,
@@ -282,10 +283,10 @@ def program_actions(*, session: Session, program_id: int, today: date) -> pd.Dat
         .select_from(m.FollowUpAction)
         .outerjoin(m.Evaluation, col(m.Evaluation.id) == col(m.FollowUpAction.evaluation_id))
         .outerjoin(m.Period, col(m.Period.id) == col(m.Evaluation.period_id))
-        .where(m.FollowUpAction.program_id == program_id)
+        .where(col(m.FollowUpAction.program_id) == program_id)
         .order_by(col(m.Evaluation.held_on), col(m.FollowUpAction.due_date))
     )
-    frame = pd.DataFrame(session.exec(statement).all(), columns=EVALUATION_COLUMNS[:-1])
+    frame = pd.DataFrame(rows(session, statement), columns=EVALUATION_COLUMNS[:-1])
     frame["overdue"] = [
         bool(due is not None and due < today and status in OPEN_ACTION)
         for due, status in zip(frame["due_date"], frame["status"], strict=True)
@@ -300,7 +301,7 @@ PROGRAM_FEEDBACK_COLUMNS = ["held_on", "meeting", "source", "kind", "text", "res
 def program_feedback(*, session: Session, program_id: int) -> pd.DataFrame:
     """What stakeholders said about the program, and what became of it."""
     statement = (
-        select(
+        select_columns(
             m.Meeting.held_on,
             m.Meeting.title,
             func.coalesce(m.Organisation.name, m.FeedbackItem.speaker),
@@ -312,8 +313,51 @@ def program_feedback(*, session: Session, program_id: int) -> pd.DataFrame:
         .join(m.Meeting, col(m.Meeting.id) == col(m.FeedbackItem.meeting_id))
         .outerjoin(m.Organisation, col(m.Organisation.id) == col(m.FeedbackItem.organisation_id))
         .where(
-            m.FeedbackItem.program_id == program_id, m.FeedbackItem.moderation != m.Moderation.HIDDEN.value
+            col(m.FeedbackItem.program_id) == program_id,
+            col(m.FeedbackItem.moderation) != m.Moderation.HIDDEN.value,
         )
         .order_by(col(m.Meeting.held_on).desc())
     )
-    return pd.DataFrame(session.exec(statement).all(), columns=PROGRAM_FEEDBACK_COLUMNS)
+    return pd.DataFrame(rows(session, statement), columns=PROGRAM_FEEDBACK_COLUMNS)
+
+
+def indicators_to_date(results: pd.DataFrame, thresholds: Thresholds) -> pd.DataFrame:
+    """Per indicator, target and actual up to its latest semester with an actual (periodic: that
+    semester; cumulative: the sum), with achievement and status. Takes :func:`indicator_results`."""
+    rows = []
+    for (indicator_id, name), group in results.groupby(["indicator_id", "indicator"], sort=False):
+        measured = group[group["actual"].notna()]
+        direction = str(group["direction"].iloc[0])
+        values = [
+            (nan_to_none(t), nan_to_none(a))
+            for t, a in zip(measured["target"], measured["actual"], strict=True)
+        ]
+        target, actual = to_date(str(group["accumulation"].iloc[0]), values)
+        ratio = achievement(target, actual, direction)
+        rows.append(
+            {
+                "indicator_id": indicator_id,
+                "indicator": name,
+                "unit": group["unit"].iloc[0],
+                "up_to": measured["period"].iloc[-1] if not measured.empty else None,
+                "target": target,
+                "actual": actual,
+                "achievement": ratio,
+                "status": achievement_status(ratio, thresholds).value,
+                "gap": is_gap(target, actual, direction),
+            }
+        )
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "indicator_id",
+            "indicator",
+            "unit",
+            "up_to",
+            "target",
+            "actual",
+            "achievement",
+            "status",
+            "gap",
+        ],
+    )

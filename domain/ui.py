@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import importlib
+import threading
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
-import altair as alt
 import pandas as pd
 import streamlit as st
 
@@ -67,7 +67,7 @@ def read(query: Callable[..., T], **arguments: Any) -> T:
     if not tables:
         raise TypeError(f"{query.__qualname__} does not declare the tables it reads (@db.reads)")
     url = database_url()
-    return _cached_read(  # type: ignore[no-any-return]
+    return _cached_read(
         f"{query.__module__}:{query.__qualname__}",
         url,
         db.table_versions(tables),
@@ -99,7 +99,7 @@ def labels(kind: str, values: Iterable[str]) -> dict[str, str]:
     return {value: label(kind, value) for value in values}
 
 
-def chart_block(chart: alt.TopLevelMixin, data: pd.DataFrame, *, name: str) -> None:
+def chart_block(chart: charts.Chart, data: pd.DataFrame, *, name: str) -> None:
     """A chart with the data behind it as CSV and the chart as PNG underneath."""
     st.altair_chart(chart, theme=None, width="stretch")
     buttons = st.container(horizontal=True)
@@ -152,44 +152,103 @@ def filter_bar(options: FilterOptions, *, fields: Iterable[str] = FILTER_FIELDS)
     """Filter widgets in the sidebar, read from and written to the URL's query parameters."""
     current = filters_from_params(st.query_params.to_dict())
     st.sidebar.subheader(t("filter.heading"))
-    regency_names = {str(i): n for i, n in options.regencies}
-    company_names = {str(i): n for i, n in options.companies}
-    selects: dict[str, tuple[list[str], Callable[[str], str]]] = {
-        "regency": (list(regency_names), regency_names.__getitem__),
-        "company": (list(company_names), company_names.__getitem__),
-        "year": ([str(y) for y in options.years], str),
-        "period": (list(options.periods), str),
-        "pillar": ([p.value for p in m.Pillar], lambda v: label("pillar", v)),
+    # Display names are fixed while the widget is built: a format function that read the
+    # session's language later (as AppTest does, outside the run) would disagree with it.
+    choices: dict[str, dict[str, str]] = {
+        "regency": {str(i): name for i, name in options.regencies},
+        "company": {str(i): name for i, name in options.companies},
+        "year": {str(y): str(y) for y in options.years},
+        "period": {code: code for code in options.periods},
+        "pillar": labels("pillar", [p.value for p in m.Pillar]),
     }
     for field in fields:
         if field == "poverty":
             st.sidebar.toggle(
                 t("filter.poverty"),
                 value=current.poverty_only,
-                key="filter-poverty",
+                key=f"filter-poverty-{lang()}",
                 on_change=_store_param,
-                args=("poverty",),
+                args=("poverty", f"filter-poverty-{lang()}"),
             )
             continue
-        values, name_of = selects[field]
-        present = current.query_params().get(field)
+        names = {ALL: t("filter.all"), **choices[field]}
+        present = current.query_params().get(field, ALL)
+        values = list(names)
         st.sidebar.selectbox(
             t(f"filter.{field}"),
-            [ALL, *values],
-            index=[ALL, *values].index(present) if present in values else 0,
-            format_func=lambda v, name_of=name_of: t("filter.all") if v == ALL else name_of(v),
-            key=f"filter-{field}",
+            values,
+            index=values.index(present) if present in names else 0,
+            format_func=names.__getitem__,
+            # The language is part of the key so a switch redraws the names; the choice itself
+            # lives in the URL and survives.
+            key=f"filter-{field}-{lang()}",
             on_change=_store_param,
-            args=(field,),
+            args=(field, f"filter-{field}-{lang()}"),
         )
     return filters_from_params(st.query_params.to_dict())
 
 
-def _store_param(field: str) -> None:
-    value = st.session_state[f"filter-{field}"]
-    if field == "poverty":
+def _store_param(field: str, widget_key: str) -> None:
+    """Copy a widget's new value into the URL, so the view can be sent as a link."""
+    value = st.session_state[widget_key]
+    if isinstance(value, bool):
         value = "1" if value else ""
-    if value:
-        st.query_params[field] = str(value)
+    text = "" if value is None else str(value).strip()
+    if text:
+        st.query_params[field] = text
     elif field in st.query_params:
         del st.query_params[field]
+
+
+STATUS_MARKS = {"on_track": "🟢", "needs_attention": "🟠", "off_track": "🔴", "no_data": "⚪"}
+
+
+def status_badge(status: str) -> str:
+    """An achievement status as a coloured mark and its word (colour is never the only cue)."""
+    return f"{STATUS_MARKS.get(status, '')} {label('achievement', status)}"
+
+
+def search_box(text: str, *, param: str) -> str:
+    """A search field whose text is kept in the URL under ``param``."""
+    value = st.text_input(
+        text,
+        value=st.query_params.get(param, ""),
+        key=f"search-{param}",
+        on_change=_store_param,
+        args=(param, f"search-{param}"),
+    )
+    return value.strip()
+
+
+def int_param(name: str) -> int | None:
+    """A whole-number query parameter, or None when it is missing or malformed."""
+    value = st.query_params.get(name, "")
+    return int(value) if value.isdigit() else None
+
+
+_shell = threading.local()
+
+
+def run_pages(pages: list[Any]) -> None:
+    """Run the page the URL asks for, inside the app's shell (called once, from app.py)."""
+    _shell.active = True
+    try:
+        st.navigation(pages).run()
+    finally:
+        _shell.active = False
+
+
+def page_guard() -> None:
+    """Make sure the page runs inside app.py's shell; the first call of every page script.
+
+    While no session of a fresh server process has called ``st.navigation`` yet, Streamlit
+    still treats ``pages/`` as a legacy page folder: a first request for ``/program?id=3``
+    runs ``pages/program.py`` alone, without app.py's setup and navigation. Switching that
+    legacy mode off, as ``st.navigation`` itself does, and rerunning lands on the same page
+    through app.py.
+    """
+    if not getattr(_shell, "active", False):
+        from streamlit.runtime.pages_manager import PagesManager
+
+        PagesManager.uses_pages_directory = False
+        st.rerun()

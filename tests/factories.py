@@ -68,3 +68,113 @@ def make_periods(engine: Engine, *, first_year: int, count: int) -> list[int]:
         session.add_all(periods)
         session.flush()
         return [p.id for p in periods if p.id is not None]
+
+
+def make_user(
+    engine: Engine,
+    *,
+    username: str = "verifikator",
+    display_name: str = "Verifikator",
+    role: str = m.Role.VIEWER,
+) -> int:
+    """A user who cannot sign in (the hash matches no password), for records that name a person."""
+    with write_session(engine) as session:
+        user = m.User(username=username, display_name=display_name, password_hash="!", role=role)
+        session.add(user)
+        session.flush()
+        assert user.id is not None
+        return user.id
+
+
+def make_organisation(engine: Engine, *, name: str, org_type: str = m.OrgType.GOVERNMENT_AGENCY) -> int:
+    with write_session(engine) as session:
+        organisation = m.Organisation(name=name, org_type=org_type)
+        session.add(organisation)
+        session.flush()
+        assert organisation.id is not None
+        return organisation.id
+
+
+def make_meeting(
+    engine: Engine,
+    *,
+    held_on: date = date(2024, 1, 10),
+    title: str = "FGD Contoh",
+    kind: str = m.MeetingKind.FGD,
+    company_id: int | None = None,
+    organisation_id: int | None = None,
+    regency_id: int | None = None,
+    attendee_count: int = 0,
+    attendance: dict[int, int] | None = None,
+) -> int:
+    """A meeting; ``attendance`` maps organisation ids to the people each sent."""
+    with write_session(engine) as session:
+        meeting = m.Meeting(
+            kind=kind,
+            title=title,
+            held_on=held_on,
+            organiser_company_id=company_id,
+            organiser_organisation_id=organisation_id,
+            regency_id=regency_id,
+            attendee_count=attendee_count,
+        )
+        session.add(meeting)
+        session.flush()
+        assert meeting.id is not None
+        for attending, head_count in (attendance or {}).items():
+            session.add(
+                m.MeetingAttendance(meeting_id=meeting.id, organisation_id=attending, head_count=head_count)
+            )
+        return meeting.id
+
+
+def make_action(
+    engine: Engine,
+    *,
+    program_id: int,
+    description: str = "Tindak lanjut",
+    due: date | None = None,
+    status: str = m.ActionStatus.OPEN,
+) -> int:
+    with write_session(engine) as session:
+        action = m.FollowUpAction(program_id=program_id, description=description, due_date=due, status=status)
+        session.add(action)
+        session.flush()
+        assert action.id is not None
+        return action.id
+
+
+def make_feedback(
+    engine: Engine,
+    *,
+    meeting_id: int,
+    text: str = "Masukan peserta",
+    kind: str = m.FeedbackKind.SUGGESTION,
+    status: str = m.FeedbackStatus.OPEN,
+    response: str = "",
+    decline_reason: str = "",
+    organisation_id: int | None = None,
+    source_type: str | None = None,
+    follow_up_id: int | None = None,
+    closed_on: date | None = None,
+) -> int:
+    """A feedback item; ``closed_on`` becomes its closing time, at noon UTC of that day."""
+    from datetime import UTC, datetime, time
+
+    with write_session(engine) as session:
+        item = m.FeedbackItem(
+            meeting_id=meeting_id,
+            text=text,
+            kind=kind,
+            status=status,
+            response=response,
+            decline_reason=decline_reason,
+            organisation_id=organisation_id,
+            source_type=source_type,
+            follow_up_id=follow_up_id,
+            closed_at=datetime.combine(closed_on, time(12), tzinfo=UTC) if closed_on else None,
+        )
+        session.add(item)
+        session.flush()
+        assert item.id is not None
+        return item.id

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from sqlalchemy import text
 from streamlit.testing.v1 import AppTest
@@ -10,13 +12,33 @@ from domain.db import engine_for, upgrade_database
 from domain.formatting import number
 from domain.settings import PROJECT_ROOT
 
+PAGES = [
+    "pages/overview.py",
+    "pages/programs.py",
+    "pages/program.py",
+    "pages/engagement.py",
+    "pages/compliance.py",
+]
 
-def run_app(monkeypatch: pytest.MonkeyPatch, database_url: str, *, lang: str | None = None) -> AppTest:
+
+def open_page(
+    monkeypatch: pytest.MonkeyPatch,
+    database_url: str,
+    page: str = "pages/overview.py",
+    *,
+    lang: str | None = None,
+    params: dict[str, str] | None = None,
+) -> AppTest:
+    """The app as a visitor who opens ``page`` (with ``params`` in the URL) sees it."""
     monkeypatch.setenv("DATABASE_URL", database_url)
     app = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=60)
     if lang:
         app.session_state["lang"] = lang
+    for key, value in (params or {}).items():
+        app.query_params[key] = value
     app.run()
+    if page != "pages/overview.py":
+        app.switch_page(page).run()
     assert not app.exception, [e.message for e in app.exception]
     return app
 
@@ -25,40 +47,102 @@ def metrics(app: AppTest) -> dict[str, str]:
     return {metric.label: metric.value for metric in app.metric}
 
 
-def test_overview_counts_match_the_database(monkeypatch: pytest.MonkeyPatch, demo_sqlite_url: str) -> None:
-    app = run_app(monkeypatch, demo_sqlite_url)
-    shown = metrics(app)
-    with engine_for(demo_sqlite_url).connect() as connection:
-        expected = {
-            label: connection.execute(text(f"SELECT count(*) FROM {table}")).scalar_one()
-            for label, table in [
-                ("Perusahaan", "company"),
-                ("Program", "program"),
-                ("Indikator", "indicator"),
-                ("Data capaian", "result"),
-                ("Pertemuan", "meeting"),
-                ("Masukan", "feedback_item"),
-            ]
-        }
-    for label, count in expected.items():
-        assert count > 0
-        assert shown[label] == number(count, "id")
-    markdown = " ".join(block.value for block in app.markdown)
-    assert "data contoh" in " ".join(w.value for w in app.warning)
-    for number_ in range(1, 7):
-        assert f"**{number_}. " in markdown
+def scalar(url: str, sql: str) -> int:
+    with engine_for(url).connect() as connection:
+        return int(connection.execute(text(sql)).scalar_one())
+
+
+@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_every_page_runs_on_the_demo_data(
+    monkeypatch: pytest.MonkeyPatch, demo_sqlite_url: str, page: str, lang: str
+) -> None:
+    app = open_page(monkeypatch, demo_sqlite_url, page, lang=lang, params={"id": "1"})
+    assert app.title, "every page has a title"
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_on_an_empty_database_says_what_to_do(
+    monkeypatch: pytest.MonkeyPatch, sqlite_url: str, page: str
+) -> None:
+    upgrade_database(sqlite_url)
+    app = open_page(monkeypatch, sqlite_url, page, params={"id": "1"})
+    assert app.info, "an empty database gets a sentence, not an empty screen"
+    assert not app.metric or all(m.value in {"0", "–"} for m in app.metric)
+
+
+def test_overview_tiles_show_the_database_figures(
+    monkeypatch: pytest.MonkeyPatch, demo_sqlite_url: str
+) -> None:
+    shown = metrics(open_page(monkeypatch, demo_sqlite_url))
+    url = demo_sqlite_url
+    assert shown["Program aktif"] == number(
+        scalar(url, "SELECT count(*) FROM program WHERE stage <> 'completed'")
+    )
+    assert shown["KK penerima manfaat"] == number(scalar(url, "SELECT sum(families_reached) FROM program"))
+    assert shown["Pertemuan"] == number(scalar(url, "SELECT count(*) FROM meeting"))
+    closed = scalar(url, "SELECT count(*) FROM feedback_item WHERE status IN ('done', 'declined')")
+    assert shown["Masukan ditindaklanjuti"] == number(closed)
+
+
+def test_overview_filter_from_the_url(monkeypatch: pytest.MonkeyPatch, demo_sqlite_url: str) -> None:
+    company = scalar(demo_sqlite_url, "SELECT id FROM company WHERE name = 'PT Indexim Coalindo'")
+    app = open_page(monkeypatch, demo_sqlite_url, params={"company": str(company)})
+    expected = scalar(
+        demo_sqlite_url, f"SELECT sum(families_reached) FROM program WHERE company_id = {company}"
+    )
+    assert metrics(app)["KK penerima manfaat"] == number(expected)
+    assert app.selectbox(key="filter-company-id").value == str(company)
+
+
+def test_overview_filter_that_matches_nothing(monkeypatch: pytest.MonkeyPatch, demo_sqlite_url: str) -> None:
+    app = open_page(monkeypatch, demo_sqlite_url, params={"year": "1999"})
+    assert any("Tidak ada data" in info.value for info in app.info)
 
 
 def test_overview_speaks_english_on_request(monkeypatch: pytest.MonkeyPatch, demo_sqlite_url: str) -> None:
-    app = run_app(monkeypatch, demo_sqlite_url, lang="en")
-    assert "Companies" in metrics(app)
-    assert "demo data" in " ".join(w.value for w in app.warning)
+    app = open_page(monkeypatch, demo_sqlite_url, lang="en")
+    assert "Active programs" in metrics(app)
+    assert "demo data" in " ".join(c.value for c in app.caption)
 
 
-def test_overview_on_an_empty_database_says_what_to_do(
-    monkeypatch: pytest.MonkeyPatch, sqlite_url: str
-) -> None:
-    upgrade_database(sqlite_url)
-    app = run_app(monkeypatch, sqlite_url)
-    assert not app.metric
-    assert "load-demo" in app.info[0].value
+def test_programs_page_lists_and_searches(monkeypatch: pytest.MonkeyPatch, demo_sqlite_url: str) -> None:
+    app = open_page(monkeypatch, demo_sqlite_url, "pages/programs.py")
+    table = app.dataframe[0].value
+    assert len(table) == scalar(demo_sqlite_url, "SELECT count(*) FROM program")
+    app = open_page(monkeypatch, demo_sqlite_url, "pages/programs.py", params={"q": "jelantah"})
+    names = list(app.dataframe[0].value["name"])
+    assert names and all("jelantah" in name.lower() for name in names)
+
+
+def test_program_page_shows_each_indicator(monkeypatch: pytest.MonkeyPatch, demo_sqlite_url: str) -> None:
+    program = scalar(demo_sqlite_url, "SELECT id FROM program WHERE name LIKE 'Mariojela%'")
+    app = open_page(monkeypatch, demo_sqlite_url, "pages/program.py", params={"id": str(program)})
+    assert app.title[0].value.startswith("Mariojela")
+    indicators = [
+        row[0]
+        for row in engine_for(demo_sqlite_url)
+        .connect()
+        .execute(text(f"SELECT name FROM indicator WHERE program_id = {program}"))
+    ]
+    subheaders = " ".join(s.value for s in app.subheader)
+    for name in indicators:
+        assert name in subheaders
+    assert "KK penerima manfaat" in metrics(app)
+    assert any("Di bawah target" in w.value for w in app.warning), "gaps are pointed out"
+
+
+def test_program_page_with_an_unknown_id(monkeypatch: pytest.MonkeyPatch, demo_sqlite_url: str) -> None:
+    app = open_page(monkeypatch, demo_sqlite_url, "pages/program.py", params={"id": "99999"})
+    assert "tidak ditemukan" in app.info[0].value
+
+
+def test_overdue_figures_use_today(monkeypatch: pytest.MonkeyPatch, demo_sqlite_url: str) -> None:
+    app = open_page(monkeypatch, demo_sqlite_url, "pages/programs.py")
+    table = app.dataframe[0].value
+    overdue = scalar(
+        demo_sqlite_url,
+        "SELECT count(*) FROM follow_up_action WHERE status IN ('open', 'in_progress') "
+        f"AND due_date < '{date.today().isoformat()}'",
+    )
+    assert int(table["overdue_actions"].sum()) == overdue

@@ -1,0 +1,182 @@
+"""The overview and program queries on both databases, checked against figures computed here from raw rows."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+
+import pytest
+from sqlalchemy import Engine, text
+
+from domain import overview, programs
+from domain.db import read_session, write_session
+from domain.demo import load_demo
+from domain.filters import Filters, filters_from_params
+from domain.rules import AchievementStatus, Thresholds, achievement, achievement_status, is_gap
+
+TODAY = date(2026, 11, 22)
+THRESHOLDS = Thresholds()
+
+
+@pytest.fixture
+def demo_engine(engine: Engine) -> Engine:
+    with write_session(engine) as session:
+        load_demo(session=session)
+    return engine
+
+
+def raw(engine: Engine, sql: str, **params: object) -> list[tuple]:
+    with engine.connect() as connection:
+        return [tuple(row) for row in connection.execute(text(sql), params)]
+
+
+def result_rows(engine: Engine, period: str) -> list[tuple]:
+    return raw(
+        engine,
+        """SELECT i.program_id, p.pillar, r.target, r.actual, i.direction
+           FROM result r JOIN indicator i ON i.id = r.indicator_id JOIN period pe ON pe.id = r.period_id
+           JOIN program p ON p.id = i.program_id WHERE pe.code = :period""",
+        period=period,
+    )
+
+
+def test_overview_tiles_match_the_raw_rows(demo_engine: Engine) -> None:
+    with read_session(demo_engine) as session:
+        tiles = overview.overview_tiles(session=session, filters=Filters(), thresholds=THRESHOLDS)
+
+    [(programs_, active, families_planned, families_reached)] = raw(
+        demo_engine,
+        "SELECT count(*), sum(CASE WHEN stage <> 'completed' THEN 1 ELSE 0 END), sum(families_planned),"
+        " sum(families_reached) FROM program",
+    )
+    assert (tiles.programs, tiles.programs_active) == (programs_, active)
+    assert (tiles.families_planned, tiles.families_reached) == (families_planned, families_reached)
+    [(planned, spent)] = raw(demo_engine, "SELECT sum(planned), sum(spent) FROM program_budget")
+    assert (tiles.budget_planned, tiles.budget_spent) == (planned, spent)
+
+    [(latest,)] = raw(
+        demo_engine,
+        "SELECT max(pe.code) FROM result r JOIN period pe ON pe.id = r.period_id WHERE r.actual IS NOT NULL",
+    )
+    assert tiles.period == latest
+    statuses = [
+        achievement_status(achievement(t, a, d), THRESHOLDS)
+        for _, _, t, a, d in result_rows(demo_engine, latest)
+    ]
+    measured = [s for s in statuses if s is not AchievementStatus.NO_DATA]
+    assert tiles.results_with_data == len(measured) > 0
+    assert tiles.results_on_track == statuses.count(AchievementStatus.ON_TRACK)
+
+    [(meetings,)] = raw(demo_engine, "SELECT count(*) FROM meeting")
+    [(feedback, closed)] = raw(
+        demo_engine,
+        "SELECT count(*), sum(CASE WHEN status IN ('done', 'declined') THEN 1 ELSE 0 END) FROM feedback_item",
+    )
+    assert (tiles.meetings, tiles.feedback_items, tiles.feedback_closed) == (meetings, feedback, closed)
+
+
+def test_filters_narrow_every_figure(demo_engine: Engine) -> None:
+    [(regency_id,)] = raw(demo_engine, "SELECT id FROM regency WHERE name = 'Kabupaten Kutai Timur'")
+    in_kutim = Filters(regency_id=regency_id)
+    with read_session(demo_engine) as session:
+        tiles = overview.overview_tiles(session=session, filters=in_kutim, thresholds=THRESHOLDS)
+        table = programs.program_table(session=session, filters=in_kutim, thresholds=THRESHOLDS, today=TODAY)
+        places = overview.program_locations(session=session, filters=in_kutim)
+    assert set(table["company"]) == {"PT Indexim Coalindo"}
+    assert tiles.programs == len(table) >= 2
+    assert set(places["village"]) >= {"Bukit Permata", "Baay"}
+    assert set(places["regency"]) == {"Kabupaten Kutai Timur"}
+
+    with read_session(demo_engine) as session:
+        economy = programs.program_table(
+            session=session,
+            filters=Filters(pillar="economy", poverty_only=True),
+            thresholds=THRESHOLDS,
+            today=TODAY,
+        )
+    [(expected,)] = raw(
+        demo_engine, "SELECT count(*) FROM program WHERE pillar = 'economy' AND poverty_alleviation"
+    )
+    assert len(economy) == expected
+    assert set(economy["pillar"]) == {"economy"}
+
+
+def test_achievement_by_pillar_counts_every_measured_result(demo_engine: Engine) -> None:
+    with read_session(demo_engine) as session:
+        period = overview.reporting_period(session=session, filters=Filters())
+        by_pillar = overview.achievement_by(
+            session=session, filters=Filters(), thresholds=THRESHOLDS, group="pillar"
+        )
+    assert period is not None
+    expected: dict[tuple[str, str], int] = defaultdict(int)
+    for _, pillar, target, actual, direction in result_rows(demo_engine, period):
+        if target is not None and actual is not None:
+            expected[
+                (pillar, achievement_status(achievement(target, actual, direction), THRESHOLDS).value)
+            ] += 1
+    shown = {(row.group, row.status): row.results for row in by_pillar.itertuples()}
+    assert shown == dict(expected)
+    assert by_pillar.groupby("group")["share"].sum().round(9).eq(1).all()
+
+
+def test_trend_has_one_point_per_semester_with_data(demo_engine: Engine) -> None:
+    with read_session(demo_engine) as session:
+        trend = overview.achievement_trend(session=session, filters=Filters(), thresholds=THRESHOLDS)
+    periods = [
+        code
+        for (code,) in raw(
+            demo_engine,
+            "SELECT DISTINCT pe.code FROM result r JOIN period pe ON pe.id = r.period_id"
+            " WHERE r.actual IS NOT NULL AND r.target IS NOT NULL ORDER BY 1",
+        )
+    ]
+    assert list(trend["period"]) == periods
+    assert trend["achievement"].between(0, overview.AVERAGE_CAP).all()
+
+
+def test_program_table_counts_gaps_and_overdue_actions(demo_engine: Engine) -> None:
+    with read_session(demo_engine) as session:
+        table = programs.program_table(session=session, filters=Filters(), thresholds=THRESHOLDS, today=TODAY)
+        period = overview.reporting_period(session=session, filters=Filters())
+    assert period is not None
+    gaps: dict[int, int] = defaultdict(int)
+    for program_id, _, target, actual, direction in result_rows(demo_engine, period):
+        gaps[program_id] += is_gap(target, actual, direction)
+    overdue: dict[int, int] = defaultdict(int)
+    for program_id, due, status in raw(
+        demo_engine, "SELECT program_id, due_date, status FROM follow_up_action"
+    ):
+        due_day = due if isinstance(due, date) else date.fromisoformat(due) if due else None
+        if due_day and due_day < TODAY and status in ("open", "in_progress"):
+            overdue[program_id] += 1
+    for row in table.itertuples():
+        assert row.gaps == gaps[row.id], row.name
+        assert row.overdue_actions == overdue[row.id], row.name
+    assert table["gaps"].sum() > 0 and table["overdue_actions"].sum() > 0
+
+
+def test_program_detail_returns_its_indicators_and_gaps(demo_engine: Engine) -> None:
+    [(program_id,)] = raw(demo_engine, "SELECT id FROM program WHERE name LIKE 'Mariojela%'")
+    with read_session(demo_engine) as session:
+        profile = programs.program_profile(session=session, program_id=program_id)
+        results = programs.indicator_results(session=session, program_id=program_id, thresholds=THRESHOLDS)
+        missing = programs.program_profile(session=session, program_id=999_999)
+    assert missing is None
+    assert profile is not None and profile.company.startswith("PT Kilang Pertamina")
+    assert any("Margasari" in place for place in profile.places)
+    [(indicators,)] = raw(demo_engine, "SELECT count(*) FROM indicator WHERE program_id = :p", p=program_id)
+    assert results["indicator_id"].nunique() == indicators
+    for row in results.itertuples():
+        target = None if row.target != row.target else row.target
+        actual = None if row.actual != row.actual else row.actual
+        assert row.gap == is_gap(target, actual, row.direction)
+    summary = programs.indicators_to_date(results, THRESHOLDS)
+    assert len(summary) == indicators
+
+
+def test_filters_come_from_the_url_and_ignore_nonsense() -> None:
+    assert filters_from_params(
+        {"company": "3", "pillar": "economy", "period": "2023-S2", "poverty": "1"}
+    ) == Filters(company_id=3, pillar="economy", period="2023-S2", poverty_only=True)
+    assert filters_from_params({"company": "x", "pillar": "sports", "period": "2023-S3"}) == Filters()
+    assert Filters(period="2024-S1").effective_year == 2024
