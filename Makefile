@@ -33,7 +33,6 @@ system-deps:
 run: venv
 	$(PY) manage.py init-db
 	$(PY) manage.py load-demo --if-empty
-	$(PY) manage.py secrets --ensure
 	$(VENV)/bin/streamlit run app.py --server.port $(PORT) --server.headless true
 
 lint: dev-venv

@@ -4,6 +4,7 @@ import streamlit as st
 
 from domain import ui
 
+ui.page_guard()
 st.set_page_config(page_title="Sinergi", page_icon="🤝", layout="wide")
 ui.ensure_database()
 ui.language_switch()
@@ -34,4 +35,4 @@ pages = [
         url_path="compliance",
     ),
 ]
-ui.run_pages(pages)
+st.navigation(pages).run()

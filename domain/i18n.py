@@ -14,7 +14,8 @@ TEXTS: Final[dict[str, tuple[str, str]]] = {
         "Dasbor pemangku kepentingan untuk program TJSL",
         "Stakeholder dashboard for TJSL programs",
     ),
-    "app.language": ("Bahasa", "Language"),
+    # The same in both languages: a label that changed with the choice would reset the switch.
+    "app.language": ("Bahasa / Language", "Bahasa / Language"),
     "app.demo_notice": (
         "Angka capaian, anggaran dan penerima manfaat di sini adalah data contoh, bukan data resmi "
         "perusahaan.",

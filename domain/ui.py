@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import importlib
-import threading
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
@@ -40,7 +39,6 @@ def language_switch() -> None:
         required=True,
         format_func=lambda code: {"id": "Bahasa Indonesia", "en": "English"}[code],
         key=_LANG_KEY,
-        persist_state="session",
     )
 
 
@@ -226,29 +224,18 @@ def int_param(name: str) -> int | None:
     return int(value) if value.isdigit() else None
 
 
-_shell = threading.local()
-
-
-def run_pages(pages: list[Any]) -> None:
-    """Run the page the URL asks for, inside the app's shell (called once, from app.py)."""
-    _shell.active = True
-    try:
-        st.navigation(pages).run()
-    finally:
-        _shell.active = False
-
-
 def page_guard() -> None:
-    """Make sure the page runs inside app.py's shell; the first call of every page script.
+    """Leave Streamlit's legacy ``pages/`` folder mode before anything is drawn.
 
-    While no session of a fresh server process has called ``st.navigation`` yet, Streamlit
-    still treats ``pages/`` as a legacy page folder: a first request for ``/program?id=3``
-    runs ``pages/program.py`` alone, without app.py's setup and navigation. Switching that
-    legacy mode off, as ``st.navigation`` itself does, and rerunning lands on the same page
-    through app.py.
+    Until the first ``st.navigation`` call of a server process, Streamlit treats ``pages/`` as
+    a legacy page folder: the first request for ``/program?id=3`` runs ``pages/program.py``
+    without app.py, and widgets drawn in that first run change identity in the next one, so
+    the reader's first click is lost. Switching the mode off, as ``st.navigation`` itself does,
+    and rerunning at once makes every run go through app.py. Called first by app.py and by
+    every page.
     """
-    if not getattr(_shell, "active", False):
-        from streamlit.runtime.pages_manager import PagesManager
+    from streamlit.runtime.pages_manager import PagesManager
 
+    if PagesManager.uses_pages_directory:
         PagesManager.uses_pages_directory = False
         st.rerun()

@@ -22,7 +22,7 @@ def test_overview_shows_the_demo_figures(browser: Browser, demo_sqlite_url: str)
     with engine_for(demo_sqlite_url).connect() as connection:
         meetings = connection.execute(text("SELECT count(*) FROM meeting")).scalar_one()
     with served_app(demo_sqlite_url) as base:
-        page = browser.new_page()
+        page = browser.new_page(viewport={"width": 1366, "height": 900})
         page.goto(base)
         wait_until_rendered(page)
         tiles = page.get_by_test_id("stMetric")
@@ -30,6 +30,12 @@ def test_overview_shows_the_demo_figures(browser: Browser, demo_sqlite_url: str)
         expect(tiles.filter(has_text="Pertemuan")).to_contain_text(str(meetings))
         expect(page.get_by_test_id("stVegaLiteChart").first).to_be_visible(timeout=30_000)
         expect(page.get_by_test_id("stException")).to_have_count(0)
+
+        # English on request, kept while moving to another page of the same session.
+        page.get_by_test_id("stSidebar").get_by_text("English", exact=True).click()
+        expect(page.locator("h1").first).to_have_text("TJSL programs at a glance", timeout=30_000)
+        page.get_by_test_id("stSidebarNav").get_by_text("Programs").click()
+        expect(page.locator("h1").first).to_have_text("Programs", timeout=30_000)
         page.close()
 
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 from sqlalchemy import text
 from streamlit.testing.v1 import AppTest
 
-from domain.db import engine_for, upgrade_database
+import models as m
+from domain.db import engine_for, upgrade_database, write_session
 from domain.formatting import number
 from domain.settings import PROJECT_ROOT
 
@@ -146,3 +148,31 @@ def test_overdue_figures_use_today(monkeypatch: pytest.MonkeyPatch, demo_sqlite_
         f"AND due_date < '{date.today().isoformat()}'",
     )
     assert int(table["overdue_actions"].sum()) == overdue
+
+
+def test_language_switch_changes_every_label(monkeypatch: pytest.MonkeyPatch, demo_sqlite_url: str) -> None:
+    app = open_page(monkeypatch, demo_sqlite_url)
+    app.button_group(key="lang").set_value("en").run()
+    assert "Active programs" in metrics(app)
+    assert app.title[0].value == "TJSL programs at a glance"
+
+
+def test_program_without_indicators_says_what_to_do(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'copy.db'}"
+    upgrade_database(url)
+    with write_session(engine_for(url)) as session:
+        company = m.Company(name="PT Baru", short_name="Baru", sector=m.Sector.OTHER)
+        session.add(company)
+        session.flush()
+        assert company.id is not None
+        program = m.Program(
+            company_id=company.id,
+            name="Program tanpa indikator",
+            pillar="social",
+            start_date=date(2024, 1, 1),
+        )
+        session.add(program)
+        session.flush()
+        program_id = program.id
+    app = open_page(monkeypatch, url, "pages/program.py", params={"id": str(program_id)})
+    assert any("belum punya indikator" in info.value for info in app.info)

@@ -1,0 +1,68 @@
+"""Chart builders give Vega-Lite specs with the exact figures in tooltips, and render to PNG offline."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from domain import charts
+
+STATUS_LABELS = {
+    "on_track": "On track",
+    "needs_attention": "Needs attention",
+    "off_track": "Off track",
+    "no_data": "No data",
+}
+
+
+def test_indicator_chart_renders_to_png_with_target_and_tooltips() -> None:
+    data = pd.DataFrame(
+        {
+            "period": ["2023-S1", "2023-S2"],
+            "target": [100.0, 120.0],
+            "actual": [90.0, 130.0],
+            "achievement": [0.9, 1.083],
+            "status_label": ["On track", "On track"],
+            "baseline": [50.0, 50.0],
+        }
+    )
+    chart = charts.indicator_bullets(
+        data,
+        period_title="Semester",
+        actual_title="Actual",
+        target_title="Target",
+        baseline_title="Baseline",
+        unit="kg",
+        status_labels=STATUS_LABELS,
+    )
+    spec = chart.to_dict()
+    assert len(spec["layer"]) == 3, "bars for actual, ticks for target, a rule for the baseline"
+    tooltip_fields = {t["field"] for t in spec["layer"][0]["encoding"]["tooltip"]}
+    assert {"target", "actual", "achievement"} <= tooltip_fields
+    png = charts.to_png(chart)
+    assert png.startswith(b"\x89PNG\r\n\x1a\n") and len(png) > 2_000
+
+
+def test_status_colours_are_fixed_per_status_whatever_the_language() -> None:
+    data = pd.DataFrame(
+        {
+            "group": ["A", "A"],
+            "status_label": ["Sesuai target", "Di bawah target"],
+            "results": [3, 1],
+            "share": [0.75, 0.25],
+            "status_order": [0, 2],
+        }
+    )
+    labels = {
+        "on_track": "Sesuai target",
+        "needs_attention": "Perlu perhatian",
+        "off_track": "Di bawah target",
+        "no_data": "Belum ada data",
+    }
+    spec = charts.status_share_bars(
+        data, group="group", group_title="Pilar", status_labels=labels, share_title="Porsi"
+    ).to_dict()
+    scale = spec["encoding"]["color"]["scale"]
+    assert (
+        dict(zip(scale["domain"], scale["range"], strict=True))["Di bawah target"]
+        == charts.STATUS_COLOURS["off_track"]
+    )
