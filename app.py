@@ -2,12 +2,16 @@
 
 import streamlit as st
 
-from domain import ui
+from domain import signin, ui
 
 ui.page_guard()
 st.set_page_config(page_title="Sinergi", page_icon="🤝", layout="wide")
 ui.ensure_database()
+ui.ensure_cookie_key()
+viewer = signin.current_viewer()
 ui.language_switch()
+if viewer is not None:
+    signin.account_box(viewer)
 
 pages = [
     st.Page(

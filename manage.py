@@ -67,6 +67,7 @@ def cmd_synth(args: argparse.Namespace) -> int:
 
 
 def cmd_create_user(args: argparse.Namespace) -> int:
+    from domain.access import SYSTEM
     from domain.accounts import UserInput, create_user
     from domain.db import write_session
     from domain.errors import DomainError
@@ -83,6 +84,7 @@ def cmd_create_user(args: argparse.Namespace) -> int:
     try:
         with write_session(engine) as session:
             user = create_user(
+                actor=SYSTEM,
                 session=session,
                 data=UserInput(
                     username=args.username,

@@ -207,10 +207,43 @@ TEXTS: Final[dict[str, tuple[str, str]]] = {
         "Tidak ada data yang cocok dengan saringan ini. Longgarkan saringan di sisi kiri.",
         "Nothing matches these filters. Loosen the filters on the left.",
     ),
+    "login.title": ("Masuk ke Sinergi", "Sign in to Sinergi"),
+    "login.intro": (
+        "Masuk dengan akun dari admin Sinergi di instansi atau perusahaan Anda.",
+        "Sign in with the account your organisation's Sinergi admin gave you.",
+    ),
+    "login.username": ("Nama pengguna", "Username"),
+    "login.password": ("Kata sandi", "Password"),
+    "login.submit": ("Masuk", "Sign in"),
+    "login.failed": (
+        "Gagal masuk. Periksa nama pengguna dan kata sandi, atau coba lagi beberapa menit lagi.",
+        "Sign-in failed. Check the username and password, or try again in a few minutes.",
+    ),
+    "login.signed_in_as": ("Masuk sebagai {name} ({role})", "Signed in as {name} ({role})"),
+    "login.logout": ("Keluar", "Sign out"),
+    "role.admin": ("admin", "admin"),
+    "role.company": ("perusahaan", "company"),
+    "role.agency": ("instansi", "agency"),
+    "role.viewer": ("pembaca", "viewer"),
+    "error.access_denied": (
+        "Anda tidak berhak mengakses data ini. Percobaan ini dicatat.",
+        "You may not reach this data. The attempt has been logged.",
+    ),
+    "error.password_wrong": ("Kata sandi lama salah.", "The current password is wrong."),
+    "error.weak_cookie_key": (
+        "Kunci cookie terlalu lemah (minimal {min} byte acak, bukan contoh publik). Ganti cookie_key di "
+        ".streamlit/secrets.toml atau hapus baris itu agar dibuat ulang.",
+        "The cookie key is weak (at least {min} random bytes, not a public example). Replace cookie_key in "
+        ".streamlit/secrets.toml or delete that line to have a new one generated.",
+    ),
     "error.refused": ("Tindakan ini ditolak.", "This action was refused."),
     "error.result_locked": (
         "Data capaian ini sudah diverifikasi dan terkunci.",
         "This result has been verified and is locked.",
+    ),
+    "error.feedback_invalid": (
+        "Masukan tidak dapat disimpan: pilih jenisnya dan tulis 1–{max} karakter.",
+        "The feedback cannot be saved: choose its kind and write 1–{max} characters.",
     ),
     "error.username_invalid": (
         "Nama pengguna '{username}' tidak sah: 3–60 huruf kecil, angka, titik, garis bawah "

@@ -62,3 +62,27 @@ ADMIN_SETTINGS: tuple[AdminSetting, ...] = (
         "needs_attention_min", 0.6, "Achievement at or above this, below on track, needs attention."
     ),
 )
+
+
+@dataclass(frozen=True)
+class LoginPolicy:
+    """How failed sign-ins are slowed down and then locked out."""
+
+    slow_after: int = 3
+    lock_after: int = 5
+    window_minutes: int = 15
+    max_delay_seconds: float = 8.0
+
+    def delay_seconds(self, failures: int) -> float:
+        """Pause before answering, doubling with each failure past ``slow_after``."""
+        if failures < self.slow_after:
+            return 0.0
+        return float(min(2 ** (failures - self.slow_after), self.max_delay_seconds))
+
+    def locked(self, failures: int) -> bool:
+        return failures >= self.lock_after
+
+
+LOGIN_POLICY = LoginPolicy()
+COOKIE_NAME = "sinergi_auth"
+COOKIE_EXPIRY_DAYS = 7.0

@@ -11,6 +11,7 @@ import streamlit as st
 
 import models as m
 from domain import charts, db
+from domain.access import Viewer
 from domain.filters import FilterOptions, Filters, filters_from_params
 from domain.formatting import percent
 from domain.i18n import DEFAULT_LANGUAGE, LANGUAGES, translate
@@ -239,3 +240,22 @@ def page_guard() -> None:
     if PagesManager.uses_pages_directory:
         PagesManager.uses_pages_directory = False
         st.rerun()
+
+
+def signed_in_page() -> Viewer:
+    """The first call of every page that needs an account: the viewer, or the login form."""
+    from domain.signin import require_viewer
+
+    page_guard()
+    return require_viewer()
+
+
+def ensure_cookie_key() -> None:
+    """Refuse to serve anything with a weak cookie key: anyone could forge a login."""
+    from domain.secrets import WeakCookieKey, cookie_key
+
+    try:
+        cookie_key()
+    except WeakCookieKey as error:
+        st.error(t(error.key, **error.values))
+        st.stop()

@@ -1,6 +1,6 @@
 """SQLModel tables of Sinergi. Importing this package registers every table on SQLModel.metadata."""
 
-from models.accounts import AuditLog, Setting, User
+from models.accounts import AuditLog, LoginFailure, Setting, ShareLink, User
 from models.base import (
     Accumulation,
     ActionStatus,
@@ -19,6 +19,7 @@ from models.base import (
     ResultState,
     Role,
     Sector,
+    ShareKind,
     Stage,
     VillageKind,
     utcnow,
@@ -66,6 +67,7 @@ __all__ = [
     "FrameworkPoint",
     "Indicator",
     "IndicatorKind",
+    "LoginFailure",
     "Meeting",
     "MeetingAttendance",
     "MeetingKind",
@@ -89,6 +91,8 @@ __all__ = [
     "Role",
     "Sector",
     "Setting",
+    "ShareKind",
+    "ShareLink",
     "Stage",
     "User",
     "Village",

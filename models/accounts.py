@@ -5,7 +5,7 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, Index
 from sqlmodel import Field, SQLModel
 
-from models.base import Role, check_in, utcnow
+from models.base import Role, ShareKind, check_in, utcnow
 
 
 class User(SQLModel, table=True):
@@ -27,8 +27,8 @@ class User(SQLModel, table=True):
     company_id: int | None = Field(default=None, foreign_key="company.id")
     regency_id: int | None = Field(default=None, foreign_key="regency.id")
     disabled: bool = False
-    # Raised on logout, password change or disabling: every cookie issued before stops working.
-    session_generation: int = 1
+    # Set on logout, password change or disabling: every cookie issued before it stops working.
+    tokens_valid_after: datetime | None = None
     created_at: datetime = Field(default_factory=utcnow)
 
 
@@ -48,6 +48,42 @@ class AuditLog(SQLModel, table=True):
     before: str = Field(default="")
     after: str = Field(default="")
     detail: str = Field(default="")
+
+
+class LoginFailure(SQLModel, table=True):
+    """A failed sign-in, kept for throttling; the username may not exist."""
+
+    __tablename__ = "login_failure"
+    __table_args__ = (Index("ix_login_failure_username_at", "username", "at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(max_length=60)
+    at: datetime = Field(default_factory=utcnow)
+
+
+class ShareLink(SQLModel, table=True):
+    """A read-only link to a program page or a filtered overview, given to an agency.
+
+    Only the SHA-256 of the token is stored: the database alone cannot open a shared page.
+    """
+
+    __tablename__ = "share_link"
+    __table_args__ = (check_in("kind", ShareKind),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(unique=True, max_length=64)
+    kind: str = Field(max_length=20)
+    company_id: int = Field(foreign_key="company.id", index=True)
+    program_id: int | None = Field(default=None, foreign_key="program.id")
+    # The overview's filters as URL query parameters, e.g. "pillar=economy&year=2023".
+    filters: str = Field(default="", max_length=500)
+    label: str = Field(default="", max_length=200)
+    created_by_id: int = Field(foreign_key="app_user.id")
+    created_at: datetime = Field(default_factory=utcnow)
+    expires_at: datetime
+    revoked_at: datetime | None = None
+    last_used_at: datetime | None = None
+    uses: int = 0
 
 
 class Setting(SQLModel, table=True):

@@ -170,3 +170,8 @@ class Role(StrEnum):
     COMPANY = "company"
     AGENCY = "agency"
     VIEWER = "viewer"
+
+
+class ShareKind(StrEnum):
+    PROGRAM = "program"
+    OVERVIEW = "overview"

@@ -11,7 +11,7 @@ from domain.compliance import Basis, PointDeadline, PointRecord
 from domain.formatting import long_date, number
 from domain.ui import label, lang, t
 
-ui.page_guard()
+viewer = ui.signed_in_page()
 
 
 def _int_param(name: str) -> int | None:

@@ -9,9 +9,9 @@ import streamlit as st
 from domain import charts, engagement
 from domain.filters import filter_options
 from domain.formatting import long_date, number, percent
-from domain.ui import chart_block, filter_bar, label, lang, page_guard, read, t
+from domain.ui import chart_block, filter_bar, label, lang, read, signed_in_page, t
 
-page_guard()
+viewer = signed_in_page()
 
 # The columns of the two feedback tables, in reading order: the overdue list says why first.
 LOG_VIEW = [

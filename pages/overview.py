@@ -9,7 +9,7 @@ from domain.filters import filter_options
 from domain.formatting import number, rupiah, rupiah_short
 from domain.ui import lang, t
 
-ui.page_guard()
+viewer = ui.signed_in_page()
 
 st.title(t("overview.title"))
 if ui.read(queries.holds_demo_data):

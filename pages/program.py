@@ -10,7 +10,7 @@ from domain import charts, programs, queries, ui
 from domain.formatting import long_date, number, rupiah, rupiah_short
 from domain.ui import lang, t
 
-ui.page_guard()
+viewer = ui.signed_in_page()
 
 
 def number_text(value: float | None) -> str:

@@ -8,7 +8,7 @@ from domain import programs, queries, ui
 from domain.filters import filter_options
 from domain.ui import t
 
-ui.page_guard()
+viewer = ui.signed_in_page()
 
 st.title(t("programs.title"))
 filters = ui.filter_bar(ui.read(filter_options))

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import itertools
+import os
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, sync_playwright
 from sqlalchemy import Engine
 
+from domain.access import Viewer
 from domain.db import engine_for, upgrade_database, write_session
 from domain.demo import load_demo
 from tests.browser import CHROMIUM, CHROMIUM_ARGS
+from tests.factories import make_account
 from tests.pg_server import PostgresServer
 
 _db_names = itertools.count(1)
@@ -72,11 +76,58 @@ def browser() -> Iterator[Browser]:
             chromium.close()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def secrets_file(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """A cookie key of the test session's own, also for the app servers the tests start."""
+    path = tmp_path_factory.mktemp("secrets") / "secrets.toml"
+    previous = os.environ.get("SINERGI_SECRETS_FILE")
+    os.environ["SINERGI_SECRETS_FILE"] = str(path)
+    yield path
+    if previous is None:
+        os.environ.pop("SINERGI_SECRETS_FILE", None)
+    else:
+        os.environ["SINERGI_SECRETS_FILE"] = previous
+
+
+@dataclass(frozen=True)
+class DemoAccounts:
+    admin: Viewer
+    kpi: Viewer  # staff of PT KPI Unit Balikpapan
+    indexim: Viewer  # staff of PT Indexim Coalindo
+    kukar: Viewer  # Bappeda Kutai Kartanegara
+    reader: Viewer
+
+
 @pytest.fixture(scope="session")
-def demo_sqlite_url(tmp_path_factory: pytest.TempPathFactory) -> str:
-    """A SQLite database holding the demo world, shared by the tests that only read it."""
+def demo_world(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, DemoAccounts]:
+    """A SQLite database holding the demo world and one account per role, shared by read-only tests."""
     url = f"sqlite:///{tmp_path_factory.mktemp('demo') / 'demo.db'}"
     upgrade_database(url)
-    with write_session(engine_for(url)) as session:
+    engine = engine_for(url)
+    with write_session(engine) as session:
         load_demo(session=session)
-    return url
+    accounts = DemoAccounts(
+        admin=make_account(engine, username="admin", role="admin"),
+        kpi=make_account(
+            engine,
+            username="kpi",
+            role="company",
+            company="PT Kilang Pertamina Internasional Unit Balikpapan",
+        ),
+        indexim=make_account(engine, username="indexim", role="company", company="PT Indexim Coalindo"),
+        kukar=make_account(
+            engine, username="bappeda.kukar", role="agency", regency="Kabupaten Kutai Kartanegara"
+        ),
+        reader=make_account(engine, username="pembaca", role="viewer"),
+    )
+    return url, accounts
+
+
+@pytest.fixture(scope="session")
+def demo_sqlite_url(demo_world: tuple[str, DemoAccounts]) -> str:
+    return demo_world[0]
+
+
+@pytest.fixture(scope="session")
+def demo_accounts(demo_world: tuple[str, DemoAccounts]) -> DemoAccounts:
+    return demo_world[1]

@@ -7,6 +7,8 @@ from datetime import date
 from sqlalchemy import Engine
 
 import models as m
+from domain.access import SYSTEM, Viewer, viewer_for
+from domain.accounts import UserInput, create_user
 from domain.db import write_session
 
 
@@ -178,3 +180,32 @@ def make_feedback(
         session.flush()
         assert item.id is not None
         return item.id
+
+
+PASSWORD = "kata-sandi-uji-123"
+
+
+def make_account(
+    engine: Engine,
+    *,
+    username: str,
+    role: str,
+    company: str | None = None,
+    regency: str | None = None,
+    password: str = PASSWORD,
+) -> Viewer:
+    """A user who can sign in with ``password``, created as an admin would; returns their viewer."""
+    with write_session(engine) as session:
+        user = create_user(
+            session=session,
+            actor=SYSTEM,
+            data=UserInput(
+                username=username,
+                display_name=username.title(),
+                role=role,
+                password=password,
+                company=company,
+                regency=regency,
+            ),
+        )
+        return viewer_for(user)

@@ -19,7 +19,7 @@ from domain import compliance, queries
 from domain.compliance import Basis
 from domain.db import engine_for, read_session, upgrade_database, write_session
 from domain.demo import FRAMEWORK_NAME, JANGGUT, KENOHAN, KPI, LOA_KULU, SANGA, load_demo
-from domain.settings import PROJECT_ROOT
+from tests.apptest import open_page
 from tests.factories import make_program, make_user
 
 MET, PARTLY, NOT_MET, NA, PENDING = (
@@ -243,12 +243,7 @@ def _compliance_page(
     lang: str | None = None,
     params: dict[str, str] | None = None,
 ) -> AppTest:
-    monkeypatch.setenv("DATABASE_URL", url)
-    app = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=60)
-    app.run()
-    if params:
-        app.query_params.update(params)
-    app.switch_page("pages/compliance.py").run()
+    app = open_page(monkeypatch, url, "pages/compliance.py", params=params)
     # The language is switched on the page itself: the first run of a page may restart through app.py,
     # and AppTest formats the options of the page it left again outside the script (in Bahasa Indonesia).
     if lang:

@@ -16,7 +16,7 @@ from domain.db import engine_for, read_session, upgrade_database, write_session
 from domain.demo import load_demo
 from domain.filters import Filters, filters_from_params
 from domain.formatting import number, percent
-from domain.settings import PROJECT_ROOT
+from tests.apptest import open_page
 from tests.factories import (
     make_action,
     make_company,
@@ -314,17 +314,7 @@ def test_an_empty_database_gives_empty_figures(engine: Engine) -> None:
 def _engagement_page(
     monkeypatch: pytest.MonkeyPatch, database_url: str, *, lang: str | None = None, **params: str
 ) -> AppTest:
-    monkeypatch.setenv("DATABASE_URL", database_url)
-    app = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=60)
-    if lang:
-        app.session_state["lang"] = lang
-    app.run()
-    app.switch_page("pages/engagement.py")
-    for key, value in params.items():
-        app.query_params[key] = value
-    app.run()
-    assert not app.exception, [e.message for e in app.exception]
-    return app
+    return open_page(monkeypatch, database_url, "pages/engagement.py", lang=lang, params=params)
 
 
 def test_page_tiles_match_the_database(monkeypatch: pytest.MonkeyPatch, demo_sqlite_url: str) -> None:

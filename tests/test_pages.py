@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 import models as m
 from domain.db import engine_for, upgrade_database, write_session
 from domain.formatting import number
-from domain.settings import PROJECT_ROOT
+from tests.apptest import open_page
 
 PAGES = [
     "pages/overview.py",
@@ -21,28 +21,6 @@ PAGES = [
     "pages/engagement.py",
     "pages/compliance.py",
 ]
-
-
-def open_page(
-    monkeypatch: pytest.MonkeyPatch,
-    database_url: str,
-    page: str = "pages/overview.py",
-    *,
-    lang: str | None = None,
-    params: dict[str, str] | None = None,
-) -> AppTest:
-    """The app as a visitor who opens ``page`` (with ``params`` in the URL) sees it."""
-    monkeypatch.setenv("DATABASE_URL", database_url)
-    app = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=60)
-    if lang:
-        app.session_state["lang"] = lang
-    for key, value in (params or {}).items():
-        app.query_params[key] = value
-    app.run()
-    if page != "pages/overview.py":
-        app.switch_page(page).run()
-    assert not app.exception, [e.message for e in app.exception]
-    return app
 
 
 def metrics(app: AppTest) -> dict[str, str]:

@@ -1,0 +1,175 @@
+"""Signing in on Streamlit: the viewer of this session, the login form, logout, the cookie.
+
+streamlit-authenticator writes and deletes the cookie (a JWT signed with the cookie key).
+Sinergi reads it itself, before ``st.navigation``, so that a deep link survives a reload, and
+checks it against the database, so that logout, a password change or disabling a user ends
+every copy of it. The form is Sinergi's own: throttling has to run before a password is
+checked, which the authenticator's form does not allow.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime
+from typing import Any
+
+import jwt
+import streamlit as st
+
+from domain import accounts, db
+from domain.access import Viewer
+from domain.i18n import translate
+from domain.secrets import cookie_key
+from domain.settings import COOKIE_EXPIRY_DAYS, COOKIE_NAME, LOGIN_POLICY
+
+_VIEWER = "viewer"
+_SIGNED_IN_AT = "signed_in_at"
+_REFUSED_TOKEN = "refused_token"
+_COOKIE_TODO = "cookie_todo"
+_SESSION_FAILURES = "login_failures"
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def current_viewer() -> Viewer | None:
+    """Who this session belongs to: from the session, else from a valid cookie; None if nobody.
+
+    Runs on every script run, before ``st.navigation``; a session whose user has since logged
+    out elsewhere, changed password or been disabled is ended here.
+    """
+    state = st.session_state
+    viewer: Viewer | None = state.get(_VIEWER)
+    if viewer is not None and viewer.user_id is not None:
+        with db.read_session() as session:
+            if accounts.user_session_valid(
+                session=session, user_id=viewer.user_id, signed_in_at=state[_SIGNED_IN_AT]
+            ):
+                return viewer
+        _forget()
+        return None
+    token = st.context.cookies.get(COOKIE_NAME)
+    if not token or token == state.get(_REFUSED_TOKEN):
+        return None
+    try:
+        payload: dict[str, Any] = jwt.decode(token, cookie_key(), algorithms=["HS256"])
+    except jwt.PyJWTError:
+        payload = {}
+    with db.read_session() as session:
+        found = accounts.viewer_from_token(
+            session=session, payload=payload, now=_now(), expiry_days=COOKIE_EXPIRY_DAYS
+        )
+    if found is None:
+        state[_REFUSED_TOKEN] = token
+        return None
+    state[_VIEWER], state[_SIGNED_IN_AT] = found
+    return found[0]
+
+
+def _forget() -> None:
+    for key in (_VIEWER, _SIGNED_IN_AT):
+        st.session_state.pop(key, None)
+
+
+def _authenticator() -> Any:
+    """streamlit-authenticator, built once per session (a second one raises a duplicate key)."""
+    if "authenticator" not in st.session_state:
+        import streamlit_authenticator as stauth
+
+        st.session_state["authenticator"] = stauth.Authenticate(
+            {"usernames": {}},
+            cookie_name=COOKIE_NAME,
+            cookie_key=cookie_key(),
+            cookie_expiry_days=COOKIE_EXPIRY_DAYS,
+            auto_hash=False,
+        )
+    return st.session_state["authenticator"]
+
+
+def _settle_cookie() -> None:
+    """Write or delete the browser's cookie as the last sign-in or logout asked."""
+    todo = st.session_state.pop(_COOKIE_TODO, None)
+    if todo is None:
+        return
+    controller = _authenticator().cookie_controller
+    if todo == "set":
+        viewer: Viewer = st.session_state[_VIEWER]
+        st.session_state["username"] = viewer.username  # the authenticator signs this name
+        controller.set_cookie()
+    else:
+        controller.delete_cookie()
+
+
+def require_viewer() -> Viewer:
+    """The signed-in viewer; otherwise the login form in place of the page, and the run stops.
+
+    The page's own address stays in the URL, so after signing in the reader lands where the
+    link pointed.
+    """
+    viewer: Viewer | None = st.session_state.get(_VIEWER)
+    _settle_cookie()
+    if viewer is not None:
+        return viewer
+    _login_form()
+    st.stop()
+    raise AssertionError("unreachable")  # st.stop() ends the run
+
+
+def _lang() -> str:
+    return str(st.session_state.get("lang", "id"))
+
+
+def _t(key: str, **values: object) -> str:
+    return translate(key, _lang(), **values)
+
+
+def _login_form() -> None:
+    st.title(_t("login.title"))
+    st.caption(_t("login.intro"))
+    with st.form("login", clear_on_submit=False):
+        username = st.text_input(_t("login.username"), key="login-username", autocomplete="username")
+        password = st.text_input(
+            _t("login.password"), type="password", key="login-password", autocomplete="current-password"
+        )
+        submitted = st.form_submit_button(_t("login.submit"), type="primary")
+    if not submitted:
+        return
+    now = _now()
+    recent = [
+        t
+        for t in st.session_state.get(_SESSION_FAILURES, [])
+        if (now - t).total_seconds() < 60 * LOGIN_POLICY.window_minutes
+    ]
+    if LOGIN_POLICY.locked(len(recent)):
+        # This browser tried too often, whatever the names it tried.
+        time.sleep(LOGIN_POLICY.max_delay_seconds)
+        st.error(_t("login.failed"))
+        return
+    with db.write_session() as session:
+        result = accounts.sign_in(session=session, username=username, password=password, now=now)
+    if result.viewer is None:
+        st.session_state[_SESSION_FAILURES] = [*recent, now]
+        time.sleep(max(result.delay_seconds, LOGIN_POLICY.delay_seconds(len(recent) + 1)))
+        st.error(_t("login.failed"))
+        return
+    st.session_state[_VIEWER] = result.viewer
+    st.session_state[_SIGNED_IN_AT] = now.timestamp()
+    st.session_state[_COOKIE_TODO] = "set"
+    st.session_state.pop(_SESSION_FAILURES, None)
+    st.rerun()
+
+
+def account_box(viewer: Viewer) -> None:
+    """Who is signed in, and the logout button, in the sidebar."""
+    st.sidebar.caption(_t("login.signed_in_as", name=viewer.username, role=_t(f"role.{viewer.role.value}")))
+    st.sidebar.button(_t("login.logout"), on_click=_logout, key="logout", icon=":material/logout:")
+
+
+def _logout() -> None:
+    viewer: Viewer | None = st.session_state.get(_VIEWER)
+    if viewer is not None:
+        with db.write_session() as session:
+            accounts.sign_out(session=session, viewer=viewer, now=_now())
+    _forget()
+    st.session_state[_COOKIE_TODO] = "delete"
