@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import time
+from datetime import datetime, timedelta
+
+import jwt
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright._impl._api_structures import SetCookieParam
+from playwright.sync_api import Browser, BrowserContext, Page, expect
 from sqlalchemy import text
 
 from domain.db import engine_for
+from domain.secrets import cookie_key
+from domain.settings import COOKIE_EXPIRY_DAYS, COOKIE_NAME
 from tests.browser import served_app
 from tests.conftest import DemoAccounts
 from tests.factories import PASSWORD
@@ -81,3 +88,72 @@ def test_program_link_opened_first_in_a_new_browser(
         expect(page.get_by_role("heading", name=name)).to_be_visible(timeout=30_000)
         expect(page.get_by_test_id("stForm")).to_have_count(0)
         context.close()
+
+
+def wait_for_cookie(context: BrowserContext) -> str:
+    """The sign-in cookie, once the authenticator's component has written it."""
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        for cookie in context.cookies():
+            if cookie.get("name") == COOKIE_NAME:
+                return str(cookie.get("value"))
+        time.sleep(0.2)
+    raise AssertionError("the sign-in cookie was never written")
+
+
+def cookie_for(base: str, value: str) -> list[SetCookieParam]:
+    return [{"name": COOKIE_NAME, "value": value, "url": base}]
+
+
+def token(username: str, key: str) -> str:
+    expires = (datetime.now() + timedelta(days=COOKIE_EXPIRY_DAYS)).timestamp()
+    return jwt.encode({"username": username, "exp_date": expires}, key, algorithm="HS256")
+
+
+def test_forged_cookie_is_refused_and_a_signed_one_accepted(
+    browser: Browser, demo_sqlite_url: str, demo_accounts: DemoAccounts
+) -> None:
+    with served_app(demo_sqlite_url) as base:
+        forged = browser.new_context()
+        forged.add_cookies(cookie_for(base, token(demo_accounts.admin.username, "kunci-palsu-" + "x" * 40)))
+        page = forged.new_page()
+        page.goto(base)
+        expect(page.get_by_test_id("stForm")).to_be_visible(timeout=60_000)
+        expect(page.get_by_test_id("stMetric")).to_have_count(0)
+        forged.close()
+
+        genuine = browser.new_context()
+        genuine.add_cookies(cookie_for(base, token(demo_accounts.reader.username, cookie_key())))
+        page = genuine.new_page()
+        page.goto(base)
+        expect(page.get_by_test_id("stMetric").first).to_be_visible(timeout=60_000)
+        genuine.close()
+
+
+def test_cookie_replayed_after_logout_is_refused(
+    browser: Browser, demo_sqlite_url: str, demo_accounts: DemoAccounts
+) -> None:
+    with served_app(demo_sqlite_url) as base:
+        first = browser.new_context(viewport={"width": 1366, "height": 900})
+        page = first.new_page()
+        page.goto(base)
+        sign_in(page, demo_accounts.indexim.username)
+        expect(page.get_by_test_id("stMetric").first).to_be_visible(timeout=60_000)
+        stolen = wait_for_cookie(first)
+
+        copy = browser.new_context()
+        copy.add_cookies(cookie_for(base, stolen))
+        other = copy.new_page()
+        other.goto(base)
+        expect(other.get_by_test_id("stMetric").first).to_be_visible(timeout=60_000)
+        other.close()
+
+        page.get_by_test_id("stSidebar").get_by_role("button", name="Keluar").click()
+        expect(page.get_by_test_id("stForm")).to_be_visible(timeout=30_000)
+        first.close()
+
+        replay = copy.new_page()
+        replay.goto(base)
+        expect(replay.get_by_test_id("stForm")).to_be_visible(timeout=60_000)
+        expect(replay.get_by_test_id("stMetric")).to_have_count(0)
+        copy.close()
