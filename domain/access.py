@@ -3,16 +3,41 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NoReturn
 
-from sqlalchemy import ColumnElement, false
-from sqlmodel import col
+from sqlalchemy import ColumnElement, Engine, false, func
+from sqlmodel import Session, col, select
 
 import models as m
 from domain.errors import DomainError
 
 
 class AccessDenied(DomainError):
+    """A refusal; the session it was raised in writes its audit row once the action has rolled back."""
+
     key = "error.access_denied"
+
+    def __init__(
+        self,
+        *,
+        viewer: Viewer | None = None,
+        entity: str = "",
+        entity_id: int | None = None,
+        detail: str = "",
+    ) -> None:
+        super().__init__()
+        self.viewer, self.entity, self.entity_id, self.detail = viewer, entity, entity_id, detail
+        self._logged = False
+
+    def log_refusal(self, engine: Engine) -> None:
+        if self._logged:
+            return
+        self._logged = True
+        from domain.audit import record_refusal
+
+        record_refusal(
+            engine=engine, actor=self.viewer, entity=self.entity, entity_id=self.entity_id, detail=self.detail
+        )
 
 
 @dataclass(frozen=True)
@@ -54,17 +79,24 @@ class Viewer:
         if self.role is m.Role.COMPANY:
             return [col(m.Company.id) == (self.company_id or -1)]
         if self.role is m.Role.AGENCY:
-            from sqlalchemy import exists
-            from sqlmodel import select
+            in_regency = select(col(m.CompanyRegency.company_id)).where(
+                col(m.CompanyRegency.regency_id) == (self.regency_id or -1)
+            )
+            return [col(m.Company.id).in_(in_regency)]
+        return []
 
+    def framework_conditions(self) -> list[ColumnElement[bool]]:
+        """What limits the coordination frameworks this viewer may read: those of its regencies."""
+        if self.role is m.Role.COMPANY:
             return [
-                exists(
-                    select(col(m.CompanyRegency.company_id)).where(
-                        col(m.CompanyRegency.company_id) == col(m.Company.id),
-                        col(m.CompanyRegency.regency_id) == (self.regency_id or -1),
+                col(m.Framework.regency_id).in_(
+                    select(col(m.CompanyRegency.regency_id)).where(
+                        col(m.CompanyRegency.company_id) == (self.company_id or -1)
                     )
                 )
             ]
+        if self.role is m.Role.AGENCY:
+            return [col(m.Framework.regency_id) == (self.regency_id or -1)]
         return []
 
     def may_write_company(self, company_id: int) -> bool:
@@ -91,3 +123,24 @@ def viewer_for(user: m.User) -> Viewer:
 
 # The command line acts with full rights: whoever runs it already holds the database.
 SYSTEM = Viewer(user_id=None, username="system", role=m.Role.ADMIN)
+
+
+def refuse(*, viewer: Viewer, entity: str, entity_id: int | None, detail: str = "") -> NoReturn:
+    """Refuse; the refusal is logged by the session it happens in, after that session rolls back."""
+    raise AccessDenied(viewer=viewer, entity=entity, entity_id=entity_id, detail=detail)
+
+
+def ensure_program_visible(*, session: Session, viewer: Viewer, program_id: int) -> bool:
+    """True if the program exists and the viewer may read it; False if it does not exist.
+
+    A program that exists but belongs to someone the viewer may not read is refused and logged.
+    """
+    exists_at_all = session.get(m.Program, program_id) is not None
+    if not exists_at_all:
+        return False
+    visible = session.exec(
+        select(func.count()).where(col(m.Program.id) == program_id, *viewer.program_conditions())
+    ).one()
+    if not visible:
+        refuse(viewer=viewer, entity="program", entity_id=program_id, detail="read")
+    return True

@@ -13,7 +13,7 @@ from sqlmodel import Session, col, select
 
 import models as m
 from domain import audit
-from domain.access import AccessDenied, Viewer, viewer_for
+from domain.access import Viewer, refuse, viewer_for
 from domain.errors import DomainError
 from domain.settings import LOGIN_POLICY, LoginPolicy
 
@@ -67,7 +67,7 @@ def password_matches(password: str, password_hash: str) -> bool:
 def create_user(*, session: Session, data: UserInput, actor: Viewer) -> m.User:
     """Create a user bound to a company (role company) or a regency (role agency). Admins only."""
     if not actor.is_admin:
-        raise AccessDenied()
+        refuse(viewer=actor, entity="app_user", entity_id=None, detail="create")
     username = data.username.strip().lower()
     if not _USERNAME.match(username):
         raise InvalidUsername(username=data.username)

@@ -1,31 +1,58 @@
-"""Writes: each command is one user action in one transaction."""
+"""Writes: each command is one user action in one transaction, allowed or refused here."""
 
 from __future__ import annotations
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 import models as m
+from domain import audit
+from domain.access import Viewer, refuse
 from domain.errors import ResultLocked
+
+
+def _indicator_company(session: Session, indicator_id: int) -> tuple[int, int | None]:
+    """The company that owns an indicator, and the regency of one of its program's villages."""
+    row = session.exec(
+        select(m.Program.company_id, m.District.regency_id)
+        .select_from(m.Indicator)
+        .join(m.Program, col(m.Program.id) == col(m.Indicator.program_id))
+        .outerjoin(m.ProgramVillage, col(m.ProgramVillage.program_id) == col(m.Program.id))
+        .outerjoin(m.Village, col(m.Village.id) == col(m.ProgramVillage.village_id))
+        .outerjoin(m.District, col(m.District.id) == col(m.Village.district_id))
+        .where(col(m.Indicator.id) == indicator_id)
+    ).first()
+    if row is None:
+        raise LookupError(f"indicator {indicator_id}")
+    return int(row[0]), row[1]
 
 
 def record_result(
     *,
     session: Session,
+    viewer: Viewer,
     indicator_id: int,
     period_id: int,
     target: float | None,
     actual: float | None,
     narrative: str = "",
 ) -> m.Result:
-    """Create or update the result of an indicator for a period. Verified results are locked."""
+    """Create or update the result of an indicator for a period.
+
+    Only the program's company (or an admin) may write it; verified results are locked.
+    """
+    company_id, _ = _indicator_company(session, indicator_id)
+    if not viewer.may_write_company(company_id):
+        refuse(viewer=viewer, entity="result", entity_id=indicator_id, detail="write")
     result = session.exec(
         select(m.Result).where(m.Result.indicator_id == indicator_id, m.Result.period_id == period_id)
     ).first()
+    before = None
     if result is None:
         result = m.Result(indicator_id=indicator_id, period_id=period_id)
     elif result.state == m.ResultState.VERIFIED:
         raise ResultLocked(result_id=result.id)
     else:
+        before = {"target": result.target, "actual": result.actual, "narrative": result.narrative}
         result.version += 1
         result.updated_at = m.utcnow()
     result.target = target
@@ -33,4 +60,48 @@ def record_result(
     result.narrative = narrative
     session.add(result)
     session.flush()
+    audit.record(
+        session=session,
+        actor=viewer,
+        action="update" if before else "create",
+        entity="result",
+        entity_id=result.id,
+        before=before,
+        after={"target": target, "actual": actual, "narrative": narrative},
+    )
+    return result
+
+
+def verify_result(*, session: Session, viewer: Viewer, result_id: int) -> m.Result:
+    """Mark a submitted result verified: the agency of a regency where the program works, or an admin."""
+    result = session.get(m.Result, result_id)
+    if result is None:
+        raise LookupError(f"result {result_id}")
+    regencies = set(
+        session.exec(
+            select(m.District.regency_id)
+            .select_from(m.Indicator)
+            .join(m.ProgramVillage, col(m.ProgramVillage.program_id) == col(m.Indicator.program_id))
+            .join(m.Village, col(m.Village.id) == col(m.ProgramVillage.village_id))
+            .join(m.District, col(m.District.id) == col(m.Village.district_id))
+            .where(col(m.Indicator.id) == result.indicator_id)
+        )
+    )
+    if not (viewer.is_admin or any(viewer.may_verify_in(regency) for regency in regencies)):
+        refuse(viewer=viewer, entity="result", entity_id=result_id, detail="verify")
+    before = {"state": result.state}
+    result.state = m.ResultState.VERIFIED
+    result.verified_by_id = viewer.user_id
+    result.verified_at = m.utcnow()
+    result.version += 1
+    session.add(result)
+    audit.record(
+        session=session,
+        actor=viewer,
+        action="verify",
+        entity="result",
+        entity_id=result_id,
+        before=before,
+        after={"state": result.state},
+    )
     return result

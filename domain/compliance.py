@@ -16,6 +16,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 import models as m
+from domain.access import Viewer, refuse
 from domain.db import reads
 from domain.queries import compliance_matrix, framework_points
 
@@ -97,7 +98,9 @@ def framework_summary(*, session: Session, framework_id: int) -> FrameworkSummar
 
 
 @reads(*_MATRIX_TABLES)
-def compliance_matrix_frame(*, session: Session, framework_id: int, today: date) -> pd.DataFrame:
+def compliance_matrix_frame(
+    *, session: Session, viewer: Viewer, framework_id: int, today: date
+) -> pd.DataFrame:
     """Every company against every point, one row per cell, for the matrix chart and its CSV.
 
     Columns: ``company_id``, ``company``, ``point_id``, ``point`` (its number), ``point_title``,
@@ -116,7 +119,7 @@ def compliance_matrix_frame(*, session: Session, framework_id: int, today: date)
             cell.manual,
             points[cell.point_id].rule,
         )
-        for cell in compliance_matrix(session=session, framework_id=framework_id, today=today)
+        for cell in compliance_matrix(session=session, viewer=viewer, framework_id=framework_id, today=today)
     ]
     return pd.DataFrame(rows, columns=MATRIX_COLUMNS).astype(
         {"company_id": int, "point_id": int, "point": int, "manual": bool}
@@ -132,10 +135,11 @@ class StatusCount:
 
 
 @reads(*_MATRIX_TABLES)
-def status_counts(*, session: Session, framework_id: int, today: date) -> list[StatusCount]:
+def status_counts(*, session: Session, viewer: Viewer, framework_id: int, today: date) -> list[StatusCount]:
     """Cells per status, every status listed (zero included) in the order of :class:`ComplianceStatus`."""
     counted = Counter(
-        cell.status for cell in compliance_matrix(session=session, framework_id=framework_id, today=today)
+        cell.status
+        for cell in compliance_matrix(session=session, viewer=viewer, framework_id=framework_id, today=today)
     )
     return [StatusCount(status=status, cells=counted[status]) for status in m.ComplianceStatus]
 
@@ -158,14 +162,16 @@ class PointDeadline:
 
 
 @reads(*_MATRIX_TABLES)
-def point_deadlines(*, session: Session, framework_id: int, today: date) -> list[PointDeadline]:
+def point_deadlines(
+    *, session: Session, viewer: Viewer, framework_id: int, today: date
+) -> list[PointDeadline]:
     """The points that have a deadline, in their order, with days left or overdue on ``today``.
 
     ``open_companies`` counts the companies whose status on the point is pending, not met or partly met.
     """
     open_per_point = Counter(
         cell.point_id
-        for cell in compliance_matrix(session=session, framework_id=framework_id, today=today)
+        for cell in compliance_matrix(session=session, viewer=viewer, framework_id=framework_id, today=today)
         if cell.status in OPEN_STATUSES
     )
     deadlines: list[PointDeadline] = []
@@ -264,19 +270,24 @@ class CompanyCompliance:
 
 @reads(*_MATRIX_TABLES, m.User)
 def company_compliance(
-    *, session: Session, framework_id: int, company_id: int, today: date
+    *, session: Session, viewer: Viewer, framework_id: int, company_id: int, today: date
 ) -> CompanyCompliance | None:
     """A company's status, evidence and verification per point, its participation and counted programs.
 
-    None when the framework does not exist or the company does not operate in its regency.
+    None when the framework does not exist or the company does not operate in its regency; another
+    company's record asked for by a company user is refused and logged.
     """
     framework = session.get(m.Framework, framework_id)
     company = session.get(m.Company, company_id)
     if framework is None or company is None or company.id is None:
         return None
+    if not session.exec(
+        select(func.count()).where(col(m.Company.id) == company_id, *viewer.company_conditions())
+    ).one():
+        refuse(viewer=viewer, entity="company", entity_id=company_id, detail="compliance")
     cells = {
         cell.point_id: cell
-        for cell in compliance_matrix(session=session, framework_id=framework_id, today=today)
+        for cell in compliance_matrix(session=session, viewer=viewer, framework_id=framework_id, today=today)
         if cell.company_id == company_id
     }
     if not cells:

@@ -67,19 +67,40 @@ def get_engine() -> Engine:
     return engine_for(database_url())
 
 
+def _after_failure(error: BaseException, engine: Engine) -> None:
+    """Let a refused action log itself once its own transaction is gone.
+
+    A refusal must be logged although the action rolls back; on SQLite a second writer could
+    not start while the refused action's transaction still held the write lock.
+    """
+    log = getattr(error, "log_refusal", None)
+    if callable(log):
+        log(engine)
+
+
 @contextmanager
 def read_session(engine: Engine | None = None) -> Iterator[Session]:
     """A session for reading."""
-    with Session(engine or get_engine()) as session:
-        yield session
+    bind = engine or get_engine()
+    try:
+        with Session(bind) as session:
+            yield session
+    except Exception as error:
+        _after_failure(error, bind)
+        raise
 
 
 @contextmanager
 def write_session(engine: Engine | None = None) -> Iterator[Session]:
     """A session for one user action: committed as a whole at the end, rolled back on error."""
-    bind = (engine or get_engine()).execution_options(**{_IMMEDIATE: True})
-    with Session(bind, expire_on_commit=False) as session, session.begin():
-        yield session
+    base = engine or get_engine()
+    bind = base.execution_options(**{_IMMEDIATE: True})
+    try:
+        with Session(bind, expire_on_commit=False) as session, session.begin():
+            yield session
+    except Exception as error:
+        _after_failure(error, base)
+        raise
 
 
 # How often each table has been written by a committed session of this process. Cached

@@ -17,6 +17,7 @@ from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import Select
 
 import models as m
+from domain.access import Viewer
 from domain.db import reads
 from domain.filters import Filters
 
@@ -80,9 +81,10 @@ def meeting_dates(filters: Filters) -> tuple[date, date] | None:
     return None
 
 
-def meeting_conditions(filters: Filters) -> list[ColumnElement[bool]]:
-    """Conditions on ``meeting`` for the chosen organising company, regency and year or semester."""
-    conditions: list[ColumnElement[bool]] = []
+def meeting_conditions(filters: Filters, viewer: Viewer) -> list[ColumnElement[bool]]:
+    """Conditions on ``meeting``: the chosen organising company, regency and year or semester, within
+    the meetings the viewer may see."""
+    conditions: list[ColumnElement[bool]] = viewer.meeting_conditions()
     if filters.company_id is not None:
         conditions.append(col(m.Meeting.organiser_company_id) == filters.company_id)
     if filters.regency_id is not None:
@@ -136,9 +138,9 @@ class EngagementTiles:
 
 
 @reads(m.Meeting, m.FeedbackItem, m.FollowUpAction)
-def engagement_tiles(*, session: Session, filters: Filters, today: date) -> EngagementTiles:
+def engagement_tiles(*, session: Session, filters: Filters, viewer: Viewer, today: date) -> EngagementTiles:
     """Meetings, people present, feedback items, how many were followed up and how many are overdue."""
-    conditions = meeting_conditions(filters)
+    conditions = meeting_conditions(filters, viewer)
     meetings, attendees = session.exec(
         select(func.count(), func.coalesce(func.sum(m.Meeting.attendee_count), 0)).where(*conditions)
     ).one()
@@ -163,7 +165,7 @@ def engagement_tiles(*, session: Session, filters: Filters, today: date) -> Enga
 
 
 @reads(m.Meeting, m.MeetingAttendance, m.Organisation, m.Company)
-def meeting_list(*, session: Session, filters: Filters) -> pd.DataFrame:
+def meeting_list(*, session: Session, filters: Filters, viewer: Viewer) -> pd.DataFrame:
     """One row per meeting, latest first, with the people each organisation type sent.
 
     Columns: ``MEETING_COLUMNS`` and one head-count column per organisation type (``ORG_TYPES``).
@@ -204,7 +206,7 @@ def meeting_list(*, session: Session, filters: Filters) -> pd.DataFrame:
         .outerjoin(m.Company, col(m.Company.id) == col(m.Meeting.organiser_company_id))
         .outerjoin(organiser, col(organiser.id) == col(m.Meeting.organiser_organisation_id))
         .outerjoin(attendance, attendance.c.meeting_id == col(m.Meeting.id))
-        .where(*meeting_conditions(filters))
+        .where(*meeting_conditions(filters, viewer))
         .order_by(col(m.Meeting.held_on).desc(), col(m.Meeting.id))
     )
     frame = pd.DataFrame(session.exec(statement).all(), columns=[*MEETING_COLUMNS, *ORG_TYPES])
@@ -212,7 +214,7 @@ def meeting_list(*, session: Session, filters: Filters) -> pd.DataFrame:
 
 
 @reads(m.Meeting, m.MeetingAttendance, m.Organisation)
-def attendance_by_org_type(*, session: Session, filters: Filters) -> pd.DataFrame:
+def attendance_by_org_type(*, session: Session, filters: Filters, viewer: Viewer) -> pd.DataFrame:
     """People present by the type of organisation they came for, most first.
 
     Columns: ``org_type``, ``organisations`` (distinct organisations), ``head_count``.
@@ -226,7 +228,7 @@ def attendance_by_org_type(*, session: Session, filters: Filters) -> pd.DataFram
         .select_from(m.MeetingAttendance)
         .join(m.Meeting, col(m.Meeting.id) == col(m.MeetingAttendance.meeting_id))
         .join(m.Organisation, col(m.Organisation.id) == col(m.MeetingAttendance.organisation_id))
-        .where(*meeting_conditions(filters))
+        .where(*meeting_conditions(filters, viewer))
         .group_by(col(m.Organisation.org_type))
     )
     frame = pd.DataFrame(session.exec(statement).all(), columns=["org_type", "organisations", "head_count"])
@@ -235,7 +237,9 @@ def attendance_by_org_type(*, session: Session, filters: Filters) -> pd.DataFram
 
 
 @reads(m.Meeting, m.FeedbackItem, m.Organisation)
-def feedback_counts(*, session: Session, filters: Filters, by: FeedbackGrouping) -> pd.DataFrame:
+def feedback_counts(
+    *, session: Session, filters: Filters, viewer: Viewer, by: FeedbackGrouping
+) -> pd.DataFrame:
     """Feedback items counted by kind, by status or by the type of organisation that spoke.
 
     Columns: ``group`` and ``items``. Kinds and statuses come in their natural order, every one of
@@ -253,7 +257,7 @@ def feedback_counts(*, session: Session, filters: Filters, by: FeedbackGrouping)
         .select_from(m.FeedbackItem)
         .join(m.Meeting, col(m.Meeting.id) == col(m.FeedbackItem.meeting_id))
         .outerjoin(m.Organisation, col(m.Organisation.id) == col(m.FeedbackItem.organisation_id))
-        .where(*meeting_conditions(filters))
+        .where(*meeting_conditions(filters, viewer))
         .group_by(group)
     )
     counted = {str(value): int(items) for value, items in session.exec(statement).all()}
@@ -266,7 +270,7 @@ def feedback_counts(*, session: Session, filters: Filters, by: FeedbackGrouping)
     return pd.DataFrame({"group": order, "items": [counted.get(value, 0) for value in order]})
 
 
-def _feedback_rows(filters: Filters, today: date) -> WideSelect:
+def _feedback_rows(filters: Filters, viewer: Viewer, today: date) -> WideSelect:
     """Every feedback item of the selected meetings with its meeting, source, program and action."""
     return (
         _select(
@@ -296,7 +300,7 @@ def _feedback_rows(filters: Filters, today: date) -> WideSelect:
         .outerjoin(m.Organisation, col(m.Organisation.id) == col(m.FeedbackItem.organisation_id))
         .outerjoin(m.Program, col(m.Program.id) == col(m.FeedbackItem.program_id))
         .outerjoin(m.FollowUpAction, col(m.FollowUpAction.id) == col(m.FeedbackItem.follow_up_id))
-        .where(*meeting_conditions(filters))
+        .where(*meeting_conditions(filters, viewer))
     )
 
 
@@ -322,23 +326,25 @@ def _feedback_frame(session: Session, statement: WideSelect, today: date, column
 
 
 @reads(m.Meeting, m.FeedbackItem, m.Organisation, m.Program, m.FollowUpAction)
-def feedback_log(*, session: Session, filters: Filters, today: date) -> pd.DataFrame:
+def feedback_log(*, session: Session, filters: Filters, viewer: Viewer, today: date) -> pd.DataFrame:
     """ "You said, we did": every feedback item with its response, status, days open and linked action,
     latest meeting first. Columns: ``FEEDBACK_COLUMNS``.
     """
-    statement = _feedback_rows(filters, today).order_by(col(m.Meeting.held_on).desc(), col(m.FeedbackItem.id))
+    statement = _feedback_rows(filters, viewer, today).order_by(
+        col(m.Meeting.held_on).desc(), col(m.FeedbackItem.id)
+    )
     return _feedback_frame(session, statement, today, FEEDBACK_COLUMNS)
 
 
 @reads(m.Meeting, m.FeedbackItem, m.Organisation, m.Program, m.FollowUpAction)
-def overdue_feedback(*, session: Session, filters: Filters, today: date) -> pd.DataFrame:
+def overdue_feedback(*, session: Session, filters: Filters, viewer: Viewer, today: date) -> pd.DataFrame:
     """Items still open or in progress whose action is past due, or that nobody answered within
     ``RESPONSE_DAYS`` of the meeting; longest waiting first.
 
     Columns: ``OVERDUE_COLUMNS``; ``reason`` is ``action_past_due`` or ``no_response``.
     """
     statement = (
-        _feedback_rows(filters, today)
+        _feedback_rows(filters, viewer, today)
         .where(_overdue(today))
         .order_by(col(m.Meeting.held_on), col(m.FeedbackItem.id))
     )

@@ -12,6 +12,7 @@ from sqlalchemy import ColumnElement, exists
 from sqlmodel import Session, col, select
 
 import models as m
+from domain.access import Viewer
 from domain.db import reads
 
 _PERIOD_CODE = re.compile(r"^\d{4}-S[12]$")
@@ -118,11 +119,13 @@ class FilterOptions:
     periods: tuple[str, ...]
 
 
-@reads(m.Regency, m.Company, m.Period)
-def filter_options(*, session: Session) -> FilterOptions:
+@reads(m.Regency, m.Company, m.CompanyRegency, m.Period)
+def filter_options(*, session: Session, viewer: Viewer) -> FilterOptions:
     """Regencies, companies, years and semesters that exist, for the filter bar."""
     regencies = session.exec(select(m.Regency.id, m.Regency.name).order_by(m.Regency.name)).all()
-    companies = session.exec(select(m.Company.id, m.Company.name).order_by(m.Company.name)).all()
+    companies = session.exec(
+        select(m.Company.id, m.Company.name).where(*viewer.company_conditions()).order_by(m.Company.name)
+    ).all()
     periods = session.exec(select(m.Period.code).order_by(col(m.Period.code).desc())).all()
     return FilterOptions(
         regencies=tuple((i, n) for i, n in regencies if i is not None),
@@ -130,3 +133,8 @@ def filter_options(*, session: Session) -> FilterOptions:
         years=tuple(sorted({int(code[:4]) for code in periods}, reverse=True)),
         periods=tuple(str(code) for code in periods),
     )
+
+
+def program_scope(filters: Filters, viewer: Viewer) -> list[ColumnElement[bool]]:
+    """The programs a view covers: what the reader picked, within what the reader may see."""
+    return [*filters.program_conditions(), *viewer.program_conditions()]

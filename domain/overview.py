@@ -6,7 +6,6 @@ Every figure is aggregated in SQL over the programs the filters select.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 import pandas as pd
@@ -15,8 +14,10 @@ from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
 import models as m
+from domain.access import Viewer
 from domain.db import reads, rows, select_columns
-from domain.filters import Filters
+from domain.engagement import meeting_conditions
+from domain.filters import Filters, program_scope
 from domain.rules import AchievementStatus, Thresholds, achievement_sql, status_sql
 
 # Achievement above this is counted as this in averages, so one indicator at 900 % does not
@@ -25,11 +26,13 @@ AVERAGE_CAP = 1.5
 STATUS_ORDER = [s.value for s in AchievementStatus]
 
 
-def _program_ids(filters: Filters) -> SelectOfScalar[int | None]:
-    return select(col(m.Program.id)).where(*filters.program_conditions())
+def _program_ids(filters: Filters, viewer: Viewer) -> SelectOfScalar[int | None]:
+    return select(col(m.Program.id)).where(*program_scope(filters, viewer))
 
 
-def _result_rows(filters: Filters, thresholds: Thresholds) -> tuple[Select[Any], ColumnElement[float]]:
+def _result_rows(
+    filters: Filters, viewer: Viewer, thresholds: Thresholds
+) -> tuple[Select[Any], ColumnElement[float]]:
     """Results of the filtered programs joined to their indicator and period, with achievement."""
     ratio = achievement_sql(m.Result.target, m.Result.actual, m.Indicator.direction)
     statement = (
@@ -42,7 +45,7 @@ def _result_rows(filters: Filters, thresholds: Thresholds) -> tuple[Select[Any],
         .join(m.Indicator, col(m.Indicator.id) == col(m.Result.indicator_id))
         .join(m.Period, col(m.Period.id) == col(m.Result.period_id))
         .join(m.Program, col(m.Program.id) == col(m.Indicator.program_id))
-        .where(*filters.program_conditions())
+        .where(*program_scope(filters, viewer))
     )
     return statement, ratio
 
@@ -52,7 +55,7 @@ def _capped(ratio: ColumnElement[float]) -> ColumnElement[float]:
 
 
 @reads(m.Result, m.Period, m.Program, m.Indicator, m.ProgramVillage)
-def reporting_period(*, session: Session, filters: Filters) -> str | None:
+def reporting_period(*, session: Session, filters: Filters, viewer: Viewer) -> str | None:
     """The semester the overview reports on: the one chosen, else the latest with actuals."""
     if filters.period:
         return filters.period
@@ -62,7 +65,7 @@ def reporting_period(*, session: Session, filters: Filters) -> str | None:
         .join(m.Period, col(m.Period.id) == col(m.Result.period_id))
         .join(m.Indicator, col(m.Indicator.id) == col(m.Result.indicator_id))
         .join(m.Program, col(m.Program.id) == col(m.Indicator.program_id))
-        .where(col(m.Result.actual).is_not(None), *filters.program_conditions())
+        .where(col(m.Result.actual).is_not(None), *program_scope(filters, viewer))
     )
     if filters.year is not None:
         statement = statement.where(m.Period.year == filters.year)
@@ -89,24 +92,14 @@ class OverviewTiles:
     feedback_closed: int
 
 
-def _meeting_conditions(filters: Filters) -> list[ColumnElement[bool]]:
-    conditions: list[ColumnElement[bool]] = []
-    if filters.company_id is not None:
-        conditions.append(col(m.Meeting.organiser_company_id) == filters.company_id)
-    if filters.regency_id is not None:
-        conditions.append(col(m.Meeting.regency_id) == filters.regency_id)
-    year = filters.effective_year
-    if year is not None:
-        conditions.append(col(m.Meeting.held_on).between(date(year, 1, 1), date(year, 12, 31)))
-    return conditions
-
-
 @reads(
     m.Program, m.ProgramVillage, m.ProgramBudget, m.Result, m.Indicator, m.Period, m.Meeting, m.FeedbackItem
 )
-def overview_tiles(*, session: Session, filters: Filters, thresholds: Thresholds) -> OverviewTiles:
+def overview_tiles(
+    *, session: Session, filters: Filters, viewer: Viewer, thresholds: Thresholds
+) -> OverviewTiles:
     """The tiles at the top of the overview."""
-    conditions = filters.program_conditions()
+    conditions = program_scope(filters, viewer)
     active = col(m.Program.stage) != m.Stage.COMPLETED.value
     [programs] = rows(
         session,
@@ -123,15 +116,15 @@ def overview_tiles(*, session: Session, filters: Filters, thresholds: Thresholds
     budget_year = filters.effective_year
     budget = select(
         func.coalesce(func.sum(m.ProgramBudget.planned), 0), func.coalesce(func.sum(m.ProgramBudget.spent), 0)
-    ).where(col(m.ProgramBudget.program_id).in_(_program_ids(filters)))
+    ).where(col(m.ProgramBudget.program_id).in_(_program_ids(filters, viewer)))
     if budget_year is not None:
         budget = budget.where(col(m.ProgramBudget.year) == budget_year)
     planned, spent = session.exec(budget).one()
 
-    period = reporting_period(session=session, filters=filters)
+    period = reporting_period(session=session, filters=filters, viewer=viewer)
     with_data = on_track = 0
     if period is not None:
-        results, _ = _result_rows(filters, thresholds)
+        results, _ = _result_rows(filters, viewer, thresholds)
         counted = results.where(col(m.Period.code) == period).subquery()
         with_data, on_track = session.exec(
             select(
@@ -140,9 +133,9 @@ def overview_tiles(*, session: Session, filters: Filters, thresholds: Thresholds
             )
         ).one()
 
-    meeting_ids = select(col(m.Meeting.id)).where(*_meeting_conditions(filters))
+    meeting_ids = select(col(m.Meeting.id)).where(*meeting_conditions(filters, viewer))
     meetings = session.exec(
-        select(func.count()).select_from(m.Meeting).where(*_meeting_conditions(filters))
+        select(func.count()).select_from(m.Meeting).where(*meeting_conditions(filters, viewer))
     ).one()
     closed = col(m.FeedbackItem.status).in_([m.FeedbackStatus.DONE.value, m.FeedbackStatus.DECLINED.value])
     feedback_total, feedback_closed = session.exec(
@@ -171,15 +164,17 @@ def overview_tiles(*, session: Session, filters: Filters, thresholds: Thresholds
 
 
 @reads(m.Program, m.ProgramVillage, m.Result, m.Indicator, m.Period, m.Company)
-def achievement_by(*, session: Session, filters: Filters, thresholds: Thresholds, group: str) -> pd.DataFrame:
+def achievement_by(
+    *, session: Session, filters: Filters, viewer: Viewer, thresholds: Thresholds, group: str
+) -> pd.DataFrame:
     """Results of the reporting period counted by status per pillar or per company.
 
     Columns: ``group``, ``status``, ``results``, ``share``, ``status_order``.
     """
-    period = reporting_period(session=session, filters=filters)
+    period = reporting_period(session=session, filters=filters, viewer=viewer)
     if period is None:
         return pd.DataFrame(columns=["group", "status", "results", "share", "status_order"])
-    results, _ = _result_rows(filters, thresholds)
+    results, _ = _result_rows(filters, viewer, thresholds)
     group_column = col(m.Company.short_name) if group == "company" else col(m.Program.pillar)
     statement = (
         results.add_columns(group_column.label("group"))
@@ -203,12 +198,14 @@ def achievement_by(*, session: Session, filters: Filters, thresholds: Thresholds
 
 
 @reads(m.Program, m.ProgramVillage, m.Result, m.Indicator, m.Period)
-def achievement_trend(*, session: Session, filters: Filters, thresholds: Thresholds) -> pd.DataFrame:
+def achievement_trend(
+    *, session: Session, filters: Filters, viewer: Viewer, thresholds: Thresholds
+) -> pd.DataFrame:
     """Average achievement (capped) and share on track per semester.
 
     Columns: ``period``, ``achievement``, ``on_track_share``, ``results``.
     """
-    results, ratio = _result_rows(filters, thresholds)
+    results, ratio = _result_rows(filters, viewer, thresholds)
     if filters.year is not None:
         results = results.where(col(m.Period.year) == filters.year)
     measured = results.where(ratio.is_not(None)).subquery()
@@ -230,7 +227,7 @@ def achievement_trend(*, session: Session, filters: Filters, thresholds: Thresho
 
 
 @reads(m.Program, m.ProgramVillage, m.Village, m.District, m.Regency)
-def program_locations(*, session: Session, filters: Filters) -> pd.DataFrame:
+def program_locations(*, session: Session, filters: Filters, viewer: Viewer) -> pd.DataFrame:
     """Where the filtered programs work: one row per village with its district and regency.
 
     Columns: ``regency``, ``district``, ``village``, ``programs``, ``families_reached``.
@@ -248,7 +245,7 @@ def program_locations(*, session: Session, filters: Filters) -> pd.DataFrame:
         .join(m.Village, col(m.Village.id) == col(m.ProgramVillage.village_id))
         .join(m.District, col(m.District.id) == col(m.Village.district_id))
         .join(m.Regency, col(m.Regency.id) == col(m.District.regency_id))
-        .where(*filters.program_conditions())
+        .where(*program_scope(filters, viewer))
         .group_by(m.Regency.name, m.District.name, m.Village.name)
         .order_by(m.Regency.name, m.District.name, m.Village.name)
     )

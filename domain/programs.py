@@ -10,8 +10,9 @@ from sqlalchemy import case, func, literal
 from sqlmodel import Session, col, select
 
 import models as m
+from domain.access import Viewer, ensure_program_visible
 from domain.db import reads, rows, select_columns
-from domain.filters import Filters
+from domain.filters import Filters, program_scope
 from domain.overview import AVERAGE_CAP, reporting_period
 from domain.rules import (
     Thresholds,
@@ -51,10 +52,12 @@ PROGRAM_TABLE_COLUMNS = [
     m.Period,
     m.FollowUpAction,
 )
-def program_table(*, session: Session, filters: Filters, thresholds: Thresholds, today: date) -> pd.DataFrame:
+def program_table(
+    *, session: Session, filters: Filters, viewer: Viewer, thresholds: Thresholds, today: date
+) -> pd.DataFrame:
     """One row per program: stage, achievement and status in the reporting period, gaps in that
     period, and follow-up actions past their due date."""
-    period = reporting_period(session=session, filters=filters)
+    period = reporting_period(session=session, filters=filters, viewer=viewer)
     ratio = achievement_sql(m.Result.target, m.Result.actual, m.Indicator.direction)
     capped = case((ratio > AVERAGE_CAP, literal(AVERAGE_CAP)), else_=ratio)
     results = (
@@ -96,7 +99,7 @@ def program_table(*, session: Session, filters: Filters, thresholds: Thresholds,
         .join(m.Company, col(m.Company.id) == col(m.Program.company_id))
         .outerjoin(results, results.c.program_id == col(m.Program.id))
         .outerjoin(overdue, overdue.c.program_id == col(m.Program.id))
-        .where(*filters.program_conditions())
+        .where(*program_scope(filters, viewer))
         .order_by(m.Company.name, m.Program.name)
     )
     frame = pd.DataFrame(rows(session, statement), columns=PROGRAM_TABLE_COLUMNS)
@@ -141,8 +144,13 @@ class ProgramProfile:
     m.ProgramSdg,
     m.ProgramBudget,
 )
-def program_profile(*, session: Session, program_id: int) -> ProgramProfile | None:
-    """The program with its company, places, partner groups, SDGs and yearly budget; None if unknown."""
+def program_profile(*, session: Session, viewer: Viewer, program_id: int) -> ProgramProfile | None:
+    """The program with its company, places, partner groups, SDGs and yearly budget; None if unknown.
+
+    A program the viewer may not read is refused (AccessDenied) and the attempt logged.
+    """
+    if not ensure_program_visible(session=session, viewer=viewer, program_id=program_id):
+        return None
     row = session.exec(
         select(m.Program, m.Company.name)
         .join(m.Company, col(m.Company.id) == col(m.Program.company_id))
@@ -216,13 +224,16 @@ INDICATOR_RESULT_COLUMNS = [
 ]
 
 
-@reads(m.Indicator, m.Result, m.Period)
-def indicator_results(*, session: Session, program_id: int, thresholds: Thresholds) -> pd.DataFrame:
+@reads(m.Program, m.ProgramVillage, m.Indicator, m.Result, m.Period)
+def indicator_results(
+    *, session: Session, viewer: Viewer, program_id: int, thresholds: Thresholds
+) -> pd.DataFrame:
     """Every indicator of the program with its target and actual per semester.
 
     Adds ``achievement``, ``status`` and ``gap`` from the rules. An indicator without results
     appears once with empty period columns, so the page can say that figures are missing.
     """
+    ensure_program_visible(session=session, viewer=viewer, program_id=program_id)
     statement = (
         select_columns(
             m.Indicator.id,
@@ -267,9 +278,10 @@ def nan_to_none(value: float) -> float | None:
 EVALUATION_COLUMNS = ["evaluation", "held_on", "period", "action", "owner", "due_date", "status", "overdue"]
 
 
-@reads(m.Evaluation, m.EvaluationProgram, m.FollowUpAction, m.Period)
-def program_actions(*, session: Session, program_id: int, today: date) -> pd.DataFrame:
+@reads(m.Program, m.ProgramVillage, m.Evaluation, m.EvaluationProgram, m.FollowUpAction, m.Period)
+def program_actions(*, session: Session, viewer: Viewer, program_id: int, today: date) -> pd.DataFrame:
     """Follow-up actions of the program, with the evaluation that agreed each one (if any)."""
+    ensure_program_visible(session=session, viewer=viewer, program_id=program_id)
     statement = (
         select_columns(
             m.Evaluation.title,
@@ -297,9 +309,10 @@ def program_actions(*, session: Session, program_id: int, today: date) -> pd.Dat
 PROGRAM_FEEDBACK_COLUMNS = ["held_on", "meeting", "source", "kind", "text", "response", "status"]
 
 
-@reads(m.FeedbackItem, m.Meeting, m.Organisation)
-def program_feedback(*, session: Session, program_id: int) -> pd.DataFrame:
+@reads(m.Program, m.ProgramVillage, m.FeedbackItem, m.Meeting, m.Organisation)
+def program_feedback(*, session: Session, viewer: Viewer, program_id: int) -> pd.DataFrame:
     """What stakeholders said about the program, and what became of it."""
+    ensure_program_visible(session=session, viewer=viewer, program_id=program_id)
     statement = (
         select_columns(
             m.Meeting.held_on,

@@ -10,6 +10,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 import models as m
+from domain.access import Viewer, refuse
 from domain.db import reads
 from domain.rules import PointFacts, Thresholds, judge_point
 from domain.settings import ADMIN_SETTINGS
@@ -52,12 +53,15 @@ def database_counts(*, session: Session) -> DatabaseCounts:
     return DatabaseCounts(**{name: int(value) for name, value in zip(tables, row, strict=True)})
 
 
-@reads(m.Framework)
-def frameworks(*, session: Session) -> list[m.Framework]:
-    """Every coordination framework, newest plan year first."""
-    return list(
-        session.exec(select(m.Framework).order_by(col(m.Framework.plan_year).desc(), m.Framework.name))
+@reads(m.Framework, m.CompanyRegency)
+def frameworks(*, session: Session, viewer: Viewer) -> list[m.Framework]:
+    """The coordination frameworks the viewer may read, newest plan year first."""
+    statement = (
+        select(m.Framework)
+        .where(*viewer.framework_conditions())
+        .order_by(col(m.Framework.plan_year).desc(), m.Framework.name)
     )
+    return list(session.exec(statement))
 
 
 @reads(m.FrameworkPoint)
@@ -100,7 +104,9 @@ class ComplianceCell:
     m.FrameworkParticipation,
     m.Program,
 )
-def compliance_matrix(*, session: Session, framework_id: int, today: date) -> list[ComplianceCell]:
+def compliance_matrix(
+    *, session: Session, viewer: Viewer, framework_id: int, today: date
+) -> list[ComplianceCell]:
     """Every company operating in the framework's regency, judged against every point.
 
     Points judged from the data follow it: a company that adds its first poverty-alleviation
@@ -109,11 +115,15 @@ def compliance_matrix(*, session: Session, framework_id: int, today: date) -> li
     framework = session.get(m.Framework, framework_id)
     if framework is None:
         return []
+    if not session.exec(
+        select(func.count()).where(col(m.Framework.id) == framework_id, *viewer.framework_conditions())
+    ).one():
+        refuse(viewer=viewer, entity="framework", entity_id=framework_id, detail="read")
     points = framework_points(session=session, framework_id=framework_id)
     companies = session.exec(
         select(m.Company)
         .join(m.CompanyRegency, col(m.CompanyRegency.company_id) == m.Company.id)
-        .where(m.CompanyRegency.regency_id == framework.regency_id)
+        .where(m.CompanyRegency.regency_id == framework.regency_id, *viewer.company_conditions())
         .order_by(m.Company.name)
     ).all()
     records = {
@@ -183,10 +193,15 @@ def holds_demo_data(*, session: Session) -> bool:
     return bool(session.exec(statement).one())
 
 
-@reads(m.Framework)
-def framework_for_overview(*, session: Session, regency_id: int | None) -> m.Framework | None:
-    """The framework the overview reports on: the newest of the chosen regency, else the newest."""
-    statement = select(m.Framework).order_by(col(m.Framework.plan_year).desc(), col(m.Framework.id))
+@reads(m.Framework, m.CompanyRegency)
+def framework_for_overview(*, session: Session, viewer: Viewer, regency_id: int | None) -> m.Framework | None:
+    """The framework the overview reports on: the newest of the chosen regency, else the newest,
+    among those the viewer may read."""
+    statement = (
+        select(m.Framework)
+        .where(*viewer.framework_conditions())
+        .order_by(col(m.Framework.plan_year).desc(), col(m.Framework.id))
+    )
     if regency_id is not None:
         statement = statement.where(m.Framework.regency_id == regency_id)
     return session.exec(statement).first()
@@ -210,8 +225,10 @@ class ComplianceSummary:
     m.FrameworkParticipation,
     m.Program,
 )
-def compliance_summary(*, session: Session, framework_id: int, today: date) -> ComplianceSummary:
-    cells = compliance_matrix(session=session, framework_id=framework_id, today=today)
+def compliance_summary(
+    *, session: Session, viewer: Viewer, framework_id: int, today: date
+) -> ComplianceSummary:
+    cells = compliance_matrix(session=session, viewer=viewer, framework_id=framework_id, today=today)
     counted = Counter(cell.status for cell in cells)
     return ComplianceSummary(
         met=counted[m.ComplianceStatus.MET],

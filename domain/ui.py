@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import inspect
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
@@ -11,7 +12,7 @@ import streamlit as st
 
 import models as m
 from domain import charts, db
-from domain.access import Viewer
+from domain.access import AccessDenied, Viewer
 from domain.filters import FilterOptions, Filters, filters_from_params
 from domain.formatting import percent
 from domain.i18n import DEFAULT_LANGUAGE, LANGUAGES, translate
@@ -65,13 +66,20 @@ def read(query: Callable[..., T], **arguments: Any) -> T:
     tables: tuple[str, ...] = getattr(query, "__reads__", ())
     if not tables:
         raise TypeError(f"{query.__qualname__} does not declare the tables it reads (@db.reads)")
+    # The cache hides the call from the type checker: check the arguments against the query here.
+    inspect.signature(query).bind(session=None, **arguments)
     url = database_url()
-    return _cached_read(
-        f"{query.__module__}:{query.__qualname__}",
-        url,
-        db.table_versions(tables),
-        tuple(sorted(arguments.items())),
-    )
+    try:
+        return _cached_read(
+            f"{query.__module__}:{query.__qualname__}",
+            url,
+            db.table_versions(tables),
+            tuple(sorted(arguments.items())),
+        )
+    except AccessDenied as refused:
+        st.error(t(refused.key), icon=":material/block:")
+        st.stop()
+        raise
 
 
 @st.cache_data(ttl=120, max_entries=1000, show_spinner=False)

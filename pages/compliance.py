@@ -49,7 +49,7 @@ today = date.today()
 st.title(t("compliance_page.title"))
 st.caption(t("compliance_page.caption"))
 
-choices = {f.id: f for f in ui.read(queries.frameworks) if f.id is not None}
+choices = {f.id: f for f in ui.read(queries.frameworks, viewer=viewer) if f.id is not None}
 if not choices:
     st.info(t("compliance_page.no_framework"))
     st.stop()
@@ -90,14 +90,16 @@ if summary.points == 0:
     st.stop()
 
 points = ui.read(queries.framework_points, framework_id=framework_id)
-matrix = ui.read(compliance.compliance_matrix_frame, framework_id=framework_id, today=today)
+matrix = ui.read(compliance.compliance_matrix_frame, viewer=viewer, framework_id=framework_id, today=today)
 
 if matrix.empty:
     st.info(t("compliance_page.no_companies", regency=summary.regency))
 else:
     tiles = st.columns(len(charts.COMPLIANCE_COLOURS))
     for tile, count in zip(
-        tiles, ui.read(compliance.status_counts, framework_id=framework_id, today=today), strict=True
+        tiles,
+        ui.read(compliance.status_counts, viewer=viewer, framework_id=framework_id, today=today),
+        strict=True,
     ):
         tile.metric(
             label("compliance", count.status),
@@ -149,7 +151,7 @@ for point in points:
         )
 
 st.subheader(t("compliance_page.deadlines_heading"))
-deadlines = ui.read(compliance.point_deadlines, framework_id=framework_id, today=today)
+deadlines = ui.read(compliance.point_deadlines, viewer=viewer, framework_id=framework_id, today=today)
 if not deadlines:
     st.info(t("compliance_page.no_deadlines"))
 else:
@@ -184,7 +186,13 @@ company_id = st.selectbox(
     on_change=_store_choice,
     args=("company", company_key),
 )
-detail = ui.read(compliance.company_compliance, framework_id=framework_id, company_id=company_id, today=today)
+detail = ui.read(
+    compliance.company_compliance,
+    viewer=viewer,
+    framework_id=framework_id,
+    company_id=company_id,
+    today=today,
+)
 if detail is not None:
     participation = detail.participation
     if participation is None:

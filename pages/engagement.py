@@ -126,9 +126,9 @@ def _bars(
 st.title(t("engagement.title"))
 st.caption(t("engagement.caption"))
 
-filters = filter_bar(read(filter_options), fields=("regency", "company", "year", "period"))
+filters = filter_bar(read(filter_options, viewer=viewer), fields=("regency", "company", "year", "period"))
 today = date.today()
-tiles = read(engagement.engagement_tiles, filters=filters, today=today)
+tiles = read(engagement.engagement_tiles, viewer=viewer, filters=filters, today=today)
 
 if tiles.meetings == 0:
     st.info(t("engagement.no_match") if filters.query_params() else t("engagement.empty"))
@@ -163,7 +163,7 @@ else:
     with by_kind:
         st.markdown(f"**{t('engagement.chart.by_kind')}**")
         _bars(
-            read(engagement.feedback_counts, filters=filters, by="kind"),
+            read(engagement.feedback_counts, viewer=viewer, filters=filters, by="kind"),
             kind="feedback_kind",
             value="items",
             value_title=items_title,
@@ -173,7 +173,7 @@ else:
     with by_status:
         st.markdown(f"**{t('engagement.chart.by_status')}**")
         _bars(
-            read(engagement.feedback_counts, filters=filters, by="status"),
+            read(engagement.feedback_counts, viewer=viewer, filters=filters, by="status"),
             kind="feedback_status",
             value="items",
             value_title=items_title,
@@ -186,14 +186,14 @@ if tiles.feedback_items:
     with by_source:
         st.markdown(f"**{t('engagement.chart.by_source')}**")
         _bars(
-            read(engagement.feedback_counts, filters=filters, by="source_type"),
+            read(engagement.feedback_counts, viewer=viewer, filters=filters, by="source_type"),
             kind="org_type",
             value="items",
             value_title=items_title,
             category_title=org_type_title,
             name="feedback-by-organisation-type",
         )
-attendance = read(engagement.attendance_by_org_type, filters=filters)
+attendance = read(engagement.attendance_by_org_type, viewer=viewer, filters=filters)
 with by_attendance:
     st.markdown(f"**{t('engagement.chart.attendance')}**")
     if attendance.empty:
@@ -209,7 +209,7 @@ with by_attendance:
         )
 
 st.subheader(t("engagement.meetings"))
-meetings = read(engagement.meeting_list, filters=filters)
+meetings = read(engagement.meeting_list, viewer=viewer, filters=filters)
 present_types = [org_type for org_type in engagement.ORG_TYPES if meetings[org_type].sum() > 0]
 st.dataframe(
     meetings.assign(held_on=_dates(meetings["held_on"]), kind=_labels("meeting_kind", meetings["kind"]))[
@@ -235,7 +235,7 @@ st.caption(t("engagement.attendance_note"))
 
 st.subheader(t("engagement.overdue"))
 st.caption(t("engagement.tile.overdue_help", days=engagement.RESPONSE_DAYS))
-overdue = read(engagement.overdue_feedback, filters=filters, today=today)
+overdue = read(engagement.overdue_feedback, viewer=viewer, filters=filters, today=today)
 if overdue.empty:
     st.success(t("engagement.no_overdue"))
 else:
@@ -246,4 +246,6 @@ st.caption(t("engagement.log_caption"))
 if tiles.feedback_items == 0:
     st.info(t("engagement.no_feedback"))
 else:
-    _feedback_table(read(engagement.feedback_log, filters=filters, today=today), columns=LOG_VIEW)
+    _feedback_table(
+        read(engagement.feedback_log, viewer=viewer, filters=filters, today=today), columns=LOG_VIEW
+    )

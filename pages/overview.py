@@ -15,21 +15,23 @@ st.title(t("overview.title"))
 if ui.read(queries.holds_demo_data):
     st.caption(f":material/info: {t('app.demo_notice')}")
 
-filters = ui.filter_bar(ui.read(filter_options))
+filters = ui.filter_bar(ui.read(filter_options, viewer=viewer))
 thresholds = ui.read(queries.thresholds)
 counts = ui.read(queries.database_counts)
 if counts.is_empty:
     st.info(t("overview.empty"))
     st.stop()
 
-tiles = ui.read(overview.overview_tiles, filters=filters, thresholds=thresholds)
+tiles = ui.read(overview.overview_tiles, viewer=viewer, filters=filters, thresholds=thresholds)
 if tiles.programs == 0:
     st.info(t("filter.no_match"))
     st.stop()
 
-framework = ui.read(queries.framework_for_overview, regency_id=filters.regency_id)
+framework = ui.read(queries.framework_for_overview, viewer=viewer, regency_id=filters.regency_id)
 compliance = (
-    ui.read(queries.compliance_summary, framework_id=framework.id, today=date.today()) if framework else None
+    ui.read(queries.compliance_summary, viewer=viewer, framework_id=framework.id, today=date.today())
+    if framework
+    else None
 )
 
 
@@ -99,7 +101,9 @@ for column, group, title_key in (
 ):
     with column:
         st.subheader(t(title_key, period=tiles.period or "–"))
-        data = ui.read(overview.achievement_by, filters=filters, thresholds=thresholds, group=group)
+        data = ui.read(
+            overview.achievement_by, viewer=viewer, filters=filters, thresholds=thresholds, group=group
+        )
         if data.empty:
             st.info(t("overview.no_results"))
             continue
@@ -116,7 +120,7 @@ for column, group, title_key in (
         ui.chart_block(chart, data, name=f"achievement-by-{group}")
 
 st.subheader(t("overview.trend"))
-trend = ui.read(overview.achievement_trend, filters=filters, thresholds=thresholds)
+trend = ui.read(overview.achievement_trend, viewer=viewer, filters=filters, thresholds=thresholds)
 if trend.empty:
     st.info(t("overview.no_results"))
 else:
@@ -130,7 +134,7 @@ else:
     st.caption(t("overview.trend_note"))
 
 st.subheader(t("overview.where"))
-places = ui.read(overview.program_locations, filters=filters)
+places = ui.read(overview.program_locations, viewer=viewer, filters=filters)
 if places.empty:
     st.info(t("overview.no_places"))
 else:

@@ -18,7 +18,11 @@ def number_text(value: float | None) -> str:
 
 
 program_id = ui.int_param("id")
-profile = ui.read(programs.program_profile, program_id=program_id) if program_id is not None else None
+profile = (
+    ui.read(programs.program_profile, viewer=viewer, program_id=program_id)
+    if program_id is not None
+    else None
+)
 if profile is None:
     st.title(t("nav.program"))
     st.info(t("program.not_found"))
@@ -26,7 +30,7 @@ if profile is None:
     st.stop()
 
 thresholds = ui.read(queries.thresholds)
-results = ui.read(programs.indicator_results, program_id=profile.id, thresholds=thresholds)
+results = ui.read(programs.indicator_results, viewer=viewer, program_id=profile.id, thresholds=thresholds)
 to_date = programs.indicators_to_date(results, thresholds)
 
 st.page_link("pages/programs.py", label=t("program.back"), icon=":material/arrow_back:")
@@ -222,7 +226,7 @@ if profile.sdgs:
     st.caption(t("program.sdgs", sdgs=", ".join(str(s) for s in profile.sdgs)))
 
 st.header(t("program.evaluations"))
-actions = ui.read(programs.program_actions, program_id=profile.id, today=date.today())
+actions = ui.read(programs.program_actions, viewer=viewer, program_id=profile.id, today=date.today())
 if actions.empty:
     st.info(t("program.no_actions"))
 else:
@@ -253,7 +257,7 @@ else:
         st.warning(t("program.actions_overdue", count=overdue), icon=":material/schedule:")
 
 st.header(t("program.feedback"))
-feedback = ui.read(programs.program_feedback, program_id=profile.id)
+feedback = ui.read(programs.program_feedback, viewer=viewer, program_id=profile.id)
 if feedback.empty:
     st.info(t("program.no_feedback"))
 else:

@@ -11,10 +11,14 @@ from domain.ui import t
 viewer = ui.signed_in_page()
 
 st.title(t("programs.title"))
-filters = ui.filter_bar(ui.read(filter_options))
+filters = ui.filter_bar(ui.read(filter_options, viewer=viewer))
 search = ui.search_box(t("programs.search"), param="q")
 table = ui.read(
-    programs.program_table, filters=filters, thresholds=ui.read(queries.thresholds), today=date.today()
+    programs.program_table,
+    viewer=viewer,
+    filters=filters,
+    thresholds=ui.read(queries.thresholds),
+    today=date.today(),
 )
 if search:
     needle = search.casefold()

@@ -16,6 +16,7 @@ from streamlit.testing.v1 import AppTest
 
 import models as m
 from domain import compliance, queries
+from domain.access import SYSTEM
 from domain.compliance import Basis
 from domain.db import engine_for, read_session, upgrade_database, write_session
 from domain.demo import FRAMEWORK_NAME, JANGGUT, KENOHAN, KPI, LOA_KULU, SANGA, load_demo
@@ -63,8 +64,12 @@ def _grid(matrix: pd.DataFrame) -> dict[str, tuple[m.ComplianceStatus, ...]]:
 def test_matrix_and_counts_match_the_rules_worked_out_by_hand(engine: Engine) -> None:
     framework_id, _ = _demo(engine)
     with read_session(engine) as session:
-        matrix = compliance.compliance_matrix_frame(session=session, framework_id=framework_id, today=TODAY)
-        counts = compliance.status_counts(session=session, framework_id=framework_id, today=TODAY)
+        matrix = compliance.compliance_matrix_frame(
+            session=session, viewer=SYSTEM, framework_id=framework_id, today=TODAY
+        )
+        counts = compliance.status_counts(
+            session=session, viewer=SYSTEM, framework_id=framework_id, today=TODAY
+        )
     assert list(matrix.columns) == compliance.MATRIX_COLUMNS
     assert _grid(matrix) == EXPECTED
     point_five = matrix[matrix["point"] == 5].iloc[0]
@@ -84,7 +89,9 @@ def test_deadlines_count_days_left_and_overdue_from_the_given_day(engine: Engine
 
     def deadlines(today: date) -> dict[int, compliance.PointDeadline]:
         with read_session(engine) as session:
-            found = compliance.point_deadlines(session=session, framework_id=framework_id, today=today)
+            found = compliance.point_deadlines(
+                session=session, viewer=SYSTEM, framework_id=framework_id, today=today
+            )
         return {d.number: d for d in found}
 
     new_year = deadlines(date(2023, 1, 1))
@@ -133,7 +140,11 @@ def test_company_detail_shows_evidence_and_who_verified_it_when(engine: Engine) 
     def detail(company: str) -> compliance.CompanyCompliance | None:
         with read_session(engine) as session:
             return compliance.company_compliance(
-                session=session, framework_id=framework_id, company_id=companies[company], today=TODAY
+                session=session,
+                viewer=SYSTEM,
+                framework_id=framework_id,
+                company_id=companies[company],
+                today=TODAY,
             )
 
     loa_kulu = detail(LOA_KULU)
@@ -184,9 +195,11 @@ def test_a_first_poverty_program_meets_point_five(engine: Engine) -> None:
     def kenohan_and_counts() -> tuple[str, dict[m.ComplianceStatus, int]]:
         with read_session(engine) as session:
             matrix = compliance.compliance_matrix_frame(
-                session=session, framework_id=framework_id, today=TODAY
+                session=session, viewer=SYSTEM, framework_id=framework_id, today=TODAY
             )
-            counts = compliance.status_counts(session=session, framework_id=framework_id, today=TODAY)
+            counts = compliance.status_counts(
+                session=session, viewer=SYSTEM, framework_id=framework_id, today=TODAY
+            )
         cell = matrix[(matrix["company"] == KENOHAN) & (matrix["point"] == 5)]
         return str(cell["status"].item()), {c.status: c.cells for c in counts}
 
@@ -308,7 +321,7 @@ def test_page_shows_deadlines_and_a_company_record(
 
     with read_session(engine_for(demo_sqlite_url)) as session:
         sanga = session.exec(select(m.Company).where(m.Company.name == SANGA)).one()
-        framework_id = queries.frameworks(session=session)[0].id
+        framework_id = queries.frameworks(session=session, viewer=SYSTEM)[0].id
     app.selectbox(key=f"compliance-company-{framework_id}").select(sanga.id).run()
     assert app.query_params["company"] == str(sanga.id)
     assert "24 Oktober 2022" in app.warning[0].value
@@ -326,7 +339,7 @@ def test_page_reads_the_company_from_the_url_and_speaks_english(
 ) -> None:
     with read_session(engine_for(demo_sqlite_url)) as session:
         loa_kulu = session.exec(select(m.Company).where(m.Company.name == LOA_KULU)).one()
-        framework_id = queries.frameworks(session=session)[0].id
+        framework_id = queries.frameworks(session=session, viewer=SYSTEM)[0].id
     app = _compliance_page(
         monkeypatch,
         demo_sqlite_url,

@@ -8,6 +8,7 @@ from sqlalchemy import Engine, func
 from sqlmodel import select
 
 import models as m
+from domain.access import SYSTEM
 from domain.commands import record_result
 from domain.db import read_session, write_session
 from tests.factories import make_company, make_indicators, make_periods, make_program
@@ -24,7 +25,12 @@ def test_twenty_threads_recording_results_lose_nothing(sqlite_engine: Engine) ->
         for n, period_id in enumerate(periods):
             with write_session(sqlite_engine) as session:
                 record_result(
-                    session=session, indicator_id=indicator_id, period_id=period_id, target=10, actual=n
+                    session=session,
+                    viewer=SYSTEM,
+                    indicator_id=indicator_id,
+                    period_id=period_id,
+                    target=10,
+                    actual=n,
                 )
 
     with ThreadPoolExecutor(THREADS) as pool:
@@ -48,6 +54,7 @@ def test_read_modify_write_from_twenty_threads_keeps_every_increment(sqlite_engi
                 actual = (current.actual or 0) if current else 0
                 record_result(
                     session=session,
+                    viewer=SYSTEM,
                     indicator_id=indicator_id,
                     period_id=period_id,
                     target=100,

@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 import models as m
 from domain import demo, engagement
+from domain.access import SYSTEM
 from domain.db import engine_for, read_session, upgrade_database, write_session
 from domain.demo import load_demo
 from domain.filters import Filters, filters_from_params
@@ -83,9 +84,11 @@ def demo_engine(engine: Engine) -> Engine:
 def test_tiles_and_counts_match_raw_sql(demo_engine: Engine) -> None:
     raw = _raw_feedback(demo_engine)
     with read_session(demo_engine) as session:
-        tiles = engagement.engagement_tiles(session=session, filters=Filters(), today=TODAY)
+        tiles = engagement.engagement_tiles(session=session, viewer=SYSTEM, filters=Filters(), today=TODAY)
         by = {
-            grouping: engagement.feedback_counts(session=session, filters=Filters(), by=grouping)
+            grouping: engagement.feedback_counts(
+                session=session, viewer=SYSTEM, filters=Filters(), by=grouping
+            )
             for grouping in ("kind", "status", "source_type")
         }
     assert tiles.meetings == _scalar(demo_engine, "SELECT count(*) FROM meeting") == 5
@@ -124,8 +127,8 @@ def test_tiles_and_counts_match_raw_sql(demo_engine: Engine) -> None:
 
 def test_meetings_and_attendance_match_raw_sql(demo_engine: Engine) -> None:
     with read_session(demo_engine) as session:
-        meetings = engagement.meeting_list(session=session, filters=Filters())
-        attendance = engagement.attendance_by_org_type(session=session, filters=Filters())
+        meetings = engagement.meeting_list(session=session, viewer=SYSTEM, filters=Filters())
+        attendance = engagement.attendance_by_org_type(session=session, viewer=SYSTEM, filters=Filters())
     with demo_engine.connect() as connection:
         per_type = connection.execute(
             text(
@@ -200,10 +203,10 @@ def test_filters_narrow_meetings_and_their_feedback(
         f"SELECT count(*) FROM feedback_item WHERE meeting_id IN (SELECT id FROM meeting WHERE {where})",
     )
     with read_session(demo_engine) as session:
-        tiles = engagement.engagement_tiles(session=session, filters=filters, today=TODAY)
-        listed = engagement.meeting_list(session=session, filters=filters)
-        log = engagement.feedback_log(session=session, filters=filters, today=TODAY)
-        kinds = engagement.feedback_counts(session=session, filters=filters, by="kind")
+        tiles = engagement.engagement_tiles(session=session, viewer=SYSTEM, filters=filters, today=TODAY)
+        listed = engagement.meeting_list(session=session, viewer=SYSTEM, filters=filters)
+        log = engagement.feedback_log(session=session, viewer=SYSTEM, filters=filters, today=TODAY)
+        kinds = engagement.feedback_counts(session=session, viewer=SYSTEM, filters=filters, by="kind")
     assert 0 < meetings < 5
     assert tiles.meetings == len(listed) == meetings
     assert tiles.feedback_items == len(log) == int(kinds["items"].sum()) == items
@@ -212,8 +215,8 @@ def test_filters_narrow_meetings_and_their_feedback(
 def test_feedback_log_shows_days_open_and_the_linked_action(demo_engine: Engine) -> None:
     raw = {row["id"]: row for row in _raw_feedback(demo_engine)}
     with read_session(demo_engine) as session:
-        log = engagement.feedback_log(session=session, filters=Filters(), today=TODAY)
-        overdue = engagement.overdue_feedback(session=session, filters=Filters(), today=TODAY)
+        log = engagement.feedback_log(session=session, viewer=SYSTEM, filters=Filters(), today=TODAY)
+        overdue = engagement.overdue_feedback(session=session, viewer=SYSTEM, filters=Filters(), today=TODAY)
     assert set(log["id"]) == set(raw)
     for row in log.itertuples():
         held_on = _day(raw[row.id]["held_on"])
@@ -273,8 +276,12 @@ def test_days_open_and_overdue_follow_the_rules(engine: Engine) -> None:
 
     def overdue_on(today: date) -> dict[int, str]:
         with read_session(engine) as session:
-            frame = engagement.overdue_feedback(session=session, filters=Filters(), today=today)
-            tiles = engagement.engagement_tiles(session=session, filters=Filters(), today=today)
+            frame = engagement.overdue_feedback(
+                session=session, viewer=SYSTEM, filters=Filters(), today=today
+            )
+            tiles = engagement.engagement_tiles(
+                session=session, viewer=SYSTEM, filters=Filters(), today=today
+            )
         assert tiles.overdue == len(frame)
         return dict(zip(frame["id"], frame["reason"], strict=True))
 
@@ -287,9 +294,13 @@ def test_days_open_and_overdue_follow_the_rules(engine: Engine) -> None:
 
     today = date(2024, 4, 9)
     with read_session(engine) as session:
-        log = engagement.feedback_log(session=session, filters=Filters(), today=today).set_index("id")
-        tiles = engagement.engagement_tiles(session=session, filters=Filters(), today=today)
-        sources = engagement.feedback_counts(session=session, filters=Filters(), by="source_type")
+        log = engagement.feedback_log(
+            session=session, viewer=SYSTEM, filters=Filters(), today=today
+        ).set_index("id")
+        tiles = engagement.engagement_tiles(session=session, viewer=SYSTEM, filters=Filters(), today=today)
+        sources = engagement.feedback_counts(
+            session=session, viewer=SYSTEM, filters=Filters(), by="source_type"
+        )
     assert log.loc[done, "days_open"] == 15
     assert log.loc[done, "closed_on"] == date(2024, 1, 25)
     assert log.loc[unanswered, "days_open"] == (today - held_on).days == 90
@@ -300,12 +311,14 @@ def test_days_open_and_overdue_follow_the_rules(engine: Engine) -> None:
 
 def test_an_empty_database_gives_empty_figures(engine: Engine) -> None:
     with read_session(engine) as session:
-        tiles = engagement.engagement_tiles(session=session, filters=Filters(), today=TODAY)
-        assert engagement.meeting_list(session=session, filters=Filters()).empty
-        assert engagement.attendance_by_org_type(session=session, filters=Filters()).empty
-        assert engagement.feedback_log(session=session, filters=Filters(), today=TODAY).empty
-        assert engagement.overdue_feedback(session=session, filters=Filters(), today=TODAY).empty
-        kinds = engagement.feedback_counts(session=session, filters=Filters(), by="kind")
+        tiles = engagement.engagement_tiles(session=session, viewer=SYSTEM, filters=Filters(), today=TODAY)
+        assert engagement.meeting_list(session=session, viewer=SYSTEM, filters=Filters()).empty
+        assert engagement.attendance_by_org_type(session=session, viewer=SYSTEM, filters=Filters()).empty
+        assert engagement.feedback_log(session=session, viewer=SYSTEM, filters=Filters(), today=TODAY).empty
+        assert engagement.overdue_feedback(
+            session=session, viewer=SYSTEM, filters=Filters(), today=TODAY
+        ).empty
+        kinds = engagement.feedback_counts(session=session, viewer=SYSTEM, filters=Filters(), by="kind")
     assert tiles == engagement.EngagementTiles(0, 0, 0, 0, 0)
     assert tiles.followed_up_share is None
     assert kinds["items"].sum() == 0

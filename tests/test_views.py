@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import Engine, text
 
 from domain import overview, programs
+from domain.access import SYSTEM
 from domain.db import read_session, write_session
 from domain.demo import load_demo
 from domain.filters import Filters, filters_from_params
@@ -42,7 +43,9 @@ def result_rows(engine: Engine, period: str) -> list[tuple]:
 
 def test_overview_tiles_match_the_raw_rows(demo_engine: Engine) -> None:
     with read_session(demo_engine) as session:
-        tiles = overview.overview_tiles(session=session, filters=Filters(), thresholds=THRESHOLDS)
+        tiles = overview.overview_tiles(
+            session=session, viewer=SYSTEM, filters=Filters(), thresholds=THRESHOLDS
+        )
 
     [(programs_, active, families_planned, families_reached)] = raw(
         demo_engine,
@@ -79,9 +82,13 @@ def test_filters_narrow_every_figure(demo_engine: Engine) -> None:
     [(regency_id,)] = raw(demo_engine, "SELECT id FROM regency WHERE name = 'Kabupaten Kutai Timur'")
     in_kutim = Filters(regency_id=regency_id)
     with read_session(demo_engine) as session:
-        tiles = overview.overview_tiles(session=session, filters=in_kutim, thresholds=THRESHOLDS)
-        table = programs.program_table(session=session, filters=in_kutim, thresholds=THRESHOLDS, today=TODAY)
-        places = overview.program_locations(session=session, filters=in_kutim)
+        tiles = overview.overview_tiles(
+            session=session, viewer=SYSTEM, filters=in_kutim, thresholds=THRESHOLDS
+        )
+        table = programs.program_table(
+            session=session, viewer=SYSTEM, filters=in_kutim, thresholds=THRESHOLDS, today=TODAY
+        )
+        places = overview.program_locations(session=session, viewer=SYSTEM, filters=in_kutim)
     assert set(table["company"]) == {"PT Indexim Coalindo"}
     assert tiles.programs == len(table) >= 2
     assert set(places["village"]) >= {"Bukit Permata", "Baay"}
@@ -90,6 +97,7 @@ def test_filters_narrow_every_figure(demo_engine: Engine) -> None:
     with read_session(demo_engine) as session:
         economy = programs.program_table(
             session=session,
+            viewer=SYSTEM,
             filters=Filters(pillar="economy", poverty_only=True),
             thresholds=THRESHOLDS,
             today=TODAY,
@@ -103,9 +111,13 @@ def test_filters_narrow_every_figure(demo_engine: Engine) -> None:
 
 def test_achievement_by_pillar_counts_every_measured_result(demo_engine: Engine) -> None:
     with read_session(demo_engine) as session:
-        period = overview.reporting_period(session=session, filters=Filters())
+        period = overview.reporting_period(session=session, viewer=SYSTEM, filters=Filters())
         by_pillar = overview.achievement_by(
-            session=session, filters=Filters(), thresholds=THRESHOLDS, group="pillar"
+            session=session,
+            viewer=SYSTEM,
+            filters=Filters(),
+            thresholds=THRESHOLDS,
+            group="pillar",
         )
     assert period is not None
     expected: dict[tuple[str, str], int] = defaultdict(int)
@@ -121,7 +133,9 @@ def test_achievement_by_pillar_counts_every_measured_result(demo_engine: Engine)
 
 def test_trend_has_one_point_per_semester_with_data(demo_engine: Engine) -> None:
     with read_session(demo_engine) as session:
-        trend = overview.achievement_trend(session=session, filters=Filters(), thresholds=THRESHOLDS)
+        trend = overview.achievement_trend(
+            session=session, viewer=SYSTEM, filters=Filters(), thresholds=THRESHOLDS
+        )
     periods = [
         code
         for (code,) in raw(
@@ -136,8 +150,10 @@ def test_trend_has_one_point_per_semester_with_data(demo_engine: Engine) -> None
 
 def test_program_table_counts_gaps_and_overdue_actions(demo_engine: Engine) -> None:
     with read_session(demo_engine) as session:
-        table = programs.program_table(session=session, filters=Filters(), thresholds=THRESHOLDS, today=TODAY)
-        period = overview.reporting_period(session=session, filters=Filters())
+        table = programs.program_table(
+            session=session, viewer=SYSTEM, filters=Filters(), thresholds=THRESHOLDS, today=TODAY
+        )
+        period = overview.reporting_period(session=session, viewer=SYSTEM, filters=Filters())
     assert period is not None
     gaps: dict[int, int] = defaultdict(int)
     for program_id, _, target, actual, direction in result_rows(demo_engine, period):
@@ -158,9 +174,11 @@ def test_program_table_counts_gaps_and_overdue_actions(demo_engine: Engine) -> N
 def test_program_detail_returns_its_indicators_and_gaps(demo_engine: Engine) -> None:
     [(program_id,)] = raw(demo_engine, "SELECT id FROM program WHERE name LIKE 'Mariojela%'")
     with read_session(demo_engine) as session:
-        profile = programs.program_profile(session=session, program_id=program_id)
-        results = programs.indicator_results(session=session, program_id=program_id, thresholds=THRESHOLDS)
-        missing = programs.program_profile(session=session, program_id=999_999)
+        profile = programs.program_profile(session=session, viewer=SYSTEM, program_id=program_id)
+        results = programs.indicator_results(
+            session=session, viewer=SYSTEM, program_id=program_id, thresholds=THRESHOLDS
+        )
+        missing = programs.program_profile(session=session, viewer=SYSTEM, program_id=999_999)
     assert missing is None
     assert profile is not None and profile.company.startswith("PT Kilang Pertamina")
     assert any("Margasari" in place for place in profile.places)
