@@ -38,5 +38,6 @@ pages = [
         icon=":material/fact_check:",
         url_path="compliance",
     ),
+    st.Page("pages/shared.py", title=ui.t("shared.title"), url_path="shared", visibility="hidden"),
 ]
 st.navigation(pages).run()

@@ -100,7 +100,10 @@ class Viewer:
         return []
 
     def may_write_company(self, company_id: int) -> bool:
-        """Company data is written by admins and by that company's own staff, nobody else."""
+        """Company data is written by admins and by that company's own staff, nobody else; a shared
+        link only reads."""
+        if self.shared_link_id is not None:
+            return False
         return self.is_admin or (self.role is m.Role.COMPANY and self.company_id == company_id)
 
     def may_verify_in(self, regency_id: int | None) -> bool:

@@ -14,6 +14,7 @@ from sqlmodel import Session, col, select
 import models as m
 from domain import audit
 from domain.access import Viewer, refuse, viewer_for
+from domain.db import reads
 from domain.errors import DomainError
 from domain.settings import LOGIN_POLICY, LoginPolicy
 
@@ -210,4 +211,40 @@ def change_password(*, session: Session, viewer: Viewer, current: str, new: str,
     session.add(user)
     audit.record(
         session=session, actor=viewer, action="password_change", entity="app_user", entity_id=user.id
+    )
+
+
+@dataclass(frozen=True)
+class Profile:
+    """Who a signed-in user is, for their own account page."""
+
+    username: str
+    display_name: str
+    email: str
+    role: str
+    company: str | None
+    regency: str | None
+
+
+@reads(m.User, m.Company, m.Regency)
+def own_profile(*, session: Session, viewer: Viewer) -> Profile | None:
+    """The viewer's own account; None for a viewer without one (the command line, a shared link)."""
+    if viewer.user_id is None:
+        return None
+    row = session.exec(
+        select(m.User, m.Company.name, m.Regency.name)
+        .outerjoin(m.Company, col(m.Company.id) == col(m.User.company_id))
+        .outerjoin(m.Regency, col(m.Regency.id) == col(m.User.regency_id))
+        .where(col(m.User.id) == viewer.user_id)
+    ).first()
+    if row is None:
+        return None
+    user, company, regency = row
+    return Profile(
+        username=user.username,
+        display_name=user.display_name,
+        email=user.email,
+        role=user.role,
+        company=company,
+        regency=regency,
     )

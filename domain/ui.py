@@ -13,6 +13,7 @@ import streamlit as st
 import models as m
 from domain import charts, db
 from domain.access import AccessDenied, Viewer
+from domain.errors import DomainError
 from domain.filters import FilterOptions, Filters, filters_from_params
 from domain.formatting import percent
 from domain.i18n import DEFAULT_LANGUAGE, LANGUAGES, translate
@@ -267,3 +268,44 @@ def ensure_cookie_key() -> None:
     except WeakCookieKey as error:
         st.error(t(error.key, **error.values))
         st.stop()
+
+
+def share_form(
+    viewer: Viewer, *, company_id: int | None, program_id: int | None, filters: Filters | None
+) -> None:
+    """A form that makes a read-only link to this page, for the company's staff and admins."""
+    from datetime import UTC, datetime, timedelta
+
+    from domain import sharing
+
+    if viewer.shared_link_id is not None or not (viewer.is_admin or viewer.role is m.Role.COMPANY):
+        return
+    with st.expander(t("share.heading"), icon=":material/share:"):
+        st.caption(t("share.intro"))
+        if company_id is None:
+            st.info(t("share.pick_company"))
+            return
+        with st.form("share-link"):
+            label_text = st.text_input(t("share.label"), max_chars=200)
+            today = datetime.now(UTC).date()
+            expires = st.date_input(t("share.expires"), value=today + timedelta(days=30), min_value=today)
+            submitted = st.form_submit_button(t("share.create"))
+        if submitted:
+            try:
+                with db.write_session() as session:
+                    token = sharing.create_link(
+                        session=session,
+                        viewer=viewer,
+                        company_id=company_id,
+                        program_id=program_id,
+                        filters=filters,
+                        label=label_text,
+                        expires_on=expires,
+                        now=datetime.now(UTC),
+                    )
+            except DomainError as error:
+                st.error(t(error.key, **error.values))
+                return
+            base = (st.context.url or "").split("?")[0].rsplit("/", 1)[0]
+            st.success(t("share.created"))
+            st.code(f"{base}/shared?token={token}", language=None)

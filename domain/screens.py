@@ -1,0 +1,455 @@
+"""Screens drawn for a viewer: the overview and a program's detail, shared by their own pages and by
+the read-only pages behind share links."""
+
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+import models as m
+from domain import charts, overview, programs, queries, ui
+from domain.access import Viewer
+from domain.filters import Filters, filter_options
+from domain.formatting import long_date, number, rupiah, rupiah_short
+from domain.ui import lang, t
+
+
+def overview_screen(viewer: Viewer, filters: Filters | None = None) -> None:
+    """Tiles, achievement by pillar and company, the trend and places; with a filter bar and a share
+    form unless ``filters`` are given (a shared view keeps the filters it was shared with)."""
+    st.title(t("overview.title"))
+    if ui.read(queries.holds_demo_data):
+        st.caption(f":material/info: {t('app.demo_notice')}")
+
+    if filters is None:
+        filters = ui.filter_bar(ui.read(filter_options, viewer=viewer))
+        company = viewer.company_id if viewer.role is m.Role.COMPANY else filters.company_id
+        ui.share_form(viewer, company_id=company, program_id=None, filters=filters)
+    thresholds = ui.read(queries.thresholds)
+    counts = ui.read(queries.database_counts)
+    if counts.is_empty:
+        st.info(t("overview.empty"))
+        st.stop()
+
+    tiles = ui.read(overview.overview_tiles, viewer=viewer, filters=filters, thresholds=thresholds)
+    if tiles.programs == 0:
+        st.info(t("filter.no_match"))
+        st.stop()
+
+    framework = ui.read(queries.framework_for_overview, viewer=viewer, regency_id=filters.regency_id)
+    compliance = (
+        ui.read(queries.compliance_summary, viewer=viewer, framework_id=framework.id, today=date.today())
+        if framework
+        else None
+    )
+
+    def count(value: float) -> str:
+        return number(value, lang())
+
+    def money(value: float) -> str:
+        return rupiah_short(value, lang())
+
+    row = st.columns(4)
+    ui.progress_metric(
+        row[0],
+        t("overview.tile.programs"),
+        tiles.programs_active,
+        tiles.programs,
+        formatter=count,
+        help=t("overview.help.programs"),
+    )
+    ui.progress_metric(
+        row[1], t("overview.tile.families"), tiles.families_reached, tiles.families_planned, formatter=count
+    )
+    ui.progress_metric(
+        row[2], t("overview.tile.people"), tiles.people_reached, tiles.people_planned, formatter=count
+    )
+    ui.progress_metric(
+        row[3],
+        t("overview.tile.budget", year=tiles.budget_year or t("overview.all_years")),
+        tiles.budget_spent,
+        tiles.budget_planned,
+        formatter=money,
+        help=t(
+            "overview.help.budget",
+            spent=rupiah(tiles.budget_spent, lang()),
+            planned=rupiah(tiles.budget_planned, lang()),
+        ),
+    )
+    row = st.columns(4)
+    ui.progress_metric(
+        row[0],
+        t("overview.tile.on_track", period=tiles.period or "–"),
+        tiles.results_on_track,
+        tiles.results_with_data,
+        formatter=count,
+        help=t("overview.help.on_track"),
+    )
+    row[1].metric(t("overview.tile.meetings"), count(tiles.meetings))
+    ui.progress_metric(
+        row[2],
+        t("overview.tile.feedback_closed"),
+        tiles.feedback_closed,
+        tiles.feedback_items,
+        formatter=count,
+    )
+    if framework and compliance:
+        ui.progress_metric(
+            row[3],
+            t("overview.tile.compliance"),
+            compliance.met,
+            compliance.applicable,
+            formatter=count,
+            help=t("overview.help.compliance", name=framework.name),
+        )
+
+    status_labels = ui.labels("achievement", charts.STATUS_COLOURS)
+    left, right = st.columns(2)
+    for column, group, title_key in (
+        (left, "pillar", "overview.by_pillar"),
+        (right, "company", "overview.by_company"),
+    ):
+        with column:
+            st.subheader(t(title_key, period=tiles.period or "–"))
+            data = ui.read(
+                overview.achievement_by, viewer=viewer, filters=filters, thresholds=thresholds, group=group
+            )
+            if data.empty:
+                st.info(t("overview.no_results"))
+                continue
+            if group == "pillar":
+                data = data.assign(group=data["group"].map(lambda v: ui.label("pillar", v)))
+            data = data.assign(status_label=data["status"].map(status_labels))
+            chart = charts.status_share_bars(
+                data,
+                group="group",
+                group_title=t("filter.pillar" if group == "pillar" else "filter.company"),
+                status_labels=status_labels,
+                share_title=t("overview.share_of_results"),
+            )
+            ui.chart_block(chart, data, name=f"achievement-by-{group}")
+
+    st.subheader(t("overview.trend"))
+    trend = ui.read(overview.achievement_trend, viewer=viewer, filters=filters, thresholds=thresholds)
+    if trend.empty:
+        st.info(t("overview.no_results"))
+    else:
+        ui.chart_block(
+            charts.trend_line(
+                trend, period_title=t("filter.period"), value_title=t("overview.average_achievement")
+            ),
+            trend,
+            name="achievement-trend",
+        )
+        st.caption(t("overview.trend_note"))
+
+    st.subheader(t("overview.where"))
+    places = ui.read(overview.program_locations, viewer=viewer, filters=filters)
+    if places.empty:
+        st.info(t("overview.no_places"))
+    else:
+        by_regency = places.groupby("regency", as_index=False)["programs"].sum()
+        left, right = st.columns([2, 3])
+        with left:
+            ui.chart_block(
+                charts.count_bars(
+                    by_regency,
+                    category="regency",
+                    value="programs",
+                    category_title=t("filter.regency"),
+                    value_title=t("overview.program_villages"),
+                ),
+                by_regency,
+                name="programs-by-regency",
+            )
+        right.dataframe(
+            places,
+            hide_index=True,
+            width="stretch",
+            column_config={
+                "regency": t("filter.regency"),
+                "district": t("overview.district"),
+                "village": t("overview.village"),
+                "programs": st.column_config.NumberColumn(t("count.programs"), format="%d"),
+                "families_reached": st.column_config.NumberColumn(
+                    t("overview.families_reached"), format="%d"
+                ),
+            },
+        )
+
+
+def program_screen(viewer: Viewer, program_id: int | None, *, back_link: bool = True) -> None:
+    """Indicators planned against achieved per semester, budget, beneficiaries, evaluations with their
+    follow-up actions, and the feedback that concerns the program."""
+
+    def number_text(value: float | None) -> str:
+        return number(value, lang(), decimals=2)
+
+    profile = (
+        ui.read(programs.program_profile, viewer=viewer, program_id=program_id)
+        if program_id is not None
+        else None
+    )
+    if profile is None:
+        st.title(t("nav.program"))
+        st.info(t("program.not_found"))
+        if back_link:
+            st.page_link("pages/programs.py", label=t("program.back"), icon=":material/arrow_back:")
+        st.stop()
+
+    thresholds = ui.read(queries.thresholds)
+    results = ui.read(programs.indicator_results, viewer=viewer, program_id=profile.id, thresholds=thresholds)
+    to_date = programs.indicators_to_date(results, thresholds)
+
+    if back_link:
+        st.page_link("pages/programs.py", label=t("program.back"), icon=":material/arrow_back:")
+    st.title(profile.name)
+    facts = [
+        profile.company,
+        ui.label("pillar", profile.pillar),
+        t("program.stage", stage=ui.label("stage", profile.stage)),
+        f"{long_date(profile.start_date, lang())} – "
+        + (long_date(profile.end_date, lang()) if profile.end_date else t("program.ongoing")),
+    ]
+    if profile.poverty_alleviation:
+        facts.append(t("program.poverty"))
+    st.caption(" · ".join(facts))
+    if ui.read(queries.holds_demo_data):
+        st.caption(f":material/info: {t('app.demo_notice')}")
+    if profile.description:
+        st.write(profile.description)
+
+    latest_budget = profile.budgets[-1] if profile.budgets else None
+    measured = to_date[to_date["status"] != "no_data"]
+    tiles = st.columns(4)
+    ui.progress_metric(
+        tiles[0],
+        t("overview.tile.families"),
+        profile.families_reached,
+        profile.families_planned,
+        formatter=lambda v: number(v, lang()),
+    )
+    ui.progress_metric(
+        tiles[1],
+        t("overview.tile.people"),
+        profile.men_reached + profile.women_reached,
+        profile.men_planned + profile.women_planned,
+        formatter=lambda v: number(v, lang()),
+        help=t(
+            "program.by_sex",
+            men=number(profile.men_reached, lang()),
+            women=number(profile.women_reached, lang()),
+        ),
+    )
+    if latest_budget:
+        year, planned, spent = latest_budget
+        ui.progress_metric(
+            tiles[2],
+            t("overview.tile.budget", year=year),
+            spent,
+            planned,
+            formatter=lambda v: rupiah_short(v, lang()),
+            help=t("overview.help.budget", spent=rupiah(spent, lang()), planned=rupiah(planned, lang())),
+        )
+    ui.progress_metric(
+        tiles[3],
+        t("program.indicators_on_track"),
+        int((measured["status"] == "on_track").sum()),
+        len(measured),
+        formatter=lambda v: number(v, lang()),
+        help=t("program.indicators_on_track_help"),
+    )
+
+    st.header(t("program.indicators"))
+    if results.empty:
+        st.info(t("program.no_indicators"))
+    else:
+        status_labels = ui.labels("achievement", charts.STATUS_COLOURS)
+        summary = to_date.assign(
+            status=to_date["status"].map(ui.status_badge),
+            achievement=to_date["achievement"] * 100,
+            gap=to_date["gap"].map(lambda gap: "⚠️ " + t("program.gap") if gap else ""),
+        )
+        st.dataframe(
+            summary,
+            hide_index=True,
+            width="stretch",
+            column_order=["indicator", "unit", "up_to", "target", "actual", "achievement", "status", "gap"],
+            column_config={
+                "indicator": st.column_config.TextColumn(t("program.indicator"), width="large"),
+                "unit": t("program.unit"),
+                "up_to": t("program.up_to"),
+                "target": st.column_config.NumberColumn(t("program.target"), format="localized"),
+                "actual": st.column_config.NumberColumn(t("program.actual"), format="localized"),
+                "achievement": st.column_config.ProgressColumn(
+                    t("programs.achievement"), format="%.0f%%", min_value=0, max_value=150
+                ),
+                "status": t("programs.status"),
+                "gap": t("program.gap_column"),
+            },
+        )
+        for indicator_id, series in results.groupby("indicator_id", sort=False):
+            first = series.iloc[0]
+            st.subheader(f"{first['indicator']} ({first['unit']})")
+            baseline = (
+                t("program.baseline", value=number_text(first["baseline"]), year=int(first["baseline_year"]))
+                if pd.notna(first["baseline"]) and pd.notna(first["baseline_year"])
+                else t("program.no_baseline")
+            )
+            st.caption(
+                " · ".join(
+                    [
+                        ui.label("indicator_kind", first["kind"]),
+                        ui.label("direction", first["direction"]),
+                        ui.label("accumulation", first["accumulation"]),
+                        baseline,
+                    ]
+                )
+            )
+            with_periods = series[series["period"].notna()]
+            if with_periods.empty:
+                st.info(t("program.no_results"))
+                continue
+            data = with_periods[
+                ["period", "target", "actual", "achievement", "status", "gap", "state", "baseline"]
+            ].assign(status_label=with_periods["status"].map(status_labels))
+            chart = charts.indicator_bullets(
+                data,
+                period_title=t("filter.period"),
+                actual_title=t("program.actual"),
+                target_title=t("program.target"),
+                baseline_title=t("program.baseline_short"),
+                unit=str(first["unit"]),
+                status_labels=status_labels,
+            )
+            ui.chart_block(chart, data.drop(columns=["status_label"]), name=f"indicator-{indicator_id}")
+            gaps = data[data["gap"]]
+            if not gaps.empty:
+                st.warning(
+                    t("program.gaps_in", periods=", ".join(gaps["period"].astype(str))),
+                    icon=":material/warning:",
+                )
+
+        st.subheader(t("program.table"))
+        table = results[results["period"].notna()].assign(
+            cell=lambda f: [
+                f"{number_text(a)} / {number_text(tg)}"
+                for a, tg in zip(f["actual"], f["target"], strict=True)
+            ]
+        )
+        pivot = table.pivot(index="indicator", columns="period", values="cell")
+        gap_mask = (
+            table.pivot(index="indicator", columns="period", values="gap").reindex_like(pivot).fillna(False)
+        )
+        styled = pivot.style.apply(
+            lambda _: gap_mask.map(lambda g: "background-color: #fde2d4" if g else ""), axis=None
+        )
+        st.dataframe(styled, width="stretch")
+        st.caption(t("program.table_note"))
+
+    st.header(t("program.budget_people"))
+    left, right = st.columns(2)
+    if profile.budgets:
+        budget = pd.DataFrame(profile.budgets, columns=["year", "planned", "spent"])
+        left.dataframe(
+            budget.assign(
+                planned=budget["planned"].map(lambda v: rupiah(v, lang())),
+                spent=budget["spent"].map(lambda v: rupiah(v, lang())),
+                share=(budget["spent"] / budget["planned"].where(budget["planned"] > 0)) * 100,
+            ),
+            hide_index=True,
+            width="stretch",
+            column_config={
+                "year": st.column_config.NumberColumn(t("filter.year"), format="%d"),
+                "planned": t("program.budget_planned"),
+                "spent": t("program.budget_spent"),
+                "share": st.column_config.ProgressColumn(
+                    t("program.absorbed"), format="%.0f%%", min_value=0, max_value=100
+                ),
+            },
+        )
+    else:
+        left.info(t("program.no_budget"))
+    people = pd.DataFrame(
+        {
+            "group": [t("program.families"), t("program.men"), t("program.women")],
+            "planned": [profile.families_planned, profile.men_planned, profile.women_planned],
+            "reached": [profile.families_reached, profile.men_reached, profile.women_reached],
+        }
+    )
+    right.dataframe(
+        people,
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "group": " ",
+            "planned": st.column_config.NumberColumn(t("program.planned"), format="localized"),
+            "reached": st.column_config.NumberColumn(t("program.reached"), format="localized"),
+        },
+    )
+    left, right = st.columns(2)
+    left.markdown(f"**{t('program.places')}**  \n" + ("  \n".join(profile.places) or "–"))
+    right.markdown(
+        f"**{t('program.partners')}**  \n"
+        + (
+            "  \n".join(f"{name} ({ui.label('partner_role', role)})" for name, role in profile.partners)
+            or "–"
+        )
+    )
+    if profile.sdgs:
+        st.caption(t("program.sdgs", sdgs=", ".join(str(s) for s in profile.sdgs)))
+
+    st.header(t("program.evaluations"))
+    actions = ui.read(programs.program_actions, viewer=viewer, program_id=profile.id, today=date.today())
+    if actions.empty:
+        st.info(t("program.no_actions"))
+    else:
+        st.dataframe(
+            actions.assign(
+                held_on=actions["held_on"].map(lambda d: long_date(d, lang()) if pd.notna(d) else "–"),
+                due_date=actions["due_date"].map(lambda d: long_date(d, lang()) if pd.notna(d) else "–"),
+                status=[
+                    ("⏰ " if overdue else "") + ui.label("action_status", status)
+                    for status, overdue in zip(actions["status"], actions["overdue"], strict=True)
+                ],
+            ),
+            hide_index=True,
+            width="stretch",
+            column_order=["evaluation", "held_on", "period", "action", "owner", "due_date", "status"],
+            column_config={
+                "evaluation": t("program.evaluation"),
+                "held_on": t("program.held_on"),
+                "period": t("filter.period"),
+                "action": st.column_config.TextColumn(t("program.action"), width="large"),
+                "owner": t("program.owner"),
+                "due_date": t("program.due"),
+                "status": t("programs.status"),
+            },
+        )
+        overdue = int(actions["overdue"].sum())
+        if overdue:
+            st.warning(t("program.actions_overdue", count=overdue), icon=":material/schedule:")
+
+    st.header(t("program.feedback"))
+    feedback = ui.read(programs.program_feedback, viewer=viewer, program_id=profile.id)
+    if feedback.empty:
+        st.info(t("program.no_feedback"))
+    else:
+        st.dataframe(
+            feedback.assign(
+                held_on=feedback["held_on"].map(lambda d: long_date(d, lang())),
+                kind=feedback["kind"].map(lambda v: ui.label("feedback_kind", v)),
+                status=feedback["status"].map(lambda v: ui.label("feedback_status", v)),
+            ),
+            hide_index=True,
+            width="stretch",
+            column_config={
+                "held_on": t("program.held_on"),
+                "meeting": t("program.meeting"),
+                "source": t("program.source"),
+                "kind": t("program.kind"),
+                "text": st.column_config.TextColumn(t("program.said"), width="large"),
+                "response": st.column_config.TextColumn(t("program.response"), width="large"),
+                "status": t("programs.status"),
+            },
+        )

@@ -1,0 +1,36 @@
+"""A shared page (/shared?token=…): one company's program or overview, read-only, without an account."""
+
+from datetime import UTC, datetime
+
+import streamlit as st
+
+from domain import db, screens, sharing, ui
+from domain.formatting import long_date
+from domain.ui import lang, t
+
+ui.page_guard()
+
+token = st.query_params.get("token", "")
+# Open the link once per browser session: every rerun is not a new use.
+opened: dict[str, sharing.SharedView] = st.session_state.setdefault("shared_views", {})
+if token not in opened:
+    try:
+        with db.write_session() as session:
+            opened[token] = sharing.open_link(session=session, token=token, now=datetime.now(UTC))
+    except sharing.LinkUnusable as unusable:
+        st.title(t("shared.title"))
+        st.error(t(unusable.key), icon=":material/link_off:")
+        st.stop()
+view = opened[token]
+if view.expires_at <= datetime.now(UTC):
+    opened.pop(token)
+    st.rerun()
+
+st.info(
+    t("shared.banner", label=view.label or "–", until=long_date(view.expires_at.date(), lang())),
+    icon=":material/visibility:",
+)
+if view.program_id is not None:
+    screens.program_screen(view.viewer, view.program_id, back_link=False)
+else:
+    screens.overview_screen(view.viewer, view.filters)

@@ -1,0 +1,146 @@
+"""Share links on both databases, the shared page through AppTest, and an expired link in the browser."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, text
+from sqlmodel import col, select
+
+import models as m
+from domain import sharing
+from domain.access import AccessDenied, Viewer
+from domain.db import engine_for, read_session, upgrade_database, write_session
+from domain.demo import load_demo
+from domain.filters import Filters
+from tests.apptest import open_page
+from tests.factories import make_account
+
+NOW = datetime(2026, 11, 22, 8, 0, tzinfo=UTC)
+KPI = "PT Kilang Pertamina Internasional Unit Balikpapan"
+
+
+@pytest.fixture
+def kpi_world(engine: Engine) -> tuple[Engine, Viewer, Viewer, int, int]:
+    with write_session(engine) as session:
+        load_demo(session=session)
+    kpi = make_account(engine, username="kpi", role="company", company=KPI)
+    indexim = make_account(engine, username="indexim", role="company", company="PT Indexim Coalindo")
+    with engine.connect() as connection:
+        company = connection.execute(text(f"SELECT id FROM company WHERE name = '{KPI}'")).scalar_one()
+        program = connection.execute(
+            text(f"SELECT id FROM program WHERE company_id = {company} LIMIT 1")
+        ).scalar_one()
+    return engine, kpi, indexim, company, program
+
+
+def share(engine: Engine, viewer: Viewer, company: int, program: int | None, *, days: int = 30) -> str:
+    with write_session(engine) as session:
+        return sharing.create_link(
+            session=session,
+            viewer=viewer,
+            company_id=company,
+            program_id=program,
+            filters=Filters(pillar="environment") if program is None else None,
+            label="Bappeda Balikpapan",
+            expires_on=NOW.date() + timedelta(days=days),
+            now=NOW,
+        )
+
+
+def open_token(engine: Engine, token: str, now: datetime = NOW) -> sharing.SharedView:
+    with write_session(engine) as session:
+        return sharing.open_link(session=session, token=token, now=now)
+
+
+def test_a_link_opens_read_only_for_one_company_and_counts_its_uses(kpi_world) -> None:  # type: ignore[no-untyped-def]
+    engine, kpi, _, company, program = kpi_world
+    token = share(engine, kpi, company, program)
+    with read_session(engine) as session:
+        stored = session.exec(select(m.ShareLink)).one()
+    assert token not in stored.token_hash and len(stored.token_hash) == 64, "only a digest is stored"
+    view = open_token(engine, token)
+    assert view.program_id == program and view.viewer.company_id == company
+    assert not view.viewer.may_write_company(company), "a shared page never writes"
+    open_token(engine, token)
+    with read_session(engine) as session:
+        link = session.exec(select(m.ShareLink)).one()
+        opens = session.exec(select(m.AuditLog).where(col(m.AuditLog.action) == "share_open")).all()
+    assert link.uses == 2 and len(opens) == 2
+
+    overview_token = share(engine, kpi, company, None)
+    overview = open_token(engine, overview_token)
+    assert overview.program_id is None
+    assert overview.filters == Filters(company_id=company, pillar="environment")
+
+
+def test_expired_revoked_and_unknown_links_are_refused_alike(kpi_world) -> None:  # type: ignore[no-untyped-def]
+    engine, kpi, indexim, company, program = kpi_world
+    token = share(engine, kpi, company, program, days=1)
+    with pytest.raises(sharing.LinkUnusable):
+        open_token(engine, token, now=NOW + timedelta(days=2))
+    with pytest.raises(sharing.LinkUnusable):
+        open_token(engine, "tebakan-acak")
+    with read_session(engine) as session:
+        link_id = session.exec(select(m.ShareLink.id)).one()
+    assert link_id is not None
+    with pytest.raises(AccessDenied), write_session(engine) as session:
+        sharing.revoke_link(session=session, viewer=indexim, link_id=link_id, now=NOW)
+    with write_session(engine) as session:
+        sharing.revoke_link(session=session, viewer=kpi, link_id=link_id, now=NOW)
+    with pytest.raises(sharing.LinkUnusable):
+        open_token(engine, token)
+    with read_session(engine) as session:
+        refused = session.exec(
+            select(m.AuditLog.detail).where(col(m.AuditLog.action) == "share_refused")
+        ).all()
+    assert sorted(refused) == ["expired", "revoked", "unknown"]
+
+
+def test_only_the_company_shares_its_pages(kpi_world) -> None:  # type: ignore[no-untyped-def]
+    engine, kpi, indexim, company, program = kpi_world
+    with pytest.raises(AccessDenied):
+        share(engine, indexim, company, program)
+    with pytest.raises(sharing.BadExpiry):
+        share(engine, kpi, company, program, days=400)
+    with read_session(engine) as session:
+        assert session.exec(select(m.ShareLink)).all() == []
+        kpi_links = sharing.list_links(session=session, viewer=kpi)
+    assert kpi_links.empty
+
+
+def test_shared_page_shows_the_program_without_an_account(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    url = f"sqlite:///{tmp_path / 'demo.db'}"
+    upgrade_database(url)
+    engine = engine_for(url)
+    with write_session(engine) as session:
+        load_demo(session=session)
+    with engine.connect() as connection:
+        company = connection.execute(text(f"SELECT id FROM company WHERE name = '{KPI}'")).scalar_one()
+        program, name = connection.execute(
+            text(f"SELECT id, name FROM program WHERE company_id = {company} LIMIT 1")
+        ).one()
+    kpi = make_account(engine, username="kpi2", role="company", company=KPI)
+    with write_session(engine) as session:
+        token = sharing.create_link(
+            session=session,
+            viewer=kpi,
+            company_id=company,
+            program_id=program,
+            filters=None,
+            label="DLH",
+            expires_on=date.today() + timedelta(days=7),
+            now=datetime.now(UTC),
+        )
+    app = open_page(monkeypatch, url, "pages/shared.py", signed_in=False, params={"token": token})
+    assert app.title[0].value == name
+    assert any("hanya-baca" in info.value for info in app.info)
+    assert not app.text_input, "no login form, no share form"
+
+    refused = open_page(monkeypatch, url, "pages/shared.py", signed_in=False, params={"token": "salah"})
+    assert any("tidak berlaku" in error.value for error in refused.error)
+    assert not refused.metric
