@@ -21,9 +21,27 @@ def _engine(args: argparse.Namespace) -> Engine:
 
 
 def cmd_init_db(args: argparse.Namespace) -> int:
-    _engine(args)
+    engine = _engine(args)
     print("Database is at the latest schema.")
+    _hint_first_admin(engine)
     return 0
+
+
+def _hint_first_admin(engine: Engine) -> None:
+    """Nobody can sign in before the first admin exists: say how to create one."""
+    from sqlalchemy import func
+    from sqlmodel import select
+
+    import models as m
+    from domain.db import read_session
+
+    with read_session(engine) as session:
+        admins = session.exec(select(func.count()).where(m.User.role == m.Role.ADMIN)).one()
+    if not admins:
+        print(
+            "No admin yet. Create the first one (the password is asked for, never put on the command line):\n"
+            "  .venv/bin/python manage.py create-user admin --role admin"
+        )
 
 
 def cmd_load_demo(args: argparse.Namespace) -> int:

@@ -36,7 +36,9 @@ def test_help_lists_the_commands() -> None:
 
 
 def test_load_demo_if_empty_then_create_user(sqlite_url: str) -> None:
-    assert manage("init-db", "--database-url", sqlite_url).returncode == 0
+    fresh = manage("init-db", "--database-url", sqlite_url)
+    assert fresh.returncode == 0
+    assert "manage.py create-user admin --role admin" in fresh.stdout, "says how to create the first admin"
     first = manage("load-demo", "--if-empty", "--database-url", sqlite_url)
     assert first.returncode == 0, first.stderr
     with read_session(engine_for(sqlite_url)) as session:
@@ -60,6 +62,7 @@ def test_load_demo_if_empty_then_create_user(sqlite_url: str) -> None:
     with read_session(engine_for(sqlite_url)) as session:
         user = session.exec(select(m.User).where(m.User.username == "rina")).one()
     assert user.role == "company" and user.company_id is not None
+    assert "create-user admin" in manage("init-db", "--database-url", sqlite_url).stdout, "still no admin"
     assert password_matches("kata-sandi-rahasia", user.password_hash)
     assert "kata-sandi-rahasia" not in user.password_hash
 
