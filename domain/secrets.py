@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import os
 import secrets
 import tomllib
 from pathlib import Path
 
 from domain.errors import DomainError
-from domain.settings import PROJECT_ROOT
+from domain.settings import env_setting
 
 MIN_KEY_BYTES = 32
 # Keys that appear in public examples and tutorials: anyone could sign a cookie with them.
@@ -33,7 +32,7 @@ class WeakCookieKey(DomainError):
 
 def secrets_file() -> Path:
     """Where the key lives: ``SINERGI_SECRETS_FILE`` or ``.streamlit/secrets.toml``."""
-    return Path(os.environ.get("SINERGI_SECRETS_FILE") or PROJECT_ROOT / ".streamlit" / "secrets.toml")
+    return Path(env_setting("SINERGI_SECRETS_FILE"))
 
 
 def check_cookie_key(key: str) -> str:

@@ -27,6 +27,11 @@ ENV_SETTINGS: tuple[SettingSpec, ...] = (
         "SQLAlchemy URL of the database. Without it, a SQLite file under data/.",
     ),
     SettingSpec(
+        "SINERGI_SECRETS_FILE",
+        str(PROJECT_ROOT / ".streamlit" / "secrets.toml"),
+        "Where the cookie signing key is kept (git-ignored; generated on first start).",
+    ),
+    SettingSpec(
         "SINERGI_SQLITE_BUSY_TIMEOUT_MS",
         "30000",
         "How long a SQLite write waits for another writer before it gives up, in milliseconds.",
