@@ -424,8 +424,7 @@ TEXTS: Final[dict[str, tuple[str, str]]] = {
     "admin.change_password_submit": ("Ganti kata sandi", "Change password"),
     "admin.change_password_note": (
         "Setelah kata sandi diganti, semua sesi lain akun ini (di perangkat lain) dikeluarkan.",
-        "Once the password is changed, every other session of this account (on other devices) is "
-        "signed out.",
+        "Once the password is changed, every other session of this account (on other devices) is signed out.",
     ),
     "admin.password_changed": (
         "Kata sandi diganti. Semua sesi lain akun ini telah dikeluarkan; sesi ini tetap masuk.",
