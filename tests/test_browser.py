@@ -46,16 +46,16 @@ def test_overview_shows_the_demo_figures(
         page.goto(base)
         sign_in(page, demo_accounts.admin.username)
         tiles = page.get_by_test_id("stMetric")
-        expect(tiles).to_have_count(8, timeout=30_000)
+        expect(tiles).to_have_count(8, timeout=60_000)
         expect(tiles.filter(has_text="Pertemuan")).to_contain_text(str(meetings))
-        expect(page.get_by_test_id("stVegaLiteChart").first).to_be_visible(timeout=30_000)
+        expect(page.get_by_test_id("stVegaLiteChart").first).to_be_visible(timeout=60_000)
         expect(page.get_by_test_id("stException")).to_have_count(0)
 
         # English on request, kept while moving to another page of the same session.
         page.get_by_test_id("stSidebar").get_by_text("English", exact=True).click()
-        expect(page.locator("h1").first).to_have_text("TJSL programs at a glance", timeout=30_000)
+        expect(page.locator("h1").first).to_have_text("TJSL programs at a glance", timeout=60_000)
         page.get_by_test_id("stSidebarNav").get_by_text("Programs").click()
-        expect(page.locator("h1").first).to_have_text("Programs", timeout=30_000)
+        expect(page.locator("h1").first).to_have_text("Programs", timeout=60_000)
         page.close()
 
 
@@ -76,8 +76,8 @@ def test_program_link_opened_first_in_a_new_browser(
         page = context.new_page()
         page.goto(f"{base}/program?id={program_id}")
         sign_in(page, demo_accounts.kpi.username)
-        expect(page.get_by_role("heading", name=name)).to_be_visible(timeout=30_000)
-        expect(page.get_by_test_id("stVegaLiteChart")).to_have_count(indicators, timeout=30_000)
+        expect(page.get_by_role("heading", name=name)).to_be_visible(timeout=60_000)
+        expect(page.get_by_test_id("stVegaLiteChart")).to_have_count(indicators, timeout=60_000)
         expect(page.get_by_test_id("stMetric")).to_have_count(4)
         expect(page.get_by_text("Page not found")).to_have_count(0)
         expect(page.get_by_test_id("stSidebarNav")).to_contain_text("Ringkasan")
@@ -85,7 +85,7 @@ def test_program_link_opened_first_in_a_new_browser(
 
         page.reload()
         wait_until_rendered(page)
-        expect(page.get_by_role("heading", name=name)).to_be_visible(timeout=30_000)
+        expect(page.get_by_role("heading", name=name)).to_be_visible(timeout=60_000)
         expect(page.get_by_test_id("stForm")).to_have_count(0)
         context.close()
 
@@ -149,7 +149,7 @@ def test_cookie_replayed_after_logout_is_refused(
         other.close()
 
         page.get_by_test_id("stSidebar").get_by_role("button", name="Keluar").click()
-        expect(page.get_by_test_id("stForm")).to_be_visible(timeout=30_000)
+        expect(page.get_by_test_id("stForm")).to_be_visible(timeout=60_000)
         first.close()
 
         replay = copy.new_page()
