@@ -22,8 +22,11 @@ NOW = datetime(2026, 11, 22, 8, 0, tzinfo=UTC)
 KPI = "PT Kilang Pertamina Internasional Unit Balikpapan"
 
 
+KpiWorld = tuple[Engine, Viewer, Viewer, int, int]
+
+
 @pytest.fixture
-def kpi_world(engine: Engine) -> tuple[Engine, Viewer, Viewer, int, int]:
+def kpi_world(engine: Engine) -> KpiWorld:
     with write_session(engine) as session:
         load_demo(session=session)
     kpi = make_account(engine, username="kpi", role="company", company=KPI)
@@ -55,7 +58,7 @@ def open_token(engine: Engine, token: str, now: datetime = NOW) -> sharing.Share
         return sharing.open_link(session=session, token=token, now=now)
 
 
-def test_a_link_opens_read_only_for_one_company_and_counts_its_uses(kpi_world) -> None:  # type: ignore[no-untyped-def]
+def test_a_link_opens_read_only_for_one_company_and_counts_its_uses(kpi_world: KpiWorld) -> None:
     engine, kpi, _, company, program = kpi_world
     token = share(engine, kpi, company, program)
     with read_session(engine) as session:
@@ -76,7 +79,7 @@ def test_a_link_opens_read_only_for_one_company_and_counts_its_uses(kpi_world) -
     assert overview.filters == Filters(company_id=company, pillar="environment")
 
 
-def test_expired_revoked_and_unknown_links_are_refused_alike(kpi_world) -> None:  # type: ignore[no-untyped-def]
+def test_expired_revoked_and_unknown_links_are_refused_alike(kpi_world: KpiWorld) -> None:
     engine, kpi, indexim, company, program = kpi_world
     token = share(engine, kpi, company, program, days=1)
     with pytest.raises(sharing.LinkUnusable):
@@ -99,7 +102,7 @@ def test_expired_revoked_and_unknown_links_are_refused_alike(kpi_world) -> None:
     assert sorted(refused) == ["expired", "revoked", "unknown"]
 
 
-def test_only_the_company_shares_its_pages(kpi_world) -> None:  # type: ignore[no-untyped-def]
+def test_only_the_company_shares_its_pages(kpi_world: KpiWorld) -> None:
     engine, kpi, indexim, company, program = kpi_world
     with pytest.raises(AccessDenied):
         share(engine, indexim, company, program)
