@@ -38,6 +38,16 @@ pages = [
         icon=":material/fact_check:",
         url_path="compliance",
     ),
+    st.Page(
+        "pages/account.py", title=ui.t("admin.nav_account"), icon=":material/person:", url_path="account"
+    ),
+    st.Page(
+        "pages/admin.py",
+        title=ui.t("admin.nav"),
+        icon=":material/admin_panel_settings:",
+        url_path="admin",
+        visibility="visible" if viewer is not None and viewer.is_admin else "hidden",
+    ),
     st.Page("pages/shared.py", title=ui.t("shared.title"), url_path="shared", visibility="hidden"),
 ]
 st.navigation(pages).run()

@@ -160,6 +160,16 @@ def _login_form() -> None:
     st.rerun()
 
 
+def keep_signed_in_after_password_change(changed_at: datetime) -> None:
+    """Keep this session signed in after its user changed their own password.
+
+    The change ended every session and cookie issued before it, this one's included; this
+    session starts afresh and gets a new cookie on the next run, every other one stays ended.
+    """
+    st.session_state[_SIGNED_IN_AT] = max(time.time(), changed_at.timestamp() + 0.001)
+    st.session_state[_COOKIE_TODO] = "set"
+
+
 def account_box(viewer: Viewer) -> None:
     """Who is signed in, and the logout button, in the sidebar."""
     st.sidebar.caption(_t("login.signed_in_as", name=viewer.username, role=_t(f"role.{viewer.role.value}")))
