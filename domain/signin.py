@@ -9,6 +9,7 @@ checked, which the authenticator's form does not allow.
 
 from __future__ import annotations
 
+import contextlib
 import time
 from datetime import UTC, datetime
 from typing import Any
@@ -87,18 +88,38 @@ def _authenticator() -> Any:
     return st.session_state["authenticator"]
 
 
+def _schedule_cookie(username: str, issued_at: float) -> None:
+    """Ask for a cookie for ``username`` issued at ``issued_at``: written on the following runs.
+
+    The token has the authenticator's own form (its username and expiry, signed with the cookie key),
+    so its cookie reader and ours agree.
+    """
+    expires = issued_at + COOKIE_EXPIRY_DAYS * 86_400
+    token = jwt.encode({"username": username, "exp_date": expires}, cookie_key(), algorithm="HS256")
+    st.session_state[_COOKIE_TODO] = ("set", token, datetime.fromtimestamp(expires))
+
+
 def _settle_cookie() -> None:
-    """Write or delete the browser's cookie as the last sign-in or logout asked."""
-    todo = st.session_state.pop(_COOKIE_TODO, None)
+    """Write or delete the browser's cookie as the last sign-in or logout asked.
+
+    The cookie is written by a component in the browser, which a rerun can unmount before it has
+    run; the write is repeated on every run until the browser reports the cookie back.
+    """
+    todo = st.session_state.get(_COOKIE_TODO)
     if todo is None:
         return
-    controller = _authenticator().cookie_controller
-    if todo == "set":
-        viewer: Viewer = st.session_state[_VIEWER]
-        st.session_state["username"] = viewer.username  # the authenticator signs this name
-        controller.set_cookie()
-    else:
-        controller.delete_cookie()
+    manager = _authenticator().cookie_controller.cookie_model.cookie_manager
+    if todo == "delete":
+        st.session_state.pop(_COOKIE_TODO)
+        # KeyError: the component had not read the cookie yet; the token is revoked anyway.
+        with contextlib.suppress(KeyError):
+            manager.delete(COOKIE_NAME, key="sinergi-cookie-delete")
+        return
+    _, token, expires = todo
+    if manager.get_all(key="sinergi-cookie-check").get(COOKIE_NAME) == token:
+        st.session_state.pop(_COOKIE_TODO)
+        return
+    manager.set(COOKIE_NAME, token, key="sinergi-cookie-set", expires_at=expires)
 
 
 def require_viewer() -> Viewer:
@@ -155,7 +176,7 @@ def _login_form() -> None:
         return
     st.session_state[_VIEWER] = result.viewer
     st.session_state[_SIGNED_IN_AT] = now.timestamp()
-    st.session_state[_COOKIE_TODO] = "set"
+    _schedule_cookie(result.viewer.username, now.timestamp())
     st.session_state.pop(_SESSION_FAILURES, None)
     st.rerun()
 
@@ -167,7 +188,8 @@ def keep_signed_in_after_password_change(changed_at: datetime) -> None:
     session starts afresh and gets a new cookie on the next run, every other one stays ended.
     """
     st.session_state[_SIGNED_IN_AT] = max(time.time(), changed_at.timestamp() + 0.001)
-    st.session_state[_COOKIE_TODO] = "set"
+    viewer: Viewer = st.session_state[_VIEWER]
+    _schedule_cookie(viewer.username, st.session_state[_SIGNED_IN_AT])
 
 
 def account_box(viewer: Viewer) -> None:
