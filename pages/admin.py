@@ -8,7 +8,7 @@ import streamlit as st
 from sqlmodel import Session
 
 import models as m
-from domain import accounts, admin, db, queries, sharing, ui
+from domain import accounts, admin, compliance_commands, db, queries, sharing, ui
 from domain.access import AccessDenied
 from domain.errors import DomainError
 from domain.filters import filter_options
@@ -78,8 +78,14 @@ st.title(t("admin.title"))
 if message := st.session_state.pop(_DONE, None):
     st.success(message, icon=":material/check_circle:")
 
-users_tab, thresholds_tab, links_tab, audit_tab = st.tabs(
-    [t("admin.tab_users"), t("admin.tab_thresholds"), t("admin.tab_links"), t("admin.tab_audit")]
+users_tab, thresholds_tab, links_tab, frameworks_tab, audit_tab = st.tabs(
+    [
+        t("admin.tab_users"),
+        t("admin.tab_thresholds"),
+        t("admin.tab_links"),
+        t("admin.tab_frameworks"),
+        t("admin.tab_audit"),
+    ]
 )
 
 # Users ------------------------------------------------------------------------------------------
@@ -404,6 +410,168 @@ with links_tab:
             )
             if row.button(t("admin.revoke"), key=f"admin-revoke-{link.id}", icon=":material/link_off:"):
                 _run(_revoke(int(link.id)), done=t("admin.link_revoked_done"))
+
+# Coordination frameworks ------------------------------------------------------------------------
+with frameworks_tab:
+    st.caption(t("admin.frameworks_caption"))
+    regencies = dict(ui.read(filter_options, viewer=viewer).regencies)
+    frameworks = [f for f in ui.read(queries.frameworks, viewer=viewer) if f.id is not None]
+    rule_names = ui.labels("point_rule", [rule.value for rule in m.PointRule])
+    if not frameworks:
+        st.info(t("admin.frameworks_empty"))
+    for framework in frameworks:
+        assert framework.id is not None
+        heading = t(
+            "admin.framework_line",
+            name=framework.name,
+            regency=regencies.get(framework.regency_id, "–"),
+            year=framework.plan_year,
+            issued=framework.issued_on.strftime("%d.%m.%Y"),
+        )
+        with st.expander(heading):
+            points = ui.read(queries.framework_points, framework_id=framework.id)
+            if not points:
+                st.caption(t("admin.framework_no_points"))
+                continue
+            st.dataframe(
+                [
+                    {
+                        "number": point.number,
+                        "title": point.title,
+                        "text": point.text,
+                        "deadline": point.deadline,
+                        "evidence_needed": point.evidence_needed,
+                        "rule": rule_names.get(point.rule, point.rule),
+                        "rule_min": point.rule_min,
+                    }
+                    for point in points
+                ],
+                hide_index=True,
+                width="stretch",
+                column_config={
+                    "number": st.column_config.NumberColumn(t("admin.point_number"), format="%d"),
+                    "title": t("admin.point_title"),
+                    "text": st.column_config.TextColumn(t("admin.point_text"), width="large"),
+                    "deadline": st.column_config.DateColumn(t("admin.point_deadline"), format="DD.MM.YYYY"),
+                    "evidence_needed": t("admin.point_evidence"),
+                    "rule": t("admin.point_rule"),
+                    "rule_min": st.column_config.NumberColumn(t("admin.point_rule_min"), format="%d"),
+                },
+                key=f"admin-framework-points-{framework.id}",
+            )
+
+    new_framework, new_point = st.columns(2, border=True)
+    with new_framework:
+        st.markdown(f"**{t('admin.framework_create_heading')}**")
+        if not regencies:
+            st.info(t("admin.no_regencies"))
+        else:
+            with st.form("admin-framework", enter_to_submit=False):
+                framework_regency = st.selectbox(
+                    t("admin.framework_regency"),
+                    list(regencies),
+                    format_func=regencies.__getitem__,
+                    key="admin-framework-regency",
+                )
+                framework_name = st.text_input(
+                    t("admin.framework_name"),
+                    max_chars=compliance_commands.MAX_NAME,
+                    key="admin-framework-name",
+                )
+                left, right = st.columns(2)
+                plan_year = left.number_input(
+                    t("admin.framework_plan_year"),
+                    min_value=compliance_commands.MIN_PLAN_YEAR,
+                    max_value=compliance_commands.MAX_PLAN_YEAR,
+                    value=date.today().year,
+                    step=1,
+                    key="admin-framework-plan-year",
+                )
+                issued_on = right.date_input(
+                    t("admin.framework_issued_on"),
+                    value=date.today(),
+                    format="DD.MM.YYYY",
+                    key="admin-framework-issued-on",
+                )
+                create_framework = st.form_submit_button(
+                    t("admin.framework_create_submit"), type="primary", icon=":material/add:"
+                )
+            if create_framework:
+                _run(
+                    lambda session: compliance_commands.create_framework(
+                        session=session,
+                        viewer=viewer,
+                        regency_id=framework_regency,
+                        name=framework_name,
+                        plan_year=int(plan_year),
+                        issued_on=issued_on,
+                    ),
+                    done=t("admin.framework_created", name=" ".join(framework_name.split())),
+                    clear="admin-framework-",
+                )
+
+    with new_point:
+        st.markdown(f"**{t('admin.point_add_heading')}**")
+        if frameworks:
+            framework_names = {
+                f.id: f"{f.name} ({regencies.get(f.regency_id, '–')}, {f.plan_year})"
+                for f in frameworks
+                if f.id is not None
+            }
+            with st.form("admin-point", enter_to_submit=False):
+                point_framework = st.selectbox(
+                    t("admin.point_framework"),
+                    list(framework_names),
+                    format_func=framework_names.__getitem__,
+                    key="admin-point-framework",
+                )
+                left, right = st.columns([1, 3])
+                point_number = left.number_input(
+                    t("admin.point_number"), min_value=1, value=1, step=1, key="admin-point-number"
+                )
+                point_title = right.text_input(
+                    t("admin.point_title"), max_chars=compliance_commands.MAX_TITLE, key="admin-point-title"
+                )
+                point_text = st.text_area(t("admin.point_text"), key="admin-point-text")
+                point_evidence = st.text_area(t("admin.point_evidence"), key="admin-point-evidence")
+                left, middle, right = st.columns(3)
+                point_deadline = left.date_input(
+                    t("admin.point_deadline"), value=None, format="DD.MM.YYYY", key="admin-point-deadline"
+                )
+                point_rule = middle.selectbox(
+                    t("admin.point_rule"),
+                    list(rule_names),
+                    format_func=rule_names.__getitem__,
+                    key="admin-point-rule",
+                )
+                point_rule_min = right.number_input(
+                    t("admin.point_rule_min"),
+                    min_value=1,
+                    value=None,
+                    step=1,
+                    key="admin-point-rule-min",
+                    help=t("admin.point_rule_min_help"),
+                )
+                add_point = st.form_submit_button(t("admin.point_add_submit"), icon=":material/playlist_add:")
+            if add_point:
+                _run(
+                    lambda session: compliance_commands.add_point(
+                        session=session,
+                        viewer=viewer,
+                        framework_id=point_framework,
+                        number=int(point_number),
+                        title=point_title,
+                        text=point_text,
+                        deadline=point_deadline,
+                        evidence_needed=point_evidence,
+                        rule=point_rule,
+                        rule_min=None if point_rule_min is None else int(point_rule_min),
+                    ),
+                    done=t("admin.point_added", number=int(point_number)),
+                    clear="admin-point-",
+                )
+        else:
+            st.info(t("admin.frameworks_empty"))
 
 # Audit ------------------------------------------------------------------------------------------
 with audit_tab:

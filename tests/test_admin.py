@@ -432,17 +432,29 @@ def refusal_count(url: str) -> int:
         return int(session.exec(select(func.count()).where(col(m.AuditLog.action) == "refused")).one())
 
 
-def test_admin_sees_four_tabs_and_the_users(
+def test_admin_sees_five_tabs_and_the_users(
     monkeypatch: pytest.MonkeyPatch, demo_sqlite_url: str, demo_accounts: DemoAccounts
 ) -> None:
     app = open_page(monkeypatch, demo_sqlite_url, "pages/admin.py", viewer=demo_accounts.admin)
-    assert [tab.label for tab in app.tabs] == ["Pengguna", "Ambang capaian", "Tautan berbagi", "Audit"]
+    assert [tab.label for tab in app.tabs] == [
+        "Pengguna",
+        "Ambang capaian",
+        "Tautan berbagi",
+        "Kerangka koordinasi",
+        "Audit",
+    ]
     users = table(app, "users").value
     assert {"admin", "kpi", "indexim", "bappeda.kukar", "pembaca"} <= set(users["username"])
     assert "password_hash" not in users.columns
     assert not app.error
     english = open_page(monkeypatch, demo_sqlite_url, "pages/admin.py", viewer=demo_accounts.admin, lang="en")
-    assert [tab.label for tab in english.tabs] == ["Users", "Achievement thresholds", "Share links", "Audit"]
+    assert [tab.label for tab in english.tabs] == [
+        "Users",
+        "Achievement thresholds",
+        "Share links",
+        "Coordination frameworks",
+        "Audit",
+    ]
 
 
 @pytest.mark.parametrize("who", ["kpi", "kukar", "reader"])
@@ -459,7 +471,7 @@ def test_others_get_a_refusal_on_the_admin_page(
     assert refusal_count(demo_sqlite_url) == before + 1, "the attempt is logged"
 
 
-TABS = ("users", "thresholds", "links", "audit")
+TABS = ("users", "thresholds", "links", "frameworks", "audit")
 
 
 def table(app: AppTest, tab: str) -> Any:
