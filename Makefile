@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8501
 PG_BIN := /usr/lib/postgresql/15/bin
 
-.PHONY: run test venv dev-venv system-deps lint typecheck pytest synth-large clean
+.PHONY: run test venv dev-venv system-deps lint typecheck pytest synth-large bench clean
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -49,6 +49,11 @@ test: lint typecheck pytest
 
 synth-large: venv
 	$(PY) manage.py synth --scale large --database-url sqlite:///data/synth-large.db
+
+# Builds (or reuses) the small and large synthetic databases under bench/, measures, prints a table
+# and writes bench/results.json.
+bench: dev-venv system-deps
+	$(PY) -m bench.run
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

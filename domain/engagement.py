@@ -18,7 +18,7 @@ from sqlmodel.sql.expression import Select
 
 import models as m
 from domain.access import Viewer
-from domain.db import reads
+from domain.db import reads, rows
 from domain.filters import Filters
 
 # Statuses that show someone acted on an item: it is being worked on, done, or declined with a reason.
@@ -316,13 +316,13 @@ def days_open(meeting_date: date, closed_at: datetime | None, today: date) -> in
 
 def _feedback_frame(session: Session, statement: WideSelect, today: date, columns: list[str]) -> pd.DataFrame:
     fields = list(statement.selected_columns.keys())
-    records = []
-    for row in session.exec(statement).all():
-        record = dict(zip(fields, row, strict=True))
-        record["closed_on"] = _utc_day(record["closed_at"])
-        record["days_open"] = days_open(record["meeting_date"], record["closed_at"], today)
-        records.append(record)
-    return pd.DataFrame(records, columns=columns).astype({"days_open": int})
+    # Plain rows into one frame: tens of thousands of items, so no ORM rows and no dict per item.
+    found = rows(session, statement)
+    held, closed = fields.index("meeting_date"), fields.index("closed_at")
+    frame = pd.DataFrame(found, columns=fields)
+    frame["closed_on"] = pd.Series([_utc_day(row[closed]) for row in found], dtype=object)
+    frame["days_open"] = pd.Series([days_open(row[held], row[closed], today) for row in found], dtype=int)
+    return frame[columns]
 
 
 @reads(m.Meeting, m.FeedbackItem, m.Organisation, m.Program, m.FollowUpAction)

@@ -6,7 +6,7 @@ Every figure is aggregated in SQL over the programs the filters select.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import pandas as pd
 from sqlalchemy import ColumnElement, Select, and_, case, func, literal
@@ -24,6 +24,8 @@ from domain.rules import AchievementStatus, Thresholds, achievement_sql, status_
 # hide three that are off track.
 AVERAGE_CAP = 1.5
 STATUS_ORDER = [s.value for s in AchievementStatus]
+
+S = TypeVar("S", bound=Select[Any])
 
 
 def _program_ids(filters: Filters, viewer: Viewer) -> SelectOfScalar[int | None]:
@@ -45,9 +47,17 @@ def _result_rows(
         .join(m.Indicator, col(m.Indicator.id) == col(m.Result.indicator_id))
         .join(m.Period, col(m.Period.id) == col(m.Result.period_id))
         .join(m.Program, col(m.Program.id) == col(m.Indicator.program_id))
-        .where(*program_scope(filters, viewer))
     )
-    return statement, ratio
+    return _in_scope(statement, filters, viewer), ratio
+
+
+def _in_scope(statement: S, filters: Filters, viewer: Viewer) -> S:
+    """``statement`` over indicators limited to the programs in scope, judged once per program rather
+    than once per result (the regency condition is a subquery of its own)."""
+    scope = program_scope(filters, viewer)
+    if not scope:
+        return statement
+    return statement.where(col(m.Indicator.program_id).in_(select(col(m.Program.id)).where(*scope)))
 
 
 def _capped(ratio: ColumnElement[float]) -> ColumnElement[float]:
@@ -59,17 +69,27 @@ def reporting_period(*, session: Session, filters: Filters, viewer: Viewer) -> s
     """The semester the overview reports on: the one chosen, else the latest with actuals."""
     if filters.period:
         return filters.period
-    statement = (
-        select(func.max(m.Period.code))
-        .select_from(m.Result)
-        .join(m.Period, col(m.Period.id) == col(m.Result.period_id))
-        .join(m.Indicator, col(m.Indicator.id) == col(m.Result.indicator_id))
+    # Periods newest first, each asked whether one of the indicators in scope has an actual there:
+    # the latest period usually has, so this probes the (period, indicator) index a few times
+    # instead of reading every result, however wide or narrow the scope.
+    in_scope = (
+        select(col(m.Indicator.id))
         .join(m.Program, col(m.Program.id) == col(m.Indicator.program_id))
-        .where(col(m.Result.actual).is_not(None), *program_scope(filters, viewer))
+        .where(*program_scope(filters, viewer))
     )
+    has_actuals = (
+        select(col(m.Result.id))
+        .where(
+            col(m.Result.period_id) == col(m.Period.id),
+            col(m.Result.actual).is_not(None),
+            col(m.Result.indicator_id).in_(in_scope),
+        )
+        .exists()
+    )
+    statement = select(m.Period.code).where(has_actuals).order_by(col(m.Period.code).desc()).limit(1)
     if filters.year is not None:
         statement = statement.where(m.Period.year == filters.year)
-    code = session.exec(statement).one()
+    code = session.exec(statement).first()
     return str(code) if code else None
 
 
@@ -205,20 +225,43 @@ def achievement_trend(
 
     Columns: ``period``, ``achievement``, ``on_track_share``, ``results``.
     """
-    results, ratio = _result_rows(filters, viewer, thresholds)
+    ratio = achievement_sql(m.Result.target, m.Result.actual, m.Indicator.direction)
+    results = (
+        select_columns(col(m.Result.period_id).label("period_id"), ratio.label("achievement"))
+        .select_from(m.Result)
+        .join(m.Indicator, col(m.Indicator.id) == col(m.Result.indicator_id))
+        .where(col(m.Result.target).is_not(None), col(m.Result.actual).is_not(None))
+    )
+    results = _in_scope(results, filters, viewer)
     if filters.year is not None:
-        results = results.where(col(m.Period.year) == filters.year)
-    measured = results.where(ratio.is_not(None)).subquery()
-    capped = _capped(measured.c.achievement)
+        results = results.where(
+            col(m.Result.period_id).in_(select(col(m.Period.id)).where(m.Period.year == filters.year))
+        )
+    # Materialized, so each result's achievement is computed once: inlined, the database would
+    # repeat the whole expression in every average and in the status of every row.
+    measured = results.cte("measured").prefix_with("MATERIALIZED")
+    achievement = measured.c.achievement
+    per_period = (
+        select(
+            measured.c.period_id,
+            func.avg(_capped(achievement)).label("achievement"),
+            func.avg(
+                case(
+                    (status_sql(achievement, thresholds) == AchievementStatus.ON_TRACK.value, 1.0), else_=0.0
+                )
+            ).label("on_track_share"),
+            func.count().label("results"),
+        )
+        .where(achievement.is_not(None))
+        .group_by(measured.c.period_id)
+        .subquery()
+    )
     statement = (
         select(
-            measured.c.period,
-            func.avg(capped),
-            func.avg(case((measured.c.status == AchievementStatus.ON_TRACK.value, 1.0), else_=0.0)),
-            func.count(),
+            col(m.Period.code), per_period.c.achievement, per_period.c.on_track_share, per_period.c.results
         )
-        .group_by(measured.c.period)
-        .order_by(measured.c.period)
+        .join(per_period, per_period.c.period_id == col(m.Period.id))
+        .order_by(col(m.Period.code))
     )
     frame = pd.DataFrame(
         session.exec(statement).all(), columns=["period", "achievement", "on_track_share", "results"]

@@ -1,0 +1,1 @@
+"""Benchmark of Sinergi at scale: page runs, the browser, memory per viewer and concurrent writes."""

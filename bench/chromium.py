@@ -1,0 +1,265 @@
+"""The served app in Debian's Chromium: time to a fully drawn page, a filter change, memory per viewer."""
+
+from __future__ import annotations
+
+import os
+import statistics
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from itertools import pairwise
+from pathlib import Path
+from typing import Any
+
+from playwright.sync_api import Browser, BrowserContext, Page, WebSocket, sync_playwright
+
+from domain.i18n import translate
+from tests.browser import CHROMIUM, CHROMIUM_ARGS, served_app
+
+VIEWPORT = {"width": 1366, "height": 900}
+TIMEOUT_MS = 180_000
+
+# True once the script run is over and every expected tile and chart is drawn (a chart counts once
+# its SVG or canvas exists) and nothing on the page is still marked stale from an earlier run.
+_RENDERED = """([metrics, charts]) => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  if (!app || app.getAttribute('data-test-script-state') !== 'notRunning') return false;
+  if (document.querySelector('[data-stale="true"]')) return false;
+  if (document.querySelector('[data-testid="stException"]')) return true;
+  const tiles = document.querySelectorAll('[data-testid="stMetric"]').length;
+  const drawn = [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')]
+    .filter((chart) => chart.querySelector('svg, canvas')).length;
+  const runs = window.__sinergiRuns || 0;
+  return tiles >= metrics && drawn >= charts && (window.__sinergiRunsWanted || 0) <= runs;
+}"""
+
+# Counts the script runs that start from now on, so a wait can insist on a new run being over.
+_COUNT_RUNS = """() => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  window.__sinergiRuns = 0;
+  window.__sinergiRunsWanted = 1;
+  new MutationObserver(() => {
+    if (app.getAttribute('data-test-script-state') === 'running') window.__sinergiRuns += 1;
+  }).observe(app, { attributes: true, attributeFilter: ['data-test-script-state'] });
+}"""
+
+
+@contextmanager
+def chromium() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def wait_rendered(page: Page, *, metrics: int, charts: int) -> None:
+    page.wait_for_function(_RENDERED, arg=[metrics, charts], polling="raf", timeout=TIMEOUT_MS)
+    if page.get_by_test_id("stException").count():
+        raise RuntimeError(f"{page.url}: {page.get_by_test_id('stException').first.inner_text()[:500]}")
+
+
+def sign_in(browser: Browser, base: str, *, username: str, password: str) -> dict[str, Any]:
+    """Sign in through the login form once; the browser state (the auth cookie) for new contexts."""
+    context = browser.new_context(viewport=VIEWPORT)  # type: ignore[arg-type]
+    page = context.new_page()
+    page.goto(base)
+    page.get_by_label(translate("login.username", "id")).fill(username)
+    page.get_by_label(translate("login.password", "id")).fill(password)
+    page.get_by_role("button", name=translate("login.submit", "id"), exact=True).click()
+    page.get_by_test_id("stMetric").first.wait_for(timeout=TIMEOUT_MS)
+    deadline = time.monotonic() + 30
+    while not any(cookie["name"] == "sinergi_auth" for cookie in context.cookies()):
+        if time.monotonic() > deadline:
+            raise RuntimeError("signing in set no cookie")
+        page.wait_for_timeout(100)
+    state: dict[str, Any] = context.storage_state()  # type: ignore[assignment]
+    context.close()
+    return state
+
+
+@dataclass(frozen=True)
+class Load:
+    """One page load, split where the websocket says: until it opens (static files, the app booting),
+    from the first message sent to the last one received (the script run and its transfer), and
+    from there to the page fully drawn (the browser rendering)."""
+
+    total_s: float
+    connect_s: float
+    run_s: float
+    draw_s: float
+
+
+def load_time(
+    browser: Browser, url: str, *, metrics: int, charts: int, state: dict[str, Any] | None = None
+) -> Load:
+    """Seconds from asking a new browser context for ``url`` to the page fully drawn."""
+    context = browser.new_context(viewport=VIEWPORT, storage_state=state)  # type: ignore[arg-type]
+    try:
+        page = context.new_page()
+        opened: list[float] = []
+        sent: list[float] = []
+        received: list[float] = []
+
+        def watch(socket: WebSocket) -> None:
+            opened.append(time.perf_counter())
+            socket.on("framesent", lambda _: sent.append(time.perf_counter()))
+            socket.on("framereceived", lambda _: received.append(time.perf_counter()))
+
+        page.on("websocket", watch)
+        started = time.perf_counter()
+        page.goto(url)
+        wait_rendered(page, metrics=metrics, charts=charts)
+        done = time.perf_counter()
+        first_sent = sent[0] if sent else done
+        last_received = max([t for t in received if t <= done], default=done)
+        return Load(
+            total_s=done - started,
+            connect_s=(opened[0] if opened else done) - started,
+            run_s=max(last_received - first_sent, 0.0),
+            draw_s=done - last_received,
+        )
+    finally:
+        context.close()
+
+
+def choose(page: Page, widget_label: str, option: str) -> None:
+    """Open the sidebar select box called ``widget_label`` and pick ``option``."""
+    page.get_by_test_id("stSidebar").get_by_test_id("stSelectbox").filter(has_text=widget_label).click()
+    page.get_by_role("option", name=option, exact=True).click()
+
+
+def filter_change_times(
+    browser: Browser, base: str, state: dict[str, Any], pillars: list[str], *, metrics: int, charts: int
+) -> list[float]:
+    """Seconds from picking each pillar in the sidebar to the overview redrawn with it.
+
+    Each pick must change the filter (no pillar twice in a row), or no run would follow it.
+    """
+    if any(a == b for a, b in pairwise(pillars)):
+        raise ValueError(f"the same pillar twice in a row does not change the filter: {pillars}")
+    context = browser.new_context(viewport=VIEWPORT, storage_state=state)  # type: ignore[arg-type]
+    try:
+        page = context.new_page()
+        page.goto(base)
+        wait_rendered(page, metrics=metrics, charts=charts)
+        times: list[float] = []
+        for pillar in pillars:
+            page.evaluate(_COUNT_RUNS)
+            started = time.perf_counter()
+            choose(page, translate("filter.pillar", "id"), translate(f"pillar.{pillar}", "id"))
+            wait_rendered(page, metrics=metrics, charts=charts)
+            times.append(time.perf_counter() - started)
+            if f"pillar={pillar}" not in page.url:
+                raise RuntimeError(f"picking {pillar} did not reach the URL: {page.url}")
+        return times
+    finally:
+        context.close()
+
+
+def served_pid(port: str) -> int:
+    """The streamlit process this process started for ``port`` (a child of this process)."""
+    me = str(os.getpid())
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            ppid = (proc / "stat").read_text().rsplit(")", 1)[1].split()[1]
+            command = (proc / "cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if ppid == me and b"streamlit" in command and port.encode() in command:
+            return int(proc.name)
+    raise RuntimeError(f"no streamlit child serves port {port}")
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    raise RuntimeError(f"no VmRSS for {pid}")
+
+
+def _medians(loads: list[Load]) -> dict[str, float]:
+    return {
+        name: statistics.median(getattr(load, name) for load in loads)
+        for name in ("total_s", "connect_s", "run_s", "draw_s")
+    }
+
+
+@dataclass(frozen=True)
+class BrowserFigures:
+    overview: list[Load]
+    hello: list[Load]
+    filter_cold_s: list[float]
+    filter_warm_s: list[float]
+
+    def summary(self) -> dict[str, Any]:
+        overview, hello = _medians(self.overview), _medians(self.hello)
+        return {
+            "overview_s": overview["total_s"],
+            "hello_s": hello["total_s"],
+            "overview_over_hello": overview["total_s"] / hello["total_s"],
+            "filter_change_new_s": statistics.median(self.filter_cold_s),
+            "filter_change_again_s": statistics.median(self.filter_warm_s),
+            "overview_parts_s": overview,
+            "hello_parts_s": hello,
+            "overview_runs_s": [load.total_s for load in self.overview],
+            "hello_runs_s": [load.total_s for load in self.hello],
+            "filter_change_new_runs_s": self.filter_cold_s,
+            "filter_change_again_runs_s": self.filter_warm_s,
+        }
+
+
+def measure_browser(
+    url: str, *, username: str, password: str, metrics: int, charts: int, loads: int, pillars: list[str]
+) -> BrowserFigures:
+    """Overview against hello world, loads interleaved in one run; then pillar changes, each pillar
+    first while nobody has asked for it (new to the cache) and then once more."""
+    with served_app(url) as base, served_app(url, script="bench/hello.py") as hello, chromium() as browser:
+        state = sign_in(browser, base, username=username, password=password)
+        load_time(browser, base, metrics=metrics, charts=charts, state=state)  # static files, first run
+        load_time(browser, hello, metrics=1, charts=1)
+        overview: list[Load] = []
+        hellos: list[Load] = []
+        for _ in range(loads):
+            overview.append(load_time(browser, base, metrics=metrics, charts=charts, state=state))
+            hellos.append(load_time(browser, hello, metrics=1, charts=1))
+        changes = filter_change_times(browser, base, state, pillars + pillars, metrics=metrics, charts=charts)
+    return BrowserFigures(overview, hellos, changes[: len(pillars)], changes[len(pillars) :])
+
+
+def measure_memory(
+    url: str, *, username: str, password: str, metrics: int, charts: int, sessions: int
+) -> dict[str, Any]:
+    """Resident memory of a fresh app server with no viewer, one viewer and ``sessions`` viewers,
+    each viewer a browser context with the overview fully drawn and left open."""
+    with served_app(url) as base, chromium() as browser:
+        pid = served_pid(base.rsplit(":", 1)[1])
+        idle = rss_mb(pid)
+        state = sign_in(browser, base, username=username, password=password)
+        contexts: list[BrowserContext] = []
+        readings: dict[int, float] = {}
+        try:
+            for n in range(1, sessions + 1):
+                context = browser.new_context(viewport=VIEWPORT, storage_state=state)  # type: ignore[arg-type]
+                contexts.append(context)
+                page = context.new_page()
+                page.goto(base)
+                wait_rendered(page, metrics=metrics, charts=charts)
+                if n in (1, sessions):
+                    time.sleep(2)
+                    readings[n] = rss_mb(pid)
+        finally:
+            for context in contexts:
+                context.close()
+    one, many = readings[1], readings[sessions]
+    return {
+        "idle_mb": idle,
+        "one_session_mb": one,
+        "sessions": sessions,
+        "all_sessions_mb": many,
+        "mb_per_extra_session": (many - one) / (sessions - 1) if sessions > 1 else 0.0,
+    }

@@ -1,0 +1,163 @@
+"""Server-side page runs through AppTest, cold and warm, and the same page's reads run directly."""
+
+from __future__ import annotations
+
+import os
+import statistics
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+from unittest import mock
+
+import streamlit as st
+from sqlalchemy import text
+from streamlit.testing.v1 import AppTest
+
+from domain import ui
+from domain.access import Viewer
+from domain.db import engine_for, read_session
+from domain.i18n import translate
+from domain.settings import PROJECT_ROOT
+
+Read = tuple[Callable[..., Any], dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class PageCase:
+    """A page as a reader opens it: the script and the query parameters of its address."""
+
+    name: str
+    script: str
+    params: dict[str, str] = field(default_factory=dict)
+
+
+def program_with_results(url: str) -> tuple[int, int]:
+    """The program with the most reported actuals (lowest id on a tie) and its number of indicators."""
+    with engine_for(url).connect() as connection:
+        program_id, indicators = connection.execute(
+            text(
+                "SELECT i.program_id, count(DISTINCT i.id) FROM indicator i "
+                "JOIN result r ON r.indicator_id = i.id WHERE r.actual IS NOT NULL "
+                "GROUP BY i.program_id ORDER BY count(*) DESC, i.program_id LIMIT 1"
+            )
+        ).one()
+    return int(program_id), int(indicators)
+
+
+def page_cases(program_id: int) -> list[PageCase]:
+    return [
+        PageCase("overview", "pages/overview.py"),
+        PageCase("programs", "pages/programs.py"),
+        PageCase("program", "pages/program.py", {"id": str(program_id)}),
+        PageCase("engagement", "pages/engagement.py"),
+        PageCase("compliance", "pages/compliance.py"),
+    ]
+
+
+def open_page(url: str, viewer: Viewer, case: PageCase) -> AppTest:
+    """The app in AppTest, signed in as ``viewer``, on ``case``'s page; fails if the page fails."""
+    os.environ["DATABASE_URL"] = url
+    app = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=900)
+    app.session_state["viewer"] = viewer
+    app.session_state["signed_in_at"] = time.time()
+    for key, value in case.params.items():
+        app.query_params[key] = value
+    app.run()
+    if case.script != "pages/overview.py":
+        app.switch_page(case.script).run()
+    _check(app, case)
+    return app
+
+
+def _check(app: AppTest, case: PageCase) -> None:
+    if app.exception:
+        raise RuntimeError(f"{case.name}: {app.exception[0].message}")
+    if app.title and app.title[0].value == translate("login.title", "id"):
+        raise RuntimeError(f"{case.name}: the bench viewer is not signed in")
+
+
+def timed_run(url: str, app: AppTest) -> float:
+    """Seconds of one run of ``app`` against the database at ``url``."""
+    os.environ["DATABASE_URL"] = url  # the app reads it on every run
+    started = time.perf_counter()
+    app.run()
+    return time.perf_counter() - started
+
+
+def recorded_reads(url: str, app: AppTest) -> list[Read]:
+    """The cached reads (query and arguments) one run of the page asks for, in order."""
+    calls: list[Read] = []
+    original = ui.read
+
+    def recording(query: Callable[..., Any], **arguments: Any) -> Any:
+        calls.append((query, arguments))
+        return original(query, **arguments)
+
+    with mock.patch.object(ui, "read", recording):
+        timed_run(url, app)
+    return calls
+
+
+def run_reads_directly(url: str, reads: list[Read]) -> float:
+    """The page's reads run one after another without the cache, each in its own session."""
+    engine = engine_for(url)
+    started = time.perf_counter()
+    for query, arguments in reads:
+        with read_session(engine) as session:
+            query(session=session, **arguments)
+    return time.perf_counter() - started
+
+
+@dataclass
+class PageTiming:
+    cold: list[float] = field(default_factory=list)
+    warm: list[float] = field(default_factory=list)
+    sql: list[float] = field(default_factory=list)
+    reads: int = 0
+    metrics: int = 0
+    charts: int = 0
+
+    def summary(self) -> dict[str, Any]:
+        return {
+            "cold_s": statistics.median(self.cold),
+            "warm_s": statistics.median(self.warm),
+            "sql_s": statistics.median(self.sql),
+            "reads": self.reads,
+            "metrics": self.metrics,
+            "charts": self.charts,
+            "cold_runs_s": self.cold,
+            "warm_runs_s": self.warm,
+            "sql_runs_s": self.sql,
+        }
+
+
+def measure_page(
+    opened: dict[str, tuple[str, Viewer, PageCase]], *, repetitions: int
+) -> dict[str, PageTiming]:
+    """One page at each scale (``opened`` maps a scale to its URL, viewer and page), measured in turns
+    so that every scale meets the same load on a shared machine.
+
+    Cold: a run just after ``st.cache_data`` was cleared. Warm: a run with the cache filled by an
+    earlier run. SQL: the reads the page asked for, called directly without the cache.
+    """
+    apps = {scale: open_page(url, viewer, case) for scale, (url, viewer, case) in opened.items()}
+    reads = {scale: recorded_reads(opened[scale][0], app) for scale, app in apps.items()}
+    timings = {scale: PageTiming(reads=len(reads[scale])) for scale in apps}
+    for _ in range(repetitions):
+        st.cache_data.clear()
+        for scale, app in apps.items():
+            timings[scale].cold.append(timed_run(opened[scale][0], app))
+        for scale, app in apps.items():
+            timings[scale].warm.append(timed_run(opened[scale][0], app))
+    for _ in range(repetitions):
+        for scale, app in apps.items():
+            timings[scale].warm.append(timed_run(opened[scale][0], app))
+    for _ in range(repetitions):
+        for scale in apps:
+            timings[scale].sql.append(run_reads_directly(opened[scale][0], reads[scale]))
+    for scale, app in apps.items():
+        _check(app, opened[scale][2])
+        timings[scale].metrics = len(app.metric)
+        timings[scale].charts = len(app.get("vega_lite_chart"))
+    return timings
