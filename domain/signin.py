@@ -19,9 +19,9 @@ import streamlit as st
 
 from domain import accounts, db
 from domain.access import Viewer
-from domain.i18n import translate
 from domain.secrets import cookie_key
 from domain.settings import COOKIE_EXPIRY_DAYS, COOKIE_NAME, LOGIN_POLICY
+from domain.ui import t
 
 _VIEWER = "viewer"
 _SIGNED_IN_AT = "signed_in_at"
@@ -137,23 +137,15 @@ def require_viewer() -> Viewer:
     raise AssertionError("unreachable")  # st.stop() ends the run
 
 
-def _lang() -> str:
-    return str(st.session_state.get("lang", "id"))
-
-
-def _t(key: str, **values: object) -> str:
-    return translate(key, _lang(), **values)
-
-
 def _login_form() -> None:
-    st.title(_t("login.title"))
-    st.caption(_t("login.intro"))
+    st.title(t("login.title"))
+    st.caption(t("login.intro"))
     with st.form("login", clear_on_submit=False):
-        username = st.text_input(_t("login.username"), key="login-username", autocomplete="username")
+        username = st.text_input(t("login.username"), key="login-username", autocomplete="username")
         password = st.text_input(
-            _t("login.password"), type="password", key="login-password", autocomplete="current-password"
+            t("login.password"), type="password", key="login-password", autocomplete="current-password"
         )
-        submitted = st.form_submit_button(_t("login.submit"), type="primary")
+        submitted = st.form_submit_button(t("login.submit"), type="primary")
     if not submitted:
         return
     now = _now()
@@ -165,14 +157,14 @@ def _login_form() -> None:
     if LOGIN_POLICY.locked(len(recent)):
         # This browser tried too often, whatever the names it tried.
         time.sleep(LOGIN_POLICY.max_delay_seconds)
-        st.error(_t("login.failed"))
+        st.error(t("login.failed"))
         return
     with db.write_session() as session:
         result = accounts.sign_in(session=session, username=username, password=password, now=now)
     if result.viewer is None:
         st.session_state[_SESSION_FAILURES] = [*recent, now]
         time.sleep(max(result.delay_seconds, LOGIN_POLICY.delay_seconds(len(recent) + 1)))
-        st.error(_t("login.failed"))
+        st.error(t("login.failed"))
         return
     st.session_state[_VIEWER] = result.viewer
     st.session_state[_SIGNED_IN_AT] = now.timestamp()
@@ -194,8 +186,8 @@ def keep_signed_in_after_password_change(changed_at: datetime) -> None:
 
 def account_box(viewer: Viewer) -> None:
     """Who is signed in, and the logout button, in the sidebar."""
-    st.sidebar.caption(_t("login.signed_in_as", name=viewer.username, role=_t(f"role.{viewer.role.value}")))
-    st.sidebar.button(_t("login.logout"), on_click=_logout, key="logout", icon=":material/logout:")
+    st.sidebar.caption(t("login.signed_in_as", name=viewer.username, role=t(f"role.{viewer.role.value}")))
+    st.sidebar.button(t("login.logout"), on_click=_logout, key="logout", icon=":material/logout:")
 
 
 def _logout() -> None:
