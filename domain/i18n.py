@@ -284,6 +284,10 @@ TEXTS: Final[dict[str, tuple[str, str]]] = {
     ),
     "error.company_unknown": ("Perusahaan '{name}' tidak ditemukan.", "Company '{name}' not found."),
     "error.regency_unknown": ("Kabupaten/kota '{name}' tidak ditemukan.", "Regency '{name}' not found."),
+    # The data page (/data): entry forms, locking and concurrent edits.
+    "data.nav": ("Data", "Data"),
+    # Import and export of .xlsx and .csv files, and the template workbook.
+    "transfer.xlsx": ("Excel (.xlsx)", "Excel (.xlsx)"),
     # The admin page (/admin) and the account page (/account).
     "admin.nav": ("Admin", "Admin"),
     "admin.nav_account": ("Akun saya", "My account"),
@@ -522,6 +526,8 @@ TEXTS: Final[dict[str, tuple[str, str]]] = {
         "signed in.",
     ),
     "point.deadline": ("Batas waktu: {date}", "Deadline: {date}"),
+    # FGD live mode (/present), opening a meeting for input, and the public form (/feedback).
+    "live.nav": ("Mode presentasi", "Presenter mode"),
     # The engagement page (/engagement).
     "engagement.title": ("Pertemuan & masukan", "Meetings & feedback"),
     "engagement.caption": (
@@ -617,6 +623,8 @@ TEXTS: Final[dict[str, tuple[str, str]]] = {
         "Setiap masukan dari pertemuan terpilih, tanggapannya, dan tindak lanjut yang disepakati.",
         "Every feedback item from the selected meetings, its response and the agreed follow-up action.",
     ),
+    # The semester evaluation report (PDF and .xlsx).
+    "report.pdf": ("PDF", "PDF"),
     # The compliance page (/compliance).
     "compliance_page.title": ("Kepatuhan poin koordinasi", "Compliance with coordination points"),
     "compliance_page.caption": (

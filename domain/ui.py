@@ -11,7 +11,7 @@ import pandas as pd
 import streamlit as st
 
 import models as m
-from domain import charts, db
+from domain import charts, db, spreadsheet
 from domain.access import AccessDenied, Viewer
 from domain.errors import DomainError
 from domain.filters import FilterOptions, Filters, filters_from_params
@@ -113,7 +113,7 @@ def chart_block(chart: charts.Chart, data: pd.DataFrame, *, name: str) -> None:
     buttons = st.container(horizontal=True)
     buttons.download_button(
         t("download.csv"),
-        data=data.to_csv(index=False).encode("utf-8"),
+        data=spreadsheet.csv_bytes(data),
         file_name=f"{name}.csv",
         mime="text/csv",
         key=f"csv-{name}",
