@@ -72,21 +72,26 @@ def record_result(
     return result
 
 
-def verify_result(*, session: Session, viewer: Viewer, result_id: int) -> m.Result:
-    """Mark a submitted result verified: the agency of a regency where the program works, or an admin."""
-    result = session.get(m.Result, result_id)
-    if result is None:
-        raise LookupError(f"result {result_id}")
-    regencies = set(
+def result_regencies(session: Session, indicator_id: int) -> set[int]:
+    """The regencies whose agencies verify an indicator's results: where its program works."""
+    return set(
         session.exec(
             select(m.District.regency_id)
             .select_from(m.Indicator)
             .join(m.ProgramVillage, col(m.ProgramVillage.program_id) == col(m.Indicator.program_id))
             .join(m.Village, col(m.Village.id) == col(m.ProgramVillage.village_id))
             .join(m.District, col(m.District.id) == col(m.Village.district_id))
-            .where(col(m.Indicator.id) == result.indicator_id)
+            .where(col(m.Indicator.id) == indicator_id)
         )
     )
+
+
+def verify_result(*, session: Session, viewer: Viewer, result_id: int) -> m.Result:
+    """Mark a submitted result verified: the agency of a regency where the program works, or an admin."""
+    result = session.get(m.Result, result_id)
+    if result is None:
+        raise LookupError(f"result {result_id}")
+    regencies = result_regencies(session, result.indicator_id)
     if not (viewer.is_admin or any(viewer.may_verify_in(regency) for regency in regencies)):
         refuse(viewer=viewer, entity="result", entity_id=result_id, detail="verify")
     before = {"state": result.state}

@@ -1,0 +1,794 @@
+"""Editing records by hand on /data: what each form holds, its checks, who may save, and edit conflicts.
+
+A form is described once, as an :class:`EntitySpec` of :class:`FieldSpec` s. The page draws widgets
+from it, :func:`validate` turns what was typed into values or per-field errors, and :func:`save_record`
+writes them in the caller's transaction after checking the viewer may write the record's company and
+that nobody else changed it since the form was opened (the form keeps the values it was opened with;
+if the database no longer holds them, the save is refused with the list of what changed).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+from typing import Any
+
+from sqlmodel import Session, SQLModel, col, select
+
+import models as m
+from domain import audit
+from domain.access import Viewer, refuse
+from domain.errors import DomainError
+
+
+class FieldKind(StrEnum):
+    TEXT = "text"
+    LONG_TEXT = "long_text"
+    INT = "int"
+    NUMBER = "number"
+    DATE = "date"
+    BOOL = "bool"
+    CHOICE = "choice"  # one value of an enumeration
+    REF = "ref"  # the id of another record, chosen from what the viewer may use
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    name: str
+    kind: FieldKind
+    required: bool = False
+    enum: type[StrEnum] | None = None
+    max_length: int | None = None
+    minimum: float | None = None
+    maximum: float | None = None
+    # For REF fields: which list of options (see :func:`options`) the id must come from.
+    ref: str = ""
+
+
+@dataclass(frozen=True)
+class EntitySpec:
+    entity: str  # the audit log's entity name and the prefix of the field labels
+    model: type[SQLModel]
+    fields: tuple[FieldSpec, ...]
+    # The field that ties a record to the record it belongs to (a program's indicators), if any.
+    parent: str = ""
+    creatable: bool = True
+
+    def field(self, name: str) -> FieldSpec:
+        return next(spec for spec in self.fields if spec.name == name)
+
+
+F = FieldKind
+
+PROGRAM = EntitySpec(
+    "program",
+    m.Program,
+    (
+        FieldSpec("name", F.TEXT, required=True, max_length=200),
+        FieldSpec("description", F.LONG_TEXT),
+        FieldSpec("pillar", F.CHOICE, required=True, enum=m.Pillar),
+        FieldSpec("stage", F.CHOICE, required=True, enum=m.Stage),
+        FieldSpec("poverty_alleviation", F.BOOL),
+        FieldSpec("start_date", F.DATE, required=True),
+        FieldSpec("end_date", F.DATE),
+        *(
+            FieldSpec(f"{who}_{what}", F.INT, minimum=0)
+            for who in ("families", "men", "women")
+            for what in ("planned", "reached")
+        ),
+    ),
+    parent="company_id",
+)
+INDICATOR = EntitySpec(
+    "indicator",
+    m.Indicator,
+    (
+        FieldSpec("name", F.TEXT, required=True, max_length=200),
+        FieldSpec("unit", F.TEXT, required=True, max_length=40),
+        FieldSpec("kind", F.CHOICE, required=True, enum=m.IndicatorKind),
+        FieldSpec("direction", F.CHOICE, required=True, enum=m.Direction),
+        FieldSpec("accumulation", F.CHOICE, required=True, enum=m.Accumulation),
+        FieldSpec("baseline_value", F.NUMBER),
+        FieldSpec("baseline_year", F.INT, minimum=2000, maximum=2100),
+    ),
+    parent="program_id",
+)
+BUDGET = EntitySpec(
+    "program_budget",
+    m.ProgramBudget,
+    (
+        FieldSpec("year", F.INT, required=True, minimum=2000, maximum=2100),
+        FieldSpec("planned", F.INT, minimum=0),
+        FieldSpec("spent", F.INT, minimum=0),
+    ),
+    parent="program_id",
+)
+ACTION = EntitySpec(
+    "follow_up_action",
+    m.FollowUpAction,
+    (
+        FieldSpec("description", F.LONG_TEXT, required=True),
+        FieldSpec("owner", F.TEXT, max_length=200),
+        FieldSpec("due_date", F.DATE),
+        FieldSpec("status", F.CHOICE, required=True, enum=m.ActionStatus),
+        FieldSpec("completed_on", F.DATE),
+        FieldSpec("indicator_id", F.REF, ref="indicators"),
+        FieldSpec("evaluation_id", F.REF, ref="evaluations"),
+    ),
+    parent="program_id",
+)
+EVALUATION = EntitySpec(
+    "evaluation",
+    m.Evaluation,
+    (
+        FieldSpec("title", F.TEXT, required=True, max_length=300),
+        FieldSpec("held_on", F.DATE, required=True),
+        FieldSpec("period_id", F.REF, required=True, ref="periods"),
+        FieldSpec("meeting_id", F.REF, ref="meetings"),
+        FieldSpec("notes", F.LONG_TEXT),
+    ),
+    parent="company_id",
+)
+MEETING = EntitySpec(
+    "meeting",
+    m.Meeting,
+    (
+        FieldSpec("title", F.TEXT, required=True, max_length=300),
+        FieldSpec("kind", F.CHOICE, required=True, enum=m.MeetingKind),
+        FieldSpec("held_on", F.DATE, required=True),
+        FieldSpec("venue", F.TEXT, max_length=200),
+        FieldSpec("regency_id", F.REF, ref="regencies"),
+        FieldSpec("purpose", F.LONG_TEXT),
+        FieldSpec("attendee_count", F.INT, minimum=0),
+    ),
+    parent="organiser_company_id",
+)
+FEEDBACK_RESPONSE = EntitySpec(
+    "feedback_item",
+    m.FeedbackItem,
+    (
+        FieldSpec("status", F.CHOICE, required=True, enum=m.FeedbackStatus),
+        FieldSpec("response", F.LONG_TEXT),
+        FieldSpec("decline_reason", F.LONG_TEXT),
+        FieldSpec("follow_up_id", F.REF, ref="actions"),
+    ),
+    parent="meeting_id",
+    creatable=False,
+)
+SPECS: Mapping[str, EntitySpec] = {
+    spec.entity: spec for spec in (PROGRAM, INDICATOR, BUDGET, ACTION, EVALUATION, MEETING, FEEDBACK_RESPONSE)
+}
+
+
+class FieldErrors(DomainError):
+    """What was typed does not fit; ``errors`` maps a field to (message key, values)."""
+
+    key = "entry.error.fields"
+
+    def __init__(self, errors: Mapping[str, tuple[str, dict[str, Any]]]) -> None:
+        super().__init__(count=len(errors))
+        self.errors = dict(errors)
+
+
+@dataclass(frozen=True)
+class Change:
+    field: str
+    opened: Any  # what the form was opened with
+    saved: Any  # what someone else saved meanwhile
+    yours: Any  # what this save would have written
+
+
+class EditConflict(DomainError):
+    """Someone saved the record after this form was opened; nothing was written."""
+
+    key = "entry.error.conflict"
+
+    def __init__(self, changes: list[Change], *, deleted: bool = False) -> None:
+        super().__init__(count=len(changes))
+        self.changes, self.deleted = changes, deleted
+
+
+class UnknownRecord(DomainError):
+    key = "entry.error.unknown_record"
+
+
+# --- checking what was typed -------------------------------------------------------------------------
+
+
+def _empty(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _check(spec: FieldSpec, value: Any) -> tuple[Any, tuple[str, dict[str, Any]] | None]:
+    """The value to store, or the error to show next to the field."""
+    if _empty(value):
+        if spec.required:
+            return None, ("entry.error.required", {})
+        return ("" if spec.kind in (F.TEXT, F.LONG_TEXT) else False if spec.kind is F.BOOL else None), None
+    match spec.kind:
+        case F.TEXT | F.LONG_TEXT:
+            text = str(value).strip()
+            if spec.max_length is not None and len(text) > spec.max_length:
+                return None, ("entry.error.too_long", {"max": spec.max_length})
+            return text, None
+        case F.INT | F.NUMBER:
+            try:
+                number: float = (
+                    float(str(value).replace(",", ".")) if isinstance(value, str) else float(value)
+                )
+            except (TypeError, ValueError):
+                return None, ("entry.error.number", {})
+            if spec.kind is F.INT and number != int(number):
+                return None, ("entry.error.whole_number", {})
+            if spec.minimum is not None and number < spec.minimum:
+                return None, ("entry.error.minimum", {"min": spec.minimum})
+            if spec.maximum is not None and number > spec.maximum:
+                return None, ("entry.error.maximum", {"max": spec.maximum})
+            return (int(number) if spec.kind is F.INT else number), None
+        case F.DATE:
+            return (value, None) if isinstance(value, date) else (None, ("entry.error.date", {}))
+        case F.BOOL:
+            return bool(value), None
+        case F.CHOICE:
+            assert spec.enum is not None
+            allowed = {member.value for member in spec.enum}
+            return (str(value), None) if str(value) in allowed else (None, ("entry.error.choice", {}))
+        case F.REF:
+            return (value, None) if isinstance(value, int) else (None, ("entry.error.choice", {}))
+    raise AssertionError(spec.kind)
+
+
+def validate(spec: EntitySpec, typed: Mapping[str, Any]) -> dict[str, Any]:
+    """The values to store; raises :class:`FieldErrors` naming every field that does not fit."""
+    values: dict[str, Any] = {}
+    errors: dict[str, tuple[str, dict[str, Any]]] = {}
+    for field_spec in spec.fields:
+        value, error = _check(field_spec, typed.get(field_spec.name))
+        if error:
+            errors[field_spec.name] = error
+        else:
+            values[field_spec.name] = value
+    _cross_checks(spec, values, errors)
+    if errors:
+        raise FieldErrors(errors)
+    return values
+
+
+def _cross_checks(spec: EntitySpec, values: dict[str, Any], errors: dict[str, Any]) -> None:
+    """Rules between fields of one form."""
+    start, end = values.get("start_date"), values.get("end_date")
+    if spec is PROGRAM and start and end and end < start:
+        errors["end_date"] = ("entry.error.end_before_start", {})
+    declined = values.get("status") == m.FeedbackStatus.DECLINED
+    if spec is FEEDBACK_RESPONSE and declined and not values.get("decline_reason"):
+        errors["decline_reason"] = ("entry.error.decline_reason", {})
+    if spec is ACTION and values.get("status") == m.ActionStatus.DONE and not values.get("completed_on"):
+        errors["completed_on"] = ("entry.error.completed_on", {})
+
+
+# --- who may write what --------------------------------------------------------------------------------
+
+
+def may_write_meeting(viewer: Viewer, meeting: m.Meeting) -> bool:
+    """A meeting is kept by the company that organised it, or by the agency of its regency when no
+    company did; admins keep every meeting."""
+    if meeting.organiser_company_id is not None:
+        return viewer.may_write_company(meeting.organiser_company_id)
+    return viewer.is_admin or (
+        viewer.shared_link_id is None
+        and viewer.role is m.Role.AGENCY
+        and meeting.regency_id is not None
+        and viewer.regency_id == meeting.regency_id
+    )
+
+
+def _program_company(session: Session, program_id: int | None) -> int | None:
+    program = session.get(m.Program, program_id) if program_id is not None else None
+    return program.company_id if program else None
+
+
+def may_write(session: Session, viewer: Viewer, spec: EntitySpec, record: Any) -> bool:
+    """Whether the viewer may save this record (as it is, or as it is about to be created)."""
+    if spec is PROGRAM or spec is EVALUATION:
+        return record.company_id is not None and viewer.may_write_company(record.company_id)
+    if spec is MEETING:
+        return may_write_meeting(viewer, record)
+    if spec is FEEDBACK_RESPONSE:
+        company = _program_company(session, record.program_id)
+        if company is not None:
+            return viewer.may_write_company(company)
+        meeting = session.get(m.Meeting, record.meeting_id)
+        return meeting is not None and may_write_meeting(viewer, meeting)
+    company = _program_company(session, record.program_id)
+    return company is not None and viewer.may_write_company(company)
+
+
+# --- options for REF fields ----------------------------------------------------------------------------
+
+
+def options(session: Session, viewer: Viewer, ref: str, parent_id: int | None) -> dict[int, str]:
+    """The records a REF field may point to, as id → label, limited to what the viewer may use."""
+    match ref:
+        case "periods":
+            periods = session.exec(select(m.Period).order_by(col(m.Period.start_date).desc())).all()
+            return {p.id: p.code for p in periods if p.id is not None}
+        case "regencies":
+            regencies = session.exec(select(m.Regency).order_by(col(m.Regency.name))).all()
+            return {r.id: r.name for r in regencies if r.id is not None}
+        case "indicators":
+            indicators = session.exec(
+                select(m.Indicator).where(m.Indicator.program_id == parent_id).order_by(col(m.Indicator.name))
+            ).all()
+            return {i.id: i.name for i in indicators if i.id is not None}
+        case "evaluations":
+            company = _program_company(session, parent_id)
+            evaluations = session.exec(
+                select(m.Evaluation)
+                .where(m.Evaluation.company_id == company)
+                .order_by(col(m.Evaluation.held_on).desc())
+            ).all()
+            return {e.id: f"{e.held_on.isoformat()} · {e.title}" for e in evaluations if e.id is not None}
+        case "meetings":
+            meetings = session.exec(
+                select(m.Meeting).where(*viewer.meeting_conditions()).order_by(col(m.Meeting.held_on).desc())
+            ).all()
+            return {mt.id: f"{mt.held_on.isoformat()} · {mt.title}" for mt in meetings if mt.id is not None}
+        case "actions":
+            item = session.get(m.FeedbackItem, parent_id) if parent_id is not None else None
+            if item is None or item.program_id is None:
+                return {}
+            actions = session.exec(
+                select(m.FollowUpAction)
+                .where(m.FollowUpAction.program_id == item.program_id)
+                .order_by(col(m.FollowUpAction.id))
+            ).all()
+            return {a.id: a.description[:80] for a in actions if a.id is not None}
+    raise ValueError(ref)
+
+
+def _check_refs(
+    session: Session, viewer: Viewer, spec: EntitySpec, values: Mapping[str, Any], parent_id: int | None
+) -> None:
+    """A REF value must be one the form offered: a hand-made request cannot point elsewhere."""
+    errors: dict[str, tuple[str, dict[str, Any]]] = {}
+    for field_spec in spec.fields:
+        value = values.get(field_spec.name)
+        if field_spec.kind is F.REF and value is not None:
+            option_parent = parent_id
+            if spec is EVALUATION and field_spec.ref == "meetings":
+                option_parent = None
+            if value not in options(session, viewer, field_spec.ref, option_parent):
+                errors[field_spec.name] = ("entry.error.choice", {})
+    if errors:
+        raise FieldErrors(errors)
+
+
+# --- saving ----------------------------------------------------------------------------------------------
+
+
+def snapshot(spec: EntitySpec, record: Any) -> dict[str, Any]:
+    """The values of the form's fields as the record holds them: what a form is opened with."""
+    return {field_spec.name: getattr(record, field_spec.name) for field_spec in spec.fields}
+
+
+def _same(a: Any, b: Any) -> bool:
+    if isinstance(a, float) or isinstance(b, float):
+        return (a is not None and b is not None and abs(float(a) - float(b)) < 1e-9) or a == b
+    return bool(a == b)
+
+
+def changes_since(
+    opened: Mapping[str, Any], current: Mapping[str, Any], yours: Mapping[str, Any]
+) -> list[Change]:
+    return [
+        Change(name, opened[name], current[name], yours.get(name))
+        for name in opened
+        if name in current and not _same(opened[name], current[name])
+    ]
+
+
+@dataclass
+class Saved:
+    record: Any
+    created: bool
+    before: dict[str, Any] | None = field(default=None)
+
+
+def save_record(
+    *,
+    session: Session,
+    viewer: Viewer,
+    spec: EntitySpec,
+    record_id: int | None,
+    typed: Mapping[str, Any],
+    opened: Mapping[str, Any] | None = None,
+    parent_id: int | None = None,
+    after_save: Callable[[Session, Any], None] | None = None,
+) -> Saved:
+    """Create (``record_id`` None, under ``parent_id``) or update one record from a form.
+
+    Refused with :class:`FieldErrors` when a field does not fit, :class:`AccessDenied` when the viewer
+    may not write the record (before or after the change), and :class:`EditConflict` when the record
+    no longer holds the values the form was opened with.
+    """
+    values = validate(spec, typed)
+    if record_id is None:
+        if not spec.creatable:
+            raise UnknownRecord()
+        record: Any = spec.model(**{spec.parent: parent_id}) if spec.parent else spec.model()
+        if spec is MEETING and parent_id is None and viewer.role is m.Role.AGENCY:
+            record.regency_id = viewer.regency_id
+        before = None
+    else:
+        record = session.get(spec.model, record_id)
+        if record is None:
+            raise EditConflict([], deleted=True)
+        if not may_write(session, viewer, spec, record):
+            refuse(viewer=viewer, entity=spec.entity, entity_id=record_id, detail="edit")
+        before = snapshot(spec, record)
+        if opened is not None:
+            conflicts = changes_since(opened, before, values)
+            if conflicts:
+                raise EditConflict(conflicts)
+        parent_id = getattr(record, spec.parent) if spec.parent else None
+    _check_refs(session, viewer, spec, values, parent_id)
+    for name, value in values.items():
+        setattr(record, name, value)
+    if not may_write(session, viewer, spec, record):
+        refuse(
+            viewer=viewer,
+            entity=spec.entity,
+            entity_id=record_id,
+            detail="create" if before is None else "edit",
+        )
+    if hasattr(record, "version") and before is not None:
+        record.version += 1
+    if hasattr(record, "updated_at"):
+        record.updated_at = m.utcnow()
+    if spec is FEEDBACK_RESPONSE:
+        closing = values["status"] in (m.FeedbackStatus.DONE, m.FeedbackStatus.DECLINED)
+        record.closed_at = (record.closed_at or m.utcnow()) if closing else None
+    session.add(record)
+    session.flush()
+    if after_save is not None:
+        after_save(session, record)
+    audit.record(
+        session=session,
+        actor=viewer,
+        action="create" if before is None else "update",
+        entity=spec.entity,
+        entity_id=record.id,
+        before=before,
+        after=snapshot(spec, record),
+    )
+    return Saved(record=record, created=before is None, before=before)
+
+
+# --- a program's villages and SDGs ----------------------------------------------------------------------
+
+
+def village_options(session: Session, company_id: int) -> dict[int, str]:
+    """Villages in the regencies the company operates in, as id → "village, district, regency"."""
+    rows = session.exec(
+        select(m.Village.id, m.Village.name, m.District.name, m.Regency.name)
+        .join(m.District, col(m.District.id) == col(m.Village.district_id))
+        .join(m.Regency, col(m.Regency.id) == col(m.District.regency_id))
+        .join(m.CompanyRegency, col(m.CompanyRegency.regency_id) == col(m.Regency.id))
+        .where(m.CompanyRegency.company_id == company_id)
+        .order_by(col(m.Regency.name), col(m.District.name), col(m.Village.name))
+    ).all()
+    return {int(vid): f"{village}, {district}, {regency}" for vid, village, district, regency in rows if vid}
+
+
+def set_program_links(
+    *, session: Session, viewer: Viewer, program_id: int, village_ids: list[int], sdgs: list[int]
+) -> None:
+    """Replace the villages a program works in and the SDGs it serves."""
+    program = session.get(m.Program, program_id)
+    if program is None:
+        raise UnknownRecord()
+    if not viewer.may_write_company(program.company_id):
+        refuse(viewer=viewer, entity="program", entity_id=program_id, detail="edit places")
+    allowed = village_options(session, program.company_id)
+    errors: dict[str, tuple[str, dict[str, Any]]] = {}
+    if any(village not in allowed for village in village_ids):
+        errors["villages"] = ("entry.error.choice", {})
+    if any(not 1 <= sdg <= 17 for sdg in sdgs):
+        errors["sdgs"] = ("entry.error.choice", {})
+    if errors:
+        raise FieldErrors(errors)
+    before = program_links(session, program_id)
+    for link in session.exec(select(m.ProgramVillage).where(m.ProgramVillage.program_id == program_id)):
+        if link.village_id not in village_ids:
+            session.delete(link)
+    for village in set(village_ids) - set(before["villages"]):
+        session.add(m.ProgramVillage(program_id=program_id, village_id=village))
+    for goal in session.exec(select(m.ProgramSdg).where(m.ProgramSdg.program_id == program_id)):
+        if goal.sdg not in sdgs:
+            session.delete(goal)
+    for sdg in set(sdgs) - set(before["sdgs"]):
+        session.add(m.ProgramSdg(program_id=program_id, sdg=sdg))
+    after = {"villages": sorted(set(village_ids)), "sdgs": sorted(set(sdgs))}
+    if after != before:
+        session.flush()
+        audit.record(
+            session=session,
+            actor=viewer,
+            action="update",
+            entity="program_links",
+            entity_id=program_id,
+            before=before,
+            after=after,
+        )
+
+
+def program_links(session: Session, program_id: int) -> dict[str, list[int]]:
+    villages = session.exec(
+        select(m.ProgramVillage.village_id).where(m.ProgramVillage.program_id == program_id)
+    ).all()
+    sdgs = session.exec(select(m.ProgramSdg.sdg).where(m.ProgramSdg.program_id == program_id)).all()
+    return {"villages": sorted(villages), "sdgs": sorted(sdgs)}
+
+
+# --- the results grid: targets and actuals per period --------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ResultRow:
+    """One indicator × period as the grid shows it."""
+
+    indicator_id: int
+    period_id: int
+    indicator: str
+    unit: str
+    period: str
+    target: float | None
+    actual: float | None
+    narrative: str
+    state: str
+
+
+def result_rows(session: Session, viewer: Viewer, program_id: int, period_ids: list[int]) -> list[ResultRow]:
+    """Every indicator of the program for each chosen period, with what is recorded so far."""
+    program = session.get(m.Program, program_id)
+    if program is None or not viewer.may_write_company(program.company_id):
+        refuse(viewer=viewer, entity="program", entity_id=program_id, detail="edit results")
+    indicators = session.exec(
+        select(m.Indicator).where(m.Indicator.program_id == program_id).order_by(col(m.Indicator.id))
+    ).all()
+    periods = session.exec(
+        select(m.Period).where(col(m.Period.id).in_(period_ids)).order_by(col(m.Period.start_date))
+    ).all()
+    recorded = {
+        (r.indicator_id, r.period_id): r
+        for r in session.exec(
+            select(m.Result).where(
+                col(m.Result.indicator_id).in_([i.id for i in indicators]),
+                col(m.Result.period_id).in_(period_ids),
+            )
+        )
+    }
+    rows = []
+    for period in periods:
+        for indicator in indicators:
+            assert indicator.id is not None and period.id is not None
+            result = recorded.get((indicator.id, period.id))
+            rows.append(
+                ResultRow(
+                    indicator_id=indicator.id,
+                    period_id=period.id,
+                    indicator=indicator.name,
+                    unit=indicator.unit,
+                    period=period.code,
+                    target=result.target if result else None,
+                    actual=result.actual if result else None,
+                    narrative=result.narrative if result else "",
+                    state=result.state if result else m.ResultState.DRAFT,
+                )
+            )
+    return rows
+
+
+@dataclass(frozen=True)
+class RowEdit:
+    """A changed row of the grid: what it showed when opened and what was typed."""
+
+    opened: ResultRow
+    target: Any
+    actual: Any
+    narrative: str
+
+
+class GridErrors(DomainError):
+    """Cells of the grid that do not fit: (row label, column) → message key."""
+
+    key = "entry.error.fields"
+
+    def __init__(self, errors: dict[tuple[str, str], str]) -> None:
+        super().__init__(count=len(errors))
+        self.errors = errors
+
+
+class GridConflict(DomainError):
+    """Rows someone else saved after the grid was opened: (row label, column, opened, saved)."""
+
+    key = "entry.error.conflict"
+
+    def __init__(self, changes: list[tuple[str, str, Any, Any]]) -> None:
+        super().__init__(count=len(changes))
+        self.changes = changes
+
+
+def _grid_number(value: Any) -> tuple[float | None, bool]:
+    spec = FieldSpec("value", F.NUMBER)
+    number, error = _check(spec, value)
+    return number, error is None
+
+
+def save_results(*, session: Session, viewer: Viewer, edits: list[RowEdit]) -> int:
+    """Write the changed rows of the grid in one transaction; returns how many rows were written.
+
+    Every cell is checked first, then every row is compared with the database: a row someone else
+    saved since the grid was opened refuses the whole save (:class:`GridConflict`), as does a
+    verified (locked) row (:class:`~domain.errors.ResultLocked`).
+    """
+    from domain.commands import record_result
+
+    errors: dict[tuple[str, str], str] = {}
+    clean: list[tuple[RowEdit, float | None, float | None]] = []
+    for edit in edits:
+        label = f"{edit.opened.indicator} · {edit.opened.period}"
+        target, target_ok = _grid_number(edit.target)
+        actual, actual_ok = _grid_number(edit.actual)
+        if not target_ok:
+            errors[(label, "target")] = "entry.error.number"
+        if not actual_ok:
+            errors[(label, "actual")] = "entry.error.number"
+        clean.append((edit, target, actual))
+    if errors:
+        raise GridErrors(errors)
+    conflicts: list[tuple[str, str, Any, Any]] = []
+    for edit, _, _ in clean:
+        now = session.exec(
+            select(m.Result).where(
+                m.Result.indicator_id == edit.opened.indicator_id, m.Result.period_id == edit.opened.period_id
+            )
+        ).first()
+        label = f"{edit.opened.indicator} · {edit.opened.period}"
+        saved = (now.target, now.actual, now.narrative) if now else (None, None, "")
+        opened = (edit.opened.target, edit.opened.actual, edit.opened.narrative)
+        for column, was, is_now in zip(("target", "actual", "narrative"), opened, saved, strict=True):
+            if not _same(was, is_now):
+                conflicts.append((label, column, was, is_now))
+    if conflicts:
+        raise GridConflict(conflicts)
+    for edit, target, actual in clean:
+        record_result(
+            session=session,
+            viewer=viewer,
+            indicator_id=edit.opened.indicator_id,
+            period_id=edit.opened.period_id,
+            target=target,
+            actual=actual,
+            narrative=(edit.narrative or "").strip(),
+        )
+    return len(clean)
+
+
+def _program_results(session: Session, program_id: int, period_id: int, state: str) -> list[m.Result]:
+    return list(
+        session.exec(
+            select(m.Result)
+            .join(m.Indicator, col(m.Indicator.id) == col(m.Result.indicator_id))
+            .where(
+                m.Indicator.program_id == program_id, m.Result.period_id == period_id, m.Result.state == state
+            )
+        )
+    )
+
+
+def submit_results(*, session: Session, viewer: Viewer, program_id: int, period_id: int) -> int:
+    """Send a program's draft results of a period for verification; returns how many were sent."""
+    program = session.get(m.Program, program_id)
+    if program is None or not viewer.may_write_company(program.company_id):
+        refuse(viewer=viewer, entity="program", entity_id=program_id, detail="submit results")
+    drafts = _program_results(session, program_id, period_id, m.ResultState.DRAFT)
+    for result in drafts:
+        result.state = m.ResultState.SUBMITTED
+        result.submitted_at = m.utcnow()
+        result.version += 1
+        session.add(result)
+        audit.record(
+            session=session,
+            actor=viewer,
+            action="submit",
+            entity="result",
+            entity_id=result.id,
+            before={"state": m.ResultState.DRAFT},
+            after={"state": m.ResultState.SUBMITTED},
+        )
+    return len(drafts)
+
+
+def unlock_result(*, session: Session, viewer: Viewer, result_id: int, reason: str) -> m.Result:
+    """Open a verified result for correction again: only those who may verify it, with a reason.
+
+    The result goes back to submitted, so it needs verifying again; the unlock is in the audit log.
+    """
+    from domain.commands import result_regencies
+
+    result = session.get(m.Result, result_id)
+    if result is None:
+        raise UnknownRecord()
+    regencies = result_regencies(session, result.indicator_id)
+    if not (viewer.is_admin or any(viewer.may_verify_in(regency) for regency in regencies)):
+        refuse(viewer=viewer, entity="result", entity_id=result_id, detail="unlock")
+    if not reason.strip():
+        raise FieldErrors({"reason": ("entry.error.required", {})})
+    if result.state != m.ResultState.VERIFIED:
+        return result
+    before = {"state": result.state, "verified_by_id": result.verified_by_id}
+    result.state = m.ResultState.SUBMITTED
+    result.verified_by_id = None
+    result.verified_at = None
+    result.version += 1
+    result.updated_at = m.utcnow()
+    session.add(result)
+    audit.record(
+        session=session,
+        actor=viewer,
+        action="unlock",
+        entity="result",
+        entity_id=result_id,
+        before=before,
+        after={"state": result.state},
+        detail=reason.strip(),
+    )
+    return result
+
+
+# --- attendance ------------------------------------------------------------------------------------------
+
+
+def set_attendance(
+    *, session: Session, viewer: Viewer, meeting_id: int, head_counts: Mapping[int, int]
+) -> None:
+    """Replace the organisations present at a meeting and how many of their people came."""
+    meeting = session.get(m.Meeting, meeting_id)
+    if meeting is None:
+        raise UnknownRecord()
+    if not may_write_meeting(viewer, meeting):
+        refuse(viewer=viewer, entity="meeting", entity_id=meeting_id, detail="attendance")
+    if any(count < 0 for count in head_counts.values()):
+        raise FieldErrors({"head_count": ("entry.error.minimum", {"min": 0})})
+    known = set(session.exec(select(m.Organisation.id).where(col(m.Organisation.id).in_(list(head_counts)))))
+    if known != set(head_counts):
+        raise FieldErrors({"organisation": ("entry.error.choice", {})})
+    rows = {
+        a.organisation_id: a
+        for a in session.exec(select(m.MeetingAttendance).where(m.MeetingAttendance.meeting_id == meeting_id))
+    }
+    before = {org: row.head_count for org, row in rows.items()}
+    for org, row in rows.items():
+        if org not in head_counts:
+            session.delete(row)
+    for org, count in head_counts.items():
+        row = rows.get(org) or m.MeetingAttendance(meeting_id=meeting_id, organisation_id=org)
+        row.head_count = count
+        session.add(row)
+    listed = sum(head_counts.values())
+    if meeting.attendee_count < listed:
+        meeting.attendee_count = listed
+        session.add(meeting)
+    session.flush()
+    audit.record(
+        session=session,
+        actor=viewer,
+        action="update",
+        entity="meeting_attendance",
+        entity_id=meeting_id,
+        before={str(k): v for k, v in before.items()},
+        after={str(k): v for k, v in head_counts.items()},
+    )
