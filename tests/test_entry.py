@@ -36,13 +36,16 @@ def world(engine: Engine) -> World:
         regency = m.Regency(name="Kabupaten Uji")
         session.add(regency)
         session.flush()
+        assert regency.id is not None
         district = m.District(regency_id=regency.id, name="Kecamatan Uji")
         session.add(district)
         session.flush()
+        assert district.id is not None
         village = m.Village(district_id=district.id, name="Desa Uji")
         session.add(village)
         session.add(m.CompanyRegency(company_id=company, regency_id=regency.id))
         session.flush()
+        assert village.id is not None
         village_id = village.id
     program = make_program(engine, company_id=company, name="Bank Sampah")
     with write_session(engine) as session:
@@ -54,7 +57,6 @@ def world(engine: Engine) -> World:
         "agency": make_account(engine, username="bappeda", role="agency", regency="Kabupaten Uji"),
         "reader": make_account(engine, username="pembaca", role="viewer"),
     }
-    assert village_id is not None
     return World(
         engine=engine,
         program=program,
@@ -308,8 +310,9 @@ def test_feedback_response_and_attendance(world: World) -> None:
         )
         session.add(item)
         session.flush()
-        ids = (meeting.id, agency_org.id, group.id, item.id)
-    meeting_id, agency_org_id, group_id, item_id = ids
+        meeting_id, agency_org_id, group_id, item_id = (
+            int(record.id) for record in (meeting, agency_org, group, item) if record.id is not None
+        )
 
     with write_session(engine) as session:
         entry.set_attendance(
