@@ -38,6 +38,7 @@ pages = [
         icon=":material/fact_check:",
         url_path="compliance",
     ),
+    st.Page("pages/data.py", title=ui.t("data.nav"), icon=":material/edit_note:", url_path="data"),
     st.Page(
         "pages/account.py", title=ui.t("admin.nav_account"), icon=":material/person:", url_path="account"
     ),

@@ -792,3 +792,116 @@ def set_attendance(
         before={str(k): v for k, v in before.items()},
         after={str(k): v for k, v in head_counts.items()},
     )
+
+
+# --- what each form offers to pick from -----------------------------------------------------------------
+
+
+def writable_companies(session: Session, viewer: Viewer) -> dict[int, str]:
+    """Companies whose data the viewer may write: its own, or every one for an admin."""
+    companies = session.exec(select(m.Company).order_by(col(m.Company.name))).all()
+    return {c.id: c.name for c in companies if c.id is not None and viewer.may_write_company(c.id)}
+
+
+def records_of(session: Session, viewer: Viewer, spec: EntitySpec, parent_id: int | None) -> dict[int, str]:
+    """The records of one kind the viewer may edit under a parent, as id → label."""
+    model: Any = spec.model
+    statement = select(model)
+    if spec is MEETING:
+        statement = statement.where(*viewer.meeting_conditions()).order_by(col(model.held_on).desc())
+    else:
+        statement = statement.where(getattr(model, spec.parent) == parent_id).order_by(col(model.id).desc())
+    records = [r for r in session.exec(statement).all() if may_write(session, viewer, spec, r)]
+    return {r.id: record_label(spec, r) for r in records}
+
+
+def record_label(spec: EntitySpec, record: Any) -> str:
+    if spec is BUDGET:
+        return str(record.year)
+    if spec is ACTION:
+        return record.description[:80]
+    if spec is FEEDBACK_RESPONSE:
+        return f"#{record.id} · {record.text[:80]}"
+    if spec in (MEETING, EVALUATION):
+        return f"{record.held_on.isoformat()} · {record.title}"
+    return str(record.name)
+
+
+def verification_rows(session: Session, viewer: Viewer, state: str) -> list[dict[str, Any]]:
+    """Results in a state (submitted or verified) that the viewer may verify or unlock."""
+    from domain.commands import result_regencies
+
+    if viewer.role not in (m.Role.ADMIN, m.Role.AGENCY) or viewer.shared_link_id is not None:
+        return []
+    rows = session.exec(
+        select(m.Result, m.Indicator, m.Program, m.Period)
+        .join(m.Indicator, col(m.Indicator.id) == col(m.Result.indicator_id))
+        .join(m.Program, col(m.Program.id) == col(m.Indicator.program_id))
+        .join(m.Period, col(m.Period.id) == col(m.Result.period_id))
+        .where(m.Result.state == state, *viewer.program_conditions())
+        .order_by(col(m.Period.start_date).desc(), col(m.Program.name), col(m.Indicator.name))
+        .limit(500)
+    ).all()
+    return [
+        {
+            "result_id": result.id,
+            "program": program.name,
+            "indicator": indicator.name,
+            "unit": indicator.unit,
+            "period": period.code,
+            "target": result.target,
+            "actual": result.actual,
+            "narrative": result.narrative,
+        }
+        for result, indicator, program, period in rows
+        if viewer.is_admin
+        or any(viewer.may_verify_in(r) for r in result_regencies(session, indicator.id or 0))
+    ]
+
+
+def compliance_points(session: Session, viewer: Viewer) -> dict[int, str]:
+    """Coordination points of the frameworks the viewer may read, as id → "framework · n. title"."""
+    rows = session.exec(
+        select(m.FrameworkPoint, m.Framework)
+        .join(m.Framework, col(m.Framework.id) == col(m.FrameworkPoint.framework_id))
+        .where(*viewer.framework_conditions())
+        .order_by(col(m.Framework.plan_year).desc(), col(m.Framework.id), col(m.FrameworkPoint.number))
+    ).all()
+    return {p.id: f"{f.name} · {p.number}. {p.title}" for p, f in rows if p.id is not None}
+
+
+def compliance_companies(session: Session, viewer: Viewer, point_id: int) -> dict[int, str]:
+    """Companies operating in the point's regency that the viewer may see."""
+    point = session.get(m.FrameworkPoint, point_id)
+    framework = session.get(m.Framework, point.framework_id) if point else None
+    if framework is None:
+        return {}
+    companies = session.exec(
+        select(m.Company)
+        .join(m.CompanyRegency, col(m.CompanyRegency.company_id) == col(m.Company.id))
+        .where(m.CompanyRegency.regency_id == framework.regency_id, *viewer.company_conditions())
+        .order_by(col(m.Company.name))
+    ).all()
+    return {c.id: c.name for c in companies if c.id is not None}
+
+
+def compliance_record(session: Session, company_id: int, point_id: int) -> m.ComplianceRecord | None:
+    return session.exec(
+        select(m.ComplianceRecord).where(
+            m.ComplianceRecord.company_id == company_id, m.ComplianceRecord.point_id == point_id
+        )
+    ).first()
+
+
+def attendance_of(session: Session, viewer: Viewer, meeting_id: int) -> dict[int, int]:
+    """Organisation id → head count of a meeting the viewer keeps."""
+    meeting = session.get(m.Meeting, meeting_id)
+    if meeting is None or not may_write_meeting(viewer, meeting):
+        refuse(viewer=viewer, entity="meeting", entity_id=meeting_id, detail="attendance")
+    rows = session.exec(select(m.MeetingAttendance).where(m.MeetingAttendance.meeting_id == meeting_id))
+    return {row.organisation_id: row.head_count for row in rows}
+
+
+def organisations(session: Session) -> dict[int, str]:
+    rows = session.exec(select(m.Organisation).order_by(col(m.Organisation.name))).all()
+    return {o.id: o.name for o in rows if o.id is not None}

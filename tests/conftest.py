@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -131,3 +132,16 @@ def demo_sqlite_url(demo_world: tuple[str, DemoAccounts]) -> str:
 @pytest.fixture(scope="session")
 def demo_accounts(demo_world: tuple[str, DemoAccounts]) -> DemoAccounts:
     return demo_world[1]
+
+
+@pytest.fixture
+def demo_copy_url(demo_sqlite_url: str, tmp_path: Path) -> str:
+    """A private copy of the demo database (same accounts), for tests that write."""
+    source = sqlite3.connect(demo_sqlite_url.removeprefix("sqlite:///"))
+    target_path = tmp_path / "demo-copy.db"
+    target = sqlite3.connect(target_path)
+    with target:
+        source.backup(target)
+    source.close()
+    target.close()
+    return f"sqlite:///{target_path}"

@@ -1,0 +1,209 @@
+"""/data through AppTest: forms that save, refuse with messages next to the field and keep what was typed,
+two people editing one record, and what each role is offered."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlalchemy import text
+from streamlit.testing.v1 import AppTest
+
+from domain import ui
+from domain.db import engine_for
+from tests.apptest import open_page
+from tests.conftest import DemoAccounts
+
+PAGE = "pages/data.py"
+TASKS = ["program", "indicator", "program_budget", "results", "evaluation", "follow_up_action",
+         "meeting", "attendance", "feedback_item", "compliance"]  # fmt: skip
+
+
+@pytest.fixture
+def clicks(monkeypatch: pytest.MonkeyPatch) -> None:
+    # See tests/test_admin.py: AppTest resets the legacy pages flag before every run.
+    monkeypatch.setattr(ui, "page_guard", lambda: None)
+
+
+def scalar(url: str, sql: str) -> object:
+    with engine_for(url).connect() as connection:
+        return connection.execute(text(sql)).scalar()
+
+
+def choose(app: AppTest, key: str, value: object) -> None:
+    """Pick an option by its value (AppTest's select() formats it in the test's language, not the page's)."""
+    app.session_state[key] = value
+    app.run()
+
+
+def program_form(app: AppTest, program_id: int | None) -> str:
+    """Choose the program task and a program (None: a new one); returns the form's key prefix."""
+    choose(app, "entry-task", "program")
+    company = app.session_state["viewer"].company_id
+    state = f"entry-program-{company}"
+    app.selectbox(key=f"{state}-pick").select(program_id).run()
+    return state
+
+
+def submit(app: AppTest) -> None:
+    [button] = [b for b in app.button if b.label == "Simpan"]
+    button.click().run()
+
+
+def test_company_user_adds_a_program_and_a_bad_form_keeps_what_was_typed(
+    monkeypatch: pytest.MonkeyPatch, demo_copy_url: str, demo_accounts: DemoAccounts, clicks: None
+) -> None:
+    app = open_page(monkeypatch, demo_copy_url, PAGE, viewer=demo_accounts.kpi)
+    state = program_form(app, None)
+    before = scalar(demo_copy_url, "SELECT count(*) FROM program")
+
+    app.text_area(key=f"{state}-description").input("Pelatihan daur ulang untuk ibu rumah tangga")
+    app.number_input(key=f"{state}-families_planned").set_value(-5)
+    submit(app)
+
+    assert scalar(demo_copy_url, "SELECT count(*) FROM program") == before
+    errors = [e.value for e in app.error]
+    assert "Wajib diisi." in errors  # the empty name, next to its field
+    assert "Tidak boleh kurang dari 0." in errors
+    assert app.text_area(key=f"{state}-description").value == "Pelatihan daur ulang untuk ibu rumah tangga"
+    assert app.number_input(key=f"{state}-families_planned").value == -5
+
+    app.text_input(key=f"{state}-name").input("Bank Sampah Margasari 2")
+    app.number_input(key=f"{state}-families_planned").set_value(30)
+    app.selectbox(key=f"{state}-pillar").select("environment")
+    app.date_input(key=f"{state}-start_date").set_value(date(2025, 7, 1))
+    submit(app)
+
+    assert not app.error, [e.value for e in app.error]
+    assert [s.value for s in app.success] == ["Tersimpan."]
+    assert (
+        scalar(
+            demo_copy_url,
+            "SELECT count(*) FROM program WHERE name = 'Bank Sampah Margasari 2' AND pillar = 'environment' "
+            "AND families_planned = 30 AND start_date = '2025-07-01'",
+        )
+        == 1
+    )
+    assert scalar(
+        demo_copy_url, "SELECT count(*) FROM audit_log WHERE entity = 'program' AND action = 'create'"
+    )
+
+
+def test_second_of_two_people_saving_one_program_sees_what_changed(
+    monkeypatch: pytest.MonkeyPatch, demo_copy_url: str, demo_accounts: DemoAccounts, clicks: None
+) -> None:
+    program_id = int(
+        str(
+            scalar(
+                demo_copy_url,
+                f"SELECT min(id) FROM program WHERE company_id = {demo_accounts.kpi.company_id}",
+            )
+        )
+    )
+    first = open_page(monkeypatch, demo_copy_url, PAGE, viewer=demo_accounts.kpi)
+    second = open_page(monkeypatch, demo_copy_url, PAGE, viewer=demo_accounts.kpi)
+    state = program_form(first, program_id)
+    program_form(second, program_id)
+    was = int(first.number_input(key=f"{state}-families_reached").value or 0)
+
+    first.number_input(key=f"{state}-families_reached").set_value(was + 10)
+    submit(first)
+    assert [s.value for s in first.success] == ["Tersimpan."]
+
+    second.number_input(key=f"{state}-families_reached").set_value(was + 99)
+    submit(second)
+
+    assert scalar(demo_copy_url, f"SELECT families_reached FROM program WHERE id = {program_id}") == was + 10
+    assert second.warning[0].value.startswith("Tidak disimpan: orang lain menyimpan data ini")
+    shown = second.dataframe[0].value
+    assert shown.to_dict("records") == [
+        {
+            "Isian": "KK terjangkau",
+            "Saat Anda buka": str(was),
+            "Disimpan orang lain": str(was + 10),
+            "Isian Anda": str(was + 99),
+        }
+    ]
+    # What the second person typed is still in the form until they load the latest data.
+    assert second.number_input(key=f"{state}-families_reached").value == was + 99
+    second.button(key=f"{state}-reload").click().run()
+    assert second.number_input(key=f"{state}-families_reached").value == was + 10
+    assert not second.warning
+
+
+@pytest.mark.parametrize(
+    ("who", "tasks"),
+    [
+        ("reader", []),
+        ("kukar", ["verify", "meeting", "attendance", "feedback_item", "compliance"]),
+        ("kpi", TASKS),
+    ],
+)  # fmt: skip
+def test_each_role_is_offered_what_it_may_fill_in(
+    monkeypatch: pytest.MonkeyPatch,
+    demo_sqlite_url: str,
+    demo_accounts: DemoAccounts,
+    who: str,
+    tasks: list[str],
+) -> None:
+    app = open_page(monkeypatch, demo_sqlite_url, PAGE, viewer=getattr(demo_accounts, who))
+    if not tasks:
+        assert app.info[0].value.startswith("Akun Anda hanya dapat membaca")
+        assert not app.selectbox and not app.text_input
+        assert [b.key for b in app.button] == ["logout"]
+    else:
+        assert app.selectbox(key="entry-task").options == [ui.t(f"entry.task.{task}") for task in tasks]
+
+
+def test_results_grid_shows_open_and_locked_rows(
+    monkeypatch: pytest.MonkeyPatch, demo_sqlite_url: str, demo_accounts: DemoAccounts
+) -> None:
+    app = open_page(monkeypatch, demo_sqlite_url, PAGE, viewer=demo_accounts.kpi)
+    choose(app, "entry-task", "results")
+    assert not app.exception
+    program = app.selectbox(key="entry-program")
+    assert program.value is not None
+    periods = app.multiselect(key=f"grid-periods-{program.value}")
+    assert len(periods.value) == 1
+    indicators = int(
+        str(scalar(demo_sqlite_url, f"SELECT count(*) FROM indicator WHERE program_id = {program.value}"))
+    )
+    shown = sum(len(frame.value) for frame in app.dataframe)
+    assert shown == indicators
+    locked = scalar(
+        demo_sqlite_url,
+        "SELECT count(*) FROM result r JOIN indicator i ON i.id = r.indicator_id "
+        f"WHERE i.program_id = {program.value} AND r.period_id = {periods.value[0]} AND r.state = 'verified'",
+    )
+    assert len(app.dataframe) == (2 if locked and locked != indicators else 1)
+    if locked != indicators:
+        assert [b.label for b in app.button if b.key != "logout"] == ["Simpan", "Ajukan untuk verifikasi"]
+
+
+def test_agency_verifies_a_submitted_result(
+    monkeypatch: pytest.MonkeyPatch, demo_copy_url: str, demo_accounts: DemoAccounts, clicks: None
+) -> None:
+    app = open_page(monkeypatch, demo_copy_url, PAGE, viewer=demo_accounts.kukar)
+    choose(app, "entry-task", "verify")
+    waiting = app.dataframe[0].value
+    assert len(waiting) > 0
+    assert set(waiting["program"]) <= {
+        str(name)
+        for (name,) in engine_for(demo_copy_url)
+        .connect()
+        .execute(
+            text(
+                "SELECT DISTINCT p.name FROM program p JOIN program_village pv ON pv.program_id = p.id "
+                "JOIN village v ON v.id = pv.village_id JOIN district d ON d.id = v.district_id "
+                f"WHERE d.regency_id = {demo_accounts.kukar.regency_id}"
+            )
+        )
+    }
+    app.selectbox(key="unlock-result").select_index(0)
+    app.text_input(key="unlock-reason").input("Angka realisasi salah ketik")
+    [unlock] = [b for b in app.button if b.label == "Buka kunci"]
+    unlock.click().run()
+    assert [s.value for s in app.success] == [
+        "Kunci dibuka; realisasi perlu diverifikasi lagi. Tercatat di log audit."
+    ]
+    assert scalar(demo_copy_url, "SELECT count(*) FROM audit_log WHERE action = 'unlock'") == 1
