@@ -466,7 +466,27 @@ def save_record(
     return Saved(record=record, created=before is None, before=before)
 
 
-# --- a program's villages and SDGs ----------------------------------------------------------------------
+# --- links: a program's villages and SDGs, the programs an evaluation or a meeting covers ----------
+
+
+@dataclass(frozen=True)
+class LinkSpec:
+    """A many-to-many field of a form, kept in its own table as (owner id, target id) rows."""
+
+    name: str
+    model: type[SQLModel]
+    owner: str  # the link table's column holding the form's record
+    target: str  # the column holding what is picked
+
+
+LINKS: Mapping[str, tuple[LinkSpec, ...]] = {
+    "program": (
+        LinkSpec("villages", m.ProgramVillage, "program_id", "village_id"),
+        LinkSpec("sdgs", m.ProgramSdg, "program_id", "sdg"),
+    ),
+    "evaluation": (LinkSpec("programs", m.EvaluationProgram, "evaluation_id", "program_id"),),
+    "meeting": (LinkSpec("programs", m.MeetingProgram, "meeting_id", "program_id"),),
+}
 
 
 def village_options(session: Session, company_id: int) -> dict[int, str]:
@@ -482,54 +502,71 @@ def village_options(session: Session, company_id: int) -> dict[int, str]:
     return {int(vid): f"{village}, {district}, {regency}" for vid, village, district, regency in rows if vid}
 
 
-def set_program_links(
-    *, session: Session, viewer: Viewer, program_id: int, village_ids: list[int], sdgs: list[int]
+def link_options(
+    session: Session, viewer: Viewer, spec: EntitySpec, link: str, parent_id: int | None
+) -> dict[int, str]:
+    """What a link field offers, as id → label. ``parent_id`` is the record's company, if it has one."""
+    if link == "sdgs":
+        return {goal: f"SDG {goal}" for goal in range(1, 18)}
+    if link == "villages":
+        return village_options(session, parent_id) if parent_id is not None else {}
+    statement = select(m.Program).order_by(col(m.Program.name))
+    if spec is MEETING and parent_id is None:
+        statement = statement.where(*viewer.program_conditions())
+    else:
+        statement = statement.where(m.Program.company_id == (parent_id or -1))
+    return {p.id: p.name for p in session.exec(statement).all() if p.id is not None}
+
+
+def current_links(session: Session, spec: EntitySpec, record_id: int) -> dict[str, list[int]]:
+    links = {}
+    for link in LINKS.get(spec.entity, ()):
+        model: Any = link.model
+        rows = session.exec(
+            select(getattr(model, link.target)).where(getattr(model, link.owner) == record_id)
+        ).all()
+        links[link.name] = sorted(rows)
+    return links
+
+
+def set_links(
+    *, session: Session, viewer: Viewer, spec: EntitySpec, record_id: int, picked: Mapping[str, list[int]]
 ) -> None:
-    """Replace the villages a program works in and the SDGs it serves."""
-    program = session.get(m.Program, program_id)
-    if program is None:
+    """Replace a record's links with what was picked; only values the form offered are accepted."""
+    record: Any = session.get(spec.model, record_id)
+    if record is None:
         raise UnknownRecord()
-    if not viewer.may_write_company(program.company_id):
-        refuse(viewer=viewer, entity="program", entity_id=program_id, detail="edit places")
-    allowed = village_options(session, program.company_id)
+    if not may_write(session, viewer, spec, record):
+        refuse(viewer=viewer, entity=spec.entity, entity_id=record_id, detail="edit links")
+    parent_id = getattr(record, spec.parent) if spec.parent else None
     errors: dict[str, tuple[str, dict[str, Any]]] = {}
-    if any(village not in allowed for village in village_ids):
-        errors["villages"] = ("entry.error.choice", {})
-    if any(not 1 <= sdg <= 17 for sdg in sdgs):
-        errors["sdgs"] = ("entry.error.choice", {})
+    for link in LINKS.get(spec.entity, ()):
+        allowed = link_options(session, viewer, spec, link.name, parent_id)
+        if any(value not in allowed for value in picked.get(link.name, [])):
+            errors[link.name] = ("entry.error.choice", {})
     if errors:
         raise FieldErrors(errors)
-    before = program_links(session, program_id)
-    for link in session.exec(select(m.ProgramVillage).where(m.ProgramVillage.program_id == program_id)):
-        if link.village_id not in village_ids:
-            session.delete(link)
-    for village in set(village_ids) - set(before["villages"]):
-        session.add(m.ProgramVillage(program_id=program_id, village_id=village))
-    for goal in session.exec(select(m.ProgramSdg).where(m.ProgramSdg.program_id == program_id)):
-        if goal.sdg not in sdgs:
-            session.delete(goal)
-    for sdg in set(sdgs) - set(before["sdgs"]):
-        session.add(m.ProgramSdg(program_id=program_id, sdg=sdg))
-    after = {"villages": sorted(set(village_ids)), "sdgs": sorted(set(sdgs))}
+    before = current_links(session, spec, record_id)
+    for link in LINKS.get(spec.entity, ()):
+        model: Any = link.model
+        wanted = set(picked.get(link.name, []))
+        for row in session.exec(select(model).where(getattr(model, link.owner) == record_id)):
+            if getattr(row, link.target) not in wanted:
+                session.delete(row)
+        for value in wanted - set(before[link.name]):
+            session.add(model(**{link.owner: record_id, link.target: value}))
+    after = {name: sorted(set(picked.get(name, []))) for name in before}
     if after != before:
         session.flush()
         audit.record(
             session=session,
             actor=viewer,
             action="update",
-            entity="program_links",
-            entity_id=program_id,
+            entity=f"{spec.entity}_links",
+            entity_id=record_id,
             before=before,
             after=after,
         )
-
-
-def program_links(session: Session, program_id: int) -> dict[str, list[int]]:
-    villages = session.exec(
-        select(m.ProgramVillage.village_id).where(m.ProgramVillage.program_id == program_id)
-    ).all()
-    sdgs = session.exec(select(m.ProgramSdg.sdg).where(m.ProgramSdg.program_id == program_id)).all()
-    return {"villages": sorted(villages), "sdgs": sorted(sdgs)}
 
 
 # --- the results grid: targets and actuals per period --------------------------------------------------

@@ -182,12 +182,12 @@ def _open(spec: entry.EntitySpec, state: str, record_id: int | None, viewer: Vie
     if record_id is None:
         opened = None
         values = {field.name: _default(field) for field in spec.fields}
-        links: dict[str, list[int]] = {"villages": [], "sdgs": []}
+        links: dict[str, list[int]] = {link.name: [] for link in entry.LINKS.get(spec.entity, ())}
     else:
         record = _read(lambda s: s.get(spec.model, record_id))
         opened = entry.snapshot(spec, record)
         values = dict(opened)
-        links = _read(lambda s: entry.program_links(s, record_id)) if spec is entry.PROGRAM else {}
+        links = _read(lambda s: entry.current_links(s, spec, record_id))
     for name, value in values.items():
         st.session_state[f"{state}-{name}"] = value
     for name, value in links.items():
@@ -248,13 +248,15 @@ def _save_form(viewer: Viewer, spec: entry.EntitySpec, state: str, parent_id: in
             opened=opened,
             parent_id=parent_id,
         )
-        if spec is entry.PROGRAM:
-            entry.set_program_links(
+        if links := entry.LINKS.get(spec.entity):
+            entry.set_links(
                 session=session,
                 viewer=viewer,
-                program_id=saved.record.id,
-                village_ids=list(st.session_state.get(f"{state}-villages") or []),
-                sdgs=list(st.session_state.get(f"{state}-sdgs") or []),
+                spec=spec,
+                record_id=saved.record.id,
+                picked={
+                    link.name: list(st.session_state.get(f"{state}-{link.name}") or []) for link in links
+                },
             )
         return int(saved.record.id)
 
@@ -302,15 +304,14 @@ def _record_editor(viewer: Viewer, spec: entry.EntitySpec, *, parent_id: int | N
                 if field.name in errors:
                     key, values = errors[field.name]
                     st.error(t(key, **values), icon=":material/error:")
-        if spec is entry.PROGRAM and parent_id is not None:
-            villages = _read(lambda s: entry.village_options(s, parent_id))
+        for link in entry.LINKS.get(spec.entity, ()):
+            with db.read_session() as session:
+                offered = entry.link_options(session, viewer, spec, link.name, parent_id)
             st.multiselect(
-                t("field.villages"), list(villages), format_func=villages.get, key=f"{state}-villages"
+                t(f"field.{link.name}"), list(offered), format_func=offered.get, key=f"{state}-{link.name}"
             )
-            st.multiselect(t("field.sdgs"), list(range(1, 18)), key=f"{state}-sdgs")
-            for name in ("villages", "sdgs"):
-                if name in errors:
-                    st.error(t(errors[name][0]), icon=":material/error:")
+            if link.name in errors:
+                st.error(t(errors[link.name][0]), icon=":material/error:")
         st.form_submit_button(
             t("entry.save"),
             type="primary",

@@ -444,6 +444,7 @@ TEXTS: Final[dict[str, tuple[str, str]]] = {
     "field.women_reached": ("Perempuan terjangkau", "Women reached"),
     "field.villages": ("Desa/kelurahan lokasi", "Villages"),
     "field.sdgs": ("TPB/SDGs", "SDGs"),
+    "field.programs": ("Program yang dibahas", "Programs covered"),
     "field.indicator": ("Indikator", "Indicator"),
     "field.unit": ("Satuan", "Unit"),
     "field.kind": ("Jenis", "Kind"),

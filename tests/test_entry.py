@@ -122,8 +122,12 @@ def test_company_creates_a_program_and_bad_fields_are_named(world: World) -> Non
             parent_id=company,
             typed=program_form(),
         )
-        entry.set_program_links(
-            session=session, viewer=csr, program_id=saved.record.id, village_ids=[world.village], sdgs=[1, 11]
+        entry.set_links(
+            session=session,
+            viewer=csr,
+            spec=entry.PROGRAM,
+            record_id=saved.record.id,
+            picked={"villages": [world.village], "sdgs": [1, 11]},
         )
     assert count(engine, "program", "name = 'Kampung Siaga Bencana' AND families_reached = 12") == 1
     assert count(engine, "program_sdg") == 2
@@ -383,3 +387,42 @@ def test_a_reference_must_be_one_the_form_offered(world: World) -> None:
             typed=typed | {"indicator_id": world.indicators[0]},
         )
     assert count(engine, "follow_up_action") == 1
+
+
+def test_links_take_only_what_the_form_offered(world: World) -> None:
+    engine, csr = world.engine, world.viewers["company"]
+    other_program = make_program(engine, company_id=world.viewers["other"].company_id or 0, name="Lain")
+    with write_session(engine) as session:
+        meeting = entry.save_record(
+            session=session,
+            viewer=csr,
+            spec=entry.MEETING,
+            record_id=None,
+            parent_id=csr.company_id,
+            typed={"title": "Monev Uji", "kind": "monev", "held_on": date(2025, 3, 4)},
+        ).record.id
+    for picked in ({"programs": [world.program, other_program]}, {"programs": [world.program, 10_000]}):
+        with pytest.raises(entry.FieldErrors) as refused, write_session(engine) as session:
+            entry.set_links(session=session, viewer=csr, spec=entry.MEETING, record_id=meeting, picked=picked)
+        assert list(refused.value.errors) == ["programs"]
+    with pytest.raises(entry.FieldErrors), write_session(engine) as session:
+        entry.set_links(
+            session=session, viewer=csr, spec=entry.PROGRAM, record_id=world.program, picked={"sdgs": [18]}
+        )
+    with pytest.raises(AccessDenied), write_session(engine) as session:
+        entry.set_links(
+            session=session,
+            viewer=world.viewers["other"],
+            spec=entry.MEETING,
+            record_id=meeting,
+            picked={"programs": [other_program]},
+        )
+    with write_session(engine) as session:
+        entry.set_links(
+            session=session,
+            viewer=csr,
+            spec=entry.MEETING,
+            record_id=meeting,
+            picked={"programs": [world.program]},
+        )
+    assert count(engine, "meeting_program") == 1
