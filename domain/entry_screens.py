@@ -308,7 +308,10 @@ def _record_editor(viewer: Viewer, spec: entry.EntitySpec, *, parent_id: int | N
             with db.read_session() as session:
                 offered = entry.link_options(session, viewer, spec, link.name, parent_id)
             st.multiselect(
-                t(f"field.{link.name}"), list(offered), format_func=offered.get, key=f"{state}-{link.name}"
+                t(f"field.{link.name}"),
+                list(offered),
+                format_func=offered.__getitem__,
+                key=f"{state}-{link.name}",
             )
             if link.name in errors:
                 st.error(t(errors[link.name][0]), icon=":material/error:")
