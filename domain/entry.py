@@ -45,6 +45,8 @@ class FieldSpec:
     maximum: float | None = None
     # For REF fields: which list of options (see :func:`options`) the id must come from.
     ref: str = ""
+    # What an optional field left empty stores (a count left empty is zero).
+    empty: Any = None
 
 
 @dataclass(frozen=True)
@@ -74,7 +76,7 @@ PROGRAM = EntitySpec(
         FieldSpec("start_date", F.DATE, required=True),
         FieldSpec("end_date", F.DATE),
         *(
-            FieldSpec(f"{who}_{what}", F.INT, minimum=0)
+            FieldSpec(f"{who}_{what}", F.INT, minimum=0, empty=0)
             for who in ("families", "men", "women")
             for what in ("planned", "reached")
         ),
@@ -100,8 +102,8 @@ BUDGET = EntitySpec(
     m.ProgramBudget,
     (
         FieldSpec("year", F.INT, required=True, minimum=2000, maximum=2100),
-        FieldSpec("planned", F.INT, minimum=0),
-        FieldSpec("spent", F.INT, minimum=0),
+        FieldSpec("planned", F.INT, minimum=0, empty=0),
+        FieldSpec("spent", F.INT, minimum=0, empty=0),
     ),
     parent="program_id",
 )
@@ -141,7 +143,7 @@ MEETING = EntitySpec(
         FieldSpec("venue", F.TEXT, max_length=200),
         FieldSpec("regency_id", F.REF, ref="regencies"),
         FieldSpec("purpose", F.LONG_TEXT),
-        FieldSpec("attendee_count", F.INT, minimum=0),
+        FieldSpec("attendee_count", F.INT, minimum=0, empty=0),
     ),
     parent="organiser_company_id",
 )
@@ -206,7 +208,9 @@ def _check(spec: FieldSpec, value: Any) -> tuple[Any, tuple[str, dict[str, Any]]
     if _empty(value):
         if spec.required:
             return None, ("entry.error.required", {})
-        return ("" if spec.kind in (F.TEXT, F.LONG_TEXT) else False if spec.kind is F.BOOL else None), None
+        if spec.kind in (F.TEXT, F.LONG_TEXT):
+            return "", None
+        return (False if spec.kind is F.BOOL else spec.empty), None
     match spec.kind:
         case F.TEXT | F.LONG_TEXT:
             text = str(value).strip()

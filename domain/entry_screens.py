@@ -174,7 +174,7 @@ def _default(spec: entry.FieldSpec) -> Any:
         return next(iter(spec.enum)).value
     if spec.kind is F.DATE and spec.required:
         return date.today()
-    return None
+    return spec.empty
 
 
 def _open(spec: entry.EntitySpec, state: str, record_id: int | None, viewer: Viewer) -> None:
@@ -225,6 +225,17 @@ def _widget(spec: entry.FieldSpec, key: str, options: dict[int, str] | None) -> 
                 key=key,
                 format_func=lambda v: "–" if v is None else choices.get(v, "?"),
             )
+
+
+def _rows_of_fields(fields: tuple[entry.FieldSpec, ...]) -> list[list[entry.FieldSpec]]:
+    """Short fields two by two, in order; a long text on a row of its own."""
+    rows: list[list[entry.FieldSpec]] = []
+    for field in fields:
+        if field.kind is F.LONG_TEXT or not rows or len(rows[-1]) == 2 or rows[-1][0].kind is F.LONG_TEXT:
+            rows.append([field])
+        else:
+            rows[-1].append(field)
+    return rows
 
 
 def _ref_options(viewer: Viewer, field: entry.FieldSpec, parent_id: int | None) -> dict[int, str] | None:
@@ -296,14 +307,13 @@ def _record_editor(viewer: Viewer, spec: entry.EntitySpec, *, parent_id: int | N
     errors: dict[str, tuple[str, dict[str, Any]]] = st.session_state.get(f"{state}-errors", {})
     options_parent = chosen if spec is entry.FEEDBACK_RESPONSE else parent_id
     with st.form(f"{state}-form", enter_to_submit=False):
-        columns = st.columns(2)
-        for index, field in enumerate(spec.fields):
-            with columns[index % 2] if field.kind is not F.LONG_TEXT else st.container():
-                options = _ref_options(viewer, field, options_parent)
-                _widget(field, f"{state}-{field.name}", options)
-                if field.name in errors:
-                    key, values = errors[field.name]
-                    st.error(t(key, **values), icon=":material/error:")
+        for row in _rows_of_fields(spec.fields):
+            for column, field in zip(st.columns(2) if len(row) == 2 else [st.container()], row, strict=False):
+                with column:
+                    _widget(field, f"{state}-{field.name}", _ref_options(viewer, field, options_parent))
+                    if field.name in errors:
+                        key, values = errors[field.name]
+                        st.error(t(key, **values), icon=":material/error:")
         for link in entry.LINKS.get(spec.entity, ()):
             with db.read_session() as session:
                 offered = entry.link_options(session, viewer, spec, link.name, parent_id)
