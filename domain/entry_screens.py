@@ -34,6 +34,8 @@ ENUM_KINDS: dict[type, str] = {
     m.MeetingKind: "meeting_kind",
     m.FeedbackStatus: "feedback_status",
 }
+# Record ids start at 1: 0 stands for "a new record" in a record picker and "none" in a reference.
+NEW = NONE = 0
 TASKS = (
     "program",
     "indicator",
@@ -142,7 +144,12 @@ def _company_picker(viewer: Viewer) -> int | None:
         return viewer.company_id
     companies = _read(lambda s: entry.writable_companies(s, viewer))
     return st.selectbox(
-        t("entry.company"), list(companies), format_func=companies.get, key="entry-company", index=None
+        t("entry.company"),
+        list(companies),
+        format_func=companies.get,
+        key="entry-company",
+        index=None,
+        placeholder=t("entry.choose"),
     )
 
 
@@ -188,8 +195,9 @@ def _open(spec: entry.EntitySpec, state: str, record_id: int | None, viewer: Vie
         opened = entry.snapshot(spec, record)
         values = dict(opened)
         links = _read(lambda s: entry.current_links(s, spec, record_id))
-    for name, value in values.items():
-        st.session_state[f"{state}-{name}"] = value
+    for field in spec.fields:
+        value = values[field.name]
+        st.session_state[f"{state}-{field.name}"] = NONE if field.kind is F.REF and value is None else value
     for name, value in links.items():
         st.session_state[f"{state}-{name}"] = value
     st.session_state[f"{state}-opened"] = (record_id, opened)
@@ -221,9 +229,9 @@ def _widget(spec: entry.FieldSpec, key: str, options: dict[int, str] | None) -> 
             choices = options or {}
             st.selectbox(
                 name,
-                [None, *choices],
+                [NONE, *choices],
                 key=key,
-                format_func=lambda v: "–" if v is None else choices.get(v, "?"),
+                format_func=lambda v: "–" if v == NONE else choices.get(v, "?"),
             )
 
 
@@ -248,6 +256,10 @@ def _ref_options(viewer: Viewer, field: entry.FieldSpec, parent_id: int | None) 
 def _save_form(viewer: Viewer, spec: entry.EntitySpec, state: str, parent_id: int | None) -> None:
     record_id, opened = st.session_state[f"{state}-opened"]
     typed = {field.name: st.session_state.get(f"{state}-{field.name}") for field in spec.fields}
+    typed = {
+        name: None if value == NONE and spec.field(name).kind is F.REF else value
+        for name, value in typed.items()
+    }
 
     def command(session: Session) -> int:
         saved = entry.save_record(
@@ -285,7 +297,7 @@ def _reload(state: str) -> None:
 def _record_editor(viewer: Viewer, spec: entry.EntitySpec, *, parent_id: int | None) -> None:
     state = f"entry-{spec.entity}-{parent_id}"
     records = _read(lambda s: entry.records_of(s, viewer, spec, parent_id))
-    choices: list[int | None] = [*([None] if spec.creatable else []), *records]
+    choices: list[int] = [*([NEW] if spec.creatable else []), *records]
     if not choices:
         st.info(t("entry.nothing_to_edit"), icon=":material/info:")
         return
@@ -294,11 +306,11 @@ def _record_editor(viewer: Viewer, spec: entry.EntitySpec, *, parent_id: int | N
     chosen = st.selectbox(
         t("entry.record"),
         choices,
-        format_func=lambda i: t("entry.new") if i is None else records[i],
+        format_func=lambda i: t("entry.new") if i == NEW else records[i],
         key=f"{state}-pick",
     )
     if st.session_state.get(f"{state}-loaded", "none") != chosen:
-        _open(spec, state, chosen, viewer)
+        _open(spec, state, None if chosen == NEW else chosen, viewer)
         st.session_state[f"{state}-loaded"] = chosen
     _show_message(state)
     if conflict := st.session_state.get(f"{state}-conflict"):

@@ -318,6 +318,7 @@ TEXTS: Final[dict[str, tuple[str, str]]] = {
     "entry.point": ("Poin koordinasi", "Coordination point"),
     "entry.record": ("Data yang diubah", "Record to edit"),
     "entry.new": ("+ Tambah baru", "+ Add new"),
+    "entry.choose": ("Pilih…", "Choose…"),
     "entry.save": ("Simpan", "Save"),
     "entry.saved": ("Tersimpan.", "Saved."),
     "entry.nothing_changed": ("Tidak ada yang berubah.", "Nothing changed."),

@@ -36,12 +36,12 @@ def choose(app: AppTest, key: str, value: object) -> None:
     app.run()
 
 
-def program_form(app: AppTest, program_id: int | None) -> str:
-    """Choose the program task and a program (None: a new one); returns the form's key prefix."""
+def program_form(app: AppTest, program_id: int) -> str:
+    """Choose the program task and a program (0: a new one); returns the form's key prefix."""
     choose(app, "entry-task", "program")
     company = app.session_state["viewer"].company_id
     state = f"entry-program-{company}"
-    app.selectbox(key=f"{state}-pick").select(program_id).run()
+    choose(app, f"{state}-pick", program_id)
     return state
 
 
@@ -54,7 +54,7 @@ def test_company_user_adds_a_program_and_a_bad_form_keeps_what_was_typed(
     monkeypatch: pytest.MonkeyPatch, demo_copy_url: str, demo_accounts: DemoAccounts, clicks: None
 ) -> None:
     app = open_page(monkeypatch, demo_copy_url, PAGE, viewer=demo_accounts.kpi)
-    state = program_form(app, None)
+    state = program_form(app, 0)
     before = scalar(demo_copy_url, "SELECT count(*) FROM program")
 
     app.text_area(key=f"{state}-description").input("Pelatihan daur ulang untuk ibu rumah tangga")
