@@ -7,7 +7,7 @@ from sqlmodel import Session, col, select
 import models as m
 from domain import audit
 from domain.access import Viewer, refuse
-from domain.errors import ResultLocked
+from domain.errors import ResultChanged, ResultLocked
 
 
 def _indicator_company(session: Session, indicator_id: int) -> tuple[int, int | None]:
@@ -53,6 +53,10 @@ def record_result(
         raise ResultLocked(result_id=result.id)
     else:
         before = {"target": result.target, "actual": result.actual, "narrative": result.narrative}
+        if before != {"target": target, "actual": actual, "narrative": narrative}:
+            # A changed figure is not what was submitted: it goes back to draft, to be submitted again.
+            result.state = m.ResultState.DRAFT
+            result.submitted_at = None
         result.version += 1
         result.updated_at = m.utcnow()
     result.target = target
@@ -86,14 +90,21 @@ def result_regencies(session: Session, indicator_id: int) -> set[int]:
     )
 
 
-def verify_result(*, session: Session, viewer: Viewer, result_id: int) -> m.Result:
-    """Mark a submitted result verified: the agency of a regency where the program works, or an admin."""
-    result = session.get(m.Result, result_id)
+def verify_result(
+    *, session: Session, viewer: Viewer, result_id: int, version: int | None = None
+) -> m.Result:
+    """Mark a submitted result verified: the agency of a regency where the program works, or an admin.
+
+    With ``version`` (the version the verifier was shown), a result changed since is refused.
+    """
+    result = session.get(m.Result, result_id, with_for_update=True)
     if result is None:
         raise LookupError(f"result {result_id}")
     regencies = result_regencies(session, result.indicator_id)
     if not (viewer.is_admin or any(viewer.may_verify_in(regency) for regency in regencies)):
         refuse(viewer=viewer, entity="result", entity_id=result_id, detail="verify")
+    if result.state != m.ResultState.SUBMITTED or (version is not None and result.version != version):
+        raise ResultChanged(result_id=result_id)
     before = {"state": result.state}
     result.state = m.ResultState.VERIFIED
     result.verified_by_id = viewer.user_id

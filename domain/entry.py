@@ -9,13 +9,14 @@ if the database no longer holds them, the save is refused with the list of what 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 from typing import Any
 
-from sqlmodel import Session, SQLModel, col, select
+from sqlmodel import Session, SQLModel, col, or_, select
 
 import models as m
 from domain import audit
@@ -57,6 +58,8 @@ class EntitySpec:
     # The field that ties a record to the record it belongs to (a program's indicators), if any.
     parent: str = ""
     creatable: bool = True
+    # Fields whose value must not repeat under one parent (a program's name within its company).
+    unique: tuple[str, ...] = ()
 
     def field(self, name: str) -> FieldSpec:
         return next(spec for spec in self.fields if spec.name == name)
@@ -82,6 +85,7 @@ PROGRAM = EntitySpec(
         ),
     ),
     parent="company_id",
+    unique=("name",),
 )
 INDICATOR = EntitySpec(
     "indicator",
@@ -96,6 +100,7 @@ INDICATOR = EntitySpec(
         FieldSpec("baseline_year", F.INT, minimum=2000, maximum=2100),
     ),
     parent="program_id",
+    unique=("name",),
 )
 BUDGET = EntitySpec(
     "program_budget",
@@ -106,6 +111,7 @@ BUDGET = EntitySpec(
         FieldSpec("spent", F.INT, minimum=0, empty=0),
     ),
     parent="program_id",
+    unique=("year",),
 )
 ACTION = EntitySpec(
     "follow_up_action",
@@ -196,6 +202,14 @@ class UnknownRecord(DomainError):
     key = "entry.error.unknown_record"
 
 
+class UnlockReasonMissing(DomainError):
+    key = "entry.error.unlock_reason"
+
+
+class NotVerified(DomainError):
+    key = "entry.error.not_verified"
+
+
 # --- checking what was typed -------------------------------------------------------------------------
 
 
@@ -223,6 +237,8 @@ def _check(spec: FieldSpec, value: Any) -> tuple[Any, tuple[str, dict[str, Any]]
                     float(str(value).replace(",", ".")) if isinstance(value, str) else float(value)
                 )
             except (TypeError, ValueError):
+                return None, ("entry.error.number", {})
+            if not math.isfinite(number):
                 return None, ("entry.error.number", {})
             if spec.kind is F.INT and number != int(number):
                 return None, ("entry.error.whole_number", {})
@@ -312,15 +328,27 @@ def may_write(session: Session, viewer: Viewer, spec: EntitySpec, record: Any) -
 # --- options for REF fields ----------------------------------------------------------------------------
 
 
-def options(session: Session, viewer: Viewer, ref: str, parent_id: int | None) -> dict[int, str]:
-    """The records a REF field may point to, as id → label, limited to what the viewer may use."""
+def options(
+    session: Session, viewer: Viewer, ref: str, *, parent_id: int | None, record_id: int | None = None
+) -> dict[int, str]:
+    """The records a REF field may point to, as id → label, limited to what the viewer may use.
+
+    ``parent_id`` is the value of the form's parent field (the program of an action, the company of an
+    evaluation or a meeting); ``record_id`` the record being edited, if any.
+    """
     match ref:
         case "periods":
             periods = session.exec(select(m.Period).order_by(col(m.Period.start_date).desc())).all()
             return {p.id: p.code for p in periods if p.id is not None}
         case "regencies":
-            regencies = session.exec(select(m.Regency).order_by(col(m.Regency.name))).all()
-            return {r.id: r.name for r in regencies if r.id is not None}
+            statement = select(m.Regency).order_by(col(m.Regency.name))
+            if parent_id is not None:  # a company's meeting: the regencies it operates in
+                statement = statement.join(
+                    m.CompanyRegency, col(m.CompanyRegency.regency_id) == col(m.Regency.id)
+                ).where(m.CompanyRegency.company_id == parent_id)
+            elif not viewer.is_admin:
+                statement = statement.where(m.Regency.id == (viewer.regency_id or -1))
+            return {r.id: r.name for r in session.exec(statement).all() if r.id is not None}
         case "indicators":
             indicators = session.exec(
                 select(m.Indicator).where(m.Indicator.program_id == parent_id).order_by(col(m.Indicator.name))
@@ -334,13 +362,15 @@ def options(session: Session, viewer: Viewer, ref: str, parent_id: int | None) -
                 .order_by(col(m.Evaluation.held_on).desc())
             ).all()
             return {e.id: f"{e.held_on.isoformat()} · {e.title}" for e in evaluations if e.id is not None}
-        case "meetings":
+        case "meetings":  # an evaluation's meeting: one the company organised
             meetings = session.exec(
-                select(m.Meeting).where(*viewer.meeting_conditions()).order_by(col(m.Meeting.held_on).desc())
+                select(m.Meeting)
+                .where(m.Meeting.organiser_company_id == parent_id)
+                .order_by(col(m.Meeting.held_on).desc())
             ).all()
             return {mt.id: f"{mt.held_on.isoformat()} · {mt.title}" for mt in meetings if mt.id is not None}
-        case "actions":
-            item = session.get(m.FeedbackItem, parent_id) if parent_id is not None else None
+        case "actions":  # a feedback item's follow-up: an action of the program it is about
+            item = session.get(m.FeedbackItem, record_id) if record_id is not None else None
             if item is None or item.program_id is None:
                 return {}
             actions = session.exec(
@@ -352,19 +382,62 @@ def options(session: Session, viewer: Viewer, ref: str, parent_id: int | None) -
     raise ValueError(ref)
 
 
+_LABELS: Mapping[str, tuple[type[SQLModel], str]] = {
+    "periods": (m.Period, "code"),
+    "regencies": (m.Regency, "name"),
+    "indicators": (m.Indicator, "name"),
+    "evaluations": (m.Evaluation, "title"),
+    "meetings": (m.Meeting, "title"),
+    "actions": (m.FollowUpAction, "description"),
+    "villages": (m.Village, "name"),
+    "programs": (m.Program, "name"),
+}
+
+
+def labels_of(session: Session, ref: str, ids: list[int]) -> dict[int, str]:
+    """Labels of records a form holds but no longer offers (kept as they were), as id → label."""
+    if ref == "sdgs":
+        return {goal: f"SDG {goal}" for goal in ids}
+    model, column = _LABELS[ref]
+    table: Any = model
+    rows = session.exec(select(table.id, getattr(table, column)).where(col(table.id).in_(ids))).all()
+    return {int(rid): str(text)[:80] for rid, text in rows}
+
+
 def _check_refs(
-    session: Session, viewer: Viewer, spec: EntitySpec, values: Mapping[str, Any], parent_id: int | None
+    session: Session, viewer: Viewer, spec: EntitySpec, record: Any, values: Mapping[str, Any]
 ) -> None:
-    """A REF value must be one the form offered: a hand-made request cannot point elsewhere."""
+    """A changed REF value must be one the form offers: a hand-made request cannot point elsewhere.
+
+    A reference left as it was stays, even if the form would no longer offer it.
+    """
     errors: dict[str, tuple[str, dict[str, Any]]] = {}
+    parent_id = getattr(record, spec.parent) if spec.parent else None
     for field_spec in spec.fields:
         value = values.get(field_spec.name)
-        if field_spec.kind is F.REF and value is not None:
-            option_parent = parent_id
-            if spec is EVALUATION and field_spec.ref == "meetings":
-                option_parent = None
-            if value not in options(session, viewer, field_spec.ref, option_parent):
-                errors[field_spec.name] = ("entry.error.choice", {})
+        if field_spec.kind is not F.REF or value is None or value == getattr(record, field_spec.name):
+            continue
+        offered = options(session, viewer, field_spec.ref, parent_id=parent_id, record_id=record.id)
+        if value not in offered:
+            errors[field_spec.name] = ("entry.error.choice", {})
+    if errors:
+        raise FieldErrors(errors)
+
+
+def _check_unique(session: Session, spec: EntitySpec, record: Any, values: Mapping[str, Any]) -> None:
+    """A name (or year) already taken under the same parent is a field error, not a database error."""
+    errors: dict[str, tuple[str, dict[str, Any]]] = {}
+    model: Any = spec.model
+    for name in spec.unique:
+        taken = session.exec(
+            select(model.id).where(
+                getattr(model, spec.parent) == getattr(record, spec.parent),
+                getattr(model, name) == values.get(name),
+                model.id != (record.id or -1),
+            )
+        ).first()
+        if taken is not None:
+            errors[name] = ("entry.error.duplicate", {})
     if errors:
         raise FieldErrors(errors)
 
@@ -422,11 +495,9 @@ def save_record(
         if not spec.creatable:
             raise UnknownRecord()
         record: Any = spec.model(**{spec.parent: parent_id}) if spec.parent else spec.model()
-        if spec is MEETING and parent_id is None and viewer.role is m.Role.AGENCY:
-            record.regency_id = viewer.regency_id
         before = None
     else:
-        record = session.get(spec.model, record_id)
+        record = session.get(spec.model, record_id, with_for_update=True)
         if record is None:
             raise EditConflict([], deleted=True)
         if not may_write(session, viewer, spec, record):
@@ -436,8 +507,14 @@ def save_record(
             conflicts = changes_since(opened, before, values)
             if conflicts:
                 raise EditConflict(conflicts)
-        parent_id = getattr(record, spec.parent) if spec.parent else None
-    _check_refs(session, viewer, spec, values, parent_id)
+    if spec is MEETING and record.organiser_company_id is None and viewer.role is m.Role.AGENCY:
+        # An agency's meeting is in its own regency, whatever the form says.
+        values = {**values, "regency_id": viewer.regency_id}
+        record.regency_id = viewer.regency_id
+    if not may_write(session, viewer, spec, record) and before is None:
+        refuse(viewer=viewer, entity=spec.entity, entity_id=None, detail="create")
+    _check_refs(session, viewer, spec, record, values)
+    _check_unique(session, spec, record, values)
     for name, value in values.items():
         setattr(record, name, value)
     if not may_write(session, viewer, spec, record):
@@ -534,23 +611,38 @@ def current_links(session: Session, spec: EntitySpec, record_id: int) -> dict[st
 
 
 def set_links(
-    *, session: Session, viewer: Viewer, spec: EntitySpec, record_id: int, picked: Mapping[str, list[int]]
+    *,
+    session: Session,
+    viewer: Viewer,
+    spec: EntitySpec,
+    record_id: int,
+    picked: Mapping[str, list[int]],
+    opened: Mapping[str, list[int]] | None = None,
 ) -> None:
-    """Replace a record's links with what was picked; only values the form offered are accepted."""
+    """Replace a record's links with what was picked.
+
+    A value added must be one the form offers; one kept may stay even if no longer offered. With
+    ``opened`` (the links as the form showed them), links someone else changed meanwhile refuse the
+    save with :class:`EditConflict`.
+    """
     record: Any = session.get(spec.model, record_id)
     if record is None:
         raise UnknownRecord()
     if not may_write(session, viewer, spec, record):
         refuse(viewer=viewer, entity=spec.entity, entity_id=record_id, detail="edit links")
     parent_id = getattr(record, spec.parent) if spec.parent else None
+    before = current_links(session, spec, record_id)
+    if opened is not None:
+        conflicts = changes_since(opened, before, picked)
+        if conflicts:
+            raise EditConflict(conflicts)
     errors: dict[str, tuple[str, dict[str, Any]]] = {}
     for link in LINKS.get(spec.entity, ()):
         allowed = link_options(session, viewer, spec, link.name, parent_id)
-        if any(value not in allowed for value in picked.get(link.name, [])):
+        if any(value not in allowed for value in set(picked.get(link.name, [])) - set(before[link.name])):
             errors[link.name] = ("entry.error.choice", {})
     if errors:
         raise FieldErrors(errors)
-    before = current_links(session, spec, record_id)
     for link in LINKS.get(spec.entity, ()):
         model: Any = link.model
         wanted = set(picked.get(link.name, []))
@@ -767,9 +859,9 @@ def unlock_result(*, session: Session, viewer: Viewer, result_id: int, reason: s
     if not (viewer.is_admin or any(viewer.may_verify_in(regency) for regency in regencies)):
         refuse(viewer=viewer, entity="result", entity_id=result_id, detail="unlock")
     if not reason.strip():
-        raise FieldErrors({"reason": ("entry.error.required", {})})
+        raise UnlockReasonMissing()
     if result.state != m.ResultState.VERIFIED:
-        return result
+        raise NotVerified()
     before = {"state": result.state, "verified_by_id": result.verified_by_id}
     result.state = m.ResultState.SUBMITTED
     result.verified_by_id = None
@@ -849,11 +941,41 @@ def records_of(session: Session, viewer: Viewer, spec: EntitySpec, parent_id: in
     model: Any = spec.model
     statement = select(model)
     if spec is MEETING:
-        statement = statement.where(*viewer.meeting_conditions()).order_by(col(model.held_on).desc())
+        # A company's meetings, or (no company) the meetings an agency organised in its regency.
+        statement = statement.where(
+            *viewer.meeting_conditions(),
+            col(model.organiser_company_id) == parent_id
+            if parent_id is not None
+            else col(model.organiser_company_id).is_(None),
+        ).order_by(col(model.held_on).desc())
     else:
         statement = statement.where(getattr(model, spec.parent) == parent_id).order_by(col(model.id).desc())
     records = [r for r in session.exec(statement).all() if may_write(session, viewer, spec, r)]
     return {r.id: record_label(spec, r) for r in records}
+
+
+def feedback_meetings(session: Session, viewer: Viewer) -> dict[int, str]:
+    """Meetings with feedback the viewer may respond to: those it keeps, and for a company also the
+    meetings where something was said about one of its programs."""
+    statement = select(m.Meeting).order_by(col(m.Meeting.held_on).desc())
+    if viewer.shared_link_id is not None or viewer.role is m.Role.VIEWER:
+        return {}
+    if viewer.role is m.Role.COMPANY:
+        about_ours = (
+            select(m.FeedbackItem.meeting_id)
+            .join(m.Program, col(m.Program.id) == col(m.FeedbackItem.program_id))
+            .where(m.Program.company_id == (viewer.company_id or -1))
+        )
+        statement = statement.where(
+            or_(
+                m.Meeting.organiser_company_id == (viewer.company_id or -1), col(m.Meeting.id).in_(about_ours)
+            )
+        )
+    elif viewer.role is m.Role.AGENCY:
+        statement = statement.where(
+            m.Meeting.regency_id == (viewer.regency_id or -1), col(m.Meeting.organiser_company_id).is_(None)
+        )
+    return {mt.id: record_label(MEETING, mt) for mt in session.exec(statement).all() if mt.id is not None}
 
 
 def record_label(spec: EntitySpec, record: Any) -> str:
@@ -893,6 +1015,7 @@ def verification_rows(session: Session, viewer: Viewer, state: str) -> list[dict
             "target": result.target,
             "actual": result.actual,
             "narrative": result.narrative,
+            "version": result.version,
         }
         for result, indicator, program, period in rows
         if viewer.is_admin

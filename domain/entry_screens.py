@@ -7,6 +7,7 @@ saved meanwhile is refused and shows what changed. A form that fails keeps what 
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Any
@@ -122,13 +123,16 @@ def entry_section(viewer: Viewer) -> None:
             ) is not None:
                 _results_grid(viewer, program)
         case "meeting":
+            # A company's meetings; an agency's own (no company); an admin picks a company or none.
             company = _company_picker(viewer) if viewer.role is not m.Role.AGENCY else None
             _record_editor(viewer, entry.MEETING, parent_id=company)
         case "attendance":
-            if (meeting := _meeting_picker(viewer)) is not None:
+            company = _company_picker(viewer) if viewer.role is not m.Role.AGENCY else None
+            meetings = _read(lambda s: entry.records_of(s, viewer, entry.MEETING, company))
+            if (meeting := _meeting_picker(meetings)) is not None:
                 _attendance(viewer, meeting)
         case "feedback_item":
-            if (meeting := _meeting_picker(viewer)) is not None:
+            if (meeting := _meeting_picker(_read(lambda s: entry.feedback_meetings(s, viewer)))) is not None:
                 _record_editor(viewer, entry.FEEDBACK_RESPONSE, parent_id=meeting)
         case "compliance":
             _compliance(viewer)
@@ -161,12 +165,13 @@ def _program_picker(viewer: Viewer, company: int) -> int | None:
     return st.selectbox(t("entry.program"), list(programs), format_func=programs.get, key="entry-program")
 
 
-def _meeting_picker(viewer: Viewer) -> int | None:
-    meetings = _read(lambda s: entry.records_of(s, viewer, entry.MEETING, None))
+def _meeting_picker(meetings: dict[int, str]) -> int | None:
     if not meetings:
         st.info(t("entry.no_meetings"), icon=":material/info:")
         return None
-    return st.selectbox(t("entry.meeting"), list(meetings), format_func=meetings.get, key="entry-meeting")
+    return st.selectbox(
+        t("entry.meeting"), list(meetings), format_func=meetings.__getitem__, key="entry-meeting"
+    )
 
 
 # --- one record's form -------------------------------------------------------------------------------
@@ -201,6 +206,7 @@ def _open(spec: entry.EntitySpec, state: str, record_id: int | None, viewer: Vie
     for name, value in links.items():
         st.session_state[f"{state}-{name}"] = value
     st.session_state[f"{state}-opened"] = (record_id, opened)
+    st.session_state[f"{state}-opened-links"] = links if record_id is not None else None
     for suffix in ("errors", "conflict"):
         st.session_state.pop(f"{state}-{suffix}", None)
 
@@ -246,11 +252,22 @@ def _rows_of_fields(fields: tuple[entry.FieldSpec, ...]) -> list[list[entry.Fiel
     return rows
 
 
-def _ref_options(viewer: Viewer, field: entry.FieldSpec, parent_id: int | None) -> dict[int, str] | None:
+def _with_kept(session: Session, ref: str, offered: dict[int, str], held: list[int]) -> dict[int, str]:
+    """What a field offers plus what the record holds already, so a save keeps a value no longer offered."""
+    kept = [value for value in held if value and value not in offered]
+    return {**offered, **entry.labels_of(session, ref, kept)} if kept else offered
+
+
+def _ref_options(
+    viewer: Viewer, field: entry.FieldSpec, state: str, parent_id: int | None, record_id: int | None
+) -> dict[int, str] | None:
     if field.kind is not F.REF:
         return None
     with db.read_session() as session:
-        return entry.options(session, viewer, field.ref, parent_id)
+        offered = entry.options(session, viewer, field.ref, parent_id=parent_id, record_id=record_id)
+        return _with_kept(
+            session, field.ref, offered, [st.session_state.get(f"{state}-{field.name}") or NONE]
+        )
 
 
 def _save_form(viewer: Viewer, spec: entry.EntitySpec, state: str, parent_id: int | None) -> None:
@@ -280,6 +297,7 @@ def _save_form(viewer: Viewer, spec: entry.EntitySpec, state: str, parent_id: in
                 picked={
                     link.name: list(st.session_state.get(f"{state}-{link.name}") or []) for link in links
                 },
+                opened=st.session_state.get(f"{state}-opened-links"),
             )
         return int(saved.record.id)
 
@@ -317,18 +335,24 @@ def _record_editor(viewer: Viewer, spec: entry.EntitySpec, *, parent_id: int | N
         _show_conflict(conflict)
         st.button(t("entry.reload"), key=f"{state}-reload", on_click=_reload, args=(state,))
     errors: dict[str, tuple[str, dict[str, Any]]] = st.session_state.get(f"{state}-errors", {})
-    options_parent = chosen if spec is entry.FEEDBACK_RESPONSE else parent_id
+    record_id = None if chosen == NEW else chosen
     with st.form(f"{state}-form", enter_to_submit=False):
         for row in _rows_of_fields(spec.fields):
             for column, field in zip(st.columns(2) if len(row) == 2 else [st.container()], row, strict=False):
                 with column:
-                    _widget(field, f"{state}-{field.name}", _ref_options(viewer, field, options_parent))
+                    options = _ref_options(viewer, field, state, parent_id, record_id)
+                    _widget(field, f"{state}-{field.name}", options)
                     if field.name in errors:
                         key, values = errors[field.name]
                         st.error(t(key, **values), icon=":material/error:")
         for link in entry.LINKS.get(spec.entity, ()):
             with db.read_session() as session:
-                offered = entry.link_options(session, viewer, spec, link.name, parent_id)
+                offered = _with_kept(
+                    session,
+                    link.name,
+                    entry.link_options(session, viewer, spec, link.name, parent_id),
+                    list(st.session_state.get(f"{state}-{link.name}") or []),
+                )
             st.multiselect(
                 t(f"field.{link.name}"),
                 list(offered),
@@ -381,7 +405,7 @@ _GRID_COLUMNS = ["indicator", "unit", "period", "target", "actual", "narrative"]
 
 
 def _results_grid(viewer: Viewer, program: int) -> None:
-    periods = _read(lambda s: entry.options(s, viewer, "periods", None))
+    periods = _read(lambda s: entry.options(s, viewer, "periods", parent_id=None))
     if not periods:
         st.info(t("entry.no_periods"), icon=":material/info:")
         return
@@ -392,6 +416,9 @@ def _results_grid(viewer: Viewer, program: int) -> None:
         format_func=periods.get,
         key=f"grid-periods-{program}",
     )
+    if not chosen:
+        st.info(t("entry.grid.no_period"), icon=":material/info:")
+        return
     state = f"grid-{program}-{'-'.join(map(str, sorted(chosen)))}"
     if f"{state}-rows" not in st.session_state:
         st.session_state[f"{state}-rows"] = _read(lambda s: entry.result_rows(s, viewer, program, chosen))
@@ -424,11 +451,17 @@ def _results_grid(viewer: Viewer, program: int) -> None:
             },
         )
         buttons = st.container(horizontal=True)
+        edits = _grid_edits(editable, edited)
         if buttons.button(t("entry.save"), type="primary", key=f"{state}-save", icon=":material/save:"):
-            _save_grid(viewer, state, editable, edited)
+            _save_grid(viewer, state, edits)
         period_ids = sorted({row.period_id for row in editable})
         if buttons.button(t("entry.submit"), key=f"{state}-submit", icon=":material/send:"):
+            if edits:  # submitting now would throw away what was typed
+                st.session_state[f"{state}-message"] = ("error", t("entry.grid.save_first"))
+                st.rerun()
             _submit(viewer, state, program, period_ids)
+        if buttons.button(t("entry.grid.reload"), key=f"{state}-reload", icon=":material/refresh:"):
+            _reload_grid(state)
     if locked:
         st.caption(t("entry.grid.locked"))
         st.dataframe(
@@ -448,7 +481,15 @@ def _changed(a: Any, b: Any) -> bool:
     return bool(a != b)
 
 
-def _save_grid(viewer: Viewer, state: str, rows: list[entry.ResultRow], edited: pd.DataFrame) -> None:
+def _reload_grid(state: str) -> None:
+    """Read the grid again from the database; what was typed and not saved is dropped."""
+    st.session_state.pop(f"{state}-rows", None)
+    st.session_state.pop(f"{state}-problems", None)
+    st.rerun()
+
+
+def _grid_edits(rows: list[entry.ResultRow], edited: pd.DataFrame) -> list[entry.RowEdit]:
+    """The rows whose target, actual or narrative differ from the grid as it was opened."""
     edits = []
     for row, (_, typed) in zip(rows, edited.iterrows(), strict=True):
         target, actual, narrative = typed["target"], typed["actual"], typed["narrative"] or ""
@@ -461,6 +502,10 @@ def _save_grid(viewer: Viewer, state: str, rows: list[entry.ResultRow], edited: 
                     narrative=str(narrative),
                 )
             )
+    return edits
+
+
+def _save_grid(viewer: Viewer, state: str, edits: list[entry.RowEdit]) -> None:
     st.session_state.pop(f"{state}-problems", None)
     if not edits:
         st.session_state[f"{state}-message"] = ("success", t("entry.nothing_changed"))
@@ -521,25 +566,33 @@ def _verification(viewer: Viewer) -> None:
         st.caption(t("entry.verify.none"))
     else:
         frame = pd.DataFrame(waiting).assign(pick=False)
+        # The editor is keyed by what it shows: ticks never move to rows the verifier has not seen.
+        shown = ",".join(f"{row['result_id']}:{row['version']}" for row in waiting)
         picked = st.data_editor(
             frame,
             hide_index=True,
             width="stretch",
-            key="verify-editor",
+            key=f"verify-editor-{hashlib.sha1(shown.encode()).hexdigest()[:12]}",
             disabled=[c for c in frame.columns if c != "pick"],
             column_order=["pick", "program", "indicator", "unit", "period", "target", "actual", "narrative"],
             column_config={"pick": st.column_config.CheckboxColumn(t("entry.verify.pick"))},
         )
         if st.button(t("entry.verify.button"), type="primary", icon=":material/verified:"):
-            ids = [int(i) for i in picked.loc[picked["pick"], "result_id"]]
+            chosen = [
+                (int(result_id), int(version))
+                for result_id, version in zip(
+                    picked.loc[picked["pick"], "result_id"],
+                    picked.loc[picked["pick"], "version"],
+                    strict=True,
+                )
+            ]
 
             def command(session: Session) -> int:
-                for result_id in ids:
-                    verify_result(session=session, viewer=viewer, result_id=result_id)
-                return len(ids)
+                for result_id, version in chosen:
+                    verify_result(session=session, viewer=viewer, result_id=result_id, version=version)
+                return len(chosen)
 
-            if _write(command, state=state, done=t("entry.verify.done", count=len(ids))) is not None:
-                st.session_state.pop("verify-editor", None)
+            _write(command, state=state, done=t("entry.verify.done", count=len(chosen)))
             st.rerun()
     st.subheader(t("entry.unlock.title"))
     verified = _read(lambda s: entry.verification_rows(s, viewer, m.ResultState.VERIFIED))

@@ -15,3 +15,9 @@ class DomainError(Exception):
 
 class ResultLocked(DomainError):
     key = "error.result_locked"
+
+
+class ResultChanged(DomainError):
+    """The result is no longer the submitted one the verifier was shown."""
+
+    key = "error.result_changed"

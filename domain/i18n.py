@@ -370,6 +370,29 @@ TEXTS: Final[dict[str, tuple[str, str]]] = {
         "Not saved: someone else changed the data after you opened it.",
     ),
     "entry.error.unknown_record": ("Data tidak ditemukan.", "Record not found."),
+    "entry.error.duplicate": (
+        "Sudah ada dengan isian yang sama; pakai yang lain atau ubah yang sudah ada.",
+        "One with this value exists already; use another or edit the existing one.",
+    ),
+    "entry.error.unlock_reason": (
+        "Tuliskan alasan membuka kunci; alasan itu dicatat di log audit.",
+        "Give a reason for unlocking; it is recorded in the audit log.",
+    ),
+    "entry.error.not_verified": (
+        "Realisasi ini tidak lagi terverifikasi; tidak ada yang perlu dibuka.",
+        "This result is no longer verified; there is nothing to unlock.",
+    ),
+    "error.result_changed": (
+        "Realisasi ini berubah atau tidak lagi menunggu verifikasi sejak ditampilkan. Muat ulang dan "
+        "periksa lagi.",
+        "This result changed or no longer awaits verification since it was shown. Reload and check again.",
+    ),
+    "entry.grid.reload": ("Muat ulang tabel", "Reload the grid"),
+    "entry.grid.save_first": (
+        "Simpan dulu perubahan di tabel, lalu ajukan.",
+        "Save the changes in the grid first, then submit.",
+    ),
+    "entry.grid.no_period": ("Pilih paling sedikit satu periode.", "Choose at least one period."),
     "entry.error.required": ("Wajib diisi.", "Required."),
     "entry.error.too_long": ("Paling banyak {max} karakter.", "At most {max} characters."),
     "entry.error.number": ("Harus berupa angka, misalnya 1250,5.", "Must be a number, e.g. 1250.5."),

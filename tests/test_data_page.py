@@ -177,7 +177,11 @@ def test_results_grid_shows_open_and_locked_rows(
     )
     assert len(app.dataframe) == (2 if locked and locked != indicators else 1)
     if locked != indicators:
-        assert [b.label for b in app.button if b.key != "logout"] == ["Simpan", "Ajukan untuk verifikasi"]
+        assert [b.label for b in app.button if b.key != "logout"] == [
+            "Simpan",
+            "Ajukan untuk verifikasi",
+            "Muat ulang tabel",
+        ]
 
 
 def test_agency_verifies_a_submitted_result(

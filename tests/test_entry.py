@@ -14,7 +14,7 @@ from domain import entry
 from domain.access import AccessDenied, Viewer
 from domain.commands import verify_result
 from domain.db import read_session, write_session
-from domain.errors import ResultLocked
+from domain.errors import ResultChanged, ResultLocked
 from tests.factories import make_account, make_company, make_indicators, make_periods, make_program
 
 
@@ -246,14 +246,19 @@ def test_results_grid_saves_submits_locks_and_unlocks(world: World) -> None:
     # The company cannot unlock its own verified result; the regency's agency can, with a reason.
     with pytest.raises(AccessDenied), write_session(engine) as session:
         entry.unlock_result(session=session, viewer=csr, result_id=first_result, reason="salah ketik")
-    with pytest.raises(entry.FieldErrors), write_session(engine) as session:
+    with pytest.raises(entry.UnlockReasonMissing), write_session(engine) as session:
         entry.unlock_result(session=session, viewer=agency, result_id=first_result, reason=" ")
     with write_session(engine) as session:
         entry.unlock_result(session=session, viewer=agency, result_id=first_result, reason="salah ketik")
     assert count(engine, "audit_log", "action = 'unlock' AND detail = 'salah ketik'") == 1
     with write_session(engine) as session:
         entry.save_results(session=session, viewer=csr, edits=[entry.RowEdit(rows[0], 11, 8, "")])
-    assert count(engine, "result", "target = 11 AND state = 'submitted'") == 1
+    # Changed after unlocking, the result is a draft again, to be submitted and verified anew.
+    assert count(engine, "result", "target = 11 AND state = 'draft'") == 1
+    with pytest.raises(entry.NotVerified), write_session(engine) as session:
+        entry.unlock_result(session=session, viewer=agency, result_id=first_result, reason="lagi")
+    with pytest.raises(ResultChanged), write_session(engine) as session:
+        verify_result(session=session, viewer=agency, result_id=first_result)
 
 
 def test_a_grid_row_saved_meanwhile_refuses_the_whole_grid(world: World) -> None:
@@ -430,4 +435,142 @@ def test_links_take_only_what_the_form_offered(world: World) -> None:
             record_id=meeting,
             picked={"programs": [world.program]},
         )
+    assert count(engine, "meeting_program") == 1
+
+
+def test_verifying_checks_the_version_the_agency_was_shown(world: World) -> None:
+    engine, csr, agency = world.engine, world.viewers["company"], world.viewers["agency"]
+    with read_session(engine) as session:
+        rows = entry.result_rows(session, csr, world.program, world.periods[:1])
+    with write_session(engine) as session:
+        entry.save_results(session=session, viewer=csr, edits=[entry.RowEdit(rows[0], 10, 9, "")])
+        entry.submit_results(
+            session=session, viewer=csr, program_id=world.program, period_id=world.periods[0]
+        )
+    with read_session(engine) as session:
+        [shown] = entry.verification_rows(session, agency, m.ResultState.SUBMITTED)
+    # The company corrects the figure after the agency's list was drawn: it is a draft again.
+    with read_session(engine) as session:
+        rows = entry.result_rows(session, csr, world.program, world.periods[:1])
+    with write_session(engine) as session:
+        entry.save_results(session=session, viewer=csr, edits=[entry.RowEdit(rows[0], 10, 3, "")])
+        entry.submit_results(
+            session=session, viewer=csr, program_id=world.program, period_id=world.periods[0]
+        )
+    with pytest.raises(ResultChanged), write_session(engine) as session:
+        verify_result(session=session, viewer=agency, result_id=shown["result_id"], version=shown["version"])
+    assert count(engine, "result", "state = 'verified'") == 0
+
+
+def test_duplicates_bad_numbers_and_foreign_follow_ups_are_field_errors(world: World) -> None:
+    engine, csr = world.engine, world.viewers["company"]
+    indicator = {"name": "Indikator 0", "unit": "kg", "kind": "output", "direction": "higher"}
+    indicator |= {"accumulation": "periodic"}
+    with pytest.raises(entry.FieldErrors) as refused, write_session(engine) as session:
+        entry.save_record(
+            session=session,
+            viewer=csr,
+            spec=entry.INDICATOR,
+            record_id=None,
+            parent_id=world.program,
+            typed=indicator | {"baseline_value": "inf"},
+        )
+    assert refused.value.errors == {"baseline_value": ("entry.error.number", {})}
+    with pytest.raises(entry.FieldErrors) as refused, write_session(engine) as session:
+        entry.save_record(
+            session=session,
+            viewer=csr,
+            spec=entry.INDICATOR,
+            record_id=None,
+            parent_id=world.program,
+            typed=indicator,
+        )
+    assert refused.value.errors == {"name": ("entry.error.duplicate", {})}
+
+    # A feedback item about our program, said at another company's meeting (ids of meeting and item differ).
+    other = world.viewers["other"]
+    other_program = make_program(engine, company_id=other.company_id or 0, name="Lain")
+    with write_session(engine) as session:
+        for n in range(3):
+            session.add(m.Meeting(kind="fgd", title=f"Pengisi {n}", held_on=date(2025, 1, 1)))
+        meeting = m.Meeting(
+            kind="fgd", title="FGD Lain", held_on=date(2025, 2, 2), organiser_company_id=other.company_id
+        )
+        session.add(meeting)
+        session.flush()
+        item = m.FeedbackItem(
+            meeting_id=meeting.id or 0, kind="concern", text="Jalan rusak", program_id=world.program
+        )
+        ours = m.FollowUpAction(program_id=world.program, description="Perbaiki jalan")
+        theirs = m.FollowUpAction(program_id=other_program, description="Bukan urusan kami")
+        session.add_all([item, ours, theirs])
+        session.flush()
+        item_id, ours_id, theirs_id = item.id or 0, ours.id or 0, theirs.id or 0
+    with read_session(engine) as session:
+        assert meeting.id in entry.feedback_meetings(session, csr)
+        opened = entry.snapshot(entry.FEEDBACK_RESPONSE, session.get(m.FeedbackItem, item_id))
+    with pytest.raises(entry.FieldErrors) as refused, write_session(engine) as session:
+        entry.save_record(
+            session=session,
+            viewer=csr,
+            spec=entry.FEEDBACK_RESPONSE,
+            record_id=item_id,
+            opened=opened,
+            typed=opened | {"status": "in_progress", "follow_up_id": theirs_id},
+        )
+    assert list(refused.value.errors) == ["follow_up_id"]
+    with write_session(engine) as session:
+        entry.save_record(
+            session=session,
+            viewer=csr,
+            spec=entry.FEEDBACK_RESPONSE,
+            record_id=item_id,
+            opened=opened,
+            typed=opened | {"status": "in_progress", "follow_up_id": ours_id},
+        )
+    assert count(engine, "feedback_item", f"follow_up_id = {ours_id}") == 1
+
+
+def test_agency_meetings_stay_in_its_regency_and_links_saved_meanwhile_conflict(world: World) -> None:
+    engine, agency, csr = world.engine, world.viewers["agency"], world.viewers["company"]
+    with write_session(engine) as session:
+        meeting = entry.save_record(
+            session=session,
+            viewer=agency,
+            spec=entry.MEETING,
+            record_id=None,
+            parent_id=None,
+            typed={"title": "Rakor TJSL", "kind": "rakor", "held_on": date(2025, 5, 6), "regency_id": None},
+        ).record
+        assert meeting.regency_id == agency.regency_id
+    with write_session(engine) as session:
+        meeting = entry.save_record(
+            session=session,
+            viewer=csr,
+            spec=entry.MEETING,
+            record_id=None,
+            parent_id=csr.company_id,
+            typed={"title": "Monev", "kind": "monev", "held_on": date(2025, 5, 6)},
+        ).record.id
+    with read_session(engine) as session:
+        opened = entry.current_links(session, entry.MEETING, meeting)
+    with write_session(engine) as session:
+        entry.set_links(
+            session=session,
+            viewer=csr,
+            spec=entry.MEETING,
+            record_id=meeting,
+            picked={"programs": [world.program]},
+            opened=opened,
+        )
+    with pytest.raises(entry.EditConflict) as conflict, write_session(engine) as session:
+        entry.set_links(
+            session=session,
+            viewer=csr,
+            spec=entry.MEETING,
+            record_id=meeting,
+            picked={"programs": []},
+            opened=opened,
+        )
+    assert conflict.value.changes == [entry.Change("programs", [], [world.program], [])]
     assert count(engine, "meeting_program") == 1
