@@ -446,6 +446,10 @@ TEXTS: Final[dict[str, tuple[str, str]]] = {
         "Berkas ditolak: lebih dari {limit} baris.",
         "File refused: more than {limit} rows.",
     ),
+    "transfer.err.empty": (
+        "Tidak ada baris data pada lembar yang dikenali (lihat lembar Petunjuk pada templat).",
+        "No data rows in any sheet Sinergi knows (see the Instructions sheet of the template).",
+    ),
     "transfer.err.csv_entity": (
         "Judul kolom CSV ini tidak cocok dengan lembar mana pun; pilih jenis datanya.",
         "This CSV's headers match no sheet; choose its kind of data.",

@@ -462,6 +462,13 @@ def _refuse_xml_entities(archive: zipfile.ZipFile, entry: zipfile.ZipInfo) -> No
 
 def read_upload(name: str, data: bytes, *, entity: str | None = None) -> list[SheetRows]:
     """The sheets of an uploaded .xlsx or .csv, checked for size, zip bombs and XML tricks."""
+    sheets = _read_upload(name, data, entity=entity)
+    if not any(sheet.rows or sheet.missing for sheet in sheets):
+        raise FileRefused("transfer.err.empty")
+    return sheets
+
+
+def _read_upload(name: str, data: bytes, *, entity: str | None) -> list[SheetRows]:
     if len(data) > max_upload_bytes():
         raise FileRefused("transfer.err.too_large", limit=env_setting("SINERGI_IMPORT_MAX_MB"))
     if name.lower().endswith(".csv"):
