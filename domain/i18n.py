@@ -288,6 +288,48 @@ TEXTS: Final[dict[str, tuple[str, str]]] = {
     "data.nav": ("Data", "Data"),
     # Import and export of .xlsx and .csv files, and the template workbook.
     "transfer.xlsx": ("Excel (.xlsx)", "Excel (.xlsx)"),
+    "transfer.csv": ("CSV (.csv)", "CSV (.csv)"),
+    "transfer.import_heading": ("Impor dari Excel atau CSV", "Import from Excel or CSV"),
+    "transfer.import_intro": (
+        "Unduh templat, isi di aplikasi lembar kerja, lalu unggah. Setiap kesalahan ditampilkan sebelum "
+        "apa pun disimpan; satu baris salah berarti tidak ada yang disimpan.",
+        "Download the template, fill it in a spreadsheet, then upload it. Every error is shown before "
+        "anything is saved; one bad row means nothing is saved.",
+    ),
+    "transfer.not_allowed": (
+        "Akun Anda hanya dapat membaca; impor data dilakukan oleh staf perusahaan atau admin.",
+        "Your account only reads; data is imported by company staff or admins.",
+    ),
+    "transfer.template": ("Unduh templat (.xlsx)", "Download the template (.xlsx)"),
+    "transfer.upload": ("Berkas .xlsx atau .csv", "An .xlsx or .csv file"),
+    "transfer.csv_entity": ("Isi berkas CSV", "What the CSV holds"),
+    "transfer.csv_auto": ("Kenali dari judul kolom", "Tell from the headers"),
+    "transfer.checking": ("Memeriksa setiap baris…", "Checking every row…"),
+    "transfer.preview_errors": (
+        "{count} kesalahan ditemukan; belum ada yang disimpan. Perbaiki berkas lalu unggah lagi.",
+        "{count} errors found; nothing has been saved. Fix the file and upload it again.",
+    ),
+    "transfer.preview_ok": (
+        "Semua baris benar. Periksa ringkasan, lalu impor.",
+        "Every row is valid. Check the summary, then import.",
+    ),
+    "transfer.confirm": ("Impor sekarang", "Import now"),
+    "transfer.done": ("Impor selesai.", "Import finished."),
+    "transfer.col_sheet": ("Lembar", "Sheet"),
+    "transfer.col_row": ("Baris", "Row"),
+    "transfer.col_column": ("Kolom", "Column"),
+    "transfer.col_message": ("Kesalahan", "Error"),
+    "transfer.col_created": ("Baru", "New"),
+    "transfer.col_updated": ("Diperbarui", "Updated"),
+    "transfer.col_unchanged": ("Tidak berubah", "Unchanged"),
+    "transfer.export_heading": ("Ekspor", "Export"),
+    "transfer.export_intro": (
+        "Data yang boleh Anda lihat, sesuai saringan saat ini: Excel dengan satu lembar per tabel, atau "
+        "satu tabel sebagai CSV.",
+        "The data you may see, with the current filters: Excel with one sheet per table, or one table "
+        "as CSV.",
+    ),
+    "transfer.csv_sheet": ("Tabel untuk CSV", "Table for the CSV"),
     "transfer.sheet.instructions": ("Petunjuk", "Instructions"),
     "transfer.sheet.villages": ("Desa", "Villages"),
     "transfer.sheet.companies": ("Perusahaan", "Companies"),
