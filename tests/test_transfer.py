@@ -88,7 +88,7 @@ def world(engine: Engine) -> None:
     assert report.ok, report.problems
 
 
-PROGRAM_ROWS = [
+PROGRAM_ROWS: list[dict[str, Any]] = [
     {
         "Perusahaan": "PT Indexim Coalindo",
         "Program": "Ekonomi Desa Baay",
@@ -107,7 +107,7 @@ PROGRAM_ROWS = [
         "Tanggal mulai": "12/05/2023",
     },
 ]
-INDICATOR_ROWS = [
+INDICATOR_ROWS: list[dict[str, Any]] = [
     {
         "Perusahaan": "PT Indexim Coalindo",
         "Program": "Ekonomi Desa Baay",
@@ -115,7 +115,7 @@ INDICATOR_ROWS = [
         "Satuan": "orang",
     }
 ]
-RESULT_ROWS = [
+RESULT_ROWS: list[dict[str, Any]] = [
     {
         "Company": "PT Indexim Coalindo",
         "Program": "Ekonomi Desa Baay",
