@@ -407,6 +407,7 @@ TEXTS: Final[dict[str, tuple[str, str]]] = {
     "transfer.yes": ("Ya", "Yes"),
     "transfer.no": ("Tidak", "No"),
     "transfer.err.required": ("Wajib diisi.", "Required."),
+    "transfer.err.too_long": ("Paling banyak {limit} karakter.", "At most {limit} characters."),
     "transfer.err.choice": (
         "'{value}' bukan pilihan yang tersedia (lihat lembar Petunjuk).",
         "'{value}' is not one of the choices (see the Instructions sheet).",
@@ -460,8 +461,8 @@ TEXTS: Final[dict[str, tuple[str, str]]] = {
     ),
     "transfer.err.missing_column": ("Kolom wajib ini tidak ada.", "This required column is missing."),
     "transfer.err.database": (
-        "Baris ini bertentangan dengan data lain (duplikat?).",
-        "This row conflicts with other data (a duplicate?).",
+        "Basis data menolak baris ini (teks terlalu panjang atau data ganda?).",
+        "The database refused this row (a text too long, or a duplicate?).",
     ),
     "transfer.err.too_large": (
         "Berkas lebih besar dari batas {limit} MB.",

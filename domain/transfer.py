@@ -21,7 +21,7 @@ from typing import Any
 import openpyxl
 import pandas as pd
 from sqlalchemy import Engine
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, col, select
 
 import models as m
@@ -43,6 +43,28 @@ class Column:
     key: str
     kind: str = "text"
     required: bool = False
+
+
+# The longest text each name column may hold, as its table declares it.
+TEXT_LIMITS = {
+    "regency": 120,
+    "province": 120,
+    "district": 120,
+    "village": 120,
+    "company": 200,
+    "short_name": 60,
+    "organisation": 200,
+    "organiser_organisation": 200,
+    "program": 200,
+    "feedback_program": 200,
+    "indicator": 200,
+    "unit": 40,
+    "period": 10,
+    "owner": 200,
+    "meeting": 300,
+    "venue": 200,
+    "speaker": 200,
+}
 
 
 @dataclass(frozen=True)
@@ -373,7 +395,11 @@ def convert(column: Column, raw: Any, *, decimal_comma: bool) -> Any:
     kind = column.kind
     try:
         if kind == "text":
-            return _text(raw)
+            value = _text(raw)
+            limit = TEXT_LIMITS.get(column.key)
+            if limit is not None and len(value) > limit:
+                raise _RowError(column.key, "transfer.err.too_long", limit=limit)
+            return value
         if kind in ("int", "number"):
             if isinstance(raw, bool):
                 raise ValueError(raw)
@@ -405,10 +431,10 @@ def convert(column: Column, raw: Any, *, decimal_comma: bool) -> Any:
         if kind == "intlist":
             return [int(part) for part in re.split(r"[;,\s]+", _text(raw)) if part]
         if kind.startswith("enum:"):
-            value = _enum_value(kind[5:], _text(raw))
-            if value is None:
+            member = _enum_value(kind[5:], _text(raw))
+            if member is None:
                 raise _RowError(column.key, "transfer.err.choice", value=_text(raw))
-            return value
+            return member
     except _RowError:
         raise
     except (ValueError, TypeError):
@@ -669,14 +695,16 @@ class _Import:
             raise _RowError("", "transfer.err.admin_only")
 
     # Writing helpers ---------------------------------------------------------------------
-    def save(self, sheet: str, entity: Any, existed: bool, values: dict[str, Any]) -> None:
+    def save(
+        self, sheet: str, entity: Any, existed: bool, values: dict[str, Any], *, links_changed: bool = False
+    ) -> None:
         """Apply ``values`` to ``entity`` and count it as created, updated or unchanged."""
         changed = {k: v for k, v in values.items() if getattr(entity, k) != v}
         for key, value in changed.items():
             setattr(entity, key, value)
         if not existed:
             outcome = "created"
-        elif changed:
+        elif changed or links_changed:
             outcome = "updated"
             if hasattr(entity, "version"):
                 entity.version += 1
@@ -779,15 +807,15 @@ class _Import:
             "end_date": row["end_date"],
             **{name: row[name] or 0 for name in BENEFICIARY_COLUMNS},
         }
-        self.save("programs", program, existed, values)
+        if program.id is None:
+            self.session.add(program)
+            self.session.flush()
         assert program.id is not None
         links_changed = self._replace_links(
             m.ProgramVillage, program.id, "village_id", {v.id for v in villages if v.id is not None}
         )
         links_changed |= self._replace_links(m.ProgramSdg, program.id, "sdg", set(row["sdgs"]))
-        if links_changed and existed and self.report.unchanged.get("programs"):
-            self.report.unchanged["programs"] -= 1
-            self.report.count("updated", "programs")
+        self.save("programs", program, existed, values, links_changed=links_changed)
 
     def _replace_links(self, model: Any, program_id: int, column: str, wanted: set[Any]) -> bool:
         current = {
@@ -998,7 +1026,7 @@ def _run(session: Session, viewer: Viewer, sheets: Sequence[SheetRows]) -> Repor
                     handler(row)
             except _RowError as error:
                 report.problems.append(Problem(spec.key, number, error.column, error.key, error.values))
-            except IntegrityError:
+            except SQLAlchemyError:  # a constraint or a length the checks above do not know
                 report.problems.append(Problem(spec.key, number, "", "transfer.err.database"))
     return report
 
@@ -1265,7 +1293,9 @@ def export_sheets(
                 "head_count": row.head_count,
             }
         )
-    all_programs = {p.id: p.name for p in session.exec(select(m.Program))}
+    named_programs = {
+        p.id: p.name for p in session.exec(select(m.Program).where(*viewer.program_conditions()))
+    }
     feedback = select(m.FeedbackItem).where(col(m.FeedbackItem.meeting_id).in_(meeting_ids))
     for item in session.exec(feedback.order_by(col(m.FeedbackItem.meeting_id), col(m.FeedbackItem.id))):
         records["feedback"].append(
@@ -1274,7 +1304,7 @@ def export_sheets(
                 "organisation": organisations[item.organisation_id].name if item.organisation_id else None,
                 "source_type": item.source_type,
                 "speaker": item.speaker,
-                "feedback_program": all_programs.get(item.program_id) if item.program_id else None,
+                "feedback_program": named_programs.get(item.program_id) if item.program_id else None,
                 "feedback_kind": item.kind,
                 "text": item.text,
                 "response": item.response,

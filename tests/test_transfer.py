@@ -156,9 +156,16 @@ def test_importing_the_same_file_again_updates_rather_than_duplicates(engine: En
     changed = [{**PROGRAM_ROWS[0], "KK rencana": 55}, PROGRAM_ROWS[1]]
     third = run(engine, SYSTEM, "b.xlsx", company_file(changed))
 
+    sdgs_only = [{**changed[0], "TPB/SDGs": "1; 8; 17"}, PROGRAM_ROWS[1]]
+    fourth = run(engine, SYSTEM, "c.xlsx", company_file(sdgs_only))
+
     assert again.ok and not again.created and not again.updated
-    assert third.ok and third.updated == {"programs": 1}
-    assert counts(engine) == once
+    assert third.ok and third.updated == {"programs": 1} and third.unchanged["programs"] == 1
+    assert fourth.updated == {"programs": 1}  # a changed list of SDGs changes the program
+    assert counts(engine)["program"] == once["program"]
+    with read_session(engine) as session:
+        imports = session.exec(select(m.AuditLog).where(m.AuditLog.action == "import")).all()
+    assert [entry.detail for entry in imports] == ["world.xlsx", "a.xlsx", "a.xlsx", "b.xlsx", "c.xlsx"]
     with read_session(engine) as session:
         program = session.exec(select(m.Program).where(m.Program.name == "Ekonomi Desa Baay")).one()
         result = session.exec(select(m.Result)).one()
@@ -168,7 +175,7 @@ def test_importing_the_same_file_again_updates_rather_than_duplicates(engine: En
         program.families_planned == 55 and program.poverty_alleviation and program.stage == "implementation"
     )
     assert (result.target, result.actual) == (20, 18.5)
-    assert sdgs == [1, 8] and villages == 2
+    assert sdgs == [1, 8, 17] and villages == 2
 
 
 def test_one_bad_row_leaves_every_table_unchanged_and_names_the_row_and_column(engine: Engine) -> None:
@@ -429,3 +436,58 @@ def test_manage_export_writes_xlsx_csv_and_template(
     assert load_workbook(tmp_path / "t.xlsx").sheetnames[0] == "Petunjuk"
     assert "Checked only; nothing was written." in capsys.readouterr().out
     assert main(["import", str(tmp_path / "all.xlsx"), "--user", "nobody", *url]) == 1
+
+
+def test_text_longer_than_its_column_is_an_error_on_every_database(engine: Engine) -> None:
+    world(engine)
+    before = counts(engine)
+    report = run(engine, SYSTEM, "a.xlsx", xlsx({"Program": [{**PROGRAM_ROWS[1], "Program": "P" * 201}]}))
+    assert [(p.row, p.column, p.key) for p in report.problems] == [(2, "program", "transfer.err.too_long")]
+    assert counts(engine) == before
+
+
+def sections(role: str) -> None:
+    import streamlit as st
+
+    from domain.access import SYSTEM, Viewer
+    from domain.filters import Filters
+    from domain.transfer_screens import export_section, import_section
+
+    viewer = Viewer(user_id=None, username=role, role=type(SYSTEM.role)(role), company_id=1, regency_id=1)
+    st.session_state["lang"] = "en"
+    import_section(viewer)
+    export_section(viewer, Filters())
+
+
+@pytest.mark.parametrize(("role", "may_import"), [("company", True), ("agency", False), ("viewer", False)])
+def test_import_section_only_for_who_may_import(
+    demo_sqlite_url: str, monkeypatch: pytest.MonkeyPatch, role: str, may_import: bool
+) -> None:
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("DATABASE_URL", demo_sqlite_url)
+    app = AppTest.from_function(sections, args=(role,), default_timeout=60).run()
+
+    assert not app.exception
+    assert [h.value for h in app.subheader] == ["Import from Excel or CSV", "Export"]
+    refused = [i.value for i in app.info]
+    assert refused == (
+        [] if may_import else ["Your account only reads; data is imported by company staff or admins."]
+    )
+    assert len(app.get("file_uploader")) == (1 if may_import else 0)
+    tables = app.selectbox(key="transfer-export-sheet").options
+    assert "Programs" in tables and "Villages" not in tables  # reference sheets are for admins
+
+
+def test_errors_read_as_a_table_of_sheet_row_column_and_message(monkeypatch: pytest.MonkeyPatch) -> None:
+    from domain import transfer_screens
+    from domain.i18n import translate
+
+    monkeypatch.setattr(transfer_screens, "lang", lambda: "id")
+    monkeypatch.setattr(transfer_screens, "t", lambda key, **values: translate(key, "id", **values))
+    frame = transfer_screens.problems_frame(
+        [transfer.Problem("results", 7, "actual", "transfer.err.number", (("value", "banyak"),))]
+    )
+    assert frame.to_dict("records") == [
+        {"Lembar": "Capaian", "Baris": 7, "Kolom": "Realisasi", "Kesalahan": "'banyak' bukan angka."}
+    ]
