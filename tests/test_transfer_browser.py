@@ -72,6 +72,17 @@ def test_company_user_imports_the_filled_template(
         page.get_by_role("button", name="Impor sekarang").click()
         expect(page.get_by_text("Impor selesai.")).to_be_visible(timeout=60_000)
         expect(page.get_by_test_id("stException")).to_have_count(0)
+
+        # The export holds the imported program, the company's own rows only, numbers as numbers.
+        page.get_by_role("tab", name="Ekspor").click()
+        with page.expect_download(timeout=60_000) as download:
+            page.get_by_role("button", name="Excel (.xlsx)").click()
+        exported = load_workbook(io.BytesIO(Path(download.value.path()).read_bytes()))
+        rows = list(exported["Capaian"].iter_rows(min_row=2, values_only=True))
+        assert {row[0] for row in rows} == {"PT Indexim Coalindo"}
+        assert ("Bank Sampah Kaubun", "Sampah terkelola", "2024-S1", 1000, 850.5) in {
+            row[1:6] for row in rows
+        }
         page.close()
 
     assert programs() == before + 1
