@@ -582,6 +582,17 @@ def _guess_entity(header_row: Sequence[str]) -> SheetSpec | None:
 class _Import:
     def __init__(self, session: Session, viewer: Viewer, report: Report) -> None:
         self.session, self.viewer, self.report = session, viewer, report
+        # Records found by natural key, so a file of many results asks once per program and
+        # indicator. Forgotten when a row fails: its savepoint may have taken a new record back.
+        self.found: dict[tuple[Any, ...], Any] = {}
+
+    def _cached(self, key: tuple[Any, ...], statement: Any) -> Any:
+        if key not in self.found:
+            record = self.session.exec(statement).first()
+            if record is None:
+                return None
+            self.found[key] = record
+        return self.found[key]
 
     # Lookups by natural key --------------------------------------------------------------
     def company(self, name: str | None, column: str = "company") -> m.Company:
@@ -591,7 +602,7 @@ class _Import:
                 assert found is not None
                 return found
             raise _RowError(column, "transfer.err.required")
-        company = self.session.exec(select(m.Company).where(col(m.Company.name) == name)).first()
+        company = self._cached(("company", name), select(m.Company).where(col(m.Company.name) == name))
         if company is None:
             company = self.session.exec(select(m.Company).where(col(m.Company.short_name) == name)).first()
         if company is None:
@@ -602,17 +613,19 @@ class _Import:
         return company
 
     def program(self, company: m.Company, name: str, column: str = "program") -> m.Program:
-        program = self.session.exec(
-            select(m.Program).where(m.Program.company_id == company.id, m.Program.name == name)
-        ).first()
+        program: m.Program | None = self._cached(
+            ("program", company.id, name),
+            select(m.Program).where(m.Program.company_id == company.id, m.Program.name == name),
+        )
         if program is None:
             raise _RowError(column, "transfer.err.unknown", value=name)
         return program
 
     def indicator(self, program: m.Program, name: str) -> m.Indicator:
-        indicator = self.session.exec(
-            select(m.Indicator).where(m.Indicator.program_id == program.id, m.Indicator.name == name)
-        ).first()
+        indicator: m.Indicator | None = self._cached(
+            ("indicator", program.id, name),
+            select(m.Indicator).where(m.Indicator.program_id == program.id, m.Indicator.name == name),
+        )
         if indicator is None:
             raise _RowError("indicator", "transfer.err.unknown", value=name)
         return indicator
@@ -628,7 +641,9 @@ class _Import:
     def organisation(self, name: str | None, column: str) -> m.Organisation | None:
         if not name:
             return None
-        found = self.session.exec(select(m.Organisation).where(col(m.Organisation.name) == name)).first()
+        found: m.Organisation | None = self._cached(
+            ("organisation", name), select(m.Organisation).where(col(m.Organisation.name) == name)
+        )
         if found is None:
             raise _RowError(column, "transfer.err.unknown", value=name)
         return found
@@ -670,15 +685,16 @@ class _Import:
 
     def meeting(self, row: dict[str, Any]) -> m.Meeting:
         company_id = self.meeting_company(row)
-        meeting = self.session.exec(
+        meeting: m.Meeting | None = self._cached(
+            ("meeting", company_id, row["meeting"], row["held_on"]),
             select(m.Meeting).where(
                 col(m.Meeting.title) == row["meeting"],
                 col(m.Meeting.held_on) == row["held_on"],
                 col(m.Meeting.organiser_company_id) == company_id
                 if company_id is not None
                 else col(m.Meeting.organiser_company_id).is_(None),
-            )
-        ).first()
+            ),
+        )
         if meeting is None:
             raise _RowError("meeting", "transfer.err.unknown", value=row["meeting"])
         return meeting
@@ -1025,8 +1041,10 @@ def _run(session: Session, viewer: Viewer, sheets: Sequence[SheetRows]) -> Repor
                 with session.begin_nested():
                     handler(row)
             except _RowError as error:
+                work.found.clear()
                 report.problems.append(Problem(spec.key, number, error.column, error.key, error.values))
             except SQLAlchemyError:  # a constraint or a length the checks above do not know
+                work.found.clear()
                 report.problems.append(Problem(spec.key, number, "", "transfer.err.database"))
     return report
 
