@@ -1036,8 +1036,15 @@ def _run(session: Session, viewer: Viewer, sheets: Sequence[SheetRows]) -> Repor
         decimal_comma = sheet.decimal_comma
         handler: Callable[[dict[str, Any]], None] = getattr(work, spec.key)
         for number, cells in sheet.rows:
+            row: dict[str, Any] = {}
+            for column in spec.columns:  # every bad cell of the row, not just the first
+                try:
+                    row[column.key] = convert(column, cells.get(column.key), decimal_comma=decimal_comma)
+                except _RowError as error:
+                    report.problems.append(Problem(spec.key, number, error.column, error.key, error.values))
+            if len(row) < len(spec.columns):
+                continue
             try:
-                row = {c.key: convert(c, cells.get(c.key), decimal_comma=decimal_comma) for c in spec.columns}
                 with session.begin_nested():
                     handler(row)
             except _RowError as error:
@@ -1382,7 +1389,9 @@ def template_sheets(*, viewer: Viewer, lang: str) -> dict[str, pd.DataFrame]:
     instructions.columns = [translate("transfer.tpl.col_what", lang), translate("transfer.tpl.col_how", lang)]
     sheets = {translate("transfer.sheet.instructions", lang): instructions}
     for spec in specs:
-        sheets[sheet_name(spec.key, lang)] = pd.DataFrame(columns=[header(c.key, lang) for c in spec.columns])
+        # A star marks what must be filled; the import reads the header with or without it.
+        headers = [header(c.key, lang) + (" *" if c.required else "") for c in spec.columns]
+        sheets[sheet_name(spec.key, lang)] = pd.DataFrame(columns=headers)
     return sheets
 
 

@@ -197,7 +197,7 @@ def test_every_error_is_listed_by_sheet_row_and_column_in_the_users_language(
 ) -> None:
     world(engine)
     rows = [
-        {**PROGRAM_ROWS[0], "Pilar": "Pariwisata"},
+        {**PROGRAM_ROWS[0], "Pilar": "Pariwisata", "KK rencana": "banyak"},
         {**PROGRAM_ROWS[1], "Program": ""},
         {**PROGRAM_ROWS[1], "Program": "X", "Desa/kelurahan lokasi": "Atlantis"},
     ]
@@ -209,6 +209,7 @@ def test_every_error_is_listed_by_sheet_row_and_column_in_the_users_language(
     err = capsys.readouterr().err
     assert code == 1
     assert "Programs, row 2, Pillar: 'Pariwisata' is not one of the choices" in err
+    assert "Programs, row 2, Families planned: 'banyak' is not a whole number." in err
     assert "Programs, row 3, Program: Required." in err
     assert "Programs, row 4, Villages: 'Atlantis' not found." in err
     # The indicator and the result name a program the file failed to create.
@@ -404,7 +405,13 @@ def test_template_has_instructions_and_a_sheet_per_entity_in_the_users_language(
         "Masukan",
     ]
     assert admin_book.sheetnames[:4] == ["Instructions", "Villages", "Companies", "Organisations"]
-    assert [c.value for c in book["Capaian"][1]][:4] == ["Perusahaan", "Program", "Indikator", "Periode"]
+    assert [c.value for c in book["Capaian"][1]][:5] == [
+        "Perusahaan",
+        "Program *",
+        "Indikator *",
+        "Periode *",
+        "Target",
+    ]
     instructions = " ".join(str(c.value) for row in book["Petunjuk"].iter_rows() for c in row if c.value)
     assert "Pilihan: Ekonomi, Lingkungan" in instructions and "2023-S1" in instructions
 
