@@ -493,6 +493,10 @@ TEXTS: Final[dict[str, tuple[str, str]]] = {
         "Tidak ada baris data pada lembar yang dikenali (lihat lembar Petunjuk pada templat).",
         "No data rows in any sheet Sinergi knows (see the Instructions sheet of the template).",
     ),
+    "transfer.err.not_csv": (
+        "Berkas ini bukan CSV yang dapat dibaca.",
+        "This file is not a readable CSV.",
+    ),
     "transfer.err.csv_entity": (
         "Judul kolom CSV ini tidak cocok dengan lembar mana pun; pilih jenis datanya.",
         "This CSV's headers match no sheet; choose its kind of data.",

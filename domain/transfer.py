@@ -516,6 +516,10 @@ def _read_upload(name: str, data: bytes, *, entity: str | None) -> list[SheetRow
                 continue
             sheets.append(_sheet_rows(spec, worksheet.iter_rows(values_only=True)))
         return sheets
+    except FileRefused:
+        raise
+    except Exception:  # a sheet's XML is read only now, row by row
+        raise FileRefused("transfer.err.not_xlsx") from None
     finally:
         workbook.close()
 
@@ -551,7 +555,10 @@ def _read_csv(data: bytes, *, entity: str | None) -> SheetRows:
     text = _decode(data)
     first_line = text.split("\n", 1)[0]
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-    rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    try:
+        rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    except csv.Error:  # a NUL byte, a field beyond csv's size limit
+        raise FileRefused("transfer.err.not_csv") from None
     header_row = rows[0] if rows else []
     spec = SHEETS_BY_KEY.get(entity or "") or _guess_entity(header_row)
     if spec is None:

@@ -132,6 +132,12 @@ def test_a_file_over_the_size_limit_is_refused(monkeypatch: pytest.MonkeyPatch) 
     [
         ("a.xlsx", b"not a zip at all", "transfer.err.not_xlsx"),
         ("a.pdf", b"%PDF-1.4", "transfer.err.file_type"),
+        ("a.csv", b'Program;Pilar\n"' + b"x" * 200_000 + b'";B\n', "transfer.err.not_csv"),
+        (
+            "a.xlsx",
+            with_member(valid_workbook(), SHEET, lambda z: z.writestr(SHEET, b"<worksheet><row")),
+            "transfer.err.not_xlsx",
+        ),
         ("a.xlsx", spreadsheet.workbook_bytes({"Lain": pd.DataFrame({"x": [1]})}), "transfer.err.empty"),
     ],
 )
