@@ -45,12 +45,11 @@ def import_section(viewer: Viewer) -> None:
         key="transfer-upload",
         max_upload_size=max(1, transfer.max_upload_bytes() // (1024 * 1024)),
     )
-    done = st.session_state.get(_DONE)
     if upload is None:
         st.session_state.pop(_PREVIEW, None)
-        if done:
-            _show_done(done)
+        st.session_state.pop(_DONE, None)
         return
+    done = st.session_state.get(_DONE)
     entity = _AUTO
     if upload.name.lower().endswith(".csv"):
         names = {_AUTO: t("transfer.csv_auto")} | {

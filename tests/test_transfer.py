@@ -498,3 +498,22 @@ def test_errors_read_as_a_table_of_sheet_row_column_and_message(monkeypatch: pyt
     assert frame.to_dict("records") == [
         {"Lembar": "Capaian", "Baris": 7, "Kolom": "Realisasi", "Kesalahan": "'banyak' bukan angka."}
     ]
+
+
+def test_every_message_key_and_header_has_both_languages() -> None:
+    import re
+
+    from domain.i18n import TEXTS
+    from domain.settings import PROJECT_ROOT
+
+    source = (PROJECT_ROOT / "domain" / "transfer.py").read_text()
+    literal = set(re.findall(r'"(transfer\.[a-z_]+\.[a-z_0-9]+)"', source))
+    kinds = {c.kind for spec in transfer.SHEETS for c in spec.columns if not c.kind.startswith("enum:")}
+    generated = {
+        *(f"transfer.col.{c.key}" for spec in transfer.SHEETS for c in spec.columns),
+        *(f"transfer.sheet.{spec.key}" for spec in transfer.SHEETS),
+        *(f"transfer.about.{spec.key}" for spec in transfer.SHEETS),
+        *(f"transfer.tpl.kind_{kind}" for kind in kinds),
+        *(f"transfer.err.{kind}" for kind in kinds - {"text", "list"}),
+    }
+    assert literal and not sorted((literal | generated) - set(TEXTS))
