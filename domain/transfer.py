@@ -126,6 +126,8 @@ SHEETS: tuple[SheetSpec, ...] = (
             *(C(name, "int") for name in BENEFICIARY_COLUMNS),
             C("villages", "list"),
             C("sdgs", "intlist"),
+            C("beneficiary_groups", "list"),
+            C("implementing_partners", "list"),
         ),
     ),
     SheetSpec(
@@ -156,6 +158,7 @@ SHEETS: tuple[SheetSpec, ...] = (
             C("target", "number"),
             C("actual", "number"),
             C("narrative"),
+            C("evidence"),
             C("result_state", "enum:result_state"),
         ),
     ),
@@ -817,6 +820,15 @@ class _Import:
             if (row[name] or 0) < 0:
                 raise _RowError(name, "transfer.err.negative")
         villages = [self.village(text) for text in row["villages"]]
+        partners: dict[int, str] = {}
+        for column, role in (
+            ("beneficiary_groups", m.PartnerRole.BENEFICIARY_GROUP),
+            ("implementing_partners", m.PartnerRole.IMPLEMENTING_PARTNER),
+        ):
+            for name in row[column]:
+                organisation = self.organisation(name, column)
+                assert organisation is not None and organisation.id is not None
+                partners[organisation.id] = role
         if program is None:
             program = m.Program(
                 company_id=company.id, name=row["program"], pillar=row["pillar"], start_date=row["start_date"]
@@ -838,7 +850,33 @@ class _Import:
             m.ProgramVillage, program.id, "village_id", {v.id for v in villages if v.id is not None}
         )
         links_changed |= self._replace_links(m.ProgramSdg, program.id, "sdg", set(row["sdgs"]))
+        links_changed |= self._replace_partners(program.id, partners)
         self.save("programs", program, existed, values, links_changed=links_changed)
+
+    def _replace_partners(self, program_id: int, wanted: dict[int, str]) -> bool:
+        current = {
+            link.organisation_id: link
+            for link in self.session.exec(
+                select(m.ProgramPartner).where(m.ProgramPartner.program_id == program_id)
+            )
+        }
+        changed = False
+        for organisation_id, link in current.items():
+            if organisation_id not in wanted:
+                self.session.delete(link)
+                changed = True
+            elif link.role != wanted[organisation_id]:
+                link.role = wanted[organisation_id]
+                self.session.add(link)
+                changed = True
+        for organisation_id, role in wanted.items():
+            if organisation_id not in current:
+                self.session.add(
+                    m.ProgramPartner(program_id=program_id, organisation_id=organisation_id, role=role)
+                )
+                changed = True
+        self.session.flush()
+        return changed
 
     def _replace_links(self, model: Any, program_id: int, column: str, wanted: set[Any]) -> bool:
         current = {
@@ -901,6 +939,7 @@ class _Import:
             "target": row["target"],
             "actual": row["actual"],
             "narrative": row["narrative"] or "",
+            "evidence": row["evidence"] or "",
         }
         state = row["result_state"]
         if result is not None and result.state == m.ResultState.VERIFIED:
@@ -1181,6 +1220,9 @@ def export_sheets(
     program_villages: dict[int, list[str]] = {}
     for pv in session.exec(select(m.ProgramVillage).where(col(m.ProgramVillage.program_id).in_(program_ids))):
         program_villages.setdefault(pv.program_id, []).append(village_text(pv.village_id))
+    partners: dict[tuple[int, str], list[str]] = {}
+    for pp in session.exec(select(m.ProgramPartner).where(col(m.ProgramPartner.program_id).in_(program_ids))):
+        partners.setdefault((pp.program_id, pp.role), []).append(organisations[pp.organisation_id].name)
     sdgs: dict[int, list[int]] = {}
     for ps in session.exec(select(m.ProgramSdg).where(col(m.ProgramSdg.program_id).in_(program_ids))):
         sdgs.setdefault(ps.program_id, []).append(ps.sdg)
@@ -1199,6 +1241,10 @@ def export_sheets(
                 **{name: getattr(program, name) for name in BENEFICIARY_COLUMNS},
                 "villages": sorted(program_villages.get(program.id, [])),
                 "sdgs": sorted(sdgs.get(program.id, [])),
+                "beneficiary_groups": sorted(partners.get((program.id, m.PartnerRole.BENEFICIARY_GROUP), [])),
+                "implementing_partners": sorted(
+                    partners.get((program.id, m.PartnerRole.IMPLEMENTING_PARTNER), [])
+                ),
             }
         )
 
@@ -1256,6 +1302,7 @@ def export_sheets(
                 "target": result.target,
                 "actual": result.actual,
                 "narrative": result.narrative,
+                "evidence": result.evidence,
                 "result_state": result.state,
             }
         )
