@@ -407,6 +407,7 @@ TEXTS: Final[dict[str, tuple[str, str]]] = {
     "transfer.col.response": ("Tanggapan", "Response"),
     "transfer.col.feedback_status": ("Status masukan", "Feedback status"),
     "transfer.col.decline_reason": ("Alasan penolakan", "Reason for declining"),
+    "transfer.col.moderation": ("Moderasi", "Moderation"),
     "transfer.yes": ("Ya", "Yes"),
     "transfer.no": ("Tidak", "No"),
     "transfer.err.required": ("Wajib diisi.", "Required."),

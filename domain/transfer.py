@@ -204,6 +204,7 @@ SHEETS: tuple[SheetSpec, ...] = (
             C("response"),
             C("feedback_status", "enum:feedback_status"),
             C("decline_reason"),
+            C("moderation", "enum:moderation"),
         ),
     ),
 )
@@ -323,6 +324,7 @@ _ENUMS: dict[str, type[Any]] = {
     "meeting_kind": m.MeetingKind,
     "feedback_kind": m.FeedbackKind,
     "feedback_status": m.FeedbackStatus,
+    "moderation": m.Moderation,
 }
 
 
@@ -1062,6 +1064,7 @@ class _Import:
             "response": row["response"] or "",
             "status": status,
             "decline_reason": row["decline_reason"] or "",
+            "moderation": row["moderation"] or (item.moderation if existed else m.Moderation.PENDING),
         }
         self.save("feedback", item, existed, values)
 
@@ -1389,6 +1392,7 @@ def export_sheets(
                 "response": item.response,
                 "feedback_status": item.status,
                 "decline_reason": item.decline_reason,
+                "moderation": item.moderation,
             }
         )
     # Sorted by names rather than ids, so the same records export the same in any database.
