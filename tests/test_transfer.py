@@ -242,7 +242,9 @@ def test_company_user_imports_only_its_own_company(engine: Engine) -> None:
 
 
 @pytest.mark.parametrize("role", ["agency", "viewer"])
-def test_agency_and_viewer_accounts_cannot_import(engine: Engine, role: str) -> None:
+def test_agency_and_viewer_accounts_cannot_import(
+    engine: Engine, role: str, tmp_path: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
     world(engine)
     with write_session(engine) as session:
         session.add(m.Regency(name="Kabupaten Kutai Kartanegara"))
@@ -252,13 +254,18 @@ def test_agency_and_viewer_accounts_cannot_import(engine: Engine, role: str) -> 
 
     with pytest.raises(AccessDenied):
         run(engine, account, "a.xlsx", company_file())
+    path = tmp_path / "a.xlsx"
+    path.write_bytes(company_file())
+    url = engine.url.render_as_string(hide_password=False)
+    code = main(["import", str(path), "--user", account.username, "--database-url", url])
 
+    assert code == 1 and "You may not reach this data" in capsys.readouterr().err
     assert counts(engine) == before
     with read_session(engine) as session:
         refusals = session.exec(
             select(m.AuditLog).where(m.AuditLog.action == "refused", m.AuditLog.entity == "import")
         ).all()
-    assert [r.username for r in refusals] == [account.username]
+    assert [r.username for r in refusals] == [account.username] * 2
 
 
 def test_an_import_that_would_change_a_verified_result_is_an_error(engine: Engine) -> None:
