@@ -1,4 +1,4 @@
-"""Sinergi's command line: database, demo data, synthetic data, users."""
+"""Sinergi's command line: database, demo data, synthetic data, users, import and export."""
 
 from __future__ import annotations
 
@@ -7,8 +7,12 @@ import getpass
 import sys
 import time
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
+
+if TYPE_CHECKING:
+    from domain.access import Viewer
 
 
 def _engine(args: argparse.Namespace) -> Engine:
@@ -121,6 +125,92 @@ def cmd_create_user(args: argparse.Namespace) -> int:
     return 0
 
 
+def _acting_viewer(engine: Engine, username: str | None) -> Viewer | None:
+    """The system operator, or the named user; None when no such active user exists."""
+    from sqlmodel import select
+
+    import models as m
+    from domain.access import SYSTEM, viewer_for
+    from domain.db import read_session
+
+    if not username:
+        return SYSTEM
+    with read_session(engine) as session:
+        user = session.exec(select(m.User).where(m.User.username == username)).first()
+    return viewer_for(user) if user is not None and not user.disabled else None
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from domain import transfer
+    from domain.access import AccessDenied
+    from domain.i18n import translate
+
+    engine = _engine(args)
+    viewer = _acting_viewer(engine, args.user)
+    if viewer is None:
+        print(f"No active user named {args.user}.", file=sys.stderr)
+        return 1
+    path = Path(args.file)
+    try:
+        sheets = transfer.read_upload(path.name, path.read_bytes(), entity=args.entity)
+        report = transfer.import_sheets(
+            engine=engine, viewer=viewer, sheets=sheets, commit=not args.dry_run, file_name=path.name
+        )
+    except transfer.FileRefused as error:
+        print(translate(error.key, args.lang, **error.values), file=sys.stderr)
+        return 1
+    except AccessDenied as error:
+        print(translate(error.key, args.lang), file=sys.stderr)
+        return 1
+    for problem in report.problems:
+        sheet = transfer.sheet_name(problem.sheet, args.lang)
+        column = transfer.header(problem.column, args.lang) if problem.column else "-"
+        message = translate(problem.key, args.lang, **dict(problem.values))
+        print(f"{sheet}, row {problem.row}, {column}: {message}", file=sys.stderr)
+    if report.problems:
+        print(f"{len(report.problems)} errors; nothing was imported.", file=sys.stderr)
+        return 1
+    for sheet in sorted({*report.created, *report.updated, *report.unchanged}):
+        print(
+            f"{sheet:14} created {report.created.get(sheet, 0):>6}  updated {report.updated.get(sheet, 0):>6}"
+            f"  unchanged {report.unchanged.get(sheet, 0):>6}"
+        )
+    print("Checked only; nothing was written." if args.dry_run else "Imported.")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from domain import spreadsheet, transfer
+    from domain.db import read_session
+    from domain.filters import Filters
+
+    engine = _engine(args)
+    viewer = _acting_viewer(engine, args.user)
+    if viewer is None:
+        print(f"No active user named {args.user}.", file=sys.stderr)
+        return 1
+    path = Path(args.file)
+    if args.template:
+        sheets = transfer.template_sheets(viewer=viewer, lang=args.lang)
+    else:
+        with read_session(engine) as session:
+            sheets = transfer.export_sheets(session=session, viewer=viewer, filters=Filters(), lang=args.lang)
+    if path.suffix.lower() == ".csv":
+        name = transfer.sheet_name(args.sheet, args.lang)
+        if name not in sheets:
+            print(f"Sheet {args.sheet} is not exported for this user.", file=sys.stderr)
+            return 1
+        path.write_bytes(spreadsheet.csv_bytes(sheets[name]))
+    else:
+        path.write_bytes(spreadsheet.workbook_bytes(sheets))
+    print(f"Wrote {path}.")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="manage.py", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -156,6 +246,25 @@ def build_parser() -> argparse.ArgumentParser:
     user.add_argument("--regency", help="regency name (role agency)")
     user.add_argument("--display-name")
     user.add_argument("--email", default="")
+
+    from domain.transfer import SHEETS
+
+    entities = [spec.key for spec in SHEETS]
+    importer = command(
+        "import", cmd_import, "Import an .xlsx or .csv file; one bad row means nothing is imported."
+    )
+    importer.add_argument("file")
+    importer.add_argument("--user", help="act as this user (default: the system operator, with full rights)")
+    importer.add_argument("--entity", choices=entities, help="what a .csv holds (default: from its headers)")
+    importer.add_argument("--dry-run", action="store_true", help="check every row, write nothing")
+    importer.add_argument("--lang", choices=["id", "en"], default="en", help="language of the messages")
+
+    exporter = command("export", cmd_export, "Export what a user may see as .xlsx (all sheets) or .csv.")
+    exporter.add_argument("file", help="FILE.xlsx, or FILE.csv with --sheet")
+    exporter.add_argument("--user", help="export what this user may see (default: everything)")
+    exporter.add_argument("--sheet", choices=entities, default="programs", help="the sheet a .csv holds")
+    exporter.add_argument("--lang", choices=["id", "en"], default="id", help="language of the headers")
+    exporter.add_argument("--template", action="store_true", help="write the empty import template instead")
     return parser
 
 

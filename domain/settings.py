@@ -36,6 +36,11 @@ ENV_SETTINGS: tuple[SettingSpec, ...] = (
         "30000",
         "How long a SQLite write waits for another writer before it gives up, in milliseconds.",
     ),
+    SettingSpec(
+        "SINERGI_IMPORT_MAX_MB",
+        "10",
+        "The largest .xlsx or .csv file an import accepts, in megabytes.",
+    ),
 )
 
 

@@ -1,0 +1,96 @@
+"""In Chromium: download the template, fill it with demo rows, upload it, read the preview, import."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from playwright.sync_api import Browser, Page, expect
+from sqlalchemy import text
+
+from domain.db import engine_for, upgrade_database, write_session
+from domain.demo import load_demo
+from tests.browser import served_app
+from tests.factories import make_account
+
+pytestmark = pytest.mark.browser
+
+
+def upload(page: Page, path: Path) -> None:
+    page.get_by_test_id("stFileUploader").locator("input[type=file]").set_input_files(str(path))
+
+
+def test_company_user_imports_the_filled_template(
+    browser: Browser, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = f"sqlite:///{tmp_path / 'sinergi.db'}"
+    upgrade_database(url)
+    engine = engine_for(url)
+    with write_session(engine) as session:
+        load_demo(session=session)
+    make_account(engine, username="rina", role="company", company="PT Indexim Coalindo")
+    monkeypatch.setenv("SINERGI_TEST_USER", "rina")
+
+    def programs() -> int:
+        with engine.connect() as connection:
+            return int(connection.execute(text("SELECT count(*) FROM program")).scalar_one())
+
+    before = programs()
+    with served_app(url, script="tests/transfer_page.py") as base:
+        page = browser.new_page(viewport={"width": 1366, "height": 900})
+        page.goto(base)
+        with page.expect_download(timeout=60_000) as download:
+            page.get_by_role("button", name="Unduh templat (.xlsx)").click()
+        book = load_workbook(io.BytesIO(Path(download.value.path()).read_bytes()))
+        assert book.sheetnames[0] == "Petunjuk"
+
+        # First with a mistake: a date nobody can read.
+        book["Program"].append(
+            ["", "Bank Sampah Kaubun", "", "Lingkungan", "Pelaksanaan", "Ya", "31/02/2024"]
+        )
+        book["Anggaran"].append(["", "Bank Sampah Kaubun", 2024, 150_000_000, 20_000_000])
+        book["Indikator"].append(["", "Bank Sampah Kaubun", "Sampah terkelola", "kg"])
+        book["Capaian"].append(["", "Bank Sampah Kaubun", "Sampah terkelola", "2024-S1", 1000, "850,5"])
+        bad = tmp_path / "templat-salah.xlsx"
+        book.save(bad)
+        upload(page, bad)
+        expect(page.get_by_text("kesalahan ditemukan; belum ada yang disimpan")).to_be_visible(timeout=60_000)
+        expect(page.get_by_role("button", name="Impor sekarang")).to_have_count(0)
+        assert programs() == before
+
+        # Fixed, uploaded again: the preview counts the new rows, the import writes them.
+        book["Program"]["G2"] = date(2024, 2, 1)
+        good = tmp_path / "templat.xlsx"
+        book.save(good)
+        upload(page, good)
+        expect(page.get_by_text("Semua baris benar")).to_be_visible(timeout=60_000)
+        expect(page.get_by_test_id("stDataFrame")).to_have_count(1)
+        assert programs() == before
+        page.get_by_role("button", name="Impor sekarang").click()
+        expect(page.get_by_text("Impor selesai.")).to_be_visible(timeout=60_000)
+        expect(page.get_by_test_id("stException")).to_have_count(0)
+
+        # The export holds the imported program, the company's own rows only, numbers as numbers.
+        page.get_by_role("tab", name="Ekspor").click()
+        with page.expect_download(timeout=60_000) as download:
+            page.get_by_role("button", name="Excel (.xlsx)").click()
+        exported = load_workbook(io.BytesIO(Path(download.value.path()).read_bytes()))
+        rows = list(exported["Capaian"].iter_rows(min_row=2, values_only=True))
+        assert {row[0] for row in rows} == {"PT Indexim Coalindo"}
+        assert ("Bank Sampah Kaubun", "Sampah terkelola", "2024-S1", 1000, 850.5) in {
+            row[1:6] for row in rows
+        }
+        page.close()
+
+    assert programs() == before + 1
+    with engine.connect() as connection:
+        actual = connection.execute(
+            text(
+                "SELECT r.actual FROM result r JOIN indicator i ON i.id = r.indicator_id "
+                "WHERE i.name = 'Sampah terkelola'"
+            )
+        ).scalar_one()
+    assert actual == 850.5

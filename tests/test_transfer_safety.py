@@ -1,0 +1,147 @@
+"""Hostile uploads are refused with a clear message, before parsing and within bounded memory."""
+
+from __future__ import annotations
+
+import io
+import tracemalloc
+import zipfile
+from collections.abc import Callable
+
+import defusedxml  # type: ignore[import-untyped]
+import openpyxl
+import pandas as pd
+import pytest
+
+from domain import spreadsheet, transfer
+from domain.i18n import translate
+
+SHEET = "xl/worksheets/sheet1.xml"
+LAUGHS = (
+    b'<?xml version="1.0"?>\n<!DOCTYPE lolz [\n<!ENTITY lol "lol">\n'
+    + b"".join(
+        f'<!ENTITY lol{n} "{("&lol" + (str(n - 1) if n > 1 else "") + ";") * 10}">\n'.encode()
+        for n in range(1, 10)
+    )
+    + b']>\n<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+    b'<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>&lol9;</t></is></c></row></sheetData>'
+    b"</worksheet>"
+)
+
+
+def valid_workbook() -> bytes:
+    return spreadsheet.workbook_bytes({"Programs": pd.DataFrame({"Program": ["A"], "Pillar": ["Economy"]})})
+
+
+def with_member(data: bytes, name: str, write: Callable[[zipfile.ZipFile], None]) -> bytes:
+    """A copy of the workbook ``data`` in which ``write`` supplies the member ``name``."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
+        for entry in source.infolist():
+            if entry.filename != name:
+                target.writestr(entry, source.read(entry))
+        write(target)
+    return buffer.getvalue()
+
+
+def billion_laughs() -> bytes:
+    return with_member(valid_workbook(), SHEET, lambda z: z.writestr(SHEET, LAUGHS))
+
+
+def zip_bomb(megabytes: int) -> bytes:
+    """A workbook whose sheet expands from a few hundred kilobytes to ``megabytes`` of XML."""
+
+    def write(target: zipfile.ZipFile) -> None:
+        with target.open(SHEET, "w", force_zip64=True) as stream:
+            stream.write(b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">')
+            chunk = b" " * (1024 * 1024)
+            for _ in range(megabytes):
+                stream.write(chunk)
+            stream.write(b"</worksheet>")
+
+    return with_member(valid_workbook(), SHEET, write)
+
+
+def refused_with(data: bytes, name: str = "bom.xlsx") -> tuple[str, int]:
+    """The refusal's key and the peak of memory allocated while refusing it."""
+    tracemalloc.start()
+    try:
+        with pytest.raises(transfer.FileRefused) as refused:
+            transfer.read_upload(name, data)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    return refused.value.key, peak
+
+
+def test_openpyxl_parses_with_defusedxml() -> None:
+    # openpyxl swaps in defusedxml's parsers when the package imports (openpyxl/xml/functions.py).
+    from openpyxl.xml import functions
+
+    assert openpyxl.DEFUSEDXML is True
+    assert functions.iterparse.__module__.startswith("defusedxml")
+    assert defusedxml.__name__ == "defusedxml"
+
+
+def test_billion_laughs_workbook_is_refused_before_parsing_within_bounded_memory() -> None:
+    data = billion_laughs()
+
+    key, peak = refused_with(data)
+
+    assert key == "transfer.err.xml_entities"
+    assert peak < 5 * 1024 * 1024
+    assert "DOCTYPE" in translate(key, "en")
+
+
+def test_billion_laughs_is_refused_by_openpyxl_itself_too() -> None:
+    # Past the pre-check, the parser openpyxl uses still refuses to expand the entities.
+    with pytest.raises(ValueError) as failed:  # openpyxl wraps what its parser raised
+        openpyxl.load_workbook(io.BytesIO(billion_laughs()), read_only=True)
+    causes = []
+    error: BaseException | None = failed.value
+    while error is not None:
+        causes.append(error)
+        error = error.__cause__ or error.__context__
+    assert any(isinstance(cause, defusedxml.EntitiesForbidden) for cause in causes)
+
+
+@pytest.mark.parametrize("megabytes", [8, 100])
+def test_zip_bomb_is_refused_before_decompressing(megabytes: int) -> None:
+    data = zip_bomb(megabytes)
+    assert len(data) < 1024 * 1024  # small on the wire
+
+    key, peak = refused_with(data)
+
+    assert key == "transfer.err.zip_bomb"
+    assert peak < 5 * 1024 * 1024  # nothing near the expanded size was allocated
+    assert "zip" in translate(key, "en")
+
+
+def test_a_file_over_the_size_limit_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SINERGI_IMPORT_MAX_MB", "0.01")
+    with pytest.raises(transfer.FileRefused) as refused:
+        transfer.read_upload("besar.csv", b"Program;Pilar\n" + b"x;y\n" * 5000)
+    assert refused.value.key == "transfer.err.too_large"
+    assert (
+        translate(refused.value.key, "id", **refused.value.values) == "Berkas lebih besar dari batas 0.01 MB."
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "key"),
+    [
+        ("a.xlsx", b"not a zip at all", "transfer.err.not_xlsx"),
+        ("a.pdf", b"%PDF-1.4", "transfer.err.file_type"),
+        ("a.csv", b'Program;Pilar\n"' + b"x" * 200_000 + b'";B\n', "transfer.err.not_csv"),
+        (
+            "a.xlsx",
+            with_member(valid_workbook(), SHEET, lambda z: z.writestr(SHEET, b"<worksheet><row")),
+            "transfer.err.not_xlsx",
+        ),
+        ("a.xlsx", spreadsheet.workbook_bytes({"Lain": pd.DataFrame({"x": [1]})}), "transfer.err.empty"),
+    ],
+)
+def test_files_that_are_not_workbooks_are_refused(name: str, data: bytes, key: str) -> None:
+    with pytest.raises(transfer.FileRefused) as refused:
+        transfer.read_upload(name, data)
+    assert refused.value.key == key
