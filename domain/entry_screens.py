@@ -22,7 +22,7 @@ from domain.access import Viewer
 from domain.commands import verify_result
 from domain.entry import FieldKind as F
 from domain.errors import DomainError
-from domain.ui import label, labels, t
+from domain.ui import labels, t
 
 # The translation kind of each enumeration a form offers.
 ENUM_KINDS: dict[type, str] = {
@@ -102,9 +102,9 @@ def entry_section(viewer: Viewer) -> None:
     if not tasks:
         st.info(t("entry.read_only"), icon=":material/visibility:")
         return
-    task = st.selectbox(
-        t("entry.task"), tasks, format_func=lambda task: t(f"entry.task.{task}"), key="entry-task"
-    )
+    # Display names are fixed while a widget is built (see ui.filter_bar), never looked up later.
+    names = {task: t(f"entry.task.{task}") for task in tasks}
+    task = st.selectbox(t("entry.task"), tasks, format_func=names.__getitem__, key="entry-task")
     match task:
         case "program":
             if (company := _company_picker(viewer)) is not None:
@@ -230,14 +230,14 @@ def _widget(spec: entry.FieldSpec, key: str, options: dict[int, str] | None) -> 
             assert spec.enum is not None
             values = [member.value for member in spec.enum]
             kind = ENUM_KINDS[spec.enum]
-            st.selectbox(name, values, key=key, format_func=lambda v: label(kind, v))
+            st.selectbox(name, values, key=key, format_func=labels(kind, values).__getitem__)
         case F.REF:
             choices = options or {}
             st.selectbox(
                 name,
                 [NONE, *choices],
                 key=key,
-                format_func=lambda v: "–" if v == NONE else choices.get(v, "?"),
+                format_func=({NONE: "–"} | choices).__getitem__,
             )
 
 
@@ -324,7 +324,7 @@ def _record_editor(viewer: Viewer, spec: entry.EntitySpec, *, parent_id: int | N
     chosen = st.selectbox(
         t("entry.record"),
         choices,
-        format_func=lambda i: t("entry.new") if i == NEW else records[i],
+        format_func=({NEW: t("entry.new")} | records).__getitem__,
         key=f"{state}-pick",
     )
     if st.session_state.get(f"{state}-loaded", "none") != chosen:
@@ -717,7 +717,7 @@ def _compliance(viewer: Viewer) -> None:
                 t("field.status"),
                 statuses,
                 index=statuses.index(current),
-                format_func=lambda v: label("compliance", v),
+                format_func=labels("compliance", statuses).__getitem__,
             )
             note = st.text_area(t("field.note"), value=record.note if record else "")
             if st.form_submit_button(t("entry.compliance.verify_button"), icon=":material/verified:"):

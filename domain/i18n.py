@@ -287,6 +287,10 @@ TEXTS: Final[dict[str, tuple[str, str]]] = {
     # The data page (/data): entry forms, locking and concurrent edits.
     "data.nav": ("Data", "Data"),
     "data.title": ("Isi & perbarui data", "Enter & update data"),
+    "data.tab.entry": ("Isi data", "Enter data"),
+    "data.tab.import": ("Impor", "Import"),
+    "data.tab.export": ("Ekspor", "Export"),
+    "data.tab.report": ("Laporan semester", "Semester report"),
     "data.caption": (
         "Isi program, indikator, target dan realisasi per semester, evaluasi, tindak lanjut, pertemuan, "
         "tanggapan masukan dan bukti kepatuhan. Hanya data yang boleh Anda ubah yang muncul di sini.",

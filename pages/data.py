@@ -1,12 +1,31 @@
-"""/data: enter and correct records by hand."""
+"""/data: enter and correct records by hand, import a filled template, export what one may read."""
+
+from collections.abc import Callable
 
 import streamlit as st
 
-from domain import entry_screens, ui
+from domain import entry_screens, transfer_screens, ui
+from domain.filters import filter_options
 from domain.ui import t
 
 viewer = ui.signed_in_page()
 
 st.title(t("data.title"))
 st.caption(t("data.caption"))
-entry_screens.entry_section(viewer)
+
+
+def export() -> None:
+    # The export follows the filters in the URL, so "export this view" is a link away.
+    transfer_screens.export_section(viewer, ui.filter_bar(ui.read(filter_options, viewer=viewer)))
+
+
+sections: dict[str, Callable[[], None]] = {
+    t("data.tab.entry"): lambda: entry_screens.entry_section(viewer),
+    t("data.tab.import"): lambda: transfer_screens.import_section(viewer),
+    t("data.tab.export"): export,
+}
+# The chosen tab lives in the URL; only its content runs.
+for tab, draw in zip(st.tabs(list(sections), key="tab", bind="query-params"), sections.values(), strict=True):
+    if tab.open is not False:
+        with tab:
+            draw()

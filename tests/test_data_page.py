@@ -45,8 +45,8 @@ def program_form(app: AppTest, program_id: int) -> str:
     return state
 
 
-def submit(app: AppTest) -> None:
-    [button] = [b for b in app.button if b.label == "Simpan"]
+def submit(app: AppTest, label: str = "Simpan") -> None:
+    [button] = [b for b in app.button if b.label == label]
     button.click().run()
 
 
@@ -101,7 +101,7 @@ def test_second_of_two_people_saving_one_program_sees_what_changed(
         )
     )
     first = open_page(monkeypatch, demo_copy_url, PAGE, viewer=demo_accounts.kpi)
-    second = open_page(monkeypatch, demo_copy_url, PAGE, viewer=demo_accounts.kpi)
+    second = open_page(monkeypatch, demo_copy_url, PAGE, viewer=demo_accounts.kpi, lang="en")
     state = program_form(first, program_id)
     program_form(second, program_id)
     was = int(first.number_input(key=f"{state}-families_reached").value or 0)
@@ -111,17 +111,17 @@ def test_second_of_two_people_saving_one_program_sees_what_changed(
     assert [s.value for s in first.success] == ["Tersimpan."]
 
     second.number_input(key=f"{state}-families_reached").set_value(was + 99)
-    submit(second)
+    submit(second, "Save")
 
     assert scalar(demo_copy_url, f"SELECT families_reached FROM program WHERE id = {program_id}") == was + 10
-    assert second.warning[0].value.startswith("Tidak disimpan: orang lain menyimpan data ini")
+    assert second.warning[0].value.startswith("Not saved: someone else saved this record after you opened it")
     shown = second.dataframe[0].value
     assert shown.to_dict("records") == [
         {
-            "Isian": "KK terjangkau",
-            "Saat Anda buka": str(was),
-            "Disimpan orang lain": str(was + 10),
-            "Isian Anda": str(was + 99),
+            "Field": "Families reached",
+            "When you opened it": str(was),
+            "Saved by someone else": str(was + 10),
+            "Your entry": str(was + 99),
         }
     ]
     # What the second person typed is still in the form until they load the latest data.
@@ -211,3 +211,17 @@ def test_agency_verifies_a_submitted_result(
         "Kunci dibuka; realisasi perlu diverifikasi lagi. Tercatat di log audit."
     ]
     assert scalar(demo_copy_url, "SELECT count(*) FROM audit_log WHERE action = 'unlock'") == 1
+
+
+def test_tabs_follow_the_url_and_only_the_chosen_one_runs(
+    monkeypatch: pytest.MonkeyPatch, demo_sqlite_url: str, demo_accounts: DemoAccounts
+) -> None:
+    app = open_page(monkeypatch, demo_sqlite_url, PAGE, viewer=demo_accounts.kpi, params={"tab": "Ekspor"})
+    assert [tab.label for tab in app.tabs] == ["Isi data", "Impor", "Ekspor"]
+    assert [s.value for s in app.subheader] == ["Ekspor", "Saring"]  # the export and its filters only
+    assert "entry-task" not in [widget.key for widget in app.selectbox]
+    reader = open_page(
+        monkeypatch, demo_sqlite_url, PAGE, viewer=demo_accounts.reader, params={"tab": "Impor"}
+    )
+    assert [s.value for s in reader.subheader] == ["Impor dari Excel atau CSV"]
+    assert reader.info[0].value == ui.t("transfer.not_allowed")
