@@ -15,6 +15,7 @@ from domain.db import engine_for, upgrade_database, write_session
 from domain.demo import load_demo
 from tests.browser import served_app
 from tests.factories import make_account
+from tests.test_browser import sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -23,25 +24,23 @@ def upload(page: Page, path: Path) -> None:
     page.get_by_test_id("stFileUploader").locator("input[type=file]").set_input_files(str(path))
 
 
-def test_company_user_imports_the_filled_template(
-    browser: Browser, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_company_user_imports_the_filled_template(browser: Browser, tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'sinergi.db'}"
     upgrade_database(url)
     engine = engine_for(url)
     with write_session(engine) as session:
         load_demo(session=session)
     make_account(engine, username="rina", role="company", company="PT Indexim Coalindo")
-    monkeypatch.setenv("SINERGI_TEST_USER", "rina")
 
     def programs() -> int:
         with engine.connect() as connection:
             return int(connection.execute(text("SELECT count(*) FROM program")).scalar_one())
 
     before = programs()
-    with served_app(url, script="tests/transfer_page.py") as base:
+    with served_app(url) as base:
         page = browser.new_page(viewport={"width": 1366, "height": 900})
-        page.goto(base)
+        page.goto(f"{base}/data?tab=Impor")
+        sign_in(page, "rina")
         with page.expect_download(timeout=60_000) as download:
             page.get_by_role("button", name="Unduh templat (.xlsx)").click()
         book = load_workbook(io.BytesIO(Path(download.value.path()).read_bytes()))
