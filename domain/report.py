@@ -65,7 +65,8 @@ def report_choices(*, session: Session, viewer: Viewer) -> ReportChoices:
     company_ids = {company_id for _, _, company_id in program_rows}
     companies = session.exec(
         select(m.Company.id, m.Company.name)
-        .where(col(m.Company.id).in_(company_ids), *viewer.company_conditions())
+        # The programs decide: an agency names the company of every program in its regency.
+        .where(col(m.Company.id).in_(company_ids))
         .order_by(m.Company.name)
     ).all()
     periods = session.exec(select(m.Period.code).order_by(col(m.Period.code).desc())).all()
@@ -220,11 +221,11 @@ def semester_report(
             )
         )
         keep = (actions["period"] == period) | actions["status"].isin(OPEN_ACTION) | due_in_period
-        action_frames.append(actions[keep].assign(program=profile.name)[ACTION_COLUMNS])
+        action_frames.append(_rows(actions, keep).assign(program=profile.name)[ACTION_COLUMNS])
 
         feedback = program_feedback(session=session, viewer=viewer, program_id=profile.id)
         in_window = feedback["held_on"].map(lambda d: found_period.start_date <= d <= found_period.end_date)
-        feedback_frames.append(feedback[in_window].assign(program=profile.name)[FEEDBACK_COLUMNS])
+        feedback_frames.append(_rows(feedback, in_window).assign(program=profile.name)[FEEDBACK_COLUMNS])
 
     evaluations = session.exec(
         select(col(m.Evaluation.title), col(m.Evaluation.held_on))
@@ -282,6 +283,11 @@ def semester_report(
         actions=_concat(action_frames, ACTION_COLUMNS),
         feedback=_concat(feedback_frames, FEEDBACK_COLUMNS),
     )
+
+
+def _rows(frame: pd.DataFrame, mask: pd.Series) -> pd.DataFrame:
+    """The rows where ``mask`` holds; an empty frame stays a frame with its columns."""
+    return frame.loc[mask.astype(bool).to_numpy()]
 
 
 def _concat(frames: Sequence[pd.DataFrame], columns: list[str]) -> pd.DataFrame:
@@ -372,13 +378,12 @@ class _Words:
         return rupiah(value, self.lang)
 
 
-def file_name(report: SemesterReport, extension: str) -> str:
-    """e.g. ``laporan-evaluasi-2023-S1-pt-indexim-coalindo.pdf``."""
-    subject = report.programs[0].name if report.program_id is not None and report.programs else report.company
+def file_name(subject: str, period: str, extension: str) -> str:
+    """e.g. ``laporan-evaluasi-2023-S1-pt-indexim-coalindo.pdf`` for a company or program name."""
     slug = "".join(c if c.isalnum() else "-" for c in subject.lower()).strip("-")
     while "--" in slug:
         slug = slug.replace("--", "-")
-    return f"laporan-evaluasi-{report.period}-{slug[:60]}.{extension}"
+    return f"laporan-evaluasi-{period}-{slug[:60].strip('-')}.{extension}"
 
 
 # PDF ---------------------------------------------------------------------------------------------
