@@ -17,6 +17,7 @@ from fpdf.fonts import FontFace
 from openpyxl import Workbook
 from openpyxl.drawing.image import Image as SheetImage
 from openpyxl.styles import Font, PatternFill
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 import models as m
@@ -160,20 +161,21 @@ def semester_report(
         assert company_id is not None
         if session.get(m.Company, company_id) is None:
             return None
+        readable = [col(m.Program.company_id) == company_id, *viewer.program_conditions()]
         if viewer.role is m.Role.COMPANY and viewer.company_id != company_id:
+            refuse(viewer=viewer, entity="company", entity_id=company_id, detail="report")
+        if viewer.role is m.Role.AGENCY and not session.exec(select(func.count()).where(*readable)).one():
+            # Nothing of this company works in the agency's regency.
             refuse(viewer=viewer, entity="company", entity_id=company_id, detail="report")
         program_ids = session.exec(
             select(m.Program.id)
             .where(
-                m.Program.company_id == company_id,
+                *readable,
                 col(m.Program.start_date) <= found_period.end_date,
                 col(m.Program.end_date).is_(None) | (col(m.Program.end_date) >= found_period.start_date),
-                *viewer.program_conditions(),
             )
             .order_by(m.Program.name)
         ).all()
-        if not program_ids and viewer.role is m.Role.AGENCY:
-            refuse(viewer=viewer, entity="company", entity_id=company_id, detail="report")
         profiles = [
             p
             for i in program_ids

@@ -321,6 +321,25 @@ def test_an_agency_reports_on_programs_in_its_regency_only(world: World) -> None
     assert [name for _, name in choices.companies] == ["PT Pesaing"]
 
 
+def test_a_company_whose_programs_ended_gives_a_report_that_says_so(world: World) -> None:
+    finished = make_company(world.engine, name="PT Selesai")
+    program_id = make_program(
+        world.engine, company_id=finished, name="Program Lama", start=date(2021, 1, 1), end=date(2022, 12, 31)
+    )
+    with write_session(world.engine) as session:
+        place = session.exec(
+            select(m.ProgramVillage).where(m.ProgramVillage.program_id == world.program_id)
+        ).one()
+        session.add(m.ProgramVillage(program_id=program_id, village_id=place.village_id))
+    # The agency of the regency may read the company, although nothing of it ran in the semester.
+    found = gather(world, world.agency, company_id=finished)
+    assert found.programs == ()
+    text = pdf_text(report_pdf(found, "id"))
+    assert "Tidak ada program yang berjalan pada periode ini." in text
+    with pytest.raises(AccessDenied):
+        gather(world, world.far_agency, company_id=finished)
+
+
 def test_viewers_read_every_company_and_unknown_choices_give_nothing(world: World) -> None:
     assert gather(world, world.reader, program_id=world.other_program_id).company == "PT Pesaing"
     with read_session(world.engine) as session:
