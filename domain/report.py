@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
-from functools import partial
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any, cast
 
@@ -338,10 +338,16 @@ def chart_images(report: SemesterReport, lang: str) -> dict[int, bytes]:
         # The builder's output is checked by its own tests; validating every spec again here
         # would cost as much as drawing it.
         specs[int(row.indicator_id)] = chart.to_json(validate=False)
+    return dict(zip(specs, _render(tuple(specs.values())), strict=True))
+
+
+@lru_cache(maxsize=8)
+def _render(specs: tuple[str, ...]) -> tuple[bytes, ...]:
+    """The PNGs of ``specs``; kept for a while, since the PDF and the .xlsx of one report draw the
+    same charts (a spec holds its data, so a changed figure is a new key)."""
     # vl-convert draws outside the interpreter lock: two at a time halves the wait.
     with ThreadPoolExecutor(max_workers=2) as pool:
-        pngs = list(pool.map(_png, specs.values()))
-    return dict(zip(specs, pngs, strict=True))
+        return tuple(pool.map(_png, specs))
 
 
 def _png(spec: str) -> bytes:

@@ -6,8 +6,9 @@ from datetime import date
 
 import streamlit as st
 
-from domain import db, queries, report, ui
+from domain import db, overview, queries, report, ui
 from domain.access import Viewer
+from domain.filters import Filters
 from domain.ui import t
 
 PROGRAM = "program"
@@ -39,7 +40,15 @@ def report_section(viewer: Viewer) -> None:
     company_id = middle.selectbox(
         t("report.choose_company"), list(companies), format_func=companies.__getitem__, key="report-company"
     )
-    period = right.selectbox(t("report.choose_period"), list(choices.periods), key="report-period")
+    # The latest semester with reported actuals, as the overview shows it.
+    latest = ui.read(overview.reporting_period, filters=Filters(), viewer=viewer)
+    periods = list(choices.periods)
+    period = right.selectbox(
+        t("report.choose_period"),
+        periods,
+        index=periods.index(latest) if latest in periods else 0,
+        key="report-period",
+    )
     if company_id is None or period is None:
         return
     program_id: int | None = None

@@ -16,7 +16,9 @@ from streamlit.testing.v1 import AppTest
 
 import models as m
 from domain.access import AccessDenied, Viewer
-from domain.db import read_session, write_session
+from domain.db import engine_for, read_session, write_session
+from domain.filters import Filters
+from domain.overview import reporting_period
 from domain.report import (
     SemesterReport,
     chart_images,
@@ -392,6 +394,11 @@ def test_section_offers_the_viewers_programs_and_two_downloads(
     company = app.selectbox(key="report-company").value
     programs = app.selectbox(key=f"report-program-{company}").options
     assert programs and all("Pengembangan Ekonomi Potensial Desa" in name for name in programs)
+    # The semester offered first is the latest with reported actuals.
+    with read_session(engine_for(demo_sqlite_url)) as session:
+        latest = reporting_period(session=session, filters=Filters(), viewer=demo_accounts.indexim)
+    assert latest is not None
+    assert app.selectbox(key="report-period").value == latest
     buttons = [e for e in app.get("download_button")]
     assert len(buttons) == 2
     app.radio(key="report-scope").set_value("company").run()
