@@ -625,7 +625,6 @@ TEXTS: Final[dict[str, tuple[str, str]]] = {
     ),
     # The semester evaluation report (PDF and .xlsx).
     "report.pdf": ("PDF", "PDF"),
-    "report.xlsx": ("Excel (.xlsx)", "Excel (.xlsx)"),
     "report.heading": ("Laporan evaluasi semester", "Semester evaluation report"),
     "report.intro": (
         "Indikator dengan target, realisasi dan capaian, grafik, kesenjangan, tindak lanjut dan masukan "
@@ -644,6 +643,7 @@ TEXTS: Final[dict[str, tuple[str, str]]] = {
         "There is no program you can report on yet.",
     ),
     "report.no_periods": ("Belum ada periode pelaporan.", "There are no reporting periods yet."),
+    "report.subject": ("Laporan: {subject}, semester {period}", "Report: {subject}, semester {period}"),
     "report.download_pdf": ("Unduh PDF", "Download PDF"),
     "report.download_xlsx": ("Unduh Excel (.xlsx)", "Download Excel (.xlsx)"),
     "report.font_missing": (

@@ -88,6 +88,7 @@ def report_section(viewer: Viewer) -> None:
             else report.report_xlsx(data, language, images)
         )
 
+    st.caption(t("report.subject", subject=subject, period=period))
     buttons = st.container(horizontal=True)
     buttons.download_button(
         t("report.download_pdf"),

@@ -55,9 +55,15 @@ def test_a_company_user_downloads_the_semester_report(
         page.goto(base)
         wait_until_rendered(page)
         page.get_by_text("Seluruh program perusahaan").click()
+        # Each choice reruns the page; the line naming the report shows when that run drew it, and a
+        # click on a button the rerun is about to replace would be lost.
+        expect(page.get_by_text("Laporan: PT Indexim Coalindo, semester")).to_be_visible(timeout=60_000)
         wait_until_rendered(page)
         page.get_by_test_id("stSelectbox").filter(has_text="Semester").click()
         page.get_by_role("option", name="2023-S1").click()
+        expect(page.get_by_text("Laporan: PT Indexim Coalindo, semester 2023-S1")).to_be_visible(
+            timeout=60_000
+        )
         wait_until_rendered(page)
 
         name, pdf = download(page, "Unduh PDF", tmp_path)
