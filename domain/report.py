@@ -458,7 +458,13 @@ def report_pdf(report: SemesterReport, lang: str, images: dict[int, bytes] | Non
         *,
         right: Sequence[int] = (),
         fills: Sequence[bool] | None = None,
+        program_column: bool = False,
     ) -> None:
+        if program_column and len(report.programs) == 1:
+            # The title block names the one program: its column would repeat it on every row.
+            headings, rows = headings[1:], [values[1:] for values in rows]
+            widths = [widths[0] + widths[1], *widths[2:]]
+            right = [column - 1 for column in right]
         pdf.set_font("DejaVu", "", 8)
         with pdf.table(
             width=width,
@@ -592,6 +598,7 @@ def report_pdf(report: SemesterReport, lang: str, images: dict[int, bytes] | Non
             (44, 62, 20, 20, 20, 24),
             right=(2, 3, 4, 5),
             fills=[True] * len(gaps),
+            program_column=True,
         )
 
     # Charts, two side by side, each under its caption; a pair that would not fit starts a page.
@@ -696,6 +703,7 @@ def report_pdf(report: SemesterReport, lang: str, images: dict[int, bytes] | Non
             ],
             (36, 64, 32, 26, 28),
             fills=[bool(o) for o in report.actions["overdue"]],
+            program_column=True,
         )
 
     # Feedback.
