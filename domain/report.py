@@ -564,7 +564,7 @@ def report_pdf(report: SemesterReport, lang: str, images: dict[int, bytes] | Non
                 ]
                 for row in own.itertuples(index=False)
             ],
-            (52, 28, 22, 20, 20, 18, 30),
+            (50, 26, 22, 20, 20, 22, 30),
             right=(2, 3, 4, 5),
             fills=[bool(g) for g in own["gap"]],
         )
