@@ -222,7 +222,10 @@ def semester_report(
                 d is not None and not pd.isna(d) and found_period.start_date <= d <= found_period.end_date
             )
         )
-        keep = (actions["period"] == period) | actions["status"].isin(OPEN_ACTION) | due_in_period
+        # Agreed at this semester's evaluation, due within it, or still open from an earlier one.
+        agreed_by_then = actions["period"].isna() | (actions["period"].fillna("") <= period)
+        still_open = actions["status"].isin(OPEN_ACTION) & agreed_by_then
+        keep = (actions["period"] == period) | still_open | due_in_period
         action_frames.append(_rows(actions, keep).assign(program=profile.name)[ACTION_COLUMNS])
 
         feedback = program_feedback(session=session, viewer=viewer, program_id=profile.id)

@@ -180,10 +180,10 @@ def world(engine: Engine) -> World:
     )
 
 
-def gather(world: World, viewer: Viewer, **scope: int) -> SemesterReport:
+def gather(world: World, viewer: Viewer, period: str = PERIOD, **scope: int) -> SemesterReport:
     with read_session(world.engine) as session:
         found = semester_report(
-            session=session, viewer=viewer, period=PERIOD, thresholds=Thresholds(), today=TODAY, **scope
+            session=session, viewer=viewer, period=period, thresholds=Thresholds(), today=TODAY, **scope
         )
     assert found is not None
     return found
@@ -293,6 +293,26 @@ def test_program_without_results_gives_a_report_that_says_so(world: World) -> No
     assert "Belum ada data untuk grafik." in text
     book = load_workbook(io.BytesIO(report_xlsx(found, "id", {})))
     assert chart_pictures(book) == []
+
+
+def test_actions_agreed_at_a_later_evaluation_stay_out_of_an_earlier_report(world: World) -> None:
+    with write_session(world.engine) as session:
+        evaluation = session.exec(
+            select(m.Evaluation).where(m.Evaluation.title == "Evaluasi Semester Uji")
+        ).one()
+        session.add(
+            m.FollowUpAction(
+                program_id=world.program_id,
+                evaluation_id=evaluation.id,
+                description="Disepakati pada evaluasi 2024-S1",
+                due_date=date(2024, 12, 31),
+            )
+        )
+    now = gather(world, world.staff, program_id=world.program_id)
+    assert "Disepakati pada evaluasi 2024-S1" in set(now.actions["action"])
+    earlier = gather(world, world.staff, period="2023-S2", program_id=world.program_id)
+    assert "Disepakati pada evaluasi 2024-S1" not in set(earlier.actions["action"])
+    assert "Tambah pelatih lapangan untuk kelompok madu" in set(earlier.actions["action"])  # still open
 
 
 def refusals(engine: Engine) -> int:
@@ -408,3 +428,15 @@ def test_section_offers_the_viewers_programs_and_two_downloads(
     app.radio(key="report-scope").set_value("company").run()
     assert [s.key for s in app.selectbox] == ["report-company", "report-period"]
     assert len(app.get("download_button")) == 2
+
+
+def test_section_says_when_there_is_nothing_to_report(
+    monkeypatch: pytest.MonkeyPatch, sqlite_engine: Engine, sqlite_url: str
+) -> None:
+    viewer = make_account(sqlite_engine, username="pembaca", role="viewer")
+    monkeypatch.setenv("DATABASE_URL", sqlite_url)
+    app = AppTest.from_function(_section, args=(viewer,), default_timeout=60)
+    app.run()
+    assert not app.exception, [e.message for e in app.exception]
+    assert [info.value for info in app.info] == ["Belum ada program yang dapat Anda laporkan."]
+    assert not app.get("download_button")
