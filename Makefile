@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8501
 PG_BIN := /usr/lib/postgresql/15/bin
 
-.PHONY: run test venv dev-venv system-deps lint typecheck pytest synth-large bench clean
+.PHONY: run test venv dev-venv fonts system-deps lint typecheck pytest synth-large bench clean
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -19,10 +19,21 @@ $(VENV)/.installed-dev: requirements-dev.txt requirements.txt $(VENV)/.installed
 venv: $(VENV)/.installed
 dev-venv: $(VENV)/.installed-dev
 
-# Debian packages the tests need: Chromium for the browser tests, the PostgreSQL 15 server binaries.
-system-deps:
+# The font the PDF report is set in (its text needs more than Latin-1), from Debian.
+FONT := /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf
+fonts:
+	@test -f $(FONT) || { \
+	  echo "Installing from Debian: fonts-dejavu-core"; \
+	  export DEBIAN_FRONTEND=noninteractive; \
+	  apt-get update -q && apt-get install -y -q --no-install-recommends fonts-dejavu-core; \
+	}
+
+# Debian packages the tests need: Chromium for the browser tests, the PostgreSQL 15 server binaries,
+# and the report's font.
+system-deps: fonts
 	@missing=""; \
 	test -x /usr/bin/chromium || missing="$$missing chromium"; \
+	test -f $(FONT) || missing="$$missing fonts-dejavu-core"; \
 	test -x $(PG_BIN)/initdb || missing="$$missing postgresql-15"; \
 	if [ -n "$$missing" ]; then \
 	  echo "Installing from Debian:$$missing"; \
@@ -30,7 +41,7 @@ system-deps:
 	  apt-get update -q && apt-get install -y -q --no-install-recommends $$missing; \
 	fi
 
-run: venv
+run: venv fonts
 	$(PY) manage.py init-db
 	$(PY) manage.py load-demo --if-empty
 	$(VENV)/bin/streamlit run app.py --server.port $(PORT) --server.headless true
@@ -42,7 +53,7 @@ lint: dev-venv
 typecheck: dev-venv
 	$(VENV)/bin/mypy
 
-pytest: dev-venv system-deps
+pytest: dev-venv fonts system-deps
 	$(VENV)/bin/pytest
 
 test: lint typecheck pytest
