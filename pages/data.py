@@ -1,10 +1,11 @@
-"""/data: enter and correct records by hand, import a filled template, export what one may read."""
+"""/data: enter and correct records by hand, import a filled template, export what one may read, and
+make the semester evaluation report."""
 
 from collections.abc import Callable
 
 import streamlit as st
 
-from domain import entry_screens, transfer_screens, ui
+from domain import entry_screens, report_screens, transfer_screens, ui
 from domain.filters import filter_options
 from domain.ui import t
 
@@ -23,6 +24,7 @@ sections: dict[str, Callable[[], None]] = {
     t("data.tab.entry"): lambda: entry_screens.entry_section(viewer),
     t("data.tab.import"): lambda: transfer_screens.import_section(viewer),
     t("data.tab.export"): export,
+    t("data.tab.report"): lambda: report_screens.report_section(viewer),
 }
 # The chosen tab lives in the URL; only its content runs.
 for tab, draw in zip(st.tabs(list(sections), key="tab", bind="query-params"), sections.values(), strict=True):

@@ -1,4 +1,5 @@
-"""In Chromium: download the template, fill it with demo rows, upload it, read the preview, import."""
+"""In Chromium: download the template, fill it with demo rows, upload it, read the preview, import,
+export, and hand out the semester report of what was imported."""
 
 from __future__ import annotations
 
@@ -9,13 +10,14 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 from playwright.sync_api import Browser, Page, expect
+from pypdf import PdfReader
 from sqlalchemy import text
 
 from domain.db import engine_for, upgrade_database, write_session
 from domain.demo import load_demo
 from tests.browser import served_app
 from tests.factories import make_account
-from tests.test_browser import sign_in
+from tests.test_browser import sign_in, wait_for_cookie, wait_until_rendered
 
 pytestmark = pytest.mark.browser
 
@@ -41,6 +43,10 @@ def test_company_user_imports_the_filled_template(browser: Browser, tmp_path: Pa
         page = browser.new_page(viewport={"width": 1366, "height": 900})
         page.goto(f"{base}/data?tab=Impor")
         sign_in(page, "rina")
+        # Signing in reruns the page (and the cookie component reruns it again): click once it is drawn.
+        expect(page.get_by_role("button", name="Unduh templat (.xlsx)")).to_be_visible(timeout=60_000)
+        wait_for_cookie(page.context)
+        wait_until_rendered(page)
         with page.expect_download(timeout=60_000) as download:
             page.get_by_role("button", name="Unduh templat (.xlsx)").click()
         book = load_workbook(io.BytesIO(Path(download.value.path()).read_bytes()))
@@ -74,6 +80,8 @@ def test_company_user_imports_the_filled_template(browser: Browser, tmp_path: Pa
 
         # The export holds the imported program, the company's own rows only, numbers as numbers.
         page.get_by_role("tab", name="Ekspor").click()
+        expect(page.get_by_text("Saring")).to_be_visible(timeout=60_000)  # the export's filters
+        wait_until_rendered(page)
         with page.expect_download(timeout=60_000) as download:
             page.get_by_role("button", name="Excel (.xlsx)").click()
         exported = load_workbook(io.BytesIO(Path(download.value.path()).read_bytes()))
@@ -82,6 +90,26 @@ def test_company_user_imports_the_filled_template(browser: Browser, tmp_path: Pa
         assert ("Bank Sampah Kaubun", "Sampah terkelola", "2024-S1", 1000, 850.5) in {
             row[1:6] for row in rows
         }
+
+        # The semester report of the imported program carries the imported figures.
+        page.get_by_role("tab", name="Laporan semester").click()
+        expect(page.get_by_text("Seluruh program perusahaan")).to_be_visible(timeout=60_000)
+        wait_until_rendered(page)
+        page.get_by_test_id("stSelectbox").filter(has_text="Semester").click()
+        page.get_by_role("option", name="2024-S1").click()
+        wait_until_rendered(page)
+        page.get_by_test_id("stSelectbox").filter(has_text="Program").click()
+        page.get_by_role("option", name="Bank Sampah Kaubun").click()
+        expect(page.get_by_text("Laporan: Bank Sampah Kaubun, semester 2024-S1")).to_be_visible(
+            timeout=60_000
+        )
+        wait_until_rendered(page)
+        with page.expect_download(timeout=120_000) as download:
+            page.get_by_role("button", name="Unduh PDF").click()
+        report = PdfReader(io.BytesIO(Path(download.value.path()).read_bytes()))
+        printed = " ".join(" ".join(p.extract_text() for p in report.pages).split())
+        assert "Sampah terkelola" in printed
+        assert "1.000 850,5 85%" in printed
         page.close()
 
     assert programs() == before + 1
