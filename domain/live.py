@@ -518,3 +518,20 @@ def live_counts(*, session: Session, viewer: Viewer, meeting_id: int) -> LiveCou
             (org_type.value, types[org_type.value]) for org_type in m.OrgType if types.get(org_type.value)
         ),
     )
+
+
+def qr_png(url: str) -> bytes:
+    """A QR code of ``url`` as PNG, large enough to scan from the back of a meeting room."""
+    import io
+
+    import segno
+
+    buffer = io.BytesIO()
+    segno.make(url, error="m").save(buffer, kind="png", scale=10, border=2)
+    return buffer.getvalue()
+
+
+def feedback_url(app_url: str | None, code: str) -> str:
+    """The public form's address for ``code``, on the server the facilitator is using."""
+    base = (app_url or "").split("?")[0].rstrip("/").rsplit("/", 1)[0] if app_url else ""
+    return f"{base}/feedback?code={code}"

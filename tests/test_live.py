@@ -161,9 +161,15 @@ def test_others_may_not_open_moderate_or_read_the_wall(world: World, who: str) -
             )
         )
     assert world.items()[0].moderation == "pending"
-    for query in (live.wall_items, live.pending_items, live.live_counts, live.live_meeting):
-        with pytest.raises(AccessDenied):
-            world.read(lambda s, q=query: q(session=s, viewer=viewer, meeting_id=world.meeting_id))
+    queries: list[Callable[..., Any]] = [
+        live.wall_items,
+        live.pending_items,
+        live.live_counts,
+        live.live_meeting,
+    ]
+    for query in queries:
+        with pytest.raises(AccessDenied), read_session(world.engine) as session:
+            query(session=session, viewer=viewer, meeting_id=world.meeting_id)
     with pytest.raises(AccessDenied):
         world.run(lambda s: live.close_input(session=s, viewer=viewer, meeting_id=world.meeting_id, now=NOW))
     assert world.read(lambda s: live.meeting_for_code(session=s, code=code, now=NOW)).id == world.meeting_id
@@ -174,7 +180,8 @@ def test_others_may_not_open_moderate_or_read_the_wall(world: World, who: str) -
 
 def test_runnable_meetings_are_those_of_the_company_or_regency(world: World) -> None:
     for viewer in (world.admin, world.organiser, world.agency):
-        found = world.read(lambda s, v=viewer: live.runnable_meetings(session=s, viewer=v))
+        with read_session(world.engine) as session:
+            found = live.runnable_meetings(session=session, viewer=viewer)
         assert [meeting_id for meeting_id, _, _ in found] == [world.meeting_id]
 
 
@@ -252,8 +259,8 @@ def test_a_closed_code_and_an_expired_code_are_refused(world: World) -> None:
     with pytest.raises(live.InputClosed):  # the meeting's end has passed
         world.send(reopened, token, "sudah lewat", now=NOW + timedelta(hours=3))
     for unknown in ("", "ZZZZZZZZ", "x" * 100):
-        with pytest.raises(live.UnknownCode):
-            world.read(lambda s, c=unknown: live.meeting_for_code(session=s, code=c, now=NOW))
+        with pytest.raises(live.UnknownCode), read_session(world.engine) as session:
+            live.meeting_for_code(session=session, code=unknown, now=NOW)
     assert [item.text for item in world.items()] == ["masih sempat"]
     assert len(world.audit("close_input")) == 1
 
