@@ -14,7 +14,8 @@ from domain.formatting import long_date, number, rupiah, rupiah_short
 from domain.ui import label, lang, t
 
 REFRESH_SECONDS = 3
-WALL_LIMIT = 24
+WALL_LIMIT = 200
+WALL_HEIGHT = 520
 
 viewer = ui.signed_in_page()
 
@@ -254,7 +255,8 @@ def _wall_slide(now: datetime) -> None:
         st.title(t("live.slide.wall"))
         if wall.empty:
             st.info(t("live.wall_empty"), icon=":material/forum:")
-        cards = st.columns(3)
+        # Newest first; the wall scrolls within itself, the page keeps its place.
+        cards = st.container(height=WALL_HEIGHT, border=False).columns(3)
         for index, item in enumerate(wall.head(WALL_LIMIT).itertuples(index=False)):
             with cards[index % 3].container(border=True):
                 st.markdown(plain(str(item.text)))
