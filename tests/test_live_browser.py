@@ -74,9 +74,8 @@ def facilitator(browser: Browser, served: Served, viewport: ViewportSize) -> tup
 
 
 def open_input(page: Page, served: Served) -> str:
-    panel = page.get_by_role("switch", name="Panel fasilitator: kode masukan dan moderasi")
-    if not panel.is_checked():
-        panel.click()
+    if not page.get_by_role("switch", name="Panel fasilitator: kode masukan dan moderasi").is_checked():
+        page.get_by_test_id("stCheckbox").filter(has_text="Panel fasilitator").click()
     page.get_by_role("button", name="Buka masukan dan buat kode baru").click()
     expect(page.locator(".live-code").first).to_be_visible(timeout=LONG)
     with read_session(served.engine) as session:
