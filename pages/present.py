@@ -102,7 +102,7 @@ def _code_block(now: datetime) -> None:
         st.info(t("live.not_open"), icon=":material/phonelink_off:")
         return
     url = live.feedback_url(st.context.url, current_meeting.code)
-    st.image(live.qr_png(url), width=260)
+    st.image(live.qr_png(url), width=220)
     st.markdown(t("live.scan", url=plain(url.split("?")[0])))
     st.html(f'<div class="live-code" data-testid="live-code">{current_meeting.code}</div>')
 
@@ -266,6 +266,7 @@ def _wall_slide(now: datetime) -> None:
                     source.append(plain(str(item.program)))
                 st.caption(" · ".join(source))
     with right:
+        _code_block(now)
         _tiles_strip(st.container(), counts)
         st.metric(t("live.received"), number(counts.received, lang()))
         kinds = pd.DataFrame(
@@ -291,7 +292,6 @@ def _wall_slide(now: datetime) -> None:
                 width="stretch",
                 column_config={"type": t("live.axis.org_type"), "items": t("live.axis.items")},
             )
-        _code_block(now)
 
 
 @st.fragment(run_every=timedelta(seconds=REFRESH_SECONDS))

@@ -16,6 +16,7 @@ from domain.access import Viewer
 from domain.db import engine_for, read_session, upgrade_database, write_session
 from domain.i18n import translate
 from tests.apptest import open_page
+from tests.conftest import DemoAccounts
 from tests.factories import make_account, make_company, make_meeting, make_program
 
 
@@ -163,3 +164,30 @@ def test_an_unusable_code_gets_a_clear_message(
     assert not [w for w in app.text_input if w.key == "live-organisation"], "no check-in form"
     with read_session(room.engine) as session:
         assert session.exec(select(func.count()).select_from(m.MeetingParticipant)).one() == 0
+
+
+def test_the_regency_agency_presents_its_compliance_summary(
+    demo_sqlite_url: str, demo_accounts: DemoAccounts, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(ui, "page_guard", lambda: None)
+    with read_session(engine_for(demo_sqlite_url)) as session:
+        rakor = session.exec(select(m.Meeting).where(m.Meeting.kind == m.MeetingKind.RAKOR)).first()
+        assert rakor is not None and rakor.id is not None
+        framework = session.exec(
+            select(m.Framework).where(m.Framework.regency_id == rakor.regency_id)
+        ).first()
+        assert framework is not None
+    app = open_page(
+        monkeypatch,
+        demo_sqlite_url,
+        "pages/present.py",
+        viewer=demo_accounts.kukar,
+        params={"meeting": str(rakor.id)},
+    )
+    app.button(key="live-next").click().run()
+    assert app.title[0].value == "Kepatuhan poin koordinasi"
+    assert framework.name in [caption.value for caption in app.caption]
+    assert [metric.label for metric in app.metric][:1] == ["Sel terpenuhi"]
+    app.button(key="live-next").click().run()
+    assert app.title[0].value == "Harapan dan masukan"
+    assert app.button(key="live-next").disabled, "the wall is the last slide"
