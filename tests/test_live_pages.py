@@ -191,3 +191,14 @@ def test_the_regency_agency_presents_its_compliance_summary(
     app.button(key="live-next").click().run()
     assert app.title[0].value == "Harapan dan masukan"
     assert app.button(key="live-next").disabled, "the wall is the last slide"
+
+
+def test_signed_out_visitors_get_the_login_form_instead_of_the_presenter(
+    room: Room, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    room.open_input()
+    app = open_page(
+        monkeypatch, room.url, "pages/present.py", signed_in=False, params={"meeting": str(room.meeting_id)}
+    )
+    assert app.text_input(key="login-username") is not None
+    assert not app.metric and not [b for b in app.button if b.key == "live-next"]
