@@ -146,6 +146,8 @@ def test_ten_phones_send_a_hundred_inputs_that_reach_the_wall(browser: Browser, 
         expect(phone.get_by_label("Masukan Anda")).to_be_visible(timeout=LONG)
     assert not pages[0].get_by_test_id("stSidebar").count(), "no sidebar, no navigation for the public"
     assert not pages[0].get_by_test_id("stSidebarNav").count()
+    assert no_horizontal_scroll(pages[0])
+    pages[0].screenshot(path=str(ARTIFACTS / "phone-form-360.png"), full_page=True)
 
     started = time.monotonic()
     for n in range(INPUTS):
@@ -187,6 +189,8 @@ def test_ten_phones_send_a_hundred_inputs_that_reach_the_wall(browser: Browser, 
     assert wall.evaluate("() => window.__xss") is None
     assert wall.locator('img[src="x"]').count() == 0
     assert no_horizontal_scroll(wall)
+    # Refreshing kept the slide.
+    expect(wall.locator("h1").first).to_have_text("Harapan dan masukan")
 
     (ARTIFACTS / "ten-phones.txt").write_text(
         f"phones={PHONES} inputs_each={INPUTS} stored={len(items)} duplicates=0\n"
