@@ -202,3 +202,16 @@ def test_signed_out_visitors_get_the_login_form_instead_of_the_presenter(
     )
     assert app.text_input(key="login-username") is not None
     assert not app.metric and not [b for b in app.button if b.key == "live-next"]
+
+
+def test_the_public_form_speaks_english_on_request(room: Room, monkeypatch: pytest.MonkeyPatch) -> None:
+    app = open_page(
+        monkeypatch, room.url, "pages/feedback.py", signed_in=False, lang="en", params={"code": "ZZZZ2222"}
+    )
+    assert app.title[0].value == "Expectations and input"
+    assert [error.value for error in app.error] == [translate("live.error.code_unknown", "en")]
+    code = room.open_input()
+    app = open_page(
+        monkeypatch, room.url, "pages/feedback.py", signed_in=False, lang="en", params={"code": code}
+    )
+    assert app.text_input(key="live-organisation").label == "Organisation, group or agency"
