@@ -1,5 +1,7 @@
 """Sinergi's entry point: page setup and page registration."""
 
+from urllib.parse import urlparse
+
 import streamlit as st
 
 from domain import signin, ui
@@ -9,9 +11,15 @@ st.set_page_config(page_title="Sinergi", page_icon="🤝", layout="wide")
 ui.ensure_database()
 ui.ensure_cookie_key()
 viewer = signin.current_viewer()
-ui.language_switch()
-if viewer is not None:
-    signin.account_box(viewer)
+# The projector view and the public form show no sidebar and no navigation.
+bare = urlparse(st.context.url or "").path.rstrip("/").rsplit("/", 1)[-1] in {"present", "feedback"}
+if bare:
+    # Keep the language chosen elsewhere although its switch is not drawn.
+    st.session_state["lang"] = ui.lang()
+else:
+    ui.language_switch()
+    if viewer is not None:
+        signin.account_box(viewer)
 
 pages = [
     st.Page(
@@ -50,5 +58,7 @@ pages = [
         visibility="visible" if viewer is not None and viewer.is_admin else "hidden",
     ),
     st.Page("pages/shared.py", title=ui.t("shared.title"), url_path="shared", visibility="hidden"),
+    st.Page("pages/present.py", title=ui.t("live.nav"), icon=":material/co_present:", url_path="present"),
+    st.Page("pages/feedback.py", title=ui.t("live.form.title"), url_path="feedback", visibility="hidden"),
 ]
-st.navigation(pages).run()
+st.navigation(pages, position="hidden" if bare else "sidebar").run()

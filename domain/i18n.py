@@ -1059,6 +1059,129 @@ TEXTS: Final[dict[str, tuple[str, str]]] = {
     "point.deadline": ("Batas waktu: {date}", "Deadline: {date}"),
     # FGD live mode (/present), opening a meeting for input, and the public form (/feedback).
     "live.nav": ("Mode presentasi", "Presenter mode"),
+    "live.title": ("Mode presentasi FGD", "FGD presenter mode"),
+    "live.pick_meeting": ("Pertemuan", "Meeting"),
+    "live.present": ("Presentasikan", "Present"),
+    "live.no_meetings": (
+        "Tidak ada pertemuan yang dapat Anda pandu. Pertemuan dipandu oleh admin, staf perusahaan "
+        "penyelenggara, dan instansi kabupaten/kota tempat pertemuan.",
+        "There is no meeting you can run. A meeting is run by admins, the organising company's staff and "
+        "the agency of its regency.",
+    ),
+    "live.prev": ("Sebelumnya", "Previous"),
+    "live.next": ("Berikutnya", "Next"),
+    "live.slide_of": ("Slide {n} dari {total}", "Slide {n} of {total}"),
+    "live.attendance": ("Peserta hadir", "People present"),
+    "live.checked_in": ("Check-in lewat ponsel", "Checked in by phone"),
+    "live.received": ("Masukan diterima", "Input received"),
+    "live.approved": ("Tampil di layar", "On the wall"),
+    "live.programs": ("Program yang dibahas", "Programs discussed"),
+    "live.no_programs": (
+        "Belum ada program yang dikaitkan dengan pertemuan ini.",
+        "No program is linked to this meeting yet.",
+    ),
+    "live.slide.compliance": ("Kepatuhan poin koordinasi", "Compliance with the coordination points"),
+    "live.no_framework": (
+        "Belum ada kerangka poin koordinasi untuk kabupaten/kota pertemuan ini.",
+        "There is no coordination framework for this meeting's regency yet.",
+    ),
+    "live.compliance_met": ("Sel terpenuhi", "Cells met"),
+    "live.compliance_cells": ("Jumlah sel perusahaan × poin", "Company × point cells"),
+    "live.slide.wall": ("Harapan dan masukan", "Expectations and input"),
+    "live.wall_empty": (
+        "Belum ada masukan yang disetujui. Kirim masukan Anda lewat ponsel!",
+        "No approved input yet. Send yours from your phone!",
+    ),
+    "live.scan": (
+        "Pindai kode QR atau buka {url} dan masukkan kode:",
+        "Scan the QR code or open {url} and enter the code:",
+    ),
+    "live.not_open": ("Masukan lewat ponsel belum dibuka.", "Input from phones is not open."),
+    "live.by_kind": ("Masukan menurut jenis", "Input by kind"),
+    "live.by_org_type": ("Masukan menurut jenis organisasi", "Input by organisation type"),
+    "live.axis.items": ("Jumlah", "Count"),
+    "live.axis.kind": ("Jenis", "Kind"),
+    "live.axis.org_type": ("Jenis organisasi", "Organisation type"),
+    "live.control": (
+        "Panel fasilitator: kode masukan dan moderasi",
+        "Facilitator panel: input code and moderation",
+    ),
+    "live.open_hours": ("Pertemuan berakhir dalam (jam)", "The meeting ends in (hours)"),
+    "live.open": ("Buka masukan dan buat kode baru", "Open input with a new code"),
+    "live.open_left": (
+        "Masukan terbuka dengan kode {code}; kode berlaku {minutes} menit lagi, sampai pertemuan berakhir.",
+        "Input is open with code {code}; the code works for {minutes} more minutes, until the meeting ends.",
+    ),
+    "live.closed": (
+        "Masukan ditutup; kode lama tidak berlaku lagi.",
+        "Input is closed; the old code no longer works.",
+    ),
+    "live.close": ("Tutup masukan", "Close input"),
+    "live.moderation": ("Moderasi", "Moderation"),
+    "live.pending_count": ("{count} masukan menunggu moderasi", "{count} items awaiting moderation"),
+    "live.no_pending": ("Tidak ada masukan yang menunggu moderasi.", "Nothing awaits moderation."),
+    "live.approve": ("Setujui", "Approve"),
+    "live.hide": ("Sembunyikan", "Hide"),
+    "live.approve_all": ("Setujui semua", "Approve all"),
+    "live.follow_up": (
+        "Setelah pertemuan, setiap masukan ada di halaman Pertemuan & masukan dengan status terbuka, "
+        "siap dijawab dan ditindaklanjuti.",
+        "After the meeting every item is on the Meetings & feedback page, open, ready to be answered "
+        "and followed up.",
+    ),
+    "live.form.title": ("Harapan dan masukan", "Expectations and input"),
+    "live.form.code": ("Kode dari layar", "Code from the screen"),
+    "live.form.open": ("Buka", "Open"),
+    "live.form.enter_code": (
+        "Masukkan kode yang tampil di layar pertemuan.",
+        "Enter the code shown on the meeting's screen.",
+    ),
+    "live.checkin.heading": ("Check-in", "Check in"),
+    "live.checkin.name": ("Nama (boleh dikosongkan)", "Name (optional)"),
+    "live.checkin.organisation": ("Organisasi, kelompok atau instansi", "Organisation, group or agency"),
+    "live.checkin.org_type": ("Jenis organisasi", "Type of organisation"),
+    "live.checkin.submit": ("Check-in", "Check in"),
+    "live.checkin.done": (
+        "Anda tercatat hadir dari {organisation}.",
+        "You are checked in from {organisation}.",
+    ),
+    "live.input.heading": ("Kirim harapan atau masukan", "Send an expectation or input"),
+    "live.input.program": ("Program (boleh dikosongkan)", "Program (optional)"),
+    "live.input.no_program": ("Bukan tentang satu program", "Not about one program"),
+    "live.input.kind": ("Jenis masukan", "Kind of input"),
+    "live.input.text": ("Masukan Anda", "Your input"),
+    "live.input.submit": ("Kirim", "Send"),
+    "live.input.sent": (
+        "Terima kasih! Masukan Anda sudah diterima dan akan tampil di layar setelah disetujui moderator.",
+        "Thank you! Your input was received and will show on the screen once a moderator approves it.",
+    ),
+    "live.input.count": ("Anda sudah mengirim {count} masukan.", "You have sent {count} items."),
+    "live.error.meeting_not_found": ("Pertemuan tidak ditemukan.", "Meeting not found."),
+    "live.error.code_unknown": (
+        "Kode ini tidak dikenal. Periksa kode di layar pertemuan dan coba lagi.",
+        "This code is unknown. Check the code on the meeting's screen and try again.",
+    ),
+    "live.error.code_closed": (
+        "Masukan untuk pertemuan ini sudah ditutup. Terima kasih atas partisipasi Anda.",
+        "Input for this meeting is closed. Thank you for taking part.",
+    ),
+    "live.error.open_until": (
+        "Pertemuan harus berakhir dalam {hours} jam ke depan.",
+        "The meeting must end within the next {hours} hours.",
+    ),
+    "live.error.check_in": (
+        "Isi nama organisasi dan pilih jenisnya; nama dan organisasi paling banyak {max} karakter.",
+        "Fill in the organisation and choose its type; name and organisation take at most {max} characters.",
+    ),
+    "live.error.not_checked_in": ("Silakan check-in dulu.", "Please check in first."),
+    "live.error.input": (
+        "Tulis masukan Anda (paling banyak {max} karakter) dan pilih jenisnya.",
+        "Write your input (at most {max} characters) and choose its kind.",
+    ),
+    "live.error.too_fast": (
+        "Terlalu banyak masukan dalam waktu singkat. Coba lagi dalam {seconds} detik.",
+        "Too many inputs in a short time. Try again in {seconds} seconds.",
+    ),
     # The engagement page (/engagement).
     "engagement.title": ("Pertemuan & masukan", "Meetings & feedback"),
     "engagement.caption": (

@@ -32,6 +32,7 @@ from models.engagement import (
     FollowUpAction,
     Meeting,
     MeetingAttendance,
+    MeetingParticipant,
     MeetingProgram,
 )
 from models.places import Company, CompanyRegency, District, Organisation, Regency, Village
@@ -71,6 +72,7 @@ __all__ = [
     "Meeting",
     "MeetingAttendance",
     "MeetingKind",
+    "MeetingParticipant",
     "MeetingProgram",
     "Moderation",
     "OrgType",

@@ -39,6 +39,12 @@ class Meeting(SQLModel, table=True):
     purpose: str = Field(default="")
     # Head count of everyone present, also those not listed by organisation.
     attendee_count: int = 0
+    # Live mode: the code participants type or scan to send input, while input is open.
+    input_code: str | None = Field(default=None, max_length=16, unique=True)
+    input_opened_at: datetime | None = None
+    # When the meeting ends: the code stops working then, if the facilitator has not closed it.
+    input_open_until: datetime | None = None
+    input_closed_at: datetime | None = None
 
 
 class MeetingAttendance(SQLModel, table=True):
@@ -50,6 +56,23 @@ class MeetingAttendance(SQLModel, table=True):
     meeting_id: int = Field(foreign_key="meeting.id", primary_key=True)
     organisation_id: int = Field(foreign_key="organisation.id", primary_key=True, index=True)
     head_count: int = 1
+
+
+class MeetingParticipant(SQLModel, table=True):
+    """Someone who checked in to a meeting from their own phone, without an account."""
+
+    __tablename__ = "meeting_participant"
+    __table_args__ = (check_in("org_type", OrgType),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    meeting_id: int = Field(foreign_key="meeting.id", index=True)
+    # A secret of the participant's browser session: their later inputs are theirs.
+    device_token: str = Field(max_length=64, unique=True)
+    name: str = Field(default="", max_length=200)
+    organisation_name: str = Field(default="", max_length=200)
+    organisation_id: int | None = Field(default=None, foreign_key="organisation.id")
+    org_type: str = Field(max_length=30)
+    checked_in_at: datetime = Field(default_factory=utcnow)
 
 
 class MeetingProgram(SQLModel, table=True):
@@ -133,6 +156,9 @@ class FeedbackItem(SQLModel, table=True):
     status: str = Field(default=FeedbackStatus.OPEN, max_length=20)
     decline_reason: str = Field(default="")
     follow_up_id: int | None = Field(default=None, foreign_key="follow_up_action.id")
+    # Sent from a phone in live mode: who sent it, and the form submission it came from (sent once).
+    participant_id: int | None = Field(default=None, foreign_key="meeting_participant.id", index=True)
+    submission_key: str | None = Field(default=None, max_length=64, unique=True)
     moderation: str = Field(default=Moderation.PENDING, max_length=20)
     created_at: datetime = Field(default_factory=utcnow)
     closed_at: datetime | None = None

@@ -1,0 +1,384 @@
+"""FGD live mode in the data layer: input codes, check-in, inputs, rate limit, moderation, the wall,
+and who may run a meeting; on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine, func
+from sqlmodel import Session, col, select
+
+import models as m
+from domain import engagement, live
+from domain.access import AccessDenied, Viewer
+from domain.db import read_session, write_session
+from domain.filters import Filters
+from domain.i18n import TEXTS
+from tests.factories import make_account, make_company, make_meeting, make_organisation, make_program
+
+NOW = datetime(2026, 11, 22, 9, 0, tzinfo=UTC)
+
+
+@dataclass
+class World:
+    engine: Engine
+    meeting_id: int
+    program_id: int
+    other_program_id: int
+    organisation_id: int
+    admin: Viewer
+    organiser: Viewer
+    other_company: Viewer
+    agency: Viewer
+    other_agency: Viewer
+    reader: Viewer
+
+    def run(self, action: Callable[[Session], Any]) -> Any:
+        with write_session(self.engine) as session:
+            return action(session)
+
+    def read(self, action: Callable[[Session], Any]) -> Any:
+        with read_session(self.engine) as session:
+            return action(session)
+
+    def open(self, viewer: Viewer | None = None, *, now: datetime = NOW, hours: int = 3) -> str:
+        code: str = self.run(
+            lambda s: live.open_input(
+                session=s,
+                viewer=viewer or self.organiser,
+                meeting_id=self.meeting_id,
+                now=now,
+                open_until=now + timedelta(hours=hours),
+            )
+        )
+        return code
+
+    def check_in(self, code: str, *, now: datetime = NOW, organisation: str = "Kelompok Mariojela") -> str:
+        token: str = self.run(
+            lambda s: live.check_in(
+                session=s,
+                code=code,
+                now=now,
+                org_type=m.OrgType.COMMUNITY_GROUP,
+                organisation_name=organisation,
+                name="Ibu Sari",
+            )
+        )
+        return token
+
+    def send(self, code: str, token: str, text: str, *, now: datetime = NOW, key: str | None = None) -> int:
+        item_id: int = self.run(
+            lambda s: live.submit_input(
+                session=s,
+                code=code,
+                device_token=token,
+                now=now,
+                kind=m.FeedbackKind.EXPECTATION,
+                text=text,
+                program_id=self.program_id,
+                submission_key=key,
+            )
+        )
+        return item_id
+
+    def items(self) -> list[m.FeedbackItem]:
+        return list(
+            self.read(
+                lambda s: s.exec(
+                    select(m.FeedbackItem)
+                    .where(m.FeedbackItem.meeting_id == self.meeting_id)
+                    .order_by(col(m.FeedbackItem.id))
+                ).all()
+            )
+        )
+
+    def audit(self, action: str) -> list[m.AuditLog]:
+        return list(self.read(lambda s: s.exec(select(m.AuditLog).where(m.AuditLog.action == action)).all()))
+
+
+@pytest.fixture
+def world(engine: Engine) -> World:
+    with write_session(engine) as session:
+        session.add_all([m.Regency(name="Kabupaten Kutai Kartanegara"), m.Regency(name="Kota Balikpapan")])
+        session.flush()
+        regency_id = session.exec(
+            select(m.Regency.id).where(m.Regency.name == "Kabupaten Kutai Kartanegara")
+        ).one()
+    organiser_company = make_company(engine, name="PT Penyelenggara")
+    make_company(engine, name="PT Lain")
+    program_id = make_program(engine, company_id=organiser_company, name="Bank Sampah")
+    other_program_id = make_program(engine, company_id=organiser_company, name="Program Lain")
+    meeting_id = make_meeting(engine, company_id=organiser_company, regency_id=regency_id, attendee_count=5)
+    with write_session(engine) as session:
+        session.add(m.MeetingProgram(meeting_id=meeting_id, program_id=program_id))
+    return World(
+        engine=engine,
+        meeting_id=meeting_id,
+        program_id=program_id,
+        other_program_id=other_program_id,
+        organisation_id=make_organisation(
+            engine, name="Kelompok Mariojela", org_type=m.OrgType.COMMUNITY_GROUP
+        ),
+        admin=make_account(engine, username="admin", role="admin"),
+        organiser=make_account(engine, username="csr", role="company", company="PT Penyelenggara"),
+        other_company=make_account(engine, username="lain", role="company", company="PT Lain"),
+        agency=make_account(engine, username="bappeda", role="agency", regency="Kabupaten Kutai Kartanegara"),
+        other_agency=make_account(engine, username="bpp", role="agency", regency="Kota Balikpapan"),
+        reader=make_account(engine, username="pembaca", role="viewer"),
+    )
+
+
+@pytest.mark.parametrize("who", ["admin", "organiser", "agency"])
+def test_admin_organiser_and_regency_agency_run_the_meeting(world: World, who: str) -> None:
+    code = world.open(getattr(world, who))
+    assert len(code) == live.CODE_LENGTH and set(code) <= set(live.CODE_ALPHABET)
+    meeting = world.read(
+        lambda s: live.live_meeting(session=s, viewer=getattr(world, who), meeting_id=world.meeting_id)
+    )
+    assert meeting.code == code and meeting.is_open(NOW)
+    assert meeting.programs == ((world.program_id, "Bank Sampah"),)
+    [opened] = world.audit("open_input")
+    assert opened.entity_id == world.meeting_id
+
+
+@pytest.mark.parametrize("who", ["other_company", "other_agency", "reader"])
+def test_others_may_not_open_moderate_or_read_the_wall(world: World, who: str) -> None:
+    viewer: Viewer = getattr(world, who)
+    with pytest.raises(AccessDenied):
+        world.open(viewer)
+    assert world.read(lambda s: s.get(m.Meeting, world.meeting_id)).input_code is None, "nothing changed"
+    code = world.open()
+    item_id = world.send(code, world.check_in(code), "Mohon pelatihan")
+    with pytest.raises(AccessDenied):
+        world.run(
+            lambda s: live.moderate(
+                session=s, viewer=viewer, item_ids=[item_id], moderation="approved", now=NOW
+            )
+        )
+    assert world.items()[0].moderation == "pending"
+    queries: list[Callable[..., Any]] = [
+        live.wall_items,
+        live.pending_items,
+        live.live_counts,
+        live.live_meeting,
+    ]
+    for query in queries:
+        with pytest.raises(AccessDenied), read_session(world.engine) as session:
+            query(session=session, viewer=viewer, meeting_id=world.meeting_id)
+    with pytest.raises(AccessDenied):
+        world.run(lambda s: live.close_input(session=s, viewer=viewer, meeting_id=world.meeting_id, now=NOW))
+    assert world.read(lambda s: live.meeting_for_code(session=s, code=code, now=NOW)).id == world.meeting_id
+    refused = world.audit("refused")
+    assert len(refused) == 7 and {r.user_id for r in refused} == {viewer.user_id}
+    assert world.read(lambda s: live.runnable_meetings(session=s, viewer=viewer)) == []
+
+
+def test_runnable_meetings_are_those_of_the_company_or_regency(world: World) -> None:
+    for viewer in (world.admin, world.organiser, world.agency):
+        with read_session(world.engine) as session:
+            found = live.runnable_meetings(session=session, viewer=viewer)
+        assert [meeting_id for meeting_id, _, _ in found] == [world.meeting_id]
+
+
+def test_a_participant_checks_in_and_sends_input_that_awaits_moderation(world: World) -> None:
+    code = world.open()
+    public = world.read(
+        lambda s: live.meeting_for_code(session=s, code=f" {code[:4].lower()}-{code[4:]} ", now=NOW)
+    )
+    assert public.title == "FGD Contoh" and public.programs == ((world.program_id, "Bank Sampah"),)
+    token = world.check_in(code)
+    item_id = world.send(code, token, "  Mohon pelatihan pemasaran daring.  ")
+    [item] = world.items()
+    assert item.id == item_id
+    assert (item.kind, item.status, item.moderation) == ("expectation", "open", "pending")
+    assert (item.text, item.speaker, item.source_type) == (
+        "Mohon pelatihan pemasaran daring.",
+        "Ibu Sari",
+        "community_group",
+    )
+    assert item.organisation_id == world.organisation_id and item.program_id == world.program_id
+
+
+def test_check_in_feeds_the_head_count_and_attendance(world: World) -> None:
+    code = world.open()
+    world.check_in(code)
+    world.check_in(code, organisation="kelompok mariojela")
+    world.check_in(code, organisation="Warga RT 05")
+    meeting = world.read(lambda s: s.get(m.Meeting, world.meeting_id))
+    assert meeting.attendee_count == 5 + 3
+    attendance = world.read(lambda s: s.get(m.MeetingAttendance, (world.meeting_id, world.organisation_id)))
+    assert attendance.head_count == 2
+    counts = world.read(
+        lambda s: live.live_counts(session=s, viewer=world.organiser, meeting_id=world.meeting_id)
+    )
+    assert (counts.checked_in, counts.attendee_count) == (3, 8)
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"org_type": "aliens", "organisation_name": "X"},
+        {"org_type": "media", "organisation_name": "   "},
+        {"org_type": "media", "organisation_name": "X" * (live.MAX_NAME + 1)},
+        {"org_type": "media", "organisation_name": "Koran", "name": "N" * (live.MAX_NAME + 1)},
+    ],
+    ids=["type", "no-organisation", "long-organisation", "long-name"],
+)
+def test_bad_check_in_is_refused_and_counts_nobody(world: World, fields: dict[str, str]) -> None:
+    code = world.open()
+    with pytest.raises(live.InvalidCheckIn):
+        world.run(lambda s: live.check_in(session=s, code=code, now=NOW, **fields))
+    assert world.read(lambda s: s.get(m.Meeting, world.meeting_id)).attendee_count == 5
+    assert world.read(lambda s: s.exec(select(func.count()).select_from(m.MeetingParticipant)).one()) == 0
+
+
+def test_a_closed_code_and_an_expired_code_are_refused(world: World) -> None:
+    code = world.open(hours=2)
+    token = world.check_in(code)
+    world.run(
+        lambda s: live.close_input(session=s, viewer=world.agency, meeting_id=world.meeting_id, now=NOW)
+    )
+    with pytest.raises(live.InputClosed):
+        world.read(lambda s: live.meeting_for_code(session=s, code=code, now=NOW))
+    with pytest.raises(live.InputClosed):
+        world.send(code, token, "terlambat")
+    with pytest.raises(live.InputClosed):
+        world.check_in(code)
+
+    reopened = world.open()
+    assert reopened != code
+    with pytest.raises(live.UnknownCode):  # the earlier code is gone for good
+        world.read(lambda s: live.meeting_for_code(session=s, code=code, now=NOW))
+    token = world.check_in(reopened)
+    world.send(reopened, token, "masih sempat", now=NOW + timedelta(hours=2, minutes=59))
+    with pytest.raises(live.InputClosed):  # the meeting's end has passed
+        world.send(reopened, token, "sudah lewat", now=NOW + timedelta(hours=3))
+    for unknown in ("", "ZZZZZZZZ", "x" * 100):
+        with pytest.raises(live.UnknownCode), read_session(world.engine) as session:
+            live.meeting_for_code(session=session, code=unknown, now=NOW)
+    assert [item.text for item in world.items()] == ["masih sempat"]
+    assert len(world.audit("close_input")) == 1
+
+
+@pytest.mark.parametrize("hours", [0, -1, live.MAX_OPEN_HOURS + 1])
+def test_input_must_close_within_a_day(world: World, hours: int) -> None:
+    with pytest.raises(live.BadOpenUntil):
+        world.open(hours=hours)
+    assert world.read(lambda s: s.get(m.Meeting, world.meeting_id)).input_code is None
+
+
+def test_inputs_are_checked_before_they_are_stored(world: World) -> None:
+    code = world.open()
+    token = world.check_in(code)
+    world.send(code, token, "x" * live.MAX_INPUT_TEXT)
+    for text in ("", "   ", "x" * (live.MAX_INPUT_TEXT + 1)):
+        with pytest.raises(live.InvalidInput):
+            world.send(code, token, text)
+    with pytest.raises(live.InvalidInput):  # a program the meeting does not discuss
+        world.run(
+            lambda s: live.submit_input(
+                session=s,
+                code=code,
+                device_token=token,
+                now=NOW,
+                kind="suggestion",
+                text="ok",
+                program_id=world.other_program_id,
+            )
+        )
+    with pytest.raises(live.InvalidInput):
+        world.run(
+            lambda s: live.submit_input(
+                session=s, code=code, device_token=token, now=NOW, kind="gossip", text="ok"
+            )
+        )
+    with pytest.raises(live.NotCheckedIn):
+        world.send(code, "not-a-device", "halo")
+    assert len(world.items()) == 1
+
+
+def test_the_same_form_sent_twice_is_stored_once(world: World) -> None:
+    code = world.open()
+    token = world.check_in(code)
+    first = world.send(code, token, "sekali saja", key="form-1")
+    assert world.send(code, token, "sekali saja", key="form-1") == first
+    world.send(code, token, "sekali saja", key="form-2")
+    assert len(world.items()) == 2
+
+
+def test_a_device_that_sends_too_fast_is_slowed_down(world: World) -> None:
+    code = world.open()
+    token, other = world.check_in(code), world.check_in(code)
+    for n in range(live.RATE.max_items):
+        world.send(code, token, f"masukan {n}", now=NOW + timedelta(seconds=n))
+    with pytest.raises(live.TooFast) as refused:
+        world.send(code, token, "satu lagi", now=NOW + timedelta(seconds=30))
+    # The first input leaves the window a minute after it was sent.
+    assert refused.value.values["seconds"] == 31
+    world.send(code, other, "perangkat lain tidak terhambat", now=NOW + timedelta(seconds=30))
+    world.send(code, token, "sudah boleh lagi", now=NOW + timedelta(seconds=61))
+    assert len(world.items()) == live.RATE.max_items + 2
+
+
+def test_moderation_decides_what_the_wall_shows_and_counts(world: World) -> None:
+    code = world.open()
+    token = world.check_in(code)
+    first, second, third = (world.send(code, token, text) for text in ("satu", "dua", "<script>x</script>"))
+    pending = world.read(
+        lambda s: live.pending_items(session=s, viewer=world.agency, meeting_id=world.meeting_id)
+    )
+    assert list(pending["text"]) == ["satu", "dua", "<script>x</script>"]
+    changed = world.run(
+        lambda s: live.moderate(
+            session=s, viewer=world.organiser, item_ids=[first, second], moderation="approved", now=NOW
+        )
+    )
+    world.run(
+        lambda s: live.moderate(
+            session=s, viewer=world.agency, item_ids=[third], moderation="hidden", now=NOW
+        )
+    )
+    assert changed == 2
+    wall = world.read(
+        lambda s: live.wall_items(session=s, viewer=world.organiser, meeting_id=world.meeting_id)
+    )
+    assert set(wall["text"]) == {"satu", "dua"}
+    assert set(wall["organisation"]) == {"Kelompok Mariojela"} and set(wall["program"]) == {"Bank Sampah"}
+    counts = world.read(
+        lambda s: live.live_counts(session=s, viewer=world.admin, meeting_id=world.meeting_id)
+    )
+    assert (counts.received, counts.pending, counts.approved) == (3, 0, 2)
+    assert dict(counts.by_kind)["expectation"] == 2 and dict(counts.by_org_type) == {"community_group": 2}
+    moderated = world.audit("moderate")
+    assert len(moderated) == 3 and json.loads(moderated[-1].after) == {"moderation": "hidden"}
+
+
+def test_after_the_meeting_every_input_is_open_feedback_in_engagement(world: World) -> None:
+    code = world.open()
+    token = world.check_in(code)
+    sent = [world.send(code, token, f"masukan {n}") for n in range(3)]
+    world.run(
+        lambda s: live.moderate(
+            session=s, viewer=world.admin, item_ids=sent[:1], moderation="approved", now=NOW
+        )
+    )
+    world.run(
+        lambda s: live.close_input(session=s, viewer=world.organiser, meeting_id=world.meeting_id, now=NOW)
+    )
+    log = world.read(
+        lambda s: engagement.feedback_log(
+            session=s, filters=Filters(), viewer=world.organiser, today=date(2026, 11, 23)
+        )
+    )
+    assert sorted(log["text"]) == ["masukan 0", "masukan 1", "masukan 2"]
+    assert set(log["status"]) == {"open"}
+
+
+def test_every_live_message_is_translated() -> None:
+    for error in (live.UnknownCode, live.InputClosed, live.TooFast, live.InvalidInput, live.InvalidCheckIn):
+        assert error.key in TEXTS
