@@ -217,7 +217,7 @@ def test_tabs_follow_the_url_and_only_the_chosen_one_runs(
     monkeypatch: pytest.MonkeyPatch, demo_sqlite_url: str, demo_accounts: DemoAccounts
 ) -> None:
     app = open_page(monkeypatch, demo_sqlite_url, PAGE, viewer=demo_accounts.kpi, params={"tab": "Ekspor"})
-    assert [tab.label for tab in app.tabs] == ["Isi data", "Impor", "Ekspor"]
+    assert [tab.label for tab in app.tabs] == ["Isi data", "Impor", "Ekspor", "Laporan semester"]
     assert [s.value for s in app.subheader] == ["Ekspor", "Saring"]  # the export and its filters only
     assert "entry-task" not in [widget.key for widget in app.selectbox]
     reader = open_page(
