@@ -15,7 +15,7 @@ from domain import charts, db, spreadsheet
 from domain.access import AccessDenied, Viewer
 from domain.errors import DomainError
 from domain.filters import FilterOptions, Filters, filters_from_params
-from domain.formatting import percent
+from domain.formatting import number, percent
 from domain.i18n import DEFAULT_LANGUAGE, LANGUAGES, translate
 from domain.settings import database_url
 
@@ -128,6 +128,43 @@ def chart_block(chart: charts.Chart, data: pd.DataFrame, *, name: str) -> None:
         key=f"png-{name}",
         on_click="ignore",
         icon=":material/image:",
+    )
+
+
+def read_later(query: Callable[..., T], **arguments: Any) -> Callable[[], T]:
+    """``query`` as a function run only when called (by a download, say), against the database of
+    this run and past the cache: a full table read for a download should not fill the shared cache.
+
+    The query enforces access itself, as every query does: ``arguments`` carry the viewer.
+    """
+    if not getattr(query, "__reads__", ()):
+        raise TypeError(f"{query.__qualname__} does not declare the tables it reads (@db.reads)")
+    inspect.signature(query).bind(session=None, **arguments)
+    url = database_url()
+
+    def run() -> T:
+        with db.read_session(db.engine_for(url)) as session:
+            return query(session=session, **arguments)
+
+    return run
+
+
+def rows_download(rows: Callable[[], pd.DataFrame], *, name: str, shown: int, total: int) -> None:
+    """How many of ``total`` rows the table above shows, and a button for all of them as CSV.
+
+    ``rows`` runs only when the reader asks for the file, so drawing the page costs nothing for it.
+    """
+    line = st.container(horizontal=True, vertical_alignment="center")
+    if total > shown:
+        line.caption(t("table.rows_shown", shown=number(shown, lang()), total=number(total, lang())))
+    line.download_button(
+        t("table.download_all", total=number(total, lang())),
+        data=lambda: spreadsheet.csv_bytes(rows()),
+        file_name=f"{name}.csv",
+        mime="text/csv",
+        key=f"csv-{name}",
+        on_click="ignore",
+        icon=":material/download:",
     )
 
 
