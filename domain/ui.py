@@ -107,28 +107,38 @@ def labels(kind: str, values: Iterable[str]) -> dict[str, str]:
     return {value: label(kind, value) for value in values}
 
 
-def chart_block(chart: charts.Chart, data: pd.DataFrame, *, name: str) -> None:
-    """A chart with the data behind it as CSV and the chart as PNG underneath."""
-    st.altair_chart(chart, theme=None, width="stretch")
-    buttons = st.container(horizontal=True)
-    buttons.download_button(
-        t("download.csv"),
-        data=spreadsheet.csv_bytes(data),
-        file_name=f"{name}.csv",
-        mime="text/csv",
-        key=f"csv-{name}",
-        on_click="ignore",
-        icon=":material/table:",
-    )
-    buttons.download_button(
-        t("download.png"),
-        data=lambda: charts.to_png(chart),
-        file_name=f"{name}.png",
-        mime="image/png",
-        key=f"png-{name}",
-        on_click="ignore",
-        icon=":material/image:",
-    )
+def chart_block(
+    chart: charts.Drawable, data: pd.DataFrame | Callable[[], pd.DataFrame], *, name: str
+) -> None:
+    """A chart, and under it one download menu with the data behind it as CSV and the chart as PNG.
+
+    One menu instead of two buttons per chart keeps a page of charts light in the browser; both files
+    are made only when the reader asks for them (``data`` may be a function that gives the frame then).
+    """
+    if isinstance(chart, dict):
+        # Streamlit takes the data out of the specification it is given: it gets a copy.
+        st.vega_lite_chart(dict(chart), theme=None, width="stretch")
+    else:
+        st.altair_chart(chart, theme=None, width="stretch")
+    with st.popover(t("download.menu"), icon=":material/download:"):
+        st.download_button(
+            t("download.csv"),
+            data=lambda: spreadsheet.csv_bytes(data() if callable(data) else data),
+            file_name=f"{name}.csv",
+            mime="text/csv",
+            key=f"csv-{name}",
+            on_click="ignore",
+            icon=":material/table:",
+        )
+        st.download_button(
+            t("download.png"),
+            data=lambda: charts.to_png(chart),
+            file_name=f"{name}.png",
+            mime="image/png",
+            key=f"png-{name}",
+            on_click="ignore",
+            icon=":material/image:",
+        )
 
 
 def read_later(query: Callable[..., T], **arguments: Any) -> Callable[[], T]:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+
+import altair as alt
 import pandas as pd
 
 from domain import charts
@@ -34,12 +37,62 @@ def test_indicator_chart_renders_to_png_with_target_and_tooltips() -> None:
         unit="kg",
         status_labels=STATUS_LABELS,
     )
-    spec = chart.to_dict()
-    assert len(spec["layer"]) == 3, "bars for actual, ticks for target, a rule for the baseline"
-    tooltip_fields = {t["field"] for t in spec["layer"][0]["encoding"]["tooltip"]}
+    # Written as a Vega-Lite specification: it must be one the schema accepts, as Altair's would be.
+    assert isinstance(chart, dict)
+    alt.LayerChart.from_dict(chart, validate=True)
+    [inner] = chart["layer"]
+    assert inner["data"]["values"][1] == {
+        "period": "2023-S2",
+        "target": 120.0,
+        "actual": 130.0,
+        "achievement": 1.083,
+        "status_label": "On track",
+        "baseline": 50.0,
+    }
+    assert len(inner["layer"]) == 3, "bars for actual, ticks for target, a rule for the baseline"
+    tooltip_fields = {t["field"] for t in inner["layer"][0]["encoding"]["tooltip"]}
     assert {"target", "actual", "achievement"} <= tooltip_fields
+    assert inner["layer"][0]["encoding"]["color"]["scale"]["range"][0] == charts.STATUS_COLOURS["on_track"]
     png = charts.to_png(chart)
     assert png.startswith(b"\x89PNG\r\n\x1a\n") and len(png) > 2_000
+
+
+def test_indicator_chart_writes_missing_figures_as_null_and_leaves_out_a_missing_baseline() -> None:
+    rows = [
+        {
+            "period": "2023-S1",
+            "target": 10.0,
+            "actual": float("nan"),
+            "achievement": float("nan"),
+            "status_label": "No data",
+            "baseline": float("nan"),
+            "state": "draft",
+        },
+    ]
+    chart = charts.indicator_bullets(
+        rows,
+        period_title="Semester",
+        actual_title="Actual",
+        target_title="Target",
+        baseline_title="Baseline",
+        unit="kg",
+        status_labels=STATUS_LABELS,
+    )
+    assert isinstance(chart, dict)
+    alt.LayerChart.from_dict(chart, validate=True)
+    [inner] = chart["layer"]
+    assert inner["data"]["values"] == [
+        {
+            "period": "2023-S1",
+            "target": 10.0,
+            "actual": None,
+            "achievement": None,
+            "status_label": "No data",
+            "baseline": None,
+        }
+    ]
+    assert [layer["mark"]["type"] for layer in inner["layer"]] == ["bar", "tick"]
+    json.dumps(chart, allow_nan=False)
 
 
 def test_status_colours_are_fixed_per_status_whatever_the_language() -> None:
