@@ -119,3 +119,46 @@ def test_status_colours_are_fixed_per_status_whatever_the_language() -> None:
         dict(zip(scale["domain"], scale["range"], strict=True))["Di bawah target"]
         == charts.STATUS_COLOURS["off_track"]
     )
+
+
+def test_every_altair_builder_gives_a_specification_the_schema_accepts() -> None:
+    """Pages draw these without validating them on every run: the check is here, once."""
+    shares = pd.DataFrame(
+        {"group": ["A"], "status_label": ["On track"], "results": [3], "share": [1.0], "status_order": [0]}
+    )
+    bars = pd.DataFrame({"group": ["open", "done"], "label": ["Open", "Done"], "items": [2, 5]})
+    matrix = pd.DataFrame(
+        {"company": ["PT A"], "point": [1], "status_label": ["Met"], "point_text": ["1. Ikut serta"]}
+    )
+    built = [
+        charts.status_share_bars(
+            shares, group="group", group_title="Pillar", status_labels=STATUS_LABELS, share_title="Share"
+        ),
+        charts.trend_line(
+            pd.DataFrame(
+                {"period": ["2023-S1"], "achievement": [0.9], "on_track_share": [0.5], "results": [4]}
+            ),
+            period_title="Semester",
+            value_title="Achievement",
+        ),
+        charts.count_bars(bars, category="label", value="items", category_title="Kind", value_title="Items"),
+        charts.ordered_bars(
+            bars,
+            category="label",
+            value="items",
+            category_title="Status",
+            value_title="Items",
+            colours=charts.FEEDBACK_STATUS_COLOURS,
+        ),
+        charts.status_matrix(
+            matrix,
+            row="company",
+            column="point",
+            row_title="Company",
+            column_title="Point",
+            status_labels={key: key for key in charts.COMPLIANCE_COLOURS} | {"met": "Met"},
+        ),
+    ]
+    for chart in built:
+        spec = chart.to_dict(validate=True)
+        assert spec["config"]["font"] == charts.FONT, "the Sinergi theme is part of every chart"
