@@ -327,7 +327,12 @@ def share_form(
 
     if viewer.shared_link_id is not None or not (viewer.is_admin or viewer.role is m.Role.COMPANY):
         return
-    with st.expander(t("share.heading"), icon=":material/share:"):
+    # The form is built only once the reader opens the section: closed, it costs the page nothing
+    # (Streamlit would otherwise send and draw its fields, hidden, on every run).
+    section = st.expander(t("share.heading"), icon=":material/share:", key="share-open", on_change="rerun")
+    if not section.open:
+        return
+    with section:
         st.caption(t("share.intro"))
         if company_id is None:
             st.info(t("share.pick_company"))
