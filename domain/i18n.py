@@ -535,7 +535,6 @@ TEXTS: Final[dict[str, tuple[str, str]]] = {
     ),
     "table.download_all": ("Semua {total} baris (CSV)", "All {total} rows (CSV)"),
     "download.menu": ("Unduh", "Download"),
-    "overview.village_list": ("Daftar {count} desa/kelurahan", "List of {count} villages"),
     "engagement.title": ("Pertemuan & masukan", "Meetings & feedback"),
     "engagement.caption": (
         "Siapa yang hadir, apa yang disampaikan pemangku kepentingan, dan apa tindak lanjutnya.",

@@ -195,29 +195,20 @@ def overview_screen(viewer: Viewer, filters: Filters | None = None) -> None:
                 by_regency,
                 name="programs-by-regency",
             )
-        # The village list opens on request: drawn at once, its table would be the only one on the
-        # overview and would cost every first view the loading of the browser's table component.
-        villages = right.expander(
-            t("overview.village_list", count=number(len(places), lang())),
-            icon=":material/table:",
-            key="overview-villages",
-            on_change="rerun",
+        right.dataframe(
+            places,
+            hide_index=True,
+            width="stretch",
+            column_config={
+                "regency": t("filter.regency"),
+                "district": t("overview.district"),
+                "village": t("overview.village"),
+                "programs": st.column_config.NumberColumn(t("count.programs"), format="%d"),
+                "families_reached": st.column_config.NumberColumn(
+                    t("overview.families_reached"), format="%d"
+                ),
+            },
         )
-        if villages.open:
-            villages.dataframe(
-                places,
-                hide_index=True,
-                width="stretch",
-                column_config={
-                    "regency": t("filter.regency"),
-                    "district": t("overview.district"),
-                    "village": t("overview.village"),
-                    "programs": st.column_config.NumberColumn(t("count.programs"), format="%d"),
-                    "families_reached": st.column_config.NumberColumn(
-                        t("overview.families_reached"), format="%d"
-                    ),
-                },
-            )
 
 
 def program_screen(viewer: Viewer, program_id: int | None, *, back_link: bool = True) -> None:

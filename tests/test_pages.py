@@ -161,23 +161,9 @@ def test_share_form_is_built_once_its_section_is_opened(
     monkeypatch: pytest.MonkeyPatch, demo_sqlite_url: str, demo_accounts: DemoAccounts
 ) -> None:
     app = open_page(monkeypatch, demo_sqlite_url, viewer=demo_accounts.kpi)
-    assert "Bagikan halaman ini" in [expander.label for expander in app.expander]
+    assert [expander.label for expander in app.expander] == ["Bagikan halaman ini"]
     assert not app.text_input and not app.date_input, "closed: no form sent to the browser"
     app.session_state["share-open"] = True  # what opening the section does
     app.run()
     assert [field.label for field in app.text_input] == ["Untuk siapa / keterangan"]
     assert len(app.date_input) == 1
-
-
-def test_overview_lists_the_villages_once_their_section_is_opened(
-    monkeypatch: pytest.MonkeyPatch, demo_sqlite_url: str
-) -> None:
-    app = open_page(monkeypatch, demo_sqlite_url, lang="en")
-    villages = scalar(demo_sqlite_url, "SELECT count(DISTINCT village_id) FROM program_village")
-    assert f"List of {villages} villages" in [expander.label for expander in app.expander]
-    assert not app.dataframe, "closed: no table on the first view"
-    app.session_state["overview-villages"] = True  # what opening the section does
-    app.run()
-    [table] = app.dataframe
-    assert len(table.value) == villages
-    assert {"Bukit Permata", "Baay"} <= set(table.value["village"])
