@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import math
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 import altair as alt
 import pandas as pd
@@ -26,8 +28,12 @@ ACTUAL_COLOUR = "#0072B2"
 TARGET_COLOUR = "#000000"
 FONT = "Source Sans Pro, Arial, sans-serif"
 
-# What the builders return; ``alt.layer`` is typed to return a facet chart too.
+# What the builders return; ``alt.layer`` is typed to return a facet chart too. A chart drawn many
+# times on one page is a Vega-Lite specification written out (``VegaLiteSpec``) instead.
 Chart = alt.Chart | alt.LayerChart | alt.FacetChart
+VegaLiteSpec = dict[str, Any]
+Drawable = Chart | VegaLiteSpec
+VEGA_LITE_SCHEMA = alt.SCHEMA_URL
 
 
 @alt.theme.register("sinergi", enable=True)
@@ -130,8 +136,21 @@ def count_bars(
     )
 
 
+def _json_value(value: Any) -> Any:
+    """A value as JSON has it: a missing number is null (NaN is not JSON), a NumPy number a plain one."""
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    return value.item() if hasattr(value, "item") else value
+
+
+def _records(data: pd.DataFrame | Sequence[Mapping[str, Any]], fields: Sequence[str]) -> list[dict[str, Any]]:
+    """The ``fields`` of every row, JSON-ready, to be written into a chart's specification."""
+    rows = data.to_dict(orient="records") if isinstance(data, pd.DataFrame) else data
+    return [{field: _json_value(row.get(field)) for field in fields} for row in rows]
+
+
 def indicator_bullets(
-    data: pd.DataFrame,
+    data: pd.DataFrame | Sequence[Mapping[str, Any]],
     *,
     period_title: str,
     actual_title: str,
@@ -139,33 +158,64 @@ def indicator_bullets(
     baseline_title: str,
     unit: str,
     status_labels: Mapping[str, str],
-) -> Chart:
+) -> VegaLiteSpec:
     """One indicator: a bar per semester for the actual, coloured by status, a black tick for the target,
-    and a dashed line for the baseline. ``data`` has ``period``, ``target``, ``actual``, ``achievement``,
-    ``status_label`` and ``baseline``.
+    and a dashed line for the baseline. ``data`` (a frame or its rows) has ``period``, ``target``,
+    ``actual``, ``achievement``, ``status_label`` and ``baseline``.
+
+    A program page draws one of these per indicator, so it is written as the Vega-Lite specification
+    itself (the one Altair would give, checked against the schema by the tests): building and
+    validating an Altair chart costs tens of milliseconds per chart, a dictionary nothing.
     """
-    base = alt.Chart(data).encode(x=alt.X("period:O", title=period_title))
+    period = {"field": "period", "type": "ordinal", "title": period_title}
     tooltip = [
-        alt.Tooltip("period:O", title=period_title),
-        alt.Tooltip("target:Q", title=target_title, format=",.2~f"),
-        alt.Tooltip("actual:Q", title=actual_title, format=",.2~f"),
-        alt.Tooltip("achievement:Q", title="%", format=".1%"),
-        alt.Tooltip("status_label:N", title=" "),
+        period,
+        {"field": "target", "type": "quantitative", "title": target_title, "format": ",.2~f"},
+        {"field": "actual", "type": "quantitative", "title": actual_title, "format": ",.2~f"},
+        {"field": "achievement", "type": "quantitative", "title": "%", "format": ".1%"},
+        {"field": "status_label", "type": "nominal", "title": " "},
     ]
-    bars = base.mark_bar(size=28).encode(
-        y=alt.Y("actual:Q", title=unit),
-        color=alt.Color("status_label:N", title=None, scale=_scale(STATUS_COLOURS, status_labels)),
-        tooltip=tooltip,
-    )
-    ticks = base.mark_tick(color=TARGET_COLOUR, thickness=3, size=40).encode(y="target:Q", tooltip=tooltip)
-    layers: list[alt.Chart] = [bars, ticks]
-    if data["baseline"].notna().any():
+    colour = {
+        "field": "status_label",
+        "type": "nominal",
+        "title": None,
+        "scale": {
+            "domain": [status_labels[k] for k in STATUS_COLOURS],
+            "range": list(STATUS_COLOURS.values()),
+        },
+    }
+    layers: list[dict[str, Any]] = [
+        {
+            "mark": {"type": "bar", "size": 28},
+            "encoding": {
+                "x": period,
+                "y": {"field": "actual", "type": "quantitative", "title": unit},
+                "color": colour,
+                "tooltip": tooltip,
+            },
+        },
+        {
+            "mark": {"type": "tick", "color": TARGET_COLOUR, "thickness": 3, "size": 40},
+            "encoding": {"x": period, "y": {"field": "target", "type": "quantitative"}, "tooltip": tooltip},
+        },
+    ]
+    values = _records(data, ["period", "target", "actual", "achievement", "status_label", "baseline"])
+    if any(row["baseline"] is not None for row in values):
+        # The baseline is the same on every row: one rule, at its value.
+        baseline = {"field": "baseline", "type": "quantitative", "aggregate": "max"}
         layers.append(
-            alt.Chart(data.head(1))
-            .mark_rule(strokeDash=[4, 4], color="#666")
-            .encode(y="baseline:Q", tooltip=[alt.Tooltip("baseline:Q", title=baseline_title)])
+            {
+                "mark": {"type": "rule", "color": "#666", "strokeDash": [4, 4]},
+                "encoding": {"y": baseline, "tooltip": [baseline | {"title": baseline_title}]},
+            }
         )
-    return alt.layer(*layers)
+    # The rows sit in an inner layer rather than at the top: Streamlit would turn top-level data into
+    # an Arrow table, which costs more than the JSON of a dozen rows.
+    return {
+        "$schema": VEGA_LITE_SCHEMA,
+        "layer": [{"data": {"values": values}, "layer": layers}],
+        "config": sinergi_theme()["config"],
+    }
 
 
 def status_matrix(
@@ -197,11 +247,12 @@ def status_matrix(
     return alt.layer(cells, text)
 
 
-def to_png(chart: Chart, *, scale: float = 2.0) -> bytes:
+def to_png(chart: Drawable, *, scale: float = 2.0) -> bytes:
     """The chart as a PNG image, rendered offline by vl-convert."""
     import vl_convert
 
-    png: bytes = vl_convert.vegalite_to_png(chart.to_json(), scale=scale)
+    spec = chart if isinstance(chart, dict) else chart.to_dict()
+    png: bytes = vl_convert.vegalite_to_png(spec, scale=scale)
     return png
 
 

@@ -20,6 +20,8 @@ import models as m
 from domain.access import Viewer
 from domain.db import reads, rows
 from domain.filters import Filters
+from domain.formatting import long_date
+from domain.i18n import translate
 
 # Statuses that show someone acted on an item: it is being worked on, done, or declined with a reason.
 FOLLOWED_UP = (
@@ -60,6 +62,24 @@ FEEDBACK_COLUMNS = [
     "action_due",
 ]
 OVERDUE_COLUMNS = [*FEEDBACK_COLUMNS, "reason"]
+# Long tables show this many rows on the page; the rest is one CSV download away. A browser table of
+# tens of thousands of rows is slow to build and to send, and nobody reads past the first screens.
+SHOWN_ROWS = 200
+# The columns of the feedback tables as the reader sees them, with the key of each column's heading.
+FEEDBACK_HEADINGS = {
+    "reason": "engagement.col.reason",
+    "meeting_date": "engagement.col.meeting_date",
+    "source": "engagement.col.source",
+    "kind": "engagement.col.kind",
+    "text": "engagement.col.text",
+    "program": "engagement.col.program",
+    "response": "engagement.col.response",
+    "status": "engagement.col.status",
+    "days_open": "engagement.col.days_open",
+    "action": "engagement.col.action",
+    "action_status": "engagement.col.action_status",
+    "action_due": "engagement.col.action_due",
+}
 
 WideSelect = Select[*tuple[Any, ...]]
 
@@ -326,20 +346,26 @@ def _feedback_frame(session: Session, statement: WideSelect, today: date, column
 
 
 @reads(m.Meeting, m.FeedbackItem, m.Organisation, m.Program, m.FollowUpAction)
-def feedback_log(*, session: Session, filters: Filters, viewer: Viewer, today: date) -> pd.DataFrame:
-    """ "You said, we did": every feedback item with its response, status, days open and linked action,
-    latest meeting first. Columns: ``FEEDBACK_COLUMNS``.
+def feedback_log(
+    *, session: Session, filters: Filters, viewer: Viewer, today: date, limit: int | None = None
+) -> pd.DataFrame:
+    """ "You said, we did": every feedback item (the first ``limit`` when given) with its response,
+    status, days open and linked action, latest meeting first. Columns: ``FEEDBACK_COLUMNS``.
     """
     statement = _feedback_rows(filters, viewer, today).order_by(
         col(m.Meeting.held_on).desc(), col(m.FeedbackItem.id)
     )
+    if limit is not None:
+        statement = statement.limit(limit)
     return _feedback_frame(session, statement, today, FEEDBACK_COLUMNS)
 
 
 @reads(m.Meeting, m.FeedbackItem, m.Organisation, m.Program, m.FollowUpAction)
-def overdue_feedback(*, session: Session, filters: Filters, viewer: Viewer, today: date) -> pd.DataFrame:
+def overdue_feedback(
+    *, session: Session, filters: Filters, viewer: Viewer, today: date, limit: int | None = None
+) -> pd.DataFrame:
     """Items still open or in progress whose action is past due, or that nobody answered within
-    ``RESPONSE_DAYS`` of the meeting; longest waiting first.
+    ``RESPONSE_DAYS`` of the meeting; longest waiting first (the first ``limit`` when given).
 
     Columns: ``OVERDUE_COLUMNS``; ``reason`` is ``action_past_due`` or ``no_response``.
     """
@@ -348,4 +374,77 @@ def overdue_feedback(*, session: Session, filters: Filters, viewer: Viewer, toda
         .where(_overdue(today))
         .order_by(col(m.Meeting.held_on), col(m.FeedbackItem.id))
     )
+    if limit is not None:
+        statement = statement.limit(limit)
     return _feedback_frame(session, statement, today, OVERDUE_COLUMNS)
+
+
+def _formatted(values: pd.Series, format_one: Any) -> pd.Series:
+    """``values`` with each distinct value formatted once: a log repeats few dates, kinds and statuses
+    over tens of thousands of rows."""
+    distinct = {value: format_one(value) for value in values.drop_duplicates()}
+    return values.map(distinct).astype(object)
+
+
+def _day_text(language: str) -> Any:
+    return lambda day: long_date(day, language) if isinstance(day, date) else ""
+
+
+def _label_text(kind: str, language: str) -> Any:
+    return lambda value: translate(f"{kind}.{value}", language) if isinstance(value, str) else ""
+
+
+def _who(speaker: str | None, organisation: str, source_type: str, language: str) -> str:
+    """The speaker and the organisation they spoke for, or the participant's type."""
+    parts = [part for part in (speaker, organisation) if part]
+    if len(parts) == 2 and parts[0] != parts[1]:
+        return f"{parts[0]} ({parts[1]})"
+    return parts[0] if parts else translate(f"org_type.{source_type}", language)
+
+
+def feedback_view(frame: pd.DataFrame, *, language: str) -> pd.DataFrame:
+    """Feedback items (``feedback_log`` or ``overdue_feedback`` rows) as the reader sees them: who, what,
+    the answer and the action behind it, in ``language``. Columns: those of ``FEEDBACK_HEADINGS`` that
+    apply (``reason`` only for overdue items).
+    """
+    shown = pd.DataFrame(
+        {
+            "meeting_date": _formatted(frame["meeting_date"], _day_text(language)),
+            "source": [
+                _who(speaker, organisation, source_type, language)
+                for speaker, organisation, source_type in zip(
+                    frame["speaker"], frame["organisation"], frame["source_type"], strict=True
+                )
+            ],
+            "kind": _formatted(frame["kind"], _label_text("feedback_kind", language)),
+            "text": frame["text"],
+            "program": frame["program"],
+            "response": [
+                str(response)
+                if response
+                else translate("engagement.declined", language, reason=reason)
+                if reason
+                else ""
+                for response, reason in zip(frame["response"], frame["decline_reason"], strict=True)
+            ],
+            "status": _formatted(frame["status"], _label_text("feedback_status", language)),
+            "days_open": frame["days_open"],
+            "action": frame["action"],
+            "action_status": _formatted(frame["action_status"], _label_text("action_status", language)),
+            "action_due": _formatted(frame["action_due"], _day_text(language)),
+        },
+        index=frame.index,
+    )
+    if "reason" in frame:
+        reasons = {
+            "action_past_due": translate("engagement.reason.action_past_due", language),
+            "no_response": translate("engagement.reason.no_response", language, days=RESPONSE_DAYS),
+        }
+        shown.insert(0, "reason", frame["reason"].map(reasons))
+    return shown.reset_index(drop=True)
+
+
+def feedback_download(frame: pd.DataFrame, *, language: str) -> pd.DataFrame:
+    """``feedback_view`` with the headings the reader sees on screen, for a CSV download."""
+    shown = feedback_view(frame, language=language)
+    return shown.rename(columns={name: translate(key, language) for name, key in FEEDBACK_HEADINGS.items()})

@@ -1183,6 +1183,12 @@ TEXTS: Final[dict[str, tuple[str, str]]] = {
         "Too many inputs in a short time. Try again in {seconds} seconds.",
     ),
     # The engagement page (/engagement).
+    "table.rows_shown": (
+        "Menampilkan {shown} baris pertama dari {total}; unduh CSV untuk semuanya.",
+        "Showing the first {shown} of {total} rows; download the CSV for all of them.",
+    ),
+    "table.download_all": ("Semua {total} baris (CSV)", "All {total} rows (CSV)"),
+    "download.menu": ("Unduh", "Download"),
     "engagement.title": ("Pertemuan & masukan", "Meetings & feedback"),
     "engagement.caption": (
         "Siapa yang hadir, apa yang disampaikan pemangku kepentingan, dan apa tindak lanjutnya.",

@@ -1,7 +1,12 @@
 """Screens drawn for a viewer: the overview and a program's detail, shared by their own pages and by
 the read-only pages behind share links."""
 
+import functools
+import math
+from collections.abc import Callable
 from datetime import date
+from decimal import ROUND_HALF_EVEN, Decimal
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -12,6 +17,34 @@ from domain.access import Viewer
 from domain.filters import Filters, filter_options
 from domain.formatting import long_date, number, rupiah, rupiah_short
 from domain.ui import lang, t
+
+# The columns of an indicator's CSV download, beside its chart.
+INDICATOR_CSV_COLUMNS = ["period", "target", "actual", "achievement", "status", "gap", "state", "baseline"]
+
+
+def decimal_texts(language: str) -> Callable[[float | None], str]:
+    """``number(value, language, decimals=2)``, made fast for the semester table's many cells.
+
+    Babel looks the locale's symbols up again for every number; they are taken once here (from one
+    number Babel wrote) and the rounding is Babel's: half to even, on the decimal the float prints as.
+    """
+    sample = number(1234.5, language, decimals=2)  # "1.234,5" or "1,234.5"
+    group, point = sample[1], sample[5]
+    cent = Decimal("0.01")
+
+    def text(value: float | None) -> str:
+        if value is None or not math.isfinite(value):
+            return number(value, language, decimals=2)
+        whole, _, fraction = f"{Decimal(str(value)).quantize(cent, ROUND_HALF_EVEN):,.2f}".partition(".")
+        fraction = fraction.rstrip("0")
+        whole = whole.replace(",", group)
+        return f"{whole}{point}{fraction}" if fraction else whole
+
+    return text
+
+
+def _indicator_csv(records: list[dict[str, Any]]) -> pd.DataFrame:
+    return pd.DataFrame(records, columns=INDICATOR_CSV_COLUMNS)
 
 
 def overview_screen(viewer: Viewer, filters: Filters | None = None) -> None:
@@ -182,8 +215,7 @@ def program_screen(viewer: Viewer, program_id: int | None, *, back_link: bool = 
     """Indicators planned against achieved per semester, budget, beneficiaries, evaluations with their
     follow-up actions, and the feedback that concerns the program."""
 
-    def number_text(value: float | None) -> str:
-        return number(value, lang(), decimals=2)
+    number_text = decimal_texts(lang())
 
     profile = (
         ui.read(programs.program_profile, viewer=viewer, program_id=program_id)
@@ -288,8 +320,19 @@ def program_screen(viewer: Viewer, program_id: int | None, *, back_link: bool = 
                 "gap": t("program.gap_column"),
             },
         )
-        for indicator_id, series in results.groupby("indicator_id", sort=False):
-            first = series.iloc[0]
+        # One chart per indicator: the rows are walked as plain records, since pandas' per-group
+        # overhead, repeated for every indicator, costs more than the few rows each one has.
+        by_indicator: dict[int, list[dict[str, Any]]] = {}
+        for record in results.to_dict(orient="records"):
+            by_indicator.setdefault(int(record["indicator_id"]), []).append(record)
+        chart_titles = {
+            "period_title": t("filter.period"),
+            "actual_title": t("program.actual"),
+            "target_title": t("program.target"),
+            "baseline_title": t("program.baseline_short"),
+        }
+        for indicator_id, records in by_indicator.items():
+            first = records[0]
             st.subheader(f"{first['indicator']} ({first['unit']})")
             baseline = (
                 t("program.baseline", value=number_text(first["baseline"]), year=int(first["baseline_year"]))
@@ -306,29 +349,22 @@ def program_screen(viewer: Viewer, program_id: int | None, *, back_link: bool = 
                     ]
                 )
             )
-            with_periods = series[series["period"].notna()]
-            if with_periods.empty:
+            with_periods = [record for record in records if isinstance(record["period"], str)]
+            if not with_periods:
                 st.info(t("program.no_results"))
                 continue
-            data = with_periods[
-                ["period", "target", "actual", "achievement", "status", "gap", "state", "baseline"]
-            ].assign(status_label=with_periods["status"].map(status_labels))
             chart = charts.indicator_bullets(
-                data,
-                period_title=t("filter.period"),
-                actual_title=t("program.actual"),
-                target_title=t("program.target"),
-                baseline_title=t("program.baseline_short"),
+                [record | {"status_label": status_labels[record["status"]]} for record in with_periods],
                 unit=str(first["unit"]),
                 status_labels=status_labels,
+                **chart_titles,
             )
-            ui.chart_block(chart, data.drop(columns=["status_label"]), name=f"indicator-{indicator_id}")
-            gaps = data[data["gap"]]
-            if not gaps.empty:
-                st.warning(
-                    t("program.gaps_in", periods=", ".join(gaps["period"].astype(str))),
-                    icon=":material/warning:",
-                )
+            ui.chart_block(
+                chart, functools.partial(_indicator_csv, with_periods), name=f"indicator-{indicator_id}"
+            )
+            gaps = [str(record["period"]) for record in with_periods if record["gap"]]
+            if gaps:
+                st.warning(t("program.gaps_in", periods=", ".join(gaps)), icon=":material/warning:")
 
         st.subheader(t("program.table"))
         table = results[results["period"].notna()].assign(

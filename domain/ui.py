@@ -15,7 +15,7 @@ from domain import charts, db, spreadsheet
 from domain.access import AccessDenied, Viewer
 from domain.errors import DomainError
 from domain.filters import FilterOptions, Filters, filters_from_params
-from domain.formatting import percent
+from domain.formatting import number, percent
 from domain.i18n import DEFAULT_LANGUAGE, LANGUAGES, translate
 from domain.settings import database_url
 
@@ -107,27 +107,74 @@ def labels(kind: str, values: Iterable[str]) -> dict[str, str]:
     return {value: label(kind, value) for value in values}
 
 
-def chart_block(chart: charts.Chart, data: pd.DataFrame, *, name: str) -> None:
-    """A chart with the data behind it as CSV and the chart as PNG underneath."""
-    st.altair_chart(chart, theme=None, width="stretch")
-    buttons = st.container(horizontal=True)
-    buttons.download_button(
-        t("download.csv"),
-        data=spreadsheet.csv_bytes(data),
+def chart_block(
+    chart: charts.Drawable, data: pd.DataFrame | Callable[[], pd.DataFrame], *, name: str
+) -> None:
+    """A chart, and under it one download menu with the data behind it as CSV and the chart as PNG.
+
+    One menu instead of two buttons per chart keeps a page of charts light in the browser; both files
+    are made only when the reader asks for them (``data`` may be a function that gives the frame then).
+    """
+    # The builders' output is checked against the Vega-Lite schema by the tests; checking it again on
+    # every run of every page (what ``st.altair_chart`` does) costs more than drawing the rest of it.
+    # Streamlit takes the data out of the specification it is given: it gets a copy.
+    spec = dict(chart) if isinstance(chart, dict) else chart.to_dict(validate=False)
+    st.vega_lite_chart(spec, theme=None, width="stretch")
+    with st.popover(t("download.menu"), icon=":material/download:"):
+        st.download_button(
+            t("download.csv"),
+            data=lambda: spreadsheet.csv_bytes(data() if callable(data) else data),
+            file_name=f"{name}.csv",
+            mime="text/csv",
+            key=f"csv-{name}",
+            on_click="ignore",
+            icon=":material/table:",
+        )
+        st.download_button(
+            t("download.png"),
+            data=lambda: charts.to_png(chart),
+            file_name=f"{name}.png",
+            mime="image/png",
+            key=f"png-{name}",
+            on_click="ignore",
+            icon=":material/image:",
+        )
+
+
+def read_later(query: Callable[..., T], **arguments: Any) -> Callable[[], T]:
+    """``query`` as a function run only when called (by a download, say), against the database of
+    this run and past the cache: a full table read for a download should not fill the shared cache.
+
+    The query enforces access itself, as every query does: ``arguments`` carry the viewer.
+    """
+    if not getattr(query, "__reads__", ()):
+        raise TypeError(f"{query.__qualname__} does not declare the tables it reads (@db.reads)")
+    inspect.signature(query).bind(session=None, **arguments)
+    url = database_url()
+
+    def run() -> T:
+        with db.read_session(db.engine_for(url)) as session:
+            return query(session=session, **arguments)
+
+    return run
+
+
+def rows_download(rows: Callable[[], pd.DataFrame], *, name: str, shown: int, total: int) -> None:
+    """How many of ``total`` rows the table above shows, and a button for all of them as CSV.
+
+    ``rows`` runs only when the reader asks for the file, so drawing the page costs nothing for it.
+    """
+    line = st.container(horizontal=True, vertical_alignment="center")
+    if total > shown:
+        line.caption(t("table.rows_shown", shown=number(shown, lang()), total=number(total, lang())))
+    line.download_button(
+        t("table.download_all", total=number(total, lang())),
+        data=lambda: spreadsheet.csv_bytes(rows()),
         file_name=f"{name}.csv",
         mime="text/csv",
         key=f"csv-{name}",
         on_click="ignore",
-        icon=":material/table:",
-    )
-    buttons.download_button(
-        t("download.png"),
-        data=lambda: charts.to_png(chart),
-        file_name=f"{name}.png",
-        mime="image/png",
-        key=f"png-{name}",
-        on_click="ignore",
-        icon=":material/image:",
+        icon=":material/download:",
     )
 
 
@@ -280,7 +327,12 @@ def share_form(
 
     if viewer.shared_link_id is not None or not (viewer.is_admin or viewer.role is m.Role.COMPANY):
         return
-    with st.expander(t("share.heading"), icon=":material/share:"):
+    # The form is built only once the reader opens the section: closed, it costs the page nothing
+    # (Streamlit would otherwise send and draw its fields, hidden, on every run).
+    section = st.expander(t("share.heading"), icon=":material/share:", key="share-open", on_change="rerun")
+    if not section.open:
+        return
+    with section:
         st.caption(t("share.intro"))
         if company_id is None:
             st.info(t("share.pick_company"))

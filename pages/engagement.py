@@ -1,6 +1,6 @@
 """Meetings and feedback: who came, what stakeholders said, and what was done with it."""
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date
 
 import pandas as pd
@@ -9,7 +9,7 @@ import streamlit as st
 from domain import charts, engagement
 from domain.filters import filter_options
 from domain.formatting import long_date, number, percent
-from domain.ui import chart_block, filter_bar, label, lang, read, signed_in_page, t
+from domain.ui import chart_block, filter_bar, label, lang, read, read_later, rows_download, signed_in_page, t
 
 viewer = signed_in_page()
 
@@ -31,54 +31,23 @@ OVERDUE_VIEW = ["reason", "days_open", "meeting_date", "source", "text", "status
 
 
 def _dates(values: pd.Series) -> pd.Series:
-    return values.map(lambda day: long_date(day, lang()) if isinstance(day, date) else "")
+    """Dates in the reader's language, each distinct date formatted once."""
+    distinct = {day: long_date(day, lang()) for day in values.drop_duplicates() if isinstance(day, date)}
+    return values.map(lambda day: distinct.get(day, ""))
 
 
 def _labels(kind: str, values: pd.Series) -> pd.Series:
-    return values.map(lambda value: label(kind, value) if isinstance(value, str) else "")
+    distinct = {value: label(kind, value) for value in values.drop_duplicates() if isinstance(value, str)}
+    return values.map(lambda value: distinct.get(value, ""))
 
 
-def _who(row: pd.Series) -> str:
-    """The speaker and the organisation they spoke for, or the participant's type."""
-    parts = [part for part in (row["speaker"], row["organisation"]) if part]
-    if len(parts) == 2 and parts[0] != parts[1]:
-        return f"{parts[0]} ({parts[1]})"
-    return parts[0] if parts else label("org_type", row["source_type"])
-
-
-def _answer(row: pd.Series) -> str:
-    if row["response"]:
-        return str(row["response"])
-    if row["decline_reason"]:
-        return t("engagement.declined", reason=row["decline_reason"])
-    return ""
-
-
-def _feedback_table(frame: pd.DataFrame, *, columns: list[str]) -> None:
-    """Feedback items as the reader sees them: who, what, the answer, and the action behind it."""
-    shown = pd.DataFrame(
-        {
-            "meeting_date": _dates(frame["meeting_date"]),
-            "source": frame.apply(_who, axis=1) if not frame.empty else [],
-            "kind": _labels("feedback_kind", frame["kind"]),
-            "text": frame["text"],
-            "program": frame["program"],
-            "response": frame.apply(_answer, axis=1) if not frame.empty else [],
-            "status": _labels("feedback_status", frame["status"]),
-            "days_open": frame["days_open"],
-            "action": frame["action"],
-            "action_status": _labels("action_status", frame["action_status"]),
-            "action_due": _dates(frame["action_due"]),
-        }
-    )
-    if "reason" in frame:
-        reasons = {
-            "action_past_due": t("engagement.reason.action_past_due"),
-            "no_response": t("engagement.reason.no_response", days=engagement.RESPONSE_DAYS),
-        }
-        shown["reason"] = frame["reason"].map(reasons)
+def _feedback_table(
+    frame: pd.DataFrame, *, columns: list[str], total: int, name: str, full: Callable[[], pd.DataFrame]
+) -> None:
+    """The first feedback items as the reader sees them (who, what, the answer, and the action behind
+    it), how many there are in all, and every one of them as a CSV download."""
     st.dataframe(
-        shown,
+        engagement.feedback_view(frame, language=lang()),
         hide_index=True,
         width="stretch",
         column_order=columns,
@@ -98,6 +67,14 @@ def _feedback_table(frame: pd.DataFrame, *, columns: list[str]) -> None:
             "action_status": st.column_config.TextColumn(t("engagement.col.action_status")),
             "action_due": st.column_config.TextColumn(t("engagement.col.action_due")),
         },
+    )
+    # The file is made after this run, outside it: everything from the session is taken now.
+    language, headings = lang(), [t(engagement.FEEDBACK_HEADINGS[column]) for column in columns]
+    rows_download(
+        lambda: engagement.feedback_download(full(), language=language)[headings],
+        name=name,
+        shown=len(frame),
+        total=total,
     )
 
 
@@ -235,11 +212,22 @@ st.caption(t("engagement.attendance_note"))
 
 st.subheader(t("engagement.overdue"))
 st.caption(t("engagement.tile.overdue_help", days=engagement.RESPONSE_DAYS))
-overdue = read(engagement.overdue_feedback, viewer=viewer, filters=filters, today=today)
-if overdue.empty:
+if tiles.overdue == 0:
     st.success(t("engagement.no_overdue"))
 else:
-    _feedback_table(overdue, columns=OVERDUE_VIEW)
+    _feedback_table(
+        read(
+            engagement.overdue_feedback,
+            viewer=viewer,
+            filters=filters,
+            today=today,
+            limit=engagement.SHOWN_ROWS,
+        ),
+        columns=OVERDUE_VIEW,
+        total=tiles.overdue,
+        name="overdue-feedback",
+        full=read_later(engagement.overdue_feedback, viewer=viewer, filters=filters, today=today),
+    )
 
 st.subheader(t("engagement.log"))
 st.caption(t("engagement.log_caption"))
@@ -247,5 +235,11 @@ if tiles.feedback_items == 0:
     st.info(t("engagement.no_feedback"))
 else:
     _feedback_table(
-        read(engagement.feedback_log, viewer=viewer, filters=filters, today=today), columns=LOG_VIEW
+        read(
+            engagement.feedback_log, viewer=viewer, filters=filters, today=today, limit=engagement.SHOWN_ROWS
+        ),
+        columns=LOG_VIEW,
+        total=tiles.feedback_items,
+        name="feedback-log",
+        full=read_later(engagement.feedback_log, viewer=viewer, filters=filters, today=today),
     )

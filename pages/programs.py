@@ -32,11 +32,12 @@ if table.empty:
     st.stop()
 
 st.caption(t("programs.count", count=len(table)))
+# Two thousand programs share a handful of pillars, stages and statuses: each word is looked up once.
 shown = table.assign(
-    link=table["id"].map(lambda program_id: f"/program?id={program_id}"),
-    pillar=table["pillar"].map(lambda v: ui.label("pillar", v)),
-    stage=table["stage"].map(lambda v: ui.label("stage", v)),
-    status=table["status"].map(ui.status_badge),
+    link="/program?id=" + table["id"].astype(str),
+    pillar=table["pillar"].map(ui.labels("pillar", table["pillar"].unique())),
+    stage=table["stage"].map(ui.labels("stage", table["stage"].unique())),
+    status=table["status"].map({status: ui.status_badge(status) for status in table["status"].unique()}),
     achievement=table["achievement"] * 100,
 )
 selection = st.dataframe(

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+
+import altair as alt
 import pandas as pd
 
 from domain import charts
@@ -34,12 +37,62 @@ def test_indicator_chart_renders_to_png_with_target_and_tooltips() -> None:
         unit="kg",
         status_labels=STATUS_LABELS,
     )
-    spec = chart.to_dict()
-    assert len(spec["layer"]) == 3, "bars for actual, ticks for target, a rule for the baseline"
-    tooltip_fields = {t["field"] for t in spec["layer"][0]["encoding"]["tooltip"]}
+    # Written as a Vega-Lite specification: it must be one the schema accepts, as Altair's would be.
+    assert isinstance(chart, dict)
+    alt.LayerChart.from_dict(chart, validate=True)
+    [inner] = chart["layer"]
+    assert inner["data"]["values"][1] == {
+        "period": "2023-S2",
+        "target": 120.0,
+        "actual": 130.0,
+        "achievement": 1.083,
+        "status_label": "On track",
+        "baseline": 50.0,
+    }
+    assert len(inner["layer"]) == 3, "bars for actual, ticks for target, a rule for the baseline"
+    tooltip_fields = {t["field"] for t in inner["layer"][0]["encoding"]["tooltip"]}
     assert {"target", "actual", "achievement"} <= tooltip_fields
+    assert inner["layer"][0]["encoding"]["color"]["scale"]["range"][0] == charts.STATUS_COLOURS["on_track"]
     png = charts.to_png(chart)
     assert png.startswith(b"\x89PNG\r\n\x1a\n") and len(png) > 2_000
+
+
+def test_indicator_chart_writes_missing_figures_as_null_and_leaves_out_a_missing_baseline() -> None:
+    rows = [
+        {
+            "period": "2023-S1",
+            "target": 10.0,
+            "actual": float("nan"),
+            "achievement": float("nan"),
+            "status_label": "No data",
+            "baseline": float("nan"),
+            "state": "draft",
+        },
+    ]
+    chart = charts.indicator_bullets(
+        rows,
+        period_title="Semester",
+        actual_title="Actual",
+        target_title="Target",
+        baseline_title="Baseline",
+        unit="kg",
+        status_labels=STATUS_LABELS,
+    )
+    assert isinstance(chart, dict)
+    alt.LayerChart.from_dict(chart, validate=True)
+    [inner] = chart["layer"]
+    assert inner["data"]["values"] == [
+        {
+            "period": "2023-S1",
+            "target": 10.0,
+            "actual": None,
+            "achievement": None,
+            "status_label": "No data",
+            "baseline": None,
+        }
+    ]
+    assert [layer["mark"]["type"] for layer in inner["layer"]] == ["bar", "tick"]
+    json.dumps(chart, allow_nan=False)
 
 
 def test_status_colours_are_fixed_per_status_whatever_the_language() -> None:
@@ -66,3 +119,46 @@ def test_status_colours_are_fixed_per_status_whatever_the_language() -> None:
         dict(zip(scale["domain"], scale["range"], strict=True))["Di bawah target"]
         == charts.STATUS_COLOURS["off_track"]
     )
+
+
+def test_every_altair_builder_gives_a_specification_the_schema_accepts() -> None:
+    """Pages draw these without validating them on every run: the check is here, once."""
+    shares = pd.DataFrame(
+        {"group": ["A"], "status_label": ["On track"], "results": [3], "share": [1.0], "status_order": [0]}
+    )
+    bars = pd.DataFrame({"group": ["open", "done"], "label": ["Open", "Done"], "items": [2, 5]})
+    matrix = pd.DataFrame(
+        {"company": ["PT A"], "point": [1], "status_label": ["Met"], "point_text": ["1. Ikut serta"]}
+    )
+    built = [
+        charts.status_share_bars(
+            shares, group="group", group_title="Pillar", status_labels=STATUS_LABELS, share_title="Share"
+        ),
+        charts.trend_line(
+            pd.DataFrame(
+                {"period": ["2023-S1"], "achievement": [0.9], "on_track_share": [0.5], "results": [4]}
+            ),
+            period_title="Semester",
+            value_title="Achievement",
+        ),
+        charts.count_bars(bars, category="label", value="items", category_title="Kind", value_title="Items"),
+        charts.ordered_bars(
+            bars,
+            category="label",
+            value="items",
+            category_title="Status",
+            value_title="Items",
+            colours=charts.FEEDBACK_STATUS_COLOURS,
+        ),
+        charts.status_matrix(
+            matrix,
+            row="company",
+            column="point",
+            row_title="Company",
+            column_title="Point",
+            status_labels={key: key for key in charts.COMPLIANCE_COLOURS} | {"met": "Met"},
+        ),
+    ]
+    for chart in built:
+        spec = chart.to_dict(validate=True)
+        assert spec["config"]["font"] == charts.FONT, "the Sinergi theme is part of every chart"

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from collections import Counter
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
 from sqlalchemy import Engine, text
+from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
 import models as m
@@ -230,6 +233,15 @@ def test_feedback_log_shows_days_open_and_the_linked_action(demo_engine: Engine)
     assert honey["action_due"] == date(2023, 12, 31)
     assert set(overdue["id"]) == _expected_overdue(list(raw.values()), TODAY)
     assert set(overdue["reason"]) == {"action_past_due", "no_response"}
+    with read_session(demo_engine) as session:
+        first_log = engagement.feedback_log(
+            session=session, viewer=SYSTEM, filters=Filters(), today=TODAY, limit=3
+        )
+        first_overdue = engagement.overdue_feedback(
+            session=session, viewer=SYSTEM, filters=Filters(), today=TODAY, limit=2
+        )
+    assert list(first_log["id"]) == list(log["id"][:3])
+    assert list(first_overdue["id"]) == list(overdue["id"][:2])
 
 
 def test_days_open_and_overdue_follow_the_rules(engine: Engine) -> None:
@@ -308,6 +320,17 @@ def test_days_open_and_overdue_follow_the_rules(engine: Engine) -> None:
     assert (tiles.meetings, tiles.attendees, tiles.feedback_items, tiles.followed_up) == (1, 12, 6, 4)
     assert dict(zip(sources["group"], sources["items"], strict=True)) == {"public": 5, "government_agency": 1}
 
+    shown = engagement.feedback_view(log.reset_index(), language="en").set_index("text")
+    assert shown.loc["Ditolak", "response"] == "Declined: Di luar wilayah kerja."
+    assert shown.loc["Ditolak", "status"] == "Declined with a reason"
+    assert shown.loc["Sudah dijawab", "response"] == "Kami catat."
+    assert shown.loc["Belum dijawab", "source"] == "Dinas Sosial"
+    assert shown.loc["Sudah dijawab", "source"] == "Public participant"
+    assert set(shown["meeting_date"]) == {"10 January 2024"}
+    assert shown.loc["Tindak lanjut terlambat", "action_due"] == "1 March 2024"
+    assert shown.loc["Tindak lanjut terlambat", "action_status"] == "In progress"
+    assert shown.loc["Belum dijawab", "action_due"] == ""
+
 
 def test_an_empty_database_gives_empty_figures(engine: Engine) -> None:
     with read_session(engine) as session:
@@ -347,6 +370,40 @@ def test_page_tiles_match_the_database(monkeypatch: pytest.MonkeyPatch, demo_sql
     assert not app.info
     headings = [block.value for block in app.subheader]
     assert "Anda menyampaikan, kami menindaklanjuti" in headings
+
+
+def test_long_feedback_tables_show_their_first_rows_and_download_every_row(
+    monkeypatch: pytest.MonkeyPatch, demo_sqlite_url: str
+) -> None:
+    files: dict[str, Any] = {}
+    add_deferred = MediaFileManager.add_deferred
+
+    def keep(self: MediaFileManager, data_callable: Any, *args: Any, **kwargs: Any) -> str:
+        files[kwargs.get("file_name") or args[2]] = data_callable
+        return add_deferred(self, data_callable, *args, **kwargs)
+
+    monkeypatch.setattr(MediaFileManager, "add_deferred", keep)
+    monkeypatch.setattr(engagement, "SHOWN_ROWS", 3)
+    app = _engagement_page(monkeypatch, demo_sqlite_url, lang="en")
+    raw = _raw_feedback(engine_for(demo_sqlite_url))
+    log = app.dataframe[-1].value
+    assert len(log) == 3
+    overdue_items = len(_expected_overdue(raw, date.today()))
+    assert overdue_items > 3
+    notes = [caption.value for caption in app.caption if caption.value.startswith("Showing the first")]
+    assert notes == [
+        f"Showing the first 3 of {number(total, 'en')} rows; download the CSV for all of them."
+        for total in (overdue_items, len(raw))
+    ]
+
+    content = files["feedback-log.csv"]()
+    table = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
+    assert table[0][:4] == ["Meeting date", "From", "Kind", "Feedback"]
+    assert len(table) - 1 == len(raw)
+    assert [row[3] for row in table[1:4]] == list(log["text"])
+    overdue = list(csv.reader(io.StringIO(files["overdue-feedback.csv"]().decode("utf-8-sig"))))
+    assert overdue[0][0] == "Why overdue"
+    assert len(overdue) - 1 == overdue_items
 
 
 def test_page_speaks_english(monkeypatch: pytest.MonkeyPatch, demo_sqlite_url: str) -> None:

@@ -13,6 +13,7 @@ import models as m
 from domain.db import engine_for, upgrade_database, write_session
 from domain.formatting import number
 from tests.apptest import open_page
+from tests.conftest import DemoAccounts
 
 PAGES = [
     "pages/overview.py",
@@ -154,3 +155,15 @@ def test_program_without_indicators_says_what_to_do(monkeypatch: pytest.MonkeyPa
         program_id = program.id
     app = open_page(monkeypatch, url, "pages/program.py", params={"id": str(program_id)})
     assert any("belum punya indikator" in info.value for info in app.info)
+
+
+def test_share_form_is_built_once_its_section_is_opened(
+    monkeypatch: pytest.MonkeyPatch, demo_sqlite_url: str, demo_accounts: DemoAccounts
+) -> None:
+    app = open_page(monkeypatch, demo_sqlite_url, viewer=demo_accounts.kpi)
+    assert [expander.label for expander in app.expander] == ["Bagikan halaman ini"]
+    assert not app.text_input and not app.date_input, "closed: no form sent to the browser"
+    app.session_state["share-open"] = True  # what opening the section does
+    app.run()
+    assert [field.label for field in app.text_input] == ["Untuk siapa / keterangan"]
+    assert len(app.date_input) == 1

@@ -8,11 +8,12 @@ from datetime import date
 import pytest
 from sqlalchemy import Engine, text
 
-from domain import overview, programs
+from domain import overview, programs, screens
 from domain.access import SYSTEM
 from domain.db import read_session, write_session
 from domain.demo import load_demo
 from domain.filters import Filters, filters_from_params
+from domain.formatting import number
 from domain.rules import AchievementStatus, Thresholds, achievement, achievement_status, is_gap
 
 TODAY = date(2026, 11, 22)
@@ -198,3 +199,24 @@ def test_filters_come_from_the_url_and_ignore_nonsense() -> None:
     ) == Filters(company_id=3, pillar="economy", period="2023-S2", poverty_only=True)
     assert filters_from_params({"company": "x", "pillar": "sports", "period": "2023-S3"}) == Filters()
     assert Filters(period="2024-S1").effective_year == 2024
+
+
+@pytest.mark.parametrize("language", ["id", "en"])
+def test_semester_table_numbers_read_as_babel_writes_them(language: str) -> None:
+    values: list[float | None] = [
+        0.0,
+        -0.0,
+        -0.001,
+        0.005,
+        0.015,
+        0.125,
+        2.675,
+        12.3456,
+        99.995,
+        100.0,
+        1234.5,
+        -1234.567,
+    ]
+    values += [1234567.891, 1e20, 7, None, float("nan"), float("inf")]
+    fast = screens.decimal_texts(language)
+    assert [fast(value) for value in values] == [number(value, language, decimals=2) for value in values]
