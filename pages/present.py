@@ -213,7 +213,7 @@ def _program_slide(program_id: int) -> None:
                 unit=str(first["unit"]),
                 status_labels=status_labels,
             )
-            st.altair_chart(chart.properties(height=190), theme=None, width="stretch")
+            st.vega_lite_chart({**chart, "height": 190}, theme=None, width="stretch")
 
 
 def _compliance_slide(framework_id: int) -> None:
