@@ -40,9 +40,15 @@ def sqlite_url(tmp_path: Path) -> str:
 
 
 @pytest.fixture
-def pg_url(pg_server: PostgresServer) -> str:
-    """URL of a new, empty PostgreSQL database, not yet migrated."""
-    return pg_server.create_database(f"sinergi_{next(_db_names)}")
+def pg_url(pg_server: PostgresServer) -> Iterator[str]:
+    """URL of a new, empty PostgreSQL database, not yet migrated.
+
+    Its engine's pooled connections are closed after the test: engines live as long as the process,
+    and a suite of hundreds of databases would otherwise run the server out of connections.
+    """
+    url = pg_server.create_database(f"sinergi_{next(_db_names)}")
+    yield url
+    engine_for(url).dispose()
 
 
 @pytest.fixture(params=["sqlite", "postgres"])

@@ -36,7 +36,9 @@ class PostgresServer:
 
     def start(self) -> None:
         self._run(str(PG_BIN / "initdb"), "-D", str(self.data), "-A", "trust", "-U", "postgres", "-E", "UTF8")
-        options = f"-p {self.port} -k {self.base} -c listen_addresses=127.0.0.1 -c fsync=off"
+        options = (
+            f"-p {self.port} -k {self.base} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=300"
+        )
         self._run(
             str(PG_BIN / "pg_ctl"),
             "-D",
