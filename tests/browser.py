@@ -11,6 +11,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from playwright.sync_api import Page
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
 from tests.pg_server import free_port
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -74,3 +77,20 @@ def served_app(database_url: str, *, script: str = "app.py") -> Iterator[str]:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+def download(page: Page, button: str, *, attempts: int = 3, timeout_ms: int = 60_000) -> bytes:
+    """Click a download button and return the file.
+
+    A click that lands while the page is being redrawn (sign-in and the cookie component rerun it)
+    starts nothing; on a loaded machine that is worth another click rather than a failed test.
+    """
+    for attempt in range(attempts):
+        try:
+            with page.expect_download(timeout=timeout_ms) as started:
+                page.get_by_role("button", name=button).click()
+            return Path(started.value.path()).read_bytes()
+        except PlaywrightTimeout:
+            if attempt == attempts - 1:
+                raise
+    raise AssertionError("unreachable")

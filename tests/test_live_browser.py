@@ -73,15 +73,25 @@ def facilitator(browser: Browser, served: Served, viewport: ViewportSize) -> tup
     return context, page
 
 
+def current_code(served: Served) -> str | None:
+    with read_session(served.engine) as session:
+        meeting = session.get(m.Meeting, served.meeting_id)
+        assert meeting is not None
+        return meeting.input_code if meeting.input_closed_at is None else None
+
+
 def open_input(page: Page, served: Served) -> str:
+    """Open input from the facilitator's panel; the new code, once the panel shows it."""
+    before = current_code(served)
     if not page.get_by_role("switch", name="Panel fasilitator: kode masukan dan moderasi").is_checked():
         page.get_by_test_id("stCheckbox").filter(has_text="Panel fasilitator").click()
     page.get_by_role("button", name="Buka masukan dan buat kode baru").click()
-    expect(page.locator(".live-code").first).to_be_visible(timeout=LONG)
-    with read_session(served.engine) as session:
-        meeting = session.get(m.Meeting, served.meeting_id)
-        assert meeting is not None and meeting.input_code is not None
-        return meeting.input_code
+    deadline = time.monotonic() + LONG / 1000
+    while (code := current_code(served)) in (None, before):
+        assert time.monotonic() < deadline, "input was not opened"
+        time.sleep(0.2)
+    expect(page.locator(".live-code").filter(has_text=code).first).to_be_visible(timeout=LONG)
+    return code
 
 
 def go_to_slide(page: Page, heading: str) -> None:
@@ -166,6 +176,8 @@ def test_ten_phones_send_a_hundred_inputs_that_reach_the_wall(browser: Browser, 
     assert {item.moderation for item in items} == {"pending"}
     expect(wall.get_by_text("Telepon 3 masukan 4", exact=True)).to_have_count(0)
 
+    # "Approve all" approves what the facilitator sees: wait until the panel lists all of it.
+    expect(desk.get_by_text(f"{PHONES * INPUTS} masukan menunggu moderasi")).to_be_visible(timeout=LONG)
     desk.screenshot(path=str(ARTIFACTS / "moderation-1366x768.png"))
     desk.get_by_role("button", name="Setujui semua").click()
     approved_at = time.monotonic()

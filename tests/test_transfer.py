@@ -273,9 +273,11 @@ def test_an_import_that_would_change_a_verified_result_is_an_error(engine: Engin
     staff = make_account(engine, username="rina", role="company", company="PT Indexim Coalindo")
     assert run(engine, staff, "a.xlsx", company_file()).ok
     with write_session(engine) as session:
-        result_id = session.exec(select(m.Result.id)).one()
-        assert result_id is not None
-        verify_result(session=session, viewer=SYSTEM, result_id=result_id)
+        result = session.exec(select(m.Result)).one()
+        assert result.id is not None
+        result.state = m.ResultState.SUBMITTED  # only a submitted result can be verified
+        session.flush()
+        verify_result(session=session, viewer=SYSTEM, result_id=result.id)
 
     same = run(engine, staff, "a.xlsx", company_file())
     changed = xlsx({"Capaian": [{**RESULT_ROWS[0], "Actual": 19}]})

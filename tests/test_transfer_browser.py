@@ -15,7 +15,7 @@ from sqlalchemy import text
 
 from domain.db import engine_for, upgrade_database, write_session
 from domain.demo import load_demo
-from tests.browser import served_app
+from tests.browser import download, served_app
 from tests.factories import make_account
 from tests.test_browser import sign_in, wait_for_cookie, wait_until_rendered
 
@@ -47,9 +47,7 @@ def test_company_user_imports_the_filled_template(browser: Browser, tmp_path: Pa
         expect(page.get_by_role("button", name="Unduh templat (.xlsx)")).to_be_visible(timeout=60_000)
         wait_for_cookie(page.context)
         wait_until_rendered(page)
-        with page.expect_download(timeout=60_000) as download:
-            page.get_by_role("button", name="Unduh templat (.xlsx)").click()
-        book = load_workbook(io.BytesIO(Path(download.value.path()).read_bytes()))
+        book = load_workbook(io.BytesIO(download(page, "Unduh templat (.xlsx)")))
         assert book.sheetnames[0] == "Petunjuk"
 
         # First with a mistake: a date nobody can read.
@@ -80,11 +78,9 @@ def test_company_user_imports_the_filled_template(browser: Browser, tmp_path: Pa
 
         # The export holds the imported program, the company's own rows only, numbers as numbers.
         page.get_by_role("tab", name="Ekspor").click()
-        expect(page.get_by_text("Saring")).to_be_visible(timeout=60_000)  # the export's filters
+        expect(page.get_by_text("Saring", exact=True)).to_be_visible(timeout=60_000)  # the export's filters
         wait_until_rendered(page)
-        with page.expect_download(timeout=60_000) as download:
-            page.get_by_role("button", name="Excel (.xlsx)").click()
-        exported = load_workbook(io.BytesIO(Path(download.value.path()).read_bytes()))
+        exported = load_workbook(io.BytesIO(download(page, "Excel (.xlsx)")))
         rows = list(exported["Capaian"].iter_rows(min_row=2, values_only=True))
         assert {row[0] for row in rows} == {"PT Indexim Coalindo"}
         assert ("Bank Sampah Kaubun", "Sampah terkelola", "2024-S1", 1000, 850.5) in {
@@ -104,9 +100,7 @@ def test_company_user_imports_the_filled_template(browser: Browser, tmp_path: Pa
             timeout=60_000
         )
         wait_until_rendered(page)
-        with page.expect_download(timeout=120_000) as download:
-            page.get_by_role("button", name="Unduh PDF").click()
-        report = PdfReader(io.BytesIO(Path(download.value.path()).read_bytes()))
+        report = PdfReader(io.BytesIO(download(page, "Unduh PDF", timeout_ms=120_000)))
         printed = " ".join(" ".join(p.extract_text() for p in report.pages).split())
         assert "Sampah terkelola" in printed
         assert "1.000 850,5 85%" in printed
