@@ -17,7 +17,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 import models as m
-from domain import audit
+from domain import audit, urls
 from domain.access import Viewer, refuse
 from domain.db import reads, rows, select_columns
 from domain.errors import DomainError
@@ -533,5 +533,4 @@ def qr_png(url: str) -> bytes:
 
 def feedback_url(app_url: str | None, code: str) -> str:
     """The public form's address for ``code``, on the server the facilitator is using."""
-    base = (app_url or "").split("?")[0].rstrip("/").rsplit("/", 1)[0] if app_url else ""
-    return f"{base}/feedback?code={code}"
+    return urls.page_url(app_url, f"feedback?code={code}")

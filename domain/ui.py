@@ -11,7 +11,7 @@ import pandas as pd
 import streamlit as st
 
 import models as m
-from domain import charts, db, spreadsheet
+from domain import charts, db, spreadsheet, urls
 from domain.access import AccessDenied, Viewer
 from domain.errors import DomainError
 from domain.filters import FilterOptions, Filters, filters_from_params
@@ -358,6 +358,5 @@ def share_form(
             except DomainError as error:
                 st.error(t(error.key, **error.values))
                 return
-            base = (st.context.url or "").split("?")[0].rsplit("/", 1)[0]
             st.success(t("share.created"))
-            st.code(f"{base}/shared?token={token}", language=None)
+            st.code(urls.page_url(st.context.url, f"shared?token={token}"), language=None)

@@ -1,0 +1,25 @@
+"""Links the app prints (share links, the FGD form's address) point at the server the reader is on."""
+
+import pytest
+
+from domain.urls import app_base, page_url
+
+
+@pytest.mark.parametrize(
+    ("now", "base"),
+    [
+        ("http://127.0.0.1:8501", "http://127.0.0.1:8501"),
+        ("http://127.0.0.1:8501/", "http://127.0.0.1:8501"),
+        ("http://127.0.0.1:8501/?regency=3", "http://127.0.0.1:8501"),
+        ("https://sinergi.example.id/program?id=3", "https://sinergi.example.id"),
+        ("https://example.id/sinergi/present?meeting=2", "https://example.id/sinergi"),
+        ("https://example.id/sinergi/", "https://example.id/sinergi"),
+        (None, ""),
+    ],
+)
+def test_the_base_drops_the_page_and_keeps_host_and_base_path(now: str | None, base: str) -> None:
+    assert app_base(now) == base
+
+
+def test_a_share_link_from_the_overview_has_its_host() -> None:
+    assert page_url("http://127.0.0.1:8501", "shared?token=abc") == "http://127.0.0.1:8501/shared?token=abc"
