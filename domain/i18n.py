@@ -1285,6 +1285,7 @@ TEXTS: Final[dict[str, tuple[str, str]]] = {
     ),
     # The semester evaluation report (PDF and .xlsx).
     "report.pdf": ("PDF", "PDF"),
+    "program.report_link": ("Laporan evaluasi semester", "Semester evaluation report"),
     "report.heading": ("Laporan evaluasi semester", "Semester evaluation report"),
     "report.intro": (
         "Indikator dengan target, realisasi dan capaian, grafik, kesenjangan, tindak lanjut dan masukan "

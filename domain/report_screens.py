@@ -30,6 +30,14 @@ def report_section(viewer: Viewer) -> None:
         st.info(t("report.no_periods"))
         return
 
+    # A link from a program's page (?program=N) opens the report of that program.
+    linked = ui.int_param("program")
+    for listed, _, owner in choices.programs:
+        if listed == linked and st.session_state.get("report-linked") != linked:
+            st.session_state["report-linked"] = linked
+            st.session_state["report-scope"] = PROGRAM
+            st.session_state["report-company"] = owner
+            st.session_state[f"report-program-{owner}"] = linked
     # Display names are fixed while the widgets are built (see ui.filter_bar).
     scopes = {PROGRAM: t("report.scope_program"), COMPANY: t("report.scope_company")}
     companies = dict(choices.companies)

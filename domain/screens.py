@@ -233,8 +233,15 @@ def program_screen(viewer: Viewer, program_id: int | None, *, back_link: bool = 
     results = ui.read(programs.indicator_results, viewer=viewer, program_id=profile.id, thresholds=thresholds)
     to_date = programs.indicators_to_date(results, thresholds)
 
-    if back_link:
-        st.page_link("pages/programs.py", label=t("program.back"), icon=":material/arrow_back:")
+    if back_link:  # a signed-in reader, not a shared link
+        links = st.container(horizontal=True)
+        links.page_link("pages/programs.py", label=t("program.back"), icon=":material/arrow_back:")
+        links.page_link(
+            "pages/data.py",
+            label=t("program.report_link"),
+            icon=":material/picture_as_pdf:",
+            query_params={"tab": t("data.tab.report"), "program": str(profile.id)},
+        )
     st.title(profile.name)
     facts = [
         profile.company,

@@ -4,6 +4,7 @@ two people editing one record, and what each role is offered."""
 from __future__ import annotations
 
 from datetime import date
+from urllib.parse import parse_qs
 
 import pytest
 from sqlalchemy import text
@@ -225,3 +226,28 @@ def test_tabs_follow_the_url_and_only_the_chosen_one_runs(
     )
     assert [s.value for s in reader.subheader] == ["Impor dari Excel atau CSV"]
     assert reader.info[0].value == ui.t("transfer.not_allowed")
+
+
+def test_a_program_page_links_to_its_semester_report(
+    monkeypatch: pytest.MonkeyPatch, demo_sqlite_url: str, demo_accounts: DemoAccounts
+) -> None:
+    program_id = int(str(scalar(demo_sqlite_url, "SELECT id FROM program WHERE name LIKE 'Mariojela%'")))
+    page = open_page(
+        monkeypatch,
+        demo_sqlite_url,
+        "pages/program.py",
+        viewer=demo_accounts.kpi,
+        params={"id": str(program_id)},
+    )
+    [link] = [link for link in page.get("page_link") if link.proto.label == "Laporan evaluasi semester"]
+    assert parse_qs(link.proto.query_string) == {"tab": ["Laporan semester"], "program": [str(program_id)]}
+
+    report = open_page(
+        monkeypatch,
+        demo_sqlite_url,
+        PAGE,
+        viewer=demo_accounts.kpi,
+        params={"tab": "Laporan semester", "program": str(program_id)},
+    )
+    assert report.radio(key="report-scope").value == "program"
+    assert report.selectbox(key=f"report-program-{demo_accounts.kpi.company_id}").value == program_id
