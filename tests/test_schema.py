@@ -89,3 +89,46 @@ def test_migrations_match_the_models(engine: Engine) -> None:
     with engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={"compare_type": True})
         assert compare_metadata(context, SQLModel.metadata) == []
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"])
+def test_a_database_holding_data_upgrades_from_every_earlier_revision(
+    backend: str, request: pytest.FixtureRequest
+) -> None:
+    """An installation that already holds meetings and feedback gets each later migration (on SQLite
+    a migration copies a table and drops the old one, which foreign keys would otherwise forbid)."""
+    from alembic import command
+    from sqlalchemy import text
+
+    from domain.db import alembic_config, engine_for, upgrade_database
+
+    url: str = request.getfixturevalue("sqlite_url" if backend == "sqlite" else "pg_url")
+    command.upgrade(alembic_config(url), "0002")
+    engine = engine_for(url)
+    with engine.begin() as connection:
+        connection.execute(
+            text("INSERT INTO company (id, name, short_name, sector) VALUES (1, 'PT A', 'A', 'other')")
+        )
+        connection.execute(
+            text(
+                "INSERT INTO meeting (id, kind, title, held_on, venue, purpose, attendee_count, "
+                "organiser_company_id) VALUES (1, 'fgd', 'FGD', '2024-01-10', '', '', 5, 1)"
+            )
+        )
+        connection.execute(
+            text(
+                "INSERT INTO feedback_item (meeting_id, kind, text, response, status, decline_reason, "
+                "moderation, created_at, updated_at, version, speaker) VALUES (1, 'concern', 'Air bersih', "
+                "'', 'open', '', 'approved', '2024-01-10 08:00:00', '2024-01-10 08:00:00', 1, '')"
+            )
+        )
+    engine.dispose()
+    upgrade_database(url)
+    engine = engine_for(url)
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar_one() == "0003"
+        assert connection.execute(text("SELECT title, attendee_count FROM meeting")).one() == ("FGD", 5)
+        assert connection.execute(text("SELECT text FROM feedback_item")).scalar_one() == "Air bersih"
+    if backend == "sqlite":
+        with engine.connect() as connection:  # foreign keys are on again for the app's connections
+            assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar_one() == 1
