@@ -806,7 +806,10 @@ TEXTS: Final[dict[str, tuple[str, str]]] = {
         "Target dan realisasi per indikator dan semester (2023-S1).",
         "Target and actual per indicator and semester (2023-S1).",
     ),
-    "transfer.about.actions": ("Tindak lanjut hasil evaluasi.", "Follow-up actions from evaluations."),
+    "transfer.about.actions": (
+        "Tindak lanjut hasil evaluasi; evaluasi asal (judul dan tanggal) boleh diisi.",
+        "Follow-up actions from evaluations; the evaluation (title and date) may be named.",
+    ),
     "transfer.about.meetings": (
         "Pertemuan (FGD, monev, rakor…); dikenali dari perusahaan, judul dan tanggal.",
         "Meetings (FGD, monev, rakor…); matched by company, title and date.",
@@ -818,6 +821,17 @@ TEXTS: Final[dict[str, tuple[str, str]]] = {
     "transfer.about.feedback": (
         "Harapan dan masukan yang disampaikan di pertemuan.",
         "Expectations and input given at meetings.",
+    ),
+    "transfer.sheet.evaluations": ("Evaluasi", "Evaluations"),
+    "transfer.col.evaluation": ("Evaluasi", "Evaluation"),
+    "transfer.col.evaluated_on": ("Tanggal evaluasi", "Evaluation date"),
+    "transfer.col.evaluated_programs": ("Program yang dievaluasi", "Programs evaluated"),
+    "transfer.col.notes": ("Catatan", "Notes"),
+    "transfer.about.evaluations": (
+        "Evaluasi (monev, evaluasi semester) per perusahaan dan periode, dikenali dari perusahaan, judul dan "
+        "tanggal; pertemuan (judul dan tanggal) dan program harus milik perusahaan itu.",
+        "Evaluations (monev, semester evaluation) per company and period, matched by company, title and "
+        "date; the meeting (title and date) and programs must be that company's.",
     ),
     # The admin page (/admin) and the account page (/account).
     "admin.nav": ("Admin", "Admin"),

@@ -62,6 +62,7 @@ TEXT_LIMITS = {
     "period": 10,
     "owner": 200,
     "meeting": 300,
+    "evaluation": 300,
     "venue": 200,
     "speaker": 200,
 }
@@ -163,19 +164,6 @@ SHEETS: tuple[SheetSpec, ...] = (
         ),
     ),
     SheetSpec(
-        "actions",
-        (
-            COMPANY,
-            PROGRAM,
-            C("indicator"),
-            C("description", required=True),
-            C("owner"),
-            C("due_date", "date"),
-            C("action_status", "enum:action_status"),
-            C("completed_on", "date"),
-        ),
-    ),
-    SheetSpec(
         "meetings",
         (
             *MEETING_KEY,
@@ -205,6 +193,35 @@ SHEETS: tuple[SheetSpec, ...] = (
             C("feedback_status", "enum:feedback_status"),
             C("decline_reason"),
             C("moderation", "enum:moderation"),
+        ),
+    ),
+    # After the meetings an evaluation may name, before the actions that may name it.
+    SheetSpec(
+        "evaluations",
+        (
+            COMPANY,
+            C("evaluation", required=True),
+            C("evaluated_on", "date", required=True),
+            C("period", required=True),
+            C("meeting"),
+            C("held_on", "date"),
+            C("evaluated_programs", "list"),
+            C("notes"),
+        ),
+    ),
+    SheetSpec(
+        "actions",
+        (
+            COMPANY,
+            PROGRAM,
+            C("indicator"),
+            C("description", required=True),
+            C("owner"),
+            C("due_date", "date"),
+            C("action_status", "enum:action_status"),
+            C("completed_on", "date"),
+            C("evaluation"),
+            C("evaluated_on", "date"),
         ),
     ),
 )
@@ -711,6 +728,22 @@ class _Import:
             raise _RowError("meeting", "transfer.err.unknown", value=row["meeting"])
         return meeting
 
+    def evaluation(self, company: m.Company, title: str, held_on: date | None) -> m.Evaluation:
+        """One of ``company``'s evaluations by title and date, as an action names it."""
+        if held_on is None:
+            raise _RowError("evaluated_on", "transfer.err.required")
+        evaluation: m.Evaluation | None = self._cached(
+            ("evaluation", company.id, title, held_on),
+            select(m.Evaluation).where(
+                m.Evaluation.company_id == company.id,
+                m.Evaluation.title == title,
+                m.Evaluation.held_on == held_on,
+            ),
+        )
+        if evaluation is None:
+            raise _RowError("evaluation", "transfer.err.unknown", value=title)
+        return evaluation
+
     def meeting_company(self, row: dict[str, Any]) -> int | None:
         """The organising company; a meeting without one is an admin's to write."""
         if not row.get("company") and self.viewer.is_admin:
@@ -962,8 +995,12 @@ class _Import:
         self.save("results", result, existed, values)
 
     def actions(self, row: dict[str, Any]) -> None:
-        program = self.program(self.company(row["company"]), row["program"])
+        company = self.company(row["company"])
+        program = self.program(company, row["program"])
         indicator = self.indicator(program, row["indicator"]) if row["indicator"] else None
+        evaluation = (
+            self.evaluation(company, row["evaluation"], row["evaluated_on"]) if row["evaluation"] else None
+        )
         action = self.session.exec(
             select(m.FollowUpAction).where(
                 m.FollowUpAction.program_id == program.id, m.FollowUpAction.description == row["description"]
@@ -975,6 +1012,7 @@ class _Import:
             action = m.FollowUpAction(program_id=program.id, description=row["description"])
         values = {
             "indicator_id": indicator.id if indicator else None,
+            "evaluation_id": evaluation.id if evaluation else None,
             "owner": row["owner"] or "",
             "due_date": row["due_date"],
             "status": row["action_status"] or m.ActionStatus.OPEN,
@@ -1067,6 +1105,62 @@ class _Import:
             "moderation": row["moderation"] or (item.moderation if existed else m.Moderation.PENDING),
         }
         self.save("feedback", item, existed, values)
+
+    def evaluations(self, row: dict[str, Any]) -> None:
+        company = self.company(row["company"])
+        assert company.id is not None
+        period = self.period(row["period"])
+        meeting = None
+        if row["meeting"]:
+            if row["held_on"] is None:
+                raise _RowError("held_on", "transfer.err.required")
+            # Only one of the evaluation's company's own meetings.
+            meeting = self.meeting(
+                {"company": company.name, "meeting": row["meeting"], "held_on": row["held_on"]}
+            )
+        elif row["held_on"] is not None:
+            raise _RowError("meeting", "transfer.err.required")
+        program_ids: set[int] = set()
+        for name in row["evaluated_programs"]:
+            program_id = self.program(company, name, "evaluated_programs").id
+            assert program_id is not None
+            program_ids.add(program_id)
+        evaluation = self.session.exec(
+            select(m.Evaluation).where(
+                m.Evaluation.company_id == company.id,
+                m.Evaluation.title == row["evaluation"],
+                m.Evaluation.held_on == row["evaluated_on"],
+            )
+        ).first()
+        existed = evaluation is not None
+        if evaluation is None:
+            assert period.id is not None
+            evaluation = m.Evaluation(
+                company_id=company.id,
+                period_id=period.id,
+                title=row["evaluation"],
+                held_on=row["evaluated_on"],
+            )
+            self.session.add(evaluation)
+            self.session.flush()
+        assert evaluation.id is not None
+        current = {
+            link.program_id: link
+            for link in self.session.exec(
+                select(m.EvaluationProgram).where(m.EvaluationProgram.evaluation_id == evaluation.id)
+            )
+        }
+        for gone in set(current) - program_ids:
+            self.session.delete(current[gone])
+        for added in program_ids - set(current):
+            self.session.add(m.EvaluationProgram(evaluation_id=evaluation.id, program_id=added))
+        self.session.flush()
+        values = {
+            "period_id": period.id,
+            "meeting_id": meeting.id if meeting else None,
+            "notes": row["notes"] or "",
+        }
+        self.save("evaluations", evaluation, existed, values, links_changed=set(current) != program_ids)
 
 
 def _run(session: Session, viewer: Viewer, sheets: Sequence[SheetRows]) -> Report:
@@ -1309,8 +1403,55 @@ def export_sheets(
                 "result_state": result.state,
             }
         )
+    # An evaluation is exported when it covers an exported program, or covers none and is the
+    # viewer's own company's; it lists every program of it the viewer may read.
+    readable = {p.id: p.name for p in session.exec(select(m.Program).where(*viewer.program_conditions()))}
+    covered: dict[int, list[str]] = {}
+    for covering in session.exec(select(m.EvaluationProgram)):
+        if covering.program_id in readable:
+            covered.setdefault(covering.evaluation_id, []).append(readable[covering.program_id])
+    with_exported = set(
+        session.exec(
+            select(m.EvaluationProgram.evaluation_id).where(
+                col(m.EvaluationProgram.program_id).in_(program_ids)
+            )
+        )
+    )
+    all_evaluations = {e.id: e for e in session.exec(select(m.Evaluation))}
+    visible_meetings = {
+        mt.id: mt for mt in session.exec(select(m.Meeting).where(*viewer.meeting_conditions()))
+    }
+    for evaluation in all_evaluations.values():
+        assert evaluation.id is not None
+        period = periods[evaluation.period_id]
+        if evaluation.id in with_exported:
+            wanted = True
+        elif evaluation.id in covered or (filters.company_id not in (None, evaluation.company_id)):
+            wanted = False
+        else:
+            wanted = viewer.is_admin or viewer.company_id == evaluation.company_id
+        if filters.period:
+            wanted = wanted and period.code == filters.period
+        elif year is not None:
+            wanted = wanted and period.year == year
+        if not wanted:
+            continue
+        meeting = visible_meetings.get(evaluation.meeting_id) if evaluation.meeting_id else None
+        records["evaluations"].append(
+            {
+                "company": companies[evaluation.company_id].name,
+                "evaluation": evaluation.title,
+                "evaluated_on": evaluation.held_on,
+                "period": period.code,
+                "meeting": meeting.title if meeting else None,
+                "held_on": meeting.held_on if meeting else None,
+                "evaluated_programs": sorted(covered.get(evaluation.id, [])),
+                "notes": evaluation.notes,
+            }
+        )
     actions = select(m.FollowUpAction).where(col(m.FollowUpAction.program_id).in_(program_ids))
     for action in session.exec(actions.order_by(col(m.FollowUpAction.id))):
+        source = all_evaluations.get(action.evaluation_id) if action.evaluation_id else None
         records["actions"].append(
             {
                 **owner(action.program_id),
@@ -1322,6 +1463,8 @@ def export_sheets(
                 "due_date": action.due_date,
                 "action_status": action.status,
                 "completed_on": action.completed_on,
+                "evaluation": source.title if source else None,
+                "evaluated_on": source.held_on if source else None,
             }
         )
 
@@ -1414,6 +1557,7 @@ _EXPORT_ORDER = {
     "meetings": ("held_on", "company", "meeting"),
     "attendance": ("held_on", "company", "meeting", "organisation"),
     "feedback": ("held_on", "company", "meeting"),
+    "evaluations": ("company", "evaluation", "evaluated_on"),
 }
 
 

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 from sqlalchemy import Engine, func, text
-from sqlmodel import select
+from sqlmodel import col, select
 
 import models as m
 from domain import spreadsheet, transfer
@@ -36,6 +36,8 @@ TABLES = [
     "period",
     "result",
     "follow_up_action",
+    "evaluation",
+    "evaluation_program",
     "meeting",
     "meeting_attendance",
     "feedback_item",
@@ -136,6 +138,12 @@ def test_export_then_import_into_an_empty_database_gives_the_same_records(
 ) -> None:
     before = export(engine_for(demo_sqlite_url))
     assert len(before["Program"]) >= 10 and len(before["Capaian"]) >= 100
+    # Evaluations come back with the programs they covered, and actions with the evaluation they came from.
+    evaluations = before["Evaluasi"].set_index("Evaluasi")
+    indexim = evaluations.loc["Evaluasi Semesteran PPM 2023-S1 – Pengembangan Ekonomi Potensial Desa"]
+    assert indexim["Periode"] == "2023-S1" and indexim["Tanggal evaluasi"] == date(2023, 5, 12)
+    assert indexim["Pertemuan"] and len(indexim["Program yang dievaluasi"].split("; ")) == 2
+    assert before["Tindak lanjut"]["Evaluasi"].notna().sum() >= 5
 
     report = run(engine, SYSTEM, "semua.xlsx", spreadsheet.workbook_bytes(before))
 
@@ -144,6 +152,13 @@ def test_export_then_import_into_an_empty_database_gives_the_same_records(
     assert list(after) == list(before)
     for name in before:
         pd.testing.assert_frame_equal(after[name], before[name], check_dtype=False, obj=name)
+    with read_session(engine) as session:
+        linked = session.exec(
+            select(func.count())
+            .select_from(m.FollowUpAction)
+            .where(col(m.FollowUpAction.evaluation_id).is_not(None))
+        ).one()
+    assert linked == before["Tindak lanjut"]["Evaluasi"].notna().sum()
 
 
 def test_importing_the_same_file_again_updates_rather_than_duplicates(engine: Engine) -> None:
@@ -215,6 +230,98 @@ def test_every_error_is_listed_by_sheet_row_and_column_in_the_users_language(
     # The indicator and the result name a program the file failed to create.
     assert "Indicators, row 2, Program: 'Ekonomi Desa Baay' not found." in err
     assert "nothing was imported" in err
+
+
+EVALUATION_ROW: dict[str, Any] = {
+    "Evaluasi": "Evaluasi Semester 2023-S1",
+    "Tanggal evaluasi": date(2023, 5, 12),
+    "Periode": "2023-S1",
+    "Pertemuan": "FGD Evaluasi",
+    "Tanggal pertemuan": date(2023, 5, 12),
+    "Program yang dievaluasi": "Ekonomi Desa Baay; Air Bersih",
+    "Catatan": "Omzet di bawah rencana.",
+}
+MEETING_ROW: dict[str, Any] = {
+    "Pertemuan": "FGD Evaluasi",
+    "Tanggal pertemuan": date(2023, 5, 12),
+    "Jenis pertemuan": "semester_evaluation",
+}
+
+
+def test_evaluations_and_the_actions_they_led_to_import_once(engine: Engine) -> None:
+    world(engine)
+    staff = make_account(engine, username="rina", role="company", company="PT Indexim Coalindo")
+    action = {
+        **PROGRAM_ROWS[0],
+        "Deskripsi": "Perbaiki alat pengering",
+        "Evaluasi": EVALUATION_ROW["Evaluasi"],
+    }
+    action["Tanggal evaluasi"] = date(2023, 5, 12)
+    sheets = {
+        "Program": PROGRAM_ROWS,
+        "Pertemuan": [MEETING_ROW],
+        "Evaluasi": [EVALUATION_ROW],
+        "Tindak lanjut": [{k: action[k] for k in ("Program", "Deskripsi", "Evaluasi", "Tanggal evaluasi")}],
+    }
+
+    first = run(engine, staff, "evaluasi.xlsx", xlsx(sheets))
+    again = run(engine, staff, "evaluasi.xlsx", xlsx(sheets))
+    fewer = {**sheets, "Evaluasi": [{**EVALUATION_ROW, "Program yang dievaluasi": "Air Bersih"}]}
+    third = run(engine, staff, "evaluasi.xlsx", xlsx(fewer))
+
+    assert first.ok and first.created["evaluations"] == 1 and first.created["actions"] == 1, first.problems
+    assert again.ok and not again.created and not again.updated
+    assert third.ok and third.updated == {"evaluations": 1}
+    with read_session(engine) as session:
+        evaluation = session.exec(select(m.Evaluation)).one()
+        covered = session.exec(select(m.Program.name).join(m.EvaluationProgram)).all()
+        linked = session.exec(select(m.FollowUpAction)).one()
+        meeting = session.exec(select(m.Meeting)).one()
+    assert covered == ["Air Bersih"] and linked.evaluation_id == evaluation.id
+    assert evaluation.meeting_id == meeting.id and evaluation.notes == "Omzet di bawah rencana."
+    exported = export(engine, staff)["Evaluasi"]
+    assert list(exported["Program yang dievaluasi"]) == ["Air Bersih"]
+
+
+def test_an_evaluation_naming_another_companys_program_or_meeting_is_an_error(engine: Engine) -> None:
+    world(engine)
+    setup = run(
+        engine,
+        SYSTEM,
+        "setup.xlsx",
+        xlsx(
+            {
+                "Program": [
+                    *PROGRAM_ROWS,
+                    {**PROGRAM_ROWS[1], "Perusahaan": "PT Lain", "Program": "Kebun Lain"},
+                ],
+                "Pertemuan": [{**MEETING_ROW, "Perusahaan": "PT Lain"}],
+            }
+        ),
+    )
+    assert setup.ok, setup.problems
+    staff = make_account(engine, username="rina", role="company", company="PT Indexim Coalindo")
+    before = counts(engine)
+    rows = [
+        {**EVALUATION_ROW, "Pertemuan": "", "Tanggal pertemuan": None},
+        {
+            **EVALUATION_ROW,
+            "Evaluasi": "Lain",
+            "Pertemuan": "",
+            "Tanggal pertemuan": None,
+            "Program yang dievaluasi": "Ekonomi Desa Baay; Kebun Lain",
+        },
+        {**EVALUATION_ROW, "Evaluasi": "Rapat lain", "Program yang dievaluasi": "Air Bersih"},
+    ]
+
+    report = run(engine, staff, "evaluasi.xlsx", xlsx({"Evaluasi": rows}))
+
+    assert not report.committed
+    assert [(p.sheet, p.row, p.column, p.key, dict(p.values)) for p in report.problems] == [
+        ("evaluations", 3, "evaluated_programs", "transfer.err.unknown", {"value": "Kebun Lain"}),
+        ("evaluations", 4, "meeting", "transfer.err.unknown", {"value": "FGD Evaluasi"}),
+    ]
+    assert counts(engine) == before
 
 
 def test_company_user_imports_only_its_own_company(engine: Engine) -> None:
@@ -408,10 +515,11 @@ def test_template_has_instructions_and_a_sheet_per_entity_in_the_users_language(
         "Anggaran",
         "Indikator",
         "Capaian",
-        "Tindak lanjut",
         "Pertemuan",
         "Kehadiran",
         "Masukan",
+        "Evaluasi",
+        "Tindak lanjut",
     ]
     assert admin_book.sheetnames[:4] == ["Instructions", "Villages", "Companies", "Organisations"]
     assert [c.value for c in book["Capaian"][1]][:5] == [
@@ -423,6 +531,7 @@ def test_template_has_instructions_and_a_sheet_per_entity_in_the_users_language(
     ]
     instructions = " ".join(str(c.value) for row in book["Petunjuk"].iter_rows() for c in row if c.value)
     assert "Pilihan: Ekonomi, Lingkungan" in instructions and "2023-S1" in instructions
+    assert "Program yang dievaluasi" in instructions and "Tanggal evaluasi" in instructions
 
     # Filled in a spreadsheet and uploaded back, the template imports.
     book["Program"].append(["", "Program Templat", "", "Ekonomi", "", "Ya", date(2024, 1, 1)])
