@@ -10,8 +10,8 @@ if the database no longer holds them, the save is refused with the list of what 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 from typing import Any
@@ -466,13 +466,6 @@ def changes_since(
     ]
 
 
-@dataclass
-class Saved:
-    record: Any
-    created: bool
-    before: dict[str, Any] | None = field(default=None)
-
-
 def save_record(
     *,
     session: Session,
@@ -482,9 +475,8 @@ def save_record(
     typed: Mapping[str, Any],
     opened: Mapping[str, Any] | None = None,
     parent_id: int | None = None,
-    after_save: Callable[[Session, Any], None] | None = None,
-) -> Saved:
-    """Create (``record_id`` None, under ``parent_id``) or update one record from a form.
+) -> Any:
+    """Create (``record_id`` None, under ``parent_id``) or update one record from a form; returns it.
 
     Refused with :class:`FieldErrors` when a field does not fit, :class:`AccessDenied` when the viewer
     may not write the record (before or after the change), and :class:`EditConflict` when the record
@@ -533,8 +525,6 @@ def save_record(
         record.closed_at = (record.closed_at or m.utcnow()) if closing else None
     session.add(record)
     session.flush()
-    if after_save is not None:
-        after_save(session, record)
     audit.record(
         session=session,
         actor=viewer,
@@ -544,7 +534,7 @@ def save_record(
         before=before,
         after=snapshot(spec, record),
     )
-    return Saved(record=record, created=before is None, before=before)
+    return record
 
 
 # --- links: a program's villages and SDGs, the programs an evaluation or a meeting covers ----------
@@ -991,9 +981,11 @@ def record_label(spec: EntitySpec, record: Any) -> str:
 
 
 def verification_rows(session: Session, viewer: Viewer, state: str) -> list[dict[str, Any]]:
-    """Results in a state (submitted or verified) that the viewer may verify or unlock."""
-    from domain.commands import result_regencies
+    """Results in a state (submitted or verified) that the viewer may verify or unlock.
 
+    An agency's program conditions are the programs working in its regency: exactly those whose
+    results it verifies (``verify_result`` checks each one again when it writes).
+    """
     if viewer.role not in (m.Role.ADMIN, m.Role.AGENCY) or viewer.shared_link_id is not None:
         return []
     rows = session.exec(
@@ -1018,8 +1010,6 @@ def verification_rows(session: Session, viewer: Viewer, state: str) -> list[dict
             "version": result.version,
         }
         for result, indicator, program, period in rows
-        if viewer.is_admin
-        or any(viewer.may_verify_in(r) for r in result_regencies(session, indicator.id or 0))
     ]
 
 

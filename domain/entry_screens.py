@@ -293,13 +293,13 @@ def _save_form(viewer: Viewer, spec: entry.EntitySpec, state: str, parent_id: in
                 session=session,
                 viewer=viewer,
                 spec=spec,
-                record_id=saved.record.id,
+                record_id=saved.id,
                 picked={
                     link.name: list(st.session_state.get(f"{state}-{link.name}") or []) for link in links
                 },
                 opened=st.session_state.get(f"{state}-opened-links"),
             )
-        return int(saved.record.id)
+        return int(saved.id)
 
     saved_id = _write(command, state=state, done=t("entry.saved"))
     if saved_id is not None:

@@ -126,7 +126,7 @@ def test_company_creates_a_program_and_bad_fields_are_named(world: World) -> Non
             session=session,
             viewer=csr,
             spec=entry.PROGRAM,
-            record_id=saved.record.id,
+            record_id=saved.id,
             picked={"villages": [world.village], "sdgs": [1, 11]},
         )
     assert (
@@ -314,7 +314,7 @@ def test_feedback_response_and_attendance(world: World) -> None:
             record_id=None,
             parent_id=csr.company_id,
             typed={"title": "FGD Uji", "kind": "fgd", "held_on": date(2025, 3, 4), "attendee_count": 5},
-        ).record
+        )
         agency_org = m.Organisation(name="Bappeda Uji", org_type="government_agency")
         group = m.Organisation(name="Kelompok Uji", org_type="community_group")
         session.add_all([agency_org, group])
@@ -410,7 +410,7 @@ def test_links_take_only_what_the_form_offered(world: World) -> None:
             record_id=None,
             parent_id=csr.company_id,
             typed={"title": "Monev Uji", "kind": "monev", "held_on": date(2025, 3, 4)},
-        ).record.id
+        ).id
     for picked in ({"programs": [world.program, other_program]}, {"programs": [world.program, 10_000]}):
         with pytest.raises(entry.FieldErrors) as refused, write_session(engine) as session:
             entry.set_links(session=session, viewer=csr, spec=entry.MEETING, record_id=meeting, picked=picked)
@@ -541,7 +541,7 @@ def test_agency_meetings_stay_in_its_regency_and_links_saved_meanwhile_conflict(
             record_id=None,
             parent_id=None,
             typed={"title": "Rakor TJSL", "kind": "rakor", "held_on": date(2025, 5, 6), "regency_id": None},
-        ).record
+        )
         assert meeting.regency_id == agency.regency_id
     with write_session(engine) as session:
         meeting = entry.save_record(
@@ -551,7 +551,7 @@ def test_agency_meetings_stay_in_its_regency_and_links_saved_meanwhile_conflict(
             record_id=None,
             parent_id=csr.company_id,
             typed={"title": "Monev", "kind": "monev", "held_on": date(2025, 5, 6)},
-        ).record.id
+        ).id
     with read_session(engine) as session:
         opened = entry.current_links(session, entry.MEETING, meeting)
     with write_session(engine) as session:
