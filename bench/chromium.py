@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from playwright.sync_api import Browser, BrowserContext, Page, WebSocket, sync_playwright
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from domain.i18n import translate
 from tests.browser import CHROMIUM, CHROMIUM_ARGS, served_app
@@ -125,10 +126,24 @@ def load_time(
         context.close()
 
 
-def choose(page: Page, widget_label: str, option: str) -> None:
-    """Open the sidebar select box called ``widget_label`` and pick ``option``."""
-    page.get_by_test_id("stSidebar").get_by_test_id("stSelectbox").filter(has_text=widget_label).click()
-    page.get_by_role("option", name=option, exact=True).click()
+def choose(page: Page, widget_label: str, option: str, *, attempts: int = 3) -> None:
+    """Open the sidebar select box called ``widget_label`` and pick ``option``.
+
+    A click that lands while the sidebar is being redrawn opens nothing; it is tried again.
+    """
+    box = page.get_by_test_id("stSidebar").get_by_test_id("stSelectbox").filter(has_text=widget_label)
+    choice = page.get_by_role("option", name=option, exact=True)
+    for attempt in range(attempts):
+        box.click()
+        try:
+            choice.wait_for(timeout=10_000)
+        except PlaywrightTimeout:
+            if attempt == attempts - 1:
+                raise
+            page.keyboard.press("Escape")
+            continue
+        choice.click()
+        return
 
 
 def filter_change_times(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -51,16 +52,17 @@ def served_app(database_url: str, *, script: str = "app.py") -> Iterator[str]:
         "--browser.gatherUsageStats",
         "false",
     ]
-    process = subprocess.Popen(
-        command, cwd=PROJECT_ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
-    )
+    # The server's output goes to a file: a pipe nobody reads while the server runs would stop the
+    # server once its buffer is full.
+    log = tempfile.TemporaryFile()  # noqa: SIM115 (closed below, after the server)
+    process = subprocess.Popen(command, cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
         while True:
             if process.poll() is not None:
-                output = process.stdout.read().decode() if process.stdout else ""
-                raise RuntimeError(f"streamlit exited early:\n{output}")
+                log.seek(0)
+                raise RuntimeError(f"streamlit exited early:\n{log.read().decode(errors='replace')}")
             try:
                 with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as response:
                     if response.status == 200:
@@ -77,6 +79,7 @@ def served_app(database_url: str, *, script: str = "app.py") -> Iterator[str]:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+        log.close()
 
 
 def download(page: Page, button: str, *, attempts: int = 3, timeout_ms: int = 60_000) -> bytes:
