@@ -145,8 +145,14 @@ def _json_value(value: Any) -> Any:
 
 def _records(data: pd.DataFrame | Sequence[Mapping[str, Any]], fields: Sequence[str]) -> list[dict[str, Any]]:
     """The ``fields`` of every row, JSON-ready, to be written into a chart's specification."""
-    rows = data.to_dict(orient="records") if isinstance(data, pd.DataFrame) else data
-    return [{field: _json_value(row.get(field)) for field in fields} for row in rows]
+    if isinstance(data, pd.DataFrame):
+        # Whole columns: pandas walks Arrow-backed text one element at a time in ``to_dict``.
+        columns = [data[field].tolist() if field in data else [None] * len(data) for field in fields]
+        return [
+            {field: _json_value(value) for field, value in zip(fields, values, strict=True)}
+            for values in zip(*columns, strict=True)
+        ]
+    return [{field: _json_value(row.get(field)) for field in fields} for row in data]
 
 
 def indicator_bullets(
@@ -226,25 +232,55 @@ def status_matrix(
     row_title: str,
     column_title: str,
     status_labels: Mapping[str, str],
-) -> Chart:
+    row_height: int = 52,
+) -> VegaLiteSpec:
     """Companies × points coloured by compliance status, with the status written in each cell.
-    ``data`` has ``row``, ``column``, ``status_label`` and ``point_text``.
+    ``data`` has ``row``, ``column``, ``status_label`` and ``point_text``; each row of the matrix is
+    ``row_height`` pixels high.
+
+    Written as the Vega-Lite specification itself, as :func:`indicator_bullets` is: at a regency's
+    scale the matrix holds hundreds of cells, which Altair would copy and validate on every run.
     """
-    base = alt.Chart(data).encode(
-        x=alt.X(f"{column}:O", title=column_title, axis=alt.Axis(orient="top", labelAngle=0)),
-        y=alt.Y(f"{row}:N", title=row_title),
-    )
-    cells = base.mark_rect(stroke="white", strokeWidth=2).encode(
-        color=alt.Color("status_label:N", title=None, scale=_scale(COMPLIANCE_COLOURS, status_labels)),
-        tooltip=[
-            alt.Tooltip(f"{row}:N", title=row_title),
-            alt.Tooltip(f"{column}:O", title=column_title),
-            alt.Tooltip("status_label:N", title=" "),
-            alt.Tooltip("point_text:N", title=" "),
-        ],
-    )
-    text = base.mark_text(fontSize=12, color="#111").encode(text="status_label:N")
-    return alt.layer(cells, text)
+    x = {
+        "field": column,
+        "type": "ordinal",
+        "title": column_title,
+        "axis": {"orient": "top", "labelAngle": 0},
+    }
+    y = {"field": row, "type": "nominal", "title": row_title}
+    cells = {
+        "mark": {"type": "rect", "stroke": "white", "strokeWidth": 2},
+        "encoding": {
+            "x": x,
+            "y": y,
+            "color": {
+                "field": "status_label",
+                "type": "nominal",
+                "title": None,
+                "scale": {
+                    "domain": [status_labels[k] for k in COMPLIANCE_COLOURS],
+                    "range": list(COMPLIANCE_COLOURS.values()),
+                },
+            },
+            "tooltip": [
+                {"field": row, "type": "nominal", "title": row_title},
+                {"field": column, "type": "ordinal", "title": column_title},
+                {"field": "status_label", "type": "nominal", "title": " "},
+                {"field": "point_text", "type": "nominal", "title": " "},
+            ],
+        },
+    }
+    text = {
+        "mark": {"type": "text", "fontSize": 12, "color": "#111"},
+        "encoding": {"x": x, "y": y, "text": {"field": "status_label", "type": "nominal"}},
+    }
+    values = _records(data, [row, column, "status_label", "point_text"])
+    return {
+        "$schema": VEGA_LITE_SCHEMA,
+        "height": {"step": row_height},
+        "layer": [{"data": {"values": values}, "layer": [cells, text]}],
+        "config": sinergi_theme()["config"],
+    }
 
 
 def to_png(chart: Drawable, *, scale: float = 2.0) -> bytes:

@@ -69,6 +69,7 @@ TEXTS: Final[dict[str, tuple[str, str]]] = {
         "No results for these filters yet. Enter targets and actuals on the Data page.",
     ),
     "overview.where": ("Lokasi program", "Where programs work"),
+    "overview.village_list": ("Daftar {count} desa/kelurahan", "List of {count} villages"),
     "overview.no_places": (
         "Program yang cocok belum dikaitkan dengan desa/kelurahan.",
         "The matching programs are not linked to any village yet.",
@@ -147,8 +148,8 @@ TEXTS: Final[dict[str, tuple[str, str]]] = {
     "program.gaps_in": ("Di bawah target pada: {periods}", "Below target in: {periods}"),
     "program.table": ("Realisasi / target per semester", "Actual / target by semester"),
     "program.table_note": (
-        "Sel berwarna = kesenjangan: realisasi lebih buruk dari target menurut arah indikator.",
-        "Shaded cells are gaps: the actual is worse than the target in the indicator's direction.",
+        "⚠️ = kesenjangan: realisasi lebih buruk dari target menurut arah indikator.",
+        "⚠️ = gap: the actual is worse than the target in the indicator's direction.",
     ),
     "program.budget_people": ("Anggaran dan penerima manfaat", "Budget and beneficiaries"),
     "program.budget_planned": ("Rencana", "Planned"),

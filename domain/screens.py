@@ -195,20 +195,45 @@ def overview_screen(viewer: Viewer, filters: Filters | None = None) -> None:
                 by_regency,
                 name="programs-by-regency",
             )
-        right.dataframe(
-            places,
-            hide_index=True,
-            width="stretch",
-            column_config={
-                "regency": t("filter.regency"),
-                "district": t("overview.district"),
-                "village": t("overview.village"),
-                "programs": st.column_config.NumberColumn(t("count.programs"), format="%d"),
-                "families_reached": st.column_config.NumberColumn(
-                    t("overview.families_reached"), format="%d"
-                ),
-            },
+        # The village list is drawn once asked for: at a regency's scale it holds hundreds of rows,
+        # and a table is what costs a first view in the browser most after the charts.
+        villages = right.expander(
+            t("overview.village_list", count=number(len(places), lang())),
+            icon=":material/table:",
+            key="villages-open",
+            on_change="rerun",
         )
+        if villages.open:
+            villages.dataframe(
+                places,
+                hide_index=True,
+                width="stretch",
+                column_config={
+                    "regency": t("filter.regency"),
+                    "district": t("overview.district"),
+                    "village": t("overview.village"),
+                    "programs": st.column_config.NumberColumn(t("count.programs"), format="%d"),
+                    "families_reached": st.column_config.NumberColumn(
+                        t("overview.families_reached"), format="%d"
+                    ),
+                },
+            )
+
+
+def _semester_table(
+    by_indicator: dict[int, list[dict[str, Any]]], number_text: Callable[[float | None], str]
+) -> pd.DataFrame:
+    """Indicators by semester, each cell "actual / target", a gap marked with ⚠️ (a mark rather than
+    a colour: it survives a copy into a spreadsheet, a print in black and white, and colour blindness)."""
+    cells: dict[str, dict[str, str]] = {}
+    for records in by_indicator.values():
+        for record in records:
+            if isinstance(record["period"], str):
+                cell = f"{number_text(record['actual'])} / {number_text(record['target'])}"
+                row = cells.setdefault(str(record["indicator"]), {})
+                row[record["period"]] = f"⚠️ {cell}" if record["gap"] else cell
+    table = pd.DataFrame.from_dict(cells, orient="index")
+    return table[sorted(table.columns)]
 
 
 def program_screen(viewer: Viewer, program_id: int | None, *, back_link: bool = True) -> None:
@@ -231,7 +256,8 @@ def program_screen(viewer: Viewer, program_id: int | None, *, back_link: bool = 
 
     thresholds = ui.read(queries.thresholds)
     results = ui.read(programs.indicator_results, viewer=viewer, program_id=profile.id, thresholds=thresholds)
-    to_date = programs.indicators_to_date(results, thresholds)
+    by_indicator = programs.results_by_indicator(results)
+    to_date = programs.indicators_to_date(by_indicator, thresholds)
 
     if back_link:  # a signed-in reader, not a shared link
         links = st.container(horizontal=True)
@@ -329,9 +355,6 @@ def program_screen(viewer: Viewer, program_id: int | None, *, back_link: bool = 
         )
         # One chart per indicator: the rows are walked as plain records, since pandas' per-group
         # overhead, repeated for every indicator, costs more than the few rows each one has.
-        by_indicator: dict[int, list[dict[str, Any]]] = {}
-        for record in results.to_dict(orient="records"):
-            by_indicator.setdefault(int(record["indicator_id"]), []).append(record)
         chart_titles = {
             "period_title": t("filter.period"),
             "actual_title": t("program.actual"),
@@ -374,20 +397,7 @@ def program_screen(viewer: Viewer, program_id: int | None, *, back_link: bool = 
                 st.warning(t("program.gaps_in", periods=", ".join(gaps)), icon=":material/warning:")
 
         st.subheader(t("program.table"))
-        table = results[results["period"].notna()].assign(
-            cell=lambda f: [
-                f"{number_text(a)} / {number_text(tg)}"
-                for a, tg in zip(f["actual"], f["target"], strict=True)
-            ]
-        )
-        pivot = table.pivot(index="indicator", columns="period", values="cell")
-        gap_mask = (
-            table.pivot(index="indicator", columns="period", values="gap").reindex_like(pivot).fillna(False)
-        )
-        styled = pivot.style.apply(
-            lambda _: gap_mask.map(lambda g: "background-color: #fde2d4" if g else ""), axis=None
-        )
-        st.dataframe(styled, width="stretch")
+        st.dataframe(_semester_table(by_indicator, number_text), width="stretch")
         st.caption(t("program.table_note"))
 
     st.header(t("program.budget_people"))

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 import inspect
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
+from datetime import date
+from enum import Enum
 from typing import Any, TypeVar
 
 import pandas as pd
@@ -75,7 +78,8 @@ def read(query: Callable[..., T], **arguments: Any) -> T:
             f"{query.__module__}:{query.__qualname__}",
             url,
             db.table_versions(tables),
-            tuple(sorted(arguments.items())),
+            arguments_key(arguments),
+            _arguments=arguments,
         )
     except AccessDenied as refused:
         st.error(t(refused.key), icon=":material/block:")
@@ -83,16 +87,49 @@ def read(query: Callable[..., T], **arguments: Any) -> T:
         raise
 
 
+_KEY_ATOMS = (type(None), bool, int, float, str, date, Enum)
+
+
+def arguments_key(arguments: Mapping[str, Any]) -> str:
+    """A cache key for a query's arguments: their ``repr``, sorted by name.
+
+    Streamlit's own hashing walks a dataclass through pickling, which costs about a millisecond per
+    read, a dozen times per page run. The ``repr`` of a value made only of the types allowed here (and
+    of frozen dataclasses and tuples of them) names every field and value, so two different values
+    never share a key; anything else is refused rather than keyed by an address.
+    """
+    for name, value in arguments.items():
+        _check_key_value(name, value)
+    return repr(sorted(arguments.items()))
+
+
+def _check_key_value(name: str, value: Any) -> None:
+    if isinstance(value, _KEY_ATOMS):
+        return
+    if isinstance(value, tuple | frozenset):
+        for item in value:
+            _check_key_value(name, item)
+        return
+    params = getattr(type(value), "__dataclass_params__", None)
+    if params is not None and params.frozen:
+        for field in dataclasses.fields(value):
+            if field.repr:
+                _check_key_value(name, getattr(value, field.name))
+        return
+    raise TypeError(f"{name}: a {type(value).__name__} cannot key the shared cache")
+
+
 @st.cache_data(ttl=120, max_entries=1000, show_spinner=False)
 def _cached_read(
-    name: str, url: str, versions: tuple[int, ...], arguments: tuple[tuple[str, Any], ...]
+    name: str, url: str, versions: tuple[int, ...], key: str, _arguments: Mapping[str, Any]
 ) -> Any:
-    # ``versions`` only keys the cache (Streamlit skips parameters named with a leading underscore).
-    del versions
+    # ``versions`` and ``key`` only key the cache; Streamlit does not hash parameters named with a
+    # leading underscore, and ``key`` stands for ``_arguments``.
+    del versions, key
     module, qualname = name.split(":")
     query = getattr(importlib.import_module(module), qualname)
     with db.read_session(db.engine_for(url)) as session:
-        return query(session=session, **dict(arguments))
+        return query(session=session, **_arguments)
 
 
 def label(kind: str, value: str | None) -> str:
@@ -112,16 +149,20 @@ def chart_block(
 ) -> None:
     """A chart, and under it one download menu with the data behind it as CSV and the chart as PNG.
 
-    One menu instead of two buttons per chart keeps a page of charts light in the browser; both files
-    are made only when the reader asks for them (``data`` may be a function that gives the frame then).
+    The menu's buttons are drawn only while it is open (opening it reruns the page), and both files
+    are made only when the reader asks for them (``data`` may be a function that gives the frame then):
+    a page of charts costs a closed menu per chart, not two buttons and two files.
     """
     # The builders' output is checked against the Vega-Lite schema by the tests; checking it again on
     # every run of every page (what ``st.altair_chart`` does) costs more than drawing the rest of it.
     # Streamlit takes the data out of the specification it is given: it gets a copy.
     spec = dict(chart) if isinstance(chart, dict) else chart.to_dict(validate=False)
     st.vega_lite_chart(spec, theme=None, width="stretch")
-    with st.popover(t("download.menu"), icon=":material/download:"):
-        st.download_button(
+    menu = st.popover(
+        t("download.menu"), icon=":material/download:", key=f"download-{name}", on_change="rerun"
+    )
+    if menu.open:
+        menu.download_button(
             t("download.csv"),
             data=lambda: spreadsheet.csv_bytes(data() if callable(data) else data),
             file_name=f"{name}.csv",
@@ -130,7 +171,7 @@ def chart_block(
             on_click="ignore",
             icon=":material/table:",
         )
-        st.download_button(
+        menu.download_button(
             t("download.png"),
             data=lambda: charts.to_png(chart),
             file_name=f"{name}.png",

@@ -2,7 +2,6 @@
 
 from datetime import date
 
-import altair as alt
 import pandas as pd
 import streamlit as st
 
@@ -127,7 +126,7 @@ else:
         row_title=t("compliance_page.company"),
         column_title=t("compliance_page.point"),
         status_labels=status_labels,
-    ).properties(height=alt.Step(52))
+    )
     ui.chart_block(chart, shown.drop(columns="point_text"), name=f"compliance-matrix-{framework_id}")
     st.caption(t("compliance_page.matrix_caption"))
 

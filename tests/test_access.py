@@ -16,6 +16,7 @@ from domain.db import read_session, write_session
 from domain.demo import load_demo
 from domain.filters import Filters, filter_options
 from domain.rules import Thresholds
+from domain.ui import arguments_key
 from tests.apptest import open_page
 from tests.conftest import DemoAccounts
 from tests.factories import make_account
@@ -219,6 +220,31 @@ def test_two_users_of_one_cached_reader_see_only_their_rows(
     indexim = open_page(monkeypatch, demo_sqlite_url, "pages/programs.py", viewer=demo_accounts.indexim)
     assert set(kpi.dataframe[0].value["company"]) == {KPI}
     assert set(indexim.dataframe[0].value["company"]) == {INDEXIM}
+
+
+def test_the_shared_cache_key_tells_every_reader_and_filter_apart() -> None:
+    kpi = Viewer(user_id=2, username="kpi", role=m.Role.COMPANY, company_id=1)
+    other = Viewer(user_id=2, username="kpi", role=m.Role.COMPANY, company_id=2)
+    agency = Viewer(user_id=2, username="kpi", role=m.Role.AGENCY, regency_id=1)
+    keys = {
+        arguments_key({"viewer": kpi, "filters": Filters()}),
+        arguments_key({"viewer": other, "filters": Filters()}),
+        arguments_key({"viewer": agency, "filters": Filters()}),
+        arguments_key({"viewer": kpi, "filters": Filters(pillar="economy")}),
+        arguments_key({"viewer": kpi, "filters": Filters(), "today": date(2026, 1, 1)}),
+        arguments_key({"viewer": kpi, "filters": Filters(), "program_id": 1}),
+        arguments_key({"viewer": kpi, "filters": Filters(), "program_id": True}),
+        arguments_key({"viewer": kpi, "filters": Filters(), "program_id": "1"}),
+    }
+    assert len(keys) == 8
+    same = Viewer(user_id=2, username="kpi", role=m.Role.COMPANY, company_id=1)
+    assert arguments_key({"filters": Filters(), "viewer": same}) == arguments_key(
+        {"viewer": kpi, "filters": Filters()}
+    )
+    # A value whose repr could name an address instead of its content is refused, not cached.
+    for unsafe in (object(), [1, 2], {"company_id": 1}, (1, object())):
+        with pytest.raises(TypeError):
+            arguments_key({"viewer": kpi, "extra": unsafe})
 
 
 def test_changing_the_url_to_another_companys_program_is_refused(

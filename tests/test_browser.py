@@ -14,7 +14,7 @@ from sqlalchemy import text
 from domain.db import engine_for
 from domain.secrets import cookie_key
 from domain.settings import COOKIE_EXPIRY_DAYS, COOKIE_NAME
-from tests.browser import served_app
+from tests.browser import download, served_app
 from tests.conftest import DemoAccounts
 from tests.factories import PASSWORD
 
@@ -62,6 +62,32 @@ def test_overview_shows_the_demo_figures(
         page.get_by_test_id("stSidebarNav").get_by_text("Programs").click()
         expect(page.locator("h1").first).to_have_text("Programs", timeout=60_000)
         page.close()
+
+
+def test_a_charts_menu_downloads_its_data_and_its_image(
+    browser: Browser, demo_sqlite_url: str, demo_accounts: DemoAccounts
+) -> None:
+    """Under each chart, a menu whose buttons are drawn once it is opened; each gives its file."""
+    with served_app(demo_sqlite_url) as base:
+        context = browser.new_context(viewport={"width": 1366, "height": 900})
+        context.add_cookies(cookie_for(base, token(demo_accounts.admin.username, cookie_key())))
+        page = context.new_page()
+        page.goto(base)
+        expect(page.get_by_test_id("stVegaLiteChart").first).to_be_visible(timeout=60_000)
+        wait_until_rendered(page)
+        expect(page.get_by_role("button", name="Data (CSV)")).to_have_count(0)
+        page.get_by_test_id("stPopover").first.get_by_role("button").click()
+        expect(page.get_by_role("button", name="Data (CSV)")).to_be_visible(timeout=60_000)
+        wait_until_rendered(page)
+        table = download(page, "Data (CSV)").decode("utf-8-sig")
+        header, *rows = table.splitlines()
+        assert header.split(",")[:4] == ["group", "status", "results", "share"]
+        assert rows and any(row.startswith("Ekonomi,") for row in rows), table
+        if not page.get_by_role("button", name="Grafik (PNG)").is_visible():
+            page.get_by_test_id("stPopover").first.get_by_role("button").click()
+        image = download(page, "Grafik (PNG)", timeout_ms=120_000)
+        assert image.startswith(b"\x89PNG\r\n\x1a\n") and len(image) > 2_000
+        context.close()
 
 
 def test_program_link_opened_first_in_a_new_browser(

@@ -150,15 +150,27 @@ def test_every_altair_builder_gives_a_specification_the_schema_accepts() -> None
             value_title="Items",
             colours=charts.FEEDBACK_STATUS_COLOURS,
         ),
-        charts.status_matrix(
-            matrix,
-            row="company",
-            column="point",
-            row_title="Company",
-            column_title="Point",
-            status_labels={key: key for key in charts.COMPLIANCE_COLOURS} | {"met": "Met"},
-        ),
     ]
     for chart in built:
         spec = chart.to_dict(validate=True)
         assert spec["config"]["font"] == charts.FONT, "the Sinergi theme is part of every chart"
+    matrix_spec = charts.status_matrix(
+        matrix,
+        row="company",
+        column="point",
+        row_title="Company",
+        column_title="Point",
+        status_labels={key: key for key in charts.COMPLIANCE_COLOURS} | {"met": "Met"},
+    )
+    # Written as a Vega-Lite specification: it must be one the schema accepts, as Altair's would be.
+    alt.LayerChart.from_dict(matrix_spec, validate=True)
+    assert matrix_spec["config"]["font"] == charts.FONT
+    [inner] = matrix_spec["layer"]
+    assert inner["data"]["values"] == [
+        {"company": "PT A", "point": 1, "status_label": "Met", "point_text": "1. Ikut serta"}
+    ]
+    assert inner["layer"][0]["encoding"]["color"]["scale"]["range"] == list(
+        charts.COMPLIANCE_COLOURS.values()
+    )
+    png = charts.to_png(matrix_spec)
+    assert png.startswith(b"\x89PNG\r\n\x1a\n") and len(png) > 1_000

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections import Counter
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pandas as pd
-import pyarrow as pa  # type: ignore[import-untyped]
 import pytest
 from sqlalchemy import Engine
 from sqlmodel import select
@@ -20,6 +20,7 @@ from domain.access import SYSTEM
 from domain.compliance import Basis
 from domain.db import engine_for, read_session, upgrade_database, write_session
 from domain.demo import FRAMEWORK_NAME, JANGGUT, KENOHAN, KPI, LOA_KULU, SANGA, load_demo
+from domain.i18n import translate
 from tests.apptest import open_page
 from tests.factories import make_program, make_user
 
@@ -267,15 +268,18 @@ def _compliance_page(
 
 
 def _chart_data(app: AppTest) -> pd.DataFrame:
-    """The data behind the matrix chart, as the browser receives it."""
+    """The data behind the matrix chart, as the browser receives it (written into its specification)."""
     (chart,) = app.get("vega_lite_chart")
-    (dataset,) = chart.proto.datasets
-    return pa.ipc.open_stream(dataset.data.data).read_pandas()
+    [layer] = json.loads(chart.proto.spec)["layer"]
+    return pd.DataFrame(layer["data"]["values"])
 
 
-def _status_of(app: AppTest, company: str, point: int) -> str:
+def _status_of(app: AppTest, company: str, point: int) -> m.ComplianceStatus:
+    """The status the matrix shows (by its word in Bahasa Indonesia) for ``company`` and ``point``."""
     data = _chart_data(app)
-    return str(data[(data["company"] == company) & (data["point"] == point)]["status"].item())
+    shown = data[(data["company"] == company) & (data["point"] == point)]["status_label"].item()
+    words = {translate(f"compliance.{status.value}", "id"): status for status in m.ComplianceStatus}
+    return words[shown]
 
 
 def test_page_follows_a_new_program_without_serving_a_stale_matrix(
