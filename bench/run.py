@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import platform
 import subprocess
@@ -314,6 +315,18 @@ def _environment() -> dict[str, Any]:
     }
 
 
+def _quiet_bare_mode_warnings() -> None:
+    """AppTest runs pages outside a server, and Streamlit warns about that on every run, hundreds of
+    lines in all. Each time its configuration is read it sets its loggers' level again, so the warnings
+    are filtered out instead."""
+    for name in (
+        "streamlit.runtime.scriptrunner_utils.script_run_context",
+        "streamlit.runtime.caching.cache_data_api",
+        "streamlit.runtime.state.session_state_proxy",
+    ):
+        logging.getLogger(name).addFilter(lambda record: record.levelno >= logging.ERROR)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="fewer repetitions, viewers and items")
@@ -326,10 +339,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     settings = QUICK if args.quick else FULL
-    # AppTest runs pages outside a server: Streamlit warns about that on every run.
-    from streamlit import logger as streamlit_logger
-
-    streamlit_logger.set_log_level("error")
+    _quiet_bare_mode_warnings()
     started = time.perf_counter()
     # The app servers sign cookies with a key of this run's own, never with the checkout's.
     secrets = tempfile.TemporaryDirectory(prefix="sinergi-bench-secrets-")
