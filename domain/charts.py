@@ -155,6 +155,16 @@ def _records(data: pd.DataFrame | Sequence[Mapping[str, Any]], fields: Sequence[
     return [{field: _json_value(row.get(field)) for field in fields} for row in data]
 
 
+def _status_colour(colours: Mapping[str, str], labels: Mapping[str, str]) -> dict[str, Any]:
+    """A Vega-Lite colour encoding of ``status_label``: each status's word in its colour, in order."""
+    return {
+        "field": "status_label",
+        "type": "nominal",
+        "title": None,
+        "scale": {"domain": [labels[k] for k in colours], "range": list(colours.values())},
+    }
+
+
 def indicator_bullets(
     data: pd.DataFrame | Sequence[Mapping[str, Any]],
     *,
@@ -181,15 +191,7 @@ def indicator_bullets(
         {"field": "achievement", "type": "quantitative", "title": "%", "format": ".1%"},
         {"field": "status_label", "type": "nominal", "title": " "},
     ]
-    colour = {
-        "field": "status_label",
-        "type": "nominal",
-        "title": None,
-        "scale": {
-            "domain": [status_labels[k] for k in STATUS_COLOURS],
-            "range": list(STATUS_COLOURS.values()),
-        },
-    }
+    colour = _status_colour(STATUS_COLOURS, status_labels)
     layers: list[dict[str, Any]] = [
         {
             "mark": {"type": "bar", "size": 28},
@@ -253,15 +255,7 @@ def status_matrix(
         "encoding": {
             "x": x,
             "y": y,
-            "color": {
-                "field": "status_label",
-                "type": "nominal",
-                "title": None,
-                "scale": {
-                    "domain": [status_labels[k] for k in COMPLIANCE_COLOURS],
-                    "range": list(COMPLIANCE_COLOURS.values()),
-                },
-            },
+            "color": _status_colour(COMPLIANCE_COLOURS, status_labels),
             "tooltip": [
                 {"field": row, "type": "nominal", "title": row_title},
                 {"field": column, "type": "ordinal", "title": column_title},
