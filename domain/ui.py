@@ -65,7 +65,9 @@ def read(query: Callable[..., T], **arguments: Any) -> T:
     """Run ``query`` with a read session, cached until one of the tables it reads is written.
 
     Everything that limits what the reader may see must be among ``arguments``: the cache is
-    shared by every session of the server.
+    shared by every session of the server. The arguments are plain values (numbers, text, dates,
+    enumerations) or frozen dataclasses and tuples of them, which :func:`arguments_key` turns into the
+    cache key; anything else is refused.
     """
     tables: tuple[str, ...] = getattr(query, "__reads__", ())
     if not tables:
