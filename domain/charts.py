@@ -1,4 +1,9 @@
-"""Chart builders: pure functions from a DataFrame to an Altair chart, all in one theme."""
+"""Chart builders: pure functions from rows to a Vega-Lite specification, all in one theme.
+
+The specifications are written out as dictionaries, the ones Altair would give (the tests check each
+against the Vega-Lite schema): building an Altair chart copies and validates its schema objects and runs
+its data through pandas, which cost tens of milliseconds per chart on every page run.
+"""
 
 from __future__ import annotations
 
@@ -28,15 +33,11 @@ ACTUAL_COLOUR = "#0072B2"
 TARGET_COLOUR = "#000000"
 FONT = "Source Sans Pro, Arial, sans-serif"
 
-# What the builders return; ``alt.layer`` is typed to return a facet chart too. A chart drawn many
-# times on one page is a Vega-Lite specification written out (``VegaLiteSpec``) instead.
-Chart = alt.Chart | alt.LayerChart | alt.FacetChart
+# What the builders return.
 VegaLiteSpec = dict[str, Any]
-Drawable = Chart | VegaLiteSpec
 VEGA_LITE_SCHEMA = alt.SCHEMA_URL
 
 
-@alt.theme.register("sinergi", enable=True)
 def sinergi_theme() -> alt.theme.ThemeConfig:
     """Large type and plain axes, readable from the back of a meeting room."""
     return {
@@ -58,82 +59,100 @@ def sinergi_theme() -> alt.theme.ThemeConfig:
     }
 
 
-def _scale(colours: Mapping[str, str], labels: Mapping[str, str]) -> alt.Scale:
-    return alt.Scale(domain=[labels[k] for k in colours], range=list(colours.values()))
+def _spec(values: list[dict[str, Any]], layers: list[dict[str, Any]], **top: Any) -> VegaLiteSpec:
+    """A specification with ``values`` as the data of ``layers``, in the Sinergi theme.
+
+    The rows sit in an inner layer rather than at the top: Streamlit would turn top-level data into
+    an Arrow table, which costs more than the JSON of the few dozen rows a chart here has.
+    """
+    return {
+        "$schema": VEGA_LITE_SCHEMA,
+        **top,
+        "layer": [{"data": {"values": values}, "layer": layers}],
+        "config": sinergi_theme()["config"],
+    }
+
+
+def _field(name: str, kind: str, title: str | None = None, **more: Any) -> dict[str, Any]:
+    """An encoding channel's field: ``kind`` is Vega-Lite's type (nominal, ordinal, quantitative)."""
+    return {"field": name, "type": kind, **({} if title is None else {"title": title}), **more}
 
 
 def status_share_bars(
     data: pd.DataFrame, *, group: str, group_title: str, status_labels: Mapping[str, str], share_title: str
-) -> alt.Chart:
+) -> VegaLiteSpec:
     """Horizontal bars, one per group, split by achievement status (share of results).
 
-    ``data`` has columns ``group``, ``status_label``, ``results`` and ``share``.
+    ``data`` has columns ``group``, ``status_label``, ``results``, ``share`` and ``status_order``.
     """
-    return (
-        alt.Chart(data)
-        .mark_bar()
-        .encode(
-            y=alt.Y(f"{group}:N", title=group_title, sort="-x"),
-            x=alt.X(
-                "sum(share):Q", title=share_title, axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])
+    bars = {
+        "mark": {"type": "bar"},
+        "encoding": {
+            "y": _field(group, "nominal", group_title, sort="-x"),
+            "x": _field(
+                "share",
+                "quantitative",
+                share_title,
+                aggregate="sum",
+                axis={"format": "%"},
+                scale={"domain": [0, 1]},
             ),
-            color=alt.Color(
-                "status_label:N",
-                title=None,
-                scale=_scale(STATUS_COLOURS, status_labels),
-                sort=list(status_labels.values()),
-            ),
-            order=alt.Order("status_order:Q"),
-            tooltip=[
-                alt.Tooltip(f"{group}:N", title=group_title),
-                alt.Tooltip("status_label:N", title=" "),
-                alt.Tooltip("results:Q", title="n"),
-                alt.Tooltip("share:Q", format=".1%", title=share_title),
+            "color": _status_colour(STATUS_COLOURS, status_labels) | {"sort": list(status_labels.values())},
+            "order": _field("status_order", "quantitative"),
+            "tooltip": [
+                _field(group, "nominal", group_title),
+                _field("status_label", "nominal", " "),
+                _field("results", "quantitative", "n"),
+                _field("share", "quantitative", share_title, format=".1%"),
             ],
-        )
-    )
+        },
+    }
+    return _spec(_records(data, [group, "status_label", "results", "share", "status_order"]), [bars])
 
 
-def trend_line(data: pd.DataFrame, *, period_title: str, value_title: str, target_line: float = 1.0) -> Chart:
-    """Achievement by period with the 100 % line. ``data`` has ``period`` and ``achievement``."""
-    line = (
-        alt.Chart(data)
-        .mark_line(point=alt.OverlayMarkDef(size=80), strokeWidth=3, color=ACTUAL_COLOUR)
-        .encode(
-            x=alt.X("period:O", title=period_title),
-            y=alt.Y("achievement:Q", title=value_title, axis=alt.Axis(format="%")),
-            tooltip=[
-                alt.Tooltip("period:O", title=period_title),
-                alt.Tooltip("achievement:Q", title=value_title, format=".1%"),
-                alt.Tooltip("on_track_share:Q", title="on track", format=".1%"),
-                alt.Tooltip("results:Q", title="n"),
+def trend_line(
+    data: pd.DataFrame, *, period_title: str, value_title: str, target_line: float = 1.0
+) -> VegaLiteSpec:
+    """Achievement by period with the 100 % line. ``data`` has ``period``, ``achievement``,
+    ``on_track_share`` and ``results``."""
+    line = {
+        "mark": {"type": "line", "point": {"size": 80}, "strokeWidth": 3, "color": ACTUAL_COLOUR},
+        "encoding": {
+            "x": _field("period", "ordinal", period_title),
+            "y": _field("achievement", "quantitative", value_title, axis={"format": "%"}),
+            "tooltip": [
+                _field("period", "ordinal", period_title),
+                _field("achievement", "quantitative", value_title, format=".1%"),
+                _field("on_track_share", "quantitative", "on track", format=".1%"),
+                _field("results", "quantitative", "n"),
             ],
-        )
-    )
-    rule = (
-        alt.Chart(pd.DataFrame({"y": [target_line]}))
-        .mark_rule(strokeDash=[6, 4], color=TARGET_COLOUR)
-        .encode(y="y:Q")
-    )
-    return alt.layer(line, rule)
+        },
+    }
+    # The target as a constant: a rule at ``target_line`` on the same axis, whatever the rows.
+    rule = {
+        "data": {"values": [{}]},
+        "mark": {"type": "rule", "strokeDash": [6, 4], "color": TARGET_COLOUR},
+        "encoding": {"y": {"datum": target_line, "type": "quantitative"}},
+    }
+    return _spec(_records(data, ["period", "achievement", "on_track_share", "results"]), [line, rule])
 
 
 def count_bars(
     data: pd.DataFrame, *, category: str, value: str, category_title: str, value_title: str
-) -> alt.Chart:
+) -> VegaLiteSpec:
     """Plain horizontal bars, largest first."""
-    return (
-        alt.Chart(data)
-        .mark_bar(color=ACTUAL_COLOUR)
-        .encode(
-            y=alt.Y(f"{category}:N", title=category_title, sort="-x"),
-            x=alt.X(f"{value}:Q", title=value_title),
-            tooltip=[
-                alt.Tooltip(f"{category}:N", title=category_title),
-                alt.Tooltip(f"{value}:Q", title=value_title),
+    bars = {
+        "mark": {"type": "bar", "color": ACTUAL_COLOUR},
+        "encoding": {
+            "y": _field(category, "nominal", category_title, sort="-x"),
+            "x": _field(value, "quantitative", value_title),
+            "tooltip": [
+                _field(category, "nominal", category_title),
+                _field(value, "quantitative", value_title),
             ],
-        )
-    )
+        },
+    }
+    return _spec(_records(data, [category, value]), [bars])
 
 
 def _json_value(value: Any) -> Any:
@@ -178,10 +197,6 @@ def indicator_bullets(
     """One indicator: a bar per semester for the actual, coloured by status, a black tick for the target,
     and a dashed line for the baseline. ``data`` (a frame or its rows) has ``period``, ``target``,
     ``actual``, ``achievement``, ``status_label`` and ``baseline``.
-
-    A program page draws one of these per indicator, so it is written as the Vega-Lite specification
-    itself (the one Altair would give, checked against the schema by the tests): building and
-    validating an Altair chart costs tens of milliseconds per chart, a dictionary nothing.
     """
     period = {"field": "period", "type": "ordinal", "title": period_title}
     tooltip = [
@@ -217,13 +232,7 @@ def indicator_bullets(
                 "encoding": {"y": baseline, "tooltip": [baseline | {"title": baseline_title}]},
             }
         )
-    # The rows sit in an inner layer rather than at the top: Streamlit would turn top-level data into
-    # an Arrow table, which costs more than the JSON of a dozen rows.
-    return {
-        "$schema": VEGA_LITE_SCHEMA,
-        "layer": [{"data": {"values": values}, "layer": layers}],
-        "config": sinergi_theme()["config"],
-    }
+    return _spec(values, layers)
 
 
 def status_matrix(
@@ -239,9 +248,6 @@ def status_matrix(
     """Companies × points coloured by compliance status, with the status written in each cell.
     ``data`` has ``row``, ``column``, ``status_label`` and ``point_text``; each row of the matrix is
     ``row_height`` pixels high.
-
-    Written as the Vega-Lite specification itself, as :func:`indicator_bullets` is: at a regency's
-    scale the matrix holds hundreds of cells, which Altair would copy and validate on every run.
     """
     x = {
         "field": column,
@@ -269,19 +275,13 @@ def status_matrix(
         "encoding": {"x": x, "y": y, "text": {"field": "status_label", "type": "nominal"}},
     }
     values = _records(data, [row, column, "status_label", "point_text"])
-    return {
-        "$schema": VEGA_LITE_SCHEMA,
-        "height": {"step": row_height},
-        "layer": [{"data": {"values": values}, "layer": [cells, text]}],
-        "config": sinergi_theme()["config"],
-    }
+    return _spec(values, [cells, text], height={"step": row_height})
 
 
-def to_png(chart: Drawable, *, scale: float = 2.0) -> bytes:
+def to_png(spec: VegaLiteSpec, *, scale: float = 2.0) -> bytes:
     """The chart as a PNG image, rendered offline by vl-convert."""
     import vl_convert
 
-    spec = chart if isinstance(chart, dict) else chart.to_dict()
     png: bytes = vl_convert.vegalite_to_png(spec, scale=scale)
     return png
 
@@ -303,27 +303,27 @@ def ordered_bars(
     category_title: str,
     value_title: str,
     colours: Mapping[str, str] | None = None,
-) -> alt.Chart:
+) -> VegaLiteSpec:
     """Horizontal bars in the order of the rows, for categories with a natural order (open → done).
 
     With ``colours`` (keyed by the values of the ``group`` column), each bar takes its category's colour.
     """
-    order = list(data[category])
-    color: alt.Color | alt.ColorValue = alt.ColorValue(ACTUAL_COLOUR)
+    encoding: dict[str, Any] = {
+        "y": _field(category, "nominal", category_title, sort=list(data[category])),
+        "x": _field(value, "quantitative", value_title, axis={"tickMinStep": 1, "format": "d"}),
+        "tooltip": [
+            _field(category, "nominal", category_title),
+            _field(value, "quantitative", value_title),
+        ],
+    }
+    fields = [category, value]
     if colours is not None:
-        color = alt.Color(
-            "group:N", scale=alt.Scale(domain=list(colours), range=list(colours.values())), legend=None
+        encoding["color"] = _field(
+            "group", "nominal", scale={"domain": list(colours), "range": list(colours.values())}, legend=None
         )
-    return (
-        alt.Chart(data)
-        .mark_bar()
-        .encode(
-            y=alt.Y(f"{category}:N", title=category_title, sort=order),
-            x=alt.X(f"{value}:Q", title=value_title, axis=alt.Axis(tickMinStep=1, format="d")),
-            color=color,
-            tooltip=[
-                alt.Tooltip(f"{category}:N", title=category_title),
-                alt.Tooltip(f"{value}:Q", title=value_title),
-            ],
-        )
-    )
+        fields.append("group")
+    bars = {
+        "mark": {"type": "bar", **({} if colours is not None else {"color": ACTUAL_COLOUR})},
+        "encoding": encoding,
+    }
+    return _spec(_records(data, fields), [bars])

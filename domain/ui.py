@@ -147,7 +147,7 @@ def labels(kind: str, values: Iterable[str]) -> dict[str, str]:
 
 
 def chart_block(
-    chart: charts.Drawable, data: pd.DataFrame | Callable[[], pd.DataFrame], *, name: str
+    chart: charts.VegaLiteSpec, data: pd.DataFrame | Callable[[], pd.DataFrame], *, name: str
 ) -> None:
     """A chart, and under it one download menu with the data behind it as CSV and the chart as PNG.
 
@@ -155,11 +155,9 @@ def chart_block(
     are made only when the reader asks for them (``data`` may be a function that gives the frame then):
     a page of charts costs a closed menu per chart, not two buttons and two files.
     """
-    # The builders' output is checked against the Vega-Lite schema by the tests; checking it again on
-    # every run of every page (what ``st.altair_chart`` does) costs more than drawing the rest of it.
-    # Streamlit takes the data out of the specification it is given: it gets a copy.
-    spec = dict(chart) if isinstance(chart, dict) else chart.to_dict(validate=False)
-    st.vega_lite_chart(spec, theme=None, width="stretch")
+    # The builders' output is checked against the Vega-Lite schema by the tests, not on every run.
+    # Streamlit may take the data out of the specification it is given: it gets a copy.
+    st.vega_lite_chart(dict(chart), theme=None, width="stretch")
     menu = st.popover(
         t("download.menu"), icon=":material/download:", key=f"download-{name}", on_change="rerun"
     )

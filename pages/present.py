@@ -139,7 +139,8 @@ def _program_slide(program_id: int) -> None:
         return
     thresholds = ui.read(queries.thresholds)
     results = ui.read(programs.indicator_results, viewer=viewer, program_id=program_id, thresholds=thresholds)
-    to_date = programs.indicators_to_date(results, thresholds)
+    by_indicator = programs.results_by_indicator(results)
+    to_date = programs.indicators_to_date(by_indicator, thresholds)
     st.title(profile.name)
     st.caption(
         " · ".join(
@@ -188,24 +189,21 @@ def _program_slide(program_id: int) -> None:
         formatter=count,
     )
     series_list = [
-        (int(indicator_id), series[series["period"].notna()])
-        for indicator_id, series in results.groupby("indicator_id", sort=False)
+        [record for record in records if isinstance(record["period"], str)]
+        for records in by_indicator.values()
     ]
-    series_list = [(i, s) for i, s in series_list if not s.empty]
+    series_list = [records for records in series_list if records]
     if not series_list:
         st.info(t("program.no_indicators"))
         return
     status_labels = ui.labels("achievement", charts.STATUS_COLOURS)
     columns = st.columns(2, gap="large")
-    for index, (_, series) in enumerate(series_list[:4]):
-        first = series.iloc[0]
-        data = series[
-            ["period", "target", "actual", "achievement", "status", "gap", "state", "baseline"]
-        ].assign(status_label=series["status"].map(status_labels))
+    for index, records in enumerate(series_list[:4]):
+        first = records[0]
         with columns[index % 2]:
             st.markdown(f"**{plain(str(first['indicator']))}** ({plain(str(first['unit']))})")
             chart = charts.indicator_bullets(
-                data,
+                [record | {"status_label": status_labels[record["status"]]} for record in records],
                 period_title=t("filter.period"),
                 actual_title=t("program.actual"),
                 target_title=t("program.target"),
@@ -244,7 +242,7 @@ def _compliance_slide(framework_id: int) -> None:
             category_title=t("programs.status"),
             value_title=t("live.compliance_cells"),
         )
-        st.altair_chart(chart.properties(height=260), theme=None, width="stretch")
+        st.vega_lite_chart({**chart, "height": 260}, theme=None, width="stretch")
 
 
 def _wall_slide(now: datetime) -> None:

@@ -113,16 +113,18 @@ def test_status_colours_are_fixed_per_status_whatever_the_language() -> None:
     }
     spec = charts.status_share_bars(
         data, group="group", group_title="Pilar", status_labels=labels, share_title="Porsi"
-    ).to_dict()
-    scale = spec["encoding"]["color"]["scale"]
+    )
+    [[bars]] = [inner["layer"] for inner in spec["layer"]]
+    scale = bars["encoding"]["color"]["scale"]
     assert (
         dict(zip(scale["domain"], scale["range"], strict=True))["Di bawah target"]
         == charts.STATUS_COLOURS["off_track"]
     )
 
 
-def test_every_altair_builder_gives_a_specification_the_schema_accepts() -> None:
-    """Pages draw these without validating them on every run: the check is here, once."""
+def test_every_builder_gives_a_specification_the_schema_accepts() -> None:
+    """Pages draw these without validating them on every run: the check is here, once. Each is in the
+    Sinergi theme, carries its rows as JSON and renders to an image."""
     shares = pd.DataFrame(
         {"group": ["A"], "status_label": ["On track"], "results": [3], "share": [1.0], "status_order": [0]}
     )
@@ -130,19 +132,21 @@ def test_every_altair_builder_gives_a_specification_the_schema_accepts() -> None
     matrix = pd.DataFrame(
         {"company": ["PT A"], "point": [1], "status_label": ["Met"], "point_text": ["1. Ikut serta"]}
     )
-    built = [
-        charts.status_share_bars(
+    built = {
+        "shares": charts.status_share_bars(
             shares, group="group", group_title="Pillar", status_labels=STATUS_LABELS, share_title="Share"
         ),
-        charts.trend_line(
+        "trend": charts.trend_line(
             pd.DataFrame(
                 {"period": ["2023-S1"], "achievement": [0.9], "on_track_share": [0.5], "results": [4]}
             ),
             period_title="Semester",
             value_title="Achievement",
         ),
-        charts.count_bars(bars, category="label", value="items", category_title="Kind", value_title="Items"),
-        charts.ordered_bars(
+        "counts": charts.count_bars(
+            bars, category="label", value="items", category_title="Kind", value_title="Items"
+        ),
+        "ordered": charts.ordered_bars(
             bars,
             category="label",
             value="items",
@@ -150,27 +154,44 @@ def test_every_altair_builder_gives_a_specification_the_schema_accepts() -> None
             value_title="Items",
             colours=charts.FEEDBACK_STATUS_COLOURS,
         ),
-    ]
-    for chart in built:
-        spec = chart.to_dict(validate=True)
-        assert spec["config"]["font"] == charts.FONT, "the Sinergi theme is part of every chart"
-    matrix_spec = charts.status_matrix(
-        matrix,
-        row="company",
-        column="point",
-        row_title="Company",
-        column_title="Point",
-        status_labels={key: key for key in charts.COMPLIANCE_COLOURS} | {"met": "Met"},
-    )
-    # Written as a Vega-Lite specification: it must be one the schema accepts, as Altair's would be.
-    alt.LayerChart.from_dict(matrix_spec, validate=True)
-    assert matrix_spec["config"]["font"] == charts.FONT
-    [inner] = matrix_spec["layer"]
+        "matrix": charts.status_matrix(
+            matrix,
+            row="company",
+            column="point",
+            row_title="Company",
+            column_title="Point",
+            status_labels={key: key for key in charts.COMPLIANCE_COLOURS} | {"met": "Met"},
+        ),
+    }
+    for name, spec in built.items():
+        alt.LayerChart.from_dict(spec, validate=True)
+        assert spec["config"]["font"] == charts.FONT, f"{name}: the Sinergi theme is part of every chart"
+        json.dumps(spec, allow_nan=False)
+        png = charts.to_png(spec)
+        assert png.startswith(b"\x89PNG\r\n\x1a\n") and len(png) > 1_000, name
+
+    [inner] = built["matrix"]["layer"]
     assert inner["data"]["values"] == [
         {"company": "PT A", "point": 1, "status_label": "Met", "point_text": "1. Ikut serta"}
     ]
     assert inner["layer"][0]["encoding"]["color"]["scale"]["range"] == list(
         charts.COMPLIANCE_COLOURS.values()
     )
-    png = charts.to_png(matrix_spec)
-    assert png.startswith(b"\x89PNG\r\n\x1a\n") and len(png) > 1_000
+    [inner] = built["ordered"]["layer"]
+    assert inner["data"]["values"] == [
+        {"label": "Open", "items": 2, "group": "open"},
+        {"label": "Done", "items": 5, "group": "done"},
+    ]
+    [bar] = inner["layer"]
+    assert bar["encoding"]["y"]["sort"] == ["Open", "Done"], "bars keep the rows' order (open → done)"
+    assert bar["encoding"]["color"]["scale"]["range"][:2] == [
+        charts.FEEDBACK_STATUS_COLOURS["open"],
+        charts.FEEDBACK_STATUS_COLOURS["in_progress"],
+    ]
+    [inner] = built["trend"]["layer"]
+    line, rule = inner["layer"]
+    assert inner["data"]["values"] == [
+        {"period": "2023-S1", "achievement": 0.9, "on_track_share": 0.5, "results": 4}
+    ]
+    assert line["mark"]["type"] == "line"
+    assert rule["mark"]["type"] == "rule" and rule["encoding"]["y"]["datum"] == 1.0, "the 100 % line"
