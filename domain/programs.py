@@ -281,8 +281,9 @@ def _number(value: float | None) -> float | None:
     return None if value is None else float(value)
 
 
-def nan_to_none(value: float) -> float | None:
-    return None if pd.isna(value) else float(value)
+def nan_to_none(value: float | None) -> float | None:
+    """A number, or None where it is missing (None or NaN)."""
+    return None if value is None or pd.isna(value) else float(value)
 
 
 EVALUATION_COLUMNS = ["evaluation", "held_on", "period", "action", "owner", "due_date", "status", "overdue"]

@@ -28,7 +28,14 @@ from domain.db import reads
 from domain.errors import DomainError
 from domain.formatting import long_date, number, percent, rupiah
 from domain.i18n import translate
-from domain.programs import OPEN_ACTION, ProgramProfile, indicator_results, program_actions, program_feedback
+from domain.programs import (
+    OPEN_ACTION,
+    ProgramProfile,
+    indicator_results,
+    nan_to_none,
+    program_actions,
+    program_feedback,
+)
 from domain.programs import program_profile as read_program_profile
 from domain.rules import Thresholds
 
@@ -204,12 +211,12 @@ def semester_report(
                     "indicator_id": int(indicator_id),
                     "indicator": first["indicator"],
                     "unit": first["unit"],
-                    "baseline": _float(first["baseline"]),
+                    "baseline": nan_to_none(first["baseline"]),
                     "baseline_year": _int(first["baseline_year"]),
                     "direction": first["direction"],
-                    "target": _float(row["target"]) if row is not None else None,
-                    "actual": _float(row["actual"]) if row is not None else None,
-                    "achievement": _float(row["achievement"]) if row is not None else None,
+                    "target": nan_to_none(row["target"]) if row is not None else None,
+                    "actual": nan_to_none(row["actual"]) if row is not None else None,
+                    "achievement": nan_to_none(row["achievement"]) if row is not None else None,
                     "status": str(row["status"]) if row is not None else "no_data",
                     "gap": bool(row["gap"]) if row is not None else False,
                 }
@@ -301,10 +308,6 @@ def _concat(frames: Sequence[pd.DataFrame], columns: list[str]) -> pd.DataFrame:
     if not non_empty:
         return pd.DataFrame(columns=columns)
     return pd.concat(non_empty, ignore_index=True)[columns]
-
-
-def _float(value: Any) -> float | None:
-    return None if value is None or pd.isna(value) else float(value)
 
 
 def _int(value: Any) -> int | None:
@@ -926,20 +929,12 @@ def report_xlsx(report: SemesterReport, lang: str, images: dict[int, bytes] | No
     workbook = Workbook()
     assert workbook.active is not None
     workbook.remove(workbook.active)
-    for name, frame, formats in sheets:
-        spreadsheet.add_sheet(workbook, name, frame)
-        sheet = workbook.worksheets[-1]
-        for index, column in enumerate(frame.columns, start=1):
-            number_format = formats.get(str(column))
-            if number_format:
-                for (cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
-                    cell.number_format = number_format
-    gap_sheet = workbook.worksheets[1]
-    gap_column = list(sheets[1][1].columns).index(w.t("report.gap")) + 1
-    for (cell,) in gap_sheet.iter_rows(min_row=2, min_col=gap_column, max_col=gap_column):
-        if cell.value:
-            for marked in gap_sheet[cell.row]:
-                marked.fill = PatternFill("solid", fgColor="FDE2D4")
+    written = [spreadsheet.add_sheet(workbook, name, frame, formats) for name, frame, formats in sheets]
+    gap_sheet, gap_fill = written[1], PatternFill("solid", fgColor="".join(f"{c:02X}" for c in GAP_FILL))
+    for row_number, gap in enumerate(report.indicators["gap"], start=2):
+        if gap:
+            for marked in gap_sheet[row_number]:
+                marked.fill = gap_fill
 
     chart_sheet = workbook.create_sheet(spreadsheet.sheet_title(w.t("report.charts")))
     row_number = 1
@@ -950,7 +945,7 @@ def report_xlsx(report: SemesterReport, lang: str, images: dict[int, bytes] | No
         caption = chart_sheet.cell(
             row=row_number,
             column=1,
-            value=spreadsheet.neutralise(f"{row.indicator} ({row.unit}) – {row.program}"),
+            value=spreadsheet.neutralise(_chart_caption(row, several=True)),
         )
         caption.font = Font(bold=True)
         picture = SheetImage(io.BytesIO(png))

@@ -16,6 +16,7 @@ import pandas as pd
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # Excel allows 31 characters in a sheet name, and none of these.
@@ -53,8 +54,11 @@ def sheet_title(name: str) -> str:
     return name.translate(_SHEET_NAME_FORBIDDEN).strip("'")[:31] or "Sheet"
 
 
-def add_sheet(workbook: Workbook, name: str, frame: pd.DataFrame) -> None:
-    """Append a sheet with a bold header row and one row per record of `frame`."""
+def add_sheet(
+    workbook: Workbook, name: str, frame: pd.DataFrame, formats: Mapping[str, str] | None = None
+) -> Worksheet:
+    """Append a sheet with a bold header row and one row per record of `frame`; ``formats`` gives
+    the number format of some columns by their header. Returns the sheet."""
     sheet = workbook.create_sheet(sheet_title(name))
     sheet.append([neutralise(str(column)) for column in frame.columns])
     for cell in sheet[1]:
@@ -65,12 +69,16 @@ def add_sheet(workbook: Workbook, name: str, frame: pd.DataFrame) -> None:
         letter = get_column_letter(column_index)
         width = max([len(str(column)), *(len(str(v)) for v in frame[column].head(200))], default=8)
         sheet.column_dimensions[letter].width = min(max(width + 2, 8), 60)
+        number_format = (formats or {}).get(str(column))
         for cell in sheet[letter][1:]:
-            if isinstance(cell.value, datetime):
+            if number_format:
+                cell.number_format = number_format
+            elif isinstance(cell.value, datetime):
                 cell.number_format = DATETIME_FORMAT
             elif isinstance(cell.value, date):
                 cell.number_format = DATE_FORMAT
     sheet.freeze_panes = "A2"
+    return sheet
 
 
 def workbook_bytes(sheets: Mapping[str, pd.DataFrame]) -> bytes:

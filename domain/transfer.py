@@ -326,7 +326,8 @@ def _spec_for_sheet(title: str) -> SheetSpec | None:
     return next((s for s in SHEETS if wanted in _names("transfer.sheet", s.key)), None)
 
 
-_ENUMS: dict[str, type[Any]] = {
+# Each enumeration by its translation kind: its members' words are the texts ``kind.value``.
+ENUMS: dict[str, type[Any]] = {
     "regency_kind": m.RegencyKind,
     "village_kind": m.VillageKind,
     "sector": m.Sector,
@@ -353,14 +354,14 @@ def enum_label(kind: str, value: str | None, lang: str) -> str | None:
 
 def _enum_value(kind: str, text: str) -> str | None:
     wanted = _norm(text)
-    for member in _ENUMS[kind]:
+    for member in ENUMS[kind]:
         if wanted in _names(kind, member.value):
             return str(member.value)
     return None
 
 
 def enum_choices(kind: str, lang: str) -> list[str]:
-    return [enum_label(kind, member.value, lang) or member.value for member in _ENUMS[kind]]
+    return [enum_label(kind, member.value, lang) or member.value for member in ENUMS[kind]]
 
 
 _TRUE = {"ya", "y", "yes", "true", "1", "x", "benar"}
@@ -913,15 +914,19 @@ class _Import:
         self.session.flush()
         return changed
 
-    def _replace_links(self, model: Any, program_id: int, column: str, wanted: set[Any]) -> bool:
+    def _replace_links(
+        self, model: Any, owner_id: int, column: str, wanted: set[Any], *, owner: str = "program_id"
+    ) -> bool:
+        """Make the ``model`` rows of ``owner_id`` (in its ``owner`` column) link exactly the ``wanted``
+        values of ``column``; whether anything changed."""
         current = {
             getattr(link, column): link
-            for link in self.session.exec(select(model).where(model.program_id == program_id))
+            for link in self.session.exec(select(model).where(getattr(model, owner) == owner_id))
         }
         for value in set(current) - wanted:
             self.session.delete(current[value])
         for value in wanted - set(current):
-            self.session.add(model(program_id=program_id, **{column: value}))
+            self.session.add(model(**{owner: owner_id, column: value}))
         self.session.flush()
         return set(current) != wanted
 
@@ -1114,10 +1119,7 @@ class _Import:
         if row["meeting"]:
             if row["held_on"] is None:
                 raise _RowError("held_on", "transfer.err.required")
-            # Only one of the evaluation's company's own meetings.
-            meeting = self.meeting(
-                {"company": company.name, "meeting": row["meeting"], "held_on": row["held_on"]}
-            )
+            meeting = self.meeting(row)  # one of the evaluation's company's own meetings
         elif row["held_on"] is not None:
             raise _RowError("meeting", "transfer.err.required")
         program_ids: set[int] = set()
@@ -1144,23 +1146,15 @@ class _Import:
             self.session.add(evaluation)
             self.session.flush()
         assert evaluation.id is not None
-        current = {
-            link.program_id: link
-            for link in self.session.exec(
-                select(m.EvaluationProgram).where(m.EvaluationProgram.evaluation_id == evaluation.id)
-            )
-        }
-        for gone in set(current) - program_ids:
-            self.session.delete(current[gone])
-        for added in program_ids - set(current):
-            self.session.add(m.EvaluationProgram(evaluation_id=evaluation.id, program_id=added))
-        self.session.flush()
+        links_changed = self._replace_links(
+            m.EvaluationProgram, evaluation.id, "program_id", program_ids, owner="evaluation_id"
+        )
         values = {
             "period_id": period.id,
             "meeting_id": meeting.id if meeting else None,
             "notes": row["notes"] or "",
         }
-        self.save("evaluations", evaluation, existed, values, links_changed=set(current) != program_ids)
+        self.save("evaluations", evaluation, existed, values, links_changed=links_changed)
 
 
 def _run(session: Session, viewer: Viewer, sheets: Sequence[SheetRows]) -> Report:
@@ -1406,17 +1400,14 @@ def export_sheets(
     # An evaluation is exported when it covers an exported program, or covers none and is the
     # viewer's own company's; it lists every program of it the viewer may read.
     readable = {p.id: p.name for p in session.exec(select(m.Program).where(*viewer.program_conditions()))}
+    exported = set(program_ids)
     covered: dict[int, list[str]] = {}
+    with_exported: set[int] = set()
     for covering in session.exec(select(m.EvaluationProgram)):
         if covering.program_id in readable:
             covered.setdefault(covering.evaluation_id, []).append(readable[covering.program_id])
-    with_exported = set(
-        session.exec(
-            select(m.EvaluationProgram.evaluation_id).where(
-                col(m.EvaluationProgram.program_id).in_(program_ids)
-            )
-        )
-    )
+        if covering.program_id in exported:
+            with_exported.add(covering.evaluation_id)
     all_evaluations = {e.id: e for e in session.exec(select(m.Evaluation))}
     visible_meetings = {
         mt.id: mt for mt in session.exec(select(m.Meeting).where(*viewer.meeting_conditions()))
@@ -1518,9 +1509,6 @@ def export_sheets(
                 "head_count": row.head_count,
             }
         )
-    named_programs = {
-        p.id: p.name for p in session.exec(select(m.Program).where(*viewer.program_conditions()))
-    }
     feedback = select(m.FeedbackItem).where(col(m.FeedbackItem.meeting_id).in_(meeting_ids))
     for item in session.exec(feedback.order_by(col(m.FeedbackItem.meeting_id), col(m.FeedbackItem.id))):
         records["feedback"].append(
@@ -1529,7 +1517,7 @@ def export_sheets(
                 "organisation": organisations[item.organisation_id].name if item.organisation_id else None,
                 "source_type": item.source_type,
                 "speaker": item.speaker,
-                "feedback_program": named_programs.get(item.program_id) if item.program_id else None,
+                "feedback_program": readable.get(item.program_id) if item.program_id else None,
                 "feedback_kind": item.kind,
                 "text": item.text,
                 "response": item.response,
