@@ -10,7 +10,7 @@ from domain.errors import DomainError
 MAX_TEXT = 2000
 MAX_SPEAKER = 200
 _KINDS = frozenset(kind.value for kind in m.FeedbackKind)
-_SOURCE_TYPES = frozenset(org_type.value for org_type in m.OrgType)
+SOURCE_TYPES = frozenset(org_type.value for org_type in m.OrgType)
 
 
 class InvalidFeedback(DomainError):
@@ -39,7 +39,7 @@ def record_feedback(
         kind not in _KINDS
         or not text
         or len(text) > MAX_TEXT
-        or (source_type is not None and source_type not in _SOURCE_TYPES)
+        or (source_type is not None and source_type not in SOURCE_TYPES)
         or len(speaker) > MAX_SPEAKER
     ):
         raise InvalidFeedback(max=MAX_TEXT)

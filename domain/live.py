@@ -8,6 +8,7 @@ per ``RATE.window`` from one device.
 
 from __future__ import annotations
 
+import functools
 import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -21,7 +22,7 @@ from domain import audit, urls
 from domain.access import Viewer, refuse
 from domain.db import reads, rows, select_columns
 from domain.errors import DomainError
-from domain.feedback import InvalidFeedback, record_feedback
+from domain.feedback import SOURCE_TYPES, InvalidFeedback, record_feedback
 
 # No 0/O, 1/I/L: the code is read off a projector and typed on a phone.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -97,13 +98,22 @@ def _meeting_to_run(session: Session, viewer: Viewer, meeting_id: int, action: s
     return meeting
 
 
-def _is_open(meeting: m.Meeting, now: datetime) -> bool:
-    return (
-        meeting.input_code is not None
-        and meeting.input_closed_at is None
-        and meeting.input_open_until is not None
-        and now < meeting.input_open_until
-    )
+def _input_open(
+    code: str | None, closed_at: datetime | None, open_until: datetime | None, now: datetime
+) -> bool:
+    """Whether input with ``code`` is taken at ``now``: opened, not closed, and not yet expired."""
+    return code is not None and closed_at is None and open_until is not None and now < open_until
+
+
+def _meeting_programs(session: Session, meeting_id: int) -> tuple[tuple[int, str], ...]:
+    """The programs a meeting discusses, by name."""
+    programs = session.exec(
+        select(m.Program.id, m.Program.name)
+        .join(m.MeetingProgram, col(m.MeetingProgram.program_id) == col(m.Program.id))
+        .where(m.MeetingProgram.meeting_id == meeting_id)
+        .order_by(col(m.Program.name))
+    ).all()
+    return tuple((int(pid), str(name)) for pid, name in programs if pid is not None)
 
 
 @dataclass(frozen=True)
@@ -123,24 +133,13 @@ class LiveMeeting:
     programs: tuple[tuple[int, str], ...]
 
     def is_open(self, now: datetime) -> bool:
-        return (
-            self.code is not None
-            and self.closed_at is None
-            and self.open_until is not None
-            and now < self.open_until
-        )
+        return _input_open(self.code, self.closed_at, self.open_until, now)
 
 
 @reads(m.Meeting, m.MeetingProgram, m.Program)
 def live_meeting(*, session: Session, viewer: Viewer, meeting_id: int) -> LiveMeeting:
     """The meeting, its input code and the programs it discusses; refused for anyone who may not run it."""
     meeting = _meeting_to_run(session, viewer, meeting_id, "run live")
-    programs = session.exec(
-        select(m.Program.id, m.Program.name)
-        .join(m.MeetingProgram, col(m.MeetingProgram.program_id) == col(m.Program.id))
-        .where(m.MeetingProgram.meeting_id == meeting_id)
-        .order_by(col(m.Program.name))
-    ).all()
     assert meeting.id is not None
     return LiveMeeting(
         id=meeting.id,
@@ -153,7 +152,7 @@ def live_meeting(*, session: Session, viewer: Viewer, meeting_id: int) -> LiveMe
         code=meeting.input_code,
         open_until=meeting.input_open_until,
         closed_at=meeting.input_closed_at,
-        programs=tuple((int(pid), str(name)) for pid, name in programs if pid is not None),
+        programs=_meeting_programs(session, meeting.id),
     )
 
 
@@ -245,7 +244,7 @@ def _open_meeting(session: Session, code: str, now: datetime, *, lock: bool = Fa
     meeting = session.exec(statement).first()
     if meeting is None:
         raise UnknownCode()
-    if not _is_open(meeting, now):
+    if not _input_open(meeting.input_code, meeting.input_closed_at, meeting.input_open_until, now):
         raise InputClosed()
     return meeting
 
@@ -254,22 +253,13 @@ def meeting_for_code(*, session: Session, code: str, now: datetime) -> PublicMee
     """The meeting a code opens; :class:`UnknownCode` or :class:`InputClosed` otherwise."""
     meeting = _open_meeting(session, code, now)
     assert meeting.id is not None
-    programs = session.exec(
-        select(m.Program.id, m.Program.name)
-        .join(m.MeetingProgram, col(m.MeetingProgram.program_id) == col(m.Program.id))
-        .where(m.MeetingProgram.meeting_id == meeting.id)
-        .order_by(col(m.Program.name))
-    ).all()
     return PublicMeeting(
         id=meeting.id,
         title=meeting.title,
         held_on=meeting.held_on,
         venue=meeting.venue,
-        programs=tuple((int(pid), str(name)) for pid, name in programs if pid is not None),
+        programs=_meeting_programs(session, meeting.id),
     )
-
-
-_ORG_TYPES = frozenset(org_type.value for org_type in m.OrgType)
 
 
 def check_in(
@@ -289,7 +279,7 @@ def check_in(
     meeting = _open_meeting(session, code, now, lock=True)
     name, organisation_name = name.strip(), organisation_name.strip()
     too_long = max(len(name), len(organisation_name)) > MAX_NAME
-    if org_type not in _ORG_TYPES or not organisation_name or too_long:
+    if org_type not in SOURCE_TYPES or not organisation_name or too_long:
         raise InvalidCheckIn(max=MAX_NAME)
     assert meeting.id is not None
     organisation_id = session.exec(
@@ -520,8 +510,10 @@ def live_counts(*, session: Session, viewer: Viewer, meeting_id: int) -> LiveCou
     )
 
 
+@functools.lru_cache(maxsize=32)
 def qr_png(url: str) -> bytes:
-    """A QR code of ``url`` as PNG, large enough to scan from the back of a meeting room."""
+    """A QR code of ``url`` as PNG, large enough to scan from the back of a meeting room; made once
+    per address (the projector's slide is redrawn every few seconds)."""
     import io
 
     import segno

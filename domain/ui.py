@@ -8,7 +8,7 @@ import inspect
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from enum import Enum
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 import pandas as pd
 import streamlit as st
@@ -23,6 +23,7 @@ from domain.i18n import DEFAULT_LANGUAGE, LANGUAGES, translate
 from domain.settings import database_url
 
 _LANG_KEY = "lang"
+LabelVisibility = Literal["visible", "hidden", "collapsed"]
 
 
 def lang() -> str:
@@ -36,15 +37,16 @@ def t(key: str, **values: object) -> str:
     return translate(key, lang(), **values)
 
 
-def language_switch() -> None:
-    """The Bahasa Indonesia / English switch in the sidebar."""
-    st.sidebar.segmented_control(
+def language_switch(where: Any = st.sidebar, *, label_visibility: LabelVisibility = "visible") -> None:
+    """The Bahasa Indonesia / English switch: in the sidebar, or ``where`` a page without one asks."""
+    where.segmented_control(
         t("app.language"),
         options=list(LANGUAGES),
         default=DEFAULT_LANGUAGE,
         required=True,
         format_func=lambda code: {"id": "Bahasa Indonesia", "en": "English"}[code],
         key=_LANG_KEY,
+        label_visibility=label_visibility,
     )
 
 

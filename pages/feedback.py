@@ -10,7 +10,6 @@ import models as m
 from domain import db, live, ui
 from domain.errors import DomainError
 from domain.formatting import long_date
-from domain.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from domain.ui import label, lang, t
 
 ui.page_guard()
@@ -18,18 +17,6 @@ ui.page_guard()
 # This session's devices: normalised code -> the secret its check-in returned.
 devices: dict[str, str] = st.session_state.setdefault("live_devices", {})
 _FLASH = "live-flash"
-
-
-def _language() -> None:
-    st.segmented_control(
-        t("app.language"),
-        options=list(LANGUAGES),
-        default=DEFAULT_LANGUAGE,
-        required=True,
-        format_func=lambda code: {"id": "Bahasa Indonesia", "en": "English"}[code],
-        key="lang",
-        label_visibility="collapsed",
-    )
 
 
 def _code_form(code: str) -> None:
@@ -40,7 +27,7 @@ def _code_form(code: str) -> None:
             st.rerun()
 
 
-_language()
+ui.language_switch(st, label_visibility="collapsed")
 code = live.normalise_code(st.query_params.get("code", ""))
 if not code:
     st.title(t("live.form.title"))
