@@ -90,6 +90,18 @@ def result_regencies(session: Session, indicator_id: int) -> set[int]:
     )
 
 
+def result_to_verify(session: Session, viewer: Viewer, result_id: int, detail: str) -> m.Result | None:
+    """The result, locked until the write commits (``FOR UPDATE`` on PostgreSQL), or None if there is
+    none; refused, and the refusal audited as ``detail``, for anyone who may not verify it: the agency
+    of a regency where the program works, or an admin."""
+    result = session.get(m.Result, result_id, with_for_update=True)
+    if result is not None:
+        regencies = result_regencies(session, result.indicator_id)
+        if not (viewer.is_admin or any(viewer.may_verify_in(regency) for regency in regencies)):
+            refuse(viewer=viewer, entity="result", entity_id=result_id, detail=detail)
+    return result
+
+
 def verify_result(
     *, session: Session, viewer: Viewer, result_id: int, version: int | None = None
 ) -> m.Result:
@@ -97,12 +109,9 @@ def verify_result(
 
     With ``version`` (the version the verifier was shown), a result changed since is refused.
     """
-    result = session.get(m.Result, result_id, with_for_update=True)
+    result = result_to_verify(session, viewer, result_id, "verify")
     if result is None:
         raise LookupError(f"result {result_id}")
-    regencies = result_regencies(session, result.indicator_id)
-    if not (viewer.is_admin or any(viewer.may_verify_in(regency) for regency in regencies)):
-        refuse(viewer=viewer, entity="result", entity_id=result_id, detail="verify")
     if result.state != m.ResultState.SUBMITTED or (version is not None and result.version != version):
         raise ResultChanged(result_id=result_id)
     before = {"state": result.state}

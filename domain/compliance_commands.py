@@ -153,7 +153,8 @@ def _check_company(session: Session, company_id: int, framework: m.Framework) ->
         raise CompanyOutsideRegency(company=company.name)
 
 
-def _record_for(session: Session, company_id: int, point_id: int) -> m.ComplianceRecord | None:
+def record_for(session: Session, company_id: int, point_id: int) -> m.ComplianceRecord | None:
+    """The company's record for a coordination point, if one was kept."""
     return session.exec(
         select(m.ComplianceRecord).where(
             m.ComplianceRecord.company_id == company_id, m.ComplianceRecord.point_id == point_id
@@ -211,7 +212,7 @@ def verify_compliance(
     except ValueError:
         raise UnknownStatus(status=status) from None
     _check_company(session, company_id, framework)
-    record = _record_for(session, company_id, point_id)
+    record = record_for(session, company_id, point_id)
     before = _record_values(record)
     if record is None:
         record = m.ComplianceRecord(company_id=company_id, point_id=point.id or point_id)
@@ -245,7 +246,7 @@ def record_compliance_evidence(
             detail=f"evidence company {company_id}",
         )
     _check_company(session, company_id, framework)
-    record = _record_for(session, company_id, point_id)
+    record = record_for(session, company_id, point_id)
     before = _record_values(record)
     if record is None:
         record = m.ComplianceRecord(company_id=company_id, point_id=point.id or point_id)

@@ -21,6 +21,7 @@ from sqlmodel import Session, SQLModel, col, or_, select
 import models as m
 from domain import audit
 from domain.access import Viewer, refuse
+from domain.commands import record_result, result_to_verify
 from domain.errors import DomainError
 
 
@@ -361,14 +362,14 @@ def options(
                 .where(m.Evaluation.company_id == company)
                 .order_by(col(m.Evaluation.held_on).desc())
             ).all()
-            return {e.id: f"{e.held_on.isoformat()} · {e.title}" for e in evaluations if e.id is not None}
+            return {e.id: record_label(EVALUATION, e) for e in evaluations if e.id is not None}
         case "meetings":  # an evaluation's meeting: one the company organised
             meetings = session.exec(
                 select(m.Meeting)
                 .where(m.Meeting.organiser_company_id == parent_id)
                 .order_by(col(m.Meeting.held_on).desc())
             ).all()
-            return {mt.id: f"{mt.held_on.isoformat()} · {mt.title}" for mt in meetings if mt.id is not None}
+            return {mt.id: record_label(MEETING, mt) for mt in meetings if mt.id is not None}
         case "actions":  # a feedback item's follow-up: an action of the program it is about
             item = session.get(m.FeedbackItem, record_id) if record_id is not None else None
             if item is None or item.program_id is None:
@@ -378,7 +379,7 @@ def options(
                 .where(m.FollowUpAction.program_id == item.program_id)
                 .order_by(col(m.FollowUpAction.id))
             ).all()
-            return {a.id: a.description[:80] for a in actions if a.id is not None}
+            return {a.id: record_label(ACTION, a) for a in actions if a.id is not None}
     raise ValueError(ref)
 
 
@@ -503,7 +504,7 @@ def save_record(
         # An agency's meeting is in its own regency, whatever the form says.
         values = {**values, "regency_id": viewer.regency_id}
         record.regency_id = viewer.regency_id
-    if not may_write(session, viewer, spec, record) and before is None:
+    if before is None and not may_write(session, viewer, spec, record):
         refuse(viewer=viewer, entity=spec.entity, entity_id=None, detail="create")
     _check_refs(session, viewer, spec, record, values)
     _check_unique(session, spec, record, values)
@@ -757,8 +758,6 @@ def save_results(*, session: Session, viewer: Viewer, edits: list[RowEdit]) -> i
     saved since the grid was opened refuses the whole save (:class:`GridConflict`), as does a
     verified (locked) row (:class:`~domain.errors.ResultLocked`).
     """
-    from domain.commands import record_result
-
     errors: dict[tuple[str, str], str] = {}
     clean: list[tuple[RowEdit, float | None, float | None]] = []
     for edit in edits:
@@ -840,14 +839,9 @@ def unlock_result(*, session: Session, viewer: Viewer, result_id: int, reason: s
 
     The result goes back to submitted, so it needs verifying again; the unlock is in the audit log.
     """
-    from domain.commands import result_regencies
-
-    result = session.get(m.Result, result_id)
+    result = result_to_verify(session, viewer, result_id, "unlock")
     if result is None:
         raise UnknownRecord()
-    regencies = result_regencies(session, result.indicator_id)
-    if not (viewer.is_admin or any(viewer.may_verify_in(regency) for regency in regencies)):
-        refuse(viewer=viewer, entity="result", entity_id=result_id, detail="unlock")
     if not reason.strip():
         raise UnlockReasonMissing()
     if result.state != m.ResultState.VERIFIED:
@@ -1037,14 +1031,6 @@ def compliance_companies(session: Session, viewer: Viewer, point_id: int) -> dic
         .order_by(col(m.Company.name))
     ).all()
     return {c.id: c.name for c in companies if c.id is not None}
-
-
-def compliance_record(session: Session, company_id: int, point_id: int) -> m.ComplianceRecord | None:
-    return session.exec(
-        select(m.ComplianceRecord).where(
-            m.ComplianceRecord.company_id == company_id, m.ComplianceRecord.point_id == point_id
-        )
-    ).first()
 
 
 def attendance_of(session: Session, viewer: Viewer, meeting_id: int) -> dict[int, int]:

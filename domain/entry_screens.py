@@ -17,7 +17,7 @@ import streamlit as st
 from sqlmodel import Session
 
 import models as m
-from domain import compliance_commands, db, entry
+from domain import compliance_commands, db, entry, transfer
 from domain.access import Viewer
 from domain.commands import verify_result
 from domain.entry import FieldKind as F
@@ -25,16 +25,7 @@ from domain.errors import DomainError
 from domain.ui import labels, t
 
 # The translation kind of each enumeration a form offers.
-ENUM_KINDS: dict[type, str] = {
-    m.Pillar: "pillar",
-    m.Stage: "stage",
-    m.IndicatorKind: "indicator_kind",
-    m.Direction: "direction",
-    m.Accumulation: "accumulation",
-    m.ActionStatus: "action_status",
-    m.MeetingKind: "meeting_kind",
-    m.FeedbackStatus: "feedback_status",
-}
+ENUM_KINDS: dict[type, str] = {enum: kind for kind, enum in transfer.ENUMS.items()}
 # Record ids start at 1: 0 stands for "a new record" in a record picker and "none" in a reference.
 NEW = NONE = 0
 TASKS = (
@@ -106,17 +97,14 @@ def entry_section(viewer: Viewer) -> None:
     names = {task: t(f"entry.task.{task}") for task in tasks}
     task = st.selectbox(t("entry.task"), tasks, format_func=names.__getitem__, key="entry-task")
     match task:
-        case "program":
+        case "program" | "evaluation":
             if (company := _company_picker(viewer)) is not None:
-                _record_editor(viewer, entry.PROGRAM, parent_id=company)
+                _record_editor(viewer, entry.SPECS[task], parent_id=company)
         case "indicator" | "program_budget" | "follow_up_action":
             if (company := _company_picker(viewer)) is not None and (
                 program := _program_picker(viewer, company)
             ) is not None:
                 _record_editor(viewer, entry.SPECS[task], parent_id=program)
-        case "evaluation":
-            if (company := _company_picker(viewer)) is not None:
-                _record_editor(viewer, entry.EVALUATION, parent_id=company)
         case "results":
             if (company := _company_picker(viewer)) is not None and (
                 program := _program_picker(viewer, company)
@@ -682,7 +670,7 @@ def _compliance(viewer: Viewer) -> None:
         )
     if company is None:
         return
-    record = _read(lambda s: entry.compliance_record(s, company, point))
+    record = _read(lambda s: compliance_commands.record_for(s, company, point))
     now = datetime.now(UTC)
     if viewer.role is m.Role.COMPANY or viewer.is_admin:
         with st.form(f"evidence-{company}-{point}", enter_to_submit=False):
