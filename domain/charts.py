@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import altair as alt
@@ -52,7 +53,7 @@ def sinergi_theme() -> alt.theme.ThemeConfig:
                 "columns": 2,
                 "labelLimit": 0,
             },
-            "title": {"fontSize": 16, "anchor": "start"},
+            "title": {"fontSize": 16, "anchor": "start", "subtitleFontSize": 13, "subtitleColor": "#555"},
             "range": {"category": SERIES_COLOURS},
             "bar": {"cornerRadiusEnd": 2},
         }
@@ -184,6 +185,10 @@ def _status_colour(colours: Mapping[str, str], labels: Mapping[str, str]) -> dic
     }
 
 
+# The fields of an indicator's rows that its chart draws.
+INDICATOR_FIELDS = ["period", "target", "actual", "achievement", "status_label", "baseline"]
+
+
 def indicator_bullets(
     data: pd.DataFrame | Sequence[Mapping[str, Any]],
     *,
@@ -198,41 +203,115 @@ def indicator_bullets(
     and a dashed line for the baseline. ``data`` (a frame or its rows) has ``period``, ``target``,
     ``actual``, ``achievement``, ``status_label`` and ``baseline``.
     """
-    period = {"field": "period", "type": "ordinal", "title": period_title}
+    values = _records(data, INDICATOR_FIELDS)
+    titles = IndicatorTitles(period_title, actual_title, target_title, baseline_title)
+    return _spec(values, _indicator_layers(values, titles=titles, unit=unit, status_labels=status_labels))
+
+
+@dataclass(frozen=True)
+class IndicatorTitles:
+    """The words on an indicator chart's axes and tooltips, in the reader's language."""
+
+    period: str
+    actual: str
+    target: str
+    baseline: str
+
+
+@dataclass(frozen=True)
+class IndicatorPanel:
+    """One indicator in a stack of them: its heading, a line about it beneath, its unit and its rows
+    (as for ``indicator_bullets``)."""
+
+    title: str
+    subtitle: str
+    unit: str
+    rows: pd.DataFrame | Sequence[Mapping[str, Any]]
+
+
+def indicator_stack(
+    panels: Sequence[IndicatorPanel],
+    *,
+    titles: IndicatorTitles,
+    status_labels: Mapping[str, str],
+    panel_height: int = 160,
+) -> VegaLiteSpec:
+    """A program's indicators in one chart: a panel each (as ``indicator_bullets`` draws it), one above
+    the other, each on the scale of its own unit, all on the same semesters, with one legend.
+
+    One chart rather than one per indicator: a page, its download and its image stay one piece, and
+    the browser sets up one view instead of ten.
+    """
+    views = []
+    for number, panel in enumerate(panels, start=1):
+        values = _records(panel.rows, INDICATOR_FIELDS)
+        layers = _indicator_layers(
+            values,
+            titles=titles,
+            unit=panel.unit,
+            status_labels=status_labels,
+            # The semesters line up down the stack: their axis is named once, under the last panel.
+            period_axis_title=number == len(panels),
+        )
+        views.append(
+            {
+                "title": {"text": panel.title, "subtitle": panel.subtitle},
+                "height": panel_height,
+                "layer": [{"data": {"values": values}, "layer": layers}],
+            }
+        )
+    config = sinergi_theme()["config"]
+    return {
+        "$schema": VEGA_LITE_SCHEMA,
+        "vconcat": views,
+        "resolve": {"scale": {"x": "shared", "y": "independent", "color": "shared"}},
+        # The legend above the first panel, not below the last one, a long scroll away.
+        "config": {**config, "legend": {**config["legend"], "orient": "top"}},
+    }
+
+
+def _indicator_layers(
+    values: list[dict[str, Any]],
+    *,
+    titles: IndicatorTitles,
+    unit: str,
+    status_labels: Mapping[str, str],
+    period_axis_title: bool = True,
+) -> list[dict[str, Any]]:
+    period = _field("period", "ordinal", titles.period)
+    x = period if period_axis_title else period | {"axis": {"title": None}}
     tooltip = [
         period,
-        {"field": "target", "type": "quantitative", "title": target_title, "format": ",.2~f"},
-        {"field": "actual", "type": "quantitative", "title": actual_title, "format": ",.2~f"},
-        {"field": "achievement", "type": "quantitative", "title": "%", "format": ".1%"},
-        {"field": "status_label", "type": "nominal", "title": " "},
+        _field("target", "quantitative", titles.target, format=",.2~f"),
+        _field("actual", "quantitative", titles.actual, format=",.2~f"),
+        _field("achievement", "quantitative", "%", format=".1%"),
+        _field("status_label", "nominal", " "),
     ]
-    colour = _status_colour(STATUS_COLOURS, status_labels)
     layers: list[dict[str, Any]] = [
         {
             "mark": {"type": "bar", "size": 28},
             "encoding": {
-                "x": period,
-                "y": {"field": "actual", "type": "quantitative", "title": unit},
-                "color": colour,
+                "x": x,
+                "y": _field("actual", "quantitative", unit),
+                "color": _status_colour(STATUS_COLOURS, status_labels),
                 "tooltip": tooltip,
             },
         },
         {
             "mark": {"type": "tick", "color": TARGET_COLOUR, "thickness": 3, "size": 40},
-            "encoding": {"x": period, "y": {"field": "target", "type": "quantitative"}, "tooltip": tooltip},
+            "encoding": {"x": x, "y": _field("target", "quantitative"), "tooltip": tooltip},
         },
     ]
-    values = _records(data, ["period", "target", "actual", "achievement", "status_label", "baseline"])
     if any(row["baseline"] is not None for row in values):
         # The baseline is the same on every row: one rule, at its value.
-        baseline = {"field": "baseline", "type": "quantitative", "aggregate": "max"}
+        baseline = _field("baseline", "quantitative", aggregate="max")
         layers.append(
             {
                 "mark": {"type": "rule", "color": "#666", "strokeDash": [4, 4]},
-                "encoding": {"y": baseline, "tooltip": [baseline | {"title": baseline_title}]},
+                "encoding": {"y": baseline, "tooltip": [baseline | {"title": titles.baseline}]},
             }
         )
-    return _spec(values, layers)
+    return layers
 
 
 def status_matrix(

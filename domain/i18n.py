@@ -132,8 +132,8 @@ TEXTS: Final[dict[str, tuple[str, str]]] = {
         "This program has no indicators yet. Add indicators and their targets on the Data page.",
     ),
     "program.no_results": (
-        "Belum ada target atau realisasi untuk indikator ini. Isi di halaman Data.",
-        "No targets or actuals for this indicator yet. Enter them on the Data page.",
+        "Belum ada target atau realisasi untuk: {indicators}. Isi di halaman Data.",
+        "No targets or actuals yet for: {indicators}. Enter them on the Data page.",
     ),
     "program.indicator": ("Indikator", "Indicator"),
     "program.unit": ("Satuan", "Unit"),
@@ -145,7 +145,7 @@ TEXTS: Final[dict[str, tuple[str, str]]] = {
     "program.baseline": ("Baseline {value} ({year})", "Baseline {value} ({year})"),
     "program.baseline_short": ("Baseline", "Baseline"),
     "program.no_baseline": ("Tanpa baseline", "No baseline"),
-    "program.gaps_in": ("Di bawah target pada: {periods}", "Below target in: {periods}"),
+    "program.gaps": ("Di bawah target pada semester berikut:", "Below target in these semesters:"),
     "program.table": ("Realisasi / target per semester", "Actual / target by semester"),
     "program.table_note": (
         "⚠️ = kesenjangan: realisasi lebih buruk dari target menurut arah indikator.",

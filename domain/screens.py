@@ -18,8 +18,19 @@ from domain.filters import Filters, filter_options
 from domain.formatting import long_date, number, rupiah, rupiah_short
 from domain.ui import lang, t
 
-# The columns of an indicator's CSV download, beside its chart.
-INDICATOR_CSV_COLUMNS = ["period", "target", "actual", "achievement", "status", "gap", "state", "baseline"]
+# The columns of the indicators' CSV download, beside their chart.
+INDICATOR_CSV_COLUMNS = [
+    "indicator",
+    "unit",
+    "period",
+    "target",
+    "actual",
+    "achievement",
+    "status",
+    "gap",
+    "state",
+    "baseline",
+]
 
 
 def decimal_texts(language: str) -> Callable[[float | None], str]:
@@ -43,8 +54,9 @@ def decimal_texts(language: str) -> Callable[[float | None], str]:
     return text
 
 
-def _indicator_csv(records: list[dict[str, Any]]) -> pd.DataFrame:
-    return pd.DataFrame(records, columns=INDICATOR_CSV_COLUMNS)
+def _indicators_csv(panels: list[charts.IndicatorPanel]) -> pd.DataFrame:
+    rows = [row for panel in panels for row in panel.rows]
+    return pd.DataFrame(rows, columns=INDICATOR_CSV_COLUMNS)
 
 
 def overview_screen(viewer: Viewer, filters: Filters | None = None) -> None:
@@ -353,48 +365,58 @@ def program_screen(viewer: Viewer, program_id: int | None, *, back_link: bool = 
                 "gap": t("program.gap_column"),
             },
         )
-        # One chart per indicator: the rows are walked as plain records, since pandas' per-group
-        # overhead, repeated for every indicator, costs more than the few rows each one has.
-        chart_titles = {
-            "period_title": t("filter.period"),
-            "actual_title": t("program.actual"),
-            "target_title": t("program.target"),
-            "baseline_title": t("program.baseline_short"),
-        }
-        for indicator_id, records in by_indicator.items():
+        # One chart for all indicators, a panel each; the rows are walked as plain records, since
+        # pandas' per-group overhead, repeated for every indicator, costs more than the few rows each has.
+        panels: list[charts.IndicatorPanel] = []
+        gaps: list[str] = []
+        without_results: list[str] = []
+        for records in by_indicator.values():
             first = records[0]
-            st.subheader(f"{first['indicator']} ({first['unit']})")
+            heading = f"{first['indicator']} ({first['unit']})"
+            with_periods = [record for record in records if isinstance(record["period"], str)]
+            if not with_periods:
+                without_results.append(heading)
+                continue
             baseline = (
                 t("program.baseline", value=number_text(first["baseline"]), year=int(first["baseline_year"]))
                 if pd.notna(first["baseline"]) and pd.notna(first["baseline_year"])
                 else t("program.no_baseline")
             )
-            st.caption(
-                " · ".join(
-                    [
-                        ui.label("indicator_kind", first["kind"]),
-                        ui.label("direction", first["direction"]),
-                        ui.label("accumulation", first["accumulation"]),
-                        baseline,
-                    ]
+            about = [
+                ui.label("indicator_kind", first["kind"]),
+                ui.label("direction", first["direction"]),
+                ui.label("accumulation", first["accumulation"]),
+            ]
+            panels.append(
+                charts.IndicatorPanel(
+                    title=heading,
+                    subtitle=" · ".join([*about, baseline]),
+                    unit=str(first["unit"]),
+                    rows=[row | {"status_label": status_labels[row["status"]]} for row in with_periods],
                 )
             )
-            with_periods = [record for record in records if isinstance(record["period"], str)]
-            if not with_periods:
-                st.info(t("program.no_results"))
-                continue
-            chart = charts.indicator_bullets(
-                [record | {"status_label": status_labels[record["status"]]} for record in with_periods],
-                unit=str(first["unit"]),
-                status_labels=status_labels,
-                **chart_titles,
-            )
+            below = [str(record["period"]) for record in with_periods if record["gap"]]
+            if below:
+                gaps.append(f"- {ui.plain(heading)}: {', '.join(below)}")
+        if panels:
             ui.chart_block(
-                chart, functools.partial(_indicator_csv, with_periods), name=f"indicator-{indicator_id}"
+                charts.indicator_stack(
+                    panels,
+                    titles=charts.IndicatorTitles(
+                        period=t("filter.period"),
+                        actual=t("program.actual"),
+                        target=t("program.target"),
+                        baseline=t("program.baseline_short"),
+                    ),
+                    status_labels=status_labels,
+                ),
+                functools.partial(_indicators_csv, panels),
+                name=f"program-{profile.id}-indicators",
             )
-            gaps = [str(record["period"]) for record in with_periods if record["gap"]]
-            if gaps:
-                st.warning(t("program.gaps_in", periods=", ".join(gaps)), icon=":material/warning:")
+        if gaps:
+            st.warning("\n".join([t("program.gaps"), *gaps]), icon=":material/warning:")
+        if without_results:
+            st.info(t("program.no_results", indicators=", ".join(without_results)))
 
         st.subheader(t("program.table"))
         st.dataframe(_semester_table(by_indicator, number_text), width="stretch")

@@ -136,6 +136,12 @@ def _cached_read(
         return query(session=session, **_arguments)
 
 
+def plain(text: str) -> str:
+    """Markdown that shows ``text`` exactly as typed, markup and HTML included."""
+    specials = set("\\`*_{}[]()#+-.!|<>~$:&")
+    return "".join(f"\\{c}" if c in specials else c for c in text).replace("\n", "  \n")
+
+
 def label(kind: str, value: str | None) -> str:
     """The reader's word for an enumeration value, e.g. ``label("pillar", "economy")``."""
     if value is None:

@@ -11,7 +11,7 @@ from domain import charts, db, live, programs, queries, ui
 from domain.access import Viewer
 from domain.errors import DomainError
 from domain.formatting import long_date, number, rupiah, rupiah_short
-from domain.ui import label, lang, t
+from domain.ui import label, lang, plain, t
 
 REFRESH_SECONDS = 3
 WALL_LIMIT = 200
@@ -37,12 +37,6 @@ def fresh(query: Any, **arguments: Any) -> Any:
     """A query read anew on every refresh: the live figures change from other server processes too."""
     with db.read_session() as session:
         return query(session=session, **arguments)
-
-
-def plain(text: str) -> str:
-    """Markdown that shows ``text`` exactly as typed, markup and HTML included."""
-    specials = set("\\`*_{}[]()#+-.!|<>~$:&")
-    return "".join(f"\\{c}" if c in specials else c for c in text).replace("\n", "  \n")
 
 
 def _pick_meeting() -> None:

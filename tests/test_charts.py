@@ -95,6 +95,62 @@ def test_indicator_chart_writes_missing_figures_as_null_and_leaves_out_a_missing
     json.dumps(chart, allow_nan=False)
 
 
+def test_a_programs_indicators_stack_in_one_chart_each_on_its_own_scale() -> None:
+    def rows(periods: list[str], actuals: list[float], baseline: float | None) -> list[dict[str, object]]:
+        return [
+            {
+                "period": period,
+                "target": 100.0,
+                "actual": actual,
+                "achievement": actual / 100,
+                "status_label": "On track" if actual >= 100 else "Off track",
+                "baseline": baseline,
+            }
+            for period, actual in zip(periods, actuals, strict=True)
+        ]
+
+    panels = [
+        charts.IndicatorPanel(
+            title="Kunjungan posyandu (kunjungan)",
+            subtitle="Output · Higher is better · Cumulative · Baseline 688 (2019)",
+            unit="kunjungan",
+            rows=rows(["2023-S1", "2023-S2"], [120.0, 80.0], 688.0),
+        ),
+        charts.IndicatorPanel(
+            title="Prevalensi stunting (%)",
+            subtitle="Impact · Lower is better · Per period · No baseline",
+            unit="%",
+            rows=rows(["2023-S2", "2024-S1"], [101.0, 99.0], None),
+        ),
+    ]
+    spec = charts.indicator_stack(
+        panels,
+        titles=charts.IndicatorTitles(
+            period="Semester", actual="Actual", target="Target", baseline="Baseline"
+        ),
+        status_labels=STATUS_LABELS,
+    )
+    alt.VConcatChart.from_dict(spec, validate=True)
+    json.dumps(spec, allow_nan=False)
+    first, second = spec["vconcat"]
+    assert first["title"] == {"text": panels[0].title, "subtitle": panels[0].subtitle}
+    assert second["title"]["text"] == "Prevalensi stunting (%)"
+    assert [row["actual"] for row in first["layer"][0]["data"]["values"]] == [120.0, 80.0]
+    assert [row["period"] for row in second["layer"][0]["data"]["values"]] == ["2023-S2", "2024-S1"]
+    # Each panel on the scale of its own unit, all on the same semesters, one legend for the colours.
+    assert spec["resolve"]["scale"] == {"x": "shared", "y": "independent", "color": "shared"}
+    first_bars, second_bars = first["layer"][0]["layer"][0], second["layer"][0]["layer"][0]
+    assert first_bars["encoding"]["y"]["title"] == "kunjungan"
+    assert second_bars["encoding"]["y"]["title"] == "%"
+    assert [layer["mark"]["type"] for layer in first["layer"][0]["layer"]] == ["bar", "tick", "rule"]
+    assert [layer["mark"]["type"] for layer in second["layer"][0]["layer"]] == ["bar", "tick"], "no baseline"
+    assert first_bars["encoding"]["x"]["axis"] == {"title": None}
+    assert "axis" not in second_bars["encoding"]["x"], "the semesters are named under the last panel"
+    assert spec["config"]["font"] == charts.FONT and spec["config"]["legend"]["orient"] == "top"
+    png = charts.to_png(spec)
+    assert png.startswith(b"\x89PNG\r\n\x1a\n") and len(png) > 2_000
+
+
 def test_status_colours_are_fixed_per_status_whatever_the_language() -> None:
     data = pd.DataFrame(
         {

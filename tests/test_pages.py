@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from pathlib import Path
 
@@ -12,8 +13,10 @@ from streamlit.testing.v1 import AppTest
 import models as m
 from domain.db import engine_for, upgrade_database, write_session
 from domain.formatting import number
+from domain.ui import plain
 from tests.apptest import open_page
 from tests.conftest import DemoAccounts
+from tests.factories import make_company, make_indicators, make_periods, make_program
 
 PAGES = [
     "pages/overview.py",
@@ -123,17 +126,27 @@ def test_program_page_shows_each_indicator(monkeypatch: pytest.MonkeyPatch, demo
     program = scalar(demo_sqlite_url, "SELECT id FROM program WHERE name LIKE 'Mariojela%'")
     app = open_page(monkeypatch, demo_sqlite_url, "pages/program.py", params={"id": str(program)})
     assert app.title[0].value.startswith("Mariojela")
-    indicators = [
-        row[0]
-        for row in engine_for(demo_sqlite_url)
-        .connect()
-        .execute(text(f"SELECT name FROM indicator WHERE program_id = {program}"))
+    with engine_for(demo_sqlite_url).connect() as connection:
+        indicators = connection.execute(
+            text(
+                "SELECT name, unit, (SELECT count(*) FROM result r WHERE r.indicator_id = i.id) "
+                f"FROM indicator i WHERE program_id = {program} ORDER BY id"
+            )
+        ).all()
+    assert indicators and all(results for _, _, results in indicators), "every indicator has figures"
+    # One chart, a panel per indicator, each headed by its name and unit and described beneath.
+    [chart] = app.get("vega_lite_chart")
+    panels = json.loads(chart.proto.spec)["vconcat"]
+    assert [panel["title"]["text"] for panel in panels] == [
+        f"{name} ({unit})" for name, unit, _ in indicators
     ]
-    subheaders = " ".join(s.value for s in app.subheader)
-    for name in indicators:
-        assert name in subheaders
+    assert all(panel["title"]["subtitle"].startswith(("Keluaran", "Hasil", "Dampak")) for panel in panels)
+    assert [len(panel["layer"][0]["data"]["values"]) for panel in panels] == [n for _, _, n in indicators]
     assert "KK penerima manfaat" in metrics(app)
-    assert any("Di bawah target" in w.value for w in app.warning), "gaps are pointed out"
+    [gaps] = [w.value for w in app.warning if w.value.startswith("Di bawah target")]
+    listed = [line.removeprefix("- ").rsplit(":", 1)[0] for line in gaps.splitlines()[1:]]
+    # Each line names an indicator (as Markdown that shows it exactly as typed) and its semesters.
+    assert listed and set(listed) <= {plain(panel["title"]["text"]) for panel in panels}
 
 
 def test_program_page_with_an_unknown_id(monkeypatch: pytest.MonkeyPatch, demo_sqlite_url: str) -> None:
@@ -178,6 +191,29 @@ def test_program_without_indicators_says_what_to_do(monkeypatch: pytest.MonkeyPa
         program_id = program.id
     app = open_page(monkeypatch, url, "pages/program.py", params={"id": str(program_id)})
     assert any("belum punya indikator" in info.value for info in app.info)
+
+
+def test_indicators_without_figures_are_named_under_the_chart(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    url = f"sqlite:///{tmp_path / 'copy.db'}"
+    upgrade_database(url)
+    engine = engine_for(url)
+    program = make_program(engine, company_id=make_company(engine))
+    measured, _without_figures = make_indicators(engine, program_id=program, count=2)
+    [period] = make_periods(engine, first_year=2024, count=1)
+    with write_session(engine) as session:
+        session.add(m.Result(indicator_id=measured, period_id=period, target=10.0, actual=4.0))
+    app = open_page(monkeypatch, url, "pages/program.py", params={"id": str(program)})
+    [chart] = app.get("vega_lite_chart")
+    panels = json.loads(chart.proto.spec)["vconcat"]
+    assert [panel["title"]["text"] for panel in panels] == ["Indikator 0 (orang)"]
+    assert [info.value for info in app.info if "Indikator 1" in info.value] == [
+        "Belum ada target atau realisasi untuk: Indikator 1 (orang). Isi di halaman Data."
+    ]
+    assert [w.value for w in app.warning if w.value.startswith("Di bawah target")] == [
+        "Di bawah target pada semester berikut:\n- Indikator 0 \\(orang\\): 2024-S1"
+    ]
 
 
 def test_share_form_is_built_once_its_section_is_opened(
