@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import io
 import time
 from datetime import datetime, timedelta
 
 import jwt
+import pandas as pd
 import pytest
 from playwright._impl._api_structures import SetCookieParam
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
@@ -99,16 +101,13 @@ def test_program_link_opened_first_in_a_new_browser(
         program_id, name = connection.execute(
             text("SELECT id, name FROM program WHERE name LIKE 'Mariojela%'")
         ).one()
-        indicators = connection.execute(
-            text("SELECT count(*) FROM indicator WHERE program_id = :p"), {"p": program_id}
-        ).scalar_one()
     with served_app(demo_sqlite_url) as base:
         context = browser.new_context(viewport={"width": 1366, "height": 900})
         page = context.new_page()
         page.goto(f"{base}/program?id={program_id}")
         sign_in(page, demo_accounts.kpi.username)
         expect(page.get_by_role("heading", name=name)).to_be_visible(timeout=60_000)
-        expect(page.get_by_test_id("stVegaLiteChart")).to_have_count(indicators, timeout=60_000)
+        expect(page.get_by_test_id("stVegaLiteChart")).to_have_count(1, timeout=60_000)
         expect(page.get_by_test_id("stMetric")).to_have_count(4)
         expect(page.get_by_text("Page not found")).to_have_count(0)
         expect(page.get_by_test_id("stSidebarNav")).to_contain_text("Ringkasan")
@@ -119,6 +118,44 @@ def test_program_link_opened_first_in_a_new_browser(
         wait_until_rendered(page)
         expect(page.get_by_role("heading", name=name)).to_be_visible(timeout=60_000)
         expect(login_form(page)).to_have_count(0)
+        context.close()
+
+
+def test_a_programs_indicators_download_as_one_table_and_one_image(
+    browser: Browser, demo_sqlite_url: str, demo_accounts: DemoAccounts
+) -> None:
+    """The menu under the program's indicator chart gives every indicator's semesters in one CSV, each
+    row named by its indicator and unit, and the whole stack of panels as one PNG."""
+    with engine_for(demo_sqlite_url).connect() as connection:
+        program_id = connection.execute(
+            text("SELECT id FROM program WHERE name LIKE 'Mariojela%'")
+        ).scalar_one()
+        expected = connection.execute(
+            text(
+                "SELECT i.name, i.unit, p.code FROM result r JOIN indicator i ON i.id = r.indicator_id "
+                "JOIN period p ON p.id = r.period_id WHERE i.program_id = :p"
+            ),
+            {"p": program_id},
+        ).all()
+    with served_app(demo_sqlite_url) as base:
+        context = browser.new_context(viewport={"width": 1366, "height": 900})
+        context.add_cookies(cookie_for(base, token(demo_accounts.kpi.username, cookie_key())))
+        page = context.new_page()
+        page.goto(f"{base}/program?id={program_id}")
+        expect(page.get_by_test_id("stVegaLiteChart")).to_have_count(1, timeout=60_000)
+        wait_until_rendered(page)
+        page.get_by_test_id("stPopover").first.get_by_role("button").click()
+        expect(page.get_by_role("button", name="Data (CSV)")).to_be_visible(timeout=60_000)
+        wait_until_rendered(page)
+        table = pd.read_csv(io.BytesIO(download(page, "Data (CSV)")), encoding="utf-8-sig")
+        assert list(table.columns[:3]) == ["indicator", "unit", "period"]
+        assert sorted(zip(table["indicator"], table["unit"], table["period"], strict=True)) == sorted(
+            (name, unit, code) for name, unit, code in expected
+        )
+        if not page.get_by_role("button", name="Grafik (PNG)").is_visible():
+            page.get_by_test_id("stPopover").first.get_by_role("button").click()
+        image = download(page, "Grafik (PNG)", timeout_ms=120_000)
+        assert image.startswith(b"\x89PNG\r\n\x1a\n") and len(image) > 2_000
         context.close()
 
 
