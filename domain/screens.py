@@ -238,14 +238,23 @@ def _semester_table(
     """Indicators by semester, each cell "actual / target", a gap marked with ⚠️ (a mark rather than
     a colour: it survives a copy into a spreadsheet, a print in black and white, and colour blindness)."""
     cells: dict[str, dict[str, str]] = {}
+    periods: set[str] = set()
     for records in by_indicator.values():
         for record in records:
             if isinstance(record["period"], str):
                 cell = f"{number_text(record['actual'])} / {number_text(record['target'])}"
                 row = cells.setdefault(str(record["indicator"]), {})
                 row[record["period"]] = f"⚠️ {cell}" if record["gap"] else cell
-    table = pd.DataFrame.from_dict(cells, orient="index")
-    return table[sorted(table.columns)]
+                periods.add(record["period"])
+    columns = sorted(periods)
+    # Plain Python text: a table of a few hundred short cells is built and sent faster so than as
+    # pandas' Arrow-backed strings, which it would build column by column and convert once more.
+    return pd.DataFrame(
+        [[row.get(period) for period in columns] for row in cells.values()],
+        index=list(cells),
+        columns=columns,
+        dtype=object,
+    )
 
 
 def program_screen(viewer: Viewer, program_id: int | None, *, back_link: bool = True) -> None:
