@@ -144,18 +144,17 @@ def measure_page(
     apps = {scale: open_page(url, viewer, case) for scale, (url, viewer, case) in opened.items()}
     reads = {scale: recorded_reads(opened[scale][0], app) for scale, app in apps.items()}
     timings = {scale: PageTiming(reads=len(reads[scale])) for scale in apps}
+    # Each round measures everything once, so that a slower spell of a shared machine falls on the
+    # cold runs, the warm runs and the SQL alike rather than on one of them.
     for _ in range(repetitions):
         st.cache_data.clear()
         for scale, app in apps.items():
             timings[scale].cold.append(timed_run(opened[scale][0], app))
-        for scale, app in apps.items():
-            timings[scale].warm.append(timed_run(opened[scale][0], app))
-    for _ in range(repetitions):
-        for scale, app in apps.items():
-            timings[scale].warm.append(timed_run(opened[scale][0], app))
-    for _ in range(repetitions):
         for scale in apps:
             timings[scale].sql.append(run_reads_directly(opened[scale][0], reads[scale]))
+        for _ in range(2):
+            for scale, app in apps.items():
+                timings[scale].warm.append(timed_run(opened[scale][0], app))
     for scale, app in apps.items():
         _check(app, opened[scale][2])
         timings[scale].metrics = len(app.metric)

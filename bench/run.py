@@ -55,8 +55,8 @@ class Settings:
 
 
 FULL = Settings(
-    repetitions=5,
-    loads=5,
+    repetitions=9,
+    loads=9,
     pillars=("economy", "environment", "health"),
     sessions=20,
     writers=20,
