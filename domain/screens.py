@@ -257,6 +257,50 @@ def _semester_table(
     )
 
 
+def program_tiles(profile: programs.ProgramProfile, to_date: pd.DataFrame) -> None:
+    """A program's four tiles: families and people reached, the latest year's budget spent, and the
+    indicators on track (``to_date`` as ``programs.indicators_to_date`` gives it)."""
+
+    def count(value: float) -> str:
+        return number(value, lang())
+
+    tiles = st.columns(4)
+    ui.progress_metric(
+        tiles[0],
+        t("overview.tile.families"),
+        profile.families_reached,
+        profile.families_planned,
+        formatter=count,
+    )
+    ui.progress_metric(
+        tiles[1],
+        t("overview.tile.people"),
+        profile.men_reached + profile.women_reached,
+        profile.men_planned + profile.women_planned,
+        formatter=count,
+        help=t("program.by_sex", men=count(profile.men_reached), women=count(profile.women_reached)),
+    )
+    if profile.budgets:
+        year, planned, spent = profile.budgets[-1]
+        ui.progress_metric(
+            tiles[2],
+            t("overview.tile.budget", year=year),
+            spent,
+            planned,
+            formatter=lambda v: rupiah_short(v, lang()),
+            help=t("overview.help.budget", spent=rupiah(spent, lang()), planned=rupiah(planned, lang())),
+        )
+    measured = to_date[to_date["status"] != "no_data"]
+    ui.progress_metric(
+        tiles[3],
+        t("program.indicators_on_track"),
+        int((measured["status"] == "on_track").sum()),
+        len(measured),
+        formatter=count,
+        help=t("program.indicators_on_track_help"),
+    )
+
+
 def program_screen(viewer: Viewer, program_id: int | None, *, back_link: bool = True) -> None:
     """Indicators planned against achieved per semester, budget, beneficiaries, evaluations with their
     follow-up actions, and the feedback that concerns the program."""
@@ -305,46 +349,7 @@ def program_screen(viewer: Viewer, program_id: int | None, *, back_link: bool = 
     if profile.description:
         st.write(profile.description)
 
-    latest_budget = profile.budgets[-1] if profile.budgets else None
-    measured = to_date[to_date["status"] != "no_data"]
-    tiles = st.columns(4)
-    ui.progress_metric(
-        tiles[0],
-        t("overview.tile.families"),
-        profile.families_reached,
-        profile.families_planned,
-        formatter=lambda v: number(v, lang()),
-    )
-    ui.progress_metric(
-        tiles[1],
-        t("overview.tile.people"),
-        profile.men_reached + profile.women_reached,
-        profile.men_planned + profile.women_planned,
-        formatter=lambda v: number(v, lang()),
-        help=t(
-            "program.by_sex",
-            men=number(profile.men_reached, lang()),
-            women=number(profile.women_reached, lang()),
-        ),
-    )
-    if latest_budget:
-        year, planned, spent = latest_budget
-        ui.progress_metric(
-            tiles[2],
-            t("overview.tile.budget", year=year),
-            spent,
-            planned,
-            formatter=lambda v: rupiah_short(v, lang()),
-            help=t("overview.help.budget", spent=rupiah(spent, lang()), planned=rupiah(planned, lang())),
-        )
-    ui.progress_metric(
-        tiles[3],
-        t("program.indicators_on_track"),
-        int((measured["status"] == "on_track").sum()),
-        len(measured),
-        formatter=lambda v: number(v, lang()),
-        help=t("program.indicators_on_track_help"),
-    )
+    program_tiles(profile, to_date)
 
     st.header(t("program.indicators"))
     if results.empty:

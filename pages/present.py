@@ -7,10 +7,10 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from domain import charts, db, live, programs, queries, ui
+from domain import charts, db, live, programs, queries, screens, ui
 from domain.access import Viewer
 from domain.errors import DomainError
-from domain.formatting import long_date, number, rupiah, rupiah_short
+from domain.formatting import long_date, number
 from domain.ui import label, lang, plain, t
 
 REFRESH_SECONDS = 3
@@ -145,43 +145,7 @@ def _program_slide(program_id: int) -> None:
             ]
         )
     )
-    tiles = st.columns(4)
-
-    def count(value: float) -> str:
-        return number(value, lang())
-
-    ui.progress_metric(
-        tiles[0],
-        t("overview.tile.families"),
-        profile.families_reached,
-        profile.families_planned,
-        formatter=count,
-    )
-    ui.progress_metric(
-        tiles[1],
-        t("overview.tile.people"),
-        profile.men_reached + profile.women_reached,
-        profile.men_planned + profile.women_planned,
-        formatter=count,
-    )
-    if profile.budgets:
-        year, planned, spent = profile.budgets[-1]
-        ui.progress_metric(
-            tiles[2],
-            t("overview.tile.budget", year=year),
-            spent,
-            planned,
-            formatter=lambda v: rupiah_short(v, lang()),
-            help=t("overview.help.budget", spent=rupiah(spent, lang()), planned=rupiah(planned, lang())),
-        )
-    measured = to_date[to_date["status"] != "no_data"]
-    ui.progress_metric(
-        tiles[3],
-        t("program.indicators_on_track"),
-        int((measured["status"] == "on_track").sum()),
-        len(measured),
-        formatter=count,
-    )
+    screens.program_tiles(profile, to_date)
     series_list = [
         [record for record in records if isinstance(record["period"], str)]
         for records in by_indicator.values()
