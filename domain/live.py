@@ -31,6 +31,8 @@ MAX_INPUT_TEXT = 500
 MAX_NAME = 200
 DEFAULT_OPEN_HOURS = 3
 MAX_OPEN_HOURS = 24
+# The projector's wall shows at most this many approved items, the newest.
+WALL_LIMIT = 200
 
 
 @dataclass(frozen=True)
@@ -418,8 +420,15 @@ def moderate(*, session: Session, viewer: Viewer, item_ids: list[int], moderatio
 _ITEM_COLUMNS = ["id", "kind", "source_type", "speaker", "organisation", "program", "text", "created_at"]
 
 
-def _items(session: Session, meeting_id: int, moderation: m.Moderation, newest_first: bool) -> pd.DataFrame:
-    created = col(m.FeedbackItem.created_at)
+def _items(
+    session: Session,
+    meeting_id: int,
+    moderation: m.Moderation,
+    *,
+    newest_first: bool,
+    limit: int | None = None,
+) -> pd.DataFrame:
+    created, item_id = col(m.FeedbackItem.created_at), col(m.FeedbackItem.id)
     statement = (
         select_columns(
             m.FeedbackItem.id,
@@ -438,16 +447,17 @@ def _items(session: Session, meeting_id: int, moderation: m.Moderation, newest_f
         .where(
             col(m.FeedbackItem.meeting_id) == meeting_id, col(m.FeedbackItem.moderation) == moderation.value
         )
-        .order_by(created.desc() if newest_first else created, col(m.FeedbackItem.id))
+        .order_by(*((created.desc(), item_id.desc()) if newest_first else (created, item_id)))
+        .limit(limit)
     )
     return pd.DataFrame(rows(session, statement), columns=_ITEM_COLUMNS)
 
 
 @reads(m.Meeting, m.FeedbackItem, m.MeetingParticipant, m.Organisation, m.Program)
-def wall_items(*, session: Session, viewer: Viewer, meeting_id: int) -> pd.DataFrame:
-    """Approved items of the meeting, newest first: what the wall shows."""
+def wall_items(*, session: Session, viewer: Viewer, meeting_id: int, limit: int = WALL_LIMIT) -> pd.DataFrame:
+    """The ``limit`` newest approved items of the meeting, newest first: what the wall shows."""
     _meeting_to_run(session, viewer, meeting_id, "read wall")
-    return _items(session, meeting_id, m.Moderation.APPROVED, newest_first=True)
+    return _items(session, meeting_id, m.Moderation.APPROVED, newest_first=True, limit=limit)
 
 
 @reads(m.Meeting, m.FeedbackItem, m.MeetingParticipant, m.Organisation, m.Program)

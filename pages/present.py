@@ -14,7 +14,6 @@ from domain.formatting import long_date, number
 from domain.ui import label, lang, plain, t
 
 REFRESH_SECONDS = 3
-WALL_LIMIT = 200
 WALL_HEIGHT = 520
 
 viewer = ui.signed_in_page()
@@ -203,6 +202,12 @@ def _compliance_slide(framework_id: int) -> None:
         st.vega_lite_chart({**chart, "height": 260}, theme=None, width="stretch")
 
 
+def _item_source(item: Any) -> str:
+    """Under an item's text: its kind, and who sent it, for whom and about which program, if known."""
+    who = (item.speaker, item.organisation, item.program)
+    return " · ".join([label("feedback_kind", str(item.kind)), *(plain(str(part)) for part in who if part)])
+
+
 def _wall_slide(now: datetime) -> None:
     counts: live.LiveCounts = fresh(live.live_counts, viewer=viewer, meeting_id=meeting_id)
     wall: pd.DataFrame = fresh(live.wall_items, viewer=viewer, meeting_id=meeting_id)
@@ -213,14 +218,10 @@ def _wall_slide(now: datetime) -> None:
             st.info(t("live.wall_empty"), icon=":material/forum:")
         # Newest first; the wall scrolls within itself, the page keeps its place.
         cards = st.container(height=WALL_HEIGHT, border=False).columns(3)
-        for index, item in enumerate(wall.head(WALL_LIMIT).itertuples(index=False)):
+        for index, item in enumerate(wall.itertuples(index=False)):
             with cards[index % 3].container(border=True):
                 st.markdown(plain(str(item.text)))
-                source = [label("feedback_kind", str(item.kind))]
-                source += [plain(str(part)) for part in (item.speaker, item.organisation) if part]
-                if item.program:
-                    source.append(plain(str(item.program)))
-                st.caption(" · ".join(source))
+                st.caption(_item_source(item))
     with right:
         _code_block(now)
         _tiles_strip(st.container(), counts)
@@ -251,18 +252,24 @@ def _wall_slide(now: datetime) -> None:
 
 
 @st.fragment(run_every=timedelta(seconds=REFRESH_SECONDS))
-def slide_view() -> None:
-    """The current slide, redrawn every few seconds with the newest figures."""
-    kind, ref = slides[st.session_state[slide_key]]
+def live_slide(kind: str) -> None:
+    """The welcome slide or the wall, redrawn every few seconds with who came and what they sent."""
     now = datetime.now(UTC)
     if kind == "welcome":
         _welcome_slide(now)
-    elif kind == "program" and ref is not None:
+    else:
+        _wall_slide(now)
+
+
+def slide_view() -> None:
+    """The current slide: a program's or the compliance figures once, the live ones kept fresh."""
+    kind, ref = slides[st.session_state[slide_key]]
+    if kind == "program" and ref is not None:
         _program_slide(ref)
     elif kind == "compliance" and ref is not None:
         _compliance_slide(ref)
     else:
-        _wall_slide(now)
+        live_slide(kind)
 
 
 bar = st.container(horizontal=True, vertical_alignment="center")
@@ -373,11 +380,7 @@ def control_panel(viewer: Viewer) -> None:
         )
         for item in pending.head(50).itertuples(index=False):
             with st.container(border=True, horizontal=True, vertical_alignment="center"):
-                source = " · ".join(
-                    [label("feedback_kind", str(item.kind))]
-                    + [plain(str(p)) for p in (item.speaker, item.organisation, item.program) if p]
-                )
-                st.markdown(f"{plain(str(item.text))}  \n:gray[{source}]", width="stretch")
+                st.markdown(f"{plain(str(item.text))}  \n:gray[{_item_source(item)}]", width="stretch")
                 item_id = int(item.id)
                 st.button(
                     t("live.approve"),

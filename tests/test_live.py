@@ -358,6 +358,32 @@ def test_moderation_decides_what_the_wall_shows_and_counts(world: World) -> None
     assert len(moderated) == 3 and json.loads(moderated[-1].after) == {"moderation": "hidden"}
 
 
+def test_the_wall_shows_the_newest_approved_items_up_to_its_limit(world: World) -> None:
+    code = world.open()
+    token = world.check_in(code)
+    sent = [
+        world.send(code, token, text, now=NOW + timedelta(minutes=minute))
+        for minute, text in enumerate(("satu", "dua", "tiga", "empat"))
+    ]
+    world.run(
+        lambda s: live.moderate(
+            session=s, viewer=world.organiser, item_ids=sent, moderation="approved", now=NOW
+        )
+    )
+
+    def wall(limit: int) -> list[str]:
+        return list(
+            world.read(
+                lambda s: live.wall_items(
+                    session=s, viewer=world.organiser, meeting_id=world.meeting_id, limit=limit
+                )
+            )["text"]
+        )
+
+    assert wall(3) == ["empat", "tiga", "dua"]
+    assert wall(live.WALL_LIMIT) == ["empat", "tiga", "dua", "satu"]
+
+
 def test_after_the_meeting_every_input_is_open_feedback_in_engagement(world: World) -> None:
     code = world.open()
     token = world.check_in(code)
