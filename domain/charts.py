@@ -15,6 +15,8 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
+from domain import frames
+
 # Okabe–Ito colours: distinguishable for colour-blind readers and strong enough for a projector.
 STATUS_COLOURS: Mapping[str, str] = {
     "on_track": "#009E73",
@@ -165,14 +167,8 @@ def _json_value(value: Any) -> Any:
 
 def _records(data: pd.DataFrame | Sequence[Mapping[str, Any]], fields: Sequence[str]) -> list[dict[str, Any]]:
     """The ``fields`` of every row, JSON-ready, to be written into a chart's specification."""
-    if isinstance(data, pd.DataFrame):
-        # Whole columns: pandas walks Arrow-backed text one element at a time in ``to_dict``.
-        columns = [data[field].tolist() if field in data else [None] * len(data) for field in fields]
-        return [
-            {field: _json_value(value) for field, value in zip(fields, values, strict=True)}
-            for values in zip(*columns, strict=True)
-        ]
-    return [{field: _json_value(row.get(field)) for field in fields} for row in data]
+    rows = frames.records(data, fields) if isinstance(data, pd.DataFrame) else data
+    return [{field: _json_value(row.get(field)) for field in fields} for row in rows]
 
 
 def _status_colour(colours: Mapping[str, str], labels: Mapping[str, str]) -> dict[str, Any]:
@@ -328,13 +324,8 @@ def status_matrix(
     ``data`` has ``row``, ``column``, ``status_label`` and ``point_text``; each row of the matrix is
     ``row_height`` pixels high.
     """
-    x = {
-        "field": column,
-        "type": "ordinal",
-        "title": column_title,
-        "axis": {"orient": "top", "labelAngle": 0},
-    }
-    y = {"field": row, "type": "nominal", "title": row_title}
+    x = _field(column, "ordinal", column_title, axis={"orient": "top", "labelAngle": 0})
+    y = _field(row, "nominal", row_title)
     cells = {
         "mark": {"type": "rect", "stroke": "white", "strokeWidth": 2},
         "encoding": {
@@ -342,23 +333,23 @@ def status_matrix(
             "y": y,
             "color": _status_colour(COMPLIANCE_COLOURS, status_labels),
             "tooltip": [
-                {"field": row, "type": "nominal", "title": row_title},
-                {"field": column, "type": "ordinal", "title": column_title},
-                {"field": "status_label", "type": "nominal", "title": " "},
-                {"field": "point_text", "type": "nominal", "title": " "},
+                _field(row, "nominal", row_title),
+                _field(column, "ordinal", column_title),
+                _field("status_label", "nominal", " "),
+                _field("point_text", "nominal", " "),
             ],
         },
     }
     text = {
         "mark": {"type": "text", "fontSize": 12, "color": "#111"},
-        "encoding": {"x": x, "y": y, "text": {"field": "status_label", "type": "nominal"}},
+        "encoding": {"x": x, "y": y, "text": _field("status_label", "nominal")},
     }
     values = _records(data, [row, column, "status_label", "point_text"])
     return _spec(values, [cells, text], height={"step": row_height})
 
 
-def to_png(spec: VegaLiteSpec, *, scale: float = 2.0) -> bytes:
-    """The chart as a PNG image, rendered offline by vl-convert."""
+def to_png(spec: VegaLiteSpec | str, *, scale: float = 2.0) -> bytes:
+    """The chart (a specification, or its JSON) as a PNG image, rendered offline by vl-convert."""
     import vl_convert
 
     png: bytes = vl_convert.vegalite_to_png(spec, scale=scale)

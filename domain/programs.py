@@ -12,6 +12,7 @@ from sqlalchemy import case, func, literal
 from sqlmodel import Session, col, select
 
 import models as m
+from domain import frames
 from domain.access import Viewer, ensure_program_visible
 from domain.db import reads, rows, select_columns
 from domain.filters import Filters, program_scope
@@ -346,16 +347,9 @@ def program_feedback(*, session: Session, viewer: Viewer, program_id: int) -> pd
 
 
 def results_by_indicator(results: pd.DataFrame) -> dict[int, list[dict[str, Any]]]:
-    """The rows of :func:`indicator_results` as plain records, grouped by indicator in their order.
-
-    The columns are read whole: ``to_dict(orient="records")`` walks text columns (Arrow-backed in
-    pandas 3) one element at a time, which costs more on a program page than everything else it does
-    with the rows.
-    """
-    columns = [str(c) for c in results.columns]
+    """The rows of :func:`indicator_results` as plain records, grouped by indicator in their order."""
     grouped: dict[int, list[dict[str, Any]]] = {}
-    for values in zip(*(results[c].tolist() for c in columns), strict=True):
-        record = dict(zip(columns, values, strict=True))
+    for record in frames.records(results):
         grouped.setdefault(int(record["indicator_id"]), []).append(record)
     return grouped
 

@@ -355,15 +355,7 @@ def _render(specs: tuple[str, ...]) -> tuple[bytes, ...]:
     same charts (a spec holds its data, so a changed figure is a new key)."""
     # vl-convert draws outside the interpreter lock: two at a time halves the wait.
     with ThreadPoolExecutor(max_workers=2) as pool:
-        return tuple(pool.map(_png, specs))
-
-
-def _png(spec: str) -> bytes:
-    """The same rendering as :func:`charts.to_png`, from a spec already serialised."""
-    import vl_convert
-
-    png: bytes = vl_convert.vegalite_to_png(spec, scale=CHART_SCALE)
-    return png
+        return tuple(pool.map(partial(charts.to_png, scale=CHART_SCALE), specs))
 
 
 # Texts shared by both formats -------------------------------------------------------------------
