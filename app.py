@@ -1,10 +1,8 @@
 """Sinergi's entry point: page setup and page registration."""
 
-from urllib.parse import urlparse
-
 import streamlit as st
 
-from domain import signin, ui
+from domain import signin, ui, urls
 
 ui.page_guard()
 st.set_page_config(page_title="Sinergi", page_icon="🤝", layout="wide")
@@ -12,7 +10,7 @@ ui.ensure_database()
 ui.ensure_cookie_key()
 viewer = signin.current_viewer()
 # The projector view and the public form show no sidebar and no navigation.
-bare = urlparse(st.context.url or "").path.rstrip("/").rsplit("/", 1)[-1] in {"present", "feedback"}
+bare = urls.page_path(st.context.url) in urls.BARE_PAGES
 if bare:
     # Keep the language chosen elsewhere although its switch is not drawn.
     st.session_state["lang"] = ui.lang()

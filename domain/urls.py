@@ -21,6 +21,21 @@ PAGE_PATHS = frozenset(
 )
 
 
+# Pages drawn without the sidebar and its navigation: the projector view and the public form.
+BARE_PAGES = frozenset({"present", "feedback"})
+
+
+def page_path(page_url: str | None) -> str:
+    """The url path of the app page an address is on: ``program`` for ``…/program?id=3``, "" for the
+    overview."""
+    segments = _segments(page_url)
+    return segments[-1] if segments and segments[-1] in PAGE_PATHS else ""
+
+
+def _segments(page_url: str | None) -> list[str]:
+    return [segment for segment in urlsplit(page_url or "").path.split("/") if segment]
+
+
 def app_base(page_url: str | None) -> str:
     """Scheme, host and any base path of the app, without the page's own path, query or a final slash.
 
@@ -30,8 +45,8 @@ def app_base(page_url: str | None) -> str:
     if not page_url:
         return ""
     parts = urlsplit(page_url)
-    segments = [segment for segment in parts.path.split("/") if segment]
-    if segments and segments[-1] in PAGE_PATHS:
+    segments = _segments(page_url)
+    if page_path(page_url):
         segments.pop()
     path = "/" + "/".join(segments) if segments else ""
     return f"{parts.scheme}://{parts.netloc}{path}" if parts.netloc else path
