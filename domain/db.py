@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 from sqlalchemy import Engine, Executable, Select, event
 from sqlalchemy import select as sa_select
 from sqlalchemy.engine import make_url
-from sqlmodel import Session, create_engine
+from sqlmodel import Session, create_engine, select
 
 from domain.settings import PROJECT_ROOT, database_url, env_setting
 
@@ -182,3 +182,20 @@ def select_columns(*columns: Any) -> Select[Any]:
 def rows(session: Session, statement: Executable) -> list[tuple[Any, ...]]:
     """All rows of a Core statement as tuples, inside the session's transaction."""
     return [tuple(row) for row in session.connection().execute(statement)]
+
+
+def replace_links(
+    session: Session, model: Any, *, owner: str, owner_id: int, column: str, wanted: set[Any]
+) -> bool:
+    """Make the ``model`` rows whose ``owner`` column is ``owner_id`` link exactly the ``wanted`` values
+    of ``column``: delete the others, add the missing; whether anything changed."""
+    current = {
+        getattr(link, column): link
+        for link in session.exec(select(model).where(getattr(model, owner) == owner_id))
+    }
+    for value in set(current) - wanted:
+        session.delete(current[value])
+    for value in wanted - set(current):
+        session.add(model(**{owner: owner_id, column: value}))
+    session.flush()
+    return set(current) != wanted

@@ -19,7 +19,7 @@ from typing import Any
 from sqlmodel import Session, SQLModel, col, or_, select
 
 import models as m
-from domain import audit
+from domain import audit, db
 from domain.access import Viewer, refuse
 from domain.commands import record_result, result_to_verify
 from domain.errors import DomainError
@@ -634,17 +634,18 @@ def set_links(
             errors[link.name] = ("entry.error.choice", {})
     if errors:
         raise FieldErrors(errors)
+    changed = False
     for link in LINKS.get(spec.entity, ()):
-        model: Any = link.model
-        wanted = set(picked.get(link.name, []))
-        for row in session.exec(select(model).where(getattr(model, link.owner) == record_id)):
-            if getattr(row, link.target) not in wanted:
-                session.delete(row)
-        for value in wanted - set(before[link.name]):
-            session.add(model(**{link.owner: record_id, link.target: value}))
+        changed |= db.replace_links(
+            session,
+            link.model,
+            owner=link.owner,
+            owner_id=record_id,
+            column=link.target,
+            wanted=set(picked.get(link.name, [])),
+        )
     after = {name: sorted(set(picked.get(name, []))) for name in before}
-    if after != before:
-        session.flush()
+    if changed:
         audit.record(
             session=session,
             actor=viewer,

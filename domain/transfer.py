@@ -882,10 +882,22 @@ class _Import:
             self.session.add(program)
             self.session.flush()
         assert program.id is not None
-        links_changed = self._replace_links(
-            m.ProgramVillage, program.id, "village_id", {v.id for v in villages if v.id is not None}
+        links_changed = db.replace_links(
+            self.session,
+            m.ProgramVillage,
+            owner="program_id",
+            owner_id=program.id,
+            column="village_id",
+            wanted={v.id for v in villages if v.id is not None},
         )
-        links_changed |= self._replace_links(m.ProgramSdg, program.id, "sdg", set(row["sdgs"]))
+        links_changed |= db.replace_links(
+            self.session,
+            m.ProgramSdg,
+            owner="program_id",
+            owner_id=program.id,
+            column="sdg",
+            wanted=set(row["sdgs"]),
+        )
         links_changed |= self._replace_partners(program.id, partners)
         self.save("programs", program, existed, values, links_changed=links_changed)
 
@@ -913,22 +925,6 @@ class _Import:
                 changed = True
         self.session.flush()
         return changed
-
-    def _replace_links(
-        self, model: Any, owner_id: int, column: str, wanted: set[Any], *, owner: str = "program_id"
-    ) -> bool:
-        """Make the ``model`` rows of ``owner_id`` (in its ``owner`` column) link exactly the ``wanted``
-        values of ``column``; whether anything changed."""
-        current = {
-            getattr(link, column): link
-            for link in self.session.exec(select(model).where(getattr(model, owner) == owner_id))
-        }
-        for value in set(current) - wanted:
-            self.session.delete(current[value])
-        for value in wanted - set(current):
-            self.session.add(model(**{owner: owner_id, column: value}))
-        self.session.flush()
-        return set(current) != wanted
 
     def budgets(self, row: dict[str, Any]) -> None:
         program = self.program(self.company(row["company"]), row["program"])
@@ -1146,8 +1142,13 @@ class _Import:
             self.session.add(evaluation)
             self.session.flush()
         assert evaluation.id is not None
-        links_changed = self._replace_links(
-            m.EvaluationProgram, evaluation.id, "program_id", program_ids, owner="evaluation_id"
+        links_changed = db.replace_links(
+            self.session,
+            m.EvaluationProgram,
+            owner="evaluation_id",
+            owner_id=evaluation.id,
+            column="program_id",
+            wanted=program_ids,
         )
         values = {
             "period_id": period.id,
