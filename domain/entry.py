@@ -675,11 +675,16 @@ class ResultRow:
     state: str
 
 
-def result_rows(session: Session, viewer: Viewer, program_id: int, period_ids: list[int]) -> list[ResultRow]:
-    """Every indicator of the program for each chosen period, with what is recorded so far."""
+def _ensure_results_writable(session: Session, viewer: Viewer, program_id: int, detail: str) -> None:
+    """Refuse (and log) unless ``viewer`` may write the results of the program."""
     program = session.get(m.Program, program_id)
     if program is None or not viewer.may_write_company(program.company_id):
-        refuse(viewer=viewer, entity="program", entity_id=program_id, detail="edit results")
+        refuse(viewer=viewer, entity="program", entity_id=program_id, detail=detail)
+
+
+def result_rows(session: Session, viewer: Viewer, program_id: int, period_ids: list[int]) -> list[ResultRow]:
+    """Every indicator of the program for each chosen period, with what is recorded so far."""
+    _ensure_results_writable(session, viewer, program_id, "edit results")
     indicators = session.exec(
         select(m.Indicator).where(m.Indicator.program_id == program_id).order_by(col(m.Indicator.id))
     ).all()
@@ -773,12 +778,18 @@ def save_results(*, session: Session, viewer: Viewer, edits: list[RowEdit]) -> i
     if errors:
         raise GridErrors(errors)
     conflicts: list[tuple[str, str, Any, Any]] = []
-    for edit, _, _ in clean:
-        now = session.exec(
+    # What is saved now, for every edited row in one query.
+    saved_rows = {
+        (result.indicator_id, result.period_id): result
+        for result in session.exec(
             select(m.Result).where(
-                m.Result.indicator_id == edit.opened.indicator_id, m.Result.period_id == edit.opened.period_id
+                col(m.Result.indicator_id).in_({edit.opened.indicator_id for edit in edits}),
+                col(m.Result.period_id).in_({edit.opened.period_id for edit in edits}),
             )
-        ).first()
+        )
+    }
+    for edit, _, _ in clean:
+        now = saved_rows.get((edit.opened.indicator_id, edit.opened.period_id))
         label = f"{edit.opened.indicator} · {edit.opened.period}"
         saved = (now.target, now.actual, now.narrative) if now else (None, None, "")
         opened = (edit.opened.target, edit.opened.actual, edit.opened.narrative)
@@ -814,9 +825,7 @@ def _program_results(session: Session, program_id: int, period_id: int, state: s
 
 def submit_results(*, session: Session, viewer: Viewer, program_id: int, period_id: int) -> int:
     """Send a program's draft results of a period for verification; returns how many were sent."""
-    program = session.get(m.Program, program_id)
-    if program is None or not viewer.may_write_company(program.company_id):
-        refuse(viewer=viewer, entity="program", entity_id=program_id, detail="submit results")
+    _ensure_results_writable(session, viewer, program_id, "submit results")
     drafts = _program_results(session, program_id, period_id, m.ResultState.DRAFT)
     for result in drafts:
         result.state = m.ResultState.SUBMITTED
