@@ -16,6 +16,7 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
+import pandas as pd
 from sqlmodel import Session, SQLModel, col, or_, select
 
 import models as m
@@ -451,10 +452,20 @@ def snapshot(spec: EntitySpec, record: Any) -> dict[str, Any]:
     return {field_spec.name: getattr(record, field_spec.name) for field_spec in spec.fields}
 
 
-def _same(a: Any, b: Any) -> bool:
+def same_value(a: Any, b: Any) -> bool:
+    """Whether two values of a field are the same: blanks (None, NaN, "") alike, numbers to 1e-9."""
+    blank_a, blank_b = _blank(a), _blank(b)
+    if blank_a or blank_b:
+        return blank_a and blank_b
     if isinstance(a, float) or isinstance(b, float):
-        return (a is not None and b is not None and abs(float(a) - float(b)) < 1e-9) or a == b
+        return abs(float(a) - float(b)) < 1e-9
     return bool(a == b)
+
+
+def _blank(value: Any) -> bool:
+    if value is None or value is pd.NA or (isinstance(value, str) and not value):
+        return True
+    return isinstance(value, float) and math.isnan(value)
 
 
 def changes_since(
@@ -463,7 +474,7 @@ def changes_since(
     return [
         Change(name, opened[name], current[name], yours.get(name))
         for name in opened
-        if name in current and not _same(opened[name], current[name])
+        if name in current and not same_value(opened[name], current[name])
     ]
 
 
@@ -794,7 +805,7 @@ def save_results(*, session: Session, viewer: Viewer, edits: list[RowEdit]) -> i
         saved = (now.target, now.actual, now.narrative) if now else (None, None, "")
         opened = (edit.opened.target, edit.opened.actual, edit.opened.narrative)
         for column, was, is_now in zip(("target", "actual", "narrative"), opened, saved, strict=True):
-            if not _same(was, is_now):
+            if not same_value(was, is_now):
                 conflicts.append((label, column, was, is_now))
     if conflicts:
         raise GridConflict(conflicts)

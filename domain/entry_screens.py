@@ -461,14 +461,6 @@ def _results_grid(viewer: Viewer, program: int) -> None:
         st.dataframe(pd.DataFrame(problems), hide_index=True)
 
 
-def _changed(a: Any, b: Any) -> bool:
-    empty_a = a is None or (isinstance(a, float) and pd.isna(a)) or a == ""
-    empty_b = b is None or (isinstance(b, float) and pd.isna(b)) or b == ""
-    if empty_a or empty_b:
-        return empty_a != empty_b
-    return bool(a != b)
-
-
 def _reload_grid(state: str) -> None:
     """Read the grid again from the database; what was typed and not saved is dropped."""
     st.session_state.pop(f"{state}-rows", None)
@@ -481,7 +473,10 @@ def _grid_edits(rows: list[entry.ResultRow], edited: pd.DataFrame) -> list[entry
     edits = []
     for row, (_, typed) in zip(rows, edited.iterrows(), strict=True):
         target, actual, narrative = typed["target"], typed["actual"], typed["narrative"] or ""
-        if _changed(row.target, target) or _changed(row.actual, actual) or _changed(row.narrative, narrative):
+        if not all(
+            entry.same_value(was, now)
+            for was, now in ((row.target, target), (row.actual, actual), (row.narrative, narrative))
+        ):
             edits.append(
                 entry.RowEdit(
                     row,

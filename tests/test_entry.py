@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+import pandas as pd
 import pytest
 from sqlalchemy import Engine, text
 
@@ -574,3 +575,24 @@ def test_agency_meetings_stay_in_its_regency_and_links_saved_meanwhile_conflict(
         )
     assert conflict.value.changes == [entry.Change("programs", [], [world.program], [])]
     assert count(engine, "meeting_program") == 1
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "same"),
+    [
+        (None, "", True),
+        (float("nan"), None, True),
+        (pd.NA, "", True),
+        (10.0, 10.0 + 1e-12, True),
+        (10.0, 10.5, False),
+        (None, 0.0, False),
+        ("", "catatan", False),
+        ([1, 2], [1, 2], True),
+        (date(2024, 1, 1), date(2024, 1, 2), False),
+    ],
+)
+def test_a_value_counts_as_changed_only_when_it_is(a: object, b: object, same: bool) -> None:
+    """The grid's "what did you change" and the conflict check agree: a blank is a blank however it is
+    written, a number is equal to its rounding noise."""
+    assert entry.same_value(a, b) is same
+    assert entry.same_value(b, a) is same
