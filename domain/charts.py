@@ -62,6 +62,20 @@ def sinergi_theme() -> alt.theme.ThemeConfig:
     }
 
 
+# How each language writes numbers on axes and in tooltips: Indonesian groups thousands with a dot
+# and writes decimals with a comma (15.000; 85,5 %).
+NUMBER_LOCALES: Mapping[str, Mapping[str, Any]] = {
+    "id": {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["Rp ", ""]},
+    "en": {"decimal": ".", "thousands": ",", "grouping": [3], "currency": ["Rp ", ""]},
+}
+
+
+def in_language(spec: VegaLiteSpec, lang: str) -> VegaLiteSpec:
+    """``spec`` with its numbers written the way ``lang`` writes them."""
+    number = NUMBER_LOCALES.get(lang, NUMBER_LOCALES["id"])
+    return {**spec, "config": {**spec.get("config", {}), "locale": {"number": dict(number)}}}
+
+
 def _spec(values: list[dict[str, Any]], layers: list[dict[str, Any]], **top: Any) -> VegaLiteSpec:
     """A specification with ``values`` as the data of ``layers``, in the Sinergi theme.
 
@@ -251,7 +265,7 @@ def indicator_stack(
         )
         views.append(
             {
-                "title": {"text": panel.title, "subtitle": panel.subtitle},
+                "title": {"text": panel.title, "subtitle": panel.subtitle, "frame": "group"},
                 "height": panel_height,
                 "layer": [{"data": {"values": values}, "layer": layers}],
             }

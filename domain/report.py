@@ -344,7 +344,7 @@ def chart_images(report: SemesterReport, lang: str) -> dict[int, bytes]:
         )
         # The builder's output is checked against the Vega-Lite schema by its own tests.
         specs[int(row.indicator_id)] = json.dumps(
-            {**chart, "width": CHART_WIDTH_PX, "height": CHART_HEIGHT_PX}
+            {**charts.in_language(chart, lang), "width": CHART_WIDTH_PX, "height": CHART_HEIGHT_PX}
         )
     return dict(zip(specs, _render(tuple(specs.values())), strict=True))
 

@@ -164,7 +164,8 @@ def chart_block(
     a page of charts costs a closed menu per chart, not two buttons and two files.
     """
     # The builders' output is checked against the Vega-Lite schema by the tests, not on every run.
-    # Streamlit may take the data out of the specification it is given: it gets a copy.
+    chart = charts.in_language(chart, lang())
+    # Streamlit may change the specification it is given (its data, its sizing): it gets a copy.
     st.vega_lite_chart(dict(chart), theme=None, width="stretch")
     menu = st.popover(
         t("download.menu"), icon=":material/download:", key=f"download-{name}", on_change="rerun"

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import re
 
 import altair as alt
 import pandas as pd
+import vl_convert
 
 from domain import charts
 
@@ -133,7 +135,7 @@ def test_a_programs_indicators_stack_in_one_chart_each_on_its_own_scale() -> Non
     alt.VConcatChart.from_dict(spec, validate=True)
     json.dumps(spec, allow_nan=False)
     first, second = spec["vconcat"]
-    assert first["title"] == {"text": panels[0].title, "subtitle": panels[0].subtitle}
+    assert (first["title"]["text"], first["title"]["subtitle"]) == (panels[0].title, panels[0].subtitle)
     assert second["title"]["text"] == "Prevalensi stunting (%)"
     assert [row["actual"] for row in first["layer"][0]["data"]["values"]] == [120.0, 80.0]
     assert [row["period"] for row in second["layer"][0]["data"]["values"]] == ["2023-S2", "2024-S1"]
@@ -251,3 +253,19 @@ def test_every_builder_gives_a_specification_the_schema_accepts() -> None:
     ]
     assert line["mark"]["type"] == "line"
     assert rule["mark"]["type"] == "rule" and rule["encoding"]["y"]["datum"] == 1.0, "the 100 % line"
+
+
+def test_charts_write_numbers_the_way_the_readers_language_does() -> None:
+    data = pd.DataFrame({"label": ["Balikpapan"], "items": [15000]})
+    spec = charts.count_bars(
+        data, category="label", value="items", category_title="Kota", value_title="Jumlah"
+    )
+    texts = {}
+    for lang in ("id", "en"):
+        localised = charts.in_language(spec, lang)
+        alt.LayerChart.from_dict(localised, validate=True)
+        assert localised["config"]["font"] == charts.FONT, "the theme stays"
+        texts[lang] = re.findall(r">([0-9][0-9.,]*)<", vl_convert.vegalite_to_svg(localised))
+    assert "10.000" in texts["id"] and "10,000" not in texts["id"], texts["id"]
+    assert "10,000" in texts["en"], texts["en"]
+    assert "locale" not in spec["config"], "the builder's own specification is left as it was"
