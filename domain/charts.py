@@ -63,7 +63,7 @@ def sinergi_theme() -> alt.theme.ThemeConfig:
 
 
 # How each language writes numbers on axes and in tooltips: Indonesian groups thousands with a dot
-# and writes decimals with a comma (15.000; 85,5 %).
+# and writes decimals with a comma (15.000; 85,5%).
 NUMBER_LOCALES: Mapping[str, Mapping[str, Any]] = {
     "id": {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["Rp ", ""]},
     "en": {"decimal": ".", "thousands": ",", "grouping": [3], "currency": ["Rp ", ""]},
