@@ -430,7 +430,7 @@ def program_screen(viewer: Viewer, program_id: int | None, *, back_link: bool = 
         if gaps:
             st.warning("\n".join([t("program.gaps"), *gaps]), icon=":material/warning:")
         if without_results:
-            st.info(t("program.no_results", indicators=", ".join(without_results)))
+            st.info(t("program.no_results", indicators=", ".join(ui.plain(name) for name in without_results)))
 
         st.subheader(t("program.table"))
         st.dataframe(_semester_table(by_indicator, number_text), width="stretch")
