@@ -15,7 +15,7 @@ import models as m
 from domain import charts, overview, programs, queries, ui
 from domain.access import Viewer
 from domain.filters import Filters, filter_options
-from domain.formatting import long_date, number, rupiah, rupiah_short
+from domain.formatting import long_date, number, rupiah
 from domain.ui import lang, t
 
 # The columns of the indicators' CSV download, beside their chart.
@@ -88,38 +88,18 @@ def overview_screen(viewer: Viewer, filters: Filters | None = None) -> None:
         else None
     )
 
-    def count(value: float) -> str:
-        return number(value, lang())
-
-    def money(value: float) -> str:
-        return rupiah_short(value, lang())
-
     row = st.columns(4)
     ui.progress_metric(
         row[0],
         t("overview.tile.programs"),
         tiles.programs_active,
         tiles.programs,
-        formatter=count,
         help=t("overview.help.programs"),
     )
-    ui.progress_metric(
-        row[1], t("overview.tile.families"), tiles.families_reached, tiles.families_planned, formatter=count
-    )
-    ui.progress_metric(
-        row[2], t("overview.tile.people"), tiles.people_reached, tiles.people_planned, formatter=count
-    )
-    ui.progress_metric(
-        row[3],
-        t("overview.tile.budget", year=tiles.budget_year or t("overview.all_years")),
-        tiles.budget_spent,
-        tiles.budget_planned,
-        formatter=money,
-        help=t(
-            "overview.help.budget",
-            spent=rupiah(tiles.budget_spent, lang()),
-            planned=rupiah(tiles.budget_planned, lang()),
-        ),
+    ui.progress_metric(row[1], t("overview.tile.families"), tiles.families_reached, tiles.families_planned)
+    ui.progress_metric(row[2], t("overview.tile.people"), tiles.people_reached, tiles.people_planned)
+    ui.budget_metric(
+        row[3], tiles.budget_year or t("overview.all_years"), tiles.budget_spent, tiles.budget_planned
     )
     row = st.columns(4)
     ui.progress_metric(
@@ -127,16 +107,14 @@ def overview_screen(viewer: Viewer, filters: Filters | None = None) -> None:
         t("overview.tile.on_track", period=tiles.period or "–"),
         tiles.results_on_track,
         tiles.results_with_data,
-        formatter=count,
         help=t("overview.help.on_track"),
     )
-    row[1].metric(t("overview.tile.meetings"), count(tiles.meetings))
+    row[1].metric(t("overview.tile.meetings"), number(tiles.meetings, lang()))
     ui.progress_metric(
         row[2],
         t("overview.tile.feedback_closed"),
         tiles.feedback_closed,
         tiles.feedback_items,
-        formatter=count,
     )
     if framework and compliance:
         ui.progress_metric(
@@ -144,7 +122,6 @@ def overview_screen(viewer: Viewer, filters: Filters | None = None) -> None:
             t("overview.tile.compliance"),
             compliance.met,
             compliance.applicable,
-            formatter=count,
             help=t("overview.help.compliance", name=framework.name),
         )
 
@@ -261,42 +238,33 @@ def program_tiles(profile: programs.ProgramProfile, to_date: pd.DataFrame) -> No
     """A program's four tiles: families and people reached, the latest year's budget spent, and the
     indicators on track (``to_date`` as ``programs.indicators_to_date`` gives it)."""
 
-    def count(value: float) -> str:
-        return number(value, lang())
-
     tiles = st.columns(4)
     ui.progress_metric(
         tiles[0],
         t("overview.tile.families"),
         profile.families_reached,
         profile.families_planned,
-        formatter=count,
     )
     ui.progress_metric(
         tiles[1],
         t("overview.tile.people"),
         profile.men_reached + profile.women_reached,
         profile.men_planned + profile.women_planned,
-        formatter=count,
-        help=t("program.by_sex", men=count(profile.men_reached), women=count(profile.women_reached)),
+        help=t(
+            "program.by_sex",
+            men=number(profile.men_reached, lang()),
+            women=number(profile.women_reached, lang()),
+        ),
     )
     if profile.budgets:
         year, planned, spent = profile.budgets[-1]
-        ui.progress_metric(
-            tiles[2],
-            t("overview.tile.budget", year=year),
-            spent,
-            planned,
-            formatter=lambda v: rupiah_short(v, lang()),
-            help=t("overview.help.budget", spent=rupiah(spent, lang()), planned=rupiah(planned, lang())),
-        )
+        ui.budget_metric(tiles[2], year, spent, planned)
     measured = to_date[to_date["status"] != "no_data"]
     ui.progress_metric(
         tiles[3],
         t("program.indicators_on_track"),
         int((measured["status"] == "on_track").sum()),
         len(measured),
-        formatter=count,
         help=t("program.indicators_on_track_help"),
     )
 

@@ -18,7 +18,7 @@ from domain import charts, db, spreadsheet, urls
 from domain.access import AccessDenied, Viewer
 from domain.errors import DomainError
 from domain.filters import FilterOptions, Filters, filters_from_params
-from domain.formatting import number, percent
+from domain.formatting import number, percent, rupiah, rupiah_short
 from domain.i18n import DEFAULT_LANGUAGE, LANGUAGES, translate
 from domain.settings import database_url
 
@@ -238,18 +238,35 @@ def progress_metric(
     part: float,
     whole: float,
     *,
-    formatter: Callable[[float], str],
+    formatter: Callable[[float], str] | None = None,
     help: str | None = None,
 ) -> None:
-    """A tile showing ``part`` large, and ``of whole (share)`` beneath it without an arrow."""
+    """A tile showing ``part`` large, and ``of whole (share)`` beneath it without an arrow; the figures
+    written by ``formatter``, as counts in the reader's language if none is given."""
+
+    def write(value: float) -> str:
+        return formatter(value) if formatter else number(value, lang())
+
     share = f" ({percent(part / whole, lang())})" if whole else ""
     where.metric(
         label_text,
-        formatter(part),
-        delta=t("tile.of_whole", whole=formatter(whole)) + share,
+        write(part),
+        delta=t("tile.of_whole", whole=write(whole)) + share,
         delta_color="off",
         delta_arrow="off",
         help=help,
+    )
+
+
+def budget_metric(where: Any, year: object, spent: float, planned: float) -> None:
+    """The budget tile: rupiah spent of planned in ``year``, short, with the exact amounts as its help."""
+    progress_metric(
+        where,
+        t("overview.tile.budget", year=year),
+        spent,
+        planned,
+        formatter=lambda value: rupiah_short(value, lang()),
+        help=t("overview.help.budget", spent=rupiah(spent, lang()), planned=rupiah(planned, lang())),
     )
 
 

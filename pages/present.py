@@ -186,7 +186,6 @@ def _compliance_slide(framework_id: int) -> None:
         t("live.compliance_met"),
         summary.met,
         summary.applicable,
-        formatter=lambda v: number(v, lang()),
     )
     tiles[1].metric(t("live.compliance_cells"), number(sum(n for _, n in summary.by_status), lang()))
     data = pd.DataFrame(
