@@ -354,13 +354,18 @@ def results_by_indicator(results: pd.DataFrame) -> dict[int, list[dict[str, Any]
     return grouped
 
 
+def semesters(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The records of one indicator (from :func:`results_by_indicator`) that hold a semester's figures;
+    an indicator without any has a single record with no period."""
+    return [record for record in records if isinstance(record["period"], str)]
+
+
 def indicators_to_date(
-    results: pd.DataFrame | Mapping[int, list[dict[str, Any]]], thresholds: Thresholds
+    by_indicator: Mapping[int, list[dict[str, Any]]], thresholds: Thresholds
 ) -> pd.DataFrame:
     """Per indicator, target and actual up to its latest semester with an actual (periodic: that
-    semester; cumulative: the sum), with achievement and status. Takes :func:`indicator_results`, or
-    its rows grouped by :func:`results_by_indicator`."""
-    by_indicator = results_by_indicator(results) if isinstance(results, pd.DataFrame) else results
+    semester; cumulative: the sum), with achievement and status. Takes the rows of
+    :func:`indicator_results` grouped by :func:`results_by_indicator`."""
     rows = []
     for indicator_id, group in by_indicator.items():
         first = group[0]

@@ -217,12 +217,11 @@ def _semester_table(
     cells: dict[str, dict[str, str]] = {}
     periods: set[str] = set()
     for records in by_indicator.values():
-        for record in records:
-            if isinstance(record["period"], str):
-                cell = f"{number_text(record['actual'])} / {number_text(record['target'])}"
-                row = cells.setdefault(str(record["indicator"]), {})
-                row[record["period"]] = f"⚠️ {cell}" if record["gap"] else cell
-                periods.add(record["period"])
+        for record in programs.semesters(records):
+            cell = f"{number_text(record['actual'])} / {number_text(record['target'])}"
+            row = cells.setdefault(str(record["indicator"]), {})
+            row[record["period"]] = f"⚠️ {cell}" if record["gap"] else cell
+            periods.add(record["period"])
     columns = sorted(periods)
     # Plain Python text: a table of a few hundred short cells is built and sent faster so than as
     # pandas' Arrow-backed strings, which it would build column by column and convert once more.
@@ -355,7 +354,7 @@ def program_screen(viewer: Viewer, program_id: int | None, *, back_link: bool = 
         for records in by_indicator.values():
             first = records[0]
             heading = f"{first['indicator']} ({first['unit']})"
-            with_periods = [record for record in records if isinstance(record["period"], str)]
+            with_periods = programs.semesters(records)
             if not with_periods:
                 without_results.append(heading)
                 continue

@@ -145,11 +145,7 @@ def _program_slide(program_id: int) -> None:
         )
     )
     screens.program_tiles(profile, to_date)
-    series_list = [
-        [record for record in records if isinstance(record["period"], str)]
-        for records in by_indicator.values()
-    ]
-    series_list = [records for records in series_list if records]
+    series_list = [series for records in by_indicator.values() if (series := programs.semesters(records))]
     if not series_list:
         st.info(t("program.no_indicators"))
         return

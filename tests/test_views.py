@@ -189,7 +189,7 @@ def test_program_detail_returns_its_indicators_and_gaps(demo_engine: Engine) -> 
         target = None if row.target != row.target else row.target
         actual = None if row.actual != row.actual else row.actual
         assert row.gap == is_gap(target, actual, row.direction)
-    summary = programs.indicators_to_date(results, THRESHOLDS)
+    summary = programs.indicators_to_date(programs.results_by_indicator(results), THRESHOLDS)
     assert len(summary) == indicators
 
 
