@@ -115,7 +115,7 @@ def measure_pages(urls: dict[str, str], settings: Settings) -> dict[str, Any]:
         page["cold_large_over_sql_apptest"] = large["cold_apptest_s"] / large["sql_s"]
     program = figures.get("program")
     if program:
-        # The program page draws one chart per indicator: the large world's programs have more of
+        # The program page draws a panel per indicator: the large world's programs have more of
         # them, which this ratio takes out (for information; the target is the plain ratio).
         small, large = program["small"], program["large"]
         program["warm_per_indicator_large_over_small"] = (large["warm_s"] / large["indicators"]) / (
