@@ -269,11 +269,8 @@ def program_tiles(profile: programs.ProgramProfile, to_date: pd.DataFrame) -> No
 
 
 def program_screen(viewer: Viewer, program_id: int | None, *, back_link: bool = True) -> None:
-    """Indicators planned against achieved per semester, budget, beneficiaries, evaluations with their
-    follow-up actions, and the feedback that concerns the program."""
-
-    number_text = decimal_texts(lang())
-
+    """A program's facts and tiles, then in tabs: its indicators planned against achieved per semester,
+    budget and beneficiaries, evaluations with their follow-up actions, and the feedback about it."""
     profile = (
         ui.read(programs.program_profile, viewer=viewer, program_id=program_id)
         if program_id is not None
@@ -318,7 +315,26 @@ def program_screen(viewer: Viewer, program_id: int | None, *, back_link: bool = 
 
     program_tiles(profile, to_date)
 
-    st.header(t("program.indicators"))
+    # A section per tab, the chosen one in the URL (…&tab=Masukan, a link to send); only it runs, so
+    # a reader who came for the indicators does not wait for the evaluations and the feedback.
+    ui.url_tabs(
+        {
+            "program.tab.indicators": lambda: _indicator_section(profile, results, by_indicator, to_date),
+            "program.tab.budget": lambda: _budget_section(profile),
+            "program.tab.evaluations": lambda: _evaluation_section(viewer, profile),
+            "program.tab.feedback": lambda: _feedback_section(viewer, profile),
+        }
+    )
+
+
+def _indicator_section(
+    profile: programs.ProgramProfile,
+    results: pd.DataFrame,
+    by_indicator: dict[int, list[dict[str, Any]]],
+    to_date: pd.DataFrame,
+) -> None:
+    """The indicators to date, their semesters as one chart of a panel each, and as a table."""
+    number_text = decimal_texts(lang())
     if results.empty:
         st.info(t("program.no_indicators"))
     else:
@@ -403,7 +419,9 @@ def program_screen(viewer: Viewer, program_id: int | None, *, back_link: bool = 
         st.dataframe(_semester_table(by_indicator, number_text), width="stretch")
         st.caption(t("program.table_note"))
 
-    st.header(t("program.budget_people"))
+
+def _budget_section(profile: programs.ProgramProfile) -> None:
+    """Budget per year, families and people planned and reached, places, partners and SDGs."""
     left, right = st.columns(2)
     if profile.budgets:
         budget = pd.DataFrame(profile.budgets, columns=["year", "planned", "spent"])
@@ -455,7 +473,9 @@ def program_screen(viewer: Viewer, program_id: int | None, *, back_link: bool = 
     if profile.sdgs:
         st.caption(t("program.sdgs", sdgs=", ".join(str(s) for s in profile.sdgs)))
 
-    st.header(t("program.evaluations"))
+
+def _evaluation_section(viewer: Viewer, profile: programs.ProgramProfile) -> None:
+    """The follow-up actions of the program's evaluations, overdue ones marked."""
     actions = ui.read(programs.program_actions, viewer=viewer, program_id=profile.id, today=date.today())
     if actions.empty:
         st.info(t("program.no_actions"))
@@ -486,7 +506,9 @@ def program_screen(viewer: Viewer, program_id: int | None, *, back_link: bool = 
         if overdue:
             st.warning(t("program.actions_overdue", count=overdue), icon=":material/schedule:")
 
-    st.header(t("program.feedback"))
+
+def _feedback_section(viewer: Viewer, profile: programs.ProgramProfile) -> None:
+    """What stakeholders said about the program, and what became of it."""
     feedback = ui.read(programs.program_feedback, viewer=viewer, program_id=profile.id)
     if feedback.empty:
         st.info(t("program.no_feedback"))

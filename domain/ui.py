@@ -50,6 +50,24 @@ def language_switch(where: Any = st.sidebar, *, label_visibility: LabelVisibilit
     )
 
 
+def url_tabs(sections: Mapping[str, Callable[[], None]], *, key: str = "tab") -> None:
+    """Tabs, one per text key of ``sections``, the chosen one kept in the URL (``?tab=<its label>``, so
+    a link opens it) and the only one drawn. A change of language keeps the chosen tab (Streamlit takes
+    the parameter out of the address then, as its label is of the other language, until the next pick)."""
+    labels = {name: t(name) for name in sections}
+    chosen = st.session_state.get(key)
+    if chosen is not None and chosen not in labels.values():
+        # The label of the language the reader switched from: the same tab in this one.
+        for name, label in labels.items():
+            if chosen in {translate(name, language) for language in LANGUAGES}:
+                st.session_state[key] = label
+    tabs = st.tabs(list(labels.values()), key=key, bind="query-params")
+    for tab, draw in zip(tabs, sections.values(), strict=True):
+        if tab.open is not False:
+            with tab:
+                draw()
+
+
 def ensure_database() -> None:
     """Bring the configured database to the latest schema, once per server process and database."""
     _upgrade_once(database_url())

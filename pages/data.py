@@ -1,8 +1,6 @@
 """/data: enter and correct records by hand, import a filled template, export what one may read, and
 make the semester evaluation report."""
 
-from collections.abc import Callable
-
 import streamlit as st
 
 from domain import entry_screens, report_screens, transfer_screens, ui
@@ -20,14 +18,12 @@ def export() -> None:
     transfer_screens.export_section(viewer, ui.filter_bar(ui.read(filter_options, viewer=viewer)))
 
 
-sections: dict[str, Callable[[], None]] = {
-    t("data.tab.entry"): lambda: entry_screens.entry_section(viewer),
-    t("data.tab.import"): lambda: transfer_screens.import_section(viewer),
-    t("data.tab.export"): export,
-    t("data.tab.report"): lambda: report_screens.report_section(viewer),
-}
 # The chosen tab lives in the URL; only its content runs.
-for tab, draw in zip(st.tabs(list(sections), key="tab", bind="query-params"), sections.values(), strict=True):
-    if tab.open is not False:
-        with tab:
-            draw()
+ui.url_tabs(
+    {
+        "data.tab.entry": lambda: entry_screens.entry_section(viewer),
+        "data.tab.import": lambda: transfer_screens.import_section(viewer),
+        "data.tab.export": export,
+        "data.tab.report": lambda: report_screens.report_section(viewer),
+    }
+)

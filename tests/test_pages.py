@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import text
@@ -34,6 +35,11 @@ def metrics(app: AppTest) -> dict[str, str]:
 def scalar(url: str, sql: str) -> int:
     with engine_for(url).connect() as connection:
         return int(connection.execute(text(sql)).scalar_one())
+
+
+def column(url: str, sql: str) -> list[Any]:
+    with engine_for(url).connect() as connection:
+        return list(connection.execute(text(sql)).scalars())
 
 
 @pytest.mark.parametrize("page", PAGES)
@@ -147,6 +153,72 @@ def test_program_page_shows_each_indicator(monkeypatch: pytest.MonkeyPatch, demo
     listed = [line.removeprefix("- ").rsplit(":", 1)[0] for line in gaps.splitlines()[1:]]
     # Each line names an indicator (as Markdown that shows it exactly as typed) and its semesters.
     assert listed and set(listed) <= {plain(panel["title"]["text"]) for panel in panels}
+
+
+PROGRAM_TABS = ["Indikator", "Anggaran & penerima manfaat", "Evaluasi & tindak lanjut", "Masukan"]
+
+
+def test_program_page_opens_on_its_indicators_and_builds_only_that_tab(
+    monkeypatch: pytest.MonkeyPatch, demo_sqlite_url: str
+) -> None:
+    program = scalar(demo_sqlite_url, "SELECT id FROM program WHERE name LIKE 'Pengelolaan Sampah%'")
+    app = open_page(monkeypatch, demo_sqlite_url, "pages/program.py", params={"id": str(program)})
+    assert [tab.label for tab in app.tabs] == PROGRAM_TABS
+    assert len(app.get("vega_lite_chart")) == 1
+    # The indicators' summary and their semesters; no budget, action or feedback table is built.
+    assert len(app.dataframe) == 2
+    assert "action" not in app.dataframe[0].value.columns and "year" not in app.dataframe[0].value.columns
+
+
+def test_program_page_tabs_show_budget_actions_and_feedback_from_the_url(
+    monkeypatch: pytest.MonkeyPatch, demo_sqlite_url: str
+) -> None:
+    program = scalar(demo_sqlite_url, "SELECT id FROM program WHERE name LIKE 'Pengelolaan Sampah%'")
+
+    def tab(label: str) -> AppTest:
+        app = open_page(
+            monkeypatch, demo_sqlite_url, "pages/program.py", params={"id": str(program), "tab": label}
+        )
+        assert not app.get("vega_lite_chart"), "the indicators' tab is not built behind another"
+        return app
+
+    budget, people = (table.value for table in tab("Anggaran & penerima manfaat").dataframe)
+    assert list(budget["year"]) == column(
+        demo_sqlite_url, f"SELECT year FROM program_budget WHERE program_id = {program} ORDER BY year"
+    )
+    assert list(people["reached"]) == [
+        scalar(demo_sqlite_url, f"SELECT {column} FROM program WHERE id = {program}")
+        for column in ("families_reached", "men_reached", "women_reached")
+    ]
+
+    [actions] = (table.value for table in tab("Evaluasi & tindak lanjut").dataframe)
+    assert sorted(actions["action"]) == sorted(
+        column(demo_sqlite_url, f"SELECT description FROM follow_up_action WHERE program_id = {program}")
+    )
+
+    [feedback] = (table.value for table in tab("Masukan").dataframe)
+    assert len(feedback) == scalar(
+        demo_sqlite_url,
+        f"SELECT count(*) FROM feedback_item WHERE program_id = {program} AND moderation != 'hidden'",
+    )
+
+
+def test_the_chosen_tab_survives_a_change_of_language(
+    monkeypatch: pytest.MonkeyPatch, demo_sqlite_url: str
+) -> None:
+    app = open_page(monkeypatch, demo_sqlite_url, "pages/program.py", params={"id": "1", "tab": "Masukan"})
+    app.button_group(key="lang").set_value("en").run()
+    assert not app.exception, [e.message for e in app.exception]
+    assert [tab.label for tab in app.tabs] == [
+        "Indicators",
+        "Budget & beneficiaries",
+        "Evaluations & follow-up",
+        "Feedback",
+    ]
+    assert not app.get("vega_lite_chart") and list(app.dataframe[0].value.columns)[:2] == [
+        "held_on",
+        "meeting",
+    ]
 
 
 def test_program_page_with_an_unknown_id(monkeypatch: pytest.MonkeyPatch, demo_sqlite_url: str) -> None:
