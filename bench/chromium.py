@@ -207,43 +207,73 @@ def _medians(loads: list[Load]) -> dict[str, float]:
 @dataclass(frozen=True)
 class BrowserFigures:
     overview: list[Load]
+    overview_small: list[Load]
     hello: list[Load]
     filter_cold_s: list[float]
     filter_warm_s: list[float]
 
     def summary(self) -> dict[str, Any]:
-        overview, hello = _medians(self.overview), _medians(self.hello)
+        overview, small, hello = _medians(self.overview), _medians(self.overview_small), _medians(self.hello)
         return {
             "overview_s": overview["total_s"],
+            "overview_small_s": small["total_s"],
             "hello_s": hello["total_s"],
             "overview_over_hello": overview["total_s"] / hello["total_s"],
+            "overview_large_over_small": overview["total_s"] / small["total_s"],
             "filter_change_new_s": statistics.median(self.filter_cold_s),
             "filter_change_again_s": statistics.median(self.filter_warm_s),
             "overview_parts_s": overview,
+            "overview_small_parts_s": small,
             "hello_parts_s": hello,
             "overview_runs_s": [load.total_s for load in self.overview],
+            "overview_small_runs_s": [load.total_s for load in self.overview_small],
             "hello_runs_s": [load.total_s for load in self.hello],
             "filter_change_new_runs_s": self.filter_cold_s,
             "filter_change_again_runs_s": self.filter_warm_s,
         }
 
 
+@dataclass(frozen=True)
+class Overview:
+    """The overview served from one database, and what it shows there when fully drawn."""
+
+    url: str
+    metrics: int
+    charts: int
+
+
 def measure_browser(
-    url: str, *, username: str, password: str, metrics: int, charts: int, loads: int, pillars: list[str]
+    large: Overview, small: Overview, *, username: str, password: str, loads: int, pillars: list[str]
 ) -> BrowserFigures:
-    """Overview against hello world, loads interleaved in one run; then pillar changes, each pillar
-    first while nobody has asked for it (new to the cache) and then once more."""
-    with served_app(url) as base, served_app(url, script="bench/hello.py") as hello, chromium() as browser:
+    """The overview at large scale against hello world (and against itself at small scale, which
+    tells what the data's size costs in the browser), loads interleaved in one run; then pillar
+    changes at large scale, each pillar first while nobody has asked for it (new to the cache) and
+    then once more."""
+    with (
+        served_app(large.url) as base,
+        served_app(small.url) as small_base,
+        served_app(large.url, script="bench/hello.py") as hello,
+        chromium() as browser,
+    ):
         state = sign_in(browser, base, username=username, password=password)
-        load_time(browser, base, metrics=metrics, charts=charts, state=state)  # static files, first run
+        small_state = sign_in(browser, small_base, username=username, password=password)
+        # The first load of each serves the static files and makes the server's first run.
+        load_time(browser, base, metrics=large.metrics, charts=large.charts, state=state)
+        load_time(browser, small_base, metrics=small.metrics, charts=small.charts, state=small_state)
         load_time(browser, hello, metrics=1, charts=1)
         overview: list[Load] = []
+        overview_small: list[Load] = []
         hellos: list[Load] = []
         for _ in range(loads):
-            overview.append(load_time(browser, base, metrics=metrics, charts=charts, state=state))
+            overview.append(load_time(browser, base, metrics=large.metrics, charts=large.charts, state=state))
+            overview_small.append(
+                load_time(browser, small_base, metrics=small.metrics, charts=small.charts, state=small_state)
+            )
             hellos.append(load_time(browser, hello, metrics=1, charts=1))
-        changes = filter_change_times(browser, base, state, pillars + pillars, metrics=metrics, charts=charts)
-    return BrowserFigures(overview, hellos, changes[: len(pillars)], changes[len(pillars) :])
+        changes = filter_change_times(
+            browser, base, state, pillars + pillars, metrics=large.metrics, charts=large.charts
+        )
+    return BrowserFigures(overview, overview_small, hellos, changes[: len(pillars)], changes[len(pillars) :])
 
 
 def measure_memory(

@@ -132,21 +132,30 @@ def _overview_elements(url: str, viewer: Viewer) -> tuple[int, int]:
     return len(app.metric), len(app.get("vega_lite_chart"))
 
 
-def measure_browser_part(url: str, settings: Settings) -> dict[str, Any]:
-    from bench.chromium import measure_browser
+def measure_browser_part(urls: dict[str, str], settings: Settings) -> dict[str, Any]:
+    from bench.chromium import Overview, measure_browser
 
-    metrics, charts = _overview_elements(url, bench_viewer(url))
-    log(f"browser: overview ({metrics} tiles, {charts} charts) and hello world, {settings.loads} loads each")
+    large, small = (
+        Overview(urls[scale], *_overview_elements(urls[scale], bench_viewer(urls[scale])))
+        for scale in ("large", "small")
+    )
+    log(
+        f"browser: overview ({large.metrics} tiles, {large.charts} charts; small scale {small.metrics} "
+        f"and {small.charts}) and hello world, {settings.loads} loads each"
+    )
     figures = measure_browser(
-        url,
+        large,
+        small,
         username=BENCH_USER,
         password=BENCH_PASSWORD,
-        metrics=metrics,
-        charts=charts,
         loads=settings.loads,
         pillars=list(settings.pillars),
     )
-    return figures.summary() | {"tiles": metrics, "charts": charts, "pillars": list(settings.pillars)}
+    return figures.summary() | {
+        "tiles": large.metrics,
+        "charts": large.charts,
+        "pillars": list(settings.pillars),
+    }
 
 
 def measure_memory_part(url: str, settings: Settings) -> dict[str, Any]:
@@ -262,11 +271,14 @@ def table(results: dict[str, Any]) -> str:
             f"overview, large scale   {browser['overview_s']:.2f}",
             f"hello world             {browser['hello_s']:.2f}",
             f"overview / hello        {ratio:.2f}  {_mark(ratio <= OVERVIEW_OVER_HELLO)}",
+            f"overview, small scale   {browser['overview_small_s']:.2f}  (large / small "
+            f"{browser['overview_large_over_small']:.2f}: what the data's size costs in the browser)",
             *(
                 f"  {name:<22}connect {parts['connect_s']:.2f} · script run {parts['run_s']:.2f} · "
                 f"drawing {parts['draw_s']:.2f}"
                 for name, parts in (
                     ("overview", browser["overview_parts_s"]),
+                    ("overview, small scale", browser["overview_small_parts_s"]),
                     ("hello world", browser["hello_parts_s"]),
                 )
             ),
@@ -365,7 +377,7 @@ def main(argv: list[str] | None = None) -> int:
         results["databases"] = databases
     steps: dict[str, Callable[[], Any]] = {
         "pages": lambda: measure_pages(urls, settings),
-        "browser": lambda: measure_browser_part(urls["large"], settings),
+        "browser": lambda: measure_browser_part(urls, settings),
         "memory": lambda: measure_memory_part(urls["large"], settings),
         "writes": lambda: measure_writes(settings),
     }
