@@ -125,7 +125,10 @@ def test_shared_page_shows_the_program_without_an_account(
     with engine.connect() as connection:
         company = connection.execute(text(f"SELECT id FROM company WHERE name = '{KPI}'")).scalar_one()
         program, name = connection.execute(
-            text(f"SELECT id, name FROM program WHERE company_id = {company} LIMIT 1")
+            text(
+                f"SELECT id, name FROM program WHERE company_id = {company} AND EXISTS "
+                "(SELECT 1 FROM feedback_item f WHERE f.program_id = program.id) ORDER BY id LIMIT 1"
+            )
         ).one()
     kpi = make_account(engine, username="kpi2", role="company", company=KPI)
     with write_session(engine) as session:
@@ -143,6 +146,18 @@ def test_shared_page_shows_the_program_without_an_account(
     assert app.title[0].value == name
     assert any("hanya-baca" in info.value for info in app.info)
     assert not app.text_input, "no login form, no share form"
+    # The agency reads the program's other tabs through the same link.
+    feedback = open_page(
+        monkeypatch, url, "pages/shared.py", signed_in=False, params={"token": token, "tab": "Masukan"}
+    )
+    with engine.connect() as connection:
+        said = connection.execute(
+            text(
+                f"SELECT count(*) FROM feedback_item WHERE program_id = {program} AND moderation != 'hidden'"
+            )
+        ).scalar_one()
+    [table] = [frame.value for frame in feedback.dataframe]
+    assert "meeting" in table.columns and said and len(table) == said
 
     refused = open_page(monkeypatch, url, "pages/shared.py", signed_in=False, params={"token": "salah"})
     assert any("tidak berlaku" in error.value for error in refused.error)
