@@ -314,6 +314,11 @@ def program_screen(viewer: Viewer, program_id: int | None, *, back_link: bool = 
         st.write(profile.description)
 
     program_tiles(profile, to_date)
+    # Overdue follow-ups are said above the tabs, whichever one is open.
+    actions = ui.read(programs.program_actions, viewer=viewer, program_id=profile.id, today=date.today())
+    overdue = int(actions["overdue"].sum())
+    if overdue:
+        st.warning(t("program.actions_overdue", count=overdue), icon=":material/schedule:")
 
     # A section per tab, the chosen one in the URL (…&tab=Masukan, a link to send); only it runs, so
     # a reader who came for the indicators does not wait for the evaluations and the feedback.
@@ -321,7 +326,7 @@ def program_screen(viewer: Viewer, program_id: int | None, *, back_link: bool = 
         {
             "program.tab.indicators": lambda: _indicator_section(profile, results, by_indicator, to_date),
             "program.tab.budget": lambda: _budget_section(profile),
-            "program.tab.evaluations": lambda: _evaluation_section(viewer, profile),
+            "program.tab.evaluations": lambda: _evaluation_section(actions),
             "program.tab.feedback": lambda: _feedback_section(viewer, profile),
         }
     )
@@ -474,9 +479,9 @@ def _budget_section(profile: programs.ProgramProfile) -> None:
         st.caption(t("program.sdgs", sdgs=", ".join(str(s) for s in profile.sdgs)))
 
 
-def _evaluation_section(viewer: Viewer, profile: programs.ProgramProfile) -> None:
-    """The follow-up actions of the program's evaluations, overdue ones marked."""
-    actions = ui.read(programs.program_actions, viewer=viewer, program_id=profile.id, today=date.today())
+def _evaluation_section(actions: pd.DataFrame) -> None:
+    """The follow-up actions of the program's evaluations (as ``programs.program_actions`` gives
+    them), overdue ones marked."""
     if actions.empty:
         st.info(t("program.no_actions"))
     else:
@@ -502,9 +507,6 @@ def _evaluation_section(viewer: Viewer, profile: programs.ProgramProfile) -> Non
                 "status": t("programs.status"),
             },
         )
-        overdue = int(actions["overdue"].sum())
-        if overdue:
-            st.warning(t("program.actions_overdue", count=overdue), icon=":material/schedule:")
 
 
 def _feedback_section(viewer: Viewer, profile: programs.ProgramProfile) -> None:

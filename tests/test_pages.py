@@ -203,6 +203,26 @@ def test_program_page_tabs_show_budget_actions_and_feedback_from_the_url(
     )
 
 
+def test_overdue_follow_ups_are_said_above_every_tab(
+    monkeypatch: pytest.MonkeyPatch, demo_sqlite_url: str
+) -> None:
+    overdue_sql = (
+        "FROM follow_up_action WHERE status IN ('open', 'in_progress') "
+        f"AND due_date < '{date.today().isoformat()}'"
+    )
+    program = scalar(
+        demo_sqlite_url, f"SELECT program_id {overdue_sql} GROUP BY program_id ORDER BY count(*) DESC LIMIT 1"
+    )
+    overdue = scalar(demo_sqlite_url, f"SELECT count(*) {overdue_sql} AND program_id = {program}")
+    for tab in PROGRAM_TABS:
+        app = open_page(
+            monkeypatch, demo_sqlite_url, "pages/program.py", params={"id": str(program), "tab": tab}
+        )
+        assert [w.value for w in app.warning if "lewat tenggat" in w.value] == [
+            f"{overdue} tindak lanjut lewat tenggat: lihat tab Evaluasi & tindak lanjut."
+        ], tab
+
+
 def test_the_chosen_tab_survives_a_change_of_language(
     monkeypatch: pytest.MonkeyPatch, demo_sqlite_url: str
 ) -> None:
