@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import statistics
 import time
 from collections.abc import Iterator
@@ -16,7 +15,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, WebSocket, sync_p
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from domain.i18n import translate
-from tests.browser import CHROMIUM, CHROMIUM_ARGS, served_app
+from tests.browser import CHROMIUM, CHROMIUM_ARGS, served_app, served_pid
 
 VIEWPORT = {"width": 1366, "height": 900}
 TIMEOUT_MS = 180_000
@@ -172,22 +171,6 @@ def filter_change_times(
         return times
     finally:
         context.close()
-
-
-def served_pid(port: str) -> int:
-    """The streamlit process this process started for ``port`` (a child of this process)."""
-    me = str(os.getpid())
-    for proc in Path("/proc").iterdir():
-        if not proc.name.isdigit():
-            continue
-        try:
-            ppid = (proc / "stat").read_text().rsplit(")", 1)[1].split()[1]
-            command = (proc / "cmdline").read_bytes().split(b"\0")
-        except OSError:
-            continue
-        if ppid == me and b"streamlit" in command and port.encode() in command:
-            return int(proc.name)
-    raise RuntimeError(f"no streamlit child serves port {port}")
 
 
 def rss_mb(pid: int) -> float:

@@ -318,10 +318,14 @@ def program_screen(viewer: Viewer, program_id: int | None, *, back_link: bool = 
     actions = ui.read(programs.program_actions, viewer=viewer, program_id=profile.id, today=date.today())
     overdue = int(actions["overdue"].sum())
     if overdue:
-        st.warning(t("program.actions_overdue", count=overdue), icon=":material/schedule:")
+        st.warning(
+            t("program.actions_overdue", count=overdue, tab=t("program.tab.evaluations")),
+            icon=":material/schedule:",
+        )
 
-    # A section per tab, the chosen one in the URL (…&tab=Masukan, a link to send); only it runs, so
-    # a reader who came for the indicators does not wait for the evaluations and the feedback.
+    # A section per tab, the chosen one in the URL (…&tab=Masukan, a link to send); only it is drawn,
+    # so a reader who came for the indicators does not wait for the budget, the evaluations' table
+    # and the feedback.
     ui.url_tabs(
         {
             "program.tab.indicators": lambda: _indicator_section(profile, results, by_indicator, to_date),

@@ -19,7 +19,7 @@ from domain.access import AccessDenied, Viewer
 from domain.errors import DomainError
 from domain.filters import FilterOptions, Filters, filters_from_params
 from domain.formatting import number, percent, rupiah, rupiah_short
-from domain.i18n import DEFAULT_LANGUAGE, LANGUAGES, translate
+from domain.i18n import DEFAULT_LANGUAGE, LANGUAGES, TEXTS, translate
 from domain.settings import database_url
 
 _LANG_KEY = "lang"
@@ -52,15 +52,24 @@ def language_switch(where: Any = st.sidebar, *, label_visibility: LabelVisibilit
 
 def url_tabs(sections: Mapping[str, Callable[[], None]], *, key: str = "tab") -> None:
     """Tabs, one per text key of ``sections``, the chosen one kept in the URL (``?tab=<its label>``, so
-    a link opens it) and the only one drawn. A change of language keeps the chosen tab (Streamlit takes
-    the parameter out of the address then, as its label is of the other language, until the next pick)."""
+    a link opens it) and the only one drawn.
+
+    A label of the other language, in a link or left by a change of language, opens the same tab.
+    Streamlit drops such a label from the address; the tab's label in the reader's language is written
+    there again on the page's next run (Streamlit writes a value the page sets only for tabs it drew
+    in an earlier run).
+    """
+    for name in sections:
+        if name not in TEXTS:
+            raise KeyError(f"no text for the tab {name!r}")
     labels = {name: t(name) for name in sections}
-    chosen = st.session_state.get(key)
+    chosen = st.session_state.get(key, st.query_params.get(key))
     if chosen is not None and chosen not in labels.values():
-        # The label of the language the reader switched from: the same tab in this one.
         for name, label in labels.items():
             if chosen in {translate(name, language) for language in LANGUAGES}:
                 st.session_state[key] = label
+    elif chosen not in (None, next(iter(labels.values()))) and key not in st.query_params:
+        st.session_state[key] = chosen
     tabs = st.tabs(list(labels.values()), key=key, bind="query-params")
     for tab, draw in zip(tabs, sections.values(), strict=True):
         if tab.open is not False:

@@ -82,6 +82,22 @@ def served_app(database_url: str, *, script: str = "app.py") -> Iterator[str]:
         log.close()
 
 
+def served_pid(port: str) -> int:
+    """The streamlit process this process started for ``port`` (a child of this process)."""
+    me = str(os.getpid())
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            ppid = (proc / "stat").read_text().rsplit(")", 1)[1].split()[1]
+            command = (proc / "cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if ppid == me and b"streamlit" in command and port.encode() in command:
+            return int(proc.name)
+    raise RuntimeError(f"no streamlit child serves port {port}")
+
+
 def download(page: Page, button: str, *, attempts: int = 3, timeout_ms: int = 60_000) -> bytes:
     """Click a download button and return the file.
 

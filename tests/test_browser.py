@@ -5,9 +5,7 @@ from __future__ import annotations
 import io
 import re
 import time
-import urllib.request
 from datetime import datetime, timedelta
-from pathlib import Path
 
 import jwt
 import pandas as pd
@@ -16,7 +14,6 @@ from playwright._impl._api_structures import SetCookieParam
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
 from sqlalchemy import text
 
-from bench.chromium import served_pid
 from domain.db import engine_for
 from domain.secrets import cookie_key
 from domain.settings import COOKIE_EXPIRY_DAYS, COOKIE_NAME
@@ -244,14 +241,3 @@ def test_cookie_replayed_after_logout_is_refused(
         expect(login_form(replay)).to_be_visible(timeout=60_000)
         expect(replay.get_by_test_id("stMetric")).to_have_count(0)
         copy.close()
-
-
-def test_the_server_runs_on_uvloop_and_httptools(demo_sqlite_url: str) -> None:
-    """A first visit fetches the whole frontend from the app's own server: it runs on the faster event
-    loop and HTTP parser that the requirements install (Streamlit falls back without a word)."""
-    with served_app(demo_sqlite_url) as base:
-        with urllib.request.urlopen(base, timeout=30) as response:
-            assert response.status == 200
-        server = served_pid(base.rsplit(":", 1)[1])
-        loaded = Path(f"/proc/{server}/maps").read_text()
-    assert "/uvloop/" in loaded and "/httptools/" in loaded

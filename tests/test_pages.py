@@ -187,8 +187,8 @@ def test_program_page_tabs_show_budget_actions_and_feedback_from_the_url(
         demo_sqlite_url, f"SELECT year FROM program_budget WHERE program_id = {program} ORDER BY year"
     )
     assert list(people["reached"]) == [
-        scalar(demo_sqlite_url, f"SELECT {column} FROM program WHERE id = {program}")
-        for column in ("families_reached", "men_reached", "women_reached")
+        scalar(demo_sqlite_url, f"SELECT {reached} FROM program WHERE id = {program}")
+        for reached in ("families_reached", "men_reached", "women_reached")
     ]
 
     [actions] = (table.value for table in tab("Evaluasi & tindak lanjut").dataframe)
@@ -235,10 +235,19 @@ def test_the_chosen_tab_survives_a_change_of_language(
         "Evaluations & follow-up",
         "Feedback",
     ]
-    assert not app.get("vega_lite_chart") and list(app.dataframe[0].value.columns)[:2] == [
-        "held_on",
-        "meeting",
-    ]
+    assert not app.get("vega_lite_chart") and "meeting" in app.dataframe[0].value.columns
+    app.run()  # the reader's next action
+    assert app.query_params["tab"] == "Feedback", "the address names the tab in the new language"
+
+
+def test_a_tab_link_made_in_the_other_language_opens_that_tab(
+    monkeypatch: pytest.MonkeyPatch, demo_sqlite_url: str
+) -> None:
+    app = open_page(monkeypatch, demo_sqlite_url, "pages/program.py", params={"id": "1", "tab": "Feedback"})
+    assert [tab.label for tab in app.tabs][-1] == "Masukan"
+    assert not app.get("vega_lite_chart") and "meeting" in app.dataframe[0].value.columns
+    app.run()  # the reader's next action
+    assert app.query_params["tab"] == "Masukan"
 
 
 def test_program_page_with_an_unknown_id(monkeypatch: pytest.MonkeyPatch, demo_sqlite_url: str) -> None:
