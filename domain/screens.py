@@ -284,8 +284,9 @@ def program_screen(viewer: Viewer, program_id: int | None, *, back_link: bool = 
         st.stop()
 
     thresholds = ui.read(queries.thresholds)
-    results = ui.read(programs.indicator_results, viewer=viewer, program_id=profile.id, thresholds=thresholds)
-    by_indicator = programs.results_by_indicator(results)
+    by_indicator = programs.results_by_indicator(
+        ui.read(programs.indicator_results, viewer=viewer, program_id=profile.id, thresholds=thresholds)
+    )
     to_date = programs.indicators_to_date(by_indicator, thresholds)
 
     if back_link:  # a signed-in reader, not a shared link
@@ -328,7 +329,7 @@ def program_screen(viewer: Viewer, program_id: int | None, *, back_link: bool = 
     # and the feedback.
     ui.url_tabs(
         {
-            "program.tab.indicators": lambda: _indicator_section(profile, results, by_indicator, to_date),
+            "program.tab.indicators": lambda: _indicator_section(profile, by_indicator, to_date),
             "program.tab.budget": lambda: _budget_section(profile),
             "program.tab.evaluations": lambda: _evaluation_section(actions),
             "program.tab.feedback": lambda: _feedback_section(viewer, profile),
@@ -337,14 +338,12 @@ def program_screen(viewer: Viewer, program_id: int | None, *, back_link: bool = 
 
 
 def _indicator_section(
-    profile: programs.ProgramProfile,
-    results: pd.DataFrame,
-    by_indicator: dict[int, list[dict[str, Any]]],
-    to_date: pd.DataFrame,
+    profile: programs.ProgramProfile, by_indicator: dict[int, list[dict[str, Any]]], to_date: pd.DataFrame
 ) -> None:
-    """The indicators to date, their semesters as one chart of a panel each, and as a table."""
+    """The indicators to date (as ``programs.indicators_to_date`` gives them), their semesters as one
+    chart of a panel each, and as a table."""
     number_text = decimal_texts(lang())
-    if results.empty:
+    if not by_indicator:
         st.info(t("program.no_indicators"))
     else:
         status_labels = ui.labels("achievement", charts.STATUS_COLOURS)
