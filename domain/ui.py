@@ -181,6 +181,16 @@ def labels(kind: str, values: Iterable[str]) -> dict[str, str]:
     return {value: label(kind, value) for value in values}
 
 
+def draw_chart(chart: charts.VegaLiteSpec, *, height: int | None = None) -> charts.VegaLiteSpec:
+    """Draw ``chart`` across the width, its numbers written in the reader's language (and ``height``
+    pixels high if given); the specification as drawn."""
+    # The builders' output is checked against the Vega-Lite schema by the tests, not on every run.
+    drawn = charts.in_language(chart, lang()) | ({} if height is None else {"height": height})
+    # Streamlit may change the specification it is given (its data, its sizing): it gets a copy.
+    st.vega_lite_chart(dict(drawn), theme=None, width="stretch")
+    return drawn
+
+
 def chart_block(
     chart: charts.VegaLiteSpec, data: pd.DataFrame | Callable[[], pd.DataFrame], *, name: str
 ) -> None:
@@ -190,10 +200,7 @@ def chart_block(
     are made only when the reader asks for them (``data`` may be a function that gives the frame then):
     a page of charts costs a closed menu per chart, not two buttons and two files.
     """
-    # The builders' output is checked against the Vega-Lite schema by the tests, not on every run.
-    chart = charts.in_language(chart, lang())
-    # Streamlit may change the specification it is given (its data, its sizing): it gets a copy.
-    st.vega_lite_chart(dict(chart), theme=None, width="stretch")
+    chart = draw_chart(chart)  # the image downloaded is the chart as drawn
     menu = st.popover(
         t("download.menu"), icon=":material/download:", key=f"download-{name}", on_change="rerun"
     )

@@ -164,9 +164,7 @@ def _program_slide(program_id: int) -> None:
                 unit=str(first["unit"]),
                 status_labels=status_labels,
             )
-            st.vega_lite_chart(
-                {**charts.in_language(chart, lang()), "height": 190}, theme=None, width="stretch"
-            )
+            ui.draw_chart(chart, height=190)
 
 
 def _compliance_slide(framework_id: int) -> None:
@@ -196,7 +194,7 @@ def _compliance_slide(framework_id: int) -> None:
             category_title=t("programs.status"),
             value_title=t("live.compliance_cells"),
         )
-        st.vega_lite_chart({**charts.in_language(chart, lang()), "height": 260}, theme=None, width="stretch")
+        ui.draw_chart(chart, height=260)
 
 
 def _item_source(item: Any) -> str:
