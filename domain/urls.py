@@ -28,12 +28,15 @@ BARE_PAGES = frozenset({"present", "feedback"})
 def page_path(page_url: str | None) -> str:
     """The url path of the app page an address is on: ``program`` for ``…/program?id=3``, "" for the
     overview."""
-    segments = _segments(page_url)
-    return segments[-1] if segments and segments[-1] in PAGE_PATHS else ""
+    return _split_path(urlsplit(page_url or "").path)[1]
 
 
-def _segments(page_url: str | None) -> list[str]:
-    return [segment for segment in urlsplit(page_url or "").path.split("/") if segment]
+def _split_path(path: str) -> tuple[list[str], str]:
+    """An address's path as the segments of the app's base path and the app page's own url path."""
+    segments = [segment for segment in path.split("/") if segment]
+    if segments and segments[-1] in PAGE_PATHS:
+        return segments[:-1], segments[-1]
+    return segments, ""
 
 
 def app_base(page_url: str | None) -> str:
@@ -45,10 +48,8 @@ def app_base(page_url: str | None) -> str:
     if not page_url:
         return ""
     parts = urlsplit(page_url)
-    segments = _segments(page_url)
-    if page_path(page_url):
-        segments.pop()
-    path = "/" + "/".join(segments) if segments else ""
+    base, _page = _split_path(parts.path)
+    path = "/" + "/".join(base) if base else ""
     return f"{parts.scheme}://{parts.netloc}{path}" if parts.netloc else path
 
 
