@@ -295,9 +295,9 @@ def test_program_without_indicators_says_what_to_do(monkeypatch: pytest.MonkeyPa
 
 
 def test_indicators_without_figures_are_named_under_the_chart(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    monkeypatch: pytest.MonkeyPatch, sqlite_url: str
 ) -> None:
-    url = f"sqlite:///{tmp_path / 'copy.db'}"
+    url = sqlite_url
     upgrade_database(url)
     engine = engine_for(url)
     program = make_program(engine, company_id=make_company(engine))
