@@ -173,8 +173,8 @@ TEXTS: Final[dict[str, tuple[str, str]]] = {
     "program.owner": ("Penanggung jawab", "Owner"),
     "program.due": ("Tenggat", "Due"),
     "program.actions_overdue": (
-        "{count} tindak lanjut lewat tenggat: lihat tab {tab}.",
-        "{count} follow-up actions are overdue: see the {tab} tab.",
+        "{count} tindak lanjut lewat tenggat, tercantum di tab {tab}.",
+        "{count} follow-up actions are overdue, listed in the {tab} tab.",
     ),
     "program.no_feedback": ("Belum ada masukan untuk program ini.", "No feedback on this program yet."),
     "program.meeting": ("Pertemuan", "Meeting"),

@@ -219,7 +219,7 @@ def test_overdue_follow_ups_are_said_above_every_tab(
             monkeypatch, demo_sqlite_url, "pages/program.py", params={"id": str(program), "tab": tab}
         )
         assert [w.value for w in app.warning if "lewat tenggat" in w.value] == [
-            f"{overdue} tindak lanjut lewat tenggat: lihat tab Evaluasi & tindak lanjut."
+            f"{overdue} tindak lanjut lewat tenggat, tercantum di tab Evaluasi & tindak lanjut."
         ], tab
 
 
