@@ -95,10 +95,19 @@ class Load:
 def load_time(
     browser: Browser, url: str, *, metrics: int, charts: int, state: dict[str, Any] | None = None
 ) -> Load:
-    """Seconds from asking a new browser context for ``url`` to the page fully drawn."""
+    """Seconds from asking a new browser context for ``url`` to the page fully drawn: a first visit,
+    every file of the app fetched and compiled."""
     context = browser.new_context(viewport=VIEWPORT, storage_state=state)  # type: ignore[arg-type]
     try:
-        page = context.new_page()
+        return _timed_load(context, url, metrics=metrics, charts=charts)
+    finally:
+        context.close()
+
+
+def _timed_load(context: BrowserContext, url: str, *, metrics: int, charts: int) -> Load:
+    """One load of ``url`` in a new tab of ``context``, closed afterwards."""
+    page = context.new_page()
+    try:
         opened: list[float] = []
         sent: list[float] = []
         received: list[float] = []
@@ -122,7 +131,7 @@ def load_time(
             draw_s=done - last_received,
         )
     finally:
-        context.close()
+        page.close()
 
 
 def choose(page: Page, widget_label: str, option: str, *, attempts: int = 3) -> None:
@@ -192,17 +201,23 @@ class BrowserFigures:
     overview: list[Load]
     overview_small: list[Load]
     hello: list[Load]
+    overview_return: list[Load]
+    hello_return: list[Load]
     filter_cold_s: list[float]
     filter_warm_s: list[float]
 
     def summary(self) -> dict[str, Any]:
         overview, small, hello = _medians(self.overview), _medians(self.overview_small), _medians(self.hello)
+        overview_return, hello_return = _medians(self.overview_return), _medians(self.hello_return)
         return {
             "overview_s": overview["total_s"],
             "overview_small_s": small["total_s"],
             "hello_s": hello["total_s"],
             "overview_over_hello": overview["total_s"] / hello["total_s"],
             "overview_large_over_small": overview["total_s"] / small["total_s"],
+            "overview_return_s": overview_return["total_s"],
+            "hello_return_s": hello_return["total_s"],
+            "overview_over_hello_return": overview_return["total_s"] / hello_return["total_s"],
             "filter_change_new_s": statistics.median(self.filter_cold_s),
             "filter_change_again_s": statistics.median(self.filter_warm_s),
             "overview_parts_s": overview,
@@ -211,6 +226,8 @@ class BrowserFigures:
             "overview_runs_s": [load.total_s for load in self.overview],
             "overview_small_runs_s": [load.total_s for load in self.overview_small],
             "hello_runs_s": [load.total_s for load in self.hello],
+            "overview_return_runs_s": [load.total_s for load in self.overview_return],
+            "hello_return_runs_s": [load.total_s for load in self.hello_return],
             "filter_change_new_runs_s": self.filter_cold_s,
             "filter_change_again_runs_s": self.filter_warm_s,
         }
@@ -229,9 +246,10 @@ def measure_browser(
     large: Overview, small: Overview, *, username: str, password: str, loads: int, pillars: list[str]
 ) -> BrowserFigures:
     """The overview at large scale against hello world (and against itself at small scale, which
-    tells what the data's size costs in the browser), loads interleaved in one run; then pillar
-    changes at large scale, each pillar first while nobody has asked for it (new to the cache) and
-    then once more."""
+    tells what the data's size costs in the browser), loads interleaved in one run; the overview and
+    hello world again for a returning reader, whose browser has the app's files from an earlier visit;
+    then pillar changes at large scale, each pillar first while nobody has asked for it (new to the
+    cache) and then once more."""
     with (
         served_app(large.url) as base,
         served_app(small.url) as small_base,
@@ -253,10 +271,41 @@ def measure_browser(
                 load_time(browser, small_base, metrics=small.metrics, charts=small.charts, state=small_state)
             )
             hellos.append(load_time(browser, hello, metrics=1, charts=1))
+        overview_return, hello_return = returning_loads(browser, base, state, hello, large=large, loads=loads)
         changes = filter_change_times(
             browser, base, state, pillars + pillars, metrics=large.metrics, charts=large.charts
         )
-    return BrowserFigures(overview, overview_small, hellos, changes[: len(pillars)], changes[len(pillars) :])
+    return BrowserFigures(
+        overview,
+        overview_small,
+        hellos,
+        overview_return,
+        hello_return,
+        changes[: len(pillars)],
+        changes[len(pillars) :],
+    )
+
+
+def returning_loads(
+    browser: Browser, base: str, state: dict[str, Any], hello: str, *, large: Overview, loads: int
+) -> tuple[list[Load], list[Load]]:
+    """The overview and hello world loaded ``loads`` times each, interleaved, each in a new tab of a
+    browser context that has visited it before: the app's files come from the browser's cache."""
+    overview_context = browser.new_context(viewport=VIEWPORT, storage_state=state)  # type: ignore[arg-type]
+    hello_context = browser.new_context(viewport=VIEWPORT)  # type: ignore[arg-type]
+    try:
+        # The first visit fills each context's cache.
+        _timed_load(overview_context, base, metrics=large.metrics, charts=large.charts)
+        _timed_load(hello_context, hello, metrics=1, charts=1)
+        overview: list[Load] = []
+        hellos: list[Load] = []
+        for _ in range(loads):
+            overview.append(_timed_load(overview_context, base, metrics=large.metrics, charts=large.charts))
+            hellos.append(_timed_load(hello_context, hello, metrics=1, charts=1))
+        return overview, hellos
+    finally:
+        overview_context.close()
+        hello_context.close()
 
 
 def measure_memory(
