@@ -236,6 +236,19 @@ def test_pdf_prints_indicators_figures_gaps_actions_and_feedback(world: World) -
     assert "Halaman 1 dari" in text
 
 
+def test_a_result_not_reported_yet_prints_dashes_not_nan(world: World) -> None:
+    with write_session(world.engine) as session:
+        income = session.exec(
+            select(m.Result)
+            .join(m.Indicator, col(m.Indicator.id) == m.Result.indicator_id)
+            .where(m.Indicator.name == "Pendapatan tambahan anggota")
+        ).one()
+        income.actual = None
+    text = pdf_text(report_pdf(gather(world, world.staff, company_id=world.company_id), "id"))
+    assert "Pendapatan tambahan anggota ribu rupiah 0 (2022) 450 – – Belum ada data" in text
+    assert "NaN" not in text
+
+
 def test_pdf_speaks_english_on_request(world: World) -> None:
     found = gather(world, world.reader, program_id=world.program_id)
     text = pdf_text(report_pdf(found, "en"))

@@ -220,3 +220,5 @@ def test_semester_table_numbers_read_as_babel_writes_them(language: str) -> None
     values += [1234567.891, 1e20, 7, None, float("nan"), float("inf")]
     fast = screens.decimal_texts(language)
     assert [fast(value) for value in values] == [number(value, language, decimals=2) for value in values]
+    # A result not reported yet (None, or NaN from pandas) reads as a dash, in the grid and the report.
+    assert fast(None) == fast(float("nan")) == "–"
