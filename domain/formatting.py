@@ -18,27 +18,27 @@ def _locale(lang: str) -> Locale:
     return _LOCALES.get(lang, _LOCALES["id"])
 
 
-def _missing(value: float | int | None) -> bool:
-    """No figure: None, or NaN, which is how pandas marks a missing number (a result not yet reported)."""
-    return value is None or (isinstance(value, float) and math.isnan(value))
+def _nan(value: float | int) -> bool:
+    """NaN: how pandas marks a missing number (a result not reported yet), written as a dash like None."""
+    return isinstance(value, float) and math.isnan(value)
 
 
 def rupiah(amount: float | int | None, lang: str = "id") -> str:
     """``Rp 1.250.000`` in Indonesian, ``Rp 1,250,000`` in English; whole rupiah."""
-    if _missing(amount):
+    if amount is None or _nan(amount):
         return "–"
     return "Rp " + format_decimal(round(amount), format="#,##0", locale=_locale(lang))
 
 
 def number(value: float | int | None, lang: str = "id", *, decimals: int = 0) -> str:
-    if _missing(value):
+    if value is None or _nan(value):
         return "–"
     pattern = "#,##0" + ("." + "#" * decimals if decimals else "")
     return format_decimal(value, format=pattern, locale=_locale(lang))
 
 
 def percent(fraction: float | None, lang: str = "id") -> str:
-    if _missing(fraction):
+    if fraction is None or _nan(fraction):
         return "–"
     return format_percent(fraction, format="#,##0%", locale=_locale(lang))
 
@@ -52,7 +52,7 @@ def long_date(day: date | None, lang: str = "id") -> str:
 
 def rupiah_short(amount: float | int | None, lang: str = "id") -> str:
     """``Rp 6,4 M`` (miliar) in Indonesian, ``Rp 6.4B`` in English: for tiles where space is short."""
-    if _missing(amount):
+    if amount is None or _nan(amount):
         return "–"
     return "Rp " + format_compact_decimal(
         amount, format_type="short", fraction_digits=1, locale=_locale(lang)
