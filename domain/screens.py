@@ -296,7 +296,8 @@ def program_screen(viewer: Viewer, program_id: int | None, *, back_link: bool = 
             "pages/data.py",
             label=t("program.report_link"),
             icon=":material/picture_as_pdf:",
-            query_params={"tab": t("data.tab.report"), "program": str(profile.id)},
+            # No tab in the link: this page's own tabs would take it from the address on the way.
+            query_params={"program": str(profile.id)},
         )
     st.title(profile.name)
     facts = [

@@ -50,9 +50,12 @@ def language_switch(where: Any = st.sidebar, *, label_visibility: LabelVisibilit
     )
 
 
-def url_tabs(sections: Mapping[str, Callable[[], None]], *, key: str = "tab") -> None:
+def url_tabs(
+    sections: Mapping[str, Callable[[], None]], *, key: str = "tab", default: str | None = None
+) -> None:
     """Tabs, one per text key of ``sections``, the chosen one kept in the URL (``?tab=<its label>``, so
-    a link opens it) and the only one drawn.
+    a link opens it) and the only one drawn; ``default`` (a key of ``sections``) opens when neither the
+    URL nor the reader chose one, else the first.
 
     A label of the other language, in a link or left by a change of language, opens the same tab.
     Streamlit drops such a label from the address; the tab's label in the reader's language is written
@@ -63,14 +66,15 @@ def url_tabs(sections: Mapping[str, Callable[[], None]], *, key: str = "tab") ->
         if name not in TEXTS:
             raise KeyError(f"no text for the tab {name!r}")
     labels = {name: t(name) for name in sections}
+    default_label = labels[default] if default is not None else next(iter(labels.values()))
     chosen = st.session_state.get(key, st.query_params.get(key))
     if chosen is not None and chosen not in labels.values():
         for name, label in labels.items():
             if chosen in {translate(name, language) for language in LANGUAGES}:
                 st.session_state[key] = label
-    elif chosen not in (None, next(iter(labels.values()))) and key not in st.query_params:
+    elif chosen not in (None, default_label) and key not in st.query_params:
         st.session_state[key] = chosen
-    tabs = st.tabs(list(labels.values()), key=key, bind="query-params")
+    tabs = st.tabs(list(labels.values()), default=default_label, key=key, bind="query-params")
     for tab, draw in zip(tabs, sections.values(), strict=True):
         if tab.open is not False:
             with tab:

@@ -18,12 +18,14 @@ def export() -> None:
     transfer_screens.export_section(viewer, ui.filter_bar(ui.read(filter_options, viewer=viewer)))
 
 
-# The chosen tab lives in the URL; only its content runs.
+# The chosen tab lives in the URL; only its content runs. A link naming a program (from the program's
+# page) opens its semester report.
 ui.url_tabs(
     {
         "data.tab.entry": lambda: entry_screens.entry_section(viewer),
         "data.tab.import": lambda: transfer_screens.import_section(viewer),
         "data.tab.export": export,
         "data.tab.report": lambda: report_screens.report_section(viewer),
-    }
+    },
+    default="data.tab.report" if ui.int_param("program") is not None else None,
 )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -83,3 +84,22 @@ def test_a_company_user_downloads_the_semester_report(
         assert "Indikator" in book.sheetnames
         expect(page.get_by_test_id("stException")).to_have_count(0)
         page.close()
+
+
+def test_the_program_pages_report_link_opens_that_programs_report(
+    browser: Browser, demo_sqlite_url: str, demo_accounts: DemoAccounts
+) -> None:
+    with engine_for(demo_sqlite_url).connect() as connection:
+        program_id = connection.execute(text("SELECT id FROM program WHERE name LIKE 'Mariojela%'")).scalar()
+    with served_app(demo_sqlite_url) as base:
+        page = browser.new_page(viewport={"width": 1366, "height": 900})
+        page.goto(f"{base}/program?id={program_id}")
+        sign_in(page, demo_accounts.kpi.username)
+        wait_for_cookie(page.context)
+        wait_until_rendered(page)
+        # The program page's own tab is the one the session remembers when the link is followed.
+        expect(page.get_by_role("tab", name="Indikator", selected=True)).to_be_visible(timeout=60_000)
+        page.get_by_role("link", name="Laporan evaluasi semester").click()
+        expect(page.get_by_role("tab", name="Laporan semester", selected=True)).to_be_visible(timeout=60_000)
+        expect(page.get_by_role("radio", name="Satu program")).to_be_checked()
+        expect(page).to_have_url(re.compile(rf"/data\?program={program_id}$"))
