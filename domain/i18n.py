@@ -1435,6 +1435,12 @@ TEXTS: Final[dict[str, tuple[str, str]]] = {
         "No regency coordination framework yet. An admin can add one on the Admin page, or run "
         "`python manage.py load-demo` to load the example of Kutai Kartanegara's six TJSP points.",
     ),
+    "compliance_page.no_framework_here": (
+        "Belum ada kerangka koordinasi dari kabupaten/kota tempat Anda bekerja. Kerangka ditambahkan "
+        "oleh admin setelah rapat koordinasinya.",
+        "No coordination framework from the regencies you work in yet. An admin adds a framework after "
+        "its coordination meeting.",
+    ),
     "compliance_page.no_points": (
         "Kerangka ini belum memiliki poin. Admin dapat menambahkannya di halaman Admin.",
         "This framework has no points yet. An admin can add them on the Admin page.",

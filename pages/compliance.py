@@ -50,7 +50,8 @@ st.caption(t("compliance_page.caption"))
 
 choices = {f.id: f for f in ui.read(queries.frameworks, viewer=viewer) if f.id is not None}
 if not choices:
-    st.info(t("compliance_page.no_framework"))
+    # Only an admin can add a framework (or load the demo's); others are told none covers them yet.
+    st.info(t("compliance_page.no_framework" if viewer.is_admin else "compliance_page.no_framework_here"))
     st.stop()
 
 wanted = _int_param("framework")

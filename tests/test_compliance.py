@@ -22,6 +22,7 @@ from domain.db import engine_for, read_session, upgrade_database, write_session
 from domain.demo import FRAMEWORK_NAME, JANGGUT, KENOHAN, KPI, LOA_KULU, SANGA, load_demo
 from domain.i18n import translate
 from tests.apptest import open_page
+from tests.conftest import DemoAccounts
 from tests.factories import make_program, make_user
 
 MET, PARTLY, NOT_MET, NA, PENDING = (
@@ -373,3 +374,12 @@ def test_page_on_an_empty_database_says_what_to_do(monkeypatch: pytest.MonkeyPat
     assert "load-demo" in app.info[0].value
     app = _compliance_page(monkeypatch, sqlite_url, lang="en")
     assert app.info[0].value.startswith("No regency coordination framework yet.")
+
+
+def test_a_company_outside_every_frameworks_regency_is_told_so_not_to_run_a_command(
+    monkeypatch: pytest.MonkeyPatch, demo_sqlite_url: str, demo_accounts: DemoAccounts
+) -> None:
+    # PT KPI works in Balikpapan; the demo's only framework is Kutai Kartanegara's.
+    app = open_page(monkeypatch, demo_sqlite_url, "pages/compliance.py", viewer=demo_accounts.kpi)
+    assert [info.value for info in app.info] == [translate("compliance_page.no_framework_here", "id")]
+    assert not app.metric and "load-demo" not in app.info[0].value
