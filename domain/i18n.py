@@ -47,7 +47,12 @@ TEXTS: Final[dict[str, tuple[str, str]]] = {
         "Indicators whose actual reaches the 'on track' threshold in the latest semester with data.",
     ),
     "overview.tile.meetings": ("Pertemuan", "Meetings held"),
-    "overview.tile.feedback_closed": ("Masukan ditindaklanjuti", "Feedback items closed"),
+    "overview.tile.feedback_closed": ("Masukan selesai ditangani", "Feedback items closed"),
+    "overview.help.feedback_closed": (
+        "Masukan yang selesai atau ditolak dengan alasan. Halaman Keterlibatan juga menghitung yang "
+        "sedang diproses.",
+        "Feedback done, or declined with a reason. The engagement page also counts feedback in progress.",
+    ),
     "overview.tile.compliance": ("Poin koordinasi terpenuhi", "Coordination points met"),
     "overview.help.compliance": (
         "Sel perusahaan × poin berstatus terpenuhi pada {name}, dari yang berlaku.",

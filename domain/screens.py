@@ -115,6 +115,7 @@ def overview_screen(viewer: Viewer, filters: Filters | None = None) -> None:
         t("overview.tile.feedback_closed"),
         tiles.feedback_closed,
         tiles.feedback_items,
+        help=t("overview.help.feedback_closed"),
     )
     if framework and compliance:
         ui.progress_metric(

@@ -72,7 +72,7 @@ def test_overview_tiles_show_the_database_figures(
     assert shown["KK penerima manfaat"] == number(scalar(url, "SELECT sum(families_reached) FROM program"))
     assert shown["Pertemuan"] == number(scalar(url, "SELECT count(*) FROM meeting"))
     closed = scalar(url, "SELECT count(*) FROM feedback_item WHERE status IN ('done', 'declined')")
-    assert shown["Masukan ditindaklanjuti"] == number(closed)
+    assert shown["Masukan selesai ditangani"] == number(closed)
 
 
 def test_overview_filter_from_the_url(monkeypatch: pytest.MonkeyPatch, demo_sqlite_url: str) -> None:
