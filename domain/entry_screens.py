@@ -346,6 +346,7 @@ def _record_editor(viewer: Viewer, spec: entry.EntitySpec, *, parent_id: int | N
                 list(offered),
                 format_func=offered.__getitem__,
                 key=f"{state}-{link.name}",
+                placeholder=t("entry.choose"),
             )
             if link.name in errors:
                 st.error(t(errors[link.name][0]), icon=":material/error:")
@@ -403,6 +404,7 @@ def _results_grid(viewer: Viewer, program: int) -> None:
         default=list(periods)[:1],
         format_func=periods.get,
         key=f"grid-periods-{program}",
+        placeholder=t("entry.choose"),
     )
     if not chosen:
         st.info(t("entry.grid.no_period"), icon=":material/info:")
@@ -540,6 +542,19 @@ def _submit(viewer: Viewer, state: str, program: int, period_ids: list[int]) -> 
 # --- verification and unlocking (agency, admin) ------------------------------------------------------
 
 
+def _verification_columns() -> dict[str, str]:
+    """The titles of the verification table's columns, in the reader's language."""
+    return {
+        "program": t("entry.verify.program"),
+        "indicator": t("field.indicator"),
+        "unit": t("field.unit"),
+        "period": t("entry.grid.period"),
+        "target": t("entry.grid.target"),
+        "actual": t("entry.grid.actual"),
+        "narrative": t("entry.grid.narrative"),
+    }
+
+
 def _verification(viewer: Viewer) -> None:
     state = "verify"
     _show_message(state)
@@ -558,7 +573,10 @@ def _verification(viewer: Viewer) -> None:
             key=f"verify-editor-{hashlib.sha1(shown.encode()).hexdigest()[:12]}",
             disabled=[c for c in frame.columns if c != "pick"],
             column_order=["pick", "program", "indicator", "unit", "period", "target", "actual", "narrative"],
-            column_config={"pick": st.column_config.CheckboxColumn(t("entry.verify.pick"))},
+            column_config={
+                "pick": st.column_config.CheckboxColumn(t("entry.verify.pick")),
+                **_verification_columns(),
+            },
         )
         if st.button(t("entry.verify.button"), type="primary", icon=":material/verified:"):
             chosen = [

@@ -449,6 +449,7 @@ TEXTS: Final[dict[str, tuple[str, str]]] = {
     "entry.verify.waiting": ("Menunggu verifikasi", "Awaiting verification"),
     "entry.verify.none": ("Tidak ada.", "None."),
     "entry.verify.pick": ("Verifikasi", "Verify"),
+    "entry.verify.program": ("Program", "Program"),
     "entry.verify.button": ("Verifikasi yang dipilih", "Verify the selected"),
     "entry.verify.done": ("{count} realisasi diverifikasi.", "{count} results verified."),
     "entry.unlock.title": ("Buka kunci realisasi terverifikasi", "Unlock a verified result"),

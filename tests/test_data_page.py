@@ -3,6 +3,7 @@ two people editing one record, and what each role is offered."""
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from urllib.parse import parse_qs
 
@@ -166,6 +167,7 @@ def test_results_grid_shows_open_and_locked_rows(
     assert program.value is not None
     periods = app.multiselect(key=f"grid-periods-{program.value}")
     assert len(periods.value) == 1
+    assert periods.proto.placeholder == "Pilih…"  # not Streamlit's English "Choose options"
     indicators = int(
         str(scalar(demo_sqlite_url, f"SELECT count(*) FROM indicator WHERE program_id = {program.value}"))
     )
@@ -192,6 +194,16 @@ def test_agency_verifies_a_submitted_result(
     choose(app, "entry-task", "verify")
     waiting = app.dataframe[0].value
     assert len(waiting) > 0
+    titles = {
+        name: column.get("label") for name, column in json.loads(app.dataframe[0].proto.columns).items()
+    }
+    assert [titles.get(name) for name in ("program", "indicator", "period", "target", "actual")] == [
+        "Program",
+        "Indikator",
+        "Periode",
+        "Target",
+        "Realisasi",
+    ]
     assert set(waiting["program"]) <= {
         str(name)
         for (name,) in engine_for(demo_copy_url)
