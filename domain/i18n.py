@@ -1618,8 +1618,8 @@ ENUM_TEXTS: Final[dict[str, tuple[str, str]]] = {
         "From the data: number of poverty-alleviation programs",
     ),
     "point_rule.document_by_deadline": (
-        "Dari data: dokumen bertanggal sebelum batas waktu",
-        "From the data: a document dated by the deadline",
+        "Dari data: tanggal dokumen terhadap batas waktu",
+        "From the data: the document's date against the deadline",
     ),
     "point_rule.declined_only": (
         "Hanya bagi perusahaan yang menyatakan tidak ikut",
