@@ -7,6 +7,7 @@ from typing import NoReturn
 
 from sqlalchemy import ColumnElement, Engine, false, func
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 import models as m
 from domain.errors import DomainError
@@ -85,16 +86,25 @@ class Viewer:
             return [col(m.Company.id).in_(in_regency)]
         return []
 
+    def _company_regencies(self) -> SelectOfScalar[int]:
+        """The regencies this viewer's company operates in, as a subquery."""
+        return select(col(m.CompanyRegency.regency_id)).where(
+            col(m.CompanyRegency.company_id) == (self.company_id or -1)
+        )
+
+    def regency_conditions(self) -> list[ColumnElement[bool]]:
+        """What limits the regencies offered to this viewer as a filter: those its programs can be in
+        (a company's regencies, an agency's own); a regency outside them would only show empty views."""
+        if self.role is m.Role.COMPANY:
+            return [col(m.Regency.id).in_(self._company_regencies())]
+        if self.role is m.Role.AGENCY:
+            return [col(m.Regency.id) == (self.regency_id or -1)]
+        return []
+
     def framework_conditions(self) -> list[ColumnElement[bool]]:
         """What limits the coordination frameworks this viewer may read: those of its regencies."""
         if self.role is m.Role.COMPANY:
-            return [
-                col(m.Framework.regency_id).in_(
-                    select(col(m.CompanyRegency.regency_id)).where(
-                        col(m.CompanyRegency.company_id) == (self.company_id or -1)
-                    )
-                )
-            ]
+            return [col(m.Framework.regency_id).in_(self._company_regencies())]
         if self.role is m.Role.AGENCY:
             return [col(m.Framework.regency_id) == (self.regency_id or -1)]
         return []

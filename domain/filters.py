@@ -122,7 +122,9 @@ class FilterOptions:
 @reads(m.Regency, m.Company, m.CompanyRegency, m.Period)
 def filter_options(*, session: Session, viewer: Viewer) -> FilterOptions:
     """Regencies, companies, years and semesters that exist, for the filter bar."""
-    regencies = session.exec(select(m.Regency.id, m.Regency.name).order_by(m.Regency.name)).all()
+    regencies = session.exec(
+        select(m.Regency.id, m.Regency.name).where(*viewer.regency_conditions()).order_by(m.Regency.name)
+    ).all()
     companies = session.exec(
         select(m.Company.id, m.Company.name).where(*viewer.company_conditions()).order_by(m.Company.name)
     ).all()

@@ -106,6 +106,31 @@ def test_agency_users_read_their_regency(world: tuple[Engine, dict[str, Viewer]]
     assert len({cell.company_id for cell in cells}) == 4
 
 
+def test_the_regency_filter_offers_only_regencies_a_reader_can_see_programs_in(
+    world: tuple[Engine, dict[str, Viewer]],
+) -> None:
+    engine, viewers = world
+    with engine.connect() as connection:
+        kpi_regencies = [
+            str(name)
+            for (name,) in connection.execute(
+                text(
+                    "SELECT r.name FROM regency r JOIN company_regency cr ON cr.regency_id = r.id "
+                    f"JOIN company c ON c.id = cr.company_id WHERE c.name = '{KPI}' ORDER BY r.name"
+                )
+            )
+        ]
+        every = [str(name) for (name,) in connection.execute(text("SELECT name FROM regency ORDER BY name"))]
+    with read_session(engine) as session:
+        offered = {
+            who: [name for _, name in filter_options(session=session, viewer=viewers[who]).regencies]
+            for who in ("kukar", "kpi", "reader")
+        }
+    assert offered["kukar"] == [KUKAR]
+    assert offered["kpi"] == kpi_regencies and 0 < len(kpi_regencies) < len(every)
+    assert offered["reader"] == every
+
+
 @pytest.mark.parametrize("who", ["admin", "reader"])
 def test_admins_and_viewers_read_everything(world: tuple[Engine, dict[str, Viewer]], who: str) -> None:
     engine, viewers = world
