@@ -247,6 +247,10 @@ TEXTS: Final[dict[str, tuple[str, str]]] = {
         "Halaman bersama, hanya-baca: {label}. Berlaku sampai {until}.",
         "Shared read-only page: {label}. Valid until {until}.",
     ),
+    "shared.banner_unlabelled": (
+        "Halaman bersama, hanya-baca. Berlaku sampai {until}.",
+        "Shared read-only page. Valid until {until}.",
+    ),
     "share.heading": ("Bagikan halaman ini", "Share this page"),
     "share.intro": (
         "Tautan hanya-baca untuk instansi, tanpa akun. Tautan hanya ditampilkan sekali; simpan segera.",
@@ -468,7 +472,7 @@ TEXTS: Final[dict[str, tuple[str, str]]] = {
     "field.description": ("Uraian", "Description"),
     "field.pillar": ("Pilar", "Pillar"),
     "field.stage": ("Tahap", "Stage"),
-    "field.poverty_alleviation": ("Program pengentasan kemiskinan", "Poverty-alleviation program"),
+    "field.poverty_alleviation": ("Program penanggulangan kemiskinan", "Poverty-alleviation program"),
     "field.start_date": ("Tanggal mulai", "Start date"),
     "field.end_date": ("Tanggal selesai", "End date"),
     "field.families_planned": ("KK direncanakan", "Families planned"),

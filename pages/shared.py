@@ -26,8 +26,11 @@ if view.expires_at <= datetime.now(UTC):
     opened.pop(token)
     st.rerun()
 
+until = long_date(view.expires_at.date(), lang())
 st.info(
-    t("shared.banner", label=view.label or "–", until=long_date(view.expires_at.date(), lang())),
+    t("shared.banner", label=view.label, until=until)
+    if view.label
+    else t("shared.banner_unlabelled", until=until),
     icon=":material/visibility:",
 )
 if view.program_id is not None:
