@@ -1200,8 +1200,8 @@ TEXTS: Final[dict[str, tuple[str, str]]] = {
     ),
     "live.error.not_checked_in": ("Silakan check-in dulu.", "Please check in first."),
     "live.error.input": (
-        "Tulis masukan Anda (paling banyak {max} karakter) dan pilih jenisnya.",
-        "Write your input (at most {max} characters) and choose its kind.",
+        "Tulis masukan Anda dulu, paling banyak {max} karakter.",
+        "Write your input first, at most {max} characters.",
     ),
     "live.error.too_fast": (
         "Terlalu banyak masukan dalam waktu singkat. Coba lagi dalam {seconds} detik.",

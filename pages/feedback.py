@@ -116,7 +116,7 @@ if code not in devices:
             index=None,
             format_func=lambda value: label("org_type", value),
             key="live-org-type",
-            placeholder="…",
+            placeholder=t("entry.choose"),
         )
         st.form_submit_button(t("live.checkin.submit"), type="primary", on_click=_check_in, width="stretch")
     st.stop()

@@ -113,6 +113,7 @@ def test_a_participant_checks_in_and_sends_input_without_an_account(
     )
     assert app.title[0].value == "Harapan dan masukan"
     assert not app.text_input(key="live-organisation").value
+    assert app.selectbox(key="live-org-type").proto.placeholder == "Pilih…"
 
     app.text_input(key="live-organisation").input("Kelompok Mariojela")
     app.button[0].click().run()
@@ -127,6 +128,10 @@ def test_a_participant_checks_in_and_sends_input_without_an_account(
     app.text_area(key="live-text").input("x" * (live.MAX_INPUT_TEXT + 1))
     app.button[0].click().run()
     assert room.stored() == [] and app.error, "too long: refused, nothing stored"
+    # The kind is always chosen on this form: the message asks only for the text.
+    assert [error.value for error in app.error] == [
+        translate("live.error.input", "id", max=live.MAX_INPUT_TEXT)
+    ]
 
     app.text_area(key="live-text").input("Mohon pelatihan pemasaran daring")
     app.button[0].click().run()
