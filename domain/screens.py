@@ -349,7 +349,11 @@ def _indicator_section(
         st.info(t("program.no_indicators"))
     else:
         status_labels = ui.labels("achievement", charts.STATUS_COLOURS)
+        # Figures as text written in the reader's language: a number column would follow the browser's
+        # locale, and "2,400" reads as 2.4 in Indonesian.
         summary = to_date.assign(
+            target=to_date["target"].map(number_text),
+            actual=to_date["actual"].map(number_text),
             status=to_date["status"].map(ui.status_badge),
             achievement=to_date["achievement"] * 100,
             gap=to_date["gap"].map(lambda gap: "⚠️ " + t("program.gap") if gap else ""),
@@ -363,8 +367,8 @@ def _indicator_section(
                 "indicator": st.column_config.TextColumn(t("program.indicator"), width="large"),
                 "unit": t("program.unit"),
                 "up_to": t("program.up_to"),
-                "target": st.column_config.NumberColumn(t("program.target"), format="localized"),
-                "actual": st.column_config.NumberColumn(t("program.actual"), format="localized"),
+                "target": st.column_config.TextColumn(t("program.target"), alignment="right"),
+                "actual": st.column_config.TextColumn(t("program.actual"), alignment="right"),
                 "achievement": st.column_config.ProgressColumn(
                     t("programs.achievement"), format="%.0f%%", min_value=0, max_value=150
                 ),
@@ -457,8 +461,14 @@ def _budget_section(profile: programs.ProgramProfile) -> None:
     people = pd.DataFrame(
         {
             "group": [t("program.families"), t("program.men"), t("program.women")],
-            "planned": [profile.families_planned, profile.men_planned, profile.women_planned],
-            "reached": [profile.families_reached, profile.men_reached, profile.women_reached],
+            "planned": [
+                number(value, lang())
+                for value in (profile.families_planned, profile.men_planned, profile.women_planned)
+            ],
+            "reached": [
+                number(value, lang())
+                for value in (profile.families_reached, profile.men_reached, profile.women_reached)
+            ],
         }
     )
     right.dataframe(
@@ -467,8 +477,8 @@ def _budget_section(profile: programs.ProgramProfile) -> None:
         width="stretch",
         column_config={
             "group": " ",
-            "planned": st.column_config.NumberColumn(t("program.planned"), format="localized"),
-            "reached": st.column_config.NumberColumn(t("program.reached"), format="localized"),
+            "planned": st.column_config.TextColumn(t("program.planned"), alignment="right"),
+            "reached": st.column_config.TextColumn(t("program.reached"), alignment="right"),
         },
     )
     left, right = st.columns(2)

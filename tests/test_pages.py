@@ -155,6 +155,30 @@ def test_program_page_shows_each_indicator(monkeypatch: pytest.MonkeyPatch, demo
     assert listed and set(listed) <= {plain(panel["title"]["text"]) for panel in panels}
 
 
+def test_program_page_writes_indicator_figures_in_the_readers_language(
+    monkeypatch: pytest.MonkeyPatch, demo_sqlite_url: str
+) -> None:
+    # A program with a figure in the thousands, where Indonesian and English group digits differently.
+    program = scalar(
+        demo_sqlite_url,
+        "SELECT i.program_id FROM result r JOIN indicator i ON i.id = r.indicator_id "
+        "WHERE r.target >= 1000 ORDER BY i.program_id LIMIT 1",
+    )
+    shown = {
+        language: open_page(
+            monkeypatch, demo_sqlite_url, "pages/program.py", lang=language, params={"id": str(program)}
+        )
+        .dataframe[0]
+        .value
+        for language in ("id", "en")
+    }
+    swap = str.maketrans({".": ",", ",": "."})
+    for column in ("target", "actual"):
+        indonesian, english = list(shown["id"][column]), list(shown["en"][column])
+        assert [text.translate(swap) for text in indonesian] == english
+    assert any("." in text for text in shown["id"]["target"]), "thousands grouped with a dot"
+
+
 PROGRAM_TABS = ["Indikator", "Anggaran & penerima manfaat", "Evaluasi & tindak lanjut", "Masukan"]
 
 
@@ -187,7 +211,7 @@ def test_program_page_tabs_show_budget_actions_and_feedback_from_the_url(
         demo_sqlite_url, f"SELECT year FROM program_budget WHERE program_id = {program} ORDER BY year"
     )
     assert list(people["reached"]) == [
-        scalar(demo_sqlite_url, f"SELECT {reached} FROM program WHERE id = {program}")
+        number(scalar(demo_sqlite_url, f"SELECT {reached} FROM program WHERE id = {program}"), "id")
         for reached in ("families_reached", "men_reached", "women_reached")
     ]
 
