@@ -445,7 +445,9 @@ def share_form(
         with st.form("share-link"):
             label_text = st.text_input(t("share.label"), max_chars=200)
             today = datetime.now(UTC).date()
-            expires = st.date_input(t("share.expires"), value=today + timedelta(days=30), min_value=today)
+            expires = st.date_input(
+                t("share.expires"), value=today + timedelta(days=30), min_value=today, format="DD/MM/YYYY"
+            )
             submitted = st.form_submit_button(t("share.create"))
         if submitted:
             try:

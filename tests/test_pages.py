@@ -350,4 +350,5 @@ def test_share_form_is_built_once_its_section_is_opened(
     app.session_state["share-open"] = True  # what opening the section does
     app.run()
     assert [field.label for field in app.text_input] == ["Untuk siapa / keterangan"]
-    assert len(app.date_input) == 1
+    [expires] = app.date_input
+    assert expires.proto.format == "DD/MM/YYYY", "written as every other date field writes it"
