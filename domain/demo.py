@@ -440,7 +440,7 @@ PROGRAMS: tuple[Prog, ...] = (
         start=date(2023, 2, 24),
         villages=("Margasari",),
         groups=(GRP_RAWABENING,),
-        beneficiaries=(64, 58, 10, 8, 48, 45),
+        beneficiaries=(52, 48, 10, 8, 48, 45),
         budget=(
             (2023, 125_000_000, 119_600_000),
             (2024, 115_000_000, 112_300_000),

@@ -109,6 +109,17 @@ def test_demo_holds_the_programs_of_the_seeds(engine: Engine) -> None:
         assert codes == ["2022-S1", "2022-S2", "2023-S1", "2023-S2", "2024-S1", "2024-S2", "2025-S1"]
 
 
+def test_demo_programs_reach_at_least_one_person_per_family_reached(engine: Engine) -> None:
+    with write_session(engine) as session:
+        load_demo(session=session)
+    with read_session(engine) as session:
+        programs = session.exec(select(m.Program)).all()
+    assert programs
+    # A family benefits through at least one of its members, planned and reached alike.
+    assert [p.name for p in programs if p.families_reached > p.men_reached + p.women_reached] == []
+    assert [p.name for p in programs if p.families_planned > p.men_planned + p.women_planned] == []
+
+
 def test_demo_results_have_gaps_states_and_both_directions(engine: Engine) -> None:
     _load(engine)
     with read_session(engine) as session:
