@@ -1085,6 +1085,7 @@ TEXTS: Final[dict[str, tuple[str, str]]] = {
     # FGD live mode (/present), opening a meeting for input, and the public form (/feedback).
     "live.nav": ("Mode presentasi", "Presenter mode"),
     "live.title": ("Mode presentasi FGD", "FGD presenter mode"),
+    "live.back_to_app": ("Kembali ke Sinergi", "Back to Sinergi"),
     "live.pick_meeting": ("Pertemuan", "Meeting"),
     "live.present": ("Presentasikan", "Present"),
     "live.no_meetings": (

@@ -38,7 +38,13 @@ def fresh(query: Any, **arguments: Any) -> Any:
         return query(session=session, **arguments)
 
 
+def _back_to_app() -> None:
+    """A way back to the app: the projector view shows no sidebar."""
+    st.page_link("pages/overview.py", label=t("live.back_to_app"), icon=":material/arrow_back:")
+
+
 def _pick_meeting() -> None:
+    _back_to_app()
     st.title(t("live.title"))
     meetings = ui.read(live.runnable_meetings, viewer=viewer)
     if not meetings:
@@ -57,9 +63,11 @@ if meeting_id is None:
     _pick_meeting()
     raise AssertionError("unreachable")  # _pick_meeting stops the run
 try:
-    meeting: live.LiveMeeting = ui.read(live.live_meeting, viewer=viewer, meeting_id=meeting_id)
+    # Read here rather than through the cache, whose refusal would end the run before the way back.
+    meeting: live.LiveMeeting = fresh(live.live_meeting, viewer=viewer, meeting_id=meeting_id)
 except DomainError as error:
     st.error(t(error.key, **error.values))
+    _back_to_app()
     st.stop()
 
 framework = (

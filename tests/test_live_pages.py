@@ -102,6 +102,11 @@ def test_others_cannot_present_the_meeting(room: Room, monkeypatch: pytest.Monke
     assert not [b for b in app.button if b.key == "live-next"], "no slides"
     listing = open_page(monkeypatch, room.url, "pages/present.py", viewer=viewer)
     assert any("Tidak ada pertemuan" in info.value for info in listing.info)
+    # The view shows no sidebar: both screens lead back to the app.
+    for screen in (app, listing):
+        assert [(link.proto.label, link.proto.page) for link in screen.get("page_link")] == [
+            ("Kembali ke Sinergi", "overview")
+        ]
 
 
 def test_a_participant_checks_in_and_sends_input_without_an_account(
