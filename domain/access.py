@@ -7,7 +7,6 @@ from typing import NoReturn
 
 from sqlalchemy import ColumnElement, Engine, false, func
 from sqlmodel import Session, col, select
-from sqlmodel.sql.expression import SelectOfScalar
 
 import models as m
 from domain.errors import DomainError
@@ -86,17 +85,18 @@ class Viewer:
             return [col(m.Company.id).in_(in_regency)]
         return []
 
-    def _company_regencies(self) -> SelectOfScalar[int]:
-        """The regencies this viewer's company operates in, as a subquery."""
-        return select(col(m.CompanyRegency.regency_id)).where(
-            col(m.CompanyRegency.company_id) == (self.company_id or -1)
-        )
-
     def regency_conditions(self) -> list[ColumnElement[bool]]:
         """What limits the regencies offered to this viewer as a filter: those its programs can be in
-        (a company's regencies, an agency's own); a regency outside them would only show empty views."""
+        (where a company's programs work, an agency's own); another would only show empty views."""
         if self.role is m.Role.COMPANY:
-            return [col(m.Regency.id).in_(self._company_regencies())]
+            where_programs_work = (
+                select(col(m.District.regency_id))
+                .join(m.Village, col(m.Village.district_id) == col(m.District.id))
+                .join(m.ProgramVillage, col(m.ProgramVillage.village_id) == col(m.Village.id))
+                .join(m.Program, col(m.Program.id) == col(m.ProgramVillage.program_id))
+                .where(col(m.Program.company_id) == (self.company_id or -1))
+            )
+            return [col(m.Regency.id).in_(where_programs_work)]
         if self.role is m.Role.AGENCY:
             return [col(m.Regency.id) == (self.regency_id or -1)]
         return []
@@ -104,7 +104,13 @@ class Viewer:
     def framework_conditions(self) -> list[ColumnElement[bool]]:
         """What limits the coordination frameworks this viewer may read: those of its regencies."""
         if self.role is m.Role.COMPANY:
-            return [col(m.Framework.regency_id).in_(self._company_regencies())]
+            return [
+                col(m.Framework.regency_id).in_(
+                    select(col(m.CompanyRegency.regency_id)).where(
+                        col(m.CompanyRegency.company_id) == (self.company_id or -1)
+                    )
+                )
+            ]
         if self.role is m.Role.AGENCY:
             return [col(m.Framework.regency_id) == (self.regency_id or -1)]
         return []

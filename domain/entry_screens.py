@@ -431,14 +431,8 @@ def _results_grid(viewer: Viewer, program: int) -> None:
             num_rows="fixed",
             width="stretch",
             disabled=["indicator", "unit", "period", t("entry.grid.state")],
-            column_config={
-                "indicator": st.column_config.TextColumn(t("field.indicator")),
-                "unit": st.column_config.TextColumn(t("field.unit")),
-                "period": st.column_config.TextColumn(t("entry.grid.period")),
-                "target": st.column_config.NumberColumn(t("entry.grid.target"), format="localized"),
-                "actual": st.column_config.NumberColumn(t("entry.grid.actual"), format="localized"),
-                "narrative": st.column_config.TextColumn(t("entry.grid.narrative"), max_chars=2000),
-            },
+            column_config=_result_columns()
+            | {"narrative": st.column_config.TextColumn(t("entry.grid.narrative"), max_chars=2000)},
         )
         buttons = st.container(horizontal=True)
         edits = _grid_edits(editable, edited)
@@ -542,16 +536,16 @@ def _submit(viewer: Viewer, state: str, program: int, period_ids: list[int]) -> 
 # --- verification and unlocking (agency, admin) ------------------------------------------------------
 
 
-def _verification_columns() -> dict[str, str]:
-    """The titles of the verification table's columns, in the reader's language."""
+def _result_columns() -> dict[str, Any]:
+    """The titles of a table of results' columns, in the reader's language: the grid and verification."""
     return {
-        "program": t("entry.verify.program"),
-        "indicator": t("field.indicator"),
-        "unit": t("field.unit"),
-        "period": t("entry.grid.period"),
-        "target": t("entry.grid.target"),
-        "actual": t("entry.grid.actual"),
-        "narrative": t("entry.grid.narrative"),
+        "program": st.column_config.TextColumn(t("entry.program")),
+        "indicator": st.column_config.TextColumn(t("field.indicator")),
+        "unit": st.column_config.TextColumn(t("field.unit")),
+        "period": st.column_config.TextColumn(t("entry.grid.period")),
+        "target": st.column_config.NumberColumn(t("entry.grid.target"), format="localized"),
+        "actual": st.column_config.NumberColumn(t("entry.grid.actual"), format="localized"),
+        "narrative": st.column_config.TextColumn(t("entry.grid.narrative")),
     }
 
 
@@ -575,7 +569,7 @@ def _verification(viewer: Viewer) -> None:
             column_order=["pick", "program", "indicator", "unit", "period", "target", "actual", "narrative"],
             column_config={
                 "pick": st.column_config.CheckboxColumn(t("entry.verify.pick")),
-                **_verification_columns(),
+                **_result_columns(),
             },
         )
         if st.button(t("entry.verify.button"), type="primary", icon=":material/verified:"):

@@ -119,7 +119,7 @@ class FilterOptions:
     periods: tuple[str, ...]
 
 
-@reads(m.Regency, m.Company, m.CompanyRegency, m.Period)
+@reads(m.Regency, m.District, m.Village, m.ProgramVillage, m.Program, m.Company, m.CompanyRegency, m.Period)
 def filter_options(*, session: Session, viewer: Viewer) -> FilterOptions:
     """Regencies, companies, years and semesters that exist, for the filter bar."""
     regencies = session.exec(

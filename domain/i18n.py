@@ -49,9 +49,10 @@ TEXTS: Final[dict[str, tuple[str, str]]] = {
     "overview.tile.meetings": ("Pertemuan", "Meetings held"),
     "overview.tile.feedback_closed": ("Masukan selesai ditangani", "Feedback items closed"),
     "overview.help.feedback_closed": (
-        "Masukan yang selesai atau ditolak dengan alasan. Halaman Keterlibatan juga menghitung yang "
-        "sedang diproses.",
-        "Feedback done, or declined with a reason. The engagement page also counts feedback in progress.",
+        "Masukan yang selesai atau ditolak dengan alasan. Halaman Pertemuan & masukan juga menghitung "
+        "yang dalam proses.",
+        "Feedback done, or declined with a reason. The Meetings & feedback page also counts feedback in "
+        "progress.",
     ),
     "overview.tile.compliance": ("Poin koordinasi terpenuhi", "Coordination points met"),
     "overview.help.compliance": (
@@ -453,7 +454,6 @@ TEXTS: Final[dict[str, tuple[str, str]]] = {
     "entry.verify.waiting": ("Menunggu verifikasi", "Awaiting verification"),
     "entry.verify.none": ("Tidak ada.", "None."),
     "entry.verify.pick": ("Verifikasi", "Verify"),
-    "entry.verify.program": ("Program", "Program"),
     "entry.verify.button": ("Verifikasi yang dipilih", "Verify the selected"),
     "entry.verify.done": ("{count} realisasi diverifikasi.", "{count} results verified."),
     "entry.unlock.title": ("Buka kunci realisasi terverifikasi", "Unlock a verified result"),
@@ -1201,8 +1201,8 @@ TEXTS: Final[dict[str, tuple[str, str]]] = {
     ),
     "live.error.not_checked_in": ("Silakan check-in dulu.", "Please check in first."),
     "live.error.input": (
-        "Tulis masukan Anda dulu, paling banyak {max} karakter.",
-        "Write your input first, at most {max} characters.",
+        "Tulis masukan Anda, paling banyak {max} karakter.",
+        "Write your input, at most {max} characters.",
     ),
     "live.error.too_fast": (
         "Terlalu banyak masukan dalam waktu singkat. Coba lagi dalam {seconds} detik.",
@@ -1446,6 +1446,11 @@ TEXTS: Final[dict[str, tuple[str, str]]] = {
         "No regency coordination framework yet. An admin can add one on the Admin page, or run "
         "`python manage.py load-demo` to load the example of Kutai Kartanegara's six TJSP points.",
     ),
+    "compliance_page.no_framework_yet": (
+        "Belum ada kerangka koordinasi kabupaten/kota. Kerangka ditambahkan oleh admin setelah rapat "
+        "koordinasinya.",
+        "No regency coordination framework yet. An admin adds a framework after its coordination meeting.",
+    ),
     "compliance_page.no_framework_here": (
         "Belum ada kerangka koordinasi dari kabupaten/kota tempat Anda bekerja. Kerangka ditambahkan "
         "oleh admin setelah rapat koordinasinya.",
@@ -1623,7 +1628,7 @@ ENUM_TEXTS: Final[dict[str, tuple[str, str]]] = {
         "From the data: number of poverty-alleviation programs",
     ),
     "point_rule.document_by_deadline": (
-        "Dari data: tanggal dokumen terhadap batas waktu",
+        "Dari data: tanggal dokumen dibandingkan dengan batas waktu",
         "From the data: the document's date against the deadline",
     ),
     "point_rule.declined_only": (

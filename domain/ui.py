@@ -333,6 +333,10 @@ def filter_bar(options: FilterOptions, *, fields: Iterable[str] = FILTER_FIELDS)
             continue
         names = {ALL: t("filter.all"), **choices[field]}
         present = current.query_params().get(field, ALL)
+        if present not in names and field in st.query_params:
+            # A choice this reader is not offered (in a link from someone who sees more) would filter
+            # the view while the box says "all": it leaves the address, and the view shows all.
+            del st.query_params[field]
         values = list(names)
         st.sidebar.selectbox(
             t(f"filter.{field}"),

@@ -50,8 +50,14 @@ st.caption(t("compliance_page.caption"))
 
 choices = {f.id: f for f in ui.read(queries.frameworks, viewer=viewer) if f.id is not None}
 if not choices:
-    # Only an admin can add a framework (or load the demo's); others are told none covers them yet.
-    st.info(t("compliance_page.no_framework" if viewer.is_admin else "compliance_page.no_framework_here"))
+    # Only an admin can add a framework (or load the demo's); a company or agency is told none covers
+    # its regencies yet, a reader of every regency that there is none yet.
+    if viewer.is_admin:
+        st.info(t("compliance_page.no_framework"))
+    elif viewer.framework_conditions():
+        st.info(t("compliance_page.no_framework_here"))
+    else:
+        st.info(t("compliance_page.no_framework_yet"))
     st.stop()
 
 wanted = _int_param("framework")

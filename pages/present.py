@@ -66,7 +66,7 @@ try:
     # Read here rather than through the cache, whose refusal would end the run before the way back.
     meeting: live.LiveMeeting = fresh(live.live_meeting, viewer=viewer, meeting_id=meeting_id)
 except DomainError as error:
-    st.error(t(error.key, **error.values))
+    st.error(t(error.key, **error.values), icon=":material/block:")
     _back_to_app()
     st.stop()
 

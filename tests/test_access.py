@@ -115,8 +115,10 @@ def test_the_regency_filter_offers_only_regencies_a_reader_can_see_programs_in(
             str(name)
             for (name,) in connection.execute(
                 text(
-                    "SELECT r.name FROM regency r JOIN company_regency cr ON cr.regency_id = r.id "
-                    f"JOIN company c ON c.id = cr.company_id WHERE c.name = '{KPI}' ORDER BY r.name"
+                    "SELECT DISTINCT r.name FROM regency r JOIN district d ON d.regency_id = r.id "
+                    "JOIN village v ON v.district_id = d.id JOIN program_village pv ON pv.village_id = v.id "
+                    f"JOIN program p ON p.id = pv.program_id JOIN company c ON c.id = p.company_id "
+                    f"WHERE c.name = '{KPI}' ORDER BY r.name"
                 )
             )
         ]

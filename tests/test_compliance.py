@@ -23,7 +23,7 @@ from domain.demo import FRAMEWORK_NAME, JANGGUT, KENOHAN, KPI, LOA_KULU, SANGA, 
 from domain.i18n import translate
 from tests.apptest import open_page
 from tests.conftest import DemoAccounts
-from tests.factories import make_program, make_user
+from tests.factories import make_account, make_program, make_user
 
 MET, PARTLY, NOT_MET, NA, PENDING = (
     m.ComplianceStatus.MET,
@@ -374,6 +374,10 @@ def test_page_on_an_empty_database_says_what_to_do(monkeypatch: pytest.MonkeyPat
     assert "load-demo" in app.info[0].value
     app = _compliance_page(monkeypatch, sqlite_url, lang="en")
     assert app.info[0].value.startswith("No regency coordination framework yet.")
+    # A reader of every regency is told there is none yet, without the admin's command.
+    reader = make_account(engine_for(sqlite_url), username="pembaca", role="viewer")
+    app = open_page(monkeypatch, sqlite_url, "pages/compliance.py", viewer=reader)
+    assert [info.value for info in app.info] == [translate("compliance_page.no_framework_yet", "id")]
 
 
 def test_a_company_outside_every_frameworks_regency_is_told_so_not_to_run_a_command(

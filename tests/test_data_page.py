@@ -240,6 +240,15 @@ def test_tabs_follow_the_url_and_only_the_chosen_one_runs(
     assert reader.info[0].value == ui.t("transfer.not_allowed")
 
 
+def test_a_tab_in_the_address_wins_over_the_report_a_program_link_opens(
+    monkeypatch: pytest.MonkeyPatch, demo_sqlite_url: str, demo_accounts: DemoAccounts
+) -> None:
+    app = open_page(
+        monkeypatch, demo_sqlite_url, PAGE, viewer=demo_accounts.kpi, params={"program": "1", "tab": "Ekspor"}
+    )
+    assert [s.value for s in app.subheader] == ["Ekspor", "Saring"], "the export only, not the report"
+
+
 def test_a_program_page_links_to_its_semester_report(
     monkeypatch: pytest.MonkeyPatch, demo_sqlite_url: str, demo_accounts: DemoAccounts
 ) -> None:

@@ -99,6 +99,13 @@ def test_others_cannot_present_the_meeting(room: Room, monkeypatch: pytest.Monke
         monkeypatch, room.url, "pages/present.py", viewer=viewer, params={"meeting": str(room.meeting_id)}
     )
     assert [error.value for error in app.error] == [translate("error.access_denied", "id")]
+    with read_session(room.engine) as session:
+        refusals = session.exec(
+            select(func.count()).where(
+                col(m.AuditLog.action) == "refused", m.AuditLog.user_id == viewer.user_id
+            )
+        ).one()
+    assert refusals >= 1, "the refusal is in the audit log"
     assert not [b for b in app.button if b.key == "live-next"], "no slides"
     listing = open_page(monkeypatch, room.url, "pages/present.py", viewer=viewer)
     assert any("Tidak ada pertemuan" in info.value for info in listing.info)

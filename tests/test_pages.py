@@ -75,6 +75,22 @@ def test_overview_tiles_show_the_database_figures(
     assert shown["Masukan selesai ditangani"] == number(closed)
 
 
+def test_a_regency_the_reader_is_not_offered_leaves_the_address(
+    monkeypatch: pytest.MonkeyPatch, demo_sqlite_url: str, demo_accounts: DemoAccounts
+) -> None:
+    # An admin's link filtered to Kutai Kartanegara, opened by PT KPI's staff, whose programs are not there.
+    kukar = scalar(demo_sqlite_url, "SELECT id FROM regency WHERE name = 'Kabupaten Kutai Kartanegara'")
+    app = open_page(monkeypatch, demo_sqlite_url, viewer=demo_accounts.kpi, params={"regency": str(kukar)})
+    assert "regency" not in app.query_params
+    assert app.selectbox(key="filter-regency-id").value == ""
+    programs = scalar(
+        demo_sqlite_url,
+        f"SELECT count(*) FROM program WHERE company_id = {demo_accounts.kpi.company_id} "
+        "AND stage <> 'completed'",
+    )
+    assert metrics(app)["Program aktif"] == number(programs), "the view shows all of KPI's programs"
+
+
 def test_overview_filter_from_the_url(monkeypatch: pytest.MonkeyPatch, demo_sqlite_url: str) -> None:
     company = scalar(demo_sqlite_url, "SELECT id FROM company WHERE name = 'PT Indexim Coalindo'")
     app = open_page(monkeypatch, demo_sqlite_url, params={"company": str(company)})
