@@ -418,9 +418,17 @@ def test_page_speaks_english(monkeypatch: pytest.MonkeyPatch, demo_sqlite_url: s
 def test_page_with_a_filter_matching_nothing_says_what_to_do(
     monkeypatch: pytest.MonkeyPatch, demo_sqlite_url: str
 ) -> None:
-    app = _engagement_page(monkeypatch, demo_sqlite_url, year="1990")
+    # Both offered, and together they match nothing: PT KPI holds no meeting in Kutai Kartanegara.
+    with engine_for(demo_sqlite_url).connect() as connection:
+        kpi, kukar = (
+            connection.execute(text(f"SELECT {query}")).scalar_one() for query in (KPI_ID, KUKAR_ID)
+        )
+    app = _engagement_page(monkeypatch, demo_sqlite_url, company=str(kpi), regency=str(kukar))
     assert not app.metric
     assert "saringan" in app.info[0].value
+    # A year nobody recorded is no choice of the filter: it leaves the address, and the page shows all.
+    app = _engagement_page(monkeypatch, demo_sqlite_url, year="1990")
+    assert "year" not in app.query_params and app.metric
 
 
 def test_page_on_an_empty_database_says_what_to_do(monkeypatch: pytest.MonkeyPatch, sqlite_url: str) -> None:

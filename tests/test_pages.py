@@ -102,8 +102,12 @@ def test_overview_filter_from_the_url(monkeypatch: pytest.MonkeyPatch, demo_sqli
 
 
 def test_overview_filter_that_matches_nothing(monkeypatch: pytest.MonkeyPatch, demo_sqlite_url: str) -> None:
-    app = open_page(monkeypatch, demo_sqlite_url, params={"year": "1999"})
+    # Both offered, and together they match nothing: PT KPI runs no program in Kutai Kartanegara.
+    company = scalar(demo_sqlite_url, "SELECT id FROM company WHERE name LIKE 'PT Kilang Pertamina%'")
+    kukar = scalar(demo_sqlite_url, "SELECT id FROM regency WHERE name = 'Kabupaten Kutai Kartanegara'")
+    app = open_page(monkeypatch, demo_sqlite_url, params={"company": str(company), "regency": str(kukar)})
     assert any("Tidak ada data" in info.value for info in app.info)
+    assert not app.metric
 
 
 def test_overview_speaks_english_on_request(monkeypatch: pytest.MonkeyPatch, demo_sqlite_url: str) -> None:
