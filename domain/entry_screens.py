@@ -431,8 +431,7 @@ def _results_grid(viewer: Viewer, program: int) -> None:
             num_rows="fixed",
             width="stretch",
             disabled=["indicator", "unit", "period", t("entry.grid.state")],
-            column_config=_result_columns()
-            | {"narrative": st.column_config.TextColumn(t("entry.grid.narrative"), max_chars=2000)},
+            column_config=_result_columns(),
         )
         buttons = st.container(horizontal=True)
         edits = _grid_edits(editable, edited)
@@ -545,7 +544,7 @@ def _result_columns() -> dict[str, Any]:
         "period": st.column_config.TextColumn(t("entry.grid.period")),
         "target": st.column_config.NumberColumn(t("entry.grid.target"), format="localized"),
         "actual": st.column_config.NumberColumn(t("entry.grid.actual"), format="localized"),
-        "narrative": st.column_config.TextColumn(t("entry.grid.narrative")),
+        "narrative": st.column_config.TextColumn(t("entry.grid.narrative"), max_chars=2000),
     }
 
 
