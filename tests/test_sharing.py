@@ -131,34 +131,27 @@ def test_shared_page_shows_the_program_without_an_account(
             )
         ).one()
     kpi = make_account(engine, username="kpi2", role="company", company=KPI)
-    with write_session(engine) as session:
-        token = sharing.create_link(
-            session=session,
-            viewer=kpi,
-            company_id=company,
-            program_id=program,
-            filters=None,
-            label="DLH",
-            expires_on=date.today() + timedelta(days=7),
-            now=datetime.now(UTC),
-        )
+
+    def share(label: str) -> str:
+        with write_session(engine) as session:
+            return sharing.create_link(
+                session=session,
+                viewer=kpi,
+                company_id=company,
+                program_id=program,
+                filters=None,
+                label=label,
+                expires_on=date.today() + timedelta(days=7),
+                now=datetime.now(UTC),
+            )
+
+    token = share("DLH")
     app = open_page(monkeypatch, url, "pages/shared.py", signed_in=False, params={"token": token})
     assert app.title[0].value == name
     assert any(info.value.startswith("Halaman bersama, hanya-baca: DLH. Berlaku sampai") for info in app.info)
     assert not app.text_input, "no login form, no share form"
     # A link made without a recipient's name says nothing in its place.
-    with write_session(engine) as session:
-        unnamed = sharing.create_link(
-            session=session,
-            viewer=kpi,
-            company_id=company,
-            program_id=program,
-            filters=None,
-            label="",
-            expires_on=date.today() + timedelta(days=7),
-            now=datetime.now(UTC),
-        )
-    plain = open_page(monkeypatch, url, "pages/shared.py", signed_in=False, params={"token": unnamed})
+    plain = open_page(monkeypatch, url, "pages/shared.py", signed_in=False, params={"token": share("")})
     assert any(info.value.startswith("Halaman bersama, hanya-baca. Berlaku sampai") for info in plain.info)
     # The agency reads the program's other tabs through the same link.
     feedback = open_page(
