@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8501
 PG_BIN := /usr/lib/postgresql/15/bin
 
-.PHONY: run test venv dev-venv fonts system-deps lint typecheck pytest synth-large bench clean
+.PHONY: run test venv dev-venv fonts system-deps lint layers typecheck pytest synth-large bench clean
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -50,13 +50,17 @@ lint: dev-venv
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
+# The layer contracts written in pyproject.toml: what each part of the sinergi package may import.
+layers: dev-venv
+	$(VENV)/bin/lint-imports
+
 typecheck: dev-venv
 	$(VENV)/bin/mypy
 
 pytest: dev-venv fonts system-deps
 	$(VENV)/bin/pytest
 
-test: lint typecheck pytest
+test: lint layers typecheck pytest
 
 synth-large: venv
 	$(PY) manage.py synth --scale large --database-url sqlite:///data/synth-large.db

@@ -2,7 +2,9 @@
 
 import streamlit as st
 
-from domain import signin, ui, urls
+from sinergi import ui
+from sinergi.core import urls
+from sinergi.ui import signin
 
 ui.page_guard()
 st.set_page_config(page_title="Sinergi", page_icon="🤝", layout="wide")

@@ -12,12 +12,12 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Engine
 
 if TYPE_CHECKING:
-    from domain.access import Viewer
+    from sinergi.core.access import Viewer
 
 
 def _engine(args: argparse.Namespace) -> Engine:
-    from domain.db import engine_for, upgrade_database
-    from domain.settings import database_url
+    from sinergi.core.db import engine_for, upgrade_database
+    from sinergi.core.settings import database_url
 
     url = args.database_url or database_url()
     upgrade_database(url)
@@ -37,7 +37,7 @@ def _hint_first_admin(engine: Engine) -> None:
     from sqlmodel import select
 
     import models as m
-    from domain.db import read_session
+    from sinergi.core.db import read_session
 
     with read_session(engine) as session:
         admins = session.exec(select(func.count()).where(m.User.role == m.Role.ADMIN)).one()
@@ -49,9 +49,9 @@ def _hint_first_admin(engine: Engine) -> None:
 
 
 def cmd_load_demo(args: argparse.Namespace) -> int:
-    from domain import queries
-    from domain.db import read_session, write_session
-    from domain.demo import load_demo
+    from sinergi.core.db import read_session, write_session
+    from sinergi.reads import queries
+    from sinergi.worlds.demo import load_demo
 
     engine = _engine(args)
     if args.if_empty:
@@ -71,7 +71,7 @@ def cmd_load_demo(args: argparse.Namespace) -> int:
 def cmd_synth(args: argparse.Namespace) -> int:
     from dataclasses import replace
 
-    from domain.synth import SCALES, build_synthetic
+    from sinergi.worlds.synth import SCALES, build_synthetic
 
     counts = SCALES[args.scale]
     overrides = {
@@ -89,11 +89,11 @@ def cmd_synth(args: argparse.Namespace) -> int:
 
 
 def cmd_create_user(args: argparse.Namespace) -> int:
-    from domain.access import SYSTEM
-    from domain.accounts import UserInput, create_user
-    from domain.db import write_session
-    from domain.errors import DomainError
-    from domain.i18n import translate
+    from sinergi.core.access import SYSTEM
+    from sinergi.core.db import write_session
+    from sinergi.core.errors import DomainError
+    from sinergi.i18n.texts import translate
+    from sinergi.writes.accounts import UserInput, create_user
 
     if sys.stdin.isatty():
         password = getpass.getpass("Password: ")
@@ -130,8 +130,8 @@ def _acting_viewer(engine: Engine, username: str | None) -> Viewer | None:
     from sqlmodel import select
 
     import models as m
-    from domain.access import SYSTEM, viewer_for
-    from domain.db import read_session
+    from sinergi.core.access import SYSTEM, viewer_for
+    from sinergi.core.db import read_session
 
     if not username:
         return SYSTEM
@@ -143,9 +143,9 @@ def _acting_viewer(engine: Engine, username: str | None) -> Viewer | None:
 def cmd_import(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from domain import transfer
-    from domain.access import AccessDenied
-    from domain.i18n import translate
+    from sinergi.core.access import AccessDenied
+    from sinergi.i18n.texts import translate
+    from sinergi.transfer import exchange as transfer
 
     engine = _engine(args)
     viewer = _acting_viewer(engine, args.user)
@@ -184,9 +184,10 @@ def cmd_import(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from domain import spreadsheet, transfer
-    from domain.db import read_session
-    from domain.filters import Filters
+    from sinergi.core import spreadsheet
+    from sinergi.core.db import read_session
+    from sinergi.reads.filters import Filters
+    from sinergi.transfer import exchange as transfer
 
     engine = _engine(args)
     viewer = _acting_viewer(engine, args.user)
@@ -247,7 +248,7 @@ def build_parser() -> argparse.ArgumentParser:
     user.add_argument("--display-name")
     user.add_argument("--email", default="")
 
-    from domain.transfer import SHEETS
+    from sinergi.transfer.exchange import SHEETS
 
     entities = [spec.key for spec in SHEETS]
     importer = command(

@@ -14,7 +14,7 @@ from typing import Any
 from playwright.sync_api import Browser, BrowserContext, Page, WebSocket, sync_playwright
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from domain.i18n import translate
+from sinergi.i18n.texts import translate
 from tests.browser import CHROMIUM, CHROMIUM_ARGS, served_app, served_pid
 
 VIEWPORT = {"width": 1366, "height": 900}

@@ -9,9 +9,9 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from domain import synth
-from domain.db import engine_for, upgrade_database
-from domain.synth import SCALES, build_synthetic
+from sinergi.core.db import engine_for, upgrade_database
+from sinergi.worlds import synth
+from sinergi.worlds.synth import SCALES, build_synthetic
 
 BENCH_DIR = Path(__file__).resolve().parent
 SEED = 42

@@ -16,11 +16,11 @@ from streamlit.runtime.scriptrunner import ScriptRunnerEvent
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.local_script_runner import LocalScriptRunner
 
-from domain import ui
-from domain.access import Viewer
-from domain.db import engine_for, read_session
-from domain.i18n import translate
-from domain.settings import PROJECT_ROOT
+from sinergi import ui
+from sinergi.core.access import Viewer
+from sinergi.core.db import engine_for, read_session
+from sinergi.core.settings import PROJECT_ROOT
+from sinergi.i18n.texts import translate
 
 Read = tuple[Callable[..., Any], dict[str, Any]]
 

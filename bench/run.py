@@ -26,10 +26,10 @@ from sqlmodel import select
 
 import models as m
 from bench.databases import BENCH_DIR, synthetic_database
-from domain.access import SYSTEM, Viewer, viewer_for
-from domain.accounts import UserInput, create_user, hash_password, password_matches
-from domain.db import engine_for, upgrade_database, write_session
-from domain.settings import PROJECT_ROOT
+from sinergi.core.access import SYSTEM, Viewer, viewer_for
+from sinergi.core.db import engine_for, upgrade_database, write_session
+from sinergi.core.settings import PROJECT_ROOT
+from sinergi.writes.accounts import UserInput, create_user, hash_password, password_matches
 
 RESULTS = BENCH_DIR / "results.json"
 PARTS = ("pages", "browser", "memory", "writes")

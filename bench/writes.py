@@ -13,8 +13,8 @@ from sqlalchemy import Engine, func
 from sqlmodel import select
 
 import models as m
-from domain.db import read_session, write_session
-from domain.feedback import record_feedback
+from sinergi.core.db import read_session, write_session
+from sinergi.writes.feedback import record_feedback
 
 KINDS = [kind.value for kind in m.FeedbackKind]
 

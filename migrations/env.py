@@ -5,8 +5,8 @@ from sqlalchemy import Connection
 from sqlmodel import SQLModel
 
 import models  # noqa: F401  (registers every table)
-from domain.db import engine_for
-from domain.settings import database_url
+from sinergi.core.db import engine_for
+from sinergi.core.settings import database_url
 
 config = context.config
 url = config.get_main_option("sqlalchemy.url") or database_url()

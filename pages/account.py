@@ -4,9 +4,11 @@ from datetime import UTC, datetime
 
 import streamlit as st
 
-from domain import accounts, db, signin, ui
-from domain.errors import DomainError
-from domain.ui import label, t
+from sinergi import ui
+from sinergi.core import db
+from sinergi.core.errors import DomainError
+from sinergi.ui import label, signin, t
+from sinergi.writes import accounts
 
 viewer = ui.signed_in_page()
 

@@ -8,12 +8,16 @@ import streamlit as st
 from sqlmodel import Session
 
 import models as m
-from domain import accounts, admin, compliance_commands, db, queries, sharing, ui
-from domain.access import AccessDenied
-from domain.errors import DomainError
-from domain.filters import filter_options
-from domain.formatting import number, percent
-from domain.ui import lang, t
+from sinergi import ui
+from sinergi.core import db
+from sinergi.core.access import AccessDenied
+from sinergi.core.errors import DomainError
+from sinergi.i18n.formatting import number, percent
+from sinergi.reads import queries
+from sinergi.reads.filters import filter_options
+from sinergi.ui import lang, t
+from sinergi.writes import accounts, admin, sharing
+from sinergi.writes import compliance as compliance_commands
 
 viewer = ui.signed_in_page()
 

@@ -5,10 +5,12 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from domain import charts, compliance, queries, ui
-from domain.compliance import Basis, PointDeadline, PointRecord
-from domain.formatting import long_date, number
-from domain.ui import label, lang, t
+from sinergi import ui
+from sinergi.i18n.formatting import long_date, number
+from sinergi.reads import compliance, queries
+from sinergi.reads.compliance import Basis, PointDeadline, PointRecord
+from sinergi.reports import charts
+from sinergi.ui import label, lang, t
 
 viewer = ui.signed_in_page()
 

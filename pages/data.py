@@ -3,9 +3,12 @@ make the semester evaluation report."""
 
 import streamlit as st
 
-from domain import entry_screens, report_screens, transfer_screens, ui
-from domain.filters import filter_options
-from domain.ui import t
+from sinergi import ui
+from sinergi.reads.filters import filter_options
+from sinergi.ui import entry as entry_screens
+from sinergi.ui import report as report_screens
+from sinergi.ui import t
+from sinergi.ui import transfer as transfer_screens
 
 viewer = ui.signed_in_page()
 

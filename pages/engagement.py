@@ -6,10 +6,21 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from domain import charts, engagement
-from domain.filters import filter_options
-from domain.formatting import long_date, number, percent
-from domain.ui import chart_block, filter_bar, label, lang, read, read_later, rows_download, signed_in_page, t
+from sinergi.i18n.formatting import long_date, number, percent
+from sinergi.reads import engagement
+from sinergi.reads.filters import filter_options
+from sinergi.reports import charts
+from sinergi.ui import (
+    chart_block,
+    filter_bar,
+    label,
+    lang,
+    read,
+    read_later,
+    rows_download,
+    signed_in_page,
+    t,
+)
 
 viewer = signed_in_page()
 

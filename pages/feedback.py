@@ -7,10 +7,12 @@ from datetime import UTC, datetime
 import streamlit as st
 
 import models as m
-from domain import db, live, ui
-from domain.errors import DomainError
-from domain.formatting import long_date
-from domain.ui import label, lang, t
+from sinergi import ui
+from sinergi.core import db
+from sinergi.core.errors import DomainError
+from sinergi.i18n.formatting import long_date
+from sinergi.ui import label, lang, t
+from sinergi.writes import live
 
 ui.page_guard()
 

@@ -7,11 +7,15 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from domain import charts, db, live, programs, queries, screens, ui
-from domain.access import Viewer
-from domain.errors import DomainError
-from domain.formatting import long_date, number
-from domain.ui import label, lang, plain, t
+from sinergi import ui
+from sinergi.core import db
+from sinergi.core.access import Viewer
+from sinergi.core.errors import DomainError
+from sinergi.i18n.formatting import long_date, number
+from sinergi.reads import programs, queries
+from sinergi.reports import charts
+from sinergi.ui import label, lang, plain, screens, t
+from sinergi.writes import live
 
 REFRESH_SECONDS = 3
 WALL_HEIGHT = 520

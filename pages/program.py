@@ -1,6 +1,8 @@
 """Program detail (/program?id=N)."""
 
-from domain import programs, screens, ui
+from sinergi import ui
+from sinergi.reads import programs
+from sinergi.ui import screens
 
 viewer = ui.signed_in_page()
 program_id = ui.int_param("id")

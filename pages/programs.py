@@ -4,9 +4,10 @@ from datetime import date
 
 import streamlit as st
 
-from domain import programs, queries, ui
-from domain.filters import filter_options
-from domain.ui import t
+from sinergi import ui
+from sinergi.reads import programs, queries
+from sinergi.reads.filters import filter_options
+from sinergi.ui import t
 
 viewer = ui.signed_in_page()
 

@@ -4,9 +4,11 @@ from datetime import UTC, datetime
 
 import streamlit as st
 
-from domain import db, screens, sharing, ui
-from domain.formatting import long_date
-from domain.ui import lang, t
+from sinergi import ui
+from sinergi.core import db
+from sinergi.i18n.formatting import long_date
+from sinergi.ui import lang, screens, t
+from sinergi.writes import sharing
 
 ui.page_guard()
 

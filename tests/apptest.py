@@ -9,9 +9,9 @@ from sqlalchemy import text
 from streamlit.testing.v1 import AppTest
 
 import models as m
-from domain.access import Viewer, viewer_for
-from domain.db import engine_for, read_session
-from domain.settings import PROJECT_ROOT
+from sinergi.core.access import Viewer, viewer_for
+from sinergi.core.db import engine_for, read_session
+from sinergi.core.settings import PROJECT_ROOT
 from tests.factories import make_account
 
 

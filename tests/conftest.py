@@ -13,9 +13,9 @@ import pytest
 from playwright.sync_api import Browser, sync_playwright
 from sqlalchemy import Engine
 
-from domain.access import Viewer
-from domain.db import engine_for, upgrade_database, write_session
-from domain.demo import load_demo
+from sinergi.core.access import Viewer
+from sinergi.core.db import engine_for, upgrade_database, write_session
+from sinergi.worlds.demo import load_demo
 from tests.browser import CHROMIUM, CHROMIUM_ARGS
 from tests.factories import make_account
 from tests.pg_server import PostgresServer

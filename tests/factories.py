@@ -7,9 +7,9 @@ from datetime import date
 from sqlalchemy import Engine
 
 import models as m
-from domain.access import SYSTEM, Viewer, viewer_for
-from domain.accounts import UserInput, create_user
-from domain.db import write_session
+from sinergi.core.access import SYSTEM, Viewer, viewer_for
+from sinergi.core.db import write_session
+from sinergi.writes.accounts import UserInput, create_user
 
 
 def make_company(engine: Engine, *, name: str = "PT Contoh", sector: str = m.Sector.OTHER) -> int:

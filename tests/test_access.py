@@ -9,14 +9,14 @@ from sqlalchemy import Engine, text
 from sqlmodel import func, select
 
 import models as m
-from domain import compliance, engagement, overview, programs, queries
-from domain.access import SYSTEM, AccessDenied, Viewer
-from domain.commands import record_result, verify_result
-from domain.db import read_session, write_session
-from domain.demo import load_demo
-from domain.filters import Filters, filter_options
-from domain.rules import Thresholds
-from domain.ui import arguments_key
+from sinergi.core.access import SYSTEM, AccessDenied, Viewer
+from sinergi.core.db import read_session, write_session
+from sinergi.reads import compliance, engagement, overview, programs, queries
+from sinergi.reads.filters import Filters, filter_options
+from sinergi.rules.achievement import Thresholds
+from sinergi.ui import arguments_key
+from sinergi.worlds.demo import load_demo
+from sinergi.writes.results import record_result, verify_result
 from tests.apptest import open_page
 from tests.conftest import DemoAccounts
 from tests.factories import make_account
@@ -278,7 +278,7 @@ def test_changing_the_url_to_another_companys_program_is_refused(
     monkeypatch: pytest.MonkeyPatch, demo_sqlite_url: str, demo_accounts: DemoAccounts
 ) -> None:
     engine_url = demo_sqlite_url
-    from domain.db import engine_for
+    from sinergi.core.db import engine_for
 
     engine = engine_for(engine_url)
     program = scalar(

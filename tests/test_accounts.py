@@ -10,11 +10,11 @@ from sqlalchemy import Engine, func
 from sqlmodel import col, select
 
 import models as m
-from domain import accounts
-from domain.access import AccessDenied
-from domain.db import read_session, write_session
-from domain.secrets import PUBLIC_KEYS, WeakCookieKey, check_cookie_key, cookie_key
-from domain.settings import LOGIN_POLICY
+from sinergi.core.access import AccessDenied
+from sinergi.core.db import read_session, write_session
+from sinergi.core.secrets import PUBLIC_KEYS, WeakCookieKey, check_cookie_key, cookie_key
+from sinergi.core.settings import LOGIN_POLICY
+from sinergi.writes import accounts
 from tests.factories import PASSWORD, make_account
 
 NOW = datetime(2026, 11, 22, 9, 0, tzinfo=UTC)

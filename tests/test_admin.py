@@ -13,12 +13,14 @@ from sqlmodel import col, select
 from streamlit.testing.v1 import AppTest
 
 import models as m
-from domain import accounts, admin, queries, sharing, ui
-from domain.access import AccessDenied, Viewer
-from domain.db import engine_for, read_session, upgrade_database, write_session
-from domain.errors import DomainError
-from domain.i18n import TEXTS, translate
-from domain.rules import Thresholds
+from sinergi import ui
+from sinergi.core.access import AccessDenied, Viewer
+from sinergi.core.db import engine_for, read_session, upgrade_database, write_session
+from sinergi.core.errors import DomainError
+from sinergi.i18n.texts import TEXTS, translate
+from sinergi.reads import queries
+from sinergi.rules.achievement import Thresholds
+from sinergi.writes import accounts, admin, sharing
 from tests.apptest import open_page
 from tests.conftest import DemoAccounts
 from tests.factories import PASSWORD, make_account, make_company
@@ -383,9 +385,9 @@ def test_audit_rows_filter_in_the_database_newest_first(world: World) -> None:
 
 def test_the_app_edits_and_deletes_no_audit_row() -> None:
     """Only adding: nothing in the app updates or deletes ``audit_log``."""
-    from domain.settings import PROJECT_ROOT
+    from sinergi.core.settings import PROJECT_ROOT
 
-    sources = [*(PROJECT_ROOT / "domain").glob("*.py"), *(PROJECT_ROOT / "pages").glob("*.py")]
+    sources = [*(PROJECT_ROOT / "sinergi").rglob("*.py"), *(PROJECT_ROOT / "pages").glob("*.py")]
     for path in [*sources, PROJECT_ROOT / "manage.py", PROJECT_ROOT / "app.py"]:
         text = path.read_text()
         for forbidden in (

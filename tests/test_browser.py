@@ -14,9 +14,9 @@ from playwright._impl._api_structures import SetCookieParam
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
 from sqlalchemy import text
 
-from domain.db import engine_for
-from domain.secrets import cookie_key
-from domain.settings import COOKIE_EXPIRY_DAYS, COOKIE_NAME
+from sinergi.core.db import engine_for
+from sinergi.core.secrets import cookie_key
+from sinergi.core.settings import COOKIE_EXPIRY_DAYS, COOKIE_NAME
 from tests.browser import download, served_app
 from tests.conftest import DemoAccounts
 from tests.factories import PASSWORD

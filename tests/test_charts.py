@@ -9,7 +9,7 @@ import altair as alt
 import pandas as pd
 import vl_convert
 
-from domain import charts
+from sinergi.reports import charts
 
 STATUS_LABELS = {
     "on_track": "On track",

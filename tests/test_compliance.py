@@ -15,12 +15,12 @@ from sqlmodel import select
 from streamlit.testing.v1 import AppTest
 
 import models as m
-from domain import compliance, queries
-from domain.access import SYSTEM
-from domain.compliance import Basis
-from domain.db import engine_for, read_session, upgrade_database, write_session
-from domain.demo import FRAMEWORK_NAME, JANGGUT, KENOHAN, KPI, LOA_KULU, SANGA, load_demo
-from domain.i18n import translate
+from sinergi.core.access import SYSTEM
+from sinergi.core.db import engine_for, read_session, upgrade_database, write_session
+from sinergi.i18n.texts import translate
+from sinergi.reads import compliance, queries
+from sinergi.reads.compliance import Basis
+from sinergi.worlds.demo import FRAMEWORK_NAME, JANGGUT, KENOHAN, KPI, LOA_KULU, SANGA, load_demo
 from tests.apptest import open_page
 from tests.conftest import DemoAccounts
 from tests.factories import make_account, make_program, make_user

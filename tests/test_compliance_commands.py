@@ -12,13 +12,13 @@ from sqlalchemy import Engine, func
 from sqlmodel import Session, col, select
 
 import models as m
-from domain import compliance_commands as cc
-from domain import queries
-from domain.access import AccessDenied, Viewer
-from domain.db import engine_for, read_session, upgrade_database, write_session
-from domain.demo import FRAMEWORK_NAME, JANGGUT, KUKAR, LOA_KULU, load_demo
-from domain.errors import DomainError
-from domain.i18n import TEXTS, translate
+from sinergi.core.access import AccessDenied, Viewer
+from sinergi.core.db import engine_for, read_session, upgrade_database, write_session
+from sinergi.core.errors import DomainError
+from sinergi.i18n.texts import TEXTS, translate
+from sinergi.reads import queries
+from sinergi.worlds.demo import FRAMEWORK_NAME, JANGGUT, KUKAR, LOA_KULU, load_demo
+from sinergi.writes import compliance as cc
 from tests.apptest import open_page
 from tests.factories import make_account
 
@@ -369,7 +369,7 @@ def test_every_error_key_is_translated() -> None:
 @pytest.fixture
 def clicks(monkeypatch: pytest.MonkeyPatch) -> None:
     """AppTest resets Streamlit's pages flag every run, so ``ui.page_guard`` would swallow clicks."""
-    from domain import ui
+    from sinergi import ui
 
     monkeypatch.setattr(ui, "page_guard", lambda: None)
 

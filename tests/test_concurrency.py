@@ -8,9 +8,9 @@ from sqlalchemy import Engine, func
 from sqlmodel import select
 
 import models as m
-from domain.access import SYSTEM
-from domain.commands import record_result
-from domain.db import read_session, write_session
+from sinergi.core.access import SYSTEM
+from sinergi.core.db import read_session, write_session
+from sinergi.writes.results import record_result
 from tests.factories import make_company, make_indicators, make_periods, make_program
 
 THREADS = 20

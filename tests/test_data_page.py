@@ -11,8 +11,8 @@ import pytest
 from sqlalchemy import text
 from streamlit.testing.v1 import AppTest
 
-from domain import ui
-from domain.db import engine_for
+from sinergi import ui
+from sinergi.core.db import engine_for
 from tests.apptest import open_page
 from tests.conftest import DemoAccounts
 

@@ -8,9 +8,9 @@ from sqlalchemy import Engine, func
 from sqlmodel import Session, SQLModel, col, select
 
 import models as m
-from domain.db import read_session, write_session
-from domain.demo import DEMO_COMPANY_NAMES, load_demo
-from domain.rules import is_gap
+from sinergi.core.db import read_session, write_session
+from sinergi.rules.achievement import is_gap
+from sinergi.worlds.demo import DEMO_COMPANY_NAMES, load_demo
 
 KPI = "PT Kilang Pertamina Internasional Unit Balikpapan"
 INDEXIM = "PT Indexim Coalindo"

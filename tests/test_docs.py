@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from domain.settings import ENV_SETTINGS, PROJECT_ROOT
 from manage import build_parser
+from sinergi.core.settings import ENV_SETTINGS, PROJECT_ROOT
 
 README = (PROJECT_ROOT / "README.md").read_text()
 

@@ -14,12 +14,13 @@ from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
 import models as m
-from domain import demo, engagement
-from domain.access import SYSTEM
-from domain.db import engine_for, read_session, upgrade_database, write_session
-from domain.demo import load_demo
-from domain.filters import Filters, filters_from_params
-from domain.formatting import number, percent
+from sinergi.core.access import SYSTEM
+from sinergi.core.db import engine_for, read_session, upgrade_database, write_session
+from sinergi.i18n.formatting import number, percent
+from sinergi.reads import engagement
+from sinergi.reads.filters import Filters, filters_from_params
+from sinergi.worlds import demo
+from sinergi.worlds.demo import load_demo
 from tests.apptest import open_page
 from tests.factories import (
     make_action,

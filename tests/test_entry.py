@@ -11,11 +11,11 @@ import pytest
 from sqlalchemy import Engine, text
 
 import models as m
-from domain import entry
-from domain.access import AccessDenied, Viewer
-from domain.commands import verify_result
-from domain.db import read_session, write_session
-from domain.errors import ResultChanged, ResultLocked
+from sinergi.core.access import AccessDenied, Viewer
+from sinergi.core.db import read_session, write_session
+from sinergi.core.errors import ResultChanged, ResultLocked
+from sinergi.writes import entry
+from sinergi.writes.results import verify_result
 from tests.factories import make_account, make_company, make_indicators, make_periods, make_program
 
 

@@ -7,10 +7,10 @@ from sqlalchemy import Engine, func
 from sqlmodel import col, select
 
 import models as m
-from domain.db import read_session, write_session
-from domain.demo import load_demo
-from domain.feedback import MAX_TEXT, InvalidFeedback, record_feedback
-from domain.i18n import translate
+from sinergi.core.db import read_session, write_session
+from sinergi.i18n.texts import translate
+from sinergi.worlds.demo import load_demo
+from sinergi.writes.feedback import MAX_TEXT, InvalidFeedback, record_feedback
 
 
 @pytest.fixture

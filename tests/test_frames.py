@@ -6,7 +6,7 @@ import math
 
 import pandas as pd
 
-from domain import frames
+from sinergi.core import frames
 
 
 def test_records_give_each_row_as_plain_values_in_order() -> None:

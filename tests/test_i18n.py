@@ -8,8 +8,8 @@ from enum import StrEnum
 import pytest
 
 import models as m
-from domain.i18n import TEXTS, translate
-from domain.settings import PROJECT_ROOT
+from sinergi.core.settings import PROJECT_ROOT
+from sinergi.i18n.texts import TEXTS, translate
 
 ENUM_KINDS: dict[str, type[StrEnum]] = {
     "pillar": m.Pillar,
@@ -48,7 +48,7 @@ def test_every_key_the_code_uses_exists() -> None:
     for path in [
         PROJECT_ROOT / "app.py",
         *(PROJECT_ROOT / "pages").glob("*.py"),
-        *(PROJECT_ROOT / "domain").glob("*.py"),
+        *(PROJECT_ROOT / "sinergi").rglob("*.py"),
     ]:
         used |= set(re.findall(r"""\bt\(\s*["']([a-z_]+\.[a-z_.]+)["']""", path.read_text()))
     assert used, "the scan finds the keys"

@@ -14,11 +14,12 @@ from sqlalchemy import Engine, func
 from sqlmodel import Session, col, select
 
 import models as m
-from domain import engagement, live
-from domain.access import AccessDenied, Viewer
-from domain.db import read_session, write_session
-from domain.filters import Filters
-from domain.i18n import TEXTS
+from sinergi.core.access import AccessDenied, Viewer
+from sinergi.core.db import read_session, write_session
+from sinergi.i18n.texts import TEXTS
+from sinergi.reads import engagement
+from sinergi.reads.filters import Filters
+from sinergi.writes import live
 from tests.factories import make_account, make_company, make_meeting, make_organisation, make_program
 
 NOW = datetime(2026, 11, 22, 9, 0, tzinfo=UTC)

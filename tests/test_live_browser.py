@@ -15,9 +15,9 @@ from sqlalchemy import Engine, func
 from sqlmodel import col, select
 
 import models as m
-from domain.db import engine_for, read_session, upgrade_database, write_session
-from domain.demo import load_demo
-from domain.secrets import cookie_key
+from sinergi.core.db import engine_for, read_session, upgrade_database, write_session
+from sinergi.core.secrets import cookie_key
+from sinergi.worlds.demo import load_demo
 from tests.browser import PROJECT_ROOT, served_app
 from tests.factories import make_account
 from tests.test_browser import cookie_for, token

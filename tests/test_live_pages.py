@@ -11,10 +11,11 @@ from sqlalchemy import Engine, func
 from sqlmodel import col, select
 
 import models as m
-from domain import live, ui
-from domain.access import Viewer
-from domain.db import engine_for, read_session, upgrade_database, write_session
-from domain.i18n import translate
+from sinergi import ui
+from sinergi.core.access import Viewer
+from sinergi.core.db import engine_for, read_session, upgrade_database, write_session
+from sinergi.i18n.texts import translate
+from sinergi.writes import live
 from tests.apptest import open_page
 from tests.conftest import DemoAccounts
 from tests.factories import make_account, make_company, make_meeting, make_program

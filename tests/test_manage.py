@@ -10,8 +10,8 @@ from sqlalchemy import func
 from sqlmodel import select
 
 import models as m
-from domain.accounts import password_matches
-from domain.db import engine_for, read_session
+from sinergi.core.db import engine_for, read_session
+from sinergi.writes.accounts import password_matches
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -12,9 +12,9 @@ from sqlalchemy import text
 from streamlit.testing.v1 import AppTest
 
 import models as m
-from domain.db import engine_for, upgrade_database, write_session
-from domain.formatting import number
-from domain.ui import plain
+from sinergi.core.db import engine_for, upgrade_database, write_session
+from sinergi.i18n.formatting import number
+from sinergi.ui import plain
 from tests.apptest import open_page
 from tests.conftest import DemoAccounts
 from tests.factories import make_company, make_indicators, make_periods, make_program

@@ -7,10 +7,10 @@ from datetime import date
 from sqlalchemy import Engine
 
 import models as m
-from domain import queries
-from domain.access import SYSTEM
-from domain.db import read_session, write_session
-from domain.rules import Thresholds
+from sinergi.core.access import SYSTEM
+from sinergi.core.db import read_session, write_session
+from sinergi.reads import queries
+from sinergi.rules.achievement import Thresholds
 from tests.factories import make_company, make_program
 
 

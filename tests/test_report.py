@@ -15,11 +15,11 @@ from sqlmodel import col, select
 from streamlit.testing.v1 import AppTest
 
 import models as m
-from domain.access import AccessDenied, Viewer
-from domain.db import engine_for, read_session, write_session
-from domain.filters import Filters
-from domain.overview import reporting_period
-from domain.report import (
+from sinergi.core.access import AccessDenied, Viewer
+from sinergi.core.db import engine_for, read_session, write_session
+from sinergi.reads.filters import Filters
+from sinergi.reads.overview import reporting_period
+from sinergi.reports.semester import (
     SemesterReport,
     chart_images,
     report_choices,
@@ -27,7 +27,7 @@ from domain.report import (
     report_xlsx,
     semester_report,
 )
-from domain.rules import Thresholds
+from sinergi.rules.achievement import Thresholds
 from tests.conftest import DemoAccounts
 from tests.factories import (
     make_account,
@@ -412,8 +412,8 @@ def test_viewers_read_every_company_and_unknown_choices_give_nothing(world: Worl
 
 def _section(viewer: object) -> None:
     # AppTest runs this function's source alone: it imports what it needs itself.
-    from domain.access import Viewer
-    from domain.report_screens import report_section
+    from sinergi.core.access import Viewer
+    from sinergi.ui.report import report_section
 
     assert isinstance(viewer, Viewer)
     report_section(viewer)

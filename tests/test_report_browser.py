@@ -12,7 +12,7 @@ from playwright.sync_api import Browser, Page, expect
 from pypdf import PdfReader
 from sqlalchemy import text
 
-from domain.db import engine_for
+from sinergi.core.db import engine_for
 from tests.browser import served_app
 from tests.conftest import DemoAccounts
 from tests.test_browser import sign_in, wait_for_cookie

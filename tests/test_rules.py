@@ -8,20 +8,19 @@ from datetime import date
 import pytest
 from sqlalchemy import Engine, Float, literal, select, union_all
 
-from domain.rules import (
+from models import ComplianceStatus, PointRule
+from sinergi.rules.achievement import (
     AchievementStatus,
-    PointFacts,
     Thresholds,
     achievement,
     achievement_sql,
     achievement_status,
     gap_sql,
     is_gap,
-    judge_point,
     status_sql,
     to_date,
 )
-from models import ComplianceStatus, PointRule
+from sinergi.rules.points import PointFacts, judge_point
 
 DEFAULT = Thresholds()
 

@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import SQLModel
 
 import models as m
-from domain.db import write_session
+from sinergi.core.db import write_session
 
 
 def test_migrations_build_every_table(engine: Engine) -> None:
@@ -100,7 +100,7 @@ def test_a_database_holding_data_upgrades_from_every_earlier_revision(
     from alembic import command
     from sqlalchemy import text
 
-    from domain.db import alembic_config, engine_for, upgrade_database
+    from sinergi.core.db import alembic_config, engine_for, upgrade_database
 
     url: str = request.getfixturevalue("sqlite_url" if backend == "sqlite" else "pg_url")
     command.upgrade(alembic_config(url), "0002")

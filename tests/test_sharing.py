@@ -10,11 +10,11 @@ from sqlalchemy import Engine, text
 from sqlmodel import col, select
 
 import models as m
-from domain import sharing
-from domain.access import AccessDenied, Viewer
-from domain.db import engine_for, read_session, upgrade_database, write_session
-from domain.demo import load_demo
-from domain.filters import Filters
+from sinergi.core.access import AccessDenied, Viewer
+from sinergi.core.db import engine_for, read_session, upgrade_database, write_session
+from sinergi.reads.filters import Filters
+from sinergi.worlds.demo import load_demo
+from sinergi.writes import sharing
 from tests.apptest import open_page
 from tests.factories import make_account
 

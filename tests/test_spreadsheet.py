@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 import pandas as pd
 from openpyxl import load_workbook
 
-from domain.spreadsheet import csv_bytes, workbook_bytes
+from sinergi.core.spreadsheet import csv_bytes, workbook_bytes
 
 DANGEROUS = ["=1+1", "+62 812", "-SUM(A1)", "@cmd", "\tTab", "\rCR", '=HYPERLINK("http://x","y")']
 

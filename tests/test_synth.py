@@ -10,8 +10,8 @@ from sqlalchemy import Engine, func
 from sqlmodel import SQLModel, select
 
 import models as m
-from domain.db import engine_for, read_session, upgrade_database, write_session
-from domain.synth import SCALES, build_synthetic
+from sinergi.core.db import engine_for, read_session, upgrade_database, write_session
+from sinergi.worlds.synth import SCALES, build_synthetic
 
 SMALL = SCALES["small"]
 

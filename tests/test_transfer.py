@@ -13,12 +13,13 @@ from sqlalchemy import Engine, func, text
 from sqlmodel import col, select
 
 import models as m
-from domain import spreadsheet, transfer
-from domain.access import SYSTEM, AccessDenied, Viewer
-from domain.commands import verify_result
-from domain.db import engine_for, read_session, write_session
-from domain.filters import Filters
 from manage import main
+from sinergi.core import spreadsheet
+from sinergi.core.access import SYSTEM, AccessDenied, Viewer
+from sinergi.core.db import engine_for, read_session, write_session
+from sinergi.reads.filters import Filters
+from sinergi.transfer import exchange as transfer
+from sinergi.writes.results import verify_result
 from tests.conftest import DemoAccounts
 from tests.factories import make_account
 
@@ -574,9 +575,9 @@ def test_text_longer_than_its_column_is_an_error_on_every_database(engine: Engin
 def sections(role: str) -> None:
     import streamlit as st
 
-    from domain.access import SYSTEM, Viewer
-    from domain.filters import Filters
-    from domain.transfer_screens import export_section, import_section
+    from sinergi.core.access import SYSTEM, Viewer
+    from sinergi.reads.filters import Filters
+    from sinergi.ui.transfer import export_section, import_section
 
     viewer = Viewer(user_id=None, username=role, role=type(SYSTEM.role)(role), company_id=1, regency_id=1)
     st.session_state["lang"] = "en"
@@ -605,8 +606,8 @@ def test_import_section_only_for_who_may_import(
 
 
 def test_errors_read_as_a_table_of_sheet_row_column_and_message(monkeypatch: pytest.MonkeyPatch) -> None:
-    from domain import transfer_screens
-    from domain.i18n import translate
+    from sinergi.i18n.texts import translate
+    from sinergi.ui import transfer as transfer_screens
 
     monkeypatch.setattr(transfer_screens, "lang", lambda: "id")
     monkeypatch.setattr(transfer_screens, "t", lambda key, **values: translate(key, "id", **values))
@@ -621,10 +622,10 @@ def test_errors_read_as_a_table_of_sheet_row_column_and_message(monkeypatch: pyt
 def test_every_message_key_and_header_has_both_languages() -> None:
     import re
 
-    from domain.i18n import TEXTS
-    from domain.settings import PROJECT_ROOT
+    from sinergi.core.settings import PROJECT_ROOT
+    from sinergi.i18n.texts import TEXTS
 
-    source = (PROJECT_ROOT / "domain" / "transfer.py").read_text()
+    source = (PROJECT_ROOT / "sinergi" / "transfer" / "exchange.py").read_text()
     literal = set(re.findall(r'"(transfer\.[a-z_]+\.[a-z_0-9]+)"', source))
     kinds = {c.kind for spec in transfer.SHEETS for c in spec.columns if not c.kind.startswith("enum:")}
     generated = {

@@ -13,8 +13,8 @@ from playwright.sync_api import Browser, Page, expect
 from pypdf import PdfReader
 from sqlalchemy import text
 
-from domain.db import engine_for, upgrade_database, write_session
-from domain.demo import load_demo
+from sinergi.core.db import engine_for, upgrade_database, write_session
+from sinergi.worlds.demo import load_demo
 from tests.browser import download, served_app
 from tests.factories import make_account
 from tests.test_browser import sign_in, wait_for_cookie, wait_until_rendered

@@ -12,8 +12,9 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from domain import spreadsheet, transfer
-from domain.i18n import translate
+from sinergi.core import spreadsheet
+from sinergi.i18n.texts import translate
+from sinergi.transfer import exchange as transfer
 
 SHEET = "xl/worksheets/sheet1.xml"
 LAUGHS = (

@@ -4,8 +4,8 @@ import re
 
 import pytest
 
-from domain.settings import PROJECT_ROOT
-from domain.urls import BARE_PAGES, PAGE_PATHS, app_base, page_path, page_url
+from sinergi.core.settings import PROJECT_ROOT
+from sinergi.core.urls import BARE_PAGES, PAGE_PATHS, app_base, page_path, page_url
 
 
 @pytest.mark.parametrize(

@@ -8,13 +8,14 @@ from datetime import date
 import pytest
 from sqlalchemy import Engine, text
 
-from domain import overview, programs, screens
-from domain.access import SYSTEM
-from domain.db import read_session, write_session
-from domain.demo import load_demo
-from domain.filters import Filters, filters_from_params
-from domain.formatting import number
-from domain.rules import AchievementStatus, Thresholds, achievement, achievement_status, is_gap
+from sinergi.core.access import SYSTEM
+from sinergi.core.db import read_session, write_session
+from sinergi.i18n.formatting import number
+from sinergi.reads import overview, programs
+from sinergi.reads.filters import Filters, filters_from_params
+from sinergi.rules.achievement import AchievementStatus, Thresholds, achievement, achievement_status, is_gap
+from sinergi.ui import screens
+from sinergi.worlds.demo import load_demo
 
 TODAY = date(2026, 11, 22)
 THRESHOLDS = Thresholds()

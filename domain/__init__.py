@@ -1,1 +1,0 @@
-"""The logic pages and commands call: database access, queries, commands and the rules of the domain."""

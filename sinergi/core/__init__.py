@@ -1,0 +1,1 @@
+"""The ground every layer stands on: settings, the database, who may do what, the audit log, errors."""

@@ -1,0 +1,177 @@
+"""Who is reading or writing, and what they may reach. Every query and command asks here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import NoReturn
+
+from sqlalchemy import ColumnElement, Engine, exists, false, func
+from sqlmodel import Session, col, select
+
+import models as m
+from sinergi.core.errors import DomainError
+
+
+class AccessDenied(DomainError):
+    """A refusal; the session it was raised in writes its audit row once the action has rolled back."""
+
+    key = "error.access_denied"
+
+    def __init__(
+        self,
+        *,
+        viewer: Viewer | None = None,
+        entity: str = "",
+        entity_id: int | None = None,
+        detail: str = "",
+    ) -> None:
+        super().__init__()
+        self.viewer, self.entity, self.entity_id, self.detail = viewer, entity, entity_id, detail
+        self._logged = False
+
+    def log_refusal(self, engine: Engine) -> None:
+        if self._logged:
+            return
+        self._logged = True
+        from sinergi.core.audit import record_refusal
+
+        record_refusal(
+            engine=engine, actor=self.viewer, entity=self.entity, entity_id=self.entity_id, detail=self.detail
+        )
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """The person (or shared link) a page is drawn for. Frozen and small: it is part of cache keys."""
+
+    user_id: int | None
+    username: str
+    role: m.Role
+    company_id: int | None = None
+    regency_id: int | None = None
+    # A shared link reads one company's pages without an account.
+    shared_link_id: int | None = None
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role is m.Role.ADMIN
+
+    def program_conditions(self) -> list[ColumnElement[bool]]:
+        """What limits the programs this viewer may read."""
+        if self.role is m.Role.COMPANY:
+            return [col(m.Program.company_id) == (self.company_id or -1)]
+        if self.role is m.Role.AGENCY:
+            return [program_in_regency(self.regency_id)] if self.regency_id is not None else [false()]
+        return []
+
+    def meeting_conditions(self) -> list[ColumnElement[bool]]:
+        """What limits the meetings (and so the feedback) this viewer may read."""
+        if self.role is m.Role.COMPANY:
+            return [col(m.Meeting.organiser_company_id) == (self.company_id or -1)]
+        if self.role is m.Role.AGENCY:
+            return [col(m.Meeting.regency_id) == (self.regency_id or -1)]
+        return []
+
+    def company_conditions(self) -> list[ColumnElement[bool]]:
+        """What limits the companies this viewer may see by name."""
+        if self.role is m.Role.COMPANY:
+            return [col(m.Company.id) == (self.company_id or -1)]
+        if self.role is m.Role.AGENCY:
+            in_regency = select(col(m.CompanyRegency.company_id)).where(
+                col(m.CompanyRegency.regency_id) == (self.regency_id or -1)
+            )
+            return [col(m.Company.id).in_(in_regency)]
+        return []
+
+    def regency_conditions(self) -> list[ColumnElement[bool]]:
+        """What limits the regencies offered to this viewer as a filter: those its programs can be in
+        (where a company's programs work, an agency's own); another would only show empty views."""
+        if self.role is m.Role.COMPANY:
+            where_programs_work = (
+                select(col(m.District.regency_id))
+                .join(m.Village, col(m.Village.district_id) == col(m.District.id))
+                .join(m.ProgramVillage, col(m.ProgramVillage.village_id) == col(m.Village.id))
+                .join(m.Program, col(m.Program.id) == col(m.ProgramVillage.program_id))
+                .where(col(m.Program.company_id) == (self.company_id or -1))
+            )
+            return [col(m.Regency.id).in_(where_programs_work)]
+        if self.role is m.Role.AGENCY:
+            return [col(m.Regency.id) == (self.regency_id or -1)]
+        return []
+
+    def framework_conditions(self) -> list[ColumnElement[bool]]:
+        """What limits the coordination frameworks this viewer may read: those of its regencies."""
+        if self.role is m.Role.COMPANY:
+            return [
+                col(m.Framework.regency_id).in_(
+                    select(col(m.CompanyRegency.regency_id)).where(
+                        col(m.CompanyRegency.company_id) == (self.company_id or -1)
+                    )
+                )
+            ]
+        if self.role is m.Role.AGENCY:
+            return [col(m.Framework.regency_id) == (self.regency_id or -1)]
+        return []
+
+    def may_write_company(self, company_id: int) -> bool:
+        """Company data is written by admins and by that company's own staff, nobody else; a shared
+        link only reads."""
+        if self.shared_link_id is not None:
+            return False
+        return self.is_admin or (self.role is m.Role.COMPANY and self.company_id == company_id)
+
+    def may_verify_in(self, regency_id: int | None) -> bool:
+        """Results and compliance are verified by admins and by the agency of the regency."""
+        return self.is_admin or (
+            self.role is m.Role.AGENCY and regency_id is not None and self.regency_id == regency_id
+        )
+
+
+def viewer_for(user: m.User) -> Viewer:
+    assert user.id is not None
+    return Viewer(
+        user_id=user.id,
+        username=user.username,
+        role=m.Role(user.role),
+        company_id=user.company_id,
+        regency_id=user.regency_id,
+    )
+
+
+# The command line acts with full rights: whoever runs it already holds the database.
+SYSTEM = Viewer(user_id=None, username="system", role=m.Role.ADMIN)
+
+
+def refuse(*, viewer: Viewer, entity: str, entity_id: int | None, detail: str = "") -> NoReturn:
+    """Refuse; the refusal is logged by the session it happens in, after that session rolls back."""
+    raise AccessDenied(viewer=viewer, entity=entity, entity_id=entity_id, detail=detail)
+
+
+def ensure_program_visible(*, session: Session, viewer: Viewer, program_id: int) -> bool:
+    """True if the program exists and the viewer may read it; False if it does not exist.
+
+    A program that exists but belongs to someone the viewer may not read is refused and logged.
+    """
+    exists_at_all = session.get(m.Program, program_id) is not None
+    if not exists_at_all:
+        return False
+    visible = session.exec(
+        select(func.count()).where(col(m.Program.id) == program_id, *viewer.program_conditions())
+    ).one()
+    if not visible:
+        refuse(viewer=viewer, entity="program", entity_id=program_id, detail="read")
+    return True
+
+
+def program_in_regency(regency_id: int) -> ColumnElement[bool]:
+    """The program works in at least one village of the regency."""
+    return exists(
+        select(m.ProgramVillage.program_id)
+        .select_from(m.ProgramVillage)
+        .join(m.Village, col(m.Village.id) == col(m.ProgramVillage.village_id))
+        .join(m.District, col(m.District.id) == col(m.Village.district_id))
+        .where(
+            col(m.ProgramVillage.program_id) == col(m.Program.id),
+            col(m.District.regency_id) == regency_id,
+        )
+    )

@@ -1,0 +1,201 @@
+"""The one engine, sessions per unit of work, and schema migrations."""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from functools import cache
+from pathlib import Path
+from typing import Any, TypeVar
+
+from sqlalchemy import Engine, Executable, Select, event
+from sqlalchemy import select as sa_select
+from sqlalchemy.engine import make_url
+from sqlmodel import Session, create_engine, select
+
+from sinergi.core.settings import PROJECT_ROOT, database_url, env_setting
+
+# Execution option that asks SQLite to take the write lock when the transaction begins.
+_IMMEDIATE = "sinergi_begin_immediate"
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    busy_ms = int(env_setting("SINERGI_SQLITE_BUSY_TIMEOUT_MS"))
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Take transaction control from pysqlite so BEGIN IMMEDIATE can be issued.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.execute(f"PRAGMA busy_timeout = {busy_ms}")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA synchronous = NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        # A write that only asks for the lock at its first INSERT can deadlock with another
+        # reader turned writer and fail at once with "database is locked"; taking it up
+        # front lets the busy timeout queue writers instead.
+        immediate = connection.get_execution_options().get(_IMMEDIATE, False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def make_engine(url: str) -> Engine:
+    """Build an engine for ``url`` with the settings this app relies on."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        _configure_sqlite(engine)
+        return engine
+    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+
+
+@cache
+def engine_for(url: str) -> Engine:
+    """One engine per URL for the life of the process."""
+    return make_engine(url)
+
+
+def get_engine() -> Engine:
+    """The engine of the configured database."""
+    return engine_for(database_url())
+
+
+def _after_failure(error: BaseException, engine: Engine) -> None:
+    """Let a refused action log itself once its own transaction is gone.
+
+    A refusal must be logged although the action rolls back; on SQLite a second writer could
+    not start while the refused action's transaction still held the write lock.
+    """
+    log = getattr(error, "log_refusal", None)
+    if callable(log):
+        log(engine)
+
+
+@contextmanager
+def read_session(engine: Engine | None = None) -> Iterator[Session]:
+    """A session for reading."""
+    bind = engine or get_engine()
+    try:
+        with Session(bind) as session:
+            yield session
+    except Exception as error:
+        _after_failure(error, bind)
+        raise
+
+
+@contextmanager
+def write_session(engine: Engine | None = None) -> Iterator[Session]:
+    """A session for one user action: committed as a whole at the end, rolled back on error."""
+    base = engine or get_engine()
+    bind = base.execution_options(**{_IMMEDIATE: True})
+    try:
+        with Session(bind, expire_on_commit=False) as session, session.begin():
+            yield session
+    except Exception as error:
+        _after_failure(error, base)
+        raise
+
+
+# How often each table has been written by a committed session of this process. Cached
+# readers put the versions of the tables they read into their key, so a write makes exactly
+# the readers that depend on it read again.
+_table_versions: Counter[str] = Counter()
+_versions_lock = threading.Lock()
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def reads(*tables: Any) -> Callable[[F], F]:
+    """Mark a query with the tables it reads, so its cached results follow writes to them."""
+    names = tuple(sorted(table.__tablename__ for table in tables))
+
+    def mark(query: F) -> F:
+        query.__reads__ = names  # type: ignore[attr-defined]
+        return query
+
+    return mark
+
+
+def table_versions(tables: Iterable[str]) -> tuple[int, ...]:
+    """The write counters of ``tables``, in order."""
+    with _versions_lock:
+        return tuple(_table_versions[name] for name in tables)
+
+
+def note_tables_written(tables: Iterable[str]) -> None:
+    """Count a write to ``tables`` done outside the ORM (bulk inserts)."""
+    with _versions_lock:
+        _table_versions.update(tables)
+
+
+@event.listens_for(Session, "after_flush")
+def _collect_written_tables(session: Session, _context: Any) -> None:
+    written = session.info.setdefault("written_tables", set())
+    for instance in (*session.new, *session.dirty, *session.deleted):
+        table = getattr(type(instance), "__tablename__", None)
+        if table:
+            written.add(table)
+
+
+@event.listens_for(Session, "after_commit")
+def _count_written_tables(session: Session) -> None:
+    note_tables_written(session.info.pop("written_tables", set()))
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_written_tables(session: Session) -> None:
+    session.info.pop("written_tables", None)
+
+
+def alembic_config(url: str) -> Any:
+    from alembic.config import Config
+
+    config = Config(str(PROJECT_ROOT / "alembic.ini"))
+    config.set_main_option("script_location", str(PROJECT_ROOT / "migrations"))
+    config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    return config
+
+
+def upgrade_database(url: str | None = None) -> None:
+    """Bring the database at ``url`` (default: the configured one) to the latest schema."""
+    from alembic import command
+
+    target = url or database_url()
+    config = alembic_config(target)
+    config.attributes["engine"] = engine_for(target)
+    command.upgrade(config, "head")
+
+
+def select_columns(*columns: Any) -> Select[Any]:
+    """A SELECT of many columns; sqlmodel's ``select`` is typed for at most four."""
+    return sa_select(*columns)
+
+
+def rows(session: Session, statement: Executable) -> list[tuple[Any, ...]]:
+    """All rows of a Core statement as tuples, inside the session's transaction."""
+    return [tuple(row) for row in session.connection().execute(statement)]
+
+
+def replace_links(
+    session: Session, model: Any, *, owner: str, owner_id: int, column: str, wanted: set[Any]
+) -> bool:
+    """Make the ``model`` rows whose ``owner`` column is ``owner_id`` link exactly the ``wanted`` values
+    of ``column``: delete the others, add the missing; whether anything changed."""
+    current = {
+        getattr(link, column): link
+        for link in session.exec(select(model).where(getattr(model, owner) == owner_id))
+    }
+    for value in set(current) - wanted:
+        session.delete(current[value])
+    for value in wanted - set(current):
+        session.add(model(**{owner: owner_id, column: value}))
+    session.flush()
+    return set(current) != wanted

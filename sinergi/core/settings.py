@@ -1,0 +1,98 @@
+"""Settings, declared once with their defaults and help. Environment variables override defaults."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+DATA_DIR = PROJECT_ROOT / "data"
+DEFAULT_SQLITE_PATH = DATA_DIR / "sinergi.db"
+
+
+@dataclass(frozen=True)
+class SettingSpec:
+    """One environment setting: its variable, default and the help shown in the README."""
+
+    env: str
+    default: str
+    help: str
+
+
+ENV_SETTINGS: tuple[SettingSpec, ...] = (
+    SettingSpec(
+        "DATABASE_URL",
+        f"sqlite:///{DEFAULT_SQLITE_PATH}",
+        "SQLAlchemy URL of the database. Without it, a SQLite file under data/.",
+    ),
+    SettingSpec(
+        "SINERGI_SECRETS_FILE",
+        str(PROJECT_ROOT / ".streamlit" / "secrets.toml"),
+        "Where the cookie signing key is kept (git-ignored; generated on first start).",
+    ),
+    SettingSpec(
+        "SINERGI_SQLITE_BUSY_TIMEOUT_MS",
+        "30000",
+        "How long a SQLite write waits for another writer before it gives up, in milliseconds.",
+    ),
+    SettingSpec(
+        "SINERGI_IMPORT_MAX_MB",
+        "10",
+        "The largest .xlsx or .csv file an import accepts, in megabytes.",
+    ),
+)
+
+
+def env_setting(name: str) -> str:
+    """The value of a declared environment setting, or its default."""
+    for spec in ENV_SETTINGS:
+        if spec.env == name:
+            return os.environ.get(name) or spec.default
+    raise KeyError(f"undeclared setting {name}")
+
+
+def database_url() -> str:
+    return env_setting("DATABASE_URL")
+
+
+@dataclass(frozen=True)
+class AdminSetting:
+    """A rule an admin can change in the app, stored in the ``setting`` table."""
+
+    key: str
+    default: float
+    help: str
+
+
+# Achievement thresholds: actual against target, as a fraction (0.9 = 90 %).
+ADMIN_SETTINGS: tuple[AdminSetting, ...] = (
+    AdminSetting("on_track_min", 0.9, "Achievement at or above this is on track."),
+    AdminSetting(
+        "needs_attention_min", 0.6, "Achievement at or above this, below on track, needs attention."
+    ),
+)
+
+
+@dataclass(frozen=True)
+class LoginPolicy:
+    """How failed sign-ins are slowed down and then locked out."""
+
+    slow_after: int = 3
+    lock_after: int = 5
+    window_minutes: int = 15
+    max_delay_seconds: float = 8.0
+
+    def delay_seconds(self, failures: int) -> float:
+        """Pause before answering, doubling with each failure past ``slow_after``."""
+        if failures < self.slow_after:
+            return 0.0
+        return float(min(2 ** (failures - self.slow_after), self.max_delay_seconds))
+
+    def locked(self, failures: int) -> bool:
+        return failures >= self.lock_after
+
+
+LOGIN_POLICY = LoginPolicy()
+COOKIE_NAME = "sinergi_auth"
+COOKIE_EXPIRY_DAYS = 7.0

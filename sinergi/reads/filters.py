@@ -1,0 +1,128 @@
+"""The filters a view is narrowed by, and the SQL conditions they add to program queries."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import ColumnElement
+from sqlmodel import Session, col, select
+
+import models as m
+from sinergi.core.access import Viewer, program_in_regency
+from sinergi.core.db import reads
+
+_PERIOD_CODE = re.compile(r"^\d{4}-S[12]$")
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What a reader picked: all of it lives in the URL, so a view can be sent as a link.
+
+    ``period`` is a semester code (``2023-S1``); ``year`` a plan year. Either may be empty.
+    """
+
+    regency_id: int | None = None
+    company_id: int | None = None
+    year: int | None = None
+    period: str | None = None
+    pillar: str | None = None
+    poverty_only: bool = False
+
+    def program_conditions(self) -> list[ColumnElement[bool]]:
+        """Conditions on ``program`` for the chosen regency, company, pillar, flag and year."""
+        conditions: list[ColumnElement[bool]] = []
+        if self.company_id is not None:
+            conditions.append(col(m.Program.company_id) == self.company_id)
+        if self.pillar:
+            conditions.append(col(m.Program.pillar) == self.pillar)
+        if self.poverty_only:
+            conditions.append(col(m.Program.poverty_alleviation).is_(True))
+        if self.regency_id is not None:
+            conditions.append(program_in_regency(self.regency_id))
+        year = self.effective_year
+        if year is not None:
+            conditions.append(col(m.Program.start_date) <= date(year, 12, 31))
+            conditions.append(
+                col(m.Program.end_date).is_(None) | (col(m.Program.end_date) >= date(year, 1, 1))
+            )
+        return conditions
+
+    @property
+    def effective_year(self) -> int | None:
+        if self.period:
+            return int(self.period[:4])
+        return self.year
+
+    def query_params(self) -> dict[str, str]:
+        """The filters as URL query parameters (only those set)."""
+        params: dict[str, Any] = {
+            "regency": self.regency_id,
+            "company": self.company_id,
+            "year": self.year,
+            "period": self.period,
+            "pillar": self.pillar,
+            "poverty": "1" if self.poverty_only else None,
+        }
+        return {key: str(value) for key, value in params.items() if value not in (None, "")}
+
+
+def _int(value: str | None) -> int | None:
+    try:
+        return int(value) if value else None
+    except ValueError:
+        return None
+
+
+def filters_from_params(params: Mapping[str, str]) -> Filters:
+    """Filters from URL query parameters; a malformed value is ignored rather than failing the page."""
+    period = params.get("period") or None
+    if period and not _PERIOD_CODE.match(period):
+        period = None
+    pillar = params.get("pillar") or None
+    if pillar not in {p.value for p in m.Pillar}:
+        pillar = None
+    return Filters(
+        regency_id=_int(params.get("regency")),
+        company_id=_int(params.get("company")),
+        year=_int(params.get("year")),
+        period=period,
+        pillar=pillar,
+        poverty_only=params.get("poverty") in {"1", "true"},
+    )
+
+
+@dataclass(frozen=True)
+class FilterOptions:
+    """The choices offered by the filter bar."""
+
+    regencies: tuple[tuple[int, str], ...]
+    companies: tuple[tuple[int, str], ...]
+    years: tuple[int, ...]
+    periods: tuple[str, ...]
+
+
+@reads(m.Regency, m.District, m.Village, m.ProgramVillage, m.Program, m.Company, m.CompanyRegency, m.Period)
+def filter_options(*, session: Session, viewer: Viewer) -> FilterOptions:
+    """Regencies, companies, years and semesters that exist, for the filter bar."""
+    regencies = session.exec(
+        select(m.Regency.id, m.Regency.name).where(*viewer.regency_conditions()).order_by(m.Regency.name)
+    ).all()
+    companies = session.exec(
+        select(m.Company.id, m.Company.name).where(*viewer.company_conditions()).order_by(m.Company.name)
+    ).all()
+    periods = session.exec(select(m.Period.code).order_by(col(m.Period.code).desc())).all()
+    return FilterOptions(
+        regencies=tuple((i, n) for i, n in regencies if i is not None),
+        companies=tuple((i, n) for i, n in companies if i is not None),
+        years=tuple(sorted({int(code[:4]) for code in periods}, reverse=True)),
+        periods=tuple(str(code) for code in periods),
+    )
+
+
+def program_scope(filters: Filters, viewer: Viewer) -> list[ColumnElement[bool]]:
+    """The programs a view covers: what the reader picked, within what the reader may see."""
+    return [*filters.program_conditions(), *viewer.program_conditions()]

@@ -1,0 +1,299 @@
+"""Figures of the overview page: tiles, achievement by pillar and company, trend, and where programs work.
+
+Every figure is aggregated in SQL over the programs the filters select.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+import pandas as pd
+from sqlalchemy import ColumnElement, Select, and_, case, func, literal
+from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
+
+import models as m
+from sinergi.core.access import Viewer
+from sinergi.core.db import reads, rows, select_columns
+from sinergi.reads.engagement import meeting_conditions
+from sinergi.reads.filters import Filters, program_scope
+from sinergi.rules.achievement import AchievementStatus, Thresholds, achievement_sql, status_sql
+
+# Achievement above this is counted as this in averages, so one indicator at 900 % does not
+# hide three that are off track.
+AVERAGE_CAP = 1.5
+STATUS_ORDER = [s.value for s in AchievementStatus]
+
+S = TypeVar("S", bound=Select[Any])
+
+
+def _program_ids(filters: Filters, viewer: Viewer) -> SelectOfScalar[int | None]:
+    return select(col(m.Program.id)).where(*program_scope(filters, viewer))
+
+
+def _result_rows(
+    filters: Filters, viewer: Viewer, thresholds: Thresholds
+) -> tuple[Select[Any], ColumnElement[float]]:
+    """Results of the filtered programs joined to their indicator and period, with achievement."""
+    ratio = achievement_sql(m.Result.target, m.Result.actual, m.Indicator.direction)
+    statement = (
+        select_columns(
+            col(m.Period.code).label("period"),
+            ratio.label("achievement"),
+            status_sql(ratio, thresholds).label("status"),
+        )
+        .select_from(m.Result)
+        .join(m.Indicator, col(m.Indicator.id) == col(m.Result.indicator_id))
+        .join(m.Period, col(m.Period.id) == col(m.Result.period_id))
+        .join(m.Program, col(m.Program.id) == col(m.Indicator.program_id))
+    )
+    return _in_scope(statement, filters, viewer), ratio
+
+
+def _in_scope(statement: S, filters: Filters, viewer: Viewer) -> S:
+    """``statement`` over indicators limited to the programs in scope, judged once per program rather
+    than once per result (the regency condition is a subquery of its own)."""
+    scope = program_scope(filters, viewer)
+    if not scope:
+        return statement
+    return statement.where(col(m.Indicator.program_id).in_(select(col(m.Program.id)).where(*scope)))
+
+
+def _capped(ratio: ColumnElement[float]) -> ColumnElement[float]:
+    return case((ratio > AVERAGE_CAP, literal(AVERAGE_CAP)), else_=ratio)
+
+
+@reads(m.Result, m.Period, m.Program, m.Indicator, m.ProgramVillage)
+def reporting_period(*, session: Session, filters: Filters, viewer: Viewer) -> str | None:
+    """The semester the overview reports on: the one chosen, else the latest with actuals."""
+    if filters.period:
+        return filters.period
+    # Periods newest first, each asked whether one of the indicators in scope has an actual there:
+    # the latest period usually has, so this probes the (period, indicator) index a few times
+    # instead of reading every result, however wide or narrow the scope.
+    in_scope = (
+        select(col(m.Indicator.id))
+        .join(m.Program, col(m.Program.id) == col(m.Indicator.program_id))
+        .where(*program_scope(filters, viewer))
+    )
+    has_actuals = (
+        select(col(m.Result.id))
+        .where(
+            col(m.Result.period_id) == col(m.Period.id),
+            col(m.Result.actual).is_not(None),
+            col(m.Result.indicator_id).in_(in_scope),
+        )
+        .exists()
+    )
+    statement = select(m.Period.code).where(has_actuals).order_by(col(m.Period.code).desc()).limit(1)
+    if filters.year is not None:
+        statement = statement.where(m.Period.year == filters.year)
+    code = session.exec(statement).first()
+    return str(code) if code else None
+
+
+@dataclass(frozen=True)
+class OverviewTiles:
+    programs: int
+    programs_active: int
+    families_planned: int
+    families_reached: int
+    people_planned: int
+    people_reached: int
+    budget_planned: int
+    budget_spent: int
+    budget_year: int | None
+    period: str | None
+    results_with_data: int
+    results_on_track: int
+    meetings: int
+    feedback_items: int
+    feedback_closed: int
+
+
+@reads(
+    m.Program, m.ProgramVillage, m.ProgramBudget, m.Result, m.Indicator, m.Period, m.Meeting, m.FeedbackItem
+)
+def overview_tiles(
+    *, session: Session, filters: Filters, viewer: Viewer, thresholds: Thresholds
+) -> OverviewTiles:
+    """The tiles at the top of the overview."""
+    conditions = program_scope(filters, viewer)
+    active = col(m.Program.stage) != m.Stage.COMPLETED.value
+    [programs] = rows(
+        session,
+        select_columns(
+            func.count(),
+            func.coalesce(func.sum(case((active, 1), else_=0)), 0),
+            func.coalesce(func.sum(m.Program.families_planned), 0),
+            func.coalesce(func.sum(m.Program.families_reached), 0),
+            func.coalesce(func.sum(col(m.Program.men_planned) + col(m.Program.women_planned)), 0),
+            func.coalesce(func.sum(col(m.Program.men_reached) + col(m.Program.women_reached)), 0),
+        ).where(*conditions),
+    )
+
+    budget_year = filters.effective_year
+    budget = select(
+        func.coalesce(func.sum(m.ProgramBudget.planned), 0), func.coalesce(func.sum(m.ProgramBudget.spent), 0)
+    ).where(col(m.ProgramBudget.program_id).in_(_program_ids(filters, viewer)))
+    if budget_year is not None:
+        budget = budget.where(col(m.ProgramBudget.year) == budget_year)
+    planned, spent = session.exec(budget).one()
+
+    period = reporting_period(session=session, filters=filters, viewer=viewer)
+    with_data = on_track = 0
+    if period is not None:
+        results, _ = _result_rows(filters, viewer, thresholds)
+        counted = results.where(col(m.Period.code) == period).subquery()
+        with_data, on_track = session.exec(
+            select(
+                func.count().filter(counted.c.status != AchievementStatus.NO_DATA.value),
+                func.count().filter(counted.c.status == AchievementStatus.ON_TRACK.value),
+            )
+        ).one()
+
+    meeting_ids = select(col(m.Meeting.id)).where(*meeting_conditions(filters, viewer))
+    meetings = session.exec(
+        select(func.count()).select_from(m.Meeting).where(*meeting_conditions(filters, viewer))
+    ).one()
+    closed = col(m.FeedbackItem.status).in_([m.FeedbackStatus.DONE.value, m.FeedbackStatus.DECLINED.value])
+    feedback_total, feedback_closed = session.exec(
+        select(func.count(), func.count().filter(closed)).where(
+            col(m.FeedbackItem.meeting_id).in_(meeting_ids)
+        )
+    ).one()
+
+    return OverviewTiles(
+        programs=int(programs[0]),
+        programs_active=int(programs[1]),
+        families_planned=int(programs[2]),
+        families_reached=int(programs[3]),
+        people_planned=int(programs[4]),
+        people_reached=int(programs[5]),
+        budget_planned=int(planned),
+        budget_spent=int(spent),
+        budget_year=budget_year,
+        period=period,
+        results_with_data=int(with_data),
+        results_on_track=int(on_track),
+        meetings=int(meetings),
+        feedback_items=int(feedback_total),
+        feedback_closed=int(feedback_closed),
+    )
+
+
+@reads(m.Program, m.ProgramVillage, m.Result, m.Indicator, m.Period, m.Company)
+def achievement_by(
+    *, session: Session, filters: Filters, viewer: Viewer, thresholds: Thresholds, group: str
+) -> pd.DataFrame:
+    """Results of the reporting period counted by status per pillar or per company.
+
+    Columns: ``group``, ``status``, ``results``, ``share``, ``status_order``.
+    """
+    period = reporting_period(session=session, filters=filters, viewer=viewer)
+    if period is None:
+        return pd.DataFrame(columns=["group", "status", "results", "share", "status_order"])
+    results, _ = _result_rows(filters, viewer, thresholds)
+    group_column = col(m.Company.short_name) if group == "company" else col(m.Program.pillar)
+    statement = (
+        results.add_columns(group_column.label("group"))
+        .join(m.Company, col(m.Company.id) == col(m.Program.company_id))
+        .where(
+            col(m.Period.code) == period, col(m.Result.actual).is_not(None), col(m.Result.target).is_not(None)
+        )
+        .subquery()
+    )
+    counted = session.exec(
+        select(statement.c.group, statement.c.status, func.count())
+        .group_by(statement.c.group, statement.c.status)
+        .order_by(statement.c.group)
+    ).all()
+    frame = pd.DataFrame(counted, columns=["group", "status", "results"])
+    if frame.empty:
+        return frame.assign(share=pd.Series(dtype=float), status_order=pd.Series(dtype=int))
+    frame["share"] = frame["results"] / frame.groupby("group")["results"].transform("sum")
+    frame["status_order"] = frame["status"].map(STATUS_ORDER.index)
+    return frame
+
+
+@reads(m.Program, m.ProgramVillage, m.Result, m.Indicator, m.Period)
+def achievement_trend(
+    *, session: Session, filters: Filters, viewer: Viewer, thresholds: Thresholds
+) -> pd.DataFrame:
+    """Average achievement (capped) and share on track per semester.
+
+    Columns: ``period``, ``achievement``, ``on_track_share``, ``results``.
+    """
+    ratio = achievement_sql(m.Result.target, m.Result.actual, m.Indicator.direction)
+    results = (
+        select_columns(col(m.Result.period_id).label("period_id"), ratio.label("achievement"))
+        .select_from(m.Result)
+        .join(m.Indicator, col(m.Indicator.id) == col(m.Result.indicator_id))
+        .where(col(m.Result.target).is_not(None), col(m.Result.actual).is_not(None))
+    )
+    results = _in_scope(results, filters, viewer)
+    if filters.year is not None:
+        results = results.where(
+            col(m.Result.period_id).in_(select(col(m.Period.id)).where(m.Period.year == filters.year))
+        )
+    # Materialized, so each result's achievement is computed once: inlined, the database would
+    # repeat the whole expression in every average and in the status of every row.
+    measured = results.cte("measured").prefix_with("MATERIALIZED")
+    achievement = measured.c.achievement
+    per_period = (
+        select(
+            measured.c.period_id,
+            func.avg(_capped(achievement)).label("achievement"),
+            func.avg(
+                case(
+                    (status_sql(achievement, thresholds) == AchievementStatus.ON_TRACK.value, 1.0), else_=0.0
+                )
+            ).label("on_track_share"),
+            func.count().label("results"),
+        )
+        .where(achievement.is_not(None))
+        .group_by(measured.c.period_id)
+        .subquery()
+    )
+    statement = (
+        select(
+            col(m.Period.code), per_period.c.achievement, per_period.c.on_track_share, per_period.c.results
+        )
+        .join(per_period, per_period.c.period_id == col(m.Period.id))
+        .order_by(col(m.Period.code))
+    )
+    frame = pd.DataFrame(
+        session.exec(statement).all(), columns=["period", "achievement", "on_track_share", "results"]
+    )
+    return frame.astype({"achievement": float, "on_track_share": float, "results": int})
+
+
+@reads(m.Program, m.ProgramVillage, m.Village, m.District, m.Regency)
+def program_locations(*, session: Session, filters: Filters, viewer: Viewer) -> pd.DataFrame:
+    """Where the filtered programs work: one row per village with its district and regency.
+
+    Columns: ``regency``, ``district``, ``village``, ``programs``, ``families_reached``.
+    """
+    statement = (
+        select_columns(
+            col(m.Regency.name),
+            col(m.District.name),
+            col(m.Village.name),
+            func.count(func.distinct(m.Program.id)),
+            func.coalesce(func.sum(m.Program.families_reached), 0),
+        )
+        .select_from(m.ProgramVillage)
+        .join(m.Program, col(m.Program.id) == col(m.ProgramVillage.program_id))
+        .join(m.Village, col(m.Village.id) == col(m.ProgramVillage.village_id))
+        .join(m.District, col(m.District.id) == col(m.Village.district_id))
+        .join(m.Regency, col(m.Regency.id) == col(m.District.regency_id))
+        .where(*program_scope(filters, viewer))
+        .group_by(m.Regency.name, m.District.name, m.Village.name)
+        .order_by(m.Regency.name, m.District.name, m.Village.name)
+    )
+    if filters.regency_id is not None:
+        statement = statement.where(and_(col(m.Regency.id) == filters.regency_id))
+    return pd.DataFrame(
+        rows(session, statement), columns=["regency", "district", "village", "programs", "families_reached"]
+    )

@@ -1,0 +1,403 @@
+"""Programs: the list with status badges, and one program's profile, indicators, evaluations and feedback."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import case, func, literal
+from sqlmodel import Session, col, select
+
+import models as m
+from sinergi.core import frames
+from sinergi.core.access import Viewer, ensure_program_visible
+from sinergi.core.db import reads, rows, select_columns
+from sinergi.reads.filters import Filters, program_scope
+from sinergi.reads.overview import AVERAGE_CAP, reporting_period
+from sinergi.rules.achievement import (
+    Thresholds,
+    achievement,
+    achievement_sql,
+    achievement_status,
+    gap_sql,
+    is_gap,
+    status_sql,
+    to_date,
+)
+
+OPEN_ACTION = (m.ActionStatus.OPEN.value, m.ActionStatus.IN_PROGRESS.value)
+
+PROGRAM_TABLE_COLUMNS = [
+    "id",
+    "name",
+    "company",
+    "pillar",
+    "stage",
+    "poverty_alleviation",
+    "achievement",
+    "status",
+    "gaps",
+    "overdue_actions",
+    "families_reached",
+    "families_planned",
+]
+
+
+@reads(
+    m.Program,
+    m.ProgramVillage,
+    m.Company,
+    m.Result,
+    m.Indicator,
+    m.Period,
+    m.FollowUpAction,
+)
+def program_table(
+    *, session: Session, filters: Filters, viewer: Viewer, thresholds: Thresholds, today: date
+) -> pd.DataFrame:
+    """One row per program: stage, achievement and status in the reporting period, gaps in that
+    period, and follow-up actions past their due date."""
+    period = reporting_period(session=session, filters=filters, viewer=viewer)
+    ratio = achievement_sql(m.Result.target, m.Result.actual, m.Indicator.direction)
+    capped = case((ratio > AVERAGE_CAP, literal(AVERAGE_CAP)), else_=ratio)
+    results = (
+        select(
+            col(m.Indicator.program_id).label("program_id"),
+            func.avg(capped).label("achievement"),
+            func.sum(
+                case((gap_sql(m.Result.target, m.Result.actual, m.Indicator.direction), 1), else_=0)
+            ).label("gaps"),
+        )
+        .select_from(m.Result)
+        .join(m.Indicator, col(m.Indicator.id) == col(m.Result.indicator_id))
+        .join(m.Period, col(m.Period.id) == col(m.Result.period_id))
+        .where(m.Period.code == (period or ""))
+        .group_by(col(m.Indicator.program_id))
+        .subquery()
+    )
+    overdue = (
+        select(col(m.FollowUpAction.program_id).label("program_id"), func.count().label("overdue"))
+        .where(col(m.FollowUpAction.status).in_(OPEN_ACTION), col(m.FollowUpAction.due_date) < today)
+        .group_by(col(m.FollowUpAction.program_id))
+        .subquery()
+    )
+    statement = (
+        select_columns(
+            m.Program.id,
+            m.Program.name,
+            m.Company.name,
+            m.Program.pillar,
+            m.Program.stage,
+            m.Program.poverty_alleviation,
+            results.c.achievement,
+            status_sql(results.c.achievement, thresholds),
+            func.coalesce(results.c.gaps, 0),
+            func.coalesce(overdue.c.overdue, 0),
+            m.Program.families_reached,
+            m.Program.families_planned,
+        )
+        .join(m.Company, col(m.Company.id) == col(m.Program.company_id))
+        .outerjoin(results, results.c.program_id == col(m.Program.id))
+        .outerjoin(overdue, overdue.c.program_id == col(m.Program.id))
+        .where(*program_scope(filters, viewer))
+        .order_by(m.Company.name, m.Program.name)
+    )
+    frame = pd.DataFrame(rows(session, statement), columns=PROGRAM_TABLE_COLUMNS)
+    return frame.astype({"achievement": float, "gaps": int, "overdue_actions": int})
+
+
+@dataclass(frozen=True)
+class ProgramProfile:
+    """Everything about a program that is not a time series."""
+
+    id: int
+    name: str
+    description: str
+    company_id: int
+    company: str
+    pillar: str
+    stage: str
+    poverty_alleviation: bool
+    start_date: date
+    end_date: date | None
+    families_planned: int
+    families_reached: int
+    men_planned: int
+    men_reached: int
+    women_planned: int
+    women_reached: int
+    places: tuple[str, ...]
+    partners: tuple[tuple[str, str], ...]
+    sdgs: tuple[int, ...]
+    budgets: tuple[tuple[int, int, int], ...]
+
+
+@reads(
+    m.Program,
+    m.Company,
+    m.ProgramVillage,
+    m.Village,
+    m.District,
+    m.Regency,
+    m.ProgramPartner,
+    m.Organisation,
+    m.ProgramSdg,
+    m.ProgramBudget,
+)
+def program_profile(*, session: Session, viewer: Viewer, program_id: int) -> ProgramProfile | None:
+    """The program with its company, places, partner groups, SDGs and yearly budget; None if unknown.
+
+    A program the viewer may not read is refused (AccessDenied) and the attempt logged.
+    """
+    if not ensure_program_visible(session=session, viewer=viewer, program_id=program_id):
+        return None
+    row = session.exec(
+        select(m.Program, m.Company.name)
+        .join(m.Company, col(m.Company.id) == col(m.Program.company_id))
+        .where(m.Program.id == program_id)
+    ).first()
+    if row is None:
+        return None
+    program, company = row
+    places = session.exec(
+        select(m.Village.name, m.District.name, m.Regency.name)
+        .select_from(m.ProgramVillage)
+        .join(m.Village, col(m.Village.id) == col(m.ProgramVillage.village_id))
+        .join(m.District, col(m.District.id) == col(m.Village.district_id))
+        .join(m.Regency, col(m.Regency.id) == col(m.District.regency_id))
+        .where(m.ProgramVillage.program_id == program_id)
+        .order_by(m.Regency.name, m.District.name, m.Village.name)
+    ).all()
+    partners = session.exec(
+        select(m.Organisation.name, m.ProgramPartner.role)
+        .join(m.Organisation, col(m.Organisation.id) == col(m.ProgramPartner.organisation_id))
+        .where(m.ProgramPartner.program_id == program_id)
+        .order_by(m.ProgramPartner.role, m.Organisation.name)
+    ).all()
+    sdgs = session.exec(
+        select(m.ProgramSdg.sdg).where(m.ProgramSdg.program_id == program_id).order_by(col(m.ProgramSdg.sdg))
+    ).all()
+    budgets = session.exec(
+        select(m.ProgramBudget.year, m.ProgramBudget.planned, m.ProgramBudget.spent)
+        .where(m.ProgramBudget.program_id == program_id)
+        .order_by(col(m.ProgramBudget.year))
+    ).all()
+    assert program.id is not None
+    return ProgramProfile(
+        id=program.id,
+        name=program.name,
+        description=program.description,
+        company_id=program.company_id,
+        company=company,
+        pillar=program.pillar,
+        stage=program.stage,
+        poverty_alleviation=program.poverty_alleviation,
+        start_date=program.start_date,
+        end_date=program.end_date,
+        families_planned=program.families_planned,
+        families_reached=program.families_reached,
+        men_planned=program.men_planned,
+        men_reached=program.men_reached,
+        women_planned=program.women_planned,
+        women_reached=program.women_reached,
+        places=tuple(f"{village}, {district}, {regency}" for village, district, regency in places),
+        partners=tuple((str(name), str(role)) for name, role in partners),
+        sdgs=tuple(int(s) for s in sdgs),
+        budgets=tuple((int(y), int(p), int(s)) for y, p, s in budgets),
+    )
+
+
+INDICATOR_RESULT_COLUMNS = [
+    "indicator_id",
+    "indicator",
+    "unit",
+    "kind",
+    "direction",
+    "accumulation",
+    "baseline",
+    "baseline_year",
+    "period",
+    "target",
+    "actual",
+    "state",
+    "narrative",
+]
+
+
+@reads(m.Program, m.ProgramVillage, m.Indicator, m.Result, m.Period)
+def indicator_results(
+    *, session: Session, viewer: Viewer, program_id: int, thresholds: Thresholds
+) -> pd.DataFrame:
+    """Every indicator of the program with its target and actual per semester.
+
+    Adds ``achievement``, ``status`` and ``gap`` from the rules. An indicator without results
+    appears once with empty period columns, so the page can say that figures are missing.
+    """
+    ensure_program_visible(session=session, viewer=viewer, program_id=program_id)
+    statement = (
+        select_columns(
+            m.Indicator.id,
+            m.Indicator.name,
+            m.Indicator.unit,
+            m.Indicator.kind,
+            m.Indicator.direction,
+            m.Indicator.accumulation,
+            m.Indicator.baseline_value,
+            m.Indicator.baseline_year,
+            m.Period.code,
+            m.Result.target,
+            m.Result.actual,
+            m.Result.state,
+            m.Result.narrative,
+        )
+        .select_from(m.Indicator)
+        .outerjoin(m.Result, col(m.Result.indicator_id) == col(m.Indicator.id))
+        .outerjoin(m.Period, col(m.Period.id) == col(m.Result.period_id))
+        .where(col(m.Indicator.program_id) == program_id)
+        .order_by(col(m.Indicator.id), m.Period.code)
+    )
+    found = rows(session, statement)
+    target_at, actual_at, direction_at = (
+        INDICATOR_RESULT_COLUMNS.index(c) for c in ("target", "actual", "direction")
+    )
+    # The rules run on plain values, and the frame is built once with every column: adding columns
+    # to a frame one by one costs more than the rules themselves.
+    ratios, statuses, gaps = [], [], []
+    for row in found:
+        target, actual = _number(row[target_at]), _number(row[actual_at])
+        ratio = achievement(target, actual, row[direction_at])
+        ratios.append(ratio)
+        statuses.append(achievement_status(ratio, thresholds).value)
+        gaps.append(is_gap(target, actual, row[direction_at]))
+    frame = pd.DataFrame(found, columns=INDICATOR_RESULT_COLUMNS).astype(
+        {"target": float, "actual": float, "baseline": float}
+    )
+    return frame.assign(achievement=pd.Series(ratios, dtype=float), status=statuses, gap=gaps)
+
+
+def _number(value: float | None) -> float | None:
+    return None if value is None else float(value)
+
+
+def nan_to_none(value: float | None) -> float | None:
+    """A number, or None where it is missing (None or NaN)."""
+    return None if value is None or pd.isna(value) else float(value)
+
+
+EVALUATION_COLUMNS = ["evaluation", "held_on", "period", "action", "owner", "due_date", "status", "overdue"]
+
+
+@reads(m.Program, m.ProgramVillage, m.Evaluation, m.EvaluationProgram, m.FollowUpAction, m.Period)
+def program_actions(*, session: Session, viewer: Viewer, program_id: int, today: date) -> pd.DataFrame:
+    """Follow-up actions of the program, with the evaluation that agreed each one (if any)."""
+    ensure_program_visible(session=session, viewer=viewer, program_id=program_id)
+    statement = (
+        select_columns(
+            m.Evaluation.title,
+            m.Evaluation.held_on,
+            m.Period.code,
+            m.FollowUpAction.description,
+            m.FollowUpAction.owner,
+            m.FollowUpAction.due_date,
+            m.FollowUpAction.status,
+        )
+        .select_from(m.FollowUpAction)
+        .outerjoin(m.Evaluation, col(m.Evaluation.id) == col(m.FollowUpAction.evaluation_id))
+        .outerjoin(m.Period, col(m.Period.id) == col(m.Evaluation.period_id))
+        .where(col(m.FollowUpAction.program_id) == program_id)
+        .order_by(col(m.Evaluation.held_on), col(m.FollowUpAction.due_date))
+    )
+    frame = pd.DataFrame(rows(session, statement), columns=EVALUATION_COLUMNS[:-1])
+    frame["overdue"] = [
+        bool(due is not None and due < today and status in OPEN_ACTION)
+        for due, status in zip(frame["due_date"], frame["status"], strict=True)
+    ]
+    return frame
+
+
+PROGRAM_FEEDBACK_COLUMNS = ["held_on", "meeting", "source", "kind", "text", "response", "status"]
+
+
+@reads(m.Program, m.ProgramVillage, m.FeedbackItem, m.Meeting, m.Organisation)
+def program_feedback(*, session: Session, viewer: Viewer, program_id: int) -> pd.DataFrame:
+    """What stakeholders said about the program, and what became of it."""
+    ensure_program_visible(session=session, viewer=viewer, program_id=program_id)
+    statement = (
+        select_columns(
+            m.Meeting.held_on,
+            m.Meeting.title,
+            func.coalesce(m.Organisation.name, m.FeedbackItem.speaker),
+            m.FeedbackItem.kind,
+            m.FeedbackItem.text,
+            m.FeedbackItem.response,
+            m.FeedbackItem.status,
+        )
+        .join(m.Meeting, col(m.Meeting.id) == col(m.FeedbackItem.meeting_id))
+        .outerjoin(m.Organisation, col(m.Organisation.id) == col(m.FeedbackItem.organisation_id))
+        .where(
+            col(m.FeedbackItem.program_id) == program_id,
+            col(m.FeedbackItem.moderation) != m.Moderation.HIDDEN.value,
+        )
+        .order_by(col(m.Meeting.held_on).desc())
+    )
+    return pd.DataFrame(rows(session, statement), columns=PROGRAM_FEEDBACK_COLUMNS)
+
+
+def results_by_indicator(results: pd.DataFrame) -> dict[int, list[dict[str, Any]]]:
+    """The rows of :func:`indicator_results` as plain records, grouped by indicator in their order."""
+    grouped: dict[int, list[dict[str, Any]]] = {}
+    for record in frames.records(results):
+        grouped.setdefault(int(record["indicator_id"]), []).append(record)
+    return grouped
+
+
+def semesters(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The records of one indicator (from :func:`results_by_indicator`) that hold a semester's figures;
+    an indicator without any has a single record with no period."""
+    return [record for record in records if isinstance(record["period"], str)]
+
+
+def indicators_to_date(
+    by_indicator: Mapping[int, list[dict[str, Any]]], thresholds: Thresholds
+) -> pd.DataFrame:
+    """Per indicator, target and actual up to its latest semester with an actual (periodic: that
+    semester; cumulative: the sum), with achievement and status. Takes the rows of
+    :func:`indicator_results` grouped by :func:`results_by_indicator`."""
+    rows = []
+    for indicator_id, group in by_indicator.items():
+        first = group[0]
+        measured = [record for record in group if not pd.isna(record["actual"])]
+        direction = str(first["direction"])
+        values = [(nan_to_none(record["target"]), nan_to_none(record["actual"])) for record in measured]
+        target, actual = to_date(str(first["accumulation"]), values)
+        ratio = achievement(target, actual, direction)
+        rows.append(
+            {
+                "indicator_id": indicator_id,
+                "indicator": first["indicator"],
+                "unit": first["unit"],
+                "up_to": measured[-1]["period"] if measured else None,
+                "target": target,
+                "actual": actual,
+                "achievement": ratio,
+                "status": achievement_status(ratio, thresholds).value,
+                "gap": is_gap(target, actual, direction),
+            }
+        )
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "indicator_id",
+            "indicator",
+            "unit",
+            "up_to",
+            "target",
+            "actual",
+            "achievement",
+            "status",
+            "gap",
+        ],
+    )

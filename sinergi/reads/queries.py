@@ -1,0 +1,229 @@
+"""Read-only queries the pages call. Each takes a keyword-only session and returns plain data."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+import models as m
+from sinergi.core.access import Viewer, refuse
+from sinergi.core.db import reads
+from sinergi.core.settings import ADMIN_SETTINGS
+from sinergi.rules.achievement import Thresholds
+from sinergi.rules.points import PointFacts, judge_point
+
+
+@dataclass(frozen=True)
+class DatabaseCounts:
+    """How many of each main record the database holds."""
+
+    companies: int
+    programs: int
+    indicators: int
+    results: int
+    meetings: int
+    feedback_items: int
+    frameworks: int
+
+    @property
+    def is_empty(self) -> bool:
+        return self.companies == 0 and self.programs == 0 and self.meetings == 0
+
+
+@reads(m.Company, m.Program, m.Indicator, m.Result, m.Meeting, m.FeedbackItem, m.Framework)
+def database_counts(*, session: Session) -> DatabaseCounts:
+    """Row counts of the main tables, in one round trip."""
+    tables = {
+        "companies": m.Company,
+        "programs": m.Program,
+        "indicators": m.Indicator,
+        "results": m.Result,
+        "meetings": m.Meeting,
+        "feedback_items": m.FeedbackItem,
+        "frameworks": m.Framework,
+    }
+    columns = [
+        select(func.count()).select_from(table).scalar_subquery().label(name)
+        for name, table in tables.items()
+    ]
+    row = session.exec(select(*columns)).one()
+    return DatabaseCounts(**{name: int(value) for name, value in zip(tables, row, strict=True)})
+
+
+@reads(m.Framework, m.CompanyRegency)
+def frameworks(*, session: Session, viewer: Viewer) -> list[m.Framework]:
+    """The coordination frameworks the viewer may read, newest plan year first."""
+    statement = (
+        select(m.Framework)
+        .where(*viewer.framework_conditions())
+        .order_by(col(m.Framework.plan_year).desc(), m.Framework.name)
+    )
+    return list(session.exec(statement))
+
+
+@reads(m.FrameworkPoint)
+def framework_points(*, session: Session, framework_id: int) -> list[m.FrameworkPoint]:
+    """The points of a framework in their order."""
+    statement = (
+        select(m.FrameworkPoint)
+        .where(m.FrameworkPoint.framework_id == framework_id)
+        .order_by(col(m.FrameworkPoint.number))
+    )
+    return list(session.exec(statement))
+
+
+@reads(m.Setting)
+def thresholds(*, session: Session) -> Thresholds:
+    """The achievement thresholds in force: what an admin set, else the defaults."""
+    stored = {s.key: float(s.value) for s in session.exec(select(m.Setting))}
+    values = {spec.key: stored.get(spec.key, spec.default) for spec in ADMIN_SETTINGS}
+    return Thresholds(**values)
+
+
+@dataclass(frozen=True)
+class ComplianceCell:
+    """One company against one point of a framework."""
+
+    company_id: int
+    company_name: str
+    point_id: int
+    point_number: int
+    status: m.ComplianceStatus
+    manual: bool
+
+
+@reads(
+    m.Framework,
+    m.FrameworkPoint,
+    m.Company,
+    m.CompanyRegency,
+    m.ComplianceRecord,
+    m.FrameworkParticipation,
+    m.Program,
+)
+def compliance_matrix(
+    *, session: Session, viewer: Viewer, framework_id: int, today: date
+) -> list[ComplianceCell]:
+    """Every company operating in the framework's regency, judged against every point.
+
+    Points judged from the data follow it: a company that adds its first poverty-alleviation
+    program for the plan year meets that point on the next read.
+    """
+    framework = session.get(m.Framework, framework_id)
+    if framework is None:
+        return []
+    if not session.exec(
+        select(func.count()).where(col(m.Framework.id) == framework_id, *viewer.framework_conditions())
+    ).one():
+        refuse(viewer=viewer, entity="framework", entity_id=framework_id, detail="read")
+    points = framework_points(session=session, framework_id=framework_id)
+    companies = session.exec(
+        select(m.Company)
+        .join(m.CompanyRegency, col(m.CompanyRegency.company_id) == m.Company.id)
+        .where(m.CompanyRegency.regency_id == framework.regency_id, *viewer.company_conditions())
+        .order_by(m.Company.name)
+    ).all()
+    records = {
+        (r.company_id, r.point_id): r
+        for r in session.exec(
+            select(m.ComplianceRecord).where(col(m.ComplianceRecord.point_id).in_([p.id for p in points]))
+        )
+    }
+    participation = {
+        p.company_id: p
+        for p in session.exec(
+            select(m.FrameworkParticipation).where(m.FrameworkParticipation.framework_id == framework_id)
+        )
+    }
+    poverty_programs = poverty_program_counts(session=session, year=framework.plan_year)
+    cells: list[ComplianceCell] = []
+    for company in companies:
+        assert company.id is not None
+        taking_part = participation.get(company.id)
+        for point in points:
+            assert point.id is not None
+            record = records.get((company.id, point.id))
+            facts = PointFacts(
+                rule=point.rule,
+                rule_min=point.rule_min,
+                deadline=point.deadline,
+                manual_status=record.manual_status if record else None,
+                document_date=record.document_date if record else None,
+                poverty_programs=poverty_programs.get(company.id, 0),
+                declined=bool(taking_part and taking_part.declined),
+                decline_letter_on=taking_part.decline_letter_on if taking_part else None,
+            )
+            cells.append(
+                ComplianceCell(
+                    company_id=company.id,
+                    company_name=company.name,
+                    point_id=point.id,
+                    point_number=point.number,
+                    status=judge_point(facts, today=today),
+                    manual=facts.manual_status is not None,
+                )
+            )
+    return cells
+
+
+@reads(m.Program)
+def poverty_program_counts(*, session: Session, year: int) -> dict[int, int]:
+    """Per company, how many poverty-alleviation programs run during ``year``."""
+    statement = (
+        select(m.Program.company_id, func.count())
+        .where(
+            col(m.Program.poverty_alleviation).is_(True),
+            m.Program.start_date <= date(year, 12, 31),
+            (col(m.Program.end_date).is_(None)) | (col(m.Program.end_date) >= date(year, 1, 1)),
+        )
+        .group_by(col(m.Program.company_id))
+    )
+    return {company_id: int(count) for company_id, count in session.exec(statement)}
+
+
+@reads(m.Framework, m.CompanyRegency)
+def framework_for_overview(*, session: Session, viewer: Viewer, regency_id: int | None) -> m.Framework | None:
+    """The framework the overview reports on: the newest of the chosen regency, else the newest,
+    among those the viewer may read."""
+    statement = (
+        select(m.Framework)
+        .where(*viewer.framework_conditions())
+        .order_by(col(m.Framework.plan_year).desc(), col(m.Framework.id))
+    )
+    if regency_id is not None:
+        statement = statement.where(m.Framework.regency_id == regency_id)
+    return session.exec(statement).first()
+
+
+@dataclass(frozen=True)
+class ComplianceSummary:
+    """How many company × point cells of a framework are met, out of those that apply."""
+
+    met: int
+    applicable: int
+    by_status: tuple[tuple[str, int], ...]
+
+
+@reads(
+    m.Framework,
+    m.FrameworkPoint,
+    m.Company,
+    m.CompanyRegency,
+    m.ComplianceRecord,
+    m.FrameworkParticipation,
+    m.Program,
+)
+def compliance_summary(
+    *, session: Session, viewer: Viewer, framework_id: int, today: date
+) -> ComplianceSummary:
+    cells = compliance_matrix(session=session, viewer=viewer, framework_id=framework_id, today=today)
+    counted = Counter(cell.status for cell in cells)
+    return ComplianceSummary(
+        met=counted[m.ComplianceStatus.MET],
+        applicable=len(cells) - counted[m.ComplianceStatus.NOT_APPLICABLE],
+        by_status=tuple((status.value, counted[status]) for status in m.ComplianceStatus),
+    )

@@ -1,0 +1,1 @@
+"""The semester evaluation report and the chart builders it shares with the screens."""

@@ -1,0 +1,1 @@
+"""Import and export of programs, results and engagement data as .xlsx and .csv."""

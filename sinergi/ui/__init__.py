@@ -1,0 +1,474 @@
+"""Streamlit glue shared by the pages: language, translation, the database on start, common notices."""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib
+import inspect
+from collections.abc import Callable, Iterable, Mapping
+from datetime import date
+from enum import Enum
+from typing import Any, Literal, TypeVar
+
+import pandas as pd
+import streamlit as st
+
+import models as m
+from sinergi.core import db, spreadsheet, urls
+from sinergi.core.access import AccessDenied, Viewer
+from sinergi.core.errors import DomainError
+from sinergi.core.settings import database_url
+from sinergi.i18n.formatting import number, percent, rupiah, rupiah_short
+from sinergi.i18n.texts import DEFAULT_LANGUAGE, LANGUAGES, TEXTS, translate
+from sinergi.reads.filters import FilterOptions, Filters, filters_from_params
+from sinergi.reports import charts
+
+_LANG_KEY = "lang"
+LabelVisibility = Literal["visible", "hidden", "collapsed"]
+
+
+def lang() -> str:
+    """The reader's language: chosen on the switch, kept for the session; Bahasa Indonesia by default."""
+    chosen = st.session_state.get(_LANG_KEY)
+    return str(chosen) if chosen in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def t(key: str, **values: object) -> str:
+    """``key`` in the reader's language."""
+    return translate(key, lang(), **values)
+
+
+def language_switch(where: Any = st.sidebar, *, label_visibility: LabelVisibility = "visible") -> None:
+    """The Bahasa Indonesia / English switch: in the sidebar, or ``where`` a page without one asks."""
+    where.segmented_control(
+        t("app.language"),
+        options=list(LANGUAGES),
+        default=DEFAULT_LANGUAGE,
+        required=True,
+        format_func=lambda code: {"id": "Bahasa Indonesia", "en": "English"}[code],
+        key=_LANG_KEY,
+        label_visibility=label_visibility,
+    )
+
+
+def url_tabs(
+    sections: Mapping[str, Callable[[], None]], *, key: str = "tab", default: str | None = None
+) -> None:
+    """Tabs, one per text key of ``sections``, the chosen one kept in the URL (``?tab=<its label>``, so
+    a link opens it) and the only one drawn; ``default`` (a key of ``sections``) opens when neither the
+    URL nor the reader chose one, else the first.
+
+    A label of the other language, in a link or left by a change of language, opens the same tab.
+    Streamlit drops such a label from the address; the tab's label in the reader's language is written
+    there again on the page's next run (Streamlit writes a value the page sets only for tabs it drew
+    in an earlier run).
+    """
+    for name in sections:
+        if name not in TEXTS:
+            raise KeyError(f"no text for the tab {name!r}")
+    labels = {name: t(name) for name in sections}
+    default_label = labels[default] if default is not None else next(iter(labels.values()))
+    chosen = st.session_state.get(key, st.query_params.get(key))
+    if chosen is not None and chosen not in labels.values():
+        for name, label in labels.items():
+            if chosen in {translate(name, language) for language in LANGUAGES}:
+                st.session_state[key] = label
+    elif chosen not in (None, default_label) and key not in st.query_params:
+        st.session_state[key] = chosen
+    tabs = st.tabs(list(labels.values()), default=default_label, key=key, bind="query-params")
+    for tab, draw in zip(tabs, sections.values(), strict=True):
+        if tab.open is not False:
+            with tab:
+                draw()
+
+
+def ensure_database() -> None:
+    """Bring the configured database to the latest schema, once per server process and database."""
+    _upgrade_once(database_url())
+
+
+@st.cache_resource(show_spinner=False)
+def _upgrade_once(url: str) -> None:
+    db.upgrade_database(url)
+
+
+T = TypeVar("T")
+
+
+def read(query: Callable[..., T], **arguments: Any) -> T:
+    """Run ``query`` with a read session, cached until one of the tables it reads is written.
+
+    Everything that limits what the reader may see must be among ``arguments``: the cache is
+    shared by every session of the server. The arguments are plain values (numbers, text, dates,
+    enumerations) or frozen dataclasses and tuples of them, which :func:`arguments_key` turns into the
+    cache key; anything else is refused.
+    """
+    tables: tuple[str, ...] = getattr(query, "__reads__", ())
+    if not tables:
+        raise TypeError(f"{query.__qualname__} does not declare the tables it reads (@db.reads)")
+    # The cache hides the call from the type checker: check the arguments against the query here.
+    inspect.signature(query).bind(session=None, **arguments)
+    url = database_url()
+    try:
+        return _cached_read(
+            f"{query.__module__}:{query.__qualname__}",
+            url,
+            db.table_versions(tables),
+            arguments_key(arguments),
+            _arguments=arguments,
+        )
+    except AccessDenied as refused:
+        st.error(t(refused.key), icon=":material/block:")
+        st.stop()
+        raise
+
+
+_KEY_ATOMS = (type(None), bool, int, float, str, date, Enum)
+
+
+def arguments_key(arguments: Mapping[str, Any]) -> str:
+    """A cache key for a query's arguments: their ``repr``, sorted by name.
+
+    Streamlit's own hashing walks a dataclass through pickling, which costs about a millisecond per
+    read, a dozen times per page run. The ``repr`` of a value made only of the types allowed here (and
+    of frozen dataclasses and tuples of them) names every field and value, so two different values
+    never share a key; anything else is refused rather than keyed by an address.
+    """
+    for name, value in arguments.items():
+        _check_key_value(name, value)
+    return repr(sorted(arguments.items()))
+
+
+def _check_key_value(name: str, value: Any) -> None:
+    if isinstance(value, _KEY_ATOMS):
+        return
+    if isinstance(value, tuple | frozenset):
+        for item in value:
+            _check_key_value(name, item)
+        return
+    params = getattr(type(value), "__dataclass_params__", None)
+    if params is not None and params.frozen:
+        for field in dataclasses.fields(value):
+            if field.repr:
+                _check_key_value(name, getattr(value, field.name))
+        return
+    raise TypeError(f"{name}: a {type(value).__name__} cannot key the shared cache")
+
+
+@st.cache_data(ttl=120, max_entries=1000, show_spinner=False)
+def _cached_read(
+    name: str, url: str, versions: tuple[int, ...], key: str, _arguments: Mapping[str, Any]
+) -> Any:
+    # ``versions`` and ``key`` only key the cache; Streamlit does not hash parameters named with a
+    # leading underscore, and ``key`` stands for ``_arguments``.
+    del versions, key
+    module, qualname = name.split(":")
+    query = getattr(importlib.import_module(module), qualname)
+    with db.read_session(db.engine_for(url)) as session:
+        return query(session=session, **_arguments)
+
+
+def plain(text: str) -> str:
+    """Markdown that shows ``text`` exactly as typed, markup and HTML included."""
+    specials = set("\\`*_{}[]()#+-.!|<>~$:&")
+    return "".join(f"\\{c}" if c in specials else c for c in text).replace("\n", "  \n")
+
+
+def label(kind: str, value: str | None) -> str:
+    """The reader's word for an enumeration value, e.g. ``label("pillar", "economy")``."""
+    if value is None:
+        return "–"
+    return t(f"{kind}.{value}")
+
+
+def labels(kind: str, values: Iterable[str]) -> dict[str, str]:
+    """Enumeration values mapped to the reader's words, in the given order."""
+    return {value: label(kind, value) for value in values}
+
+
+def draw_chart(chart: charts.VegaLiteSpec, *, height: int | None = None) -> charts.VegaLiteSpec:
+    """Draw ``chart`` across the width, its numbers written in the reader's language (and ``height``
+    pixels high if given); the specification as drawn."""
+    # The builders' output is checked against the Vega-Lite schema by the tests, not on every run.
+    drawn = charts.in_language(chart, lang()) | ({} if height is None else {"height": height})
+    # Streamlit may change the specification it is given (its data, its sizing): it gets a copy.
+    st.vega_lite_chart(dict(drawn), theme=None, width="stretch")
+    return drawn
+
+
+def chart_block(
+    chart: charts.VegaLiteSpec, data: pd.DataFrame | Callable[[], pd.DataFrame], *, name: str
+) -> None:
+    """A chart, and under it one download menu with the data behind it as CSV and the chart as PNG.
+
+    The menu's buttons are drawn only while it is open (opening it reruns the page), and both files
+    are made only when the reader asks for them (``data`` may be a function that gives the frame then):
+    a page of charts costs a closed menu per chart, not two buttons and two files.
+    """
+    chart = draw_chart(chart)  # the image downloaded is the chart as drawn
+    menu = st.popover(
+        t("download.menu"), icon=":material/download:", key=f"download-{name}", on_change="rerun"
+    )
+    if menu.open:
+        menu.download_button(
+            t("download.csv"),
+            data=lambda: spreadsheet.csv_bytes(data() if callable(data) else data),
+            file_name=f"{name}.csv",
+            mime="text/csv",
+            key=f"csv-{name}",
+            on_click="ignore",
+            icon=":material/table:",
+        )
+        menu.download_button(
+            t("download.png"),
+            data=lambda: charts.to_png(chart),
+            file_name=f"{name}.png",
+            mime="image/png",
+            key=f"png-{name}",
+            on_click="ignore",
+            icon=":material/image:",
+        )
+
+
+def read_later(query: Callable[..., T], **arguments: Any) -> Callable[[], T]:
+    """``query`` as a function run only when called (by a download, say), against the database of
+    this run and past the cache: a full table read for a download should not fill the shared cache.
+
+    The query enforces access itself, as every query does: ``arguments`` carry the viewer.
+    """
+    if not getattr(query, "__reads__", ()):
+        raise TypeError(f"{query.__qualname__} does not declare the tables it reads (@db.reads)")
+    inspect.signature(query).bind(session=None, **arguments)
+    url = database_url()
+
+    def run() -> T:
+        with db.read_session(db.engine_for(url)) as session:
+            return query(session=session, **arguments)
+
+    return run
+
+
+def rows_download(rows: Callable[[], pd.DataFrame], *, name: str, shown: int, total: int) -> None:
+    """How many of ``total`` rows the table above shows, and a button for all of them as CSV.
+
+    ``rows`` runs only when the reader asks for the file, so drawing the page costs nothing for it.
+    """
+    line = st.container(horizontal=True, vertical_alignment="center")
+    if total > shown:
+        line.caption(t("table.rows_shown", shown=number(shown, lang()), total=number(total, lang())))
+    line.download_button(
+        t("table.download_all", total=number(total, lang())),
+        data=lambda: spreadsheet.csv_bytes(rows()),
+        file_name=f"{name}.csv",
+        mime="text/csv",
+        key=f"csv-{name}",
+        on_click="ignore",
+        icon=":material/download:",
+    )
+
+
+ALL = ""
+FILTER_FIELDS = ("regency", "company", "year", "period", "pillar", "poverty")
+
+
+def progress_metric(
+    where: Any,
+    label_text: str,
+    part: float,
+    whole: float,
+    *,
+    formatter: Callable[[float], str] | None = None,
+    help: str | None = None,
+) -> None:
+    """A tile showing ``part`` large, and ``of whole (share)`` beneath it without an arrow; the figures
+    written by ``formatter``, as counts in the reader's language if none is given."""
+
+    def write(value: float) -> str:
+        return formatter(value) if formatter else number(value, lang())
+
+    share = f" ({percent(part / whole, lang())})" if whole else ""
+    where.metric(
+        label_text,
+        write(part),
+        delta=t("tile.of_whole", whole=write(whole)) + share,
+        delta_color="off",
+        delta_arrow="off",
+        help=help,
+    )
+
+
+def budget_metric(where: Any, year: object, spent: float, planned: float) -> None:
+    """The budget tile: rupiah spent of planned in ``year``, short, with the exact amounts as its help."""
+    progress_metric(
+        where,
+        t("overview.tile.budget", year=year),
+        spent,
+        planned,
+        formatter=lambda value: rupiah_short(value, lang()),
+        help=t("overview.help.budget", spent=rupiah(spent, lang()), planned=rupiah(planned, lang())),
+    )
+
+
+def filter_bar(options: FilterOptions, *, fields: Iterable[str] = FILTER_FIELDS) -> Filters:
+    """Filter widgets in the sidebar, read from and written to the URL's query parameters."""
+    current = filters_from_params(st.query_params.to_dict())
+    st.sidebar.subheader(t("filter.heading"))
+    # Display names are fixed while the widget is built: a format function that read the
+    # session's language later (as AppTest does, outside the run) would disagree with it.
+    choices: dict[str, dict[str, str]] = {
+        "regency": {str(i): name for i, name in options.regencies},
+        "company": {str(i): name for i, name in options.companies},
+        "year": {str(y): str(y) for y in options.years},
+        "period": {code: code for code in options.periods},
+        "pillar": labels("pillar", [p.value for p in m.Pillar]),
+    }
+    for field in fields:
+        if field == "poverty":
+            st.sidebar.toggle(
+                t("filter.poverty"),
+                value=current.poverty_only,
+                key=f"filter-poverty-{lang()}",
+                on_change=_store_param,
+                args=("poverty", f"filter-poverty-{lang()}"),
+            )
+            continue
+        names = {ALL: t("filter.all"), **choices[field]}
+        present = current.query_params().get(field, ALL)
+        if present not in names and field in st.query_params:
+            # A choice this reader is not offered (in a link from someone who sees more) would filter
+            # the view while the box says "all": it leaves the address, and the view shows all.
+            del st.query_params[field]
+        values = list(names)
+        st.sidebar.selectbox(
+            t(f"filter.{field}"),
+            values,
+            index=values.index(present) if present in names else 0,
+            format_func=names.__getitem__,
+            # The language is part of the key so a switch redraws the names; the choice itself
+            # lives in the URL and survives.
+            key=f"filter-{field}-{lang()}",
+            on_change=_store_param,
+            args=(field, f"filter-{field}-{lang()}"),
+        )
+    return filters_from_params(st.query_params.to_dict())
+
+
+def _store_param(field: str, widget_key: str) -> None:
+    """Copy a widget's new value into the URL, so the view can be sent as a link."""
+    value = st.session_state[widget_key]
+    if isinstance(value, bool):
+        value = "1" if value else ""
+    text = "" if value is None else str(value).strip()
+    if text:
+        st.query_params[field] = text
+    elif field in st.query_params:
+        del st.query_params[field]
+
+
+STATUS_MARKS = {"on_track": "🟢", "needs_attention": "🟠", "off_track": "🔴", "no_data": "⚪"}
+
+
+def status_badge(status: str) -> str:
+    """An achievement status as a coloured mark and its word (colour is never the only cue)."""
+    return f"{STATUS_MARKS.get(status, '')} {label('achievement', status)}"
+
+
+def search_box(text: str, *, param: str) -> str:
+    """A search field whose text is kept in the URL under ``param``."""
+    value = st.text_input(
+        text,
+        value=st.query_params.get(param, ""),
+        key=f"search-{param}",
+        on_change=_store_param,
+        args=(param, f"search-{param}"),
+    )
+    return value.strip()
+
+
+def int_param(name: str) -> int | None:
+    """A whole-number query parameter, or None when it is missing or malformed."""
+    value = st.query_params.get(name, "")
+    return int(value) if value.isdigit() else None
+
+
+def page_guard() -> None:
+    """Leave Streamlit's legacy ``pages/`` folder mode before anything is drawn.
+
+    Until the first ``st.navigation`` call of a server process, Streamlit treats ``pages/`` as
+    a legacy page folder: the first request for ``/program?id=3`` runs ``pages/program.py``
+    without app.py, and widgets drawn in that first run change identity in the next one, so
+    the reader's first click is lost. Switching the mode off, as ``st.navigation`` itself does,
+    and rerunning at once makes every run go through app.py. Called first by app.py and by
+    every page.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
+def signed_in_page() -> Viewer:
+    """The first call of every page that needs an account: the viewer, or the login form."""
+    from sinergi.ui.signin import require_viewer
+
+    page_guard()
+    return require_viewer()
+
+
+def ensure_cookie_key() -> None:
+    """Refuse to serve anything with a weak cookie key: anyone could forge a login."""
+    from sinergi.core.secrets import WeakCookieKey, cookie_key
+
+    try:
+        cookie_key()
+    except WeakCookieKey as error:
+        st.error(t(error.key, **error.values))
+        st.stop()
+
+
+def share_form(
+    viewer: Viewer, *, company_id: int | None, program_id: int | None, filters: Filters | None
+) -> None:
+    """A form that makes a read-only link to this page, for the company's staff and admins."""
+    from datetime import UTC, datetime, timedelta
+
+    from sinergi.writes import sharing
+
+    if viewer.shared_link_id is not None or not (viewer.is_admin or viewer.role is m.Role.COMPANY):
+        return
+    # The form is built only once the reader opens the section: closed, it costs the page nothing
+    # (Streamlit would otherwise send and draw its fields, hidden, on every run).
+    section = st.expander(t("share.heading"), icon=":material/share:", key="share-open", on_change="rerun")
+    if not section.open:
+        return
+    with section:
+        st.caption(t("share.intro"))
+        if company_id is None:
+            st.info(t("share.pick_company"))
+            return
+        with st.form("share-link"):
+            label_text = st.text_input(t("share.label"), max_chars=200)
+            today = datetime.now(UTC).date()
+            expires = st.date_input(
+                t("share.expires"), value=today + timedelta(days=30), min_value=today, format="DD/MM/YYYY"
+            )
+            submitted = st.form_submit_button(t("share.create"))
+        if submitted:
+            try:
+                with db.write_session() as session:
+                    token = sharing.create_link(
+                        session=session,
+                        viewer=viewer,
+                        company_id=company_id,
+                        program_id=program_id,
+                        filters=filters,
+                        label=label_text,
+                        expires_on=expires,
+                        now=datetime.now(UTC),
+                    )
+            except DomainError as error:
+                st.error(t(error.key, **error.values))
+                return
+            st.success(t("share.created"))
+            st.code(urls.page_url(st.context.url, f"shared?token={token}"), language=None)

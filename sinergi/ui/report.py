@@ -1,0 +1,122 @@
+"""The semester evaluation report's section: what to report on, and the PDF and .xlsx downloads."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import streamlit as st
+
+from sinergi import ui
+from sinergi.core import db
+from sinergi.core.access import Viewer
+from sinergi.reads import overview, queries
+from sinergi.reads.filters import Filters
+from sinergi.reports import semester as report
+from sinergi.ui import t
+
+PROGRAM = "program"
+COMPANY = "company"
+
+
+def report_section(viewer: Viewer) -> None:
+    """Pick one program or a whole company and a semester; download the report as PDF or .xlsx.
+
+    The files are made only when a button is clicked, through the same access rules as the pages.
+    """
+    st.subheader(t("report.heading"))
+    st.caption(t("report.intro"))
+    choices = ui.read(report.report_choices, viewer=viewer)
+    if not choices.programs:
+        st.info(t("report.nothing"))
+        return
+    if not choices.periods:
+        st.info(t("report.no_periods"))
+        return
+
+    # A link from a program's page (?program=N) opens the report of that program.
+    linked = ui.int_param("program")
+    for listed, _, owner in choices.programs:
+        if listed == linked and st.session_state.get("report-linked") != linked:
+            st.session_state["report-linked"] = linked
+            st.session_state["report-scope"] = PROGRAM
+            st.session_state["report-company"] = owner
+            st.session_state[f"report-program-{owner}"] = linked
+    # Display names are fixed while the widgets are built (see ui.filter_bar).
+    scopes = {PROGRAM: t("report.scope_program"), COMPANY: t("report.scope_company")}
+    companies = dict(choices.companies)
+    left, middle, right = st.columns([2, 3, 1])
+    scope = left.radio(
+        t("report.scope"), list(scopes), format_func=scopes.__getitem__, key="report-scope", horizontal=True
+    )
+    company_id = middle.selectbox(
+        t("report.choose_company"), list(companies), format_func=companies.__getitem__, key="report-company"
+    )
+    # The latest semester with reported actuals, as the overview shows it.
+    latest = ui.read(overview.reporting_period, filters=Filters(), viewer=viewer)
+    periods = list(choices.periods)
+    period = right.selectbox(
+        t("report.choose_period"),
+        periods,
+        index=periods.index(latest) if latest in periods else 0,
+        key="report-period",
+    )
+    if company_id is None or period is None:
+        return
+    program_id: int | None = None
+    subject = companies[company_id]
+    if scope == PROGRAM:
+        programs = {i: name for i, name, company in choices.programs if company == company_id}
+        program_id = st.selectbox(
+            t("report.choose_program"),
+            list(programs),
+            format_func=programs.__getitem__,
+            key=f"report-program-{company_id}",
+        )
+        if program_id is None:
+            return
+        subject = programs[program_id]
+
+    language = ui.lang()
+    scope_ids = {"program_id": program_id} if program_id is not None else {"company_id": company_id}
+
+    def made(kind: str) -> bytes:
+        # Runs when the button is clicked, outside the page's run: no Streamlit calls in here.
+        with db.read_session() as session:
+            data = report.semester_report(
+                session=session,
+                viewer=viewer,
+                period=period,
+                thresholds=queries.thresholds(session=session),
+                today=date.today(),
+                **scope_ids,
+            )
+        if data is None:
+            raise LookupError(f"nothing to report for {scope_ids} in {period}")
+        images = report.chart_images(data, language)
+        return (
+            report.report_pdf(data, language, images)
+            if kind == "pdf"
+            else report.report_xlsx(data, language, images)
+        )
+
+    st.caption(t("report.subject", subject=subject, period=period))
+    buttons = st.container(horizontal=True)
+    buttons.download_button(
+        t("report.download_pdf"),
+        data=lambda: made("pdf"),
+        file_name=report.file_name(subject, period, "pdf"),
+        mime="application/pdf",
+        on_click="ignore",
+        icon=":material/picture_as_pdf:",
+        key="report-pdf",
+        type="primary",
+    )
+    buttons.download_button(
+        t("report.download_xlsx"),
+        data=lambda: made("xlsx"),
+        file_name=report.file_name(subject, period, "xlsx"),
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        on_click="ignore",
+        icon=":material/table:",
+        key="report-xlsx",
+    )

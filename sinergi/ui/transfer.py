@@ -1,0 +1,181 @@
+"""The import (upload → preview → confirm) and export sections of the /data page."""
+
+from __future__ import annotations
+
+import hashlib
+
+import pandas as pd
+import streamlit as st
+
+import models as m
+from sinergi.core import db, spreadsheet
+from sinergi.core.access import AccessDenied, Viewer
+from sinergi.reads.filters import Filters
+from sinergi.transfer import exchange as transfer
+from sinergi.ui import lang, t
+
+_PREVIEW = "transfer-preview"
+_DONE = "transfer-done"
+_AUTO = ""
+
+
+def may_import(viewer: Viewer) -> bool:
+    """Company staff and admins import; agencies, viewers and shared links only read."""
+    return viewer.shared_link_id is None and viewer.role in (m.Role.ADMIN, m.Role.COMPANY)
+
+
+def import_section(viewer: Viewer) -> None:
+    """Download the template, upload a filled file, read every error, then import it in one go."""
+    st.subheader(t("transfer.import_heading"))
+    if not may_import(viewer):
+        st.info(t("transfer.not_allowed"))
+        return
+    st.caption(t("transfer.import_intro"))
+    st.download_button(
+        t("transfer.template"),
+        data=lambda: transfer.template_workbook(viewer=viewer, lang=lang()),
+        file_name="sinergi-templat.xlsx" if lang() == "id" else "sinergi-template.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key="transfer-template",
+        on_click="ignore",
+        icon=":material/download:",
+    )
+    upload = st.file_uploader(
+        t("transfer.upload"),
+        type=["xlsx", "csv"],
+        key="transfer-upload",
+        max_upload_size=max(1, transfer.max_upload_bytes() // (1024 * 1024)),
+    )
+    if upload is None:
+        st.session_state.pop(_PREVIEW, None)
+        st.session_state.pop(_DONE, None)
+        return
+    done = st.session_state.get(_DONE)
+    entity = _AUTO
+    if upload.name.lower().endswith(".csv"):
+        names = {_AUTO: t("transfer.csv_auto")} | {
+            spec.key: transfer.sheet_name(spec.key, lang()) for spec in transfer.SHEETS
+        }
+        entity = st.selectbox(
+            t("transfer.csv_entity"), list(names), format_func=names.__getitem__, key="transfer-entity"
+        )
+    data = upload.getvalue()
+    fingerprint = (hashlib.sha256(data).hexdigest(), entity, viewer)
+    if done and done[0] == fingerprint:
+        _show_done(done)
+        return
+    cached = st.session_state.get(_PREVIEW)
+    if cached is None or cached[0] != fingerprint:
+        with st.spinner(t("transfer.checking")):
+            cached = (fingerprint, _check(viewer, upload.name, data, entity))
+        st.session_state[_PREVIEW] = cached
+    outcome = cached[1]
+    if isinstance(outcome, str):
+        st.error(outcome, icon=":material/block:")
+        return
+    if outcome.problems:
+        st.error(t("transfer.preview_errors", count=len(outcome.problems)), icon=":material/error:")
+        st.dataframe(problems_frame(outcome.problems), hide_index=True, width="stretch")
+        return
+    st.success(t("transfer.preview_ok"), icon=":material/check_circle:")
+    st.dataframe(summary_frame(outcome), hide_index=True, width="stretch")
+    if st.button(t("transfer.confirm"), type="primary", key="transfer-confirm", icon=":material/upload:"):
+        result = _check(viewer, upload.name, data, entity, commit=True)
+        st.session_state.pop(_PREVIEW, None)
+        if isinstance(result, str):
+            st.error(result, icon=":material/block:")
+        elif result.problems:  # the data changed between preview and confirm
+            st.error(t("transfer.preview_errors", count=len(result.problems)), icon=":material/error:")
+            st.dataframe(problems_frame(result.problems), hide_index=True, width="stretch")
+        else:
+            st.session_state[_DONE] = (fingerprint, result)
+            st.rerun()
+
+
+def _check(
+    viewer: Viewer, name: str, data: bytes, entity: str, *, commit: bool = False
+) -> transfer.Report | str:
+    """The report of a preview (or of the import itself), or the reason the file was refused."""
+    try:
+        sheets = transfer.read_upload(name, data, entity=entity or None)
+        return transfer.import_sheets(
+            engine=db.get_engine(), viewer=viewer, sheets=sheets, commit=commit, file_name=name
+        )
+    except transfer.FileRefused as refused:
+        return t(refused.key, **refused.values)
+    except AccessDenied as denied:
+        return t(denied.key)
+
+
+def _show_done(done: tuple[object, transfer.Report]) -> None:
+    st.success(t("transfer.done"), icon=":material/task_alt:")
+    st.dataframe(summary_frame(done[1]), hide_index=True, width="stretch")
+
+
+def problems_frame(problems: list[transfer.Problem]) -> pd.DataFrame:
+    """Errors as the reader sees them: sheet, row number as the spreadsheet shows it, column, message."""
+    language = lang()
+    return pd.DataFrame(
+        {
+            t("transfer.col_sheet"): [transfer.sheet_name(p.sheet, language) for p in problems],
+            t("transfer.col_row"): [p.row for p in problems],
+            t("transfer.col_column"): [
+                transfer.header(p.column, language) if p.column else "–" for p in problems
+            ],
+            t("transfer.col_message"): [t(p.key, **dict(p.values)) for p in problems],
+        }
+    )
+
+
+def summary_frame(report: transfer.Report) -> pd.DataFrame:
+    """Rows per sheet that are new, changed and unchanged."""
+    sheets = [
+        s.key for s in transfer.SHEETS if s.key in {*report.created, *report.updated, *report.unchanged}
+    ]
+    return pd.DataFrame(
+        {
+            t("transfer.col_sheet"): [transfer.sheet_name(key, lang()) for key in sheets],
+            t("transfer.col_created"): [report.created.get(key, 0) for key in sheets],
+            t("transfer.col_updated"): [report.updated.get(key, 0) for key in sheets],
+            t("transfer.col_unchanged"): [report.unchanged.get(key, 0) for key in sheets],
+        }
+    )
+
+
+def export_section(viewer: Viewer, filters: Filters) -> None:
+    """What the viewer may read, narrowed by the page's filters, as .xlsx (all sheets) or one .csv."""
+    st.subheader(t("transfer.export_heading"))
+    st.caption(t("transfer.export_intro"))
+    language = lang()
+
+    def sheets() -> dict[str, pd.DataFrame]:
+        with db.read_session() as session:
+            return transfer.export_sheets(session=session, viewer=viewer, filters=filters, lang=language)
+
+    buttons = st.container(horizontal=True)
+    buttons.download_button(
+        t("transfer.xlsx"),
+        data=lambda: spreadsheet.workbook_bytes(sheets()),
+        file_name="sinergi.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key="transfer-export-xlsx",
+        on_click="ignore",
+        icon=":material/table_view:",
+    )
+    names = {
+        spec.key: transfer.sheet_name(spec.key, language)
+        for spec in transfer.SHEETS
+        if viewer.is_admin or not spec.reference
+    }
+    chosen = st.selectbox(
+        t("transfer.csv_sheet"), list(names), format_func=names.__getitem__, key="transfer-export-sheet"
+    )
+    st.download_button(
+        t("transfer.csv"),
+        data=lambda: spreadsheet.csv_bytes(sheets()[names[chosen]]),
+        file_name=f"sinergi-{chosen}.csv",
+        mime="text/csv",
+        key="transfer-export-csv",
+        on_click="ignore",
+        icon=":material/csv:",
+    )

@@ -1,0 +1,1 @@
+"""Worlds to fill a database with: the demo of the seed articles and synthetic data at bench scales."""

@@ -1,0 +1,1068 @@
+"""Editing records by hand on /data: what each form holds, its checks, who may save, and edit conflicts.
+
+A form is described once, as an :class:`EntitySpec` of :class:`FieldSpec` s. The page draws widgets
+from it, :func:`validate` turns what was typed into values or per-field errors, and :func:`save_record`
+writes them in the caller's transaction after checking the viewer may write the record's company and
+that nobody else changed it since the form was opened (the form keeps the values it was opened with;
+if the database no longer holds them, the save is refused with the list of what changed).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+from typing import Any
+
+import pandas as pd
+from sqlmodel import Session, SQLModel, col, or_, select
+
+import models as m
+from sinergi.core import audit, db
+from sinergi.core.access import Viewer, refuse
+from sinergi.core.errors import DomainError
+from sinergi.writes.results import record_result, result_to_verify
+
+
+class FieldKind(StrEnum):
+    TEXT = "text"
+    LONG_TEXT = "long_text"
+    INT = "int"
+    NUMBER = "number"
+    DATE = "date"
+    BOOL = "bool"
+    CHOICE = "choice"  # one value of an enumeration
+    REF = "ref"  # the id of another record, chosen from what the viewer may use
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    name: str
+    kind: FieldKind
+    required: bool = False
+    enum: type[StrEnum] | None = None
+    max_length: int | None = None
+    minimum: float | None = None
+    maximum: float | None = None
+    # For REF fields: which list of options (see :func:`options`) the id must come from.
+    ref: str = ""
+    # What an optional field left empty stores (a count left empty is zero).
+    empty: Any = None
+
+
+@dataclass(frozen=True)
+class EntitySpec:
+    entity: str  # the audit log's entity name and the prefix of the field labels
+    model: type[SQLModel]
+    fields: tuple[FieldSpec, ...]
+    # The field that ties a record to the record it belongs to (a program's indicators), if any.
+    parent: str = ""
+    creatable: bool = True
+    # Fields whose value must not repeat under one parent (a program's name within its company).
+    unique: tuple[str, ...] = ()
+
+    def field(self, name: str) -> FieldSpec:
+        return next(spec for spec in self.fields if spec.name == name)
+
+
+F = FieldKind
+
+PROGRAM = EntitySpec(
+    "program",
+    m.Program,
+    (
+        FieldSpec("name", F.TEXT, required=True, max_length=200),
+        FieldSpec("description", F.LONG_TEXT),
+        FieldSpec("pillar", F.CHOICE, required=True, enum=m.Pillar),
+        FieldSpec("stage", F.CHOICE, required=True, enum=m.Stage),
+        FieldSpec("poverty_alleviation", F.BOOL),
+        FieldSpec("start_date", F.DATE, required=True),
+        FieldSpec("end_date", F.DATE),
+        *(
+            FieldSpec(f"{who}_{what}", F.INT, minimum=0, empty=0)
+            for who in ("families", "men", "women")
+            for what in ("planned", "reached")
+        ),
+    ),
+    parent="company_id",
+    unique=("name",),
+)
+INDICATOR = EntitySpec(
+    "indicator",
+    m.Indicator,
+    (
+        FieldSpec("name", F.TEXT, required=True, max_length=200),
+        FieldSpec("unit", F.TEXT, required=True, max_length=40),
+        FieldSpec("kind", F.CHOICE, required=True, enum=m.IndicatorKind),
+        FieldSpec("direction", F.CHOICE, required=True, enum=m.Direction),
+        FieldSpec("accumulation", F.CHOICE, required=True, enum=m.Accumulation),
+        FieldSpec("baseline_value", F.NUMBER),
+        FieldSpec("baseline_year", F.INT, minimum=2000, maximum=2100),
+    ),
+    parent="program_id",
+    unique=("name",),
+)
+BUDGET = EntitySpec(
+    "program_budget",
+    m.ProgramBudget,
+    (
+        FieldSpec("year", F.INT, required=True, minimum=2000, maximum=2100),
+        FieldSpec("planned", F.INT, minimum=0, empty=0),
+        FieldSpec("spent", F.INT, minimum=0, empty=0),
+    ),
+    parent="program_id",
+    unique=("year",),
+)
+ACTION = EntitySpec(
+    "follow_up_action",
+    m.FollowUpAction,
+    (
+        FieldSpec("description", F.LONG_TEXT, required=True),
+        FieldSpec("owner", F.TEXT, max_length=200),
+        FieldSpec("due_date", F.DATE),
+        FieldSpec("status", F.CHOICE, required=True, enum=m.ActionStatus),
+        FieldSpec("completed_on", F.DATE),
+        FieldSpec("indicator_id", F.REF, ref="indicators"),
+        FieldSpec("evaluation_id", F.REF, ref="evaluations"),
+    ),
+    parent="program_id",
+)
+EVALUATION = EntitySpec(
+    "evaluation",
+    m.Evaluation,
+    (
+        FieldSpec("title", F.TEXT, required=True, max_length=300),
+        FieldSpec("held_on", F.DATE, required=True),
+        FieldSpec("period_id", F.REF, required=True, ref="periods"),
+        FieldSpec("meeting_id", F.REF, ref="meetings"),
+        FieldSpec("notes", F.LONG_TEXT),
+    ),
+    parent="company_id",
+)
+MEETING = EntitySpec(
+    "meeting",
+    m.Meeting,
+    (
+        FieldSpec("title", F.TEXT, required=True, max_length=300),
+        FieldSpec("kind", F.CHOICE, required=True, enum=m.MeetingKind),
+        FieldSpec("held_on", F.DATE, required=True),
+        FieldSpec("venue", F.TEXT, max_length=200),
+        FieldSpec("regency_id", F.REF, ref="regencies"),
+        FieldSpec("purpose", F.LONG_TEXT),
+        FieldSpec("attendee_count", F.INT, minimum=0, empty=0),
+    ),
+    parent="organiser_company_id",
+)
+FEEDBACK_RESPONSE = EntitySpec(
+    "feedback_item",
+    m.FeedbackItem,
+    (
+        FieldSpec("status", F.CHOICE, required=True, enum=m.FeedbackStatus),
+        FieldSpec("response", F.LONG_TEXT),
+        FieldSpec("decline_reason", F.LONG_TEXT),
+        FieldSpec("follow_up_id", F.REF, ref="actions"),
+    ),
+    parent="meeting_id",
+    creatable=False,
+)
+SPECS: Mapping[str, EntitySpec] = {
+    spec.entity: spec for spec in (PROGRAM, INDICATOR, BUDGET, ACTION, EVALUATION, MEETING, FEEDBACK_RESPONSE)
+}
+
+
+class FieldErrors(DomainError):
+    """What was typed does not fit; ``errors`` maps a field to (message key, values)."""
+
+    key = "entry.error.fields"
+
+    def __init__(self, errors: Mapping[str, tuple[str, dict[str, Any]]]) -> None:
+        super().__init__(count=len(errors))
+        self.errors = dict(errors)
+
+
+@dataclass(frozen=True)
+class Change:
+    field: str
+    opened: Any  # what the form was opened with
+    saved: Any  # what someone else saved meanwhile
+    yours: Any  # what this save would have written
+
+
+class EditConflict(DomainError):
+    """Someone saved the record after this form was opened; nothing was written."""
+
+    key = "entry.error.conflict"
+
+    def __init__(self, changes: list[Change], *, deleted: bool = False) -> None:
+        super().__init__(count=len(changes))
+        self.changes, self.deleted = changes, deleted
+
+
+class UnknownRecord(DomainError):
+    key = "entry.error.unknown_record"
+
+
+class UnlockReasonMissing(DomainError):
+    key = "entry.error.unlock_reason"
+
+
+class NotVerified(DomainError):
+    key = "entry.error.not_verified"
+
+
+# --- checking what was typed -------------------------------------------------------------------------
+
+
+def _empty(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _check(spec: FieldSpec, value: Any) -> tuple[Any, tuple[str, dict[str, Any]] | None]:
+    """The value to store, or the error to show next to the field."""
+    if _empty(value):
+        if spec.required:
+            return None, ("entry.error.required", {})
+        if spec.kind in (F.TEXT, F.LONG_TEXT):
+            return "", None
+        return (False if spec.kind is F.BOOL else spec.empty), None
+    match spec.kind:
+        case F.TEXT | F.LONG_TEXT:
+            text = str(value).strip()
+            if spec.max_length is not None and len(text) > spec.max_length:
+                return None, ("entry.error.too_long", {"max": spec.max_length})
+            return text, None
+        case F.INT | F.NUMBER:
+            try:
+                number: float = (
+                    float(str(value).replace(",", ".")) if isinstance(value, str) else float(value)
+                )
+            except (TypeError, ValueError):
+                return None, ("entry.error.number", {})
+            if not math.isfinite(number):
+                return None, ("entry.error.number", {})
+            if spec.kind is F.INT and number != int(number):
+                return None, ("entry.error.whole_number", {})
+            if spec.minimum is not None and number < spec.minimum:
+                return None, ("entry.error.minimum", {"min": spec.minimum})
+            if spec.maximum is not None and number > spec.maximum:
+                return None, ("entry.error.maximum", {"max": spec.maximum})
+            return (int(number) if spec.kind is F.INT else number), None
+        case F.DATE:
+            return (value, None) if isinstance(value, date) else (None, ("entry.error.date", {}))
+        case F.BOOL:
+            return bool(value), None
+        case F.CHOICE:
+            assert spec.enum is not None
+            allowed = {member.value for member in spec.enum}
+            return (str(value), None) if str(value) in allowed else (None, ("entry.error.choice", {}))
+        case F.REF:
+            return (value, None) if isinstance(value, int) else (None, ("entry.error.choice", {}))
+    raise AssertionError(spec.kind)
+
+
+def validate(spec: EntitySpec, typed: Mapping[str, Any]) -> dict[str, Any]:
+    """The values to store; raises :class:`FieldErrors` naming every field that does not fit."""
+    values: dict[str, Any] = {}
+    errors: dict[str, tuple[str, dict[str, Any]]] = {}
+    for field_spec in spec.fields:
+        value, error = _check(field_spec, typed.get(field_spec.name))
+        if error:
+            errors[field_spec.name] = error
+        else:
+            values[field_spec.name] = value
+    _cross_checks(spec, values, errors)
+    if errors:
+        raise FieldErrors(errors)
+    return values
+
+
+def _cross_checks(spec: EntitySpec, values: dict[str, Any], errors: dict[str, Any]) -> None:
+    """Rules between fields of one form."""
+    start, end = values.get("start_date"), values.get("end_date")
+    if spec is PROGRAM and start and end and end < start:
+        errors["end_date"] = ("entry.error.end_before_start", {})
+    declined = values.get("status") == m.FeedbackStatus.DECLINED
+    if spec is FEEDBACK_RESPONSE and declined and not values.get("decline_reason"):
+        errors["decline_reason"] = ("entry.error.decline_reason", {})
+    if spec is ACTION and values.get("status") == m.ActionStatus.DONE and not values.get("completed_on"):
+        errors["completed_on"] = ("entry.error.completed_on", {})
+
+
+# --- who may write what --------------------------------------------------------------------------------
+
+
+def may_write_meeting(viewer: Viewer, meeting: m.Meeting) -> bool:
+    """A meeting is kept by the company that organised it, or by the agency of its regency when no
+    company did; admins keep every meeting."""
+    if meeting.organiser_company_id is not None:
+        return viewer.may_write_company(meeting.organiser_company_id)
+    return viewer.is_admin or (
+        viewer.shared_link_id is None
+        and viewer.role is m.Role.AGENCY
+        and meeting.regency_id is not None
+        and viewer.regency_id == meeting.regency_id
+    )
+
+
+def _program_company(session: Session, program_id: int | None) -> int | None:
+    program = session.get(m.Program, program_id) if program_id is not None else None
+    return program.company_id if program else None
+
+
+def may_write(session: Session, viewer: Viewer, spec: EntitySpec, record: Any) -> bool:
+    """Whether the viewer may save this record (as it is, or as it is about to be created)."""
+    if spec is PROGRAM or spec is EVALUATION:
+        return record.company_id is not None and viewer.may_write_company(record.company_id)
+    if spec is MEETING:
+        return may_write_meeting(viewer, record)
+    if spec is FEEDBACK_RESPONSE:
+        company = _program_company(session, record.program_id)
+        if company is not None:
+            return viewer.may_write_company(company)
+        meeting = session.get(m.Meeting, record.meeting_id)
+        return meeting is not None and may_write_meeting(viewer, meeting)
+    company = _program_company(session, record.program_id)
+    return company is not None and viewer.may_write_company(company)
+
+
+# --- options for REF fields ----------------------------------------------------------------------------
+
+
+def options(
+    session: Session, viewer: Viewer, ref: str, *, parent_id: int | None, record_id: int | None = None
+) -> dict[int, str]:
+    """The records a REF field may point to, as id → label, limited to what the viewer may use.
+
+    ``parent_id`` is the value of the form's parent field (the program of an action, the company of an
+    evaluation or a meeting); ``record_id`` the record being edited, if any.
+    """
+    match ref:
+        case "periods":
+            periods = session.exec(select(m.Period).order_by(col(m.Period.start_date).desc())).all()
+            return {p.id: p.code for p in periods if p.id is not None}
+        case "regencies":
+            statement = select(m.Regency).order_by(col(m.Regency.name))
+            if parent_id is not None:  # a company's meeting: the regencies it operates in
+                statement = statement.join(
+                    m.CompanyRegency, col(m.CompanyRegency.regency_id) == col(m.Regency.id)
+                ).where(m.CompanyRegency.company_id == parent_id)
+            elif not viewer.is_admin:
+                statement = statement.where(m.Regency.id == (viewer.regency_id or -1))
+            return {r.id: r.name for r in session.exec(statement).all() if r.id is not None}
+        case "indicators":
+            indicators = session.exec(
+                select(m.Indicator).where(m.Indicator.program_id == parent_id).order_by(col(m.Indicator.name))
+            ).all()
+            return {i.id: i.name for i in indicators if i.id is not None}
+        case "evaluations":
+            company = _program_company(session, parent_id)
+            evaluations = session.exec(
+                select(m.Evaluation)
+                .where(m.Evaluation.company_id == company)
+                .order_by(col(m.Evaluation.held_on).desc())
+            ).all()
+            return {e.id: record_label(EVALUATION, e) for e in evaluations if e.id is not None}
+        case "meetings":  # an evaluation's meeting: one the company organised
+            meetings = session.exec(
+                select(m.Meeting)
+                .where(m.Meeting.organiser_company_id == parent_id)
+                .order_by(col(m.Meeting.held_on).desc())
+            ).all()
+            return {mt.id: record_label(MEETING, mt) for mt in meetings if mt.id is not None}
+        case "actions":  # a feedback item's follow-up: an action of the program it is about
+            item = session.get(m.FeedbackItem, record_id) if record_id is not None else None
+            if item is None or item.program_id is None:
+                return {}
+            actions = session.exec(
+                select(m.FollowUpAction)
+                .where(m.FollowUpAction.program_id == item.program_id)
+                .order_by(col(m.FollowUpAction.id))
+            ).all()
+            return {a.id: record_label(ACTION, a) for a in actions if a.id is not None}
+    raise ValueError(ref)
+
+
+_LABELS: Mapping[str, tuple[type[SQLModel], str]] = {
+    "periods": (m.Period, "code"),
+    "regencies": (m.Regency, "name"),
+    "indicators": (m.Indicator, "name"),
+    "evaluations": (m.Evaluation, "title"),
+    "meetings": (m.Meeting, "title"),
+    "actions": (m.FollowUpAction, "description"),
+    "villages": (m.Village, "name"),
+    "programs": (m.Program, "name"),
+}
+
+
+def labels_of(session: Session, ref: str, ids: list[int]) -> dict[int, str]:
+    """Labels of records a form holds but no longer offers (kept as they were), as id → label."""
+    if ref == "sdgs":
+        return {goal: f"SDG {goal}" for goal in ids}
+    model, column = _LABELS[ref]
+    table: Any = model
+    rows = session.exec(select(table.id, getattr(table, column)).where(col(table.id).in_(ids))).all()
+    return {int(rid): str(text)[:80] for rid, text in rows}
+
+
+def _check_refs(
+    session: Session, viewer: Viewer, spec: EntitySpec, record: Any, values: Mapping[str, Any]
+) -> None:
+    """A changed REF value must be one the form offers: a hand-made request cannot point elsewhere.
+
+    A reference left as it was stays, even if the form would no longer offer it.
+    """
+    errors: dict[str, tuple[str, dict[str, Any]]] = {}
+    parent_id = getattr(record, spec.parent) if spec.parent else None
+    for field_spec in spec.fields:
+        value = values.get(field_spec.name)
+        if field_spec.kind is not F.REF or value is None or value == getattr(record, field_spec.name):
+            continue
+        offered = options(session, viewer, field_spec.ref, parent_id=parent_id, record_id=record.id)
+        if value not in offered:
+            errors[field_spec.name] = ("entry.error.choice", {})
+    if errors:
+        raise FieldErrors(errors)
+
+
+def _check_unique(session: Session, spec: EntitySpec, record: Any, values: Mapping[str, Any]) -> None:
+    """A name (or year) already taken under the same parent is a field error, not a database error."""
+    errors: dict[str, tuple[str, dict[str, Any]]] = {}
+    model: Any = spec.model
+    for name in spec.unique:
+        taken = session.exec(
+            select(model.id).where(
+                getattr(model, spec.parent) == getattr(record, spec.parent),
+                getattr(model, name) == values.get(name),
+                model.id != (record.id or -1),
+            )
+        ).first()
+        if taken is not None:
+            errors[name] = ("entry.error.duplicate", {})
+    if errors:
+        raise FieldErrors(errors)
+
+
+# --- saving ----------------------------------------------------------------------------------------------
+
+
+def snapshot(spec: EntitySpec, record: Any) -> dict[str, Any]:
+    """The values of the form's fields as the record holds them: what a form is opened with."""
+    return {field_spec.name: getattr(record, field_spec.name) for field_spec in spec.fields}
+
+
+def same_value(a: Any, b: Any) -> bool:
+    """Whether two values of a field are the same: blanks (None, NaN, "") alike, numbers to 1e-9."""
+    blank_a, blank_b = _blank(a), _blank(b)
+    if blank_a or blank_b:
+        return blank_a and blank_b
+    if isinstance(a, float) or isinstance(b, float):
+        return abs(float(a) - float(b)) < 1e-9
+    return bool(a == b)
+
+
+def _blank(value: Any) -> bool:
+    if value is None or value is pd.NA or (isinstance(value, str) and not value):
+        return True
+    return isinstance(value, float) and math.isnan(value)
+
+
+def changes_since(
+    opened: Mapping[str, Any], current: Mapping[str, Any], yours: Mapping[str, Any]
+) -> list[Change]:
+    return [
+        Change(name, opened[name], current[name], yours.get(name))
+        for name in opened
+        if name in current and not same_value(opened[name], current[name])
+    ]
+
+
+def save_record(
+    *,
+    session: Session,
+    viewer: Viewer,
+    spec: EntitySpec,
+    record_id: int | None,
+    typed: Mapping[str, Any],
+    opened: Mapping[str, Any] | None = None,
+    parent_id: int | None = None,
+) -> Any:
+    """Create (``record_id`` None, under ``parent_id``) or update one record from a form; returns it.
+
+    Refused with :class:`FieldErrors` when a field does not fit, :class:`AccessDenied` when the viewer
+    may not write the record (before or after the change), and :class:`EditConflict` when the record
+    no longer holds the values the form was opened with.
+    """
+    values = validate(spec, typed)
+    if record_id is None:
+        if not spec.creatable:
+            raise UnknownRecord()
+        record: Any = spec.model(**{spec.parent: parent_id}) if spec.parent else spec.model()
+        before = None
+    else:
+        record = session.get(spec.model, record_id, with_for_update=True)
+        if record is None:
+            raise EditConflict([], deleted=True)
+        if not may_write(session, viewer, spec, record):
+            refuse(viewer=viewer, entity=spec.entity, entity_id=record_id, detail="edit")
+        before = snapshot(spec, record)
+        if opened is not None:
+            conflicts = changes_since(opened, before, values)
+            if conflicts:
+                raise EditConflict(conflicts)
+    if spec is MEETING and record.organiser_company_id is None and viewer.role is m.Role.AGENCY:
+        # An agency's meeting is in its own regency, whatever the form says.
+        values = {**values, "regency_id": viewer.regency_id}
+        record.regency_id = viewer.regency_id
+    if before is None and not may_write(session, viewer, spec, record):
+        refuse(viewer=viewer, entity=spec.entity, entity_id=None, detail="create")
+    _check_refs(session, viewer, spec, record, values)
+    _check_unique(session, spec, record, values)
+    for name, value in values.items():
+        setattr(record, name, value)
+    if not may_write(session, viewer, spec, record):
+        refuse(
+            viewer=viewer,
+            entity=spec.entity,
+            entity_id=record_id,
+            detail="create" if before is None else "edit",
+        )
+    if hasattr(record, "version") and before is not None:
+        record.version += 1
+    if hasattr(record, "updated_at"):
+        record.updated_at = m.utcnow()
+    if spec is FEEDBACK_RESPONSE:
+        closing = values["status"] in (m.FeedbackStatus.DONE, m.FeedbackStatus.DECLINED)
+        record.closed_at = (record.closed_at or m.utcnow()) if closing else None
+    session.add(record)
+    session.flush()
+    audit.record(
+        session=session,
+        actor=viewer,
+        action="create" if before is None else "update",
+        entity=spec.entity,
+        entity_id=record.id,
+        before=before,
+        after=snapshot(spec, record),
+    )
+    return record
+
+
+# --- links: a program's villages and SDGs, the programs an evaluation or a meeting covers ----------
+
+
+@dataclass(frozen=True)
+class LinkSpec:
+    """A many-to-many field of a form, kept in its own table as (owner id, target id) rows."""
+
+    name: str
+    model: type[SQLModel]
+    owner: str  # the link table's column holding the form's record
+    target: str  # the column holding what is picked
+
+
+LINKS: Mapping[str, tuple[LinkSpec, ...]] = {
+    "program": (
+        LinkSpec("villages", m.ProgramVillage, "program_id", "village_id"),
+        LinkSpec("sdgs", m.ProgramSdg, "program_id", "sdg"),
+    ),
+    "evaluation": (LinkSpec("programs", m.EvaluationProgram, "evaluation_id", "program_id"),),
+    "meeting": (LinkSpec("programs", m.MeetingProgram, "meeting_id", "program_id"),),
+}
+
+
+def village_options(session: Session, company_id: int) -> dict[int, str]:
+    """Villages in the regencies the company operates in, as id → "village, district, regency"."""
+    rows = session.exec(
+        select(m.Village.id, m.Village.name, m.District.name, m.Regency.name)
+        .join(m.District, col(m.District.id) == col(m.Village.district_id))
+        .join(m.Regency, col(m.Regency.id) == col(m.District.regency_id))
+        .join(m.CompanyRegency, col(m.CompanyRegency.regency_id) == col(m.Regency.id))
+        .where(m.CompanyRegency.company_id == company_id)
+        .order_by(col(m.Regency.name), col(m.District.name), col(m.Village.name))
+    ).all()
+    return {int(vid): f"{village}, {district}, {regency}" for vid, village, district, regency in rows if vid}
+
+
+def link_options(
+    session: Session, viewer: Viewer, spec: EntitySpec, link: str, parent_id: int | None
+) -> dict[int, str]:
+    """What a link field offers, as id → label. ``parent_id`` is the record's company, if it has one."""
+    if link == "sdgs":
+        return {goal: f"SDG {goal}" for goal in range(1, 18)}
+    if link == "villages":
+        return village_options(session, parent_id) if parent_id is not None else {}
+    statement = select(m.Program).order_by(col(m.Program.name))
+    if spec is MEETING and parent_id is None:
+        statement = statement.where(*viewer.program_conditions())
+    else:
+        statement = statement.where(m.Program.company_id == (parent_id or -1))
+    return {p.id: p.name for p in session.exec(statement).all() if p.id is not None}
+
+
+def current_links(session: Session, spec: EntitySpec, record_id: int) -> dict[str, list[int]]:
+    links = {}
+    for link in LINKS.get(spec.entity, ()):
+        model: Any = link.model
+        rows = session.exec(
+            select(getattr(model, link.target)).where(getattr(model, link.owner) == record_id)
+        ).all()
+        links[link.name] = sorted(rows)
+    return links
+
+
+def set_links(
+    *,
+    session: Session,
+    viewer: Viewer,
+    spec: EntitySpec,
+    record_id: int,
+    picked: Mapping[str, list[int]],
+    opened: Mapping[str, list[int]] | None = None,
+) -> None:
+    """Replace a record's links with what was picked.
+
+    A value added must be one the form offers; one kept may stay even if no longer offered. With
+    ``opened`` (the links as the form showed them), links someone else changed meanwhile refuse the
+    save with :class:`EditConflict`.
+    """
+    record: Any = session.get(spec.model, record_id)
+    if record is None:
+        raise UnknownRecord()
+    if not may_write(session, viewer, spec, record):
+        refuse(viewer=viewer, entity=spec.entity, entity_id=record_id, detail="edit links")
+    parent_id = getattr(record, spec.parent) if spec.parent else None
+    before = current_links(session, spec, record_id)
+    if opened is not None:
+        conflicts = changes_since(opened, before, picked)
+        if conflicts:
+            raise EditConflict(conflicts)
+    errors: dict[str, tuple[str, dict[str, Any]]] = {}
+    for link in LINKS.get(spec.entity, ()):
+        allowed = link_options(session, viewer, spec, link.name, parent_id)
+        if any(value not in allowed for value in set(picked.get(link.name, [])) - set(before[link.name])):
+            errors[link.name] = ("entry.error.choice", {})
+    if errors:
+        raise FieldErrors(errors)
+    changed = False
+    for link in LINKS.get(spec.entity, ()):
+        changed |= db.replace_links(
+            session,
+            link.model,
+            owner=link.owner,
+            owner_id=record_id,
+            column=link.target,
+            wanted=set(picked.get(link.name, [])),
+        )
+    after = {name: sorted(set(picked.get(name, []))) for name in before}
+    if changed:
+        audit.record(
+            session=session,
+            actor=viewer,
+            action="update",
+            entity=f"{spec.entity}_links",
+            entity_id=record_id,
+            before=before,
+            after=after,
+        )
+
+
+# --- the results grid: targets and actuals per period --------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ResultRow:
+    """One indicator × period as the grid shows it."""
+
+    indicator_id: int
+    period_id: int
+    indicator: str
+    unit: str
+    period: str
+    target: float | None
+    actual: float | None
+    narrative: str
+    state: str
+
+
+def _ensure_results_writable(session: Session, viewer: Viewer, program_id: int, detail: str) -> None:
+    """Refuse (and log) unless ``viewer`` may write the results of the program."""
+    program = session.get(m.Program, program_id)
+    if program is None or not viewer.may_write_company(program.company_id):
+        refuse(viewer=viewer, entity="program", entity_id=program_id, detail=detail)
+
+
+def result_rows(session: Session, viewer: Viewer, program_id: int, period_ids: list[int]) -> list[ResultRow]:
+    """Every indicator of the program for each chosen period, with what is recorded so far."""
+    _ensure_results_writable(session, viewer, program_id, "edit results")
+    indicators = session.exec(
+        select(m.Indicator).where(m.Indicator.program_id == program_id).order_by(col(m.Indicator.id))
+    ).all()
+    periods = session.exec(
+        select(m.Period).where(col(m.Period.id).in_(period_ids)).order_by(col(m.Period.start_date))
+    ).all()
+    recorded = {
+        (r.indicator_id, r.period_id): r
+        for r in session.exec(
+            select(m.Result).where(
+                col(m.Result.indicator_id).in_([i.id for i in indicators]),
+                col(m.Result.period_id).in_(period_ids),
+            )
+        )
+    }
+    rows = []
+    for period in periods:
+        for indicator in indicators:
+            assert indicator.id is not None and period.id is not None
+            result = recorded.get((indicator.id, period.id))
+            rows.append(
+                ResultRow(
+                    indicator_id=indicator.id,
+                    period_id=period.id,
+                    indicator=indicator.name,
+                    unit=indicator.unit,
+                    period=period.code,
+                    target=result.target if result else None,
+                    actual=result.actual if result else None,
+                    narrative=result.narrative if result else "",
+                    state=result.state if result else m.ResultState.DRAFT,
+                )
+            )
+    return rows
+
+
+@dataclass(frozen=True)
+class RowEdit:
+    """A changed row of the grid: what it showed when opened and what was typed."""
+
+    opened: ResultRow
+    target: Any
+    actual: Any
+    narrative: str
+
+
+class GridErrors(DomainError):
+    """Cells of the grid that do not fit: (row label, column) → message key."""
+
+    key = "entry.error.fields"
+
+    def __init__(self, errors: dict[tuple[str, str], str]) -> None:
+        super().__init__(count=len(errors))
+        self.errors = errors
+
+
+class GridConflict(DomainError):
+    """Rows someone else saved after the grid was opened: (row label, column, opened, saved)."""
+
+    key = "entry.error.conflict"
+
+    def __init__(self, changes: list[tuple[str, str, Any, Any]]) -> None:
+        super().__init__(count=len(changes))
+        self.changes = changes
+
+
+def _grid_number(value: Any) -> tuple[float | None, bool]:
+    spec = FieldSpec("value", F.NUMBER)
+    number, error = _check(spec, value)
+    return number, error is None
+
+
+def save_results(*, session: Session, viewer: Viewer, edits: list[RowEdit]) -> int:
+    """Write the changed rows of the grid in one transaction; returns how many rows were written.
+
+    Every cell is checked first, then every row is compared with the database: a row someone else
+    saved since the grid was opened refuses the whole save (:class:`GridConflict`), as does a
+    verified (locked) row (:class:`~sinergi.core.errors.ResultLocked`).
+    """
+    errors: dict[tuple[str, str], str] = {}
+    clean: list[tuple[RowEdit, float | None, float | None]] = []
+    for edit in edits:
+        label = f"{edit.opened.indicator} · {edit.opened.period}"
+        target, target_ok = _grid_number(edit.target)
+        actual, actual_ok = _grid_number(edit.actual)
+        if not target_ok:
+            errors[(label, "target")] = "entry.error.number"
+        if not actual_ok:
+            errors[(label, "actual")] = "entry.error.number"
+        clean.append((edit, target, actual))
+    if errors:
+        raise GridErrors(errors)
+    conflicts: list[tuple[str, str, Any, Any]] = []
+    # What is saved now, for every edited row in one query.
+    saved_rows = {
+        (result.indicator_id, result.period_id): result
+        for result in session.exec(
+            select(m.Result).where(
+                col(m.Result.indicator_id).in_({edit.opened.indicator_id for edit in edits}),
+                col(m.Result.period_id).in_({edit.opened.period_id for edit in edits}),
+            )
+        )
+    }
+    for edit, _, _ in clean:
+        now = saved_rows.get((edit.opened.indicator_id, edit.opened.period_id))
+        label = f"{edit.opened.indicator} · {edit.opened.period}"
+        saved = (now.target, now.actual, now.narrative) if now else (None, None, "")
+        opened = (edit.opened.target, edit.opened.actual, edit.opened.narrative)
+        for column, was, is_now in zip(("target", "actual", "narrative"), opened, saved, strict=True):
+            if not same_value(was, is_now):
+                conflicts.append((label, column, was, is_now))
+    if conflicts:
+        raise GridConflict(conflicts)
+    for edit, target, actual in clean:
+        record_result(
+            session=session,
+            viewer=viewer,
+            indicator_id=edit.opened.indicator_id,
+            period_id=edit.opened.period_id,
+            target=target,
+            actual=actual,
+            narrative=(edit.narrative or "").strip(),
+        )
+    return len(clean)
+
+
+def _program_results(session: Session, program_id: int, period_id: int, state: str) -> list[m.Result]:
+    return list(
+        session.exec(
+            select(m.Result)
+            .join(m.Indicator, col(m.Indicator.id) == col(m.Result.indicator_id))
+            .where(
+                m.Indicator.program_id == program_id, m.Result.period_id == period_id, m.Result.state == state
+            )
+        )
+    )
+
+
+def submit_results(*, session: Session, viewer: Viewer, program_id: int, period_id: int) -> int:
+    """Send a program's draft results of a period for verification; returns how many were sent."""
+    _ensure_results_writable(session, viewer, program_id, "submit results")
+    drafts = _program_results(session, program_id, period_id, m.ResultState.DRAFT)
+    for result in drafts:
+        result.state = m.ResultState.SUBMITTED
+        result.submitted_at = m.utcnow()
+        result.version += 1
+        session.add(result)
+        audit.record(
+            session=session,
+            actor=viewer,
+            action="submit",
+            entity="result",
+            entity_id=result.id,
+            before={"state": m.ResultState.DRAFT},
+            after={"state": m.ResultState.SUBMITTED},
+        )
+    return len(drafts)
+
+
+def unlock_result(*, session: Session, viewer: Viewer, result_id: int, reason: str) -> m.Result:
+    """Open a verified result for correction again: only those who may verify it, with a reason.
+
+    The result goes back to submitted, so it needs verifying again; the unlock is in the audit log.
+    """
+    result = result_to_verify(session, viewer, result_id, "unlock")
+    if result is None:
+        raise UnknownRecord()
+    if not reason.strip():
+        raise UnlockReasonMissing()
+    if result.state != m.ResultState.VERIFIED:
+        raise NotVerified()
+    before = {"state": result.state, "verified_by_id": result.verified_by_id}
+    result.state = m.ResultState.SUBMITTED
+    result.verified_by_id = None
+    result.verified_at = None
+    result.version += 1
+    result.updated_at = m.utcnow()
+    session.add(result)
+    audit.record(
+        session=session,
+        actor=viewer,
+        action="unlock",
+        entity="result",
+        entity_id=result_id,
+        before=before,
+        after={"state": result.state},
+        detail=reason.strip(),
+    )
+    return result
+
+
+# --- attendance ------------------------------------------------------------------------------------------
+
+
+def set_attendance(
+    *, session: Session, viewer: Viewer, meeting_id: int, head_counts: Mapping[int, int]
+) -> None:
+    """Replace the organisations present at a meeting and how many of their people came."""
+    meeting = session.get(m.Meeting, meeting_id)
+    if meeting is None:
+        raise UnknownRecord()
+    if not may_write_meeting(viewer, meeting):
+        refuse(viewer=viewer, entity="meeting", entity_id=meeting_id, detail="attendance")
+    if any(count < 0 for count in head_counts.values()):
+        raise FieldErrors({"head_count": ("entry.error.minimum", {"min": 0})})
+    known = set(session.exec(select(m.Organisation.id).where(col(m.Organisation.id).in_(list(head_counts)))))
+    if known != set(head_counts):
+        raise FieldErrors({"organisation": ("entry.error.choice", {})})
+    rows = {
+        a.organisation_id: a
+        for a in session.exec(select(m.MeetingAttendance).where(m.MeetingAttendance.meeting_id == meeting_id))
+    }
+    before = {org: row.head_count for org, row in rows.items()}
+    for org, row in rows.items():
+        if org not in head_counts:
+            session.delete(row)
+    for org, count in head_counts.items():
+        row = rows.get(org) or m.MeetingAttendance(meeting_id=meeting_id, organisation_id=org)
+        row.head_count = count
+        session.add(row)
+    listed = sum(head_counts.values())
+    if meeting.attendee_count < listed:
+        meeting.attendee_count = listed
+        session.add(meeting)
+    session.flush()
+    audit.record(
+        session=session,
+        actor=viewer,
+        action="update",
+        entity="meeting_attendance",
+        entity_id=meeting_id,
+        before={str(k): v for k, v in before.items()},
+        after={str(k): v for k, v in head_counts.items()},
+    )
+
+
+# --- what each form offers to pick from -----------------------------------------------------------------
+
+
+def writable_companies(session: Session, viewer: Viewer) -> dict[int, str]:
+    """Companies whose data the viewer may write: its own, or every one for an admin."""
+    companies = session.exec(select(m.Company).order_by(col(m.Company.name))).all()
+    return {c.id: c.name for c in companies if c.id is not None and viewer.may_write_company(c.id)}
+
+
+def records_of(session: Session, viewer: Viewer, spec: EntitySpec, parent_id: int | None) -> dict[int, str]:
+    """The records of one kind the viewer may edit under a parent, as id → label."""
+    model: Any = spec.model
+    statement = select(model)
+    if spec is MEETING:
+        # A company's meetings, or (no company) the meetings an agency organised in its regency.
+        statement = statement.where(
+            *viewer.meeting_conditions(),
+            col(model.organiser_company_id) == parent_id
+            if parent_id is not None
+            else col(model.organiser_company_id).is_(None),
+        ).order_by(col(model.held_on).desc())
+    else:
+        statement = statement.where(getattr(model, spec.parent) == parent_id).order_by(col(model.id).desc())
+    records = [r for r in session.exec(statement).all() if may_write(session, viewer, spec, r)]
+    return {r.id: record_label(spec, r) for r in records}
+
+
+def feedback_meetings(session: Session, viewer: Viewer) -> dict[int, str]:
+    """Meetings with feedback the viewer may respond to: those it keeps, and for a company also the
+    meetings where something was said about one of its programs."""
+    statement = select(m.Meeting).order_by(col(m.Meeting.held_on).desc())
+    if viewer.shared_link_id is not None or viewer.role is m.Role.VIEWER:
+        return {}
+    if viewer.role is m.Role.COMPANY:
+        about_ours = (
+            select(m.FeedbackItem.meeting_id)
+            .join(m.Program, col(m.Program.id) == col(m.FeedbackItem.program_id))
+            .where(m.Program.company_id == (viewer.company_id or -1))
+        )
+        statement = statement.where(
+            or_(
+                m.Meeting.organiser_company_id == (viewer.company_id or -1), col(m.Meeting.id).in_(about_ours)
+            )
+        )
+    elif viewer.role is m.Role.AGENCY:
+        statement = statement.where(
+            m.Meeting.regency_id == (viewer.regency_id or -1), col(m.Meeting.organiser_company_id).is_(None)
+        )
+    return {mt.id: record_label(MEETING, mt) for mt in session.exec(statement).all() if mt.id is not None}
+
+
+def record_label(spec: EntitySpec, record: Any) -> str:
+    if spec is BUDGET:
+        return str(record.year)
+    if spec is ACTION:
+        return record.description[:80]
+    if spec is FEEDBACK_RESPONSE:
+        return f"#{record.id} · {record.text[:80]}"
+    if spec in (MEETING, EVALUATION):
+        return f"{record.held_on.isoformat()} · {record.title}"
+    return str(record.name)
+
+
+def verification_rows(session: Session, viewer: Viewer, state: str) -> list[dict[str, Any]]:
+    """Results in a state (submitted or verified) that the viewer may verify or unlock.
+
+    An agency's program conditions are the programs working in its regency: exactly those whose
+    results it verifies (``verify_result`` checks each one again when it writes).
+    """
+    if viewer.role not in (m.Role.ADMIN, m.Role.AGENCY) or viewer.shared_link_id is not None:
+        return []
+    rows = session.exec(
+        select(m.Result, m.Indicator, m.Program, m.Period)
+        .join(m.Indicator, col(m.Indicator.id) == col(m.Result.indicator_id))
+        .join(m.Program, col(m.Program.id) == col(m.Indicator.program_id))
+        .join(m.Period, col(m.Period.id) == col(m.Result.period_id))
+        .where(m.Result.state == state, *viewer.program_conditions())
+        .order_by(col(m.Period.start_date).desc(), col(m.Program.name), col(m.Indicator.name))
+        .limit(500)
+    ).all()
+    return [
+        {
+            "result_id": result.id,
+            "program": program.name,
+            "indicator": indicator.name,
+            "unit": indicator.unit,
+            "period": period.code,
+            "target": result.target,
+            "actual": result.actual,
+            "narrative": result.narrative,
+            "version": result.version,
+        }
+        for result, indicator, program, period in rows
+    ]
+
+
+def compliance_points(session: Session, viewer: Viewer) -> dict[int, str]:
+    """Coordination points of the frameworks the viewer may read, as id → "framework · n. title"."""
+    rows = session.exec(
+        select(m.FrameworkPoint, m.Framework)
+        .join(m.Framework, col(m.Framework.id) == col(m.FrameworkPoint.framework_id))
+        .where(*viewer.framework_conditions())
+        .order_by(col(m.Framework.plan_year).desc(), col(m.Framework.id), col(m.FrameworkPoint.number))
+    ).all()
+    return {p.id: f"{f.name} · {p.number}. {p.title}" for p, f in rows if p.id is not None}
+
+
+def compliance_companies(session: Session, viewer: Viewer, point_id: int) -> dict[int, str]:
+    """Companies operating in the point's regency that the viewer may see."""
+    point = session.get(m.FrameworkPoint, point_id)
+    framework = session.get(m.Framework, point.framework_id) if point else None
+    if framework is None:
+        return {}
+    companies = session.exec(
+        select(m.Company)
+        .join(m.CompanyRegency, col(m.CompanyRegency.company_id) == col(m.Company.id))
+        .where(m.CompanyRegency.regency_id == framework.regency_id, *viewer.company_conditions())
+        .order_by(col(m.Company.name))
+    ).all()
+    return {c.id: c.name for c in companies if c.id is not None}
+
+
+def attendance_of(session: Session, viewer: Viewer, meeting_id: int) -> dict[int, int]:
+    """Organisation id → head count of a meeting the viewer keeps."""
+    meeting = session.get(m.Meeting, meeting_id)
+    if meeting is None or not may_write_meeting(viewer, meeting):
+        refuse(viewer=viewer, entity="meeting", entity_id=meeting_id, detail="attendance")
+    rows = session.exec(select(m.MeetingAttendance).where(m.MeetingAttendance.meeting_id == meeting_id))
+    return {row.organisation_id: row.head_count for row in rows}
+
+
+def organisations(session: Session) -> dict[int, str]:
+    rows = session.exec(select(m.Organisation).order_by(col(m.Organisation.name))).all()
+    return {o.id: o.name for o in rows if o.id is not None}

@@ -1,0 +1,56 @@
+"""Recording stakeholder feedback: one item said at a meeting, checked before it is stored."""
+
+from __future__ import annotations
+
+from sqlmodel import Session
+
+import models as m
+from sinergi.core.errors import DomainError
+
+MAX_TEXT = 2000
+MAX_SPEAKER = 200
+_KINDS = frozenset(kind.value for kind in m.FeedbackKind)
+SOURCE_TYPES = frozenset(org_type.value for org_type in m.OrgType)
+
+
+class InvalidFeedback(DomainError):
+    key = "error.feedback_invalid"
+
+
+def record_feedback(
+    *,
+    session: Session,
+    meeting_id: int,
+    kind: str,
+    text: str,
+    source_type: str | None = None,
+    speaker: str = "",
+    program_id: int | None = None,
+) -> m.FeedbackItem:
+    """Store what a participant said at a meeting, open and awaiting moderation.
+
+    Refused with :class:`InvalidFeedback` when the kind is unknown, the text is empty or longer
+    than ``MAX_TEXT`` characters, the source type is not an organisation type, or the speaker's
+    name is too long; nothing is stored then.
+    """
+    text = text.strip()
+    speaker = speaker.strip()
+    if (
+        kind not in _KINDS
+        or not text
+        or len(text) > MAX_TEXT
+        or (source_type is not None and source_type not in SOURCE_TYPES)
+        or len(speaker) > MAX_SPEAKER
+    ):
+        raise InvalidFeedback(max=MAX_TEXT)
+    item = m.FeedbackItem(
+        meeting_id=meeting_id,
+        kind=kind,
+        text=text,
+        source_type=source_type,
+        speaker=speaker,
+        program_id=program_id,
+    )
+    session.add(item)
+    session.flush()
+    return item

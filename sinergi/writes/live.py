@@ -1,0 +1,538 @@
+"""FGD live mode: opening a meeting for input from phones, check-in, inputs, moderation, the wall.
+
+A meeting is run live by admins, by the staff of the company that organises it and by the agency of
+its regency. Participants need no account: a short code, valid while the facilitator keeps input open
+and the meeting has not ended, lets them check in and send input, at most ``RATE.max_items`` inputs
+per ``RATE.window`` from one device.
+"""
+
+from __future__ import annotations
+
+import functools
+import secrets
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+import pandas as pd
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+import models as m
+from sinergi.core import audit, urls
+from sinergi.core.access import Viewer, refuse
+from sinergi.core.db import reads, rows, select_columns
+from sinergi.core.errors import DomainError
+from sinergi.writes.feedback import SOURCE_TYPES, InvalidFeedback, record_feedback
+
+# No 0/O, 1/I/L: the code is read off a projector and typed on a phone.
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+CODE_LENGTH = 8
+MAX_INPUT_TEXT = 500
+MAX_NAME = 200
+DEFAULT_OPEN_HOURS = 3
+MAX_OPEN_HOURS = 24
+# The projector's wall shows at most this many approved items, the newest.
+WALL_LIMIT = 200
+
+
+@dataclass(frozen=True)
+class RatePolicy:
+    """How many inputs one device may send within a sliding window."""
+
+    max_items: int
+    window: timedelta
+
+
+RATE = RatePolicy(max_items=20, window=timedelta(minutes=1))
+
+
+class MeetingNotFound(DomainError):
+    key = "live.error.meeting_not_found"
+
+
+class UnknownCode(DomainError):
+    key = "live.error.code_unknown"
+
+
+class InputClosed(DomainError):
+    key = "live.error.code_closed"
+
+
+class BadOpenUntil(DomainError):
+    key = "live.error.open_until"
+
+
+class InvalidCheckIn(DomainError):
+    key = "live.error.check_in"
+
+
+class NotCheckedIn(DomainError):
+    key = "live.error.not_checked_in"
+
+
+class InvalidInput(DomainError):
+    key = "live.error.input"
+
+
+class TooFast(DomainError):
+    key = "live.error.too_fast"
+
+
+def may_run(viewer: Viewer, meeting: m.Meeting) -> bool:
+    """Admins, the organising company's staff and the agency of the meeting's regency run a meeting."""
+    if viewer.shared_link_id is not None:
+        return False
+    if viewer.is_admin:
+        return True
+    if viewer.role is m.Role.COMPANY:
+        return viewer.company_id is not None and viewer.company_id == meeting.organiser_company_id
+    if viewer.role is m.Role.AGENCY:
+        return viewer.regency_id is not None and viewer.regency_id == meeting.regency_id
+    return False
+
+
+def _meeting_to_run(session: Session, viewer: Viewer, meeting_id: int, action: str) -> m.Meeting:
+    meeting = session.get(m.Meeting, meeting_id)
+    if meeting is None:
+        raise MeetingNotFound()
+    if not may_run(viewer, meeting):
+        refuse(viewer=viewer, entity="meeting", entity_id=meeting_id, detail=action)
+    return meeting
+
+
+def _input_open(
+    code: str | None, closed_at: datetime | None, open_until: datetime | None, now: datetime
+) -> bool:
+    """Whether input with ``code`` is taken at ``now``: opened, not closed, and not yet expired."""
+    return code is not None and closed_at is None and open_until is not None and now < open_until
+
+
+def _meeting_programs(session: Session, meeting_id: int) -> tuple[tuple[int, str], ...]:
+    """The programs a meeting discusses, by name."""
+    programs = session.exec(
+        select(m.Program.id, m.Program.name)
+        .join(m.MeetingProgram, col(m.MeetingProgram.program_id) == col(m.Program.id))
+        .where(m.MeetingProgram.meeting_id == meeting_id)
+        .order_by(col(m.Program.name))
+    ).all()
+    return tuple((int(pid), str(name)) for pid, name in programs if pid is not None)
+
+
+@dataclass(frozen=True)
+class LiveMeeting:
+    """A meeting as its facilitator sees it in live mode."""
+
+    id: int
+    title: str
+    kind: str
+    held_on: date
+    venue: str
+    regency_id: int | None
+    attendee_count: int
+    code: str | None
+    open_until: datetime | None
+    closed_at: datetime | None
+    programs: tuple[tuple[int, str], ...]
+
+    def is_open(self, now: datetime) -> bool:
+        return _input_open(self.code, self.closed_at, self.open_until, now)
+
+
+@reads(m.Meeting, m.MeetingProgram, m.Program)
+def live_meeting(*, session: Session, viewer: Viewer, meeting_id: int) -> LiveMeeting:
+    """The meeting, its input code and the programs it discusses; refused for anyone who may not run it."""
+    meeting = _meeting_to_run(session, viewer, meeting_id, "run live")
+    assert meeting.id is not None
+    return LiveMeeting(
+        id=meeting.id,
+        title=meeting.title,
+        kind=meeting.kind,
+        held_on=meeting.held_on,
+        venue=meeting.venue,
+        regency_id=meeting.regency_id,
+        attendee_count=meeting.attendee_count,
+        code=meeting.input_code,
+        open_until=meeting.input_open_until,
+        closed_at=meeting.input_closed_at,
+        programs=_meeting_programs(session, meeting.id),
+    )
+
+
+@reads(m.Meeting)
+def runnable_meetings(*, session: Session, viewer: Viewer) -> list[tuple[int, str, date]]:
+    """The meetings this viewer may run live, newest first: (id, title, date)."""
+    if viewer.shared_link_id is not None or viewer.role is m.Role.VIEWER:
+        return []
+    statement = (
+        select_columns(m.Meeting.id, m.Meeting.title, m.Meeting.held_on)
+        .where(*viewer.meeting_conditions())
+        .order_by(col(m.Meeting.held_on).desc(), col(m.Meeting.id).desc())
+    )
+    return [(int(i), str(title), held) for i, title, held in rows(session, statement)]
+
+
+def new_code() -> str:
+    """A short code nobody can guess: 8 characters of 31, about 10^12 codes."""
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def normalise_code(code: str) -> str:
+    """What a participant typed, as stored: capitals, without spaces or dashes."""
+    return "".join(code.split()).replace("-", "").upper()
+
+
+def open_input(
+    *, session: Session, viewer: Viewer, meeting_id: int, now: datetime, open_until: datetime
+) -> str:
+    """Open the meeting for input until ``open_until`` (the meeting's end) and return a new code.
+
+    An earlier code of the meeting stops working. Refused when ``open_until`` is not in the next
+    ``MAX_OPEN_HOURS`` hours.
+    """
+    meeting = _meeting_to_run(session, viewer, meeting_id, "open input")
+    if not now < open_until <= now + timedelta(hours=MAX_OPEN_HOURS):
+        raise BadOpenUntil(hours=MAX_OPEN_HOURS)
+    while True:
+        code = new_code()
+        if session.exec(select(func.count()).where(m.Meeting.input_code == code)).one() == 0:
+            break
+    before = {"code": meeting.input_code, "closed_at": meeting.input_closed_at}
+    meeting.input_code = code
+    meeting.input_opened_at = now
+    meeting.input_open_until = open_until
+    meeting.input_closed_at = None
+    session.add(meeting)
+    audit.record(
+        session=session,
+        actor=viewer,
+        action="open_input",
+        entity="meeting",
+        entity_id=meeting_id,
+        before=before,
+        after={"open_until": open_until},
+    )
+    return code
+
+
+def close_input(*, session: Session, viewer: Viewer, meeting_id: int, now: datetime) -> None:
+    """Close input: the code is refused from now on."""
+    meeting = _meeting_to_run(session, viewer, meeting_id, "close input")
+    if meeting.input_code is None or meeting.input_closed_at is not None:
+        return
+    meeting.input_closed_at = now
+    session.add(meeting)
+    audit.record(session=session, actor=viewer, action="close_input", entity="meeting", entity_id=meeting_id)
+
+
+@dataclass(frozen=True)
+class PublicMeeting:
+    """What a participant sees of a meeting open for input."""
+
+    id: int
+    title: str
+    held_on: date
+    venue: str
+    programs: tuple[tuple[int, str], ...]
+
+
+def _open_meeting(session: Session, code: str, now: datetime, *, lock: bool = False) -> m.Meeting:
+    normalised = normalise_code(code)
+    if not normalised or len(normalised) > CODE_LENGTH * 2:
+        raise UnknownCode()
+    statement = select(m.Meeting).where(m.Meeting.input_code == normalised)
+    if lock:
+        # Check-ins of one meeting take turns on PostgreSQL (SQLite writers always do).
+        statement = statement.with_for_update()
+    meeting = session.exec(statement).first()
+    if meeting is None:
+        raise UnknownCode()
+    if not _input_open(meeting.input_code, meeting.input_closed_at, meeting.input_open_until, now):
+        raise InputClosed()
+    return meeting
+
+
+def meeting_for_code(*, session: Session, code: str, now: datetime) -> PublicMeeting:
+    """The meeting a code opens; :class:`UnknownCode` or :class:`InputClosed` otherwise."""
+    meeting = _open_meeting(session, code, now)
+    assert meeting.id is not None
+    return PublicMeeting(
+        id=meeting.id,
+        title=meeting.title,
+        held_on=meeting.held_on,
+        venue=meeting.venue,
+        programs=_meeting_programs(session, meeting.id),
+    )
+
+
+def check_in(
+    *,
+    session: Session,
+    code: str,
+    now: datetime,
+    org_type: str,
+    organisation_name: str,
+    name: str = "",
+) -> str:
+    """Check a participant in and return the secret their device sends its inputs with.
+
+    The meeting's head count grows by one; an organisation named as one already known is counted
+    among the meeting's attending organisations.
+    """
+    meeting = _open_meeting(session, code, now, lock=True)
+    name, organisation_name = name.strip(), organisation_name.strip()
+    too_long = max(len(name), len(organisation_name)) > MAX_NAME
+    if org_type not in SOURCE_TYPES or not organisation_name or too_long:
+        raise InvalidCheckIn(max=MAX_NAME)
+    assert meeting.id is not None
+    organisation_id = session.exec(
+        select(m.Organisation.id).where(func.lower(m.Organisation.name) == organisation_name.lower())
+    ).first()
+    token = secrets.token_urlsafe(32)
+    session.add(
+        m.MeetingParticipant(
+            meeting_id=meeting.id,
+            device_token=token,
+            name=name,
+            organisation_name=organisation_name,
+            organisation_id=organisation_id,
+            org_type=org_type,
+            checked_in_at=now,
+        )
+    )
+    meeting.attendee_count += 1
+    session.add(meeting)
+    if organisation_id is not None:
+        attendance = session.get(m.MeetingAttendance, (meeting.id, organisation_id))
+        if attendance is None:
+            session.add(
+                m.MeetingAttendance(meeting_id=meeting.id, organisation_id=organisation_id, head_count=1)
+            )
+        else:
+            attendance.head_count += 1
+            session.add(attendance)
+    session.flush()
+    return token
+
+
+def submit_input(
+    *,
+    session: Session,
+    code: str,
+    device_token: str,
+    now: datetime,
+    kind: str,
+    text: str,
+    program_id: int | None = None,
+    submission_key: str | None = None,
+) -> int:
+    """Store a participant's input, pending moderation, and return its id.
+
+    A form sent twice (same ``submission_key``) is stored once. Refused while the code is closed,
+    for a device that has not checked in to this meeting, for text longer than ``MAX_INPUT_TEXT``,
+    a program the meeting does not discuss, and when the device sent ``RATE.max_items`` inputs
+    within ``RATE.window`` (:class:`TooFast`, with the seconds to wait).
+    """
+    meeting = _open_meeting(session, code, now)
+    participant = session.exec(
+        select(m.MeetingParticipant).where(m.MeetingParticipant.device_token == device_token)
+    ).first()
+    if participant is None or participant.meeting_id != meeting.id:
+        raise NotCheckedIn()
+    assert participant.id is not None and meeting.id is not None
+    if submission_key is not None:
+        earlier = session.exec(
+            select(m.FeedbackItem.id).where(
+                m.FeedbackItem.submission_key == submission_key,
+                m.FeedbackItem.participant_id == participant.id,
+            )
+        ).first()
+        if earlier is not None:
+            return earlier
+    if len(text.strip()) > MAX_INPUT_TEXT:
+        raise InvalidInput(max=MAX_INPUT_TEXT)
+    if program_id is not None:
+        discussed = session.exec(
+            select(func.count()).where(
+                m.MeetingProgram.meeting_id == meeting.id, m.MeetingProgram.program_id == program_id
+            )
+        ).one()
+        if not discussed:
+            raise InvalidInput(max=MAX_INPUT_TEXT)
+    recent = session.exec(
+        select(m.FeedbackItem.created_at)
+        .where(m.FeedbackItem.participant_id == participant.id, m.FeedbackItem.created_at > now - RATE.window)
+        .order_by(col(m.FeedbackItem.created_at))
+    ).all()
+    if len(recent) >= RATE.max_items:
+        wait = recent[len(recent) - RATE.max_items] + RATE.window - now
+        raise TooFast(seconds=max(1, int(wait.total_seconds()) + 1))
+    try:
+        item = record_feedback(
+            session=session,
+            meeting_id=meeting.id,
+            kind=kind,
+            text=text,
+            source_type=participant.org_type,
+            speaker=participant.name,
+            program_id=program_id,
+        )
+    except InvalidFeedback:
+        raise InvalidInput(max=MAX_INPUT_TEXT) from None
+    item.organisation_id = participant.organisation_id
+    item.participant_id = participant.id
+    item.submission_key = submission_key
+    item.created_at = item.updated_at = now
+    session.add(item)
+    session.flush()
+    assert item.id is not None
+    return item.id
+
+
+def moderate(*, session: Session, viewer: Viewer, item_ids: list[int], moderation: str, now: datetime) -> int:
+    """Approve or hide feedback items of meetings the viewer runs; returns how many changed."""
+    target = m.Moderation(moderation)
+    changed = 0
+    for item_id in item_ids:
+        item = session.get(m.FeedbackItem, item_id)
+        if item is None:
+            continue
+        _meeting_to_run(session, viewer, item.meeting_id, "moderate")
+        if item.moderation == target:
+            continue
+        before = item.moderation
+        item.moderation = target
+        item.updated_at = now
+        item.version += 1
+        session.add(item)
+        audit.record(
+            session=session,
+            actor=viewer,
+            action="moderate",
+            entity="feedback_item",
+            entity_id=item_id,
+            before={"moderation": before},
+            after={"moderation": target.value},
+        )
+        changed += 1
+    return changed
+
+
+_ITEM_COLUMNS = ["id", "kind", "source_type", "speaker", "organisation", "program", "text", "created_at"]
+
+
+def _items(
+    session: Session,
+    meeting_id: int,
+    moderation: m.Moderation,
+    *,
+    newest_first: bool,
+    limit: int | None = None,
+) -> pd.DataFrame:
+    created, item_id = col(m.FeedbackItem.created_at), col(m.FeedbackItem.id)
+    statement = (
+        select_columns(
+            m.FeedbackItem.id,
+            m.FeedbackItem.kind,
+            m.FeedbackItem.source_type,
+            m.FeedbackItem.speaker,
+            func.coalesce(m.MeetingParticipant.organisation_name, m.Organisation.name, ""),
+            func.coalesce(m.Program.name, ""),
+            m.FeedbackItem.text,
+            m.FeedbackItem.created_at,
+        )
+        .select_from(m.FeedbackItem)
+        .outerjoin(m.MeetingParticipant, col(m.MeetingParticipant.id) == col(m.FeedbackItem.participant_id))
+        .outerjoin(m.Organisation, col(m.Organisation.id) == col(m.FeedbackItem.organisation_id))
+        .outerjoin(m.Program, col(m.Program.id) == col(m.FeedbackItem.program_id))
+        .where(
+            col(m.FeedbackItem.meeting_id) == meeting_id, col(m.FeedbackItem.moderation) == moderation.value
+        )
+        .order_by(*((created.desc(), item_id.desc()) if newest_first else (created, item_id)))
+        .limit(limit)
+    )
+    return pd.DataFrame(rows(session, statement), columns=_ITEM_COLUMNS)
+
+
+@reads(m.Meeting, m.FeedbackItem, m.MeetingParticipant, m.Organisation, m.Program)
+def wall_items(*, session: Session, viewer: Viewer, meeting_id: int, limit: int = WALL_LIMIT) -> pd.DataFrame:
+    """The ``limit`` newest approved items of the meeting, newest first: what the wall shows."""
+    _meeting_to_run(session, viewer, meeting_id, "read wall")
+    return _items(session, meeting_id, m.Moderation.APPROVED, newest_first=True, limit=limit)
+
+
+@reads(m.Meeting, m.FeedbackItem, m.MeetingParticipant, m.Organisation, m.Program)
+def pending_items(*, session: Session, viewer: Viewer, meeting_id: int) -> pd.DataFrame:
+    """Items awaiting moderation, oldest first."""
+    _meeting_to_run(session, viewer, meeting_id, "read pending")
+    return _items(session, meeting_id, m.Moderation.PENDING, newest_first=False)
+
+
+@dataclass(frozen=True)
+class LiveCounts:
+    """The live figures of a meeting: who checked in, what came in, the approved items by kind and type."""
+
+    checked_in: int
+    attendee_count: int
+    received: int
+    pending: int
+    approved: int
+    by_kind: tuple[tuple[str, int], ...]
+    by_org_type: tuple[tuple[str, int], ...]
+
+
+@reads(m.Meeting, m.FeedbackItem, m.MeetingParticipant)
+def live_counts(*, session: Session, viewer: Viewer, meeting_id: int) -> LiveCounts:
+    meeting = _meeting_to_run(session, viewer, meeting_id, "read counts")
+    checked_in = session.exec(select(func.count()).where(m.MeetingParticipant.meeting_id == meeting_id)).one()
+    by_moderation = dict(
+        session.exec(
+            select(m.FeedbackItem.moderation, func.count())
+            .where(m.FeedbackItem.meeting_id == meeting_id)
+            .group_by(col(m.FeedbackItem.moderation))
+        ).all()
+    )
+    approved = (
+        col(m.FeedbackItem.meeting_id) == meeting_id,
+        col(m.FeedbackItem.moderation) == m.Moderation.APPROVED.value,
+    )
+    kinds = dict(
+        session.exec(
+            select(m.FeedbackItem.kind, func.count()).where(*approved).group_by(col(m.FeedbackItem.kind))
+        ).all()
+    )
+    types = dict(
+        session.exec(
+            select(m.FeedbackItem.source_type, func.count())
+            .where(*approved)
+            .group_by(col(m.FeedbackItem.source_type))
+        ).all()
+    )
+    return LiveCounts(
+        checked_in=int(checked_in),
+        attendee_count=meeting.attendee_count,
+        received=sum(by_moderation.values()),
+        pending=by_moderation.get(m.Moderation.PENDING.value, 0),
+        approved=by_moderation.get(m.Moderation.APPROVED.value, 0),
+        by_kind=tuple((kind.value, kinds.get(kind.value, 0)) for kind in m.FeedbackKind),
+        by_org_type=tuple(
+            (org_type.value, types[org_type.value]) for org_type in m.OrgType if types.get(org_type.value)
+        ),
+    )
+
+
+@functools.lru_cache(maxsize=32)
+def qr_png(url: str) -> bytes:
+    """A QR code of ``url`` as PNG, large enough to scan from the back of a meeting room; made once
+    per address (the projector's slide is redrawn every few seconds)."""
+    import io
+
+    import segno
+
+    buffer = io.BytesIO()
+    segno.make(url, error="m").save(buffer, kind="png", scale=10, border=2)
+    return buffer.getvalue()
+
+
+def feedback_url(app_url: str | None, code: str) -> str:
+    """The public form's address for ``code``, on the server the facilitator is using."""
+    return urls.page_url(app_url, f"feedback?code={code}")
