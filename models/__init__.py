@@ -4,6 +4,7 @@ from models.accounts import AuditLog, LoginFailure, Setting, ShareLink, User
 from models.base import (
     Accumulation,
     ActionStatus,
+    Bounds,
     ComplianceStatus,
     Direction,
     FeedbackKind,
@@ -22,6 +23,7 @@ from models.base import (
     ShareKind,
     Stage,
     VillageKind,
+    bounds_of,
     utcnow,
 )
 from models.compliance import ComplianceRecord, Framework, FrameworkParticipation, FrameworkPoint
@@ -51,6 +53,7 @@ __all__ = [
     "Accumulation",
     "ActionStatus",
     "AuditLog",
+    "Bounds",
     "Company",
     "CompanyRegency",
     "ComplianceRecord",
@@ -99,5 +102,6 @@ __all__ = [
     "User",
     "Village",
     "VillageKind",
+    "bounds_of",
     "utcnow",
 ]

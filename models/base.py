@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
 
@@ -30,6 +32,43 @@ def check_in(column: str, enum: type[StrEnum], *, nullable: bool = False) -> Che
     if nullable:
         condition = f"{column} IS NULL OR {condition}"
     return CheckConstraint(condition, name=f"{column}_valid")
+
+
+@dataclass(frozen=True)
+class Bounds:
+    """The range a stored number lies in: finite, and no larger than any real figure could be.
+
+    Declared once per column on its table (``__bounds__``): the write commands check typed values
+    against it, and a CHECK constraint keeps the database to it whatever writes.
+    """
+
+    low: float
+    high: float
+
+
+# Targets, actuals and baselines: any unit, from rupiah of income to tonnes, either sign.
+INDICATOR_VALUE = Bounds(-1e12, 1e12)
+# Budgets in rupiah: up to a thousand trillion.
+RUPIAH = Bounds(0, 1e15)
+# People, families and head counts.
+PEOPLE = Bounds(0, 1e8)
+
+
+def bounds_of(model: type) -> Mapping[str, Bounds]:
+    """The bounds a table declares for its numeric columns; none for a table without numbers."""
+    bounds: Mapping[str, Bounds] = getattr(model, "__bounds__", {})
+    return bounds
+
+
+def check_bounds(bounds: Mapping[str, Bounds]) -> list[CheckConstraint]:
+    """CHECK constraints that keep each column within its bounds (NaN and infinity fall outside)."""
+    return [
+        CheckConstraint(
+            f"{column} IS NULL OR ({column} >= {limits.low:.0f} AND {column} <= {limits.high:.0f})",
+            name=f"{column}_in_range",
+        )
+        for column, limits in bounds.items()
+    ]
 
 
 def check_non_negative(*columns: str) -> list[CheckConstraint]:

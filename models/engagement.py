@@ -6,12 +6,14 @@ from sqlalchemy import CheckConstraint, Index
 from sqlmodel import Field, SQLModel
 
 from models.base import (
+    PEOPLE,
     ActionStatus,
     FeedbackKind,
     FeedbackStatus,
     MeetingKind,
     Moderation,
     OrgType,
+    check_bounds,
     check_in,
     check_non_negative,
     utcnow,
@@ -22,9 +24,11 @@ class Meeting(SQLModel, table=True):
     """An FGD, monev, rakor, semester evaluation or socialisation."""
 
     __tablename__ = "meeting"
+    __bounds__ = {"attendee_count": PEOPLE}
     __table_args__ = (
         check_in("kind", MeetingKind),
         *check_non_negative("attendee_count"),
+        *check_bounds(__bounds__),
         Index("ix_meeting_held_on", "held_on"),
     )
 
@@ -51,7 +55,8 @@ class MeetingAttendance(SQLModel, table=True):
     """An organisation present at a meeting, and how many of its people came."""
 
     __tablename__ = "meeting_attendance"
-    __table_args__ = (*check_non_negative("head_count"),)
+    __bounds__ = {"head_count": PEOPLE}
+    __table_args__ = (*check_non_negative("head_count"), *check_bounds(__bounds__))
 
     meeting_id: int = Field(foreign_key="meeting.id", primary_key=True)
     organisation_id: int = Field(foreign_key="organisation.id", primary_key=True, index=True)

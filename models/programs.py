@@ -6,6 +6,9 @@ from sqlalchemy import BigInteger, CheckConstraint, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from models.base import (
+    INDICATOR_VALUE,
+    PEOPLE,
+    RUPIAH,
     Accumulation,
     Direction,
     IndicatorKind,
@@ -13,6 +16,7 @@ from models.base import (
     Pillar,
     ResultState,
     Stage,
+    check_bounds,
     check_in,
     check_non_negative,
     utcnow,
@@ -32,11 +36,13 @@ class Program(SQLModel, table=True):
     """A company's TJSL / PPM program."""
 
     __tablename__ = "program"
+    __bounds__ = dict.fromkeys(BENEFICIARY_COLUMNS, PEOPLE)
     __table_args__ = (
         UniqueConstraint("company_id", "name"),
         check_in("pillar", Pillar),
         check_in("stage", Stage),
         *check_non_negative(*BENEFICIARY_COLUMNS),
+        *check_bounds(__bounds__),
         CheckConstraint("end_date IS NULL OR end_date >= start_date", name="dates_ordered"),
         Index("ix_program_company_pillar", "company_id", "pillar"),
     )
@@ -94,9 +100,11 @@ class ProgramBudget(SQLModel, table=True):
     """Budget planned and spent for one program and year, in whole rupiah."""
 
     __tablename__ = "program_budget"
+    __bounds__ = {"planned": RUPIAH, "spent": RUPIAH}
     __table_args__ = (
         UniqueConstraint("program_id", "year"),
         *check_non_negative("planned", "spent"),
+        *check_bounds(__bounds__),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -110,8 +118,10 @@ class Indicator(SQLModel, table=True):
     """What a program measures to tell whether it succeeds."""
 
     __tablename__ = "indicator"
+    __bounds__ = {"baseline_value": INDICATOR_VALUE}
     __table_args__ = (
         UniqueConstraint("program_id", "name"),
+        *check_bounds(__bounds__),
         check_in("kind", IndicatorKind),
         check_in("direction", Direction),
         check_in("accumulation", Accumulation),
@@ -150,8 +160,10 @@ class Result(SQLModel, table=True):
     """Target and actual of one indicator in one period, and where its verification stands."""
 
     __tablename__ = "result"
+    __bounds__ = {"target": INDICATOR_VALUE, "actual": INDICATOR_VALUE}
     __table_args__ = (
         UniqueConstraint("indicator_id", "period_id"),
+        *check_bounds(__bounds__),
         check_in("state", ResultState),
         Index("ix_result_period_indicator", "period_id", "indicator_id"),
     )

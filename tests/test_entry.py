@@ -217,7 +217,7 @@ def test_results_grid_saves_submits_locks_and_unlocks(world: World) -> None:
     bad = [entry.RowEdit(rows[0], target="sepuluh", actual="3,5", narrative="")]
     with pytest.raises(entry.GridErrors) as refused, write_session(engine) as session:
         entry.save_results(session=session, viewer=csr, edits=bad)
-    assert refused.value.errors == {("Indikator 0 · 2023-S1", "target"): "entry.error.number"}
+    assert refused.value.errors == {("Indikator 0 · 2023-S1", "target"): ("entry.error.number", {})}
     assert count(engine, "result") == 0
 
     edits = [

@@ -50,6 +50,15 @@ def _company_and_program(engine: Engine) -> tuple[int, int]:
         ),
         pytest.param(lambda c, p: m.ProgramBudget(program_id=p, year=2023, planned=-5), id="negative-budget"),
         pytest.param(lambda c, p: m.ProgramBudget(program_id=999_999, year=2023), id="dangling-foreign-key"),
+        pytest.param(lambda c, p: m.ProgramBudget(program_id=p, year=2023, planned=10**16), id="huge-budget"),
+        pytest.param(
+            lambda c, p: m.Indicator(program_id=p, name="I", unit="u", baseline_value=1e27),
+            id="huge-baseline",
+        ),
+        pytest.param(
+            lambda c, p: m.Indicator(program_id=p, name="I", unit="u", baseline_value=float("inf")),
+            id="infinite-baseline",
+        ),
         pytest.param(lambda c, p: m.ProgramSdg(program_id=p, sdg=18), id="sdg-out-of-range"),
         pytest.param(
             lambda c, p: m.User(username="u", display_name="U", password_hash="x", role="company"),
@@ -98,6 +107,7 @@ def test_a_database_holding_data_upgrades_from_every_earlier_revision(
     """An installation that already holds meetings and feedback gets each later migration (on SQLite
     a migration copies a table and drops the old one, which foreign keys would otherwise forbid)."""
     from alembic import command
+    from alembic.script import ScriptDirectory
     from sqlalchemy import text
 
     from sinergi.core.db import alembic_config, engine_for, upgrade_database
@@ -126,9 +136,50 @@ def test_a_database_holding_data_upgrades_from_every_earlier_revision(
     upgrade_database(url)
     engine = engine_for(url)
     with engine.connect() as connection:
-        assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar_one() == "0003"
+        head = ScriptDirectory.from_config(alembic_config(url)).get_current_head()
+        assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar_one() == head
         assert connection.execute(text("SELECT title, attendee_count FROM meeting")).one() == ("FGD", 5)
         assert connection.execute(text("SELECT text FROM feedback_item")).scalar_one() == "Air bersih"
     if backend == "sqlite":
         with engine.connect() as connection:  # foreign keys are on again for the app's connections
             assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar_one() == 1
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"])
+def test_the_range_migration_refuses_to_run_while_a_stored_value_breaks_it_and_names_the_row(
+    backend: str, request: pytest.FixtureRequest
+) -> None:
+    from alembic import command
+    from sqlalchemy import text
+
+    from sinergi.core.db import alembic_config, engine_for, upgrade_database
+
+    url: str = request.getfixturevalue("sqlite_url" if backend == "sqlite" else "pg_url")
+    command.upgrade(alembic_config(url), "0003")
+    engine = engine_for(url)
+    with engine.begin() as connection:
+        connection.execute(
+            text("INSERT INTO company (id, name, short_name, sector) VALUES (1, 'PT A', 'A', 'other')")
+        )
+        connection.execute(
+            text(
+                "INSERT INTO program (id, company_id, name, description, pillar, poverty_alleviation, stage, "
+                "start_date, families_planned, families_reached, men_planned, men_reached, women_planned, "
+                "women_reached, updated_at, version) VALUES (1, 1, 'P', '', 'economy', false, 'planning', "
+                "'2023-01-01', 0, 0, 0, 0, 0, 0, '2023-01-01', 1)"
+            )
+        )
+        connection.execute(
+            text(
+                "INSERT INTO indicator (id, program_id, name, unit, kind, direction, accumulation, "
+                "baseline_value) VALUES (7, 1, 'I', 'u', 'output', 'higher', 'periodic', 1e27)"
+            )
+        )
+    with pytest.raises(RuntimeError, match=r"indicator\.baseline_value .*\(id=7\)"):
+        upgrade_database(url)
+    with engine.begin() as connection:
+        assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar_one() == "0003"
+        connection.execute(text("UPDATE indicator SET baseline_value = 12"))
+    upgrade_database(url)
+    with pytest.raises(IntegrityError), engine.begin() as connection:
+        connection.execute(text("UPDATE indicator SET baseline_value = 1e27"))

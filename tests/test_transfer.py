@@ -82,7 +82,11 @@ def world(engine: Engine) -> None:
                     {"Regency": "Kabupaten Kutai Timur", "District": "Karangan", "Village": "Baay"},
                 ],
                 "Companies": [
-                    {"Company": "PT Indexim Coalindo", "Sector": "Coal mining", "Regencies of operation": ""},
+                    {
+                        "Company": "PT Indexim Coalindo",
+                        "Sector": "Coal mining",
+                        "Regencies of operation": "Kabupaten Kutai Timur",
+                    },
                     {"Company": "PT Lain", "Sector": "lainnya"},
                 ],
             }

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Final
 
+from sinergi.i18n.formatting import number
+
 LANGUAGES: Final = ("id", "en")
 DEFAULT_LANGUAGE: Final = "id"
 
@@ -412,8 +414,8 @@ TEXTS: Final[dict[str, tuple[str, str]]] = {
     "entry.error.too_long": ("Paling banyak {max} karakter.", "At most {max} characters."),
     "entry.error.number": ("Harus berupa angka, misalnya 1250,5.", "Must be a number, e.g. 1250.5."),
     "entry.error.whole_number": ("Harus bilangan bulat.", "Must be a whole number."),
-    "entry.error.minimum": ("Tidak boleh kurang dari {min:g}.", "Must not be less than {min:g}."),
-    "entry.error.maximum": ("Tidak boleh lebih dari {max:g}.", "Must not be more than {max:g}."),
+    "entry.error.minimum": ("Tidak boleh kurang dari {min}.", "Must not be less than {min}."),
+    "entry.error.maximum": ("Tidak boleh lebih dari {max}.", "Must not be more than {max}."),
     "entry.error.date": ("Harus berupa tanggal.", "Must be a date."),
     "entry.error.choice": ("Pilih salah satu pilihan yang tersedia.", "Pick one of the options offered."),
     "entry.error.end_before_start": (
@@ -682,6 +684,10 @@ TEXTS: Final[dict[str, tuple[str, str]]] = {
     ),
     "transfer.err.sdg": ("Nomor TPB/SDG harus 1–17.", "SDG numbers run from 1 to 17."),
     "transfer.err.negative": ("Tidak boleh negatif.", "Cannot be negative."),
+    "transfer.err.village_outside": (
+        "Desa '{value}' tidak berada di kabupaten/kota tempat perusahaan beroperasi.",
+        "Village '{value}' is not in a regency where the company operates.",
+    ),
     "transfer.err.result_locked": (
         "Capaian ini sudah diverifikasi dan terkunci; minta verifikator membukanya.",
         "This result is verified and locked; ask the verifier to unlock it.",
@@ -1641,9 +1647,16 @@ TEXTS.update(ENUM_TEXTS)
 
 
 def translate(key: str, lang: str, **values: object) -> str:
-    """The text of ``key`` in ``lang``, with ``values`` filled in; an unknown key shows as itself."""
+    """The text of ``key`` in ``lang``, with ``values`` filled in; an unknown key shows as itself.
+
+    A float among the values (a limit, an amount) is written with the separators of ``lang``; an int
+    (a year, a count of characters) is written as it is.
+    """
     pair = TEXTS.get(key)
     if pair is None:
         return key
     text = pair[1] if lang == "en" else pair[0]
-    return text.format(**values) if values else text
+    if not values:
+        return text
+    shown = {name: number(v, lang, decimals=2) if isinstance(v, float) else v for name, v in values.items()}
+    return text.format(**shown)

@@ -31,6 +31,9 @@ from sinergi.core.access import Viewer, refuse
 from sinergi.core.settings import env_setting
 from sinergi.i18n.texts import TEXTS, translate
 from sinergi.reads.filters import Filters
+from sinergi.writes import entry
+from sinergi.writes.fields import FieldErrors, checked
+from sinergi.writes.results import record_result
 
 # ---------------------------------------------------------------------------------------------
 # What a file may hold: sheets and their columns
@@ -251,7 +254,7 @@ class Problem:
     row: int
     column: str
     key: str
-    values: tuple[tuple[str, str], ...] = ()
+    values: tuple[tuple[str, object], ...] = ()
 
 
 class FileRefused(Exception):
@@ -852,10 +855,18 @@ class _Import:
             raise _RowError("end_date", "transfer.err.end_before_start")
         if any(not 1 <= sdg <= 17 for sdg in row["sdgs"]):
             raise _RowError("sdgs", "transfer.err.sdg")
-        for name in BENEFICIARY_COLUMNS:
-            if (row[name] or 0) < 0:
-                raise _RowError(name, "transfer.err.negative")
+        checked_values = checked(entry.PROGRAM, row, ("description", *BENEFICIARY_COLUMNS))
         villages = [self.village(text) for text in row["villages"]]
+        if villages and company.id is not None:
+            allowed = entry.village_options(self.session, company.id)
+            linked = (
+                set()
+                if program is None
+                else entry.current_links(self.session, entry.PROGRAM, program.id or -1)["villages"]
+            )
+            for text, village in zip(row["villages"], villages, strict=True):
+                if village.id not in allowed and village.id not in linked:
+                    raise _RowError("villages", "transfer.err.village_outside", value=text)
         partners: dict[int, str] = {}
         for column, role in (
             ("beneficiary_groups", m.PartnerRole.BENEFICIARY_GROUP),
@@ -876,27 +887,19 @@ class _Import:
             "poverty_alleviation": bool(row["poverty_alleviation"]),
             "start_date": row["start_date"],
             "end_date": row["end_date"],
-            **{name: row[name] or 0 for name in BENEFICIARY_COLUMNS},
+            **{name: checked_values[name] for name in BENEFICIARY_COLUMNS},
         }
         if program.id is None:
             self.session.add(program)
             self.session.flush()
         assert program.id is not None
-        links_changed = db.replace_links(
-            self.session,
-            m.ProgramVillage,
-            owner="program_id",
-            owner_id=program.id,
-            column="village_id",
-            wanted={v.id for v in villages if v.id is not None},
-        )
-        links_changed |= db.replace_links(
-            self.session,
-            m.ProgramSdg,
-            owner="program_id",
-            owner_id=program.id,
-            column="sdg",
-            wanted=set(row["sdgs"]),
+        # The form's command: a village added must lie in a regency the company works in.
+        links_changed = entry.set_links(
+            session=self.session,
+            viewer=self.viewer,
+            spec=entry.PROGRAM,
+            record_id=program.id,
+            picked={"villages": [v.id for v in villages if v.id is not None], "sdgs": row["sdgs"]},
         )
         links_changed |= self._replace_partners(program.id, partners)
         self.save("programs", program, existed, values, links_changed=links_changed)
@@ -928,9 +931,7 @@ class _Import:
 
     def budgets(self, row: dict[str, Any]) -> None:
         program = self.program(self.company(row["company"]), row["program"])
-        for name in ("planned", "spent"):
-            if (row[name] or 0) < 0:
-                raise _RowError(name, "transfer.err.negative")
+        amounts = checked(entry.BUDGET, row, ("planned", "spent"))
         budget = self.session.exec(
             select(m.ProgramBudget).where(
                 m.ProgramBudget.program_id == program.id, m.ProgramBudget.year == row["year"]
@@ -940,7 +941,7 @@ class _Import:
         if budget is None:
             assert program.id is not None
             budget = m.ProgramBudget(program_id=program.id, year=row["year"])
-        self.save("budgets", budget, existed, {"planned": row["planned"] or 0, "spent": row["spent"] or 0})
+        self.save("budgets", budget, existed, amounts)
 
     def indicators(self, row: dict[str, Any]) -> None:
         program = self.program(self.company(row["company"]), row["program"])
@@ -953,25 +954,28 @@ class _Import:
         if indicator is None:
             assert program.id is not None
             indicator = m.Indicator(program_id=program.id, name=row["indicator"], unit=row["unit"])
+        baseline = checked(entry.INDICATOR, row, ("baseline_value", "baseline_year"))
         values = {
             "unit": row["unit"],
             "kind": row["indicator_kind"] or m.IndicatorKind.OUTPUT,
-            "baseline_value": row["baseline_value"],
-            "baseline_year": row["baseline_year"],
+            "baseline_value": baseline["baseline_value"],
+            "baseline_year": baseline["baseline_year"],
             "direction": row["direction"] or m.Direction.HIGHER_IS_BETTER,
             "accumulation": row["accumulation"] or m.Accumulation.PERIODIC,
         }
         self.save("indicators", indicator, existed, values)
 
     def results(self, row: dict[str, Any]) -> None:
+        """Figures through the grid's command (:func:`record_result`): the same checks, and a submitted
+        result whose figures change goes back to draft unless the row submits it again."""
         program = self.program(self.company(row["company"]), row["program"])
         indicator = self.indicator(program, row["indicator"])
         period = self.period(row["period"])
+        assert indicator.id is not None and period.id is not None
         result = self.session.exec(
             select(m.Result).where(m.Result.indicator_id == indicator.id, m.Result.period_id == period.id)
         ).first()
-        existed = result is not None
-        values: dict[str, Any] = {
+        typed = {
             "target": row["target"],
             "actual": row["actual"],
             "narrative": row["narrative"] or "",
@@ -979,21 +983,35 @@ class _Import:
         }
         state = row["result_state"]
         if result is not None and result.state == m.ResultState.VERIFIED:
-            changed = [k for k, v in values.items() if getattr(result, k) != v]
+            changed = [k for k, v in typed.items() if getattr(result, k) != v]
             if changed or (state and state != result.state):
                 raise _RowError(changed[0] if changed else "result_state", "transfer.err.result_locked")
-        newly_verified = result is None or result.state != m.ResultState.VERIFIED
-        if state == m.ResultState.VERIFIED and not self.viewer.is_admin and newly_verified:
+            self.report.count("unchanged", "results")
+            return
+        if state == m.ResultState.VERIFIED and not self.viewer.is_admin:
             raise _RowError("result_state", "transfer.err.verify_not_allowed")
-        if result is None:
-            assert indicator.id is not None and period.id is not None
-            result = m.Result(indicator_id=indicator.id, period_id=period.id)
-        if state:
-            values["state"] = state
-            if state == m.ResultState.VERIFIED and result.state != m.ResultState.VERIFIED:
-                values["verified_by_id"] = self.viewer.user_id
-                values["verified_at"] = m.utcnow()
-        self.save("results", result, existed, values)
+        before = None if result is None else (*(getattr(result, k) for k in typed), result.state)
+        result = record_result(
+            session=self.session,
+            viewer=self.viewer,
+            indicator_id=indicator.id,
+            period_id=period.id,
+            target=typed["target"],
+            actual=typed["actual"],
+            narrative=typed["narrative"],
+            evidence=typed["evidence"],
+        )
+        if state and state != result.state:
+            result.state = state
+            result.submitted_at = m.utcnow() if state != m.ResultState.DRAFT else None
+            if state == m.ResultState.VERIFIED:
+                result.verified_by_id = self.viewer.user_id
+                result.verified_at = m.utcnow()
+            self.session.add(result)
+            self.session.flush()
+        after = (*(getattr(result, k) for k in typed), result.state)
+        outcome = "created" if before is None else "updated" if after != before else "unchanged"
+        self.report.count(outcome, "results")
 
     def actions(self, row: dict[str, Any]) -> None:
         company = self.company(row["company"])
@@ -1188,6 +1206,10 @@ def _run(session: Session, viewer: Viewer, sheets: Sequence[SheetRows]) -> Repor
             except _RowError as error:
                 work.found.clear()
                 report.problems.append(Problem(spec.key, number, error.column, error.key, error.values))
+            except FieldErrors as invalid:  # the checks the forms make, one problem per field
+                work.found.clear()
+                for field, (key, values) in invalid.errors.items():
+                    report.problems.append(Problem(spec.key, number, field, key, tuple(values.items())))
             except SQLAlchemyError:  # a constraint or a length the checks above do not know
                 work.found.clear()
                 report.problems.append(Problem(spec.key, number, "", "transfer.err.database"))

@@ -25,7 +25,7 @@ from sinergi.transfer import exchange as transfer
 from sinergi.ui import labels, t
 from sinergi.writes import compliance as compliance_commands
 from sinergi.writes import entry
-from sinergi.writes.entry import FieldKind as F
+from sinergi.writes.fields import F
 from sinergi.writes.results import verify_result
 
 # The translation kind of each enumeration a form offers.
@@ -497,8 +497,12 @@ def _save_grid(viewer: Viewer, state: str, edits: list[entry.RowEdit]) -> None:
             written = entry.save_results(session=session, viewer=viewer, edits=edits)
     except entry.GridErrors as invalid:
         st.session_state[f"{state}-problems"] = [
-            {t("entry.grid.row"): row, t("entry.grid.column"): t(f"entry.grid.{column}"), "": t(key)}
-            for (row, column), key in invalid.errors.items()
+            {
+                t("entry.grid.row"): row,
+                t("entry.grid.column"): t(f"entry.grid.{column}"),
+                "": t(key, **values),
+            }
+            for (row, column), (key, values) in invalid.errors.items()
         ]
         st.session_state[f"{state}-message"] = ("error", t(invalid.key, **invalid.values))
         st.rerun()

@@ -12,8 +12,6 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
-from enum import StrEnum
 from typing import Any
 
 import pandas as pd
@@ -23,51 +21,15 @@ import models as m
 from sinergi.core import audit, db
 from sinergi.core.access import Viewer, refuse
 from sinergi.core.errors import DomainError
-from sinergi.writes.results import record_result, result_to_verify
-
-
-class FieldKind(StrEnum):
-    TEXT = "text"
-    LONG_TEXT = "long_text"
-    INT = "int"
-    NUMBER = "number"
-    DATE = "date"
-    BOOL = "bool"
-    CHOICE = "choice"  # one value of an enumeration
-    REF = "ref"  # the id of another record, chosen from what the viewer may use
-
-
-@dataclass(frozen=True)
-class FieldSpec:
-    name: str
-    kind: FieldKind
-    required: bool = False
-    enum: type[StrEnum] | None = None
-    max_length: int | None = None
-    minimum: float | None = None
-    maximum: float | None = None
-    # For REF fields: which list of options (see :func:`options`) the id must come from.
-    ref: str = ""
-    # What an optional field left empty stores (a count left empty is zero).
-    empty: Any = None
-
-
-@dataclass(frozen=True)
-class EntitySpec:
-    entity: str  # the audit log's entity name and the prefix of the field labels
-    model: type[SQLModel]
-    fields: tuple[FieldSpec, ...]
-    # The field that ties a record to the record it belongs to (a program's indicators), if any.
-    parent: str = ""
-    creatable: bool = True
-    # Fields whose value must not repeat under one parent (a program's name within its company).
-    unique: tuple[str, ...] = ()
-
-    def field(self, name: str) -> FieldSpec:
-        return next(spec for spec in self.fields if spec.name == name)
-
-
-F = FieldKind
+from sinergi.writes.fields import (
+    EntitySpec,
+    Error,
+    F,
+    FieldErrors,
+    FieldSpec,
+    check_fields,
+)
+from sinergi.writes.results import RESULT, record_result, result_to_verify
 
 PROGRAM = EntitySpec(
     "program",
@@ -172,16 +134,6 @@ SPECS: Mapping[str, EntitySpec] = {
 }
 
 
-class FieldErrors(DomainError):
-    """What was typed does not fit; ``errors`` maps a field to (message key, values)."""
-
-    key = "entry.error.fields"
-
-    def __init__(self, errors: Mapping[str, tuple[str, dict[str, Any]]]) -> None:
-        super().__init__(count=len(errors))
-        self.errors = dict(errors)
-
-
 @dataclass(frozen=True)
 class Change:
     field: str
@@ -215,63 +167,9 @@ class NotVerified(DomainError):
 # --- checking what was typed -------------------------------------------------------------------------
 
 
-def _empty(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
-def _check(spec: FieldSpec, value: Any) -> tuple[Any, tuple[str, dict[str, Any]] | None]:
-    """The value to store, or the error to show next to the field."""
-    if _empty(value):
-        if spec.required:
-            return None, ("entry.error.required", {})
-        if spec.kind in (F.TEXT, F.LONG_TEXT):
-            return "", None
-        return (False if spec.kind is F.BOOL else spec.empty), None
-    match spec.kind:
-        case F.TEXT | F.LONG_TEXT:
-            text = str(value).strip()
-            if spec.max_length is not None and len(text) > spec.max_length:
-                return None, ("entry.error.too_long", {"max": spec.max_length})
-            return text, None
-        case F.INT | F.NUMBER:
-            try:
-                number: float = (
-                    float(str(value).replace(",", ".")) if isinstance(value, str) else float(value)
-                )
-            except (TypeError, ValueError):
-                return None, ("entry.error.number", {})
-            if not math.isfinite(number):
-                return None, ("entry.error.number", {})
-            if spec.kind is F.INT and number != int(number):
-                return None, ("entry.error.whole_number", {})
-            if spec.minimum is not None and number < spec.minimum:
-                return None, ("entry.error.minimum", {"min": spec.minimum})
-            if spec.maximum is not None and number > spec.maximum:
-                return None, ("entry.error.maximum", {"max": spec.maximum})
-            return (int(number) if spec.kind is F.INT else number), None
-        case F.DATE:
-            return (value, None) if isinstance(value, date) else (None, ("entry.error.date", {}))
-        case F.BOOL:
-            return bool(value), None
-        case F.CHOICE:
-            assert spec.enum is not None
-            allowed = {member.value for member in spec.enum}
-            return (str(value), None) if str(value) in allowed else (None, ("entry.error.choice", {}))
-        case F.REF:
-            return (value, None) if isinstance(value, int) else (None, ("entry.error.choice", {}))
-    raise AssertionError(spec.kind)
-
-
 def validate(spec: EntitySpec, typed: Mapping[str, Any]) -> dict[str, Any]:
     """The values to store; raises :class:`FieldErrors` naming every field that does not fit."""
-    values: dict[str, Any] = {}
-    errors: dict[str, tuple[str, dict[str, Any]]] = {}
-    for field_spec in spec.fields:
-        value, error = _check(field_spec, typed.get(field_spec.name))
-        if error:
-            errors[field_spec.name] = error
-        else:
-            values[field_spec.name] = value
+    values, errors = check_fields(spec, typed)
     _cross_checks(spec, values, errors)
     if errors:
         raise FieldErrors(errors)
@@ -620,12 +518,12 @@ def set_links(
     record_id: int,
     picked: Mapping[str, list[int]],
     opened: Mapping[str, list[int]] | None = None,
-) -> None:
+) -> bool:
     """Replace a record's links with what was picked.
 
     A value added must be one the form offers; one kept may stay even if no longer offered. With
     ``opened`` (the links as the form showed them), links someone else changed meanwhile refuse the
-    save with :class:`EditConflict`.
+    save with :class:`EditConflict`. Returns whether any link changed.
     """
     record: Any = session.get(spec.model, record_id)
     if record is None:
@@ -666,6 +564,7 @@ def set_links(
             before=before,
             after=after,
         )
+    return changed
 
 
 # --- the results grid: targets and actuals per period --------------------------------------------------
@@ -743,11 +642,11 @@ class RowEdit:
 
 
 class GridErrors(DomainError):
-    """Cells of the grid that do not fit: (row label, column) → message key."""
+    """Cells of the grid that do not fit: (row label, column) → (message key, its values)."""
 
     key = "entry.error.fields"
 
-    def __init__(self, errors: dict[tuple[str, str], str]) -> None:
+    def __init__(self, errors: dict[tuple[str, str], Error]) -> None:
         super().__init__(count=len(errors))
         self.errors = errors
 
@@ -762,12 +661,6 @@ class GridConflict(DomainError):
         self.changes = changes
 
 
-def _grid_number(value: Any) -> tuple[float | None, bool]:
-    spec = FieldSpec("value", F.NUMBER)
-    number, error = _check(spec, value)
-    return number, error is None
-
-
 def save_results(*, session: Session, viewer: Viewer, edits: list[RowEdit]) -> int:
     """Write the changed rows of the grid in one transaction; returns how many rows were written.
 
@@ -775,17 +668,14 @@ def save_results(*, session: Session, viewer: Viewer, edits: list[RowEdit]) -> i
     saved since the grid was opened refuses the whole save (:class:`GridConflict`), as does a
     verified (locked) row (:class:`~sinergi.core.errors.ResultLocked`).
     """
-    errors: dict[tuple[str, str], str] = {}
+    errors: dict[tuple[str, str], Error] = {}
     clean: list[tuple[RowEdit, float | None, float | None]] = []
     for edit in edits:
         label = f"{edit.opened.indicator} · {edit.opened.period}"
-        target, target_ok = _grid_number(edit.target)
-        actual, actual_ok = _grid_number(edit.actual)
-        if not target_ok:
-            errors[(label, "target")] = "entry.error.number"
-        if not actual_ok:
-            errors[(label, "actual")] = "entry.error.number"
-        clean.append((edit, target, actual))
+        typed = {"target": edit.target, "actual": edit.actual, "narrative": edit.narrative}
+        values, cell_errors = check_fields(RESULT, typed, typed)
+        errors |= {(label, column): error for column, error in cell_errors.items()}
+        clean.append((edit, values.get("target"), values.get("actual")))
     if errors:
         raise GridErrors(errors)
     conflicts: list[tuple[str, str, Any, Any]] = []

@@ -8,6 +8,20 @@ import models as m
 from sinergi.core import audit
 from sinergi.core.access import Viewer, refuse
 from sinergi.core.errors import ResultChanged, ResultLocked
+from sinergi.writes.fields import EntitySpec, F, FieldSpec, checked
+
+# What a result holds that people type: in the grid, the import and the command line alike.
+RESULT = EntitySpec(
+    "result",
+    m.Result,
+    (
+        FieldSpec("target", F.NUMBER),
+        FieldSpec("actual", F.NUMBER),
+        FieldSpec("narrative", F.LONG_TEXT, max_length=2000),
+        FieldSpec("evidence", F.LONG_TEXT, max_length=2000),
+    ),
+    creatable=False,
+)
 
 
 def _indicator_company(session: Session, indicator_id: int) -> tuple[int, int | None]:
@@ -35,14 +49,22 @@ def record_result(
     target: float | None,
     actual: float | None,
     narrative: str = "",
+    evidence: str | None = None,
 ) -> m.Result:
     """Create or update the result of an indicator for a period.
 
-    Only the program's company (or an admin) may write it; verified results are locked.
+    Only the program's company (or an admin) may write it; verified results are locked; figures and
+    texts are held to :data:`RESULT` (:class:`~sinergi.writes.fields.FieldErrors` names each field
+    that does not fit). ``evidence`` None keeps what the result holds.
     """
     company_id, _ = _indicator_company(session, indicator_id)
     if not viewer.may_write_company(company_id):
         refuse(viewer=viewer, entity="result", entity_id=indicator_id, detail="write")
+    typed = {"target": target, "actual": actual, "narrative": narrative}
+    if evidence is not None:
+        typed["evidence"] = evidence
+    values = checked(RESULT, typed, typed)
+    target, actual, narrative = values["target"], values["actual"], values["narrative"]
     result = session.exec(
         select(m.Result).where(m.Result.indicator_id == indicator_id, m.Result.period_id == period_id)
     ).first()
@@ -53,7 +75,9 @@ def record_result(
         raise ResultLocked(result_id=result.id)
     else:
         before = {"target": result.target, "actual": result.actual, "narrative": result.narrative}
-        if before != {"target": target, "actual": actual, "narrative": narrative}:
+        if evidence is not None:
+            before["evidence"] = result.evidence
+        if before != {k: values[k] for k in before}:
             # A changed figure is not what was submitted: it goes back to draft, to be submitted again.
             result.state = m.ResultState.DRAFT
             result.submitted_at = None
@@ -62,6 +86,8 @@ def record_result(
     result.target = target
     result.actual = actual
     result.narrative = narrative
+    if evidence is not None:
+        result.evidence = values["evidence"]
     session.add(result)
     session.flush()
     audit.record(
@@ -71,7 +97,7 @@ def record_result(
         entity="result",
         entity_id=result.id,
         before=before,
-        after={"target": target, "actual": actual, "narrative": narrative},
+        after=values,
     )
     return result
 

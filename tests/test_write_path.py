@@ -1,0 +1,210 @@
+"""One write path: the same bad value gets the same refusal through every entry point, and nothing
+is written; the import holds to what the forms hold to."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from sqlalchemy import text
+
+import models as m
+from sinergi.core.access import Viewer
+from sinergi.core.db import read_session, write_session
+from sinergi.transfer import exchange as transfer
+from sinergi.writes import entry
+from sinergi.writes.fields import FieldErrors
+from sinergi.writes.results import record_result
+from tests.test_entry import World, world  # noqa: F401  (the fixture)
+
+INDICATOR = "Indikator 0"
+PERIOD = "2023-S1"
+
+
+def _grid(w: World, viewer: Viewer, typed: dict[str, Any]) -> dict[str, tuple[str, dict[str, Any]]]:
+    with read_session(w.engine) as session:
+        row = entry.result_rows(session, viewer, w.program, w.periods[:1])[0]
+    edit = entry.RowEdit(
+        row, target=typed.get("target"), actual=typed.get("actual"), narrative=typed.get("narrative", "")
+    )
+    try:
+        with write_session(w.engine) as session:
+            entry.save_results(session=session, viewer=viewer, edits=[edit])
+    except entry.GridErrors as refused:
+        return {column: error for (_, column), error in refused.errors.items()}
+    return {}
+
+
+def _command(w: World, viewer: Viewer, typed: dict[str, Any]) -> dict[str, tuple[str, dict[str, Any]]]:
+    def number(value: Any) -> Any:
+        return float(value) if isinstance(value, str) else value
+
+    try:
+        with write_session(w.engine) as session:
+            record_result(
+                session=session,
+                viewer=viewer,
+                indicator_id=w.indicators[0],
+                period_id=w.periods[0],
+                target=number(typed.get("target")),
+                actual=number(typed.get("actual")),
+                narrative=typed.get("narrative", ""),
+            )
+    except FieldErrors as refused:
+        return refused.errors
+    return {}
+
+
+def _import(w: World, viewer: Viewer, typed: dict[str, Any]) -> dict[str, tuple[str, dict[str, Any]]]:
+    cells = [
+        "PT Kilang Uji",
+        "Bank Sampah",
+        INDICATOR,
+        PERIOD,
+        str(typed.get("target", "")),
+        str(typed.get("actual", "")),
+        typed.get("narrative", ""),
+    ]
+    data = (
+        "Perusahaan;Program;Indikator;Periode;Target;Realisasi;Narasi\n" + ";".join(cells) + "\n"
+    ).encode()
+    sheets = transfer.read_upload("capaian.csv", data)
+    report = transfer.import_sheets(engine=w.engine, viewer=viewer, sheets=sheets, commit=True)
+    assert all(p.sheet == "results" and p.row == 2 for p in report.problems)
+    return {p.column: (p.key, dict(p.values)) for p in report.problems}
+
+
+ENTRY_POINTS: dict[str, Callable[[World, Viewer, dict[str, Any]], dict[str, Any]]] = {
+    "grid": _grid,
+    "command": _command,
+    "import": _import,
+}
+
+BAD_RESULTS = [
+    pytest.param({"target": "inf"}, {"target": "entry.error.number"}, id="infinite"),
+    pytest.param({"target": "nan"}, {"target": "entry.error.number"}, id="not-a-number"),
+    pytest.param({"target": "1e308"}, {"target": "entry.error.maximum"}, id="1e308"),
+    pytest.param({"target": "1e27"}, {"target": "entry.error.maximum"}, id="1e27"),
+    pytest.param({"actual": "-1e308"}, {"actual": "entry.error.minimum"}, id="-1e308"),
+    pytest.param(
+        {"target": "inf", "actual": "1e27", "narrative": "x" * 2001},
+        {
+            "target": "entry.error.number",
+            "actual": "entry.error.maximum",
+            "narrative": "entry.error.too_long",
+        },
+        id="every-error-of-the-row",
+    ),
+]
+
+
+@pytest.mark.parametrize("entry_point", list(ENTRY_POINTS))
+@pytest.mark.parametrize(("typed", "refused"), BAD_RESULTS)
+def test_a_bad_result_is_refused_alike_by_every_entry_point_and_nothing_is_written(
+    world: World,  # noqa: F811
+    entry_point: str,
+    typed: dict[str, Any],
+    refused: dict[str, str],
+) -> None:
+    errors = ENTRY_POINTS[entry_point](world, world.viewers["company"], typed)
+    assert {field: key for field, (key, _) in errors.items()} == refused
+    with world.engine.connect() as connection:
+        assert connection.execute(text("SELECT count(*) FROM result")).scalar_one() == 0
+
+
+@pytest.mark.parametrize("entry_point", list(ENTRY_POINTS))
+def test_a_good_result_is_written_alike_by_every_entry_point(world: World, entry_point: str) -> None:  # noqa: F811
+    assert ENTRY_POINTS[entry_point](world, world.viewers["company"], {"target": "14", "actual": "12"}) == {}
+    with world.engine.connect() as connection:
+        assert connection.execute(text("SELECT target, actual, state FROM result")).one() == (14, 12, "draft")
+
+
+def test_the_limit_reads_in_the_reader_language() -> None:
+    from sinergi.i18n.texts import translate
+
+    assert translate("entry.error.maximum", "id", max=1e12) == "Tidak boleh lebih dari 1.000.000.000.000."
+    assert translate("entry.error.maximum", "en", max=1e12) == "Must not be more than 1,000,000,000,000."
+
+
+def test_an_import_that_changes_a_submitted_result_sends_it_back_to_draft_as_the_grid_does(
+    world: World,  # noqa: F811
+) -> None:
+    csr = world.viewers["company"]
+    assert _import(world, csr, {"target": "14", "actual": "12"}) == {}
+    with write_session(world.engine) as session:
+        entry.submit_results(
+            session=session, viewer=csr, program_id=world.program, period_id=world.periods[0]
+        )
+    assert _import(world, csr, {"target": "14", "actual": "13"}) == {}
+    with world.engine.connect() as connection:
+        assert connection.execute(text("SELECT actual, state FROM result")).one() == (13, "draft")
+
+
+def test_an_import_refuses_a_village_outside_the_company_regencies_as_the_form_does(
+    world: World,  # noqa: F811
+) -> None:
+    with write_session(world.engine) as session:
+        elsewhere = m.Regency(name="Kabupaten Lain")
+        session.add(elsewhere)
+        session.flush()
+        assert elsewhere.id is not None
+        district = m.District(regency_id=elsewhere.id, name="Kecamatan Lain")
+        session.add(district)
+        session.flush()
+        assert district.id is not None
+        session.add(m.Village(district_id=district.id, name="Desa Jauh"))
+    data = (
+        b"Perusahaan;Program;Pilar;Tanggal mulai;Desa/kelurahan lokasi\n"
+        b"PT Kilang Uji;Program Baru;Ekonomi;01/01/2024;Desa Jauh\n"
+    )
+    report = transfer.import_sheets(
+        engine=world.engine,
+        viewer=world.viewers["company"],
+        sheets=transfer.read_upload("program.csv", data),
+        commit=True,
+    )
+    assert [(p.sheet, p.row, p.column, p.key) for p in report.problems] == [
+        ("programs", 2, "villages", "transfer.err.village_outside")
+    ]
+    with world.engine.connect() as connection:
+        assert (
+            connection.execute(text("SELECT count(*) FROM program WHERE name = 'Program Baru'")).scalar() == 0
+        )
+
+
+@pytest.mark.parametrize(
+    ("sheet", "typed", "column", "key"),
+    [
+        pytest.param(
+            "Anggaran", {"Tahun": "2024", "Anggaran rencana (Rp)": "1e16"}, "planned", "entry.error.maximum"
+        ),
+        pytest.param(
+            "Indikator",
+            {"Indikator": "Baru", "Satuan": "orang", "Nilai dasar": "1e27"},
+            "baseline_value",
+            "entry.error.maximum",
+        ),
+    ],
+)
+def test_the_import_holds_budgets_and_baselines_to_the_form_checks(
+    world: World,  # noqa: F811
+    sheet: str,
+    typed: dict[str, str],
+    column: str,
+    key: str,
+) -> None:
+    spec = entry.BUDGET if sheet == "Anggaran" else entry.INDICATOR
+    form_typed = {"year": 2024, "name": "Baru", "unit": "orang", "planned": 1e16, "baseline_value": 1e27}
+    with pytest.raises(FieldErrors) as form_refused:
+        entry.validate(spec, form_typed)
+    assert form_refused.value.errors[column][0] == key
+    row = {"Perusahaan": "PT Kilang Uji", "Program": "Bank Sampah", **typed}
+    data = (";".join(row) + "\n" + ";".join(row.values()) + "\n").encode()
+    report = transfer.import_sheets(
+        engine=world.engine,
+        viewer=world.viewers["company"],
+        sheets=transfer.read_upload(f"{sheet}.csv", data),
+        commit=True,
+    )
+    assert [(p.column, p.key) for p in report.problems] == [(column, key)]
