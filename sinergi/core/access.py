@@ -120,6 +120,35 @@ class Viewer:
             return False
         return self.is_admin or (self.role is m.Role.COMPANY and self.company_id == company_id)
 
+    def may_import(self) -> bool:
+        """Company staff and admins import; agencies, viewers and shared links only read."""
+        return self.shared_link_id is None and self.role in (m.Role.ADMIN, m.Role.COMPANY)
+
+    def may_write_meeting(self, meeting: m.Meeting) -> bool:
+        """A meeting is kept by the company that organised it, or by the agency of its regency when no
+        company did; admins keep every meeting."""
+        if meeting.organiser_company_id is not None:
+            return self.may_write_company(meeting.organiser_company_id)
+        return self.is_admin or (
+            self.shared_link_id is None
+            and self.role is m.Role.AGENCY
+            and meeting.regency_id is not None
+            and self.regency_id == meeting.regency_id
+        )
+
+    def may_run_meeting(self, meeting: m.Meeting) -> bool:
+        """Admins, the organising company's staff and the agency of the meeting's regency run a meeting
+        live (open input, moderate)."""
+        if self.shared_link_id is not None:
+            return False
+        if self.is_admin:
+            return True
+        if self.role is m.Role.COMPANY:
+            return self.company_id is not None and self.company_id == meeting.organiser_company_id
+        if self.role is m.Role.AGENCY:
+            return self.regency_id is not None and self.regency_id == meeting.regency_id
+        return False
+
     def may_verify_in(self, regency_id: int | None) -> bool:
         """Results and compliance are verified by admins and by the agency of the regency."""
         return self.is_admin or (

@@ -1178,7 +1178,7 @@ class _Import:
 
 def _run(session: Session, viewer: Viewer, sheets: Sequence[SheetRows]) -> Report:
     """Check and write every row; the caller commits only when the report holds no problem."""
-    if viewer.shared_link_id is not None or viewer.role in (m.Role.AGENCY, m.Role.VIEWER):
+    if not viewer.may_import():
         refuse(viewer=viewer, entity="import", entity_id=None, detail="import")
     report = Report()
     work = _Import(session, viewer, report)

@@ -7,7 +7,6 @@ import hashlib
 import pandas as pd
 import streamlit as st
 
-import models as m
 from sinergi.core import db, spreadsheet
 from sinergi.core.access import AccessDenied, Viewer
 from sinergi.reads.filters import Filters
@@ -19,15 +18,10 @@ _DONE = "transfer-done"
 _AUTO = ""
 
 
-def may_import(viewer: Viewer) -> bool:
-    """Company staff and admins import; agencies, viewers and shared links only read."""
-    return viewer.shared_link_id is None and viewer.role in (m.Role.ADMIN, m.Role.COMPANY)
-
-
 def import_section(viewer: Viewer) -> None:
     """Download the template, upload a filled file, read every error, then import it in one go."""
     st.subheader(t("transfer.import_heading"))
-    if not may_import(viewer):
+    if not viewer.may_import():
         st.info(t("transfer.not_allowed"))
         return
     st.caption(t("transfer.import_intro"))

@@ -191,19 +191,6 @@ def _cross_checks(spec: EntitySpec, values: dict[str, Any], errors: dict[str, An
 # --- who may write what --------------------------------------------------------------------------------
 
 
-def may_write_meeting(viewer: Viewer, meeting: m.Meeting) -> bool:
-    """A meeting is kept by the company that organised it, or by the agency of its regency when no
-    company did; admins keep every meeting."""
-    if meeting.organiser_company_id is not None:
-        return viewer.may_write_company(meeting.organiser_company_id)
-    return viewer.is_admin or (
-        viewer.shared_link_id is None
-        and viewer.role is m.Role.AGENCY
-        and meeting.regency_id is not None
-        and viewer.regency_id == meeting.regency_id
-    )
-
-
 def _program_company(session: Session, program_id: int | None) -> int | None:
     program = session.get(m.Program, program_id) if program_id is not None else None
     return program.company_id if program else None
@@ -214,13 +201,13 @@ def may_write(session: Session, viewer: Viewer, spec: EntitySpec, record: Any) -
     if spec is PROGRAM or spec is EVALUATION:
         return record.company_id is not None and viewer.may_write_company(record.company_id)
     if spec is MEETING:
-        return may_write_meeting(viewer, record)
+        return viewer.may_write_meeting(record)
     if spec is FEEDBACK_RESPONSE:
         company = _program_company(session, record.program_id)
         if company is not None:
             return viewer.may_write_company(company)
         meeting = session.get(m.Meeting, record.meeting_id)
-        return meeting is not None and may_write_meeting(viewer, meeting)
+        return meeting is not None and viewer.may_write_meeting(meeting)
     company = _program_company(session, record.program_id)
     return company is not None and viewer.may_write_company(company)
 
@@ -787,7 +774,7 @@ def set_attendance(
     meeting = session.get(m.Meeting, meeting_id)
     if meeting is None:
         raise UnknownRecord()
-    if not may_write_meeting(viewer, meeting):
+    if not viewer.may_write_meeting(meeting):
         refuse(viewer=viewer, entity="meeting", entity_id=meeting_id, detail="attendance")
     if any(count < 0 for count in head_counts.values()):
         raise FieldErrors({"head_count": ("entry.error.minimum", {"min": 0})})
@@ -947,7 +934,7 @@ def compliance_companies(session: Session, viewer: Viewer, point_id: int) -> dic
 def attendance_of(session: Session, viewer: Viewer, meeting_id: int) -> dict[int, int]:
     """Organisation id → head count of a meeting the viewer keeps."""
     meeting = session.get(m.Meeting, meeting_id)
-    if meeting is None or not may_write_meeting(viewer, meeting):
+    if meeting is None or not viewer.may_write_meeting(meeting):
         refuse(viewer=viewer, entity="meeting", entity_id=meeting_id, detail="attendance")
     rows = session.exec(select(m.MeetingAttendance).where(m.MeetingAttendance.meeting_id == meeting_id))
     return {row.organisation_id: row.head_count for row in rows}

@@ -78,24 +78,11 @@ class TooFast(DomainError):
     key = "live.error.too_fast"
 
 
-def may_run(viewer: Viewer, meeting: m.Meeting) -> bool:
-    """Admins, the organising company's staff and the agency of the meeting's regency run a meeting."""
-    if viewer.shared_link_id is not None:
-        return False
-    if viewer.is_admin:
-        return True
-    if viewer.role is m.Role.COMPANY:
-        return viewer.company_id is not None and viewer.company_id == meeting.organiser_company_id
-    if viewer.role is m.Role.AGENCY:
-        return viewer.regency_id is not None and viewer.regency_id == meeting.regency_id
-    return False
-
-
 def _meeting_to_run(session: Session, viewer: Viewer, meeting_id: int, action: str) -> m.Meeting:
     meeting = session.get(m.Meeting, meeting_id)
     if meeting is None:
         raise MeetingNotFound()
-    if not may_run(viewer, meeting):
+    if not viewer.may_run_meeting(meeting):
         refuse(viewer=viewer, entity="meeting", entity_id=meeting_id, detail=action)
     return meeting
 
