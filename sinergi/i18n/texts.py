@@ -519,6 +519,8 @@ TEXTS: Final[dict[str, tuple[str, str]]] = {
     "field.evidence": ("Bukti", "Evidence"),
     "field.document_date": ("Tanggal dokumen", "Document date"),
     "field.note": ("Catatan verifikasi", "Verification note"),
+    "field.manual_status": ("Status hasil verifikasi", "Verified status"),
+    "field.verified_at": ("Waktu verifikasi", "Verified at"),
     # Import and export of .xlsx and .csv files, and the template workbook.
     "transfer.xlsx": ("Excel (.xlsx)", "Excel (.xlsx)"),
     "transfer.csv": ("CSV (.csv)", "CSV (.csv)"),
