@@ -430,6 +430,12 @@ TEXTS: Final[dict[str, tuple[str, str]]] = {
         "Tindak lanjut yang selesai perlu tanggal selesai.",
         "A finished action needs its completion date.",
     ),
+    "entry.attendance.merged": (
+        "Tersimpan. Kehadiran yang masuk sejak tabel dibuka, misalnya check-in lewat ponsel, tetap "
+        "dihitung; tabel kini menampilkan jumlah terbaru.",
+        "Saved. Attendance recorded since the grid was opened, such as phone check-ins, still counts; "
+        "the grid now shows the latest numbers.",
+    ),
     "entry.error.attendance_incomplete": (
         "Setiap baris perlu organisasi dan jumlah orang.",
         "Every row needs an organisation and a head count.",
