@@ -300,7 +300,7 @@ def test_second_of_two_people_saving_one_compliance_evidence_sees_what_changed(
     second = open_page(monkeypatch, demo_copy_url, PAGE, viewer=staff, lang="en")
     state = compliance_form(first, point)
     compliance_form(second, point)
-    was = first.text_area(key=f"{state}-evidence").value
+    was = str(first.text_area(key=f"{state}-evidence").value)
     assert was.startswith("Kesepakatan dengan Dinas Sosial")
 
     first.text_area(key=f"{state}-evidence").input("Kesepakatan diperbarui 3 Februari 2023")
