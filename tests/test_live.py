@@ -478,7 +478,7 @@ def test_a_row_removed_in_the_grid_keeps_the_people_who_checked_in_since(world: 
     assert attendance(world) == {world.organisation_id: 1}
 
 
-def test_the_head_count_rises_to_the_attendance_rows_and_an_unchanged_grid_writes_nothing(
+def test_the_head_count_rises_to_the_rows_and_an_unchanged_or_impossible_grid_writes_nothing(
     world: World,
 ) -> None:
     dinsos = make_organisation(world.engine, name="Dinas Sosial")
@@ -489,4 +489,7 @@ def test_the_head_count_rises_to_the_attendance_rows_and_an_unchanged_grid_write
     assert head_count(world) == 9, "fewer listed does not lower the people counted"
     updates = len(world.audit("update"))
     save_grid(world, attendance(world), attendance(world))
+    with pytest.raises(entry.FieldErrors) as refused:
+        save_grid(world, attendance(world), {dinsos: 10**9, world.organisation_id: 3})
+    assert refused.value.errors == {"head_count": ("entry.error.maximum", {"max": 10**8})}
     assert len(world.audit("update")) == updates

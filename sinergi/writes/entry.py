@@ -810,6 +810,9 @@ def set_attendance(
         refuse(viewer=viewer, entity="meeting", entity_id=meeting_id, detail="attendance")
     if any(count < 0 for count in head_counts.values()):
         raise FieldErrors({"head_count": ("entry.error.minimum", {"min": 0})})
+    most = int(m.bounds_of(m.MeetingAttendance)["head_count"].high)
+    if any(count > most for count in head_counts.values()):
+        raise FieldErrors({"head_count": ("entry.error.maximum", {"max": most})})
     known = set(session.exec(select(m.Organisation.id).where(col(m.Organisation.id).in_(list(head_counts)))))
     if known != set(head_counts):
         raise FieldErrors({"organisation": ("entry.error.choice", {})})
@@ -835,7 +838,7 @@ def set_attendance(
             continue
         if row is None:
             row = rows[org] = m.MeetingAttendance(meeting_id=meeting_id, organisation_id=org)
-        row.head_count = max(0, now + typed - was)
+        row.head_count = min(most, max(0, now + typed - was))
         session.add(row)
     after = {org: row.head_count for org, row in rows.items()}
     if after == before:
