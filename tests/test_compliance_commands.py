@@ -74,6 +74,11 @@ class World:
                 )
             ).first()
 
+    def version(self, company: str, number: int) -> int | None:
+        """The version of the company's record for the point as a form would open it (None: none)."""
+        record = self.record(company, number)
+        return record.version if record is not None else None
+
     def audit(self, action: str) -> list[m.AuditLog]:
         with read_session(self.engine) as session:
             return list(
@@ -93,6 +98,7 @@ def world(engine: Engine) -> World:
 
 
 def verify(world: World, viewer: Viewer, status: str = "not_met", note: str = "Dicek di rapat") -> Any:
+    seen = world.version(LOA_KULU, 1)
     return lambda session: cc.verify_compliance(
         session=session,
         viewer=viewer,
@@ -100,6 +106,7 @@ def verify(world: World, viewer: Viewer, status: str = "not_met", note: str = "D
         point_id=world.points[1],
         status=status,
         note=note,
+        expected_version=seen,
         now=NOW,
     )
 
@@ -144,6 +151,7 @@ def test_verifying_a_point_without_a_record_creates_one(world: World) -> None:
             point_id=world.points[number],
             status="partly_met",
             note="",
+            expected_version=None,
             now=NOW,
         )
     )
@@ -188,6 +196,7 @@ def test_a_company_records_its_own_evidence_but_not_anothers(world: World) -> No
             point_id=world.points[4],
             evidence="Proposal via RBPK, lampiran sasaran P3KE",
             document_date=date(2023, 1, 10),
+            expected_version=before.version if before else None,
             now=NOW,
         )
     )
@@ -210,6 +219,7 @@ def test_a_company_records_its_own_evidence_but_not_anothers(world: World) -> No
                 point_id=world.points[4],
                 evidence="bukan milik kami",
                 document_date=None,
+                expected_version=janggut_before.version if janggut_before else None,
                 now=NOW,
             )
         )
@@ -228,10 +238,130 @@ def test_agencies_and_viewers_record_no_evidence(world: World, who: str) -> None
                 point_id=world.points[1],
                 evidence="x",
                 document_date=None,
+                expected_version=world.version(LOA_KULU, 1),
                 now=NOW,
             )
         )
     assert len(world.audit("refused")) == 1 and not world.audit("record_evidence")
+
+
+# Two writers on one record -----------------------------------------------------------------------
+
+
+def evidence(world: World, company: str, number: int, text: str, seen: int | None, **more: Any) -> Any:
+    viewer = world.loa_kulu if company == LOA_KULU else world.janggut
+    return lambda session: cc.record_compliance_evidence(
+        session=session,
+        viewer=viewer,
+        company_id=world.company[company],
+        point_id=world.points[number],
+        evidence=text,
+        document_date=more.pop("document_date", date(2023, 1, 20)),
+        expected_version=seen,
+        now=NOW,
+        **more,
+    )
+
+
+def test_the_second_of_two_evidence_saves_from_one_version_is_refused_and_the_first_text_stays(
+    world: World,
+) -> None:
+    with read_session(world.engine) as session:
+        opened = cc.snapshot(cc.record_for(session, world.company[LOA_KULU], world.points[4]))
+    seen = world.version(LOA_KULU, 4)
+    assert seen is not None
+    world.run(evidence(world, LOA_KULU, 4, "Kesepakatan dengan Dinas Sosial, versi Ani", seen))
+
+    with pytest.raises(cc.ComplianceChanged) as refused:
+        world.run(evidence(world, LOA_KULU, 4, "Kesepakatan dengan DPMD, versi Budi", seen, opened=opened))
+
+    record = world.record(LOA_KULU, 4)
+    assert record is not None and record.evidence == "Kesepakatan dengan Dinas Sosial, versi Ani"
+    assert record.version == seen + 1
+    assert len(world.audit("record_evidence")) == 1, "the refusal wrote nothing"
+    assert [(c.field, c.opened, c.saved, c.yours) for c in refused.value.changes] == [
+        (
+            "evidence",
+            opened["evidence"],
+            "Kesepakatan dengan Dinas Sosial, versi Ani",
+            "Kesepakatan dengan DPMD, versi Budi",
+        )
+    ]
+    assert refused.value.version == seen + 1 and refused.value.current["evidence"] == record.evidence
+    assert translate(refused.value.key, "id", **refused.value.values).startswith("Tidak disimpan")
+
+    # Having seen the other person's text, the second writer saves on top of it.
+    world.run(evidence(world, LOA_KULU, 4, "Kesepakatan dengan Dinas Sosial dan DPMD", seen + 1))
+    record = world.record(LOA_KULU, 4)
+    assert record is not None and record.evidence == "Kesepakatan dengan Dinas Sosial dan DPMD"
+    assert record.version == seen + 2
+
+
+def test_evidence_for_a_point_someone_recorded_first_is_refused(world: World) -> None:
+    number = next(n for n in world.points if world.record(JANGGUT, n) is None)
+    world.run(evidence(world, JANGGUT, number, "Notulen rapat desa", None))
+    with pytest.raises(cc.ComplianceChanged) as refused:
+        world.run(evidence(world, JANGGUT, number, "Daftar hadir", None, opened=cc.snapshot(None)))
+    record = world.record(JANGGUT, number)
+    assert record is not None and record.evidence == "Notulen rapat desa" and record.version == 1
+    assert [c.field for c in refused.value.changes] == ["evidence", "document_date"]
+
+
+def test_saving_the_evidence_as_it_is_changes_nothing(world: World) -> None:
+    before = world.record(LOA_KULU, 4)
+    assert before is not None
+    world.run(evidence(world, LOA_KULU, 4, f"  {before.evidence} ", before.version))
+    assert world.record(LOA_KULU, 4) == before and not world.audit("record_evidence")
+
+
+def test_a_verification_of_evidence_the_company_changed_since_is_refused_and_shows_the_new_evidence(
+    world: World,
+) -> None:
+    with read_session(world.engine) as session:
+        opened = cc.snapshot(cc.record_for(session, world.company[LOA_KULU], world.points[4]))
+    seen = world.version(LOA_KULU, 4)
+    assert seen is not None
+    world.run(evidence(world, LOA_KULU, 4, "Kesepakatan dibatalkan; diganti surat baru", seen))
+
+    def verify_seen(version: int) -> Any:
+        return lambda session: cc.verify_compliance(
+            session=session,
+            viewer=world.kukar,
+            company_id=world.company[LOA_KULU],
+            point_id=world.points[4],
+            status="met",
+            note="Sesuai kesepakatan",
+            expected_version=version,
+            now=NOW,
+            opened=opened,
+        )
+
+    with pytest.raises(cc.ComplianceChanged) as refused:
+        world.run(verify_seen(seen))
+
+    record = world.record(LOA_KULU, 4)
+    assert record is not None and record.manual_status is None and record.verified_by_id is None
+    assert not world.audit("verify_compliance")
+    [change] = refused.value.changes
+    assert (change.field, change.opened, change.saved, change.yours) == (
+        "evidence",
+        opened["evidence"],
+        "Kesepakatan dibatalkan; diganti surat baru",
+        None,  # the verification form does not hold the evidence
+    )
+
+    world.run(verify_seen(seen + 1))
+    record = world.record(LOA_KULU, 4)
+    assert record is not None and record.manual_status == "met" and record.version == seen + 2
+
+
+def test_evidence_saved_after_a_verification_the_writer_did_not_see_is_refused(world: World) -> None:
+    seen = world.version(LOA_KULU, 1)
+    world.run(verify(world, world.kukar, status="partly_met"))
+    with pytest.raises(cc.ComplianceChanged):
+        world.run(evidence(world, LOA_KULU, 1, "Surat komitmen direksi yang baru", seen, document_date=None))
+    record = world.record(LOA_KULU, 1)
+    assert record is not None and record.evidence.startswith("Surat komitmen direksi 3 Oktober 2022")
 
 
 # Frameworks and points --------------------------------------------------------------------------

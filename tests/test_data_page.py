@@ -13,8 +13,10 @@ from streamlit.testing.v1 import AppTest
 
 from sinergi import ui
 from sinergi.core.db import engine_for
+from sinergi.worlds.demo import LOA_KULU
 from tests.apptest import open_page
 from tests.conftest import DemoAccounts
+from tests.factories import make_account
 
 PAGE = "pages/data.py"
 TASKS = ["program", "indicator", "program_budget", "results", "evaluation", "follow_up_action",
@@ -270,3 +272,104 @@ def test_a_program_page_links_to_its_semester_report(
     assert not report.exception
     assert report.radio(key="report-scope").value == "program"
     assert report.selectbox(key=f"report-program-{demo_accounts.kpi.company_id}").value == program_id
+
+
+def compliance_form(app: AppTest, point: int, company: int | None = None) -> str:
+    """Choose the compliance task, a point and (agency, admin) a company; returns the forms' key prefix."""
+    choose(app, "entry-task", "compliance")
+    choose(app, "compliance-point", point)
+    if company is None:
+        company = app.session_state["viewer"].company_id
+    else:
+        choose(app, "compliance-company", company)
+    return f"compliance-{company}-{point}"
+
+
+def demo_point(url: str, number: int) -> int:
+    return int(
+        str(scalar(url, f"SELECT id FROM framework_point WHERE number = {number} ORDER BY id LIMIT 1"))
+    )
+
+
+def test_second_of_two_people_saving_one_compliance_evidence_sees_what_changed(
+    monkeypatch: pytest.MonkeyPatch, demo_copy_url: str, clicks: None
+) -> None:
+    staff = make_account(engine_for(demo_copy_url), username="loakulu", role="company", company=LOA_KULU)
+    point = demo_point(demo_copy_url, 4)
+    first = open_page(monkeypatch, demo_copy_url, PAGE, viewer=staff)
+    second = open_page(monkeypatch, demo_copy_url, PAGE, viewer=staff, lang="en")
+    state = compliance_form(first, point)
+    compliance_form(second, point)
+    was = str(first.text_area(key=f"{state}-evidence").value)
+    assert was.startswith("Kesepakatan dengan Dinas Sosial")
+
+    first.text_area(key=f"{state}-evidence").input("Kesepakatan diperbarui 3 Februari 2023")
+    submit(first)
+    assert [s.value for s in first.success] == ["Tersimpan."]
+
+    second.text_area(key=f"{state}-evidence").input("Agreement signed again")
+    submit(second, "Save")
+
+    where = f"company_id = {staff.company_id} AND point_id = {point}"
+    assert scalar(demo_copy_url, f"SELECT evidence FROM compliance_record WHERE {where}") == (
+        "Kesepakatan diperbarui 3 Februari 2023"
+    )
+    assert not second.success
+    assert second.warning[0].value.startswith("Not saved: someone else saved this record after you opened it")
+    assert second.dataframe[0].value.to_dict("records") == [
+        {
+            "Field": "Evidence",
+            "When you opened it": was,
+            "Saved by someone else": "Kesepakatan diperbarui 3 Februari 2023",
+            "Your entry": "Agreement signed again",
+        }
+    ]
+    assert second.text_area(key=f"{state}-evidence").value == "Agreement signed again", "kept as typed"
+    second.button(key=f"{state}-reload").click().run()
+    assert second.text_area(key=f"{state}-evidence").value == "Kesepakatan diperbarui 3 Februari 2023"
+    assert not second.warning
+    second.text_area(key=f"{state}-evidence").input("Kesepakatan diperbarui; salinan terlampir")
+    submit(second, "Save")
+    assert [s.value for s in second.success] == ["Saved."]
+    assert scalar(demo_copy_url, f"SELECT evidence FROM compliance_record WHERE {where}") == (
+        "Kesepakatan diperbarui; salinan terlampir"
+    )
+
+
+def test_an_agency_verifying_evidence_the_company_changed_meanwhile_sees_the_new_evidence(
+    monkeypatch: pytest.MonkeyPatch, demo_copy_url: str, demo_accounts: DemoAccounts, clicks: None
+) -> None:
+    engine = engine_for(demo_copy_url)
+    staff = make_account(engine, username="loakulu", role="company", company=LOA_KULU)
+    assert staff.company_id is not None
+    point = demo_point(demo_copy_url, 4)
+    agency = open_page(monkeypatch, demo_copy_url, PAGE, viewer=demo_accounts.kukar)
+    state = compliance_form(agency, point, staff.company_id)
+    was = str(scalar(demo_copy_url, f"SELECT evidence FROM compliance_record WHERE point_id = {point} "
+                                    f"AND company_id = {staff.company_id}"))  # fmt: skip
+    assert any(was in caption.value for caption in agency.caption)
+
+    company = open_page(monkeypatch, demo_copy_url, PAGE, viewer=staff)
+    compliance_form(company, point)
+    company.text_area(key=f"{state}-evidence").input("Kesepakatan dibatalkan")
+    submit(company)
+    assert [s.value for s in company.success] == ["Tersimpan."]
+
+    agency.selectbox(key=f"{state}-status").set_value("met")
+    agency.text_area(key=f"{state}-note").input("Sesuai kesepakatan")
+    submit(agency, "Simpan verifikasi")
+
+    where = f"company_id = {staff.company_id} AND point_id = {point}"
+    assert scalar(demo_copy_url, f"SELECT manual_status FROM compliance_record WHERE {where}") is None
+    assert agency.warning[0].value.startswith("Tidak disimpan: orang lain menyimpan data ini")
+    assert agency.dataframe[0].value.to_dict("records") == [
+        {
+            "Isian": "Bukti",
+            "Saat Anda buka": was,
+            "Disimpan orang lain": "Kesepakatan dibatalkan",
+            "Isian Anda": "–",
+        }
+    ]
+    assert agency.text_area(key=f"{state}-note").value == "Sesuai kesepakatan"
+    agency.button(key=f"{state}-reload").click().run()
+    assert any("Kesepakatan dibatalkan" in caption.value for caption in agency.caption)

@@ -331,12 +331,20 @@ def test_feedback_response_and_attendance(world: World) -> None:
 
     with write_session(engine) as session:
         entry.set_attendance(
-            session=session, viewer=csr, meeting_id=meeting_id, head_counts={agency_org_id: 3, group_id: 9}
+            session=session,
+            viewer=csr,
+            meeting_id=meeting_id,
+            opened={},
+            head_counts={agency_org_id: 3, group_id: 9},
         )
     assert count(engine, "meeting", "attendee_count = 12") == 1
     with pytest.raises(AccessDenied), write_session(engine) as session:
         entry.set_attendance(
-            session=session, viewer=world.viewers["other"], meeting_id=meeting_id, head_counts={group_id: 1}
+            session=session,
+            viewer=world.viewers["other"],
+            meeting_id=meeting_id,
+            opened={agency_org_id: 3, group_id: 9},
+            head_counts={group_id: 1},
         )
     assert count(engine, "meeting_attendance") == 2
 

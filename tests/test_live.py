@@ -19,7 +19,7 @@ from sinergi.core.db import read_session, write_session
 from sinergi.i18n.texts import TEXTS
 from sinergi.reads import engagement
 from sinergi.reads.filters import Filters
-from sinergi.writes import live
+from sinergi.writes import entry, live
 from tests.factories import make_account, make_company, make_meeting, make_organisation, make_program
 
 NOW = datetime(2026, 11, 22, 9, 0, tzinfo=UTC)
@@ -409,3 +409,87 @@ def test_after_the_meeting_every_input_is_open_feedback_in_engagement(world: Wor
 def test_every_live_message_is_translated() -> None:
     for error in (live.UnknownCode, live.InputClosed, live.TooFast, live.InvalidInput, live.InvalidCheckIn):
         assert error.key in TEXTS
+
+
+# The attendance grid of /data while phones check in ---------------------------------------------
+
+
+def attendance(world: World) -> dict[int, int]:
+    rows: dict[int, int] = world.read(
+        lambda s: entry.attendance_of(session=s, viewer=world.organiser, meeting_id=world.meeting_id)
+    )
+    return rows
+
+
+def save_grid(world: World, opened: dict[int, int], typed: dict[int, int]) -> dict[int, int]:
+    saved: dict[int, int] = world.run(
+        lambda s: entry.set_attendance(
+            session=s, viewer=world.organiser, meeting_id=world.meeting_id, opened=opened, head_counts=typed
+        )
+    )
+    return saved
+
+
+def head_count(world: World) -> int:
+    return int(world.read(lambda s: s.get(m.Meeting, world.meeting_id)).attendee_count)
+
+
+def test_saving_the_attendance_grid_keeps_the_check_ins_made_while_it_was_open(world: World) -> None:
+    code = world.open()
+    world.check_in(code)
+    opened = attendance(world)
+    assert opened == {world.organisation_id: 1}
+    world.check_in(code)
+    world.check_in(code)  # two more phones of the same group while the facilitator types
+    dinsos = make_organisation(world.engine, name="Dinas Sosial")
+
+    saved = save_grid(world, opened, {**opened, dinsos: 4})
+
+    assert saved == attendance(world) == {world.organisation_id: 3, dinsos: 4}
+    assert head_count(world) == 5 + 3, "the head count already held the check-ins and more than the rows"
+
+
+def test_a_count_changed_in_the_grid_and_by_check_ins_meanwhile_keeps_both(world: World) -> None:
+    code = world.open()
+    world.check_in(code)
+    opened = attendance(world)
+    world.check_in(code)
+    world.check_in(code)
+
+    # The grid showed 1; the facilitator counted 5 on the paper list: 4 more, besides the 2 phones.
+    save_grid(world, opened, {world.organisation_id: 5})
+
+    assert attendance(world) == {world.organisation_id: 7}
+    assert head_count(world) == 8, "never below the rows: 7 listed, 8 counted with the check-ins"
+    [row] = [r for r in world.audit("update") if r.entity == "meeting_attendance"]
+    assert json.loads(row.before) == {str(world.organisation_id): 3}
+    assert json.loads(row.after) == {str(world.organisation_id): 7}
+
+
+def test_a_row_removed_in_the_grid_keeps_the_people_who_checked_in_since(world: World) -> None:
+    dinsos = make_organisation(world.engine, name="Dinas Sosial")
+    save_grid(world, {}, {dinsos: 2, world.organisation_id: 2})
+    code = world.open()
+    opened = attendance(world)
+    world.check_in(code)
+
+    save_grid(world, opened, {})  # both rows removed; one check-in came after the grid was opened
+
+    assert attendance(world) == {world.organisation_id: 1}
+
+
+def test_the_head_count_rises_to_the_rows_and_an_unchanged_or_impossible_grid_writes_nothing(
+    world: World,
+) -> None:
+    dinsos = make_organisation(world.engine, name="Dinas Sosial")
+    save_grid(world, {}, {dinsos: 6, world.organisation_id: 3})
+    assert head_count(world) == 9
+    save_grid(world, {dinsos: 6, world.organisation_id: 3}, {dinsos: 2, world.organisation_id: 3})
+    assert attendance(world) == {dinsos: 2, world.organisation_id: 3}
+    assert head_count(world) == 9, "fewer listed does not lower the people counted"
+    updates = len(world.audit("update"))
+    save_grid(world, attendance(world), attendance(world))
+    with pytest.raises(entry.FieldErrors) as refused:
+        save_grid(world, attendance(world), {dinsos: 10**9, world.organisation_id: 3})
+    assert refused.value.errors == {"head_count": ("entry.error.maximum", {"max": 10**8})}
+    assert len(world.audit("update")) == updates

@@ -430,6 +430,12 @@ TEXTS: Final[dict[str, tuple[str, str]]] = {
         "Tindak lanjut yang selesai perlu tanggal selesai.",
         "A finished action needs its completion date.",
     ),
+    "entry.attendance.merged": (
+        "Tersimpan. Kehadiran yang masuk sejak tabel dibuka, misalnya check-in lewat ponsel, tetap "
+        "dihitung; tabel kini menampilkan jumlah terbaru.",
+        "Saved. Attendance recorded since the grid was opened, such as phone check-ins, still counts; "
+        "the grid now shows the latest numbers.",
+    ),
     "entry.error.attendance_incomplete": (
         "Setiap baris perlu organisasi dan jumlah orang.",
         "Every row needs an organisation and a head count.",
@@ -519,6 +525,8 @@ TEXTS: Final[dict[str, tuple[str, str]]] = {
     "field.evidence": ("Bukti", "Evidence"),
     "field.document_date": ("Tanggal dokumen", "Document date"),
     "field.note": ("Catatan verifikasi", "Verification note"),
+    "field.manual_status": ("Status hasil verifikasi", "Verified status"),
+    "field.verified_at": ("Waktu verifikasi", "Verified at"),
     # Import and export of .xlsx and .csv files, and the template workbook.
     "transfer.xlsx": ("Excel (.xlsx)", "Excel (.xlsx)"),
     "transfer.csv": ("CSV (.csv)", "CSV (.csv)"),

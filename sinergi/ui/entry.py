@@ -363,19 +363,21 @@ def _record_editor(viewer: Viewer, spec: entry.EntitySpec, *, parent_id: int | N
         )
 
 
-def _show_conflict(conflict: entry.EditConflict) -> None:
+def _show_conflict(conflict: entry.EditConflict, *, names: dict[str, dict[str, str]] | None = None) -> None:
+    """What changed since the form was opened, field by field; ``names`` labels a field's values."""
     if conflict.deleted:
         st.error(t("entry.conflict_deleted"), icon=":material/delete:")
         return
     st.warning(t("entry.conflict"), icon=":material/sync_problem:")
+    shown = names or {}
     st.dataframe(
         pd.DataFrame(
             [
                 {
                     t("entry.conflict.field"): t(f"field.{change.field}"),
-                    t("entry.conflict.opened"): _shown(change.opened),
-                    t("entry.conflict.saved"): _shown(change.saved),
-                    t("entry.conflict.yours"): _shown(change.yours),
+                    t("entry.conflict.opened"): _shown(change.opened, shown.get(change.field)),
+                    t("entry.conflict.saved"): _shown(change.saved, shown.get(change.field)),
+                    t("entry.conflict.yours"): _shown(change.yours, shown.get(change.field)),
                 }
                 for change in conflict.changes
             ]
@@ -384,9 +386,13 @@ def _show_conflict(conflict: entry.EditConflict) -> None:
     )
 
 
-def _shown(value: Any) -> str:
+def _shown(value: Any, names: dict[str, str] | None = None) -> str:
     if value is None or value == "":
         return "–"
+    if names and value in names:
+        return names[value]
+    if isinstance(value, datetime):
+        return value.strftime("%d/%m/%Y %H:%M")
     if isinstance(value, date):
         return value.strftime("%d/%m/%Y")
     return str(value)
@@ -624,17 +630,22 @@ def _verification(viewer: Viewer) -> None:
 
 
 def _attendance(viewer: Viewer, meeting: int) -> None:
+    """The organisations present and their head counts. The grid keeps what it was opened with, and a
+    save applies only what was changed in it, so phones that check in meanwhile are not wiped out."""
     state = f"attendance-{meeting}"
     _show_message(state)
-    present = _read(lambda s: entry.attendance_of(s, viewer, meeting))
+    if f"{state}-opened" not in st.session_state:
+        st.session_state[f"{state}-opened"] = _read(lambda s: entry.attendance_of(s, viewer, meeting))
+        st.session_state[f"{state}-version"] = st.session_state.get(f"{state}-version", 0) + 1
+    opened: dict[int, int] = st.session_state[f"{state}-opened"]
     names = _read(entry.organisations)
     ids_by_name = {name: oid for oid, name in names.items()}
     frame = pd.DataFrame(
-        {"organisation": [names[o] for o in present], "head_count": list(present.values())},
+        {"organisation": [names[o] for o in opened], "head_count": list(opened.values())},
     )
     edited = st.data_editor(
         frame,
-        key=f"{state}-editor",
+        key=f"{state}-editor-{st.session_state[f'{state}-version']}",
         hide_index=True,
         num_rows="dynamic",
         width="stretch",
@@ -647,7 +658,8 @@ def _attendance(viewer: Viewer, meeting: int) -> None:
             ),
         },
     )
-    if st.button(t("entry.save"), type="primary", key=f"{state}-save", icon=":material/save:"):
+    buttons = st.container(horizontal=True)
+    if buttons.button(t("entry.save"), type="primary", key=f"{state}-save", icon=":material/save:"):
         rows = edited.dropna(how="all")
         if rows["organisation"].isna().any() or rows["head_count"].isna().any():
             st.session_state[f"{state}-message"] = ("error", t("entry.error.attendance_incomplete"))
@@ -656,20 +668,91 @@ def _attendance(viewer: Viewer, meeting: int) -> None:
         for organisation, head_count in zip(rows["organisation"], rows["head_count"], strict=True):
             oid = ids_by_name[organisation]
             counts[oid] = counts.get(oid, 0) + int(head_count)
-        _write(
-            lambda s: entry.set_attendance(session=s, viewer=viewer, meeting_id=meeting, head_counts=counts),
+        saved = _write(
+            lambda s: entry.set_attendance(
+                session=s, viewer=viewer, meeting_id=meeting, opened=opened, head_counts=counts
+            ),
             state=state,
             done=t("entry.saved"),
         )
+        if saved is not None:
+            if saved != counts:  # check-ins or another save since the grid was opened were kept
+                st.session_state[f"{state}-message"] = ("success", t("entry.attendance.merged"))
+            st.session_state.pop(f"{state}-opened", None)
+        st.rerun()
+    if buttons.button(t("entry.grid.reload"), key=f"{state}-reload", icon=":material/refresh:"):
+        st.session_state.pop(f"{state}-opened", None)
         st.rerun()
 
 
 # --- compliance evidence (company) and verification (agency) ------------------------------------------
 
 
+def _open_compliance(state: str, company: int, point: int) -> None:
+    """Fill both compliance forms with the record as the database holds it now, and remember its
+    version and values: a save binds to them."""
+
+    def opened_now(session: Session) -> tuple[int | None, dict[str, Any]]:
+        record = compliance_commands.record_for(session, company, point)
+        return (record.version if record else None), compliance_commands.snapshot(record)
+
+    version, opened = _read(opened_now)
+    st.session_state[f"{state}-opened"] = (version, opened)
+    st.session_state[f"{state}-evidence"] = opened["evidence"]
+    st.session_state[f"{state}-document_date"] = opened["document_date"]
+    st.session_state[f"{state}-status"] = opened["manual_status"] or m.ComplianceStatus.PENDING.value
+    st.session_state[f"{state}-note"] = opened["note"]
+    st.session_state[f"{state}-loaded"] = True
+    st.session_state.pop(f"{state}-conflict", None)
+
+
+def _save_evidence(viewer: Viewer, state: str, company: int, point: int) -> None:
+    version, opened = st.session_state[f"{state}-opened"]
+    evidence = st.session_state.get(f"{state}-evidence") or ""
+    document_date = st.session_state.get(f"{state}-document_date")
+    saved = _write(
+        lambda s: compliance_commands.record_compliance_evidence(
+            session=s,
+            viewer=viewer,
+            company_id=company,
+            point_id=point,
+            evidence=evidence,
+            document_date=document_date,
+            expected_version=version,
+            opened=opened,
+            now=datetime.now(UTC),
+        ),
+        state=state,
+        done=t("entry.saved"),
+    )
+    if saved is not None:
+        st.session_state[f"{state}-loaded"] = None  # opened again from the database on the next draw
+
+
+def _save_verification(viewer: Viewer, state: str, company: int, point: int) -> None:
+    version, opened = st.session_state[f"{state}-opened"]
+    status = st.session_state.get(f"{state}-status") or m.ComplianceStatus.PENDING.value
+    note = st.session_state.get(f"{state}-note") or ""
+    saved = _write(
+        lambda s: compliance_commands.verify_compliance(
+            session=s,
+            viewer=viewer,
+            company_id=company,
+            point_id=point,
+            status=status,
+            note=note,
+            expected_version=version,
+            opened=opened,
+            now=datetime.now(UTC),
+        ),
+        state=state,
+        done=t("entry.saved"),
+    )
+    if saved is not None:
+        st.session_state[f"{state}-loaded"] = None
+
+
 def _compliance(viewer: Viewer) -> None:
-    state = "compliance"
-    _show_message(state)
     points = _read(lambda s: entry.compliance_points(s, viewer))
     if not points:
         st.info(t("entry.no_points"), icon=":material/info:")
@@ -684,56 +767,42 @@ def _compliance(viewer: Viewer) -> None:
         )
     if company is None:
         return
-    record = _read(lambda s: compliance_commands.record_for(s, company, point))
-    now = datetime.now(UTC)
+    state = f"compliance-{company}-{point}"
+    if not st.session_state.get(f"{state}-loaded"):
+        _open_compliance(state, company, point)
+    _show_message(state)
+    statuses = [s.value for s in m.ComplianceStatus]
+    status_names = labels("compliance", statuses)
+    if conflict := st.session_state.get(f"{state}-conflict"):
+        _show_conflict(conflict, names={"manual_status": status_names})
+        st.button(t("entry.reload"), key=f"{state}-reload", on_click=_reload, args=(state,))
+    _, opened = st.session_state[f"{state}-opened"]
     if viewer.role is m.Role.COMPANY or viewer.is_admin:
         with st.form(f"evidence-{company}-{point}", enter_to_submit=False):
             st.markdown(f"**{t('entry.evidence.title')}**")
-            evidence = st.text_area(t("field.evidence"), value=record.evidence if record else "")
-            document_date = st.date_input(
-                t("field.document_date"), value=record.document_date if record else None, format="DD/MM/YYYY"
+            st.text_area(t("field.evidence"), key=f"{state}-evidence")
+            st.date_input(
+                t("field.document_date"), key=f"{state}-document_date", value=None, format="DD/MM/YYYY"
             )
-            if st.form_submit_button(t("entry.save"), icon=":material/save:"):
-                _write(
-                    lambda s: compliance_commands.record_compliance_evidence(
-                        session=s,
-                        viewer=viewer,
-                        company_id=company,
-                        point_id=point,
-                        evidence=evidence,
-                        document_date=document_date,
-                        now=now,
-                    ),
-                    state=state,
-                    done=t("entry.saved"),
-                )
-                st.rerun()
+            st.form_submit_button(
+                t("entry.save"),
+                on_click=_save_evidence,
+                args=(viewer, state, company, point),
+                icon=":material/save:",
+            )
     if viewer.role is m.Role.AGENCY or viewer.is_admin:
-        statuses = [s.value for s in m.ComplianceStatus]
         with st.form(f"verify-{company}-{point}", enter_to_submit=False):
             st.markdown(f"**{t('entry.compliance.verify')}**")
-            if record and record.evidence:
-                st.caption(t("entry.compliance.evidence_given", evidence=record.evidence))
-            current = record.manual_status if record and record.manual_status else m.ComplianceStatus.PENDING
-            status = st.selectbox(
-                t("field.status"),
-                statuses,
-                index=statuses.index(current),
-                format_func=labels("compliance", statuses).__getitem__,
+            # The evidence the verification binds to: as it was when this form was opened.
+            if opened["evidence"]:
+                st.caption(t("entry.compliance.evidence_given", evidence=opened["evidence"]))
+            st.selectbox(
+                t("field.status"), statuses, key=f"{state}-status", format_func=status_names.__getitem__
             )
-            note = st.text_area(t("field.note"), value=record.note if record else "")
-            if st.form_submit_button(t("entry.compliance.verify_button"), icon=":material/verified:"):
-                _write(
-                    lambda s: compliance_commands.verify_compliance(
-                        session=s,
-                        viewer=viewer,
-                        company_id=company,
-                        point_id=point,
-                        status=status,
-                        note=note,
-                        now=now,
-                    ),
-                    state=state,
-                    done=t("entry.saved"),
-                )
-                st.rerun()
+            st.text_area(t("field.note"), key=f"{state}-note")
+            st.form_submit_button(
+                t("entry.compliance.verify_button"),
+                on_click=_save_verification,
+                args=(viewer, state, company, point),
+                icon=":material/verified:",
+            )

@@ -9,10 +9,16 @@ Who may do what:
 
 Anyone else is refused, and the refusal is logged by the session it happens in. Every write adds
 an audit row with the values before and after.
+
+Evidence and verification take the version of the record the writer saw (None: there was none). A
+record that moved on since is not overwritten: the save is refused with :class:`ComplianceChanged`,
+which says what the record holds now, so the form can show each field that changed. Verifying binds to
+the evidence the verifier saw: evidence the company changed since refuses the verification.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
 
@@ -23,6 +29,7 @@ import models as m
 from sinergi.core import audit
 from sinergi.core.access import Viewer, refuse
 from sinergi.core.errors import DomainError
+from sinergi.writes.entry import EditConflict, changes_since, same_value
 
 MAX_NAME = 200
 MAX_TITLE = 200
@@ -113,6 +120,51 @@ class DeadlineRequired(DomainError):
     key = "compliance_cmd.error.deadline_required"
 
 
+# What the evidence and verification forms show of a record, and so what a writer may have seen.
+FIELDS = ("evidence", "document_date", "manual_status", "note", "verified_at")
+
+
+def snapshot(record: m.ComplianceRecord | None) -> dict[str, Any]:
+    """The record's fields as a form opens them; blank when the company has no record for the point."""
+    if record is None:
+        return {"evidence": "", "document_date": None, "manual_status": None, "note": "", "verified_at": None}
+    return {name: getattr(record, name) for name in FIELDS}
+
+
+class ComplianceChanged(EditConflict):
+    """Someone saved the record after the writer saw it (its version moved on); nothing was written.
+
+    ``current`` holds the record's fields now and ``version`` its version (None: there is no record);
+    ``changes`` lists each field that differs from ``opened``, what the writer saw, when it was given,
+    with what this save would have written to it (None for a field the writer's form does not hold).
+    """
+
+    key = "entry.error.conflict"
+
+    def __init__(
+        self,
+        *,
+        current: dict[str, Any],
+        version: int | None,
+        yours: Mapping[str, Any],
+        opened: Mapping[str, Any] | None,
+    ) -> None:
+        super().__init__(changes_since(opened, current, yours) if opened is not None else [])
+        self.current, self.version = current, version
+
+
+def _check_version(
+    record: m.ComplianceRecord | None,
+    expected_version: int | None,
+    yours: Mapping[str, Any],
+    opened: Mapping[str, Any] | None,
+) -> None:
+    """Refuse unless the record is still at the version the writer saw (None: still no record)."""
+    version = record.version if record is not None else None
+    if version != expected_version:
+        raise ComplianceChanged(current=snapshot(record), version=version, yours=yours, opened=opened)
+
+
 def _record_values(record: m.ComplianceRecord | None) -> dict[str, Any] | None:
     if record is None:
         return None
@@ -153,13 +205,15 @@ def _check_company(session: Session, company_id: int, framework: m.Framework) ->
         raise CompanyOutsideRegency(company=company.name)
 
 
-def record_for(session: Session, company_id: int, point_id: int) -> m.ComplianceRecord | None:
-    """The company's record for a coordination point, if one was kept."""
-    return session.exec(
-        select(m.ComplianceRecord).where(
-            m.ComplianceRecord.company_id == company_id, m.ComplianceRecord.point_id == point_id
-        )
-    ).first()
+def record_for(
+    session: Session, company_id: int, point_id: int, *, lock: bool = False
+) -> m.ComplianceRecord | None:
+    """The company's record for a coordination point, if one was kept; ``lock`` holds it until the
+    transaction ends (PostgreSQL; a SQLite write transaction holds the whole database already)."""
+    statement = select(m.ComplianceRecord).where(
+        m.ComplianceRecord.company_id == company_id, m.ComplianceRecord.point_id == point_id
+    )
+    return session.exec(statement.with_for_update() if lock else statement).first()
 
 
 def _save(
@@ -196,11 +250,17 @@ def verify_compliance(
     point_id: int,
     status: str,
     note: str,
+    expected_version: int | None,
     now: datetime,
+    opened: Mapping[str, Any] | None = None,
 ) -> m.ComplianceRecord:
     """Set a company's status on a point by hand (it overrides what the rule derives), with a note.
 
     Only an admin or the agency of the framework's regency may; the verifier and time are kept.
+    ``expected_version`` is the version of the record the verifier saw (None: there was none): if the
+    company changed its evidence since, or someone else verified, :class:`ComplianceChanged` refuses it
+    and says what the record holds now. ``opened`` (the fields as the form showed them) lets that
+    refusal list each field that changed.
     """
     point, framework = _point_and_framework(session, point_id)
     if not viewer.may_verify_in(framework.regency_id):
@@ -212,12 +272,20 @@ def verify_compliance(
     except ValueError:
         raise UnknownStatus(status=status) from None
     _check_company(session, company_id, framework)
-    record = record_for(session, company_id, point_id)
+    record = record_for(session, company_id, point_id, lock=True)
+    note = note.strip()
+    _check_version(
+        record,
+        expected_version,
+        {"manual_status": chosen.value, "note": note, "verified_at": now},
+        opened,
+    )
     before = _record_values(record)
     if record is None:
         record = m.ComplianceRecord(company_id=company_id, point_id=point.id or point_id)
+    # Verifying is an act of its own even when status and note stay: who verified and when change.
     record.manual_status = chosen.value
-    record.note = note.strip()
+    record.note = note
     record.verified_by_id = viewer.user_id
     record.verified_at = now
     return _save(session, viewer=viewer, action="verify_compliance", record=record, before=before, now=now)
@@ -231,11 +299,17 @@ def record_compliance_evidence(
     point_id: int,
     evidence: str,
     document_date: date | None,
+    expected_version: int | None,
     now: datetime,
+    opened: Mapping[str, Any] | None = None,
 ) -> m.ComplianceRecord:
     """Record a company's evidence for a point and the date of its document.
 
-    Only the company's own staff or an admin may; the status stays as it was.
+    Only the company's own staff or an admin may; the status stays as it was. ``expected_version`` is
+    the version of the record the writer saw (None: there was none); a record saved by someone else
+    since is refused with :class:`ComplianceChanged` and nothing is written. ``opened`` (the fields as
+    the form showed them) lets that refusal list each field that changed. Saving what the record
+    holds already writes nothing.
     """
     point, framework = _point_and_framework(session, point_id)
     if not viewer.may_write_company(company_id):
@@ -246,11 +320,24 @@ def record_compliance_evidence(
             detail=f"evidence company {company_id}",
         )
     _check_company(session, company_id, framework)
-    record = record_for(session, company_id, point_id)
+    record = record_for(session, company_id, point_id, lock=True)
+    evidence = evidence.strip()
+    _check_version(
+        record,
+        expected_version,
+        {"evidence": evidence, "document_date": document_date},
+        opened,
+    )
+    if (
+        record is not None
+        and same_value(record.evidence, evidence)
+        and same_value(record.document_date, document_date)
+    ):
+        return record
     before = _record_values(record)
     if record is None:
         record = m.ComplianceRecord(company_id=company_id, point_id=point.id or point_id)
-    record.evidence = evidence.strip()
+    record.evidence = evidence
     record.document_date = document_date
     return _save(session, viewer=viewer, action="record_evidence", record=record, before=before, now=now)
 

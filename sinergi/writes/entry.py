@@ -768,16 +768,38 @@ def unlock_result(*, session: Session, viewer: Viewer, result_id: int, reason: s
 
 
 def set_attendance(
-    *, session: Session, viewer: Viewer, meeting_id: int, head_counts: Mapping[int, int]
-) -> None:
-    """Replace the organisations present at a meeting and how many of their people came."""
-    meeting = session.get(m.Meeting, meeting_id)
+    *,
+    session: Session,
+    viewer: Viewer,
+    meeting_id: int,
+    opened: Mapping[int, int],
+    head_counts: Mapping[int, int],
+) -> dict[int, int]:
+    """Apply what the user changed in the attendance grid to what the meeting holds now.
+
+    ``opened`` is organisation id → head count as the grid was opened, ``head_counts`` as it was saved.
+    Only the differences between the two are applied: a row added, a count changed, a row removed.
+    Whatever else changed meanwhile stays, above all the phones' check-ins of live mode, which add to
+    the rows and to the meeting's head count while the grid is open. Returns the attendance as saved.
+
+    When the user changed a count that check-ins raised meanwhile, the result is the count now plus
+    the user's change: a facilitator who types 8 where the grid showed 5 means "3 more came than I
+    saw", and the phones that checked in meanwhile are people in the room too. Refusing instead would
+    make the facilitator retype the grid while check-ins keep coming, only to be refused again. A row
+    the user removed takes away what the grid showed, so people who checked in since stay listed.
+
+    The meeting's head count never drops below the sum of its attendance rows.
+    """
+    meeting = session.get(m.Meeting, meeting_id, with_for_update=True)
     if meeting is None:
         raise UnknownRecord()
     if not viewer.may_write_meeting(meeting):
         refuse(viewer=viewer, entity="meeting", entity_id=meeting_id, detail="attendance")
     if any(count < 0 for count in head_counts.values()):
         raise FieldErrors({"head_count": ("entry.error.minimum", {"min": 0})})
+    most = int(m.bounds_of(m.MeetingAttendance)["head_count"].high)
+    if any(count > most for count in head_counts.values()):
+        raise FieldErrors({"head_count": ("entry.error.maximum", {"max": most})})
     known = set(session.exec(select(m.Organisation.id).where(col(m.Organisation.id).in_(list(head_counts)))))
     if known != set(head_counts):
         raise FieldErrors({"organisation": ("entry.error.choice", {})})
@@ -786,14 +808,29 @@ def set_attendance(
         for a in session.exec(select(m.MeetingAttendance).where(m.MeetingAttendance.meeting_id == meeting_id))
     }
     before = {org: row.head_count for org, row in rows.items()}
-    for org, row in rows.items():
-        if org not in head_counts:
-            session.delete(row)
-    for org, count in head_counts.items():
-        row = rows.get(org) or m.MeetingAttendance(meeting_id=meeting_id, organisation_id=org)
-        row.head_count = count
+    for org in set(opened) | set(head_counts):
+        was, typed = opened.get(org, 0), head_counts.get(org)
+        if typed == was and org in opened:
+            continue  # a row the user left alone: whatever it holds now stays
+        row = rows.get(org)
+        now = row.head_count if row is not None else 0
+        if typed is None:  # removed by the user
+            remaining = now - was
+            if row is not None and remaining > 0:
+                row.head_count = remaining
+                session.add(row)
+            elif row is not None:
+                session.delete(row)
+                del rows[org]
+            continue
+        if row is None:
+            row = rows[org] = m.MeetingAttendance(meeting_id=meeting_id, organisation_id=org)
+        row.head_count = min(most, max(0, now + typed - was))
         session.add(row)
-    listed = sum(head_counts.values())
+    after = {org: row.head_count for org, row in rows.items()}
+    if after == before:
+        return after
+    listed = sum(after.values())
     if meeting.attendee_count < listed:
         meeting.attendee_count = listed
         session.add(meeting)
@@ -804,9 +841,10 @@ def set_attendance(
         action="update",
         entity="meeting_attendance",
         entity_id=meeting_id,
-        before={str(k): v for k, v in before.items()},
-        after={str(k): v for k, v in head_counts.items()},
+        before={str(k): v for k, v in sorted(before.items())},
+        after={str(k): v for k, v in sorted(after.items())},
     )
+    return after
 
 
 # --- what each form offers to pick from -----------------------------------------------------------------
