@@ -433,7 +433,7 @@ with frameworks_tab:
             issued=framework.issued_on.strftime("%d.%m.%Y"),
         )
         with st.expander(heading):
-            points = ui.read(queries.framework_points, framework_id=framework.id)
+            points = ui.read(queries.framework_points, viewer=viewer, framework_id=framework.id)
             if not points:
                 st.caption(t("admin.framework_no_points"))
                 continue

@@ -77,7 +77,7 @@ framework_id = st.selectbox(
     on_change=_store_choice,
     args=("framework", framework_key),
 )
-summary = ui.read(compliance.framework_summary, framework_id=framework_id)
+summary = ui.read(compliance.framework_summary, viewer=viewer, framework_id=framework_id)
 if summary is None:
     st.info(t("compliance_page.no_framework"))
     st.stop()
@@ -97,7 +97,7 @@ if summary.points == 0:
     st.info(t("compliance_page.no_points"))
     st.stop()
 
-points = ui.read(queries.framework_points, framework_id=framework_id)
+points = ui.read(queries.framework_points, viewer=viewer, framework_id=framework_id)
 matrix = ui.read(compliance.compliance_matrix_frame, viewer=viewer, framework_id=framework_id, today=today)
 
 if matrix.empty:

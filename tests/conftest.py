@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import shutil
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -51,12 +52,40 @@ def pg_url(pg_server: PostgresServer) -> Iterator[str]:
     engine_for(url).dispose()
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
-def db_url(request: pytest.FixtureRequest) -> str:
-    """An empty database of each kind, migrated to the latest schema."""
-    url: str = request.getfixturevalue("sqlite_url" if request.param == "sqlite" else "pg_url")
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite file migrated once to the latest schema, copied by every test that needs one."""
+    path = tmp_path_factory.mktemp("template") / "sinergi.db"
+    url = f"sqlite:///{path}"
     upgrade_database(url)
-    return url
+    engine_for(url).dispose()
+    return path
+
+
+@pytest.fixture(scope="session")
+def pg_template(pg_server: PostgresServer) -> str:
+    """A PostgreSQL database migrated once to the latest schema; tests create theirs from it."""
+    url = pg_server.create_database("sinergi_template")
+    upgrade_database(url)
+    engine_for(url).dispose()  # PostgreSQL copies a template only while nobody is connected to it
+    return "sinergi_template"
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """An empty database of each kind, at the latest schema: a copy of a template migrated once."""
+    if request.param == "sqlite":
+        template: Path = request.getfixturevalue("sqlite_template")
+        path = tmp_path / "sinergi.db"
+        shutil.copyfile(template, path)
+        yield f"sqlite:///{path}"
+        return
+    server: PostgresServer = request.getfixturevalue("pg_server")
+    url = server.create_database(
+        f"sinergi_{next(_db_names)}", template=request.getfixturevalue("pg_template")
+    )
+    yield url
+    engine_for(url).dispose()
 
 
 @pytest.fixture
@@ -66,10 +95,17 @@ def engine(db_url: str) -> Engine:
 
 
 @pytest.fixture
-def sqlite_engine(sqlite_url: str) -> Engine:
+def migrated_sqlite_url(sqlite_template: Path, tmp_path: Path) -> str:
+    """URL of a SQLite file at the latest schema, copied from the template."""
+    path = tmp_path / "sinergi.db"
+    shutil.copyfile(sqlite_template, path)
+    return f"sqlite:///{path}"
+
+
+@pytest.fixture
+def sqlite_engine(migrated_sqlite_url: str) -> Engine:
     """The engine of a migrated, empty SQLite database (for SQLite-only behaviour)."""
-    upgrade_database(sqlite_url)
-    return engine_for(sqlite_url)
+    return engine_for(migrated_sqlite_url)
 
 
 @pytest.fixture(scope="session")

@@ -15,7 +15,7 @@ from streamlit.testing.v1 import AppTest
 import models as m
 from sinergi import ui
 from sinergi.core.access import AccessDenied, Viewer
-from sinergi.core.db import engine_for, read_session, upgrade_database, write_session
+from sinergi.core.db import engine_for, read_session, write_session
 from sinergi.core.errors import DomainError
 from sinergi.i18n.texts import TEXTS, translate
 from sinergi.reads import queries
@@ -414,14 +414,13 @@ def clicks(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
-def fresh_url(sqlite_url: str, clicks: None) -> str:
+def fresh_url(migrated_sqlite_url: str, clicks: None) -> str:
     """A migrated SQLite database with one admin, a company and a regency, for pages that write."""
-    upgrade_database(sqlite_url)
-    engine = engine_for(sqlite_url)
+    engine = engine_for(migrated_sqlite_url)
     make_company(engine, name=COMPANY)
     make_regency(engine)
     make_account(engine, username="admin", role="admin")
-    return sqlite_url
+    return migrated_sqlite_url
 
 
 def user_named(url: str, username: str) -> m.User | None:

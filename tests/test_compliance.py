@@ -10,13 +10,13 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 from sqlmodel import select
 from streamlit.testing.v1 import AppTest
 
 import models as m
-from sinergi.core.access import SYSTEM
-from sinergi.core.db import engine_for, read_session, upgrade_database, write_session
+from sinergi.core.access import SYSTEM, AccessDenied
+from sinergi.core.db import engine_for, read_session, write_session
 from sinergi.i18n.texts import translate
 from sinergi.reads import compliance, queries
 from sinergi.reads.compliance import Basis
@@ -222,8 +222,11 @@ def test_a_first_poverty_program_meets_point_five(engine: Engine) -> None:
 def test_framework_summary_names_the_regency_and_meeting(engine: Engine) -> None:
     framework_id, _ = _demo(engine)
     with read_session(engine) as session:
-        summary = compliance.framework_summary(session=session, framework_id=framework_id)
-        assert compliance.framework_summary(session=session, framework_id=framework_id + 1000) is None
+        summary = compliance.framework_summary(session=session, viewer=SYSTEM, framework_id=framework_id)
+        assert (
+            compliance.framework_summary(session=session, viewer=SYSTEM, framework_id=framework_id + 1000)
+            is None
+        )
     assert summary is not None
     assert (summary.name, summary.regency, summary.plan_year, summary.issued_on) == (
         FRAMEWORK_NAME,
@@ -367,16 +370,17 @@ def test_page_reads_the_company_from_the_url_and_speaks_english(
     assert "days overdue" in app.dataframe[0].value["Time left"].iloc[0]
 
 
-def test_page_on_an_empty_database_says_what_to_do(monkeypatch: pytest.MonkeyPatch, sqlite_url: str) -> None:
-    upgrade_database(sqlite_url)
-    app = _compliance_page(monkeypatch, sqlite_url)
+def test_page_on_an_empty_database_says_what_to_do(
+    monkeypatch: pytest.MonkeyPatch, migrated_sqlite_url: str
+) -> None:
+    app = _compliance_page(monkeypatch, migrated_sqlite_url)
     assert not app.metric and not app.get("vega_lite_chart")
     assert "load-demo" in app.info[0].value
-    app = _compliance_page(monkeypatch, sqlite_url, lang="en")
+    app = _compliance_page(monkeypatch, migrated_sqlite_url, lang="en")
     assert app.info[0].value.startswith("No regency coordination framework yet.")
     # A reader of every regency is told there is none yet, without the admin's command.
-    reader = make_account(engine_for(sqlite_url), username="pembaca", role="viewer")
-    app = open_page(monkeypatch, sqlite_url, "pages/compliance.py", viewer=reader)
+    reader = make_account(engine_for(migrated_sqlite_url), username="pembaca", role="viewer")
+    app = open_page(monkeypatch, migrated_sqlite_url, "pages/compliance.py", viewer=reader)
     assert [info.value for info in app.info] == [translate("compliance_page.no_framework_yet", "id")]
 
 
@@ -387,3 +391,18 @@ def test_a_company_outside_every_frameworks_regency_is_told_so_not_to_run_a_comm
     app = open_page(monkeypatch, demo_sqlite_url, "pages/compliance.py", viewer=demo_accounts.kpi)
     assert [info.value for info in app.info] == [translate("compliance_page.no_framework_here", "id")]
     assert not app.metric and "load-demo" not in app.info[0].value
+
+
+def test_a_framework_of_another_regency_is_refused_to_a_company_and_logged(engine: Engine) -> None:
+    framework_id, _ = _demo(engine)
+    # A company that works only in Balikpapan, outside Kutai Kartanegara.
+    outsider = make_account(engine, username="luar", role="company", company=KPI)
+    with pytest.raises(AccessDenied), read_session(engine) as session:
+        compliance.framework_summary(session=session, viewer=outsider, framework_id=framework_id)
+    with pytest.raises(AccessDenied), read_session(engine) as session:
+        queries.framework_points(session=session, viewer=outsider, framework_id=framework_id)
+    with engine.connect() as connection:
+        refusals = connection.execute(
+            text("SELECT count(*) FROM audit_log WHERE action = 'refused' AND entity = 'framework'")
+        ).scalar_one()
+    assert refusals == 2

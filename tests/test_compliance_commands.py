@@ -12,8 +12,8 @@ from sqlalchemy import Engine, func
 from sqlmodel import Session, col, select
 
 import models as m
-from sinergi.core.access import AccessDenied, Viewer
-from sinergi.core.db import engine_for, read_session, upgrade_database, write_session
+from sinergi.core.access import SYSTEM, AccessDenied, Viewer
+from sinergi.core.db import engine_for, read_session, write_session
 from sinergi.core.errors import DomainError
 from sinergi.i18n.texts import TEXTS, translate
 from sinergi.reads import queries
@@ -47,7 +47,7 @@ class World:
             self.kukar_regency_id = framework.regency_id
             self.points: dict[int, int] = {
                 p.number: p.id
-                for p in queries.framework_points(session=session, framework_id=framework.id)
+                for p in queries.framework_points(session=session, viewer=SYSTEM, framework_id=framework.id)
                 if p.id is not None
             }
             named = session.exec(select(m.Company).where(col(m.Company.name).in_([LOA_KULU, JANGGUT])))
@@ -408,7 +408,7 @@ def test_admin_creates_a_framework_with_points_and_duplicates_are_refused(world:
     )
     assert (first.number, second.rule, second.rule_min) == (1, "min_poverty_programs", 2)
     with read_session(world.engine) as session:
-        points = queries.framework_points(session=session, framework_id=framework.id)
+        points = queries.framework_points(session=session, viewer=SYSTEM, framework_id=framework.id)
         listed = queries.frameworks(session=session, viewer=world.kukar)
     assert [p.number for p in points] == [1, 2]
     assert "Rakor TJSL 2027" in {f.name for f in listed}, "the regency's agency sees it"
@@ -505,13 +505,12 @@ def clicks(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
-def demo_url(sqlite_url: str, clicks: None) -> str:
-    upgrade_database(sqlite_url)
-    engine = engine_for(sqlite_url)
+def demo_url(migrated_sqlite_url: str, clicks: None) -> str:
+    engine = engine_for(migrated_sqlite_url)
     with write_session(engine) as session:
         load_demo(session=session)
     make_account(engine, username="admin", role="admin")
-    return sqlite_url
+    return migrated_sqlite_url
 
 
 def test_the_frameworks_tab_lists_and_creates_frameworks(

@@ -15,7 +15,7 @@ from streamlit.testing.v1 import AppTest
 
 import models as m
 from sinergi.core.access import SYSTEM
-from sinergi.core.db import engine_for, read_session, upgrade_database, write_session
+from sinergi.core.db import engine_for, read_session, write_session
 from sinergi.i18n.formatting import number, percent
 from sinergi.reads import engagement
 from sinergi.reads.filters import Filters, filters_from_params
@@ -432,9 +432,10 @@ def test_page_with_a_filter_matching_nothing_says_what_to_do(
     assert "year" not in app.query_params and app.metric
 
 
-def test_page_on_an_empty_database_says_what_to_do(monkeypatch: pytest.MonkeyPatch, sqlite_url: str) -> None:
-    upgrade_database(sqlite_url)
-    app = _engagement_page(monkeypatch, sqlite_url)
+def test_page_on_an_empty_database_says_what_to_do(
+    monkeypatch: pytest.MonkeyPatch, migrated_sqlite_url: str
+) -> None:
+    app = _engagement_page(monkeypatch, migrated_sqlite_url)
     assert not app.metric
     assert not app.dataframe
     assert "load-demo" in app.info[0].value

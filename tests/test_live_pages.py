@@ -13,7 +13,7 @@ from sqlmodel import col, select
 import models as m
 from sinergi import ui
 from sinergi.core.access import Viewer
-from sinergi.core.db import engine_for, read_session, upgrade_database, write_session
+from sinergi.core.db import engine_for, read_session, write_session
 from sinergi.i18n.texts import translate
 from sinergi.writes import live
 from tests.apptest import open_page
@@ -48,11 +48,10 @@ class Room:
 
 
 @pytest.fixture
-def room(sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> Room:
+def room(migrated_sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> Room:
     # AppTest resets Streamlit's legacy pages flag before every run; a real server reruns once.
     monkeypatch.setattr(ui, "page_guard", lambda: None)
-    upgrade_database(sqlite_url)
-    engine = engine_for(sqlite_url)
+    engine = engine_for(migrated_sqlite_url)
     company = make_company(engine, name="PT Penyelenggara")
     make_company(engine, name="PT Lain")
     program_id = make_program(engine, company_id=company, name="Bank Sampah Margasari")
@@ -60,7 +59,7 @@ def room(sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> Room:
     with write_session(engine) as session:
         session.add(m.MeetingProgram(meeting_id=meeting_id, program_id=program_id))
     return Room(
-        url=sqlite_url,
+        url=migrated_sqlite_url,
         engine=engine,
         meeting_id=meeting_id,
         program_id=program_id,

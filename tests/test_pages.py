@@ -53,10 +53,9 @@ def test_every_page_runs_on_the_demo_data(
 
 @pytest.mark.parametrize("page", PAGES)
 def test_every_page_on_an_empty_database_says_what_to_do(
-    monkeypatch: pytest.MonkeyPatch, sqlite_url: str, page: str
+    monkeypatch: pytest.MonkeyPatch, migrated_sqlite_url: str, page: str
 ) -> None:
-    upgrade_database(sqlite_url)
-    app = open_page(monkeypatch, sqlite_url, page, params={"id": "1"})
+    app = open_page(monkeypatch, migrated_sqlite_url, page, params={"id": "1"})
     assert app.info, "an empty database gets a sentence, not an empty screen"
     assert not app.metric or all(m.value in {"0", "–"} for m in app.metric)
 
@@ -339,10 +338,9 @@ def test_program_without_indicators_says_what_to_do(monkeypatch: pytest.MonkeyPa
 
 
 def test_indicators_without_figures_are_named_under_the_chart(
-    monkeypatch: pytest.MonkeyPatch, sqlite_url: str
+    monkeypatch: pytest.MonkeyPatch, migrated_sqlite_url: str
 ) -> None:
-    url = sqlite_url
-    upgrade_database(url)
+    url = migrated_sqlite_url
     engine = engine_for(url)
     program = make_program(engine, company_id=make_company(engine))
     measured, _without_figures = make_indicators(engine, program_id=program, count=2)

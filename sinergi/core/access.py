@@ -192,6 +192,19 @@ def ensure_program_visible(*, session: Session, viewer: Viewer, program_id: int)
     return True
 
 
+def ensure_framework_visible(*, session: Session, viewer: Viewer, framework_id: int) -> bool:
+    """True if the coordination framework exists and the viewer may read it; False if it does not
+    exist. One of a regency the viewer may not read is refused and logged."""
+    if session.get(m.Framework, framework_id) is None:
+        return False
+    visible = session.exec(
+        select(func.count()).where(col(m.Framework.id) == framework_id, *viewer.framework_conditions())
+    ).one()
+    if not visible:
+        refuse(viewer=viewer, entity="framework", entity_id=framework_id, detail="read")
+    return True
+
+
 def program_in_regency(regency_id: int) -> ColumnElement[bool]:
     """The program works in at least one village of the regency."""
     return exists(

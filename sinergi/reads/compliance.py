@@ -16,7 +16,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 import models as m
-from sinergi.core.access import Viewer, refuse
+from sinergi.core.access import Viewer, ensure_framework_visible, refuse
 from sinergi.core.db import reads
 from sinergi.reads.queries import compliance_matrix, framework_points
 
@@ -64,8 +64,10 @@ class FrameworkSummary:
 
 
 @reads(m.Framework, m.Regency, m.Meeting, m.FrameworkPoint, m.CompanyRegency)
-def framework_summary(*, session: Session, framework_id: int) -> FrameworkSummary | None:
+def framework_summary(*, session: Session, viewer: Viewer, framework_id: int) -> FrameworkSummary | None:
     """The framework with its regency and meeting, and how many points and companies it covers."""
+    if not ensure_framework_visible(session=session, viewer=viewer, framework_id=framework_id):
+        return None
     framework = session.get(m.Framework, framework_id)
     if framework is None or framework.id is None:
         return None
@@ -106,7 +108,7 @@ def compliance_matrix_frame(
     Columns: ``company_id``, ``company``, ``point_id``, ``point`` (its number), ``point_title``,
     ``point_text``, ``status`` (a :class:`ComplianceStatus` value), ``manual`` (set by hand) and ``rule``.
     """
-    points = {p.id: p for p in framework_points(session=session, framework_id=framework_id)}
+    points = {p.id: p for p in framework_points(session=session, viewer=viewer, framework_id=framework_id)}
     rows = [
         (
             cell.company_id,
@@ -175,7 +177,7 @@ def point_deadlines(
         if cell.status in OPEN_STATUSES
     )
     deadlines: list[PointDeadline] = []
-    for point in framework_points(session=session, framework_id=framework_id):
+    for point in framework_points(session=session, viewer=viewer, framework_id=framework_id):
         if point.deadline is None or point.id is None:
             continue
         days = (point.deadline - today).days
@@ -292,7 +294,7 @@ def company_compliance(
     }
     if not cells:
         return None
-    points = framework_points(session=session, framework_id=framework_id)
+    points = framework_points(session=session, viewer=viewer, framework_id=framework_id)
     records = {
         record.point_id: (record, verifier)
         for record, verifier in session.exec(

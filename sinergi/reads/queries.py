@@ -10,7 +10,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 import models as m
-from sinergi.core.access import Viewer, refuse
+from sinergi.core.access import Viewer, ensure_framework_visible
 from sinergi.core.db import reads
 from sinergi.core.settings import ADMIN_SETTINGS
 from sinergi.rules.achievement import Thresholds
@@ -66,8 +66,10 @@ def frameworks(*, session: Session, viewer: Viewer) -> list[m.Framework]:
 
 
 @reads(m.FrameworkPoint)
-def framework_points(*, session: Session, framework_id: int) -> list[m.FrameworkPoint]:
-    """The points of a framework in their order."""
+def framework_points(*, session: Session, viewer: Viewer, framework_id: int) -> list[m.FrameworkPoint]:
+    """The points of a framework in their order, if the viewer may read the framework."""
+    if not ensure_framework_visible(session=session, viewer=viewer, framework_id=framework_id):
+        return []
     statement = (
         select(m.FrameworkPoint)
         .where(m.FrameworkPoint.framework_id == framework_id)
@@ -116,11 +118,7 @@ def compliance_matrix(
     framework = session.get(m.Framework, framework_id)
     if framework is None:
         return []
-    if not session.exec(
-        select(func.count()).where(col(m.Framework.id) == framework_id, *viewer.framework_conditions())
-    ).one():
-        refuse(viewer=viewer, entity="framework", entity_id=framework_id, detail="read")
-    points = framework_points(session=session, framework_id=framework_id)
+    points = framework_points(session=session, viewer=viewer, framework_id=framework_id)
     companies = session.exec(
         select(m.Company)
         .join(m.CompanyRegency, col(m.CompanyRegency.company_id) == m.Company.id)
