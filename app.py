@@ -61,4 +61,4 @@ pages = [
     st.Page("pages/present.py", title=ui.t("live.nav"), icon=":material/co_present:", url_path="present"),
     st.Page("pages/feedback.py", title=ui.t("live.form.title"), url_path="feedback", visibility="hidden"),
 ]
-st.navigation(pages, position="hidden" if bare else "sidebar").run()
+ui.run_page(st.navigation(pages, position="hidden" if bare else "sidebar"))

@@ -12,6 +12,7 @@ import models as m
 from sinergi.core.access import Viewer, viewer_for
 from sinergi.core.db import engine_for, read_session
 from sinergi.core.settings import PROJECT_ROOT
+from sinergi.i18n.texts import LANGUAGES, translate
 from tests.factories import make_account
 
 
@@ -53,5 +54,13 @@ def open_page(
     app.run()
     if page != "pages/overview.py":
         app.switch_page(page).run()
-    assert not app.exception, [e.message for e in app.exception]
+    assert_ran_clean(app)
     return app
+
+
+def assert_ran_clean(app: AppTest) -> None:
+    """The run raised nothing: neither an exception Streamlit shows nor one the app caught and told
+    the reader about (``ui.run_page``)."""
+    assert not app.exception, [e.message for e in app.exception]
+    unexpected = {translate("app.unexpected_error", lang) for lang in LANGUAGES}
+    assert not [e.value for e in app.error if e.value in unexpected], "the page failed; see the log"

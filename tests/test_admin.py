@@ -21,7 +21,7 @@ from sinergi.i18n.texts import TEXTS, translate
 from sinergi.reads import queries
 from sinergi.rules.achievement import Thresholds
 from sinergi.writes import accounts, admin, sharing
-from tests.apptest import open_page
+from tests.apptest import assert_ran_clean, open_page
 from tests.conftest import DemoAccounts
 from tests.factories import PASSWORD, make_account, make_company
 
@@ -507,7 +507,8 @@ def test_creating_a_user_through_the_form(monkeypatch: pytest.MonkeyPatch, fresh
         confirm=NEW_PASSWORD,
     )
     click(app, "Buat pengguna")
-    assert not app.exception and not app.error
+    assert_ran_clean(app)
+    assert not app.error
     assert [s.value for s in app.success] == ["Pengguna 'dewi.csr' dibuat."]
     user = user_named(fresh_url, "dewi.csr")
     assert user is not None and user.role == "company" and user.display_name == "Dewi Lestari"
@@ -539,7 +540,7 @@ def test_a_failing_create_form_keeps_what_was_typed(
     }
     fill_create_form(app, **typed)
     click(app, "Create user" if lang == "en" else "Buat pengguna")
-    assert not app.exception
+    assert_ran_clean(app)
     assert [e.value for e in app.error if e.value.startswith(message)], [e.value for e in app.error]
     assert user_named(fresh_url, "dewi.csr") is None
     for field in ("username", "display-name", "email", "password", "confirm"):
@@ -688,7 +689,8 @@ def test_the_account_page_changes_ones_own_password(monkeypatch: pytest.MonkeyPa
 
     fill_password_form(app, PASSWORD, NEW_PASSWORD)
     click(app, "Ganti kata sandi")
-    assert not app.exception and not app.error
+    assert_ran_clean(app)
+    assert not app.error
     assert [s.value for s in app.success] == [
         "Kata sandi diganti. Semua sesi lain akun ini telah dikeluarkan; sesi ini tetap masuk."
     ]

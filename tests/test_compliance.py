@@ -21,7 +21,7 @@ from sinergi.i18n.texts import translate
 from sinergi.reads import compliance, queries
 from sinergi.reads.compliance import Basis
 from sinergi.worlds.demo import FRAMEWORK_NAME, JANGGUT, KENOHAN, KPI, LOA_KULU, SANGA, load_demo
-from tests.apptest import open_page
+from tests.apptest import assert_ran_clean, open_page
 from tests.conftest import DemoAccounts
 from tests.factories import make_account, make_program, make_user
 
@@ -267,7 +267,7 @@ def _compliance_page(
     if lang:
         app.session_state["lang"] = lang
         app.run()
-    assert not app.exception, [e.message for e in app.exception]
+    assert_ran_clean(app)
     return app
 
 
@@ -310,7 +310,7 @@ def test_page_follows_a_new_program_without_serving_a_stale_matrix(
     assert kenohan.id is not None
     make_program(engine, company_id=kenohan.id, name="Kebun Pangan Keluarga Kahala", poverty_alleviation=True)
     app.run()
-    assert not app.exception
+    assert_ran_clean(app)
     assert _status_of(app, KENOHAN, 5) == MET
     tiles = {metric.label: metric.value for metric in app.metric}
     assert (tiles["Terpenuhi"], tiles["Tidak terpenuhi"]) == ("9", "2")

@@ -19,7 +19,7 @@ from sinergi.i18n.texts import TEXTS, translate
 from sinergi.reads import queries
 from sinergi.worlds.demo import FRAMEWORK_NAME, JANGGUT, KUKAR, LOA_KULU, load_demo
 from sinergi.writes import compliance as cc
-from tests.apptest import open_page
+from tests.apptest import assert_ran_clean, open_page
 from tests.factories import make_account
 
 NOW = datetime(2026, 11, 22, 9, 0, tzinfo=UTC)
@@ -531,14 +531,15 @@ def test_the_frameworks_tab_lists_and_creates_frameworks(
     app.number_input(key="admin-framework-plan-year").set_value(2027)
     [button] = [b for b in app.button if b.label == "Buat kerangka"]
     button.click().run()
-    assert not app.exception
+    assert_ran_clean(app)
     assert [e.value for e in app.error] == [f"{KUKAR} sudah memiliki kerangka bernama '{FRAMEWORK_NAME}'."]
     assert app.text_input(key="admin-framework-name").value == FRAMEWORK_NAME
 
     app.text_input(key="admin-framework-name").input("Rakor TJSL 2027")
     [button] = [b for b in app.button if b.label == "Buat kerangka"]
     button.click().run()
-    assert not app.exception and not app.error
+    assert_ran_clean(app)
+    assert not app.error
     assert [s.value for s in app.success] == ["Kerangka 'Rakor TJSL 2027' dibuat."]
     assert any("Rakor TJSL 2027" in e.label for e in app.tabs[3].expander), "the list shows it"
     assert app.text_input(key="admin-framework-name").value == "", "the form starts empty again"

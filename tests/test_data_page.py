@@ -14,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 from sinergi import ui
 from sinergi.core.db import engine_for
 from sinergi.worlds.demo import LOA_KULU
-from tests.apptest import open_page
+from tests.apptest import assert_ran_clean, open_page
 from tests.conftest import DemoAccounts
 from tests.factories import make_account
 
@@ -164,7 +164,7 @@ def test_results_grid_shows_open_and_locked_rows(
 ) -> None:
     app = open_page(monkeypatch, demo_sqlite_url, PAGE, viewer=demo_accounts.kpi)
     choose(app, "entry-task", "results")
-    assert not app.exception
+    assert_ran_clean(app)
     program = app.selectbox(key="entry-program")
     assert program.value is not None
     periods = app.multiselect(key=f"grid-periods-{program.value}")

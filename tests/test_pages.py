@@ -15,7 +15,7 @@ import models as m
 from sinergi.core.db import engine_for, upgrade_database, write_session
 from sinergi.i18n.formatting import number
 from sinergi.ui import plain
-from tests.apptest import open_page
+from tests.apptest import assert_ran_clean, open_page
 from tests.conftest import DemoAccounts
 from tests.factories import make_company, make_indicators, make_periods, make_program
 
@@ -271,7 +271,7 @@ def test_the_chosen_tab_survives_a_change_of_language(
 ) -> None:
     app = open_page(monkeypatch, demo_sqlite_url, "pages/program.py", params={"id": "1", "tab": "Masukan"})
     app.button_group(key="lang").set_value("en").run()
-    assert not app.exception, [e.message for e in app.exception]
+    assert_ran_clean(app)
     assert [tab.label for tab in app.tabs] == [
         "Indicators",
         "Budget & beneficiaries",
@@ -370,3 +370,24 @@ def test_share_form_is_built_once_its_section_is_opened(
     assert [field.label for field in app.text_input] == ["Untuk siapa / keterangan"]
     [expires] = app.date_input
     assert expires.proto.format == "DD/MM/YYYY", "written as every other date field writes it"
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_an_unexpected_error_shows_a_sentence_in_the_reader_language_and_the_log_has_the_details(
+    monkeypatch: pytest.MonkeyPatch, demo_sqlite_url: str, caplog: pytest.LogCaptureFixture, lang: str
+) -> None:
+    from sinergi.i18n.texts import translate
+    from sinergi.reads import programs
+
+    def broken(**_: Any) -> Any:
+        raise ZeroDivisionError("a figure nobody expected")
+
+    # ui.read finds a query again by its module and name.
+    broken.__module__, broken.__qualname__ = programs.__name__, "program_table"
+    broken.__reads__ = programs.program_table.__reads__  # type: ignore[attr-defined]
+    monkeypatch.setattr(programs, "program_table", broken)
+    app = open_page(monkeypatch, demo_sqlite_url, lang=lang)
+    app.switch_page("pages/programs.py").run()
+    assert not app.exception  # no traceback, file path or message reaches the reader
+    assert [e.value for e in app.error] == [translate("app.unexpected_error", lang)]
+    assert "ZeroDivisionError: a figure nobody expected" in caplog.text

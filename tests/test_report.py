@@ -28,6 +28,7 @@ from sinergi.reports.semester import (
     semester_report,
 )
 from sinergi.rules.achievement import Thresholds
+from tests.apptest import assert_ran_clean
 from tests.conftest import DemoAccounts
 from tests.factories import (
     make_account,
@@ -425,7 +426,7 @@ def test_section_offers_the_viewers_programs_and_two_downloads(
     monkeypatch.setenv("DATABASE_URL", demo_sqlite_url)
     app = AppTest.from_function(_section, args=(demo_accounts.indexim,), default_timeout=60)
     app.run()
-    assert not app.exception, [e.message for e in app.exception]
+    assert_ran_clean(app)
     assert app.radio(key="report-scope").options == ["Satu program", "Seluruh program perusahaan"]
     assert app.selectbox(key="report-company").options == ["PT Indexim Coalindo"]
     company = app.selectbox(key="report-company").value
@@ -450,6 +451,6 @@ def test_section_says_when_there_is_nothing_to_report(
     monkeypatch.setenv("DATABASE_URL", sqlite_url)
     app = AppTest.from_function(_section, args=(viewer,), default_timeout=60)
     app.run()
-    assert not app.exception, [e.message for e in app.exception]
+    assert_ran_clean(app)
     assert [info.value for info in app.info] == ["Belum ada program yang dapat Anda laporkan."]
     assert not app.get("download_button")

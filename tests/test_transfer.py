@@ -20,6 +20,7 @@ from sinergi.core.db import engine_for, read_session, write_session
 from sinergi.reads.filters import Filters
 from sinergi.transfer import exchange as transfer
 from sinergi.writes.results import verify_result
+from tests.apptest import assert_ran_clean
 from tests.conftest import DemoAccounts
 from tests.factories import make_account
 
@@ -598,7 +599,7 @@ def test_import_section_only_for_who_may_import(
     monkeypatch.setenv("DATABASE_URL", demo_sqlite_url)
     app = AppTest.from_function(sections, args=(role,), default_timeout=60).run()
 
-    assert not app.exception
+    assert_ran_clean(app)
     assert [h.value for h in app.subheader] == ["Import from Excel or CSV", "Export"]
     refused = [i.value for i in app.info]
     assert refused == (

@@ -23,6 +23,12 @@ TEXTS: Final[dict[str, tuple[str, str]]] = {
         "perusahaan.",
         "The achievement, budget and beneficiary figures here are demo data, not official company figures.",
     ),
+    "app.unexpected_error": (
+        "Terjadi kesalahan yang tidak terduga. Tidak ada yang tersimpan dari langkah ini; coba lagi, dan "
+        "hubungi admin bila terulang.",
+        "Something unexpected went wrong. Nothing of this step was saved; try again, and tell an admin "
+        "if it happens again.",
+    ),
     "nav.overview": ("Ringkasan", "Overview"),
     "nav.programs": ("Program", "Programs"),
     "nav.program": ("Detail program", "Program detail"),

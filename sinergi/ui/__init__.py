@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import importlib
 import inspect
+import logging
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from enum import Enum
@@ -389,6 +390,20 @@ def int_param(name: str) -> int | None:
     """A whole-number query parameter, or None when it is missing or malformed."""
     value = st.query_params.get(name, "")
     return int(value) if value.isdigit() else None
+
+
+_log = logging.getLogger("sinergi")
+
+
+def run_page(page: Any) -> None:
+    """Run the chosen page; an unexpected error shows the reader a sentence in their language (every
+    write is one transaction, so nothing of the failed step was saved) and the server log the details.
+    Streamlit's own control flow (``st.rerun``, ``st.stop``) is not an ``Exception`` and passes."""
+    try:
+        page.run()
+    except Exception:
+        _log.exception("unexpected error on %s", st.context.url)
+        st.error(t("app.unexpected_error"), icon=":material/error:")
 
 
 def page_guard() -> None:
