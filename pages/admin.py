@@ -12,6 +12,7 @@ from sinergi import ui
 from sinergi.core import db
 from sinergi.core.access import AccessDenied
 from sinergi.core.errors import DomainError
+from sinergi.i18n import registry
 from sinergi.i18n.formatting import number, percent
 from sinergi.reads import queries
 from sinergi.reads.filters import filter_options
@@ -351,7 +352,7 @@ with links_tab:
     if links.empty:
         st.info(t("admin.links_empty"))
     else:
-        kinds = {kind.value: t(f"admin.share_kind_{kind.value}") for kind in m.ShareKind}
+        kinds = {kind.value: t(registry.SHARE_KIND.key(kind.value)) for kind in m.ShareKind}
         st.caption(
             t(
                 "admin.links_count",

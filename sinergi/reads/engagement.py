@@ -19,7 +19,9 @@ from sqlmodel.sql.expression import Select
 import models as m
 from sinergi.core.access import Viewer
 from sinergi.core.db import reads, rows
+from sinergi.i18n import registry
 from sinergi.i18n.formatting import long_date
+from sinergi.i18n.registry import enum_key
 from sinergi.i18n.texts import translate
 from sinergi.reads.filters import Filters
 
@@ -37,6 +39,8 @@ RESPONSE_DAYS = 30
 # Source type of a participant who names neither an organisation nor its type.
 PUBLIC = "public"
 ORG_TYPES = [t.value for t in m.OrgType]
+# A source type is read as an organisation type, the public among them.
+SOURCE_TYPE = registry.family(enum_key("org_type", "{}"), lambda: [*ORG_TYPES, PUBLIC])
 
 FeedbackGrouping = Literal["kind", "status", "source_type"]
 
@@ -391,7 +395,7 @@ def _day_text(language: str) -> Any:
 
 
 def _label_text(kind: str, language: str) -> Any:
-    return lambda value: translate(f"{kind}.{value}", language) if isinstance(value, str) else ""
+    return lambda value: translate(enum_key(kind, value), language) if isinstance(value, str) else ""
 
 
 def _who(speaker: str | None, organisation: str, source_type: str, language: str) -> str:
@@ -399,7 +403,7 @@ def _who(speaker: str | None, organisation: str, source_type: str, language: str
     parts = [part for part in (speaker, organisation) if part]
     if len(parts) == 2 and parts[0] != parts[1]:
         return f"{parts[0]} ({parts[1]})"
-    return parts[0] if parts else translate(f"org_type.{source_type}", language)
+    return parts[0] if parts else translate(SOURCE_TYPE.key(source_type), language)
 
 
 def feedback_view(frame: pd.DataFrame, *, language: str) -> pd.DataFrame:

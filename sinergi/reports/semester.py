@@ -27,6 +27,7 @@ from sinergi.core.access import Viewer, refuse
 from sinergi.core.db import reads
 from sinergi.core.errors import DomainError
 from sinergi.i18n.formatting import long_date, number, percent, rupiah
+from sinergi.i18n.registry import enum_key
 from sinergi.i18n.texts import translate
 from sinergi.reads.programs import (
     OPEN_ACTION,
@@ -328,7 +329,7 @@ def _day(value: Any) -> date | None:
 def chart_images(report: SemesterReport, lang: str) -> dict[int, bytes]:
     """One PNG per indicator that has figures up to the report's period, keyed by indicator id."""
     t = partial(translate, lang=lang)
-    status_labels = {status: translate(f"achievement.{status}", lang) for status in charts.STATUS_COLOURS}
+    status_labels = {status: t(enum_key("achievement", status)) for status in charts.STATUS_COLOURS}
     specs: dict[int, str] = {}
     for row in report.indicators.itertuples(index=False):
         data = report.series[report.series["indicator_id"] == row.indicator_id]
@@ -372,7 +373,7 @@ class _Words:
         return translate(key, self.lang, **values)
 
     def label(self, kind: str, value: str) -> str:
-        return translate(f"{kind}.{value}", self.lang)
+        return translate(enum_key(kind, value), self.lang)
 
     def num(self, value: float | None) -> str:
         return number(value, self.lang, decimals=2)

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Float, case, cast, false, literal, null
 
 from models import Accumulation, Direction
+from sinergi.i18n import registry
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,9 @@ class AchievementStatus(StrEnum):
     NEEDS_ATTENTION = "needs_attention"
     OFF_TRACK = "off_track"
     NO_DATA = "no_data"
+
+
+registry.enumeration("achievement", AchievementStatus)
 
 
 def achievement(target: float | None, actual: float | None, direction: str) -> float | None:

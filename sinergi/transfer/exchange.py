@@ -29,6 +29,7 @@ from models.programs import BENEFICIARY_COLUMNS
 from sinergi.core import audit, db, spreadsheet
 from sinergi.core.access import Viewer, refuse
 from sinergi.core.settings import env_setting
+from sinergi.i18n import registry
 from sinergi.i18n.texts import TEXTS, translate
 from sinergi.reads.filters import Filters
 from sinergi.writes import entry
@@ -311,22 +312,37 @@ def _norm(text: str) -> str:
     return re.sub(r"\s+", " ", text.replace("*", "")).strip().casefold()
 
 
+# The texts made of the sheets' and columns' keys.
+COLUMN_TITLE = registry.family("transfer.col.{}", lambda: [c.key for spec in SHEETS for c in spec.columns])
+SHEET_TITLE = registry.family("transfer.sheet.{}", lambda: [spec.key for spec in SHEETS])
+SHEET_ABOUT = registry.family("transfer.about.{}", lambda: [spec.key for spec in SHEETS])
+TEMPLATE_RULE = registry.family("transfer.tpl.rule{}", lambda: range(1, 7))
+TEMPLATE_KIND = registry.family("transfer.tpl.kind_{}", lambda: _plain_kinds())
+# A value that does not read as its column's kind (text is read as it is).
+PARSE_ERROR = registry.family("transfer.err.{}", lambda: _plain_kinds() - {"text"})
+
+
+def _plain_kinds() -> set[str]:
+    return {c.kind for spec in SHEETS for c in spec.columns if not c.kind.startswith("enum:")}
+
+
 def header(column: str, lang: str) -> str:
-    return translate(f"transfer.col.{column}", lang)
+    return translate(COLUMN_TITLE.key(column), lang)
 
 
 def sheet_name(sheet: str, lang: str) -> str:
-    return translate(f"transfer.sheet.{sheet}", lang)
+    return translate(SHEET_TITLE.key(sheet), lang)
 
 
-def _names(prefix: str, key: str) -> set[str]:
-    pair = TEXTS.get(f"{prefix}.{key}", (key, key))
+def _names(text_key: str, key: str) -> set[str]:
+    """``key`` and the text of ``text_key`` in both languages (or ``key`` again), compared loosely."""
+    pair = TEXTS.get(text_key, (key, key))
     return {_norm(key), _norm(pair[0]), _norm(pair[1])}
 
 
 def _spec_for_sheet(title: str) -> SheetSpec | None:
     wanted = _norm(title)
-    return next((s for s in SHEETS if wanted in _names("transfer.sheet", s.key)), None)
+    return next((s for s in SHEETS if wanted in _names(SHEET_TITLE.key(s.key), s.key)), None)
 
 
 # Each enumeration by its translation kind: its members' words are the texts ``kind.value``.
@@ -352,13 +368,14 @@ ENUMS: dict[str, type[Any]] = {
 def enum_label(kind: str, value: str | None, lang: str) -> str | None:
     if value is None:
         return None
-    return translate(f"{kind}.{value}", lang) if f"{kind}.{value}" in TEXTS else value
+    key = registry.enum_key(kind, value)
+    return translate(key, lang) if key in TEXTS else value
 
 
 def _enum_value(kind: str, text: str) -> str | None:
     wanted = _norm(text)
     for member in ENUMS[kind]:
-        if wanted in _names(kind, member.value):
+        if wanted in _names(registry.enum_key(kind, member.value), member.value):
             return str(member.value)
     return None
 
@@ -464,7 +481,7 @@ def convert(column: Column, raw: Any, *, decimal_comma: bool) -> Any:
     except _RowError:
         raise
     except (ValueError, TypeError):
-        raise _RowError(column.key, f"transfer.err.{kind}", value=_text(raw)) from None
+        raise _RowError(column.key, PARSE_ERROR.key(kind), value=_text(raw)) from None
     raise AssertionError(kind)
 
 
@@ -557,7 +574,11 @@ def _sheet_rows(spec: SheetSpec, rows: Iterator[Sequence[Any]]) -> SheetRows:
     for index, cell in enumerate(header_row):
         wanted = _norm(_text(cell))
         for column in spec.columns:
-            if wanted and wanted in _names("transfer.col", column.key) and column.key not in positions:
+            if (
+                wanted
+                and wanted in _names(COLUMN_TITLE.key(column.key), column.key)
+                and column.key not in positions
+            ):
                 positions[column.key] = index
     result.missing = [c.key for c in spec.columns if c.required and c.key not in positions]
     for number, values in enumerate(rows, start=2):
@@ -600,7 +621,7 @@ def _guess_entity(header_row: Sequence[str]) -> SheetSpec | None:
     present = {_norm(_text(h)) for h in header_row}
     best: tuple[int, SheetSpec] | None = None
     for spec in SHEETS:
-        matched = [c for c in spec.columns if _names("transfer.col", c.key) & present]
+        matched = [c for c in spec.columns if _names(COLUMN_TITLE.key(c.key), c.key) & present]
         if all(c in matched for c in spec.columns if c.required):
             score = len(matched) * 100 - len(spec.columns)
             if best is None or score > best[0]:
@@ -1591,11 +1612,11 @@ def template_sheets(*, viewer: Viewer, lang: str) -> dict[str, pd.DataFrame]:
     specs = [s for s in SHEETS if viewer.is_admin or not s.reference]
     lines: list[dict[str, str]] = [
         {"a": translate("transfer.tpl.title", lang), "b": ""},
-        *({"a": translate(f"transfer.tpl.rule{n}", lang), "b": ""} for n in range(1, 7)),
+        *({"a": translate(TEMPLATE_RULE.key(n), lang), "b": ""} for n in range(1, 7)),
         {"a": "", "b": ""},
     ]
     for spec in specs:
-        lines.append({"a": sheet_name(spec.key, lang), "b": translate(f"transfer.about.{spec.key}", lang)})
+        lines.append({"a": sheet_name(spec.key, lang), "b": translate(SHEET_ABOUT.key(spec.key), lang)})
         for column in spec.columns:
             lines.append({"a": "  " + header(column.key, lang), "b": _column_help(column, lang)})
     instructions = pd.DataFrame(lines)
@@ -1615,7 +1636,7 @@ def _column_help(column: Column, lang: str) -> str:
             translate("transfer.tpl.choices", lang, choices=", ".join(enum_choices(column.kind[5:], lang)))
         )
     else:
-        parts.append(translate(f"transfer.tpl.kind_{column.kind}", lang))
+        parts.append(translate(TEMPLATE_KIND.key(column.kind), lang))
     return " · ".join(parts)
 
 

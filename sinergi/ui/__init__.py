@@ -19,6 +19,7 @@ from sinergi.core import db, spreadsheet, urls
 from sinergi.core.access import AccessDenied, Viewer
 from sinergi.core.errors import DomainError
 from sinergi.core.settings import database_url
+from sinergi.i18n import registry
 from sinergi.i18n.formatting import number, percent, rupiah, rupiah_short
 from sinergi.i18n.texts import DEFAULT_LANGUAGE, LANGUAGES, TEXTS, translate
 from sinergi.reads.filters import FilterOptions, Filters, filters_from_params
@@ -179,7 +180,7 @@ def label(kind: str, value: str | None) -> str:
     """The reader's word for an enumeration value, e.g. ``label("pillar", "economy")``."""
     if value is None:
         return "–"
-    return t(f"{kind}.{value}")
+    return t(registry.enum_key(kind, value))
 
 
 def labels(kind: str, values: Iterable[str]) -> dict[str, str]:
@@ -270,6 +271,8 @@ def rows_download(rows: Callable[[], pd.DataFrame], *, name: str, shown: int, to
 
 ALL = ""
 FILTER_FIELDS = ("regency", "company", "year", "period", "pillar", "poverty")
+# The title of a filter: the text "filter.<field>".
+FILTER_TITLE = registry.family("filter.{}", lambda: FILTER_FIELDS)
 
 
 def progress_metric(
@@ -341,7 +344,7 @@ def filter_bar(options: FilterOptions, *, fields: Iterable[str] = FILTER_FIELDS)
             del st.query_params[field]
         values = list(names)
         st.sidebar.selectbox(
-            t(f"filter.{field}"),
+            t(FILTER_TITLE.key(field)),
             values,
             index=values.index(present) if present in names else 0,
             format_func=names.__getitem__,

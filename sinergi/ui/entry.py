@@ -21,7 +21,7 @@ import models as m
 from sinergi.core import db
 from sinergi.core.access import Viewer
 from sinergi.core.errors import DomainError
-from sinergi.transfer import exchange as transfer
+from sinergi.i18n import registry
 from sinergi.ui import labels, t
 from sinergi.writes import compliance as compliance_commands
 from sinergi.writes import entry
@@ -29,7 +29,7 @@ from sinergi.writes.fields import F
 from sinergi.writes.results import verify_result
 
 # The translation kind of each enumeration a form offers.
-ENUM_KINDS: dict[type, str] = {enum: kind for kind, enum in transfer.ENUMS.items()}
+ENUM_KINDS: dict[type, str] = {enum: kind for kind, enum in registry.ENUMERATIONS.items()}
 # Record ids start at 1: 0 stands for "a new record" in a record picker and "none" in a reference.
 NEW = NONE = 0
 TASKS = (
@@ -45,6 +45,8 @@ TASKS = (
     "compliance",
     "verify",
 )
+# The name of a task in the picker: the text "entry.task.<task>".
+TASK_NAME = registry.family("entry.task.{}", lambda: TASKS)
 
 
 def tasks_for(viewer: Viewer) -> list[str]:
@@ -98,7 +100,7 @@ def entry_section(viewer: Viewer) -> None:
         st.info(t("entry.read_only"), icon=":material/visibility:")
         return
     # Display names are fixed while a widget is built (see ui.filter_bar), never looked up later.
-    names = {task: t(f"entry.task.{task}") for task in tasks}
+    names = {task: t(TASK_NAME.key(task)) for task in tasks}
     task = st.selectbox(t("entry.task"), tasks, format_func=names.__getitem__, key="entry-task")
     match task:
         case "program" | "evaluation":
@@ -204,7 +206,7 @@ def _open(spec: entry.EntitySpec, state: str, record_id: int | None, viewer: Vie
 
 
 def _widget(spec: entry.FieldSpec, key: str, options: dict[int, str] | None) -> None:
-    name = t(f"field.{spec.name}") + (" *" if spec.required else "")
+    name = t(entry.FIELD_TITLE.key(spec.name)) + (" *" if spec.required else "")
     match spec.kind:
         case F.TEXT:
             st.text_input(name, key=key, max_chars=spec.max_length)
@@ -346,7 +348,7 @@ def _record_editor(viewer: Viewer, spec: entry.EntitySpec, *, parent_id: int | N
                     list(st.session_state.get(f"{state}-{link.name}") or []),
                 )
             st.multiselect(
-                t(f"field.{link.name}"),
+                t(entry.FIELD_TITLE.key(link.name)),
                 list(offered),
                 format_func=offered.__getitem__,
                 key=f"{state}-{link.name}",
@@ -374,7 +376,7 @@ def _show_conflict(conflict: entry.EditConflict, *, names: dict[str, dict[str, s
         pd.DataFrame(
             [
                 {
-                    t("entry.conflict.field"): t(f"field.{change.field}"),
+                    t("entry.conflict.field"): t(entry.FIELD_TITLE.key(change.field)),
                     t("entry.conflict.opened"): _shown(change.opened, shown.get(change.field)),
                     t("entry.conflict.saved"): _shown(change.saved, shown.get(change.field)),
                     t("entry.conflict.yours"): _shown(change.yours, shown.get(change.field)),
@@ -505,7 +507,7 @@ def _save_grid(viewer: Viewer, state: str, edits: list[entry.RowEdit]) -> None:
         st.session_state[f"{state}-problems"] = [
             {
                 t("entry.grid.row"): row,
-                t("entry.grid.column"): t(f"entry.grid.{column}"),
+                t("entry.grid.column"): t(entry.GRID_COLUMN_TITLE.key(column)),
                 "": t(key, **values),
             }
             for (row, column), (key, values) in invalid.errors.items()
@@ -516,7 +518,7 @@ def _save_grid(viewer: Viewer, state: str, edits: list[entry.RowEdit]) -> None:
         st.session_state[f"{state}-problems"] = [
             {
                 t("entry.grid.row"): row,
-                t("entry.grid.column"): t(f"entry.grid.{column}"),
+                t("entry.grid.column"): t(entry.GRID_COLUMN_TITLE.key(column)),
                 t("entry.conflict.opened"): _shown(opened),
                 t("entry.conflict.saved"): _shown(saved),
             }

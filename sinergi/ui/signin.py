@@ -21,7 +21,7 @@ from sinergi.core import db
 from sinergi.core.access import Viewer
 from sinergi.core.secrets import cookie_key
 from sinergi.core.settings import COOKIE_EXPIRY_DAYS, COOKIE_NAME, LOGIN_POLICY
-from sinergi.ui import t
+from sinergi.ui import label, t
 from sinergi.writes import accounts
 
 _VIEWER = "viewer"
@@ -187,7 +187,7 @@ def keep_signed_in_after_password_change(changed_at: datetime) -> None:
 
 def account_box(viewer: Viewer) -> None:
     """Who is signed in, and the logout button, in the sidebar."""
-    st.sidebar.caption(t("login.signed_in_as", name=viewer.username, role=t(f"role.{viewer.role.value}")))
+    st.sidebar.caption(t("login.signed_in_as", name=viewer.username, role=label("role", viewer.role.value)))
     st.sidebar.button(t("login.logout"), on_click=_logout, key="logout", icon=":material/logout:")
 
 

@@ -29,7 +29,8 @@ import models as m
 from sinergi.core import audit
 from sinergi.core.access import Viewer, refuse
 from sinergi.core.errors import DomainError
-from sinergi.writes.entry import EditConflict, changes_since, same_value
+from sinergi.i18n import registry
+from sinergi.writes.entry import FIELD_TITLE, EditConflict, changes_since, same_value
 
 MAX_NAME = 200
 MAX_TITLE = 200
@@ -122,6 +123,8 @@ class DeadlineRequired(DomainError):
 
 # What the evidence and verification forms show of a record, and so what a writer may have seen.
 FIELDS = ("evidence", "document_date", "manual_status", "note", "verified_at")
+# A conflict names them by the titles of form fields.
+registry.family(FIELD_TITLE.pattern, lambda: FIELDS)
 
 
 def snapshot(record: m.ComplianceRecord | None) -> dict[str, Any]:

@@ -21,6 +21,7 @@ import models as m
 from sinergi.core import audit, db
 from sinergi.core.access import Viewer, refuse
 from sinergi.core.errors import DomainError
+from sinergi.i18n import registry
 from sinergi.writes.fields import (
     EntitySpec,
     Error,
@@ -456,6 +457,15 @@ LINKS: Mapping[str, tuple[LinkSpec, ...]] = {
     "meeting": (LinkSpec("programs", m.MeetingProgram, "meeting_id", "program_id"),),
 }
 
+# The title of a form's field or link: the text "field.<name>".
+FIELD_TITLE = registry.family(
+    "field.{}",
+    lambda: [
+        *(field.name for spec in SPECS.values() for field in spec.fields),
+        *(link.name for links in LINKS.values() for link in links),
+    ],
+)
+
 
 def village_options(session: Session, company_id: int) -> dict[int, str]:
     """Villages in the regencies the company operates in, as id → "village, district, regency"."""
@@ -638,6 +648,11 @@ class GridErrors(DomainError):
         self.errors = errors
 
 
+# The cells of a result row the grid edits, each titled by the text "entry.grid.<column>".
+GRID_COLUMNS = ("target", "actual", "narrative")
+GRID_COLUMN_TITLE = registry.family("entry.grid.{}", lambda: GRID_COLUMNS)
+
+
 class GridConflict(DomainError):
     """Rows someone else saved after the grid was opened: (row label, column, opened, saved)."""
 
@@ -681,7 +696,7 @@ def save_results(*, session: Session, viewer: Viewer, edits: list[RowEdit]) -> i
         label = f"{edit.opened.indicator} · {edit.opened.period}"
         saved = (now.target, now.actual, now.narrative) if now else (None, None, "")
         opened = (edit.opened.target, edit.opened.actual, edit.opened.narrative)
-        for column, was, is_now in zip(("target", "actual", "narrative"), opened, saved, strict=True):
+        for column, was, is_now in zip(GRID_COLUMNS, opened, saved, strict=True):
             if not same_value(was, is_now):
                 conflicts.append((label, column, was, is_now))
     if conflicts:
