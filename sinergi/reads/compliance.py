@@ -19,6 +19,7 @@ import models as m
 from sinergi.core.access import Viewer, ensure_framework_visible, refuse
 from sinergi.core.db import reads
 from sinergi.reads.queries import compliance_matrix, framework_points
+from sinergi.rules.activity import program_runs_in_year
 
 # Statuses that still ask something of a company; met and not applicable ask nothing more.
 OPEN_STATUSES: frozenset[m.ComplianceStatus] = frozenset(
@@ -308,15 +309,13 @@ def company_compliance(
     }
     participation = session.get(m.FrameworkParticipation, (framework_id, company_id))
     declined = bool(participation and participation.declined)
-    year_start, year_end = date(framework.plan_year, 1, 1), date(framework.plan_year, 12, 31)
     # The same window as queries.poverty_program_counts, which the rule of the points counts with.
     programs = session.exec(
         select(m.Program)
         .where(
             m.Program.company_id == company_id,
             col(m.Program.poverty_alleviation).is_(True),
-            m.Program.start_date <= year_end,
-            (col(m.Program.end_date).is_(None)) | (col(m.Program.end_date) >= year_start),
+            program_runs_in_year(framework.plan_year),
         )
         .order_by(col(m.Program.start_date), col(m.Program.name))
     ).all()

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 from sqlalchemy import ColumnElement
@@ -14,6 +13,7 @@ from sqlmodel import Session, col, select
 import models as m
 from sinergi.core.access import Viewer, program_in_regency
 from sinergi.core.db import reads
+from sinergi.rules.activity import program_runs_in_year
 
 _PERIOD_CODE = re.compile(r"^\d{4}-S[12]$")
 
@@ -45,10 +45,7 @@ class Filters:
             conditions.append(program_in_regency(self.regency_id))
         year = self.effective_year
         if year is not None:
-            conditions.append(col(m.Program.start_date) <= date(year, 12, 31))
-            conditions.append(
-                col(m.Program.end_date).is_(None) | (col(m.Program.end_date) >= date(year, 1, 1))
-            )
+            conditions.append(program_runs_in_year(year))
         return conditions
 
     @property

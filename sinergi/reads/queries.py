@@ -14,6 +14,7 @@ from sinergi.core.access import Viewer, ensure_framework_visible
 from sinergi.core.db import reads
 from sinergi.core.settings import ADMIN_SETTINGS
 from sinergi.rules.achievement import Thresholds
+from sinergi.rules.activity import program_runs_in_year
 from sinergi.rules.points import PointFacts, judge_point
 
 
@@ -175,8 +176,7 @@ def poverty_program_counts(*, session: Session, year: int) -> dict[int, int]:
         select(m.Program.company_id, func.count())
         .where(
             col(m.Program.poverty_alleviation).is_(True),
-            m.Program.start_date <= date(year, 12, 31),
-            (col(m.Program.end_date).is_(None)) | (col(m.Program.end_date) >= date(year, 1, 1)),
+            program_runs_in_year(year),
         )
         .group_by(col(m.Program.company_id))
     )
