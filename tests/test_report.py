@@ -19,14 +19,10 @@ from sinergi.core.access import AccessDenied, Viewer
 from sinergi.core.db import engine_for, read_session, write_session
 from sinergi.reads.filters import Filters
 from sinergi.reads.overview import reporting_period
-from sinergi.reports.semester import (
-    SemesterReport,
-    chart_images,
-    report_choices,
-    report_pdf,
-    report_xlsx,
-    semester_report,
-)
+from sinergi.reports.content import SemesterReport, report_choices, semester_report
+from sinergi.reports.pdf import report_pdf
+from sinergi.reports.rendering import chart_images
+from sinergi.reports.workbook import report_xlsx
 from sinergi.rules.achievement import Thresholds
 from tests.apptest import assert_ran_clean
 from tests.conftest import DemoAccounts

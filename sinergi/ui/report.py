@@ -11,7 +11,8 @@ from sinergi.core import db
 from sinergi.core.access import Viewer
 from sinergi.reads import overview, queries
 from sinergi.reads.filters import Filters
-from sinergi.reports import semester as report
+from sinergi.reports import content, pdf, workbook
+from sinergi.reports.rendering import chart_images
 from sinergi.ui import t
 
 PROGRAM = "program"
@@ -25,7 +26,7 @@ def report_section(viewer: Viewer) -> None:
     """
     st.subheader(t("report.heading"))
     st.caption(t("report.intro"))
-    choices = ui.read(report.report_choices, viewer=viewer)
+    choices = ui.read(content.report_choices, viewer=viewer)
     if not choices.programs:
         st.info(t("report.nothing"))
         return
@@ -82,7 +83,7 @@ def report_section(viewer: Viewer) -> None:
     def made(kind: str) -> bytes:
         # Runs when the button is clicked, outside the page's run: no Streamlit calls in here.
         with db.read_session() as session:
-            data = report.semester_report(
+            data = content.semester_report(
                 session=session,
                 viewer=viewer,
                 period=period,
@@ -92,11 +93,11 @@ def report_section(viewer: Viewer) -> None:
             )
         if data is None:
             raise LookupError(f"nothing to report for {scope_ids} in {period}")
-        images = report.chart_images(data, language)
+        images = chart_images(data, language)
         return (
-            report.report_pdf(data, language, images)
+            pdf.report_pdf(data, language, images)
             if kind == "pdf"
-            else report.report_xlsx(data, language, images)
+            else workbook.report_xlsx(data, language, images)
         )
 
     st.caption(t("report.subject", subject=subject, period=period))
@@ -104,7 +105,7 @@ def report_section(viewer: Viewer) -> None:
     buttons.download_button(
         t("report.download_pdf"),
         data=lambda: made("pdf"),
-        file_name=report.file_name(subject, period, "pdf"),
+        file_name=content.file_name(subject, period, "pdf"),
         mime="application/pdf",
         on_click="ignore",
         icon=":material/picture_as_pdf:",
@@ -114,7 +115,7 @@ def report_section(viewer: Viewer) -> None:
     buttons.download_button(
         t("report.download_xlsx"),
         data=lambda: made("xlsx"),
-        file_name=report.file_name(subject, period, "xlsx"),
+        file_name=content.file_name(subject, period, "xlsx"),
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         on_click="ignore",
         icon=":material/table:",
