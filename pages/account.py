@@ -5,8 +5,6 @@ from datetime import UTC, datetime
 import streamlit as st
 
 from sinergi import ui
-from sinergi.core import db
-from sinergi.core.errors import DomainError
 from sinergi.ui import label, signin, t
 from sinergi.writes import accounts
 
@@ -63,11 +61,12 @@ if submitted:
         st.error(t("admin.password_mismatch"), icon=":material/error:")
         st.stop()
     now = datetime.now(UTC)
-    try:
-        with db.write_session() as session:
-            accounts.change_password(session=session, viewer=viewer, current=current, new=new, now=now)
-    except DomainError as error:
-        st.error(t(error.key, **error.values), icon=":material/error:")
+    changed = ui.run_command(
+        lambda session: accounts.change_password(
+            session=session, viewer=viewer, current=current, new=new, now=now
+        )
+    )
+    if changed is ui.REFUSED:
         st.stop()
     signin.keep_signed_in_after_password_change(now)
     for key in [k for k in st.session_state if str(k).startswith(_FIELDS)]:

@@ -11,7 +11,6 @@ import models as m
 from sinergi import ui
 from sinergi.core import db
 from sinergi.core.access import AccessDenied
-from sinergi.core.errors import DomainError
 from sinergi.i18n import registry
 from sinergi.i18n.formatting import number, percent
 from sinergi.reads import queries
@@ -38,17 +37,18 @@ def _run(command: Callable[[Session], object], *, done: str, clear: str | None =
     On failure the form keeps what was typed; on success the widgets whose keys start with
     ``clear`` start empty again.
     """
-    try:
-        with db.write_session() as session:
-            command(session)
-    except DomainError as error:
-        st.error(t(error.key, **error.values), icon=":material/error:")
+    if ui.run_command(command) is ui.REFUSED:
         return
     if clear:
         for key in [k for k in st.session_state if str(k).startswith(clear)]:
             del st.session_state[key]
     st.session_state[_DONE] = done
     st.rerun()
+
+
+def _without_id(columns: list[str]) -> list[str]:
+    """The columns a table of the data layer's shows: all but the row's id."""
+    return [column for column in columns if column != "id"]
 
 
 def _now() -> datetime:
@@ -106,16 +106,7 @@ with users_tab:
         ),
         hide_index=True,
         width="stretch",
-        column_order=[
-            "username",
-            "display_name",
-            "email",
-            "role",
-            "company",
-            "regency",
-            "disabled",
-            "created_at",
-        ],
+        column_order=_without_id(admin.USER_COLUMNS),
         column_config={
             "username": t("admin.username"),
             "display_name": t("admin.display_name"),
@@ -364,19 +355,7 @@ with links_tab:
             links.assign(kind=links["kind"].map(kinds)),
             hide_index=True,
             width="stretch",
-            column_order=[
-                "kind",
-                "label",
-                "company",
-                "program",
-                "created_by",
-                "created_at",
-                "expires_at",
-                "revoked_at",
-                "last_used_at",
-                "uses",
-                "active",
-            ],
+            column_order=[*_without_id(sharing.LINK_COLUMNS), "active"],
             column_config={
                 "kind": t("admin.link_kind"),
                 "label": t("admin.link_label"),
@@ -649,7 +628,7 @@ with audit_tab:
             log,
             hide_index=True,
             width="stretch",
-            column_order=["at", "username", "action", "entity", "entity_id", "before", "after", "detail"],
+            column_order=_without_id(admin.AUDIT_COLUMNS),
             column_config={
                 "at": st.column_config.DatetimeColumn(t("admin.audit_at"), format="YYYY-MM-DD HH:mm:ss"),
                 "username": t("admin.username"),

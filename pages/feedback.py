@@ -55,42 +55,46 @@ st.caption(
 
 def _check_in() -> None:
     state = st.session_state
-    try:
-        with db.write_session() as session:
-            devices[code] = live.check_in(
-                session=session,
-                code=code,
-                now=datetime.now(UTC),
-                org_type=state.get("live-org-type") or "",
-                organisation_name=state.get("live-organisation", ""),
-                name=state.get("live-name", ""),
-            )
+    device = ui.run_command(
+        lambda session: live.check_in(
+            session=session,
+            code=code,
+            now=datetime.now(UTC),
+            org_type=state.get("live-org-type") or "",
+            organisation_name=state.get("live-organisation", ""),
+            name=state.get("live-name", ""),
+        ),
+        refused=_flash_refusal,
+    )
+    if device is not ui.REFUSED:
+        devices[code] = device
         state[_FLASH] = ("success", t("live.checkin.done", organisation=state.get("live-organisation", "")))
-    except DomainError as error:
-        state[_FLASH] = ("error", t(error.key, **error.values))
+
+
+def _flash_refusal(error: DomainError) -> None:
+    """Keep a refusal for the next draw; a device no longer checked in forgets its token."""
+    if isinstance(error, live.NotCheckedIn):
+        devices.pop(code, None)
+    st.session_state[_FLASH] = ("error", ui.refusal(error))
 
 
 def _send() -> None:
     state = st.session_state
     program = state.get("live-program")
-    try:
-        with db.write_session() as session:
-            live.submit_input(
-                session=session,
-                code=code,
-                device_token=devices.get(code, ""),
-                now=datetime.now(UTC),
-                kind=state.get("live-kind") or "",
-                text=state.get("live-text", ""),
-                program_id=int(program) if program else None,
-                submission_key=state.setdefault("live-submission", secrets.token_urlsafe(16)),
-            )
-    except live.NotCheckedIn:
-        devices.pop(code, None)
-        state[_FLASH] = ("error", t("live.error.not_checked_in"))
-        return
-    except DomainError as error:
-        state[_FLASH] = ("error", t(error.key, **error.values))
+    sent = ui.run_command(
+        lambda session: live.submit_input(
+            session=session,
+            code=code,
+            device_token=devices.get(code, ""),
+            now=datetime.now(UTC),
+            kind=state.get("live-kind") or "",
+            text=state.get("live-text", ""),
+            program_id=int(program) if program else None,
+            submission_key=state.setdefault("live-submission", secrets.token_urlsafe(16)),
+        ),
+        refused=_flash_refusal,
+    )
+    if sent is ui.REFUSED:
         return
     # The next form is a new submission; what was typed is cleared only once it is stored.
     state["live-submission"] = secrets.token_urlsafe(16)

@@ -307,11 +307,11 @@ _PANEL_ERROR = "live-panel-error"
 
 def _act(action: Any) -> None:
     """Run a facilitator's action (a button's callback); keep the reason if it is refused."""
-    try:
-        with db.write_session() as session:
-            action(session)
-    except DomainError as error:
-        st.session_state[_PANEL_ERROR] = t(error.key, **error.values)
+    ui.run_command(action, refused=_keep_panel_error)
+
+
+def _keep_panel_error(error: DomainError) -> None:
+    st.session_state[_PANEL_ERROR] = ui.refusal(error)
 
 
 def _open_input(viewer: Viewer) -> None:

@@ -13,6 +13,7 @@ from typing import Any, Literal, TypeVar
 
 import pandas as pd
 import streamlit as st
+from sqlmodel import Session
 
 import models as m
 from sinergi.core import db, spreadsheet, urls
@@ -123,6 +124,37 @@ def read(query: Callable[..., T], **arguments: Any) -> T:
         st.error(t(refused.key), icon=":material/block:")
         st.stop()
         raise
+
+
+class Refused(Enum):
+    """What :func:`run_command` gives back for a refused command."""
+
+    REFUSED = "refused"
+
+
+REFUSED = Refused.REFUSED
+
+
+def refusal(error: DomainError) -> str:
+    """Why ``error`` refused, in the reader's language."""
+    return t(error.key, **error.values)
+
+
+def run_command(
+    command: Callable[[Session], T], *, refused: Callable[[DomainError], object] | None = None
+) -> T | Literal[Refused.REFUSED]:
+    """Run ``command`` in one write transaction and give back what it returns, or REFUSED when it was
+    refused (an :class:`AccessDenied` among others). The refusal is shown where the page stands, or
+    handed to ``refused`` (a callback that may not draw keeps it for the next run, say)."""
+    try:
+        with db.write_session() as session:
+            return command(session)
+    except DomainError as error:
+        if refused is None:
+            st.error(refusal(error), icon=":material/error:")
+        else:
+            refused(error)
+        return REFUSED
 
 
 _KEY_ATOMS = (type(None), bool, int, float, str, date, Enum)
@@ -473,20 +505,19 @@ def share_form(
             )
             submitted = st.form_submit_button(t("share.create"))
         if submitted:
-            try:
-                with db.write_session() as session:
-                    token = sharing.create_link(
-                        session=session,
-                        viewer=viewer,
-                        company_id=company_id,
-                        program_id=program_id,
-                        filters=filters,
-                        label=label_text,
-                        expires_on=expires,
-                        now=datetime.now(UTC),
-                    )
-            except DomainError as error:
-                st.error(t(error.key, **error.values))
+            token = run_command(
+                lambda session: sharing.create_link(
+                    session=session,
+                    viewer=viewer,
+                    company_id=company_id,
+                    program_id=program_id,
+                    filters=filters,
+                    label=label_text,
+                    expires_on=expires,
+                    now=datetime.now(UTC),
+                )
+            )
+            if token is REFUSED:
                 return
             st.success(t("share.created"))
             st.code(urls.page_url(st.context.url, f"shared?token={token}"), language=None)
