@@ -1,0 +1,71 @@
+"""A meeting's attendance: the organisations present and their head counts."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from sinergi.core.access import Viewer
+from sinergi.ui import t
+from sinergi.ui.entry_common import (
+    read_now,
+    show_message,
+    write,
+)
+from sinergi.writes import entry
+
+
+def attendance(viewer: Viewer, meeting: int) -> None:
+    """The organisations present and their head counts. The grid keeps what it was opened with, and a
+    save applies only what was changed in it, so phones that check in meanwhile are not wiped out."""
+    state = f"attendance-{meeting}"
+    show_message(state)
+    if f"{state}-opened" not in st.session_state:
+        st.session_state[f"{state}-opened"] = read_now(lambda s: entry.attendance_of(s, viewer, meeting))
+        st.session_state[f"{state}-version"] = st.session_state.get(f"{state}-version", 0) + 1
+    opened: dict[int, int] = st.session_state[f"{state}-opened"]
+    names = read_now(entry.organisations)
+    ids_by_name = {name: oid for oid, name in names.items()}
+    frame = pd.DataFrame(
+        {"organisation": [names[o] for o in opened], "head_count": list(opened.values())},
+    )
+    edited = st.data_editor(
+        frame,
+        key=f"{state}-editor-{st.session_state[f'{state}-version']}",
+        hide_index=True,
+        num_rows="dynamic",
+        width="stretch",
+        column_config={
+            "organisation": st.column_config.SelectboxColumn(
+                t("field.organisation"), options=sorted(ids_by_name), required=True
+            ),
+            "head_count": st.column_config.NumberColumn(
+                t("field.head_count"), min_value=0, step=1, required=True, default=1
+            ),
+        },
+    )
+    buttons = st.container(horizontal=True)
+    if buttons.button(t("entry.save"), type="primary", key=f"{state}-save", icon=":material/save:"):
+        rows = edited.dropna(how="all")
+        if rows["organisation"].isna().any() or rows["head_count"].isna().any():
+            st.session_state[f"{state}-message"] = ("error", t("entry.error.attendance_incomplete"))
+            st.rerun()
+        counts: dict[int, int] = {}
+        for organisation, head_count in zip(rows["organisation"], rows["head_count"], strict=True):
+            oid = ids_by_name[organisation]
+            counts[oid] = counts.get(oid, 0) + int(head_count)
+        saved = write(
+            lambda s: entry.set_attendance(
+                session=s, viewer=viewer, meeting_id=meeting, opened=opened, head_counts=counts
+            ),
+            state=state,
+            done=t("entry.saved"),
+        )
+        if saved is not None:
+            if saved != counts:  # check-ins or another save since the grid was opened were kept
+                st.session_state[f"{state}-message"] = ("success", t("entry.attendance.merged"))
+            st.session_state.pop(f"{state}-opened", None)
+        st.rerun()
+    if buttons.button(t("entry.grid.reload"), key=f"{state}-reload", icon=":material/refresh:"):
+        st.session_state.pop(f"{state}-opened", None)
+        st.rerun()
