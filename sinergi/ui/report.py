@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
 
 import streamlit as st
 
@@ -77,8 +78,20 @@ def report_section(viewer: Viewer) -> None:
             return
         subject = programs[program_id]
 
-    language = ui.lang()
     scope_ids = {"program_id": program_id} if program_id is not None else {"company_id": company_id}
+    st.caption(t("report.subject", subject=subject, period=period))
+    _downloads(viewer, subject, period, scope_ids)
+
+
+FORMATS = {
+    "pdf": ("application/pdf", ":material/picture_as_pdf:"),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ":material/table:"),
+}
+
+
+def _downloads(viewer: Viewer, subject: str, period: str, scope_ids: dict[str, int]) -> None:
+    """The PDF and .xlsx buttons; a file is made only when its button is clicked."""
+    language = ui.lang()
 
     def made(kind: str) -> bytes:
         # Runs when the button is clicked, outside the page's run: no Streamlit calls in here.
@@ -100,24 +113,15 @@ def report_section(viewer: Viewer) -> None:
             else workbook.report_xlsx(data, language, images)
         )
 
-    st.caption(t("report.subject", subject=subject, period=period))
     buttons = st.container(horizontal=True)
-    buttons.download_button(
-        t("report.download_pdf"),
-        data=lambda: made("pdf"),
-        file_name=content.file_name(subject, period, "pdf"),
-        mime="application/pdf",
-        on_click="ignore",
-        icon=":material/picture_as_pdf:",
-        key="report-pdf",
-        type="primary",
-    )
-    buttons.download_button(
-        t("report.download_xlsx"),
-        data=lambda: made("xlsx"),
-        file_name=content.file_name(subject, period, "xlsx"),
-        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        on_click="ignore",
-        icon=":material/table:",
-        key="report-xlsx",
-    )
+    for kind, (mime, icon) in FORMATS.items():
+        buttons.download_button(
+            t(f"report.download_{kind}"),
+            data=partial(made, kind),
+            file_name=content.file_name(subject, period, kind),
+            mime=mime,
+            on_click="ignore",
+            icon=icon,
+            key=f"report-{kind}",
+            type="primary" if kind == "pdf" else "secondary",
+        )
