@@ -271,6 +271,7 @@ class CompanyCompliance:
     points: tuple[PointRecord, ...]
 
 
+# Long: one read, in order, of everything the company's compliance page shows, each part used once.
 @reads(*_MATRIX_TABLES, m.User)
 def company_compliance(
     *, session: Session, viewer: Viewer, framework_id: int, company_id: int, today: date

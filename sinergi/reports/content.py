@@ -209,23 +209,27 @@ def semester_report(
             ],
             columns=BUDGET_COLUMNS,
         ),
-        beneficiaries=pd.DataFrame(
-            [
-                (
-                    p.name,
-                    p.families_planned,
-                    p.families_reached,
-                    p.men_planned,
-                    p.men_reached,
-                    p.women_planned,
-                    p.women_reached,
-                )
-                for p in profiles
-            ],
-            columns=BENEFICIARY_COLUMNS,
-        ),
+        beneficiaries=_beneficiaries(profiles),
         actions=_concat(action_frames, ACTION_COLUMNS),
         feedback=_concat(feedback_frames, FEEDBACK_COLUMNS),
+    )
+
+
+def _beneficiaries(profiles: Sequence[ProgramProfile]) -> pd.DataFrame:
+    return pd.DataFrame(
+        [
+            (
+                p.name,
+                p.families_planned,
+                p.families_reached,
+                p.men_planned,
+                p.men_reached,
+                p.women_planned,
+                p.women_reached,
+            )
+            for p in profiles
+        ],
+        columns=BENEFICIARY_COLUMNS,
     )
 
 
