@@ -84,8 +84,12 @@ def report_section(viewer: Viewer) -> None:
 
 
 FORMATS = {
-    "pdf": ("application/pdf", ":material/picture_as_pdf:"),
-    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ":material/table:"),
+    "pdf": ("report.download_pdf", "application/pdf", ":material/picture_as_pdf:"),
+    "xlsx": (
+        "report.download_xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        ":material/table:",
+    ),
 }
 
 
@@ -114,9 +118,9 @@ def _downloads(viewer: Viewer, subject: str, period: str, scope_ids: dict[str, i
         )
 
     buttons = st.container(horizontal=True)
-    for kind, (mime, icon) in FORMATS.items():
+    for kind, (text, mime, icon) in FORMATS.items():
         buttons.download_button(
-            t(f"report.download_{kind}"),
+            t(text),
             data=partial(made, kind),
             file_name=content.file_name(subject, period, kind),
             mime=mime,
