@@ -21,7 +21,7 @@ import models as m
 from sinergi.core import db
 from sinergi.core.access import Viewer
 from sinergi.core.errors import DomainError
-from sinergi.transfer import exchange as transfer
+from sinergi.transfer.sheets import ENUMS
 from sinergi.ui import labels, t
 from sinergi.writes import compliance as compliance_commands
 from sinergi.writes import entry
@@ -29,7 +29,7 @@ from sinergi.writes.fields import F
 from sinergi.writes.results import verify_result
 
 # The translation kind of each enumeration a form offers.
-ENUM_KINDS: dict[type, str] = {enum: kind for kind, enum in transfer.ENUMS.items()}
+ENUM_KINDS: dict[type, str] = {enum: kind for kind, enum in ENUMS.items()}
 # Record ids start at 1: 0 stands for "a new record" in a record picker and "none" in a reference.
 NEW = NONE = 0
 TASKS = (
