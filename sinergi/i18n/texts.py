@@ -714,6 +714,10 @@ TEXTS: Final[dict[str, tuple[str, str]]] = {
         "Masukan yang ditolak perlu alasan.",
         "A declined feedback item needs a reason.",
     ),
+    "transfer.err.changed": (
+        "Data ini diubah orang lain sejak pratinjau; unggah berkas lagi untuk melihat pratinjau baru.",
+        "Someone else changed this record since the preview; upload the file again for a new preview.",
+    ),
     "transfer.err.missing_column": ("Kolom wajib ini tidak ada.", "This required column is missing."),
     "transfer.err.database": (
         "Basis data menolak baris ini (teks terlalu panjang atau data ganda?).",
