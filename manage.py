@@ -145,7 +145,8 @@ def cmd_import(args: argparse.Namespace) -> int:
 
     from sinergi.core.access import AccessDenied
     from sinergi.i18n.texts import translate
-    from sinergi.transfer import exchange as transfer
+    from sinergi.transfer import archive, importing, parsing
+    from sinergi.transfer.sheets import header, sheet_name
 
     engine = _engine(args)
     viewer = _acting_viewer(engine, args.user)
@@ -154,19 +155,19 @@ def cmd_import(args: argparse.Namespace) -> int:
         return 1
     path = Path(args.file)
     try:
-        sheets = transfer.read_upload(path.name, path.read_bytes(), entity=args.entity)
-        report = transfer.import_sheets(
+        sheets = parsing.read_upload(path.name, path.read_bytes(), entity=args.entity)
+        report = importing.import_sheets(
             engine=engine, viewer=viewer, sheets=sheets, commit=not args.dry_run, file_name=path.name
         )
-    except transfer.FileRefused as error:
+    except archive.FileRefused as error:
         print(translate(error.key, args.lang, **error.values), file=sys.stderr)
         return 1
     except AccessDenied as error:
         print(translate(error.key, args.lang), file=sys.stderr)
         return 1
     for problem in report.problems:
-        sheet = transfer.sheet_name(problem.sheet, args.lang)
-        column = transfer.header(problem.column, args.lang) if problem.column else "-"
+        sheet = sheet_name(problem.sheet, args.lang)
+        column = header(problem.column, args.lang) if problem.column else "-"
         message = translate(problem.key, args.lang, **dict(problem.values))
         print(f"{sheet}, row {problem.row}, {column}: {message}", file=sys.stderr)
     if report.problems:
@@ -187,7 +188,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     from sinergi.core import spreadsheet
     from sinergi.core.db import read_session
     from sinergi.reads.filters import Filters
-    from sinergi.transfer import exchange as transfer
+    from sinergi.transfer import exporting
+    from sinergi.transfer.sheets import sheet_name
 
     engine = _engine(args)
     viewer = _acting_viewer(engine, args.user)
@@ -196,12 +198,14 @@ def cmd_export(args: argparse.Namespace) -> int:
         return 1
     path = Path(args.file)
     if args.template:
-        sheets = transfer.template_sheets(viewer=viewer, lang=args.lang)
+        sheets = exporting.template_sheets(viewer=viewer, lang=args.lang)
     else:
         with read_session(engine) as session:
-            sheets = transfer.export_sheets(session=session, viewer=viewer, filters=Filters(), lang=args.lang)
+            sheets = exporting.export_sheets(
+                session=session, viewer=viewer, filters=Filters(), lang=args.lang
+            )
     if path.suffix.lower() == ".csv":
-        name = transfer.sheet_name(args.sheet, args.lang)
+        name = sheet_name(args.sheet, args.lang)
         if name not in sheets:
             print(f"Sheet {args.sheet} is not exported for this user.", file=sys.stderr)
             return 1
@@ -248,7 +252,7 @@ def build_parser() -> argparse.ArgumentParser:
     user.add_argument("--display-name")
     user.add_argument("--email", default="")
 
-    from sinergi.transfer.exchange import SHEETS
+    from sinergi.transfer.sheets import SHEETS
 
     entities = [spec.key for spec in SHEETS]
     importer = command(

@@ -32,7 +32,7 @@ from sinergi.core.settings import PROJECT_ROOT
 from sinergi.writes.accounts import UserInput, create_user, hash_password, password_matches
 
 RESULTS = BENCH_DIR / "results.json"
-PARTS = ("pages", "browser", "memory", "writes")
+PARTS = ("pages", "browser", "memory", "writes", "imports")
 BENCH_USER = "bench.admin"
 BENCH_PASSWORD = "bench-kata-sandi-2026"
 
@@ -42,6 +42,8 @@ COLD_LARGE_OVER_SQL = 3.0
 OVERVIEW_OVER_HELLO = 1.3
 MB_PER_EXTRA_SESSION = 10.0
 LOST_WRITES = 0
+IMPORT_SECONDS = 15.0
+OTHER_WRITER_WAIT_SECONDS = 2.0
 
 
 @dataclass(frozen=True)
@@ -201,6 +203,30 @@ def measure_writes(settings: Settings) -> dict[str, Any]:
     return results
 
 
+def measure_imports() -> dict[str, Any]:
+    from bench.imports import ROWS, import_while_writing
+    from tests.pg_server import PostgresServer
+
+    results: dict[str, Any] = {}
+    with tempfile.TemporaryDirectory(prefix="sinergi-bench-") as folder:
+        url = f"sqlite:///{Path(folder) / 'imports.db'}"
+        upgrade_database(url)
+        log(f"imports: {ROWS:,}-row import beside a writer every 50 ms on SQLite")
+        results["sqlite"] = import_while_writing(engine_for(url)).as_dict()
+        engine_for(url).dispose()
+    server = PostgresServer()
+    server.start()
+    try:
+        url = server.create_database("bench_imports")
+        upgrade_database(url)
+        log(f"imports: {ROWS:,}-row import beside a writer every 50 ms on PostgreSQL")
+        results["postgresql"] = import_while_writing(engine_for(url)).as_dict()
+        engine_for(url).dispose()
+    finally:
+        server.stop()
+    return results
+
+
 def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
     """Every target with the figure measured and whether it is met (nothing is asserted)."""
     rows: list[dict[str, Any]] = []
@@ -221,6 +247,13 @@ def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
         add("MB per extra viewer session", results["memory"]["mb_per_extra_session"], MB_PER_EXTRA_SESSION)
     for database, figures in results.get("writes", {}).items():
         add(f"lost writes ({database})", figures["lost"], LOST_WRITES)
+    for database, figures in results.get("imports", {}).items():
+        add(f"50,000-row import, seconds ({database})", figures["import_s"], IMPORT_SECONDS)
+        add(
+            f"other writers' longest wait during the import, seconds ({database})",
+            figures["other_longest_wait_s"],
+            OTHER_WRITER_WAIT_SECONDS,
+        )
     return rows
 
 
@@ -316,6 +349,19 @@ def table(results: dict[str, Any]) -> str:
                 f"{_mark(figures['lost'] <= LOST_WRITES)}"
             )
         lines.append("")
+    imports = results.get("imports")
+    if imports:
+        lines.append("50,000-row import (preview, then write) beside a writer every 50 ms (seconds)")
+        for database, figures in imports.items():
+            lines.append(
+                f"{database:<11} {figures['rows']:,} rows: preview {figures['preview_s']:.1f} + write "
+                f"{figures['write_s']:.1f} = {figures['import_s']:.1f}  "
+                f"{_mark(figures['import_s'] <= IMPORT_SECONDS)} · other writer: {figures['other_writes']} "
+                f"writes, longest {figures['other_longest_wait_s']:.2f}  "
+                f"{_mark(figures['other_longest_wait_s'] <= OTHER_WRITER_WAIT_SECONDS)}, "
+                f"{figures['other_errors']} errors"
+            )
+        lines.append("")
     missed = [row["target"] for row in results.get("targets", []) if not row["met"]]
     lines.append(f"Targets missed: {', '.join(missed)}" if missed else "Every target met.")
     return "\n".join(lines)
@@ -389,6 +435,7 @@ def main(argv: list[str] | None = None) -> int:
         "browser": lambda: measure_browser_part(urls, settings),
         "memory": lambda: measure_memory_part(urls["large"], settings),
         "writes": lambda: measure_writes(settings),
+        "imports": measure_imports,
     }
     for part in PARTS:
         if part in args.parts:

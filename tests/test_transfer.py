@@ -18,7 +18,8 @@ from sinergi.core import spreadsheet
 from sinergi.core.access import SYSTEM, AccessDenied, Viewer
 from sinergi.core.db import engine_for, read_session, write_session
 from sinergi.reads.filters import Filters
-from sinergi.transfer import exchange as transfer
+from sinergi.transfer import archive, exporting, importing, parsing
+from sinergi.transfer.sheets import SHEETS
 from sinergi.writes.results import verify_result
 from tests.apptest import assert_ran_clean
 from tests.conftest import DemoAccounts
@@ -57,7 +58,7 @@ def export(
     engine: Engine, viewer: Viewer = SYSTEM, lang: str = "id", **filters: Any
 ) -> dict[str, pd.DataFrame]:
     with read_session(engine) as session:
-        return transfer.export_sheets(session=session, viewer=viewer, filters=Filters(**filters), lang=lang)
+        return exporting.export_sheets(session=session, viewer=viewer, filters=Filters(**filters), lang=lang)
 
 
 def xlsx(sheets: dict[str, list[dict[str, Any]]]) -> bytes:
@@ -65,9 +66,9 @@ def xlsx(sheets: dict[str, list[dict[str, Any]]]) -> bytes:
     return spreadsheet.workbook_bytes({name: pd.DataFrame(rows) for name, rows in sheets.items()})
 
 
-def run(engine: Engine, viewer: Viewer, name: str, data: bytes, *, commit: bool = True) -> transfer.Report:
-    sheets = transfer.read_upload(name, data)
-    return transfer.import_sheets(engine=engine, viewer=viewer, sheets=sheets, commit=commit, file_name=name)
+def run(engine: Engine, viewer: Viewer, name: str, data: bytes, *, commit: bool = True) -> importing.Report:
+    sheets = parsing.read_upload(name, data)
+    return importing.import_sheets(engine=engine, viewer=viewer, sheets=sheets, commit=commit, file_name=name)
 
 
 def world(engine: Engine) -> None:
@@ -450,10 +451,10 @@ def test_csv_with_semicolons_decimal_comma_and_thousand_dots(engine: Engine) -> 
 
 
 def test_csv_kind_is_taken_from_the_headers_or_refused() -> None:
-    sheet = transfer.read_upload("x.csv", b"Indikator;Satuan;Program\nA;orang;P\n")[0]
+    sheet = parsing.read_upload("x.csv", b"Indikator;Satuan;Program\nA;orang;P\n")[0]
     assert sheet.spec.key == "indicators"
-    with pytest.raises(transfer.FileRefused) as refused:
-        transfer.read_upload("x.csv", b"foo,bar\n1,2\n")
+    with pytest.raises(archive.FileRefused) as refused:
+        parsing.read_upload("x.csv", b"foo,bar\n1,2\n")
     assert refused.value.key == "transfer.err.csv_entity"
 
 
@@ -470,7 +471,7 @@ def test_csv_kind_is_taken_from_the_headers_or_refused() -> None:
     ],
 )
 def test_numbers_as_people_type_them(typed: str, decimal_comma: bool, number: float) -> None:
-    assert transfer.parse_number(typed, decimal_comma=decimal_comma) == number
+    assert parsing.parse_number(typed, decimal_comma=decimal_comma) == number
 
 
 def test_exported_formula_text_reads_back_neutralised_and_imports_as_typed(engine: Engine) -> None:
@@ -512,8 +513,8 @@ def test_company_export_holds_only_its_own_company(demo_sqlite_url: str, demo_ac
 def test_template_has_instructions_and_a_sheet_per_entity_in_the_users_language(engine: Engine) -> None:
     world(engine)
     staff = make_account(engine, username="rina", role="company", company="PT Indexim Coalindo")
-    book = load_workbook(io.BytesIO(transfer.template_workbook(viewer=staff, lang="id")))
-    admin_book = load_workbook(io.BytesIO(transfer.template_workbook(viewer=SYSTEM, lang="en")))
+    book = load_workbook(io.BytesIO(exporting.template_workbook(viewer=staff, lang="id")))
+    admin_book = load_workbook(io.BytesIO(exporting.template_workbook(viewer=SYSTEM, lang="en")))
 
     assert book.sheetnames == [
         "Petunjuk",
@@ -617,7 +618,7 @@ def test_errors_read_as_a_table_of_sheet_row_column_and_message(monkeypatch: pyt
     monkeypatch.setattr(transfer_screens, "lang", lambda: "id")
     monkeypatch.setattr(transfer_screens, "t", lambda key, **values: translate(key, "id", **values))
     frame = transfer_screens.problems_frame(
-        [transfer.Problem("results", 7, "actual", "transfer.err.number", (("value", "banyak"),))]
+        [importing.Problem("results", 7, "actual", "transfer.err.number", (("value", "banyak"),))]
     )
     assert frame.to_dict("records") == [
         {"Lembar": "Capaian", "Baris": 7, "Kolom": "Realisasi", "Kesalahan": "'banyak' bukan angka."}
@@ -630,13 +631,13 @@ def test_every_message_key_and_header_has_both_languages() -> None:
     from sinergi.core.settings import PROJECT_ROOT
     from sinergi.i18n.texts import TEXTS
 
-    source = (PROJECT_ROOT / "sinergi" / "transfer" / "exchange.py").read_text()
+    source = "\n".join(path.read_text() for path in (PROJECT_ROOT / "sinergi" / "transfer").glob("*.py"))
     literal = set(re.findall(r'"(transfer\.[a-z_]+\.[a-z_0-9]+)"', source))
-    kinds = {c.kind for spec in transfer.SHEETS for c in spec.columns if not c.kind.startswith("enum:")}
+    kinds = {c.kind for spec in SHEETS for c in spec.columns if not c.kind.startswith("enum:")}
     generated = {
-        *(f"transfer.col.{c.key}" for spec in transfer.SHEETS for c in spec.columns),
-        *(f"transfer.sheet.{spec.key}" for spec in transfer.SHEETS),
-        *(f"transfer.about.{spec.key}" for spec in transfer.SHEETS),
+        *(f"transfer.col.{c.key}" for spec in SHEETS for c in spec.columns),
+        *(f"transfer.sheet.{spec.key}" for spec in SHEETS),
+        *(f"transfer.about.{spec.key}" for spec in SHEETS),
         *(f"transfer.tpl.kind_{kind}" for kind in kinds),
         *(f"transfer.err.{kind}" for kind in kinds - {"text", "list"}),
     }

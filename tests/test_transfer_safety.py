@@ -14,7 +14,7 @@ import pytest
 
 from sinergi.core import spreadsheet
 from sinergi.i18n.texts import translate
-from sinergi.transfer import exchange as transfer
+from sinergi.transfer import archive, parsing
 
 SHEET = "xl/worksheets/sheet1.xml"
 LAUGHS = (
@@ -67,8 +67,8 @@ def refused_with(data: bytes, name: str = "bom.xlsx") -> tuple[str, int]:
     """The refusal's key and the peak of memory allocated while refusing it."""
     tracemalloc.start()
     try:
-        with pytest.raises(transfer.FileRefused) as refused:
-            transfer.read_upload(name, data)
+        with pytest.raises(archive.FileRefused) as refused:
+            parsing.read_upload(name, data)
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
@@ -120,8 +120,8 @@ def test_zip_bomb_is_refused_before_decompressing(megabytes: int) -> None:
 
 def test_a_file_over_the_size_limit_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SINERGI_IMPORT_MAX_MB", "0.01")
-    with pytest.raises(transfer.FileRefused) as refused:
-        transfer.read_upload("besar.csv", b"Program;Pilar\n" + b"x;y\n" * 5000)
+    with pytest.raises(archive.FileRefused) as refused:
+        parsing.read_upload("besar.csv", b"Program;Pilar\n" + b"x;y\n" * 5000)
     assert refused.value.key == "transfer.err.too_large"
     assert (
         translate(refused.value.key, "id", **refused.value.values) == "Berkas lebih besar dari batas 0.01 MB."
@@ -143,6 +143,6 @@ def test_a_file_over_the_size_limit_is_refused(monkeypatch: pytest.MonkeyPatch) 
     ],
 )
 def test_files_that_are_not_workbooks_are_refused(name: str, data: bytes, key: str) -> None:
-    with pytest.raises(transfer.FileRefused) as refused:
-        transfer.read_upload(name, data)
+    with pytest.raises(archive.FileRefused) as refused:
+        parsing.read_upload(name, data)
     assert refused.value.key == key

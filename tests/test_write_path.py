@@ -12,7 +12,7 @@ from sqlalchemy import text
 import models as m
 from sinergi.core.access import Viewer
 from sinergi.core.db import read_session, write_session
-from sinergi.transfer import exchange as transfer
+from sinergi.transfer import importing, parsing
 from sinergi.writes import entry
 from sinergi.writes.fields import FieldErrors
 from sinergi.writes.results import record_result
@@ -69,8 +69,8 @@ def _import(w: World, viewer: Viewer, typed: dict[str, Any]) -> dict[str, tuple[
     data = (
         "Perusahaan;Program;Indikator;Periode;Target;Realisasi;Narasi\n" + ";".join(cells) + "\n"
     ).encode()
-    sheets = transfer.read_upload("capaian.csv", data)
-    report = transfer.import_sheets(engine=w.engine, viewer=viewer, sheets=sheets, commit=True)
+    sheets = parsing.read_upload("capaian.csv", data)
+    report = importing.import_sheets(engine=w.engine, viewer=viewer, sheets=sheets, commit=True)
     assert all(p.sheet == "results" and p.row == 2 for p in report.problems)
     return {p.column: (p.key, dict(p.values)) for p in report.problems}
 
@@ -158,10 +158,10 @@ def test_an_import_refuses_a_village_outside_the_company_regencies_as_the_form_d
         b"Perusahaan;Program;Pilar;Tanggal mulai;Desa/kelurahan lokasi\n"
         b"PT Kilang Uji;Program Baru;Ekonomi;01/01/2024;Desa Jauh\n"
     )
-    report = transfer.import_sheets(
+    report = importing.import_sheets(
         engine=world.engine,
         viewer=world.viewers["company"],
-        sheets=transfer.read_upload("program.csv", data),
+        sheets=parsing.read_upload("program.csv", data),
         commit=True,
     )
     assert [(p.sheet, p.row, p.column, p.key) for p in report.problems] == [
@@ -201,10 +201,10 @@ def test_the_import_holds_budgets_and_baselines_to_the_form_checks(
     assert form_refused.value.errors[column][0] == key
     row = {"Perusahaan": "PT Kilang Uji", "Program": "Bank Sampah", **typed}
     data = (";".join(row) + "\n" + ";".join(row.values()) + "\n").encode()
-    report = transfer.import_sheets(
+    report = importing.import_sheets(
         engine=world.engine,
         viewer=world.viewers["company"],
-        sheets=transfer.read_upload(f"{sheet}.csv", data),
+        sheets=parsing.read_upload(f"{sheet}.csv", data),
         commit=True,
     )
     assert [(p.column, p.key) for p in report.problems] == [(column, key)]

@@ -10,7 +10,8 @@ import streamlit as st
 from sinergi.core import db, spreadsheet
 from sinergi.core.access import AccessDenied, Viewer
 from sinergi.reads.filters import Filters
-from sinergi.transfer import exchange as transfer
+from sinergi.transfer import archive, exporting, importing, parsing
+from sinergi.transfer.sheets import SHEETS, header, sheet_name
 from sinergi.ui import lang, t
 
 _PREVIEW = "transfer-preview"
@@ -27,7 +28,7 @@ def import_section(viewer: Viewer) -> None:
     st.caption(t("transfer.import_intro"))
     st.download_button(
         t("transfer.template"),
-        data=lambda: transfer.template_workbook(viewer=viewer, lang=lang()),
+        data=lambda: exporting.template_workbook(viewer=viewer, lang=lang()),
         file_name="sinergi-templat.xlsx" if lang() == "id" else "sinergi-template.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key="transfer-template",
@@ -38,7 +39,7 @@ def import_section(viewer: Viewer) -> None:
         t("transfer.upload"),
         type=["xlsx", "csv"],
         key="transfer-upload",
-        max_upload_size=max(1, transfer.max_upload_bytes() // (1024 * 1024)),
+        max_upload_size=max(1, parsing.max_upload_bytes() // (1024 * 1024)),
     )
     if upload is None:
         st.session_state.pop(_PREVIEW, None)
@@ -47,9 +48,7 @@ def import_section(viewer: Viewer) -> None:
     done = st.session_state.get(_DONE)
     entity = _AUTO
     if upload.name.lower().endswith(".csv"):
-        names = {_AUTO: t("transfer.csv_auto")} | {
-            spec.key: transfer.sheet_name(spec.key, lang()) for spec in transfer.SHEETS
-        }
+        names = {_AUTO: t("transfer.csv_auto")} | {spec.key: sheet_name(spec.key, lang()) for spec in SHEETS}
         entity = st.selectbox(
             t("transfer.csv_entity"), list(names), format_func=names.__getitem__, key="transfer-entity"
         )
@@ -88,47 +87,43 @@ def import_section(viewer: Viewer) -> None:
 
 def _check(
     viewer: Viewer, name: str, data: bytes, entity: str, *, commit: bool = False
-) -> transfer.Report | str:
+) -> importing.Report | str:
     """The report of a preview (or of the import itself), or the reason the file was refused."""
     try:
-        sheets = transfer.read_upload(name, data, entity=entity or None)
-        return transfer.import_sheets(
+        sheets = parsing.read_upload(name, data, entity=entity or None)
+        return importing.import_sheets(
             engine=db.get_engine(), viewer=viewer, sheets=sheets, commit=commit, file_name=name
         )
-    except transfer.FileRefused as refused:
+    except archive.FileRefused as refused:
         return t(refused.key, **refused.values)
     except AccessDenied as denied:
         return t(denied.key)
 
 
-def _show_done(done: tuple[object, transfer.Report]) -> None:
+def _show_done(done: tuple[object, importing.Report]) -> None:
     st.success(t("transfer.done"), icon=":material/task_alt:")
     st.dataframe(summary_frame(done[1]), hide_index=True, width="stretch")
 
 
-def problems_frame(problems: list[transfer.Problem]) -> pd.DataFrame:
+def problems_frame(problems: list[importing.Problem]) -> pd.DataFrame:
     """Errors as the reader sees them: sheet, row number as the spreadsheet shows it, column, message."""
     language = lang()
     return pd.DataFrame(
         {
-            t("transfer.col_sheet"): [transfer.sheet_name(p.sheet, language) for p in problems],
+            t("transfer.col_sheet"): [sheet_name(p.sheet, language) for p in problems],
             t("transfer.col_row"): [p.row for p in problems],
-            t("transfer.col_column"): [
-                transfer.header(p.column, language) if p.column else "–" for p in problems
-            ],
+            t("transfer.col_column"): [header(p.column, language) if p.column else "–" for p in problems],
             t("transfer.col_message"): [t(p.key, **dict(p.values)) for p in problems],
         }
     )
 
 
-def summary_frame(report: transfer.Report) -> pd.DataFrame:
+def summary_frame(report: importing.Report) -> pd.DataFrame:
     """Rows per sheet that are new, changed and unchanged."""
-    sheets = [
-        s.key for s in transfer.SHEETS if s.key in {*report.created, *report.updated, *report.unchanged}
-    ]
+    sheets = [s.key for s in SHEETS if s.key in {*report.created, *report.updated, *report.unchanged}]
     return pd.DataFrame(
         {
-            t("transfer.col_sheet"): [transfer.sheet_name(key, lang()) for key in sheets],
+            t("transfer.col_sheet"): [sheet_name(key, lang()) for key in sheets],
             t("transfer.col_created"): [report.created.get(key, 0) for key in sheets],
             t("transfer.col_updated"): [report.updated.get(key, 0) for key in sheets],
             t("transfer.col_unchanged"): [report.unchanged.get(key, 0) for key in sheets],
@@ -144,7 +139,7 @@ def export_section(viewer: Viewer, filters: Filters) -> None:
 
     def sheets() -> dict[str, pd.DataFrame]:
         with db.read_session() as session:
-            return transfer.export_sheets(session=session, viewer=viewer, filters=filters, lang=language)
+            return exporting.export_sheets(session=session, viewer=viewer, filters=filters, lang=language)
 
     buttons = st.container(horizontal=True)
     buttons.download_button(
@@ -157,9 +152,7 @@ def export_section(viewer: Viewer, filters: Filters) -> None:
         icon=":material/table_view:",
     )
     names = {
-        spec.key: transfer.sheet_name(spec.key, language)
-        for spec in transfer.SHEETS
-        if viewer.is_admin or not spec.reference
+        spec.key: sheet_name(spec.key, language) for spec in SHEETS if viewer.is_admin or not spec.reference
     }
     chosen = st.selectbox(
         t("transfer.csv_sheet"), list(names), format_func=names.__getitem__, key="transfer-export-sheet"

@@ -507,6 +507,27 @@ def current_links(session: Session, spec: EntitySpec, record_id: int) -> dict[st
     return links
 
 
+def check_links(
+    *,
+    session: Session,
+    viewer: Viewer,
+    spec: EntitySpec,
+    parent_id: int | None,
+    before: Mapping[str, list[int]],
+    picked: Mapping[str, list[int]],
+) -> None:
+    """Refuse with :class:`FieldErrors` a link added that the form does not offer; one kept may stay
+    even if no longer offered. ``before`` holds the record's links now (none for a new record)."""
+    errors: dict[str, tuple[str, dict[str, Any]]] = {}
+    for link in LINKS.get(spec.entity, ()):
+        allowed = link_options(session, viewer, spec, link.name, parent_id)
+        added = set(picked.get(link.name, [])) - set(before.get(link.name, []))
+        if any(value not in allowed for value in added):
+            errors[link.name] = ("entry.error.choice", {})
+    if errors:
+        raise FieldErrors(errors)
+
+
 def set_links(
     *,
     session: Session,
@@ -533,13 +554,7 @@ def set_links(
         conflicts = changes_since(opened, before, picked)
         if conflicts:
             raise EditConflict(conflicts)
-    errors: dict[str, tuple[str, dict[str, Any]]] = {}
-    for link in LINKS.get(spec.entity, ()):
-        allowed = link_options(session, viewer, spec, link.name, parent_id)
-        if any(value not in allowed for value in set(picked.get(link.name, [])) - set(before[link.name])):
-            errors[link.name] = ("entry.error.choice", {})
-    if errors:
-        raise FieldErrors(errors)
+    check_links(session=session, viewer=viewer, spec=spec, parent_id=parent_id, before=before, picked=picked)
     changed = False
     for link in LINKS.get(spec.entity, ()):
         changed |= db.replace_links(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlmodel import Session, col, select
 
 import models as m
@@ -40,6 +42,53 @@ def _indicator_company(session: Session, indicator_id: int) -> tuple[int, int | 
     return int(row[0]), row[1]
 
 
+def check_result(
+    *,
+    viewer: Viewer,
+    company_id: int,
+    indicator_id: int | None,
+    result: m.Result | None,
+    target: float | None,
+    actual: float | None,
+    narrative: str = "",
+    evidence: str | None = None,
+) -> dict[str, Any]:
+    """The values :func:`record_result` would store in ``result`` (None: a new one) of an indicator of
+    ``company_id``'s; refused unless the viewer may write the company's results, FieldErrors for what
+    does not fit, ResultLocked when it is verified. Reads nothing, so a preview can ask it too."""
+    if not viewer.may_write_company(company_id):
+        refuse(viewer=viewer, entity="result", entity_id=indicator_id, detail="write")
+    typed = {"target": target, "actual": actual, "narrative": narrative}
+    if evidence is not None:
+        typed["evidence"] = evidence
+    values = checked(RESULT, typed, typed)
+    if result is not None and result.state == m.ResultState.VERIFIED:
+        raise ResultLocked(result_id=result.id)
+    return values
+
+
+def apply_result(result: m.Result, values: dict[str, Any], *, existed: bool) -> dict[str, Any] | None:
+    """Put checked ``values`` into ``result``; what it held before (None when it is new). Evidence is
+    kept unless ``values`` holds it; a changed figure sends a submitted result back to draft."""
+    before = None
+    if existed:
+        before = {"target": result.target, "actual": result.actual, "narrative": result.narrative}
+        if "evidence" in values:
+            before["evidence"] = result.evidence
+        if before != {k: values[k] for k in before}:
+            # A changed figure is not what was submitted: it goes back to draft, to be submitted again.
+            result.state = m.ResultState.DRAFT
+            result.submitted_at = None
+        result.version += 1
+        result.updated_at = m.utcnow()
+    result.target = values["target"]
+    result.actual = values["actual"]
+    result.narrative = values["narrative"]
+    if "evidence" in values:
+        result.evidence = values["evidence"]
+    return before
+
+
 def record_result(
     *,
     session: Session,
@@ -58,36 +107,23 @@ def record_result(
     that does not fit). ``evidence`` None keeps what the result holds.
     """
     company_id, _ = _indicator_company(session, indicator_id)
-    if not viewer.may_write_company(company_id):
-        refuse(viewer=viewer, entity="result", entity_id=indicator_id, detail="write")
-    typed = {"target": target, "actual": actual, "narrative": narrative}
-    if evidence is not None:
-        typed["evidence"] = evidence
-    values = checked(RESULT, typed, typed)
-    target, actual, narrative = values["target"], values["actual"], values["narrative"]
     result = session.exec(
         select(m.Result).where(m.Result.indicator_id == indicator_id, m.Result.period_id == period_id)
     ).first()
-    before = None
+    values = check_result(
+        viewer=viewer,
+        company_id=company_id,
+        indicator_id=indicator_id,
+        result=result,
+        target=target,
+        actual=actual,
+        narrative=narrative,
+        evidence=evidence,
+    )
+    existed = result is not None
     if result is None:
         result = m.Result(indicator_id=indicator_id, period_id=period_id)
-    elif result.state == m.ResultState.VERIFIED:
-        raise ResultLocked(result_id=result.id)
-    else:
-        before = {"target": result.target, "actual": result.actual, "narrative": result.narrative}
-        if evidence is not None:
-            before["evidence"] = result.evidence
-        if before != {k: values[k] for k in before}:
-            # A changed figure is not what was submitted: it goes back to draft, to be submitted again.
-            result.state = m.ResultState.DRAFT
-            result.submitted_at = None
-        result.version += 1
-        result.updated_at = m.utcnow()
-    result.target = target
-    result.actual = actual
-    result.narrative = narrative
-    if evidence is not None:
-        result.evidence = values["evidence"]
+    before = apply_result(result, values, existed=existed)
     session.add(result)
     session.flush()
     audit.record(
