@@ -49,7 +49,7 @@ def _hint_first_admin(engine: Engine) -> None:
 
 
 def cmd_load_demo(args: argparse.Namespace) -> int:
-    from sinergi.core.db import read_session, write_session
+    from sinergi.core.db import read_session
     from sinergi.reads import queries
     from sinergi.worlds.demo import load_demo
 
@@ -59,8 +59,7 @@ def cmd_load_demo(args: argparse.Namespace) -> int:
             if not queries.database_counts(session=session).is_empty:
                 print("Database already holds data; demo data not loaded.")
                 return 0
-    with write_session(engine) as session:
-        inserted = load_demo(session=session)
+    inserted = load_demo(engine=engine)
     total = sum(inserted.values())
     print(
         f"Demo data loaded: {total} rows added." if total else "Demo data already present; nothing changed."

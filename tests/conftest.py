@@ -15,7 +15,7 @@ from playwright.sync_api import Browser, sync_playwright
 from sqlalchemy import Engine
 
 from sinergi.core.access import Viewer
-from sinergi.core.db import engine_for, upgrade_database, write_session
+from sinergi.core.db import engine_for, upgrade_database
 from sinergi.worlds.demo import load_demo
 from tests.browser import CHROMIUM, CHROMIUM_ARGS
 from tests.factories import make_account
@@ -147,8 +147,7 @@ def demo_world(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, DemoAccou
     url = f"sqlite:///{tmp_path_factory.mktemp('demo') / 'demo.db'}"
     upgrade_database(url)
     engine = engine_for(url)
-    with write_session(engine) as session:
-        load_demo(session=session)
+    load_demo(engine=engine)
     accounts = DemoAccounts(
         admin=make_account(engine, username="admin", role="admin"),
         kpi=make_account(

@@ -29,8 +29,7 @@ TODAY = date(2026, 11, 22)
 
 @pytest.fixture
 def world(engine: Engine) -> tuple[Engine, dict[str, Viewer]]:
-    with write_session(engine) as session:
-        load_demo(session=session)
+    load_demo(engine=engine)
     viewers = {
         "admin": make_account(engine, username="admin", role="admin"),
         "kpi": make_account(engine, username="kpi", role="company", company=KPI),

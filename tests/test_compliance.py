@@ -46,8 +46,7 @@ EXPECTED = {
 
 def _demo(engine: Engine) -> tuple[int, dict[str, int]]:
     """Load the demo; the Kukar framework's id and the companies' ids by name."""
-    with write_session(engine) as session:
-        load_demo(session=session)
+    load_demo(engine=engine)
     with read_session(engine) as session:
         framework = session.exec(select(m.Framework).where(m.Framework.name == FRAMEWORK_NAME)).one()
         companies = {c.name: c.id for c in session.exec(select(m.Company)) if c.id is not None}

@@ -32,8 +32,7 @@ class World:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
-        with write_session(engine) as session:
-            load_demo(session=session)
+        load_demo(engine=engine)
         self.admin = make_account(engine, username="admin", role="admin")
         self.kukar = make_account(engine, username="bappeda.kukar", role="agency", regency=KUKAR)
         self.balikpapan = make_account(engine, username="bappeda.bpp", role="agency", regency=BPP)
@@ -507,8 +506,7 @@ def clicks(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture
 def demo_url(migrated_sqlite_url: str, clicks: None) -> str:
     engine = engine_for(migrated_sqlite_url)
-    with write_session(engine) as session:
-        load_demo(session=session)
+    load_demo(engine=engine)
     make_account(engine, username="admin", role="admin")
     return migrated_sqlite_url
 

@@ -17,8 +17,7 @@ INDEXIM = "PT Indexim Coalindo"
 
 
 def _load(engine: Engine) -> dict[str, int]:
-    with write_session(engine) as session:
-        return load_demo(session=session)
+    return load_demo(engine=engine)
 
 
 def _row_counts(engine: Engine) -> dict[str, int]:
@@ -110,8 +109,7 @@ def test_demo_holds_the_programs_of_the_seeds(engine: Engine) -> None:
 
 
 def test_demo_programs_reach_at_least_one_person_per_family_reached(engine: Engine) -> None:
-    with write_session(engine) as session:
-        load_demo(session=session)
+    load_demo(engine=engine)
     with read_session(engine) as session:
         programs = session.exec(select(m.Program)).all()
     assert programs

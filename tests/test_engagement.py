@@ -15,7 +15,7 @@ from streamlit.testing.v1 import AppTest
 
 import models as m
 from sinergi.core.access import SYSTEM
-from sinergi.core.db import engine_for, read_session, write_session
+from sinergi.core.db import engine_for, read_session
 from sinergi.i18n.formatting import number, percent
 from sinergi.reads import engagement
 from sinergi.reads.filters import Filters, filters_from_params
@@ -80,8 +80,7 @@ def _scalar(engine: Engine, sql: str, **params: Any) -> Any:
 
 @pytest.fixture
 def demo_engine(engine: Engine) -> Engine:
-    with write_session(engine) as session:
-        load_demo(session=session)
+    load_demo(engine=engine)
     return engine
 
 

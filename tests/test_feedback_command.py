@@ -15,8 +15,7 @@ from sinergi.writes.feedback import MAX_TEXT, InvalidFeedback, record_feedback
 
 @pytest.fixture
 def meeting_id(engine: Engine) -> int:
-    with write_session(engine) as session:
-        load_demo(session=session)
+    load_demo(engine=engine)
     with read_session(engine) as session:
         found = session.exec(select(m.Meeting.id).order_by(col(m.Meeting.held_on))).first()
     assert found is not None

@@ -46,8 +46,7 @@ def served(tmp_path: Path) -> Iterator[Served]:
     url = f"sqlite:///{tmp_path / 'live.db'}"
     upgrade_database(url)
     engine = engine_for(url)
-    with write_session(engine) as session:
-        load_demo(session=session)
+    load_demo(engine=engine)
     make_account(engine, username="fasilitator", role="admin")
     with read_session(engine) as session:
         meeting = session.exec(select(m.Meeting).where(col(m.Meeting.title).startswith("Monitoring"))).one()

@@ -27,8 +27,7 @@ KpiWorld = tuple[Engine, Viewer, Viewer, int, int]
 
 @pytest.fixture
 def kpi_world(engine: Engine) -> KpiWorld:
-    with write_session(engine) as session:
-        load_demo(session=session)
+    load_demo(engine=engine)
     kpi = make_account(engine, username="kpi", role="company", company=KPI)
     indexim = make_account(engine, username="indexim", role="company", company="PT Indexim Coalindo")
     with engine.connect() as connection:
@@ -120,8 +119,7 @@ def test_shared_page_shows_the_program_without_an_account(
     url = f"sqlite:///{tmp_path / 'demo.db'}"
     upgrade_database(url)
     engine = engine_for(url)
-    with write_session(engine) as session:
-        load_demo(session=session)
+    load_demo(engine=engine)
     with engine.connect() as connection:
         company = connection.execute(text(f"SELECT id FROM company WHERE name = '{KPI}'")).scalar_one()
         program, name = connection.execute(

@@ -13,7 +13,7 @@ from playwright.sync_api import Browser, Page, expect
 from pypdf import PdfReader
 from sqlalchemy import text
 
-from sinergi.core.db import engine_for, upgrade_database, write_session
+from sinergi.core.db import engine_for, upgrade_database
 from sinergi.worlds.demo import load_demo
 from tests.browser import download, served_app
 from tests.factories import make_account
@@ -30,8 +30,7 @@ def test_company_user_imports_the_filled_template(browser: Browser, tmp_path: Pa
     url = f"sqlite:///{tmp_path / 'sinergi.db'}"
     upgrade_database(url)
     engine = engine_for(url)
-    with write_session(engine) as session:
-        load_demo(session=session)
+    load_demo(engine=engine)
     make_account(engine, username="rina", role="company", company="PT Indexim Coalindo")
 
     def programs() -> int:

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import Engine, text
 
 from sinergi.core.access import SYSTEM
-from sinergi.core.db import read_session, write_session
+from sinergi.core.db import read_session
 from sinergi.i18n.formatting import number
 from sinergi.reads import overview, programs
 from sinergi.reads.filters import Filters, filters_from_params
@@ -23,8 +23,7 @@ THRESHOLDS = Thresholds()
 
 @pytest.fixture
 def demo_engine(engine: Engine) -> Engine:
-    with write_session(engine) as session:
-        load_demo(session=session)
+    load_demo(engine=engine)
     return engine
 
 
