@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
+from typing import Any
 
 from sqlalchemy import Engine, func
 from sqlmodel import Session, SQLModel, col, select
@@ -10,10 +12,8 @@ from sqlmodel import Session, SQLModel, col, select
 import models as m
 from sinergi.core.db import read_session, write_session
 from sinergi.rules.achievement import is_gap
-from sinergi.worlds.demo import DEMO_COMPANY_NAMES, load_demo
-
-KPI = "PT Kilang Pertamina Internasional Unit Balikpapan"
-INDEXIM = "PT Indexim Coalindo"
+from sinergi.worlds.demo import DEMO_COMPANY_NAMES, INDEXIM, JANGGUT, KENOHAN, KPI, LOA_KULU, SANGA, load_demo
+from tests.demo_tables import FIXTURE, dump_tables
 
 
 def _load(engine: Engine) -> dict[str, int]:
@@ -269,3 +269,27 @@ def test_load_demo_completes_a_partly_loaded_database(engine: Engine) -> None:
     assert added["regency"] == 3 and added["period"] == 6
     counts = _row_counts(engine)
     assert counts["regency"] == 4 and counts["period"] == 7
+
+
+# Columns a command counts saves in: the demo world's compliance records are saved twice (the company's
+# evidence, then a verifier's status) and its answered feedback twice (given, then its follow-up named).
+COUNTERS = {"compliance_record": {"version"}, "feedback_item": {"version"}}
+
+
+def _without_counters(rows: list[dict[str, Any]], table: str) -> list[dict[str, Any]]:
+    ignored = COUNTERS.get(table, set())
+    return [{k: v for k, v in row.items() if k not in ignored} for row in rows]
+
+
+def test_demo_tables_match_the_recorded_world(sqlite_engine: Engine) -> None:
+    """The files in data/demo/ build, table by table, the world recorded in tests/fixtures/."""
+    load_demo(engine=sqlite_engine)
+    built = dump_tables(sqlite_engine)
+    recorded = json.loads(FIXTURE.read_text(encoding="utf-8"))
+    assert sorted(built) == sorted(recorded)
+    for table in sorted(recorded):
+        assert _without_counters(built[table], table) == _without_counters(recorded[table], table), table
+
+
+def test_demo_company_names_come_from_the_data_files() -> None:
+    assert DEMO_COMPANY_NAMES == (KPI, INDEXIM, LOA_KULU, JANGGUT, KENOHAN, SANGA)
