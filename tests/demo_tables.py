@@ -102,3 +102,19 @@ def write_fixture(engine: Engine, path: Path = FIXTURE) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     text = json.dumps(dump_tables(engine), indent=1, sort_keys=True, ensure_ascii=False)
     path.write_text(text + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":  # records the world the files in data/demo/ build: python -m tests.demo_tables
+    import tempfile
+
+    from sinergi.core.db import engine_for, upgrade_database
+    from sinergi.worlds.demo import load_demo
+
+    with tempfile.TemporaryDirectory() as folder:
+        url = f"sqlite:///{Path(folder) / 'demo.db'}"
+        upgrade_database(url)
+        engine = engine_for(url)
+        load_demo(engine=engine)
+        write_fixture(engine)
+        engine.dispose()
+    print(f"Wrote {FIXTURE}")
