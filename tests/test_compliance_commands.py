@@ -33,6 +33,9 @@ class World:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         load_demo(engine=engine)
+        with read_session(engine) as session:
+            # The demo is loaded through the same commands: its audit rows come before this.
+            self.loaded_up_to = session.exec(select(func.max(m.AuditLog.id))).one() or 0
         self.admin = make_account(engine, username="admin", role="admin")
         self.kukar = make_account(engine, username="bappeda.kukar", role="agency", regency=KUKAR)
         self.balikpapan = make_account(engine, username="bappeda.bpp", role="agency", regency=BPP)
@@ -82,7 +85,9 @@ class World:
         with read_session(self.engine) as session:
             return list(
                 session.exec(
-                    select(m.AuditLog).where(m.AuditLog.action == action).order_by(col(m.AuditLog.id))
+                    select(m.AuditLog)
+                    .where(m.AuditLog.action == action, col(m.AuditLog.id) > self.loaded_up_to)
+                    .order_by(col(m.AuditLog.id))
                 )
             )
 
