@@ -21,7 +21,9 @@ from sqlmodel import Session, SQLModel, col, func, select
 import models as m
 from sinergi.core.access import SYSTEM
 from sinergi.core.db import read_session, reads, write_session
-from sinergi.transfer.exchange import SHEETS, Report, SheetRows, import_sheets, read_upload
+from sinergi.transfer.importing import Report, import_sheets
+from sinergi.transfer.parsing import SheetRows, read_upload
+from sinergi.transfer.sheets import SHEETS
 from sinergi.writes import compliance, entry
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "demo"
