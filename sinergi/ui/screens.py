@@ -18,6 +18,7 @@ from sinergi.i18n.formatting import long_date, number, rupiah
 from sinergi.reads import overview, programs, queries
 from sinergi.reads.filters import Filters, filter_options
 from sinergi.reports import charts
+from sinergi.rules.achievement import Thresholds
 from sinergi.ui import lang, t
 from sinergi.worlds import demo
 
@@ -91,6 +92,18 @@ def overview_screen(viewer: Viewer, filters: Filters | None = None) -> None:
         else None
     )
 
+    _overview_tiles(tiles, framework, compliance)
+    _achievement_charts(viewer, filters, thresholds, tiles.period)
+    _trend_chart(viewer, filters, thresholds)
+    _places(viewer, filters)
+
+
+def _overview_tiles(
+    tiles: overview.OverviewTiles,
+    framework: m.Framework | None,
+    compliance: queries.ComplianceSummary | None,
+) -> None:
+    """The two rows of tiles: programs, people and budget; results, meetings, feedback, compliance."""
     row = st.columns(4)
     ui.progress_metric(
         row[0],
@@ -129,6 +142,9 @@ def overview_screen(viewer: Viewer, filters: Filters | None = None) -> None:
             help=t("overview.help.compliance", name=framework.name),
         )
 
+
+def _achievement_charts(viewer: Viewer, filters: Filters, thresholds: Thresholds, period: str | None) -> None:
+    """The share of results on track, by pillar beside by company."""
     status_labels = ui.labels("achievement", charts.STATUS_COLOURS)
     left, right = st.columns(2)
     for column, group, title_key in (
@@ -136,7 +152,7 @@ def overview_screen(viewer: Viewer, filters: Filters | None = None) -> None:
         (right, "company", "overview.by_company"),
     ):
         with column:
-            st.subheader(t(title_key, period=tiles.period or "–"))
+            st.subheader(t(title_key, period=period or "–"))
             data = ui.read(
                 overview.achievement_by, viewer=viewer, filters=filters, thresholds=thresholds, group=group
             )
@@ -155,6 +171,8 @@ def overview_screen(viewer: Viewer, filters: Filters | None = None) -> None:
             )
             ui.chart_block(chart, data, name=f"achievement-by-{group}")
 
+
+def _trend_chart(viewer: Viewer, filters: Filters, thresholds: Thresholds) -> None:
     st.subheader(t("overview.trend"))
     trend = ui.read(overview.achievement_trend, viewer=viewer, filters=filters, thresholds=thresholds)
     if trend.empty:
@@ -169,6 +187,9 @@ def overview_screen(viewer: Viewer, filters: Filters | None = None) -> None:
         )
         st.caption(t("overview.trend_note"))
 
+
+def _places(viewer: Viewer, filters: Filters) -> None:
+    """Where the programs work: a chart by regency and, once asked for, the list of villages."""
     st.subheader(t("overview.where"))
     places = ui.read(overview.program_locations, viewer=viewer, filters=filters)
     if places.empty:
@@ -350,91 +371,107 @@ def _indicator_section(
     number_text = decimal_texts(lang())
     if not by_indicator:
         st.info(t("program.no_indicators"))
-    else:
-        status_labels = ui.labels("achievement", charts.STATUS_COLOURS)
-        # Figures as text written in the reader's language: a number column would follow the browser's
-        # locale, and "2,400" reads as 2.4 in Indonesian.
-        summary = to_date.assign(
-            target=to_date["target"].map(number_text),
-            actual=to_date["actual"].map(number_text),
-            status=to_date["status"].map(ui.status_badge),
-            achievement=to_date["achievement"] * 100,
-            gap=to_date["gap"].map(lambda gap: "⚠️ " + t("program.gap") if gap else ""),
-        )
-        st.dataframe(
-            summary,
-            hide_index=True,
-            width="stretch",
-            column_order=["indicator", "unit", "up_to", "target", "actual", "achievement", "status", "gap"],
-            column_config={
-                "indicator": st.column_config.TextColumn(t("program.indicator"), width="large"),
-                "unit": t("program.unit"),
-                "up_to": t("program.up_to"),
-                "target": st.column_config.TextColumn(t("program.target"), alignment="right"),
-                "actual": st.column_config.TextColumn(t("program.actual"), alignment="right"),
-                "achievement": st.column_config.ProgressColumn(
-                    t("programs.achievement"), format="%.0f%%", min_value=0, max_value=150
+        return
+    status_labels = ui.labels("achievement", charts.STATUS_COLOURS)
+    _indicators_to_date(to_date, number_text)
+    panels, gaps, without_results = _indicator_panels(by_indicator, number_text, status_labels)
+    if panels:
+        ui.chart_block(
+            charts.indicator_stack(
+                panels,
+                titles=charts.IndicatorTitles(
+                    period=t("filter.period"),
+                    actual=t("program.actual"),
+                    target=t("program.target"),
+                    baseline=t("program.baseline_short"),
                 ),
-                "status": t("programs.status"),
-                "gap": t("program.gap_column"),
-            },
+                status_labels=status_labels,
+            ),
+            functools.partial(_indicators_csv, panels),
+            name=f"program-{profile.id}-indicators",
         )
-        # One chart for all indicators, a panel each; the rows are walked as plain records, since
-        # pandas' per-group overhead, repeated for every indicator, costs more than the few rows each has.
-        panels: list[charts.IndicatorPanel] = []
-        gaps: list[str] = []
-        without_results: list[str] = []
-        for records in by_indicator.values():
-            first = records[0]
-            heading = f"{first['indicator']} ({first['unit']})"
-            with_periods = programs.semesters(records)
-            if not with_periods:
-                without_results.append(heading)
-                continue
-            baseline = (
-                t("program.baseline", value=number_text(first["baseline"]), year=int(first["baseline_year"]))
-                if pd.notna(first["baseline"]) and pd.notna(first["baseline_year"])
-                else t("program.no_baseline")
-            )
-            about = [
-                ui.label("indicator_kind", first["kind"]),
-                ui.label("direction", first["direction"]),
-                ui.label("accumulation", first["accumulation"]),
-            ]
-            panels.append(
-                charts.IndicatorPanel(
-                    title=heading,
-                    subtitle=" · ".join([*about, baseline]),
-                    unit=str(first["unit"]),
-                    rows=[row | {"status_label": status_labels[row["status"]]} for row in with_periods],
-                )
-            )
-            below = [str(record["period"]) for record in with_periods if record["gap"]]
-            if below:
-                gaps.append(f"- {ui.plain(heading)}: {', '.join(below)}")
-        if panels:
-            ui.chart_block(
-                charts.indicator_stack(
-                    panels,
-                    titles=charts.IndicatorTitles(
-                        period=t("filter.period"),
-                        actual=t("program.actual"),
-                        target=t("program.target"),
-                        baseline=t("program.baseline_short"),
-                    ),
-                    status_labels=status_labels,
-                ),
-                functools.partial(_indicators_csv, panels),
-                name=f"program-{profile.id}-indicators",
-            )
-        if gaps:
-            st.warning("\n".join([t("program.gaps"), *gaps]), icon=":material/warning:")
-        if without_results:
-            st.info(t("program.no_results", indicators=", ".join(ui.plain(name) for name in without_results)))
+    if gaps:
+        st.warning("\n".join([t("program.gaps"), *gaps]), icon=":material/warning:")
+    if without_results:
+        st.info(t("program.no_results", indicators=", ".join(ui.plain(name) for name in without_results)))
 
-        st.subheader(t("program.table"))
-        st.dataframe(_semester_table(by_indicator, number_text), width="stretch")
-        st.caption(t("program.table_note"))
+    st.subheader(t("program.table"))
+    st.dataframe(_semester_table(by_indicator, number_text), width="stretch")
+    st.caption(t("program.table_note"))
+
+
+def _indicators_to_date(to_date: pd.DataFrame, number_text: Callable[[float | None], str]) -> None:
+    """Each indicator's target, actual and achievement up to the latest semester, as a table."""
+    # Figures as text written in the reader's language: a number column would follow the browser's
+    # locale, and "2,400" reads as 2.4 in Indonesian.
+    summary = to_date.assign(
+        target=to_date["target"].map(number_text),
+        actual=to_date["actual"].map(number_text),
+        status=to_date["status"].map(ui.status_badge),
+        achievement=to_date["achievement"] * 100,
+        gap=to_date["gap"].map(lambda gap: "⚠️ " + t("program.gap") if gap else ""),
+    )
+    st.dataframe(
+        summary,
+        hide_index=True,
+        width="stretch",
+        column_order=["indicator", "unit", "up_to", "target", "actual", "achievement", "status", "gap"],
+        column_config={
+            "indicator": st.column_config.TextColumn(t("program.indicator"), width="large"),
+            "unit": t("program.unit"),
+            "up_to": t("program.up_to"),
+            "target": st.column_config.TextColumn(t("program.target"), alignment="right"),
+            "actual": st.column_config.TextColumn(t("program.actual"), alignment="right"),
+            "achievement": st.column_config.ProgressColumn(
+                t("programs.achievement"), format="%.0f%%", min_value=0, max_value=150
+            ),
+            "status": t("programs.status"),
+            "gap": t("program.gap_column"),
+        },
+    )
+
+
+def _indicator_panels(
+    by_indicator: dict[int, list[dict[str, Any]]],
+    number_text: Callable[[float | None], str],
+    status_labels: dict[str, str],
+) -> tuple[list[charts.IndicatorPanel], list[str], list[str]]:
+    """A chart panel per indicator with results, the semesters below target (as Markdown list items of
+    plain text) and the indicators without any result."""
+    # One chart for all indicators, a panel each; the rows are walked as plain records, since
+    # pandas' per-group overhead, repeated for every indicator, costs more than the few rows each has.
+    panels: list[charts.IndicatorPanel] = []
+    gaps: list[str] = []
+    without_results: list[str] = []
+    for records in by_indicator.values():
+        first = records[0]
+        heading = f"{first['indicator']} ({first['unit']})"
+        with_periods = programs.semesters(records)
+        if not with_periods:
+            without_results.append(heading)
+            continue
+        baseline = (
+            t("program.baseline", value=number_text(first["baseline"]), year=int(first["baseline_year"]))
+            if pd.notna(first["baseline"]) and pd.notna(first["baseline_year"])
+            else t("program.no_baseline")
+        )
+        about = [
+            ui.label("indicator_kind", first["kind"]),
+            ui.label("direction", first["direction"]),
+            ui.label("accumulation", first["accumulation"]),
+        ]
+        panels.append(
+            charts.IndicatorPanel(
+                title=heading,
+                subtitle=" · ".join([*about, baseline]),
+                unit=str(first["unit"]),
+                rows=[row | {"status_label": status_labels[row["status"]]} for row in with_periods],
+            )
+        )
+        below = [str(record["period"]) for record in with_periods if record["gap"]]
+        if below:
+            gaps.append(f"- {ui.plain(heading)}: {', '.join(below)}")
+    return panels, gaps, without_results
 
 
 def _budget_section(profile: programs.ProgramProfile) -> None:
