@@ -100,7 +100,7 @@ def import_while_writing(engine: Engine) -> ImportFigures:
         preview = import_sheets(engine=engine, viewer=SYSTEM, sheets=sheets, commit=False)
         previewed = time.perf_counter()
         report = import_sheets(
-            engine=engine, viewer=SYSTEM, sheets=sheets, commit=True, file_name="bench.xlsx"
+            engine=engine, viewer=SYSTEM, sheets=sheets, commit=True, file_name="bench.xlsx", preview=preview
         )
         finished = time.perf_counter()
         time.sleep(0.2)

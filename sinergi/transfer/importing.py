@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from datetime import date
+from dataclasses import dataclass, field, fields
+from datetime import date, datetime
 from typing import Any, cast
 
-from sqlalchemy import Engine, insert, inspect, update
+from sqlalchemy import Engine, bindparam, insert, inspect, update
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import make_transient_to_detached
 from sqlmodel import Session, SQLModel, col, select
 
 import models as m
@@ -46,6 +47,8 @@ class Report:
     updated: dict[str, int] = field(default_factory=dict)
     unchanged: dict[str, int] = field(default_factory=dict)
     committed: bool = False
+    # What a preview found to write, for the import it confirms to write without checking again.
+    plan: _Import | None = field(default=None, repr=False, compare=False)
 
     @property
     def ok(self) -> bool:
@@ -83,9 +86,33 @@ class _Op:
 
 
 @dataclass
+class _NewResult:
+    """A result this file creates, held as plain values: the write inserts it with one statement, and
+    building tens of thousands of ORM records would cost more than checking them."""
+
+    indicator_id: int
+    period_id: int
+    target: float | None = None
+    actual: float | None = None
+    narrative: str = ""
+    evidence: str = ""
+    state: str = m.ResultState.DRAFT
+    submitted_at: datetime | None = None
+    verified_by_id: int | None = None
+    verified_at: datetime | None = None
+    updated_at: datetime = field(default_factory=m.utcnow)
+    version: int = 1
+    id: int | None = None
+
+
+# The insert takes every column from it, so it must hold what the table holds.
+assert {f.name for f in fields(_NewResult)} == set(m.Result.__table__.columns.keys())  # type: ignore[attr-defined]
+
+
+@dataclass
 class _ResultOp:
     number: int
-    record: m.Result
+    record: m.Result  # or a _NewResult, which holds the same attributes
     existed: bool
     seen_version: int
     indicator: m.Indicator
@@ -110,6 +137,13 @@ class _Import:
         self._row_keys: list[tuple[Any, ...]] = []
         self.organisers: dict[int, m.Company | None] = {}  # of the meetings this file creates
         self.new_villages: list[tuple[m.Village, m.District]] = []
+        self.prepared: _PreparedResults | None = None
+        self.spent = False  # written, or tried: its records hold ids the database may not
+
+    def usable_by(self, viewer: Viewer) -> bool:
+        """Whether this check's plan may be written for ``viewer``: it was checked for them, and no write
+        has used it yet."""
+        return not self.spent and self.viewer == viewer
 
     # Lookups by natural key --------------------------------------------------------------
     def one(self, model: Any, **where: Any) -> Any:
@@ -548,7 +582,7 @@ class _Import:
         existed = result is not None
         before = None if result is None else (*(getattr(result, k) for k in typed), result.state)
         if result is None:
-            result = m.Result(indicator_id=indicator.id or 0, period_id=period.id or 0)
+            result = cast(m.Result, _NewResult(indicator_id=indicator.id or 0, period_id=period.id or 0))
             key = ("Result", ("indicator", id(indicator)), ("period", id(period)))
             self.found[key] = result
             self.created.add(id(result))
@@ -759,47 +793,147 @@ class _Import:
         """Write what the check found, in the caller's transaction; the problems that stop it.
 
         A record read by the check and changed by someone else since is a problem of its row, as is a
-        record another writer created meanwhile under the same natural key."""
-        rechecked: set[int] = set()
-        for op in self.ops:
-            try:
-                self._apply(session, op, rechecked)
-            except (RowError, FieldErrors, entry.EditConflict):
-                return [Problem(op.sheet or "results", op.number, "", "transfer.err.changed")]
-            except SQLAlchemyError:
-                return [Problem(op.sheet or "results", op.number, "", "transfer.err.database")]
+        record another writer created meanwhile under the same natural key. The result rows and their
+        audit rows are prepared before (:meth:`prepare`); here each table's records go in as a few bulk
+        statements, and the records read are compared a chunk at a time."""
+        results = self.prepared or self.prepare()
         try:
-            return self._write_results(session)
+            changed = self._changed_since(session)
+        except SQLAlchemyError:
+            return [Problem(self.ops[0].sheet, self.ops[0].number, "", "transfer.err.database")]
+        if changed is not None:
+            return [Problem(changed.sheet or "results", changed.number, "", "transfer.err.changed")]
+        position = 0
+        while position < len(self.ops):
+            batch = self._batch(position)
+            try:
+                if len(batch) > 1:
+                    self._insert(session, batch)
+                else:
+                    self._apply(session, batch[0])
+            except (RowError, FieldErrors, entry.EditConflict):
+                return [Problem(batch[0].sheet or "results", batch[0].number, "", "transfer.err.changed")]
+            except SQLAlchemyError:
+                return [Problem(batch[0].sheet or "results", batch[0].number, "", "transfer.err.database")]
+            position += len(batch)
+        try:
+            session.flush()
+            return self._write_results(session, results)
         except SQLAlchemyError:
             number = self.result_ops[0].number if self.result_ops else 1
             return [Problem("results", number, "", "transfer.err.database")]
 
-    def _apply(self, session: Session, op: _Op, rechecked: set[int]) -> None:
+    def _changed_since(self, session: Session) -> _Op | None:
+        """The first op whose record, read by the check, someone else changed or deleted since; the
+        records read are loaded into ``session`` a chunk of ids per statement."""
+        read = {
+            id(op.record): op for op in reversed(self.ops) if op.existed and id(op.record) not in self.created
+        }
+        by_model: dict[Any, list[Any]] = {}
+        for op in read.values():
+            by_model.setdefault(type(op.record), []).append(op.record)
+        for model, records in by_model.items():
+            keys = inspect(model).primary_key
+            if len(keys) == 1:
+                ids = [inspect(record).identity[0] for record in records]
+                for n in range(0, len(ids), 500):
+                    list(session.exec(select(model).where(keys[0].in_(ids[n : n + 500]))))
+            for record in records:
+                target = session.get(model, inspect(record).identity)  # from the identity map when loaded
+                if target is None or _snapshot(target) != self.seen[id(record)]:
+                    return read[id(record)]
+        return None
+
+    def _batch(self, position: int) -> list[_Op]:
+        """The ops from ``position`` that one INSERT can write: records this file creates, of one table,
+        each written once, that need nothing of one another and no step after their own, in a table
+        with an id."""
+        first = self.ops[position]
+        batch = [first]
+        model = type(first.record)
+        if first.existed or first.then is not None or len(inspect(model).primary_key) != 1:
+            return batch  # written as it is: a table keyed by more than one column has no id to take
+        members = {id(first.record)}
+        for op in self.ops[position + 1 :]:
+            if (
+                op.existed
+                or op.then is not None
+                or type(op.record) is not model
+                or id(op.record) in members
+                or any(id(v) in members for v in op.values.values())
+            ):
+                break
+            batch.append(op)
+            members.add(id(op.record))
+        return batch
+
+    def _insert(self, session: Session, batch: list[_Op]) -> None:
+        """Insert new records of one table in one statement and take their ids; later ops of the file
+        find them in ``session`` as records read."""
+        model = type(batch[0].record)
+        table = model.__table__
+        (key,) = inspect(model).primary_key
+        rows = []
+        for op in batch:
+            for name, value in op.values.items():
+                setattr(op.record, name, _id(value))
+            rows.append({c.name: getattr(op.record, c.name) for c in table.columns if c is not key})
+        statement = insert(table).returning(key, sort_by_parameter_order=True)
+        new_ids = session.connection().execute(statement, rows).scalars().all()
+        for op, new_id in zip(batch, new_ids, strict=True):
+            setattr(op.record, key.name, new_id)
+            make_transient_to_detached(op.record)
+            session.add(op.record)
+        session.info.setdefault("written_tables", set()).add(table.name)
+
+    def _apply(self, session: Session, op: _Op) -> None:
         record = op.record
         if op.existed and id(record) not in self.created:
-            target = session.get(type(record), inspect(record).identity)
-            if id(record) not in rechecked:
-                rechecked.add(id(record))
-                if target is None or _snapshot(target) != self.seen[id(record)]:
-                    raise RowError("", "transfer.err.changed")
+            target = session.get(type(record), inspect(record).identity)  # loaded by _changed_since
         else:
             target = record
         for key, value in op.values.items():
             setattr(target, key, _id(value))
         session.add(target)
-        session.flush()
+        if not op.existed or op.then is not None:
+            session.flush()  # its id, for the rows after it and for its own step
         if op.then is not None:
             op.then(session, target)
 
-    def _write_results(self, session: Session) -> list[Problem]:
-        """Every result at once: one statement for the new, one for the changed, one for the audit."""
-        ops = self.result_ops
+    def prepare(self) -> _PreparedResults:
+        """What the write of the results needs, worked out before its transaction begins: every column
+        of each result row and the audit row of each result change."""
         columns = [c.name for c in inspect(m.Result).columns if c.name != "id"]
         first: dict[int, _ResultOp] = {}
-        for op in ops:
+        for op in self.result_ops:
             first.setdefault(id(op.record), op)
         stored = [op for op in first.values() if op.existed and id(op.record) not in self.created]
         fresh = [op for op in first.values() if id(op.record) in self.created]
+        audits = [
+            audit.row_values(
+                actor=self.viewer,
+                action="update" if op.before else "create",
+                entity="result",
+                entity_id=None,  # known once the write has inserted it
+                before=op.before,
+                after=op.after,
+            )
+            for op in self.result_ops
+        ]
+        self.prepared = _PreparedResults(
+            stored=stored,
+            fresh=fresh,
+            stored_rows=[
+                {"id": op.record.id, **{c: getattr(op.record, c) for c in columns}} for op in stored
+            ],
+            fresh_rows=[{c: getattr(op.record, c) for c in columns} for op in fresh],
+            audits=audits,
+        )
+        return self.prepared
+
+    def _write_results(self, session: Session, prepared: _PreparedResults) -> list[Problem]:
+        """Every result at once: one statement for the new, one for the changed, one for the audit."""
+        stored, fresh = prepared.stored, prepared.fresh
         problems: list[Problem] = []
         for chunk in _chunks(stored):
             versions = dict(
@@ -830,35 +964,47 @@ class _Import:
             ]
         if problems:
             return problems
-        for op in fresh:
-            op.record.indicator_id, op.record.period_id = _id(op.indicator), _id(op.period)
+        table: Any = m.Result.__table__  # type: ignore[attr-defined]
+        connection = session.connection()
         if fresh:
-            new_ids = session.scalars(
-                insert(m.Result).returning(col(m.Result.id), sort_by_parameter_order=True),
-                [{c: getattr(op.record, c) for c in columns} for op in fresh],
-            ).all()
-            for op, new_id in zip(fresh, new_ids, strict=True):
-                op.record.id = new_id
+            for op, row in zip(fresh, prepared.fresh_rows, strict=True):
+                row["indicator_id"] = op.record.indicator_id = _id(op.indicator)
+                row["period_id"] = op.record.period_id = _id(op.period)
+            connection.execute(insert(table), prepared.fresh_rows)  # executemany: no ids returned
+            wanted = {(op.indicator.id, op.period.id): op for op in fresh}
+            indicators = sorted({cast(int, op.indicator.id) for op in fresh})
+            for n in range(0, len(indicators), 500):
+                for result_id, indicator_id, period_id in connection.execute(
+                    select(table.c.id, table.c.indicator_id, table.c.period_id).where(
+                        table.c.indicator_id.in_(indicators[n : n + 500])
+                    )
+                ):
+                    found = wanted.get((indicator_id, period_id))
+                    if found is not None:
+                        found.record.id = result_id
         if stored:
-            session.execute(
-                update(m.Result),
-                [{"id": op.record.id, **{c: getattr(op.record, c) for c in columns}} for op in stored],
+            connection.execute(
+                update(table).where(table.c.id == bindparam("_id")),
+                [
+                    {"_id": row["id"], **{k: v for k, v in row.items() if k != "id"}}
+                    for row in prepared.stored_rows
+                ],
             )
-        if ops:
-            entries = [
-                audit.row_values(
-                    actor=self.viewer,
-                    action="update" if op.before else "create",
-                    entity="result",
-                    entity_id=op.record.id,
-                    before=op.before,
-                    after=op.after,
-                )
-                for op in ops
-            ]
-            session.execute(insert(m.AuditLog), entries)
+        if self.result_ops:
+            for op, entry_row in zip(self.result_ops, prepared.audits, strict=True):
+                entry_row["entity_id"] = op.record.id
+            connection.execute(insert(m.AuditLog.__table__), prepared.audits)  # type: ignore[attr-defined]
             session.info.setdefault("written_tables", set()).update({"result", "audit_log"})
         return []
+
+
+@dataclass
+class _PreparedResults:
+    stored: list[_ResultOp]
+    fresh: list[_ResultOp]
+    stored_rows: list[dict[str, Any]]
+    fresh_rows: list[dict[str, Any]]
+    audits: list[dict[str, Any]]
 
 
 def _chunks(items: list[_ResultOp], size: int = 500) -> list[list[_ResultOp]]:
@@ -926,24 +1072,43 @@ class _Rollback(Exception):
 
 
 def import_sheets(
-    *, engine: Engine, viewer: Viewer, sheets: Sequence[SheetRows], commit: bool, file_name: str = ""
+    *,
+    engine: Engine,
+    viewer: Viewer,
+    sheets: Sequence[SheetRows],
+    commit: bool,
+    file_name: str = "",
+    preview: Report | None = None,
 ) -> Report:
     """Run an import: check every row reading only, then, when ``commit`` and no row has a problem,
     write it all in one short transaction.
 
     The check (and so the preview) takes no write lock: it reads what it needs and remembers what
-    earlier rows of the file would create. The write then compares every record the check read and
-    the write changes with the database: a record someone else changed or created since the check
-    stops the whole import with a problem on its row rather than being overwritten. Comparing is
-    simpler than checking every row again inside the write, and keeps the write lock short: a large
-    file's results go in as a few bulk statements.
+    earlier rows of the file would create. ``preview``, the report of this viewer's preview of the same
+    sheets, lends the import what that check found, so confirming a preview does not check again. The
+    write then compares every record the check read and the write changes with the database: a record
+    someone else changed or created since the check stops the whole import with a problem on its row
+    rather than being overwritten. Comparing is simpler than checking every row again inside the write,
+    and keeps the write lock short: everything is prepared before it is taken, and the rows go in as a
+    few bulk statements per table.
     """
-    with db.read_session(engine) as session:
-        session.autoflush = False  # nothing the check sets on a record read may reach the database
-        report, work = _run(session, viewer, sheets)
-        session.expunge_all()
+    plan = preview.plan if preview is not None and commit else None
+    if preview is not None and plan is not None and plan.usable_by(viewer):
+        report = Report(
+            created=dict(preview.created), updated=dict(preview.updated), unchanged=dict(preview.unchanged)
+        )
+        work = plan
+    else:
+        with db.read_session(engine) as session:
+            session.autoflush = False  # nothing the check sets on a record read may reach the database
+            report, work = _run(session, viewer, sheets)
+            session.expunge_all()
+        if not commit:
+            report.plan = None if report.problems else work
     if not commit or report.problems:
         return report
+    work.spent = True  # a write, even one rolled back, leaves its ids in the plan's records
+    work.prepare()
     try:
         with db.write_session(engine) as session:
             problems = work.write(session)

@@ -73,7 +73,7 @@ def import_section(viewer: Viewer) -> None:
     st.success(t("transfer.preview_ok"), icon=":material/check_circle:")
     st.dataframe(summary_frame(outcome), hide_index=True, width="stretch")
     if st.button(t("transfer.confirm"), type="primary", key="transfer-confirm", icon=":material/upload:"):
-        result = _check(viewer, upload.name, data, entity, commit=True)
+        result = _check(viewer, upload.name, data, entity, preview=outcome)
         st.session_state.pop(_PREVIEW, None)
         if isinstance(result, str):
             st.error(result, icon=":material/block:")
@@ -86,13 +86,19 @@ def import_section(viewer: Viewer) -> None:
 
 
 def _check(
-    viewer: Viewer, name: str, data: bytes, entity: str, *, commit: bool = False
+    viewer: Viewer, name: str, data: bytes, entity: str, *, preview: importing.Report | None = None
 ) -> importing.Report | str:
-    """The report of a preview (or of the import itself), or the reason the file was refused."""
+    """The report of a preview or, given the preview it confirms, of the import itself; or the reason
+    the file was refused."""
     try:
         sheets = parsing.read_upload(name, data, entity=entity or None)
         return importing.import_sheets(
-            engine=db.get_engine(), viewer=viewer, sheets=sheets, commit=commit, file_name=name
+            engine=db.get_engine(),
+            viewer=viewer,
+            sheets=sheets,
+            commit=preview is not None,
+            file_name=name,
+            preview=preview,
         )
     except archive.FileRefused as refused:
         return t(refused.key, **refused.values)
