@@ -200,6 +200,47 @@ def test_importing_the_same_file_again_updates_rather_than_duplicates(engine: En
     assert sdgs == [1, 8, 17] and villages == 2
 
 
+def test_confirming_a_preview_writes_its_plan_once_and_refuses_what_changed_since(engine: Engine) -> None:
+    world(engine)
+    assert run(engine, SYSTEM, "a.xlsx", company_file()).committed
+    sheets = parsing.read_upload(
+        "b.xlsx", company_file([{**PROGRAM_ROWS[0], "KK rencana": 55}, PROGRAM_ROWS[1]])
+    )
+    preview = importing.import_sheets(engine=engine, viewer=SYSTEM, sheets=sheets, commit=False)
+    assert preview.ok and preview.updated == {"programs": 1} and preview.plan is not None
+    with write_session(engine) as session:  # someone edits the program between preview and confirm
+        program = session.exec(select(m.Program).where(m.Program.name == "Ekonomi Desa Baay")).one()
+        program.description, program.version = "Diubah", program.version + 1
+        session.add(program)
+    before = counts(engine)
+
+    refused = importing.import_sheets(
+        engine=engine, viewer=SYSTEM, sheets=sheets, commit=True, preview=preview
+    )
+    assert not refused.committed
+    assert [(p.sheet, p.row, p.key) for p in refused.problems] == [("programs", 2, "transfer.err.changed")]
+    assert counts(engine) == before
+
+    # The plan is spent: confirming again checks the file afresh, on what the database now holds.
+    again = importing.import_sheets(engine=engine, viewer=SYSTEM, sheets=sheets, commit=True, preview=preview)
+    assert again.committed and again.updated == {"programs": 1}
+    with read_session(engine) as session:
+        program = session.exec(select(m.Program).where(m.Program.name == "Ekonomi Desa Baay")).one()
+    assert program.families_planned == 55 and program.description == ""
+
+
+def test_a_preview_lends_its_plan_only_to_the_viewer_it_was_checked_for(engine: Engine) -> None:
+    world(engine)
+    sheets = parsing.read_upload("a.xlsx", company_file())
+    preview = importing.import_sheets(engine=engine, viewer=SYSTEM, sheets=sheets, commit=False)
+    other = make_account(engine, username="lain", role="company", company="PT Lain")
+
+    report = importing.import_sheets(engine=engine, viewer=other, sheets=sheets, commit=True, preview=preview)
+
+    assert not report.committed and {p.key for p in report.problems} == {"transfer.err.other_company"}
+    assert counts(engine)["program"] == 0
+
+
 def test_one_bad_row_leaves_every_table_unchanged_and_names_the_row_and_column(engine: Engine) -> None:
     world(engine)
     before = counts(engine)
