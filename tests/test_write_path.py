@@ -4,10 +4,12 @@ is written; the import holds to what the forms hold to."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 import pytest
 from sqlalchemy import text
+from sqlmodel import select
 
 import models as m
 from sinergi.core.access import Viewer
@@ -208,3 +210,64 @@ def test_the_import_holds_budgets_and_baselines_to_the_form_checks(
         commit=True,
     )
     assert [(p.column, p.key) for p in report.problems] == [(column, key)]
+
+
+def _import_csv(w: World, name: str, rows: list[dict[str, str]]) -> list[tuple[str, str]]:
+    data = (";".join(rows[0]) + "\n" + "".join(";".join(r.values()) + "\n" for r in rows)).encode()
+    report = importing.import_sheets(
+        engine=w.engine,
+        viewer=w.viewers["company"],
+        sheets=parsing.read_upload(name, data),
+        commit=True,
+    )
+    return [(p.column, p.key) for p in report.problems]
+
+
+MEETING = {"Perusahaan": "PT Kilang Uji", "Pertemuan": "FGD Renstra", "Tanggal pertemuan": "17/01/2025"}
+
+
+def test_meetings_attendance_and_feedback_are_held_to_the_same_limits_by_the_import_and_the_forms(
+    world: World,  # noqa: F811
+) -> None:
+    from sinergi.writes.feedback import FEEDBACK, InvalidFeedback, record_feedback
+
+    # A head count no hall holds: the meeting form and the import refuse it alike.
+    with pytest.raises(FieldErrors) as form_refused:
+        typed = {"title": "FGD", "kind": "fgd", "held_on": date(2025, 1, 17), "attendee_count": 10**9}
+        entry.validate(entry.MEETING, typed)
+    assert form_refused.value.errors["attendee_count"][0] == "entry.error.maximum"
+    too_many = {**MEETING, "Jenis pertemuan": "fgd", "Jumlah peserta": str(10**9)}
+    assert _import_csv(world, "pertemuan.csv", [too_many]) == [("attendee_count", "entry.error.maximum")]
+    assert _import_csv(world, "pertemuan.csv", [{**too_many, "Jumlah peserta": "48"}]) == []
+
+    with write_session(world.engine) as session:
+        organisation = m.Organisation(name="Bappeda Uji", org_type=m.OrgType.GOVERNMENT_AGENCY)
+        session.add(organisation)
+        session.flush()
+        meeting_id = session.exec(select(m.Meeting.id)).one()
+        assert meeting_id is not None
+        organisation_id = organisation.id
+    assert organisation_id is not None
+    # A negative head count of an organisation: the attendance grid's command and the import alike.
+    with pytest.raises(FieldErrors) as grid_refused, write_session(world.engine) as session:
+        entry.set_attendance(
+            session=session,
+            viewer=world.viewers["company"],
+            meeting_id=meeting_id,
+            opened={},
+            head_counts={organisation_id: -1},
+        )
+    assert grid_refused.value.errors["head_count"][0] == "entry.error.minimum"
+    attended = {**MEETING, "Organisasi": "Bappeda Uji", "Jumlah orang": "-1"}
+    assert _import_csv(world, "kehadiran.csv", [attended]) == [("head_count", "entry.error.minimum")]
+
+    # Feedback over 2,000 characters: the public form's command and the import alike.
+    long_text = "x" * 2001
+    with pytest.raises(InvalidFeedback), write_session(world.engine) as session:
+        record_feedback(session=session, meeting_id=meeting_id, kind="concern", text=long_text)
+    said = {**MEETING, "Jenis masukan": "concern", "Isi masukan": long_text}
+    assert _import_csv(world, "masukan.csv", [said]) == [("text", "entry.error.too_long")]
+    assert FEEDBACK.field("text").max_length == 2000
+    with world.engine.connect() as connection:
+        assert connection.execute(text("SELECT count(*) FROM feedback_item")).scalar_one() == 0
+        assert connection.execute(text("SELECT count(*) FROM meeting_attendance")).scalar_one() == 0

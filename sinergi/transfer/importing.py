@@ -20,6 +20,7 @@ from sinergi.core.access import Viewer, refuse
 from sinergi.transfer.parsing import RowError, SheetRows, convert
 from sinergi.transfer.sheets import SHEETS
 from sinergi.writes import entry
+from sinergi.writes.feedback import FEEDBACK
 from sinergi.writes.fields import FieldErrors, checked
 from sinergi.writes.results import apply_result, check_result
 
@@ -630,8 +631,7 @@ class _Import:
 
     def meetings(self, row: dict[str, Any]) -> None:
         company = self.meeting_company(row)
-        if (row["attendee_count"] or 0) < 0:
-            raise RowError("attendee_count", "transfer.err.negative")
+        counted = checked(entry.MEETING, row, ("attendee_count",))
         organiser = self.organisation(row["organiser_organisation"], "organiser_organisation")
         regency = self.regency(row["regency"])
         key = {"title": row["meeting"], "held_on": row["held_on"], "organiser_company_id": company}
@@ -643,7 +643,7 @@ class _Import:
             "organiser_organisation_id": organiser,
             "regency_id": regency,
             "purpose": row["purpose"] or "",
-            "attendee_count": row["attendee_count"] or 0,
+            "attendee_count": counted["attendee_count"],
         }
         if meeting is None:
             meeting = self.new(
@@ -657,11 +657,10 @@ class _Import:
         meeting = self.meeting(row)
         organisation = self.organisation(row["organisation"], "organisation")
         assert organisation is not None
-        if (row["head_count"] or 0) < 0:
-            raise RowError("head_count", "transfer.err.negative")
+        head_count = checked(entry.ATTENDANCE, row, ("head_count",))["head_count"]
         found = self.one(m.MeetingAttendance, meeting_id=meeting, organisation_id=organisation)
         existed = found is not None
-        values: dict[str, Any] = {"head_count": row["head_count"] if row["head_count"] is not None else 1}
+        values: dict[str, Any] = {"head_count": head_count}
         if found is None:
             found = self.new(
                 m.MeetingAttendance(meeting_id=0, organisation_id=0),
@@ -701,8 +700,9 @@ class _Import:
         status = row["feedback_status"] or m.FeedbackStatus.OPEN
         if status == m.FeedbackStatus.DECLINED and not row["decline_reason"]:
             raise RowError("decline_reason", "transfer.err.decline_reason")
-        speaker = row["speaker"] or ""
-        key = {"meeting_id": meeting, "speaker": speaker, "text": row["text"]}
+        typed = checked(FEEDBACK, {"text": row["text"], "speaker": row["speaker"] or ""})
+        speaker = typed["speaker"]
+        key = {"meeting_id": meeting, "speaker": speaker, "text": typed["text"]}
         item = self.one(m.FeedbackItem, **key)
         existed = item is not None
         values: dict[str, Any] = {
@@ -718,7 +718,7 @@ class _Import:
         }
         if item is None:
             item = self.new(
-                m.FeedbackItem(meeting_id=0, kind=row["feedback_kind"], text=row["text"], speaker=speaker),
+                m.FeedbackItem(meeting_id=0, kind=row["feedback_kind"], text=typed["text"], speaker=speaker),
                 **key,
             )
             values["meeting_id"] = meeting

@@ -82,12 +82,14 @@ def demo_sheets() -> list[SheetRows]:
 
 
 def _rows(name: str) -> Iterator[dict[str, str]]:
-    with (DATA / name).open(encoding="utf-8", newline="") as file:
+    """The rows of ``data/demo/<name>.csv``."""
+    with (DATA / f"{name}.csv").open(encoding="utf-8", newline="") as file:
         yield from csv.DictReader(file)
 
 
 def _toml(name: str) -> dict[str, Any]:
-    with (DATA / name).open("rb") as file:
+    """The contents of ``data/demo/<name>.toml``."""
+    with (DATA / f"{name}.toml").open("rb") as file:
         return tomllib.load(file)
 
 
@@ -177,7 +179,7 @@ def _program(session: Session, company_id: int, name: str) -> m.Program:
 
 def _organisation_villages(session: Session) -> None:
     """An organisation's village: written directly, as no command or sheet sets it."""
-    for row in _rows("organisation_villages.csv"):
+    for row in _rows("organisation_villages"):
         organisation = _one(session, m.Organisation, name=row["organisation"])
         village = session.exec(
             select(m.Village)
@@ -193,7 +195,7 @@ def _organisation_villages(session: Session) -> None:
 def _meeting_programs(session: Session) -> None:
     """The programs each meeting discussed, through the meeting form's links (those it holds stay)."""
     wanted: dict[int, set[int]] = {}
-    for row in _rows("meeting_programs.csv"):
+    for row in _rows("meeting_programs"):
         meeting = _meeting(session, row["company"], row["meeting"], row["held_on"])
         assert meeting.id is not None
         if meeting.organiser_company_id is not None:
@@ -224,7 +226,7 @@ def _feedback_item(session: Session, row: dict[str, str]) -> m.FeedbackItem:
 
 def _feedback_follow_ups(session: Session) -> None:
     """The action that answers a feedback item, through the response form's command."""
-    for row in _rows("feedback_followups.csv"):
+    for row in _rows("feedback_followups"):
         if not row["follow_up"]:
             continue
         item = _feedback_item(session, row)
@@ -255,7 +257,7 @@ def _set(session: Session, record: Any, **values: Any) -> None:
 def _moments(session: Session, sheets: list[SheetRows]) -> None:
     """When results were submitted and verified, and feedback given and closed: written directly, as a
     command stamps the moment it runs and the demo's history lies in the past."""
-    moments = _toml("moments.toml")
+    moments = _toml("moments")
     results, feedback = moments["results"], moments["feedback"]
     by_key = {sheet.spec.key: sheet for sheet in sheets}
     programs = {
@@ -285,7 +287,7 @@ def _moments(session: Session, sheets: list[SheetRows]) -> None:
             _set(session, result, submitted_at=submitted, updated_at=submitted)
     feedback_key = ("company", "meeting", "held_on", "speaker", "text")
     closed_on = {
-        tuple(row[k] for k in feedback_key): _day(row["closed_on"]) for row in _rows("feedback_followups.csv")
+        tuple(row[k] for k in feedback_key): _day(row["closed_on"]) for row in _rows("feedback_followups")
     }
     for _, cells in by_key["feedback"].rows:
         row = {k: str(cells[k] or "") for k in feedback_key}
@@ -302,7 +304,7 @@ def _moments(session: Session, sheets: list[SheetRows]) -> None:
 def _frameworks(session: Session) -> None:
     """Frameworks and their points through the admin's commands. No command links a framework to the
     meeting that agreed it, nor records which companies take part: those are written directly."""
-    for spec in _toml("frameworks.toml")["framework"]:
+    for spec in _toml("frameworks")["framework"]:
         regency = _one(session, m.Regency, name=spec["regency"])
         framework = session.exec(
             select(m.Framework).where(m.Framework.regency_id == regency.id, m.Framework.name == spec["name"])
@@ -353,7 +355,7 @@ def _frameworks(session: Session) -> None:
 
 def _compliance(session: Session) -> None:
     """Each company's evidence for a point, then a verifier's status, through the compliance commands."""
-    for row in _rows("compliance.csv"):
+    for row in _rows("compliance"):
         framework = _one(session, m.Framework, name=row["framework"])
         point = _one(session, m.FrameworkPoint, framework_id=framework.id, number=int(row["point"]))
         company = _one(session, m.Company, name=row["company"])

@@ -29,6 +29,7 @@ from sinergi.writes.fields import (
     FieldErrors,
     FieldSpec,
     check_fields,
+    checked,
 )
 from sinergi.writes.results import RESULT, record_result, result_to_verify
 
@@ -117,6 +118,13 @@ MEETING = EntitySpec(
         FieldSpec("attendee_count", F.INT, minimum=0, empty=0),
     ),
     parent="organiser_company_id",
+)
+# How many people of an organisation came to a meeting: the attendance grid and the import alike.
+ATTENDANCE = EntitySpec(
+    "meeting_attendance",
+    m.MeetingAttendance,
+    (FieldSpec("head_count", F.INT, minimum=0, empty=1),),
+    creatable=False,
 )
 FEEDBACK_RESPONSE = EntitySpec(
     "feedback_item",
@@ -825,11 +833,9 @@ def set_attendance(
         raise UnknownRecord()
     if not viewer.may_write_meeting(meeting):
         refuse(viewer=viewer, entity="meeting", entity_id=meeting_id, detail="attendance")
-    if any(count < 0 for count in head_counts.values()):
-        raise FieldErrors({"head_count": ("entry.error.minimum", {"min": 0})})
+    for count in head_counts.values():
+        checked(ATTENDANCE, {"head_count": count})
     most = int(m.bounds_of(m.MeetingAttendance)["head_count"].high)
-    if any(count > most for count in head_counts.values()):
-        raise FieldErrors({"head_count": ("entry.error.maximum", {"max": most})})
     known = set(session.exec(select(m.Organisation.id).where(col(m.Organisation.id).in_(list(head_counts)))))
     if known != set(head_counts):
         raise FieldErrors({"organisation": ("entry.error.choice", {})})

@@ -6,9 +6,21 @@ from sqlmodel import Session
 
 import models as m
 from sinergi.core.errors import DomainError
+from sinergi.writes.fields import EntitySpec, F, FieldSpec
 
 MAX_TEXT = 2000
 MAX_SPEAKER = 200
+# What a feedback item's typed texts must be, wherever they come from (the public form checks the same
+# limits below and answers with one sentence a participant can act on).
+FEEDBACK = EntitySpec(
+    "feedback",
+    m.FeedbackItem,
+    (
+        FieldSpec("text", F.LONG_TEXT, required=True, max_length=MAX_TEXT),
+        FieldSpec("speaker", F.TEXT, max_length=MAX_SPEAKER),
+    ),
+    creatable=False,
+)
 _KINDS = frozenset(kind.value for kind in m.FeedbackKind)
 SOURCE_TYPES = frozenset(org_type.value for org_type in m.OrgType)
 
