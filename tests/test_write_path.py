@@ -271,3 +271,30 @@ def test_meetings_attendance_and_feedback_are_held_to_the_same_limits_by_the_imp
     with world.engine.connect() as connection:
         assert connection.execute(text("SELECT count(*) FROM feedback_item")).scalar_one() == 0
         assert connection.execute(text("SELECT count(*) FROM meeting_attendance")).scalar_one() == 0
+
+
+def test_importing_the_same_results_again_leaves_them_as_they_were(world: World) -> None:  # noqa: F811
+    csr = world.viewers["company"]
+    assert _import(world, csr, {"target": "14", "actual": "12"}) == {}
+    with world.engine.connect() as connection:
+        before = connection.execute(text("SELECT version, updated_at FROM result")).one()
+    assert _import(world, csr, {"target": "14", "actual": "12"}) == {}
+    with world.engine.connect() as connection:
+        # A verifier who opened the result meanwhile can still verify it: nothing changed.
+        assert connection.execute(text("SELECT version, updated_at FROM result")).one() == before
+
+
+def test_the_import_refuses_what_the_meeting_budget_and_action_forms_refuse(world: World) -> None:  # noqa: F811
+    with write_session(world.engine) as session:
+        session.add(m.Regency(name="Kabupaten Lain"))
+    meeting = {**MEETING, "Jenis pertemuan": "fgd", "Kabupaten/kota": "Kabupaten Lain"}
+    assert _import_csv(world, "pertemuan.csv", [meeting]) == [("regency", "transfer.err.regency_outside")]
+    budget = {"Perusahaan": "PT Kilang Uji", "Program": "Bank Sampah", "Tahun": "1900"}
+    assert _import_csv(world, "anggaran.csv", [budget]) == [("year", "entry.error.minimum")]
+    action = {
+        "Perusahaan": "PT Kilang Uji",
+        "Program": "Bank Sampah",
+        "Deskripsi": "Pelatihan ulang",
+        "Status tindak lanjut": "done",
+    }
+    assert _import_csv(world, "tindak-lanjut.csv", [action]) == [("completed_on", "entry.error.completed_on")]

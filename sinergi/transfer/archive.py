@@ -56,5 +56,7 @@ def _refuse_xml_entities(archive: zipfile.ZipFile, entry: zipfile.ZipInfo) -> No
                 if any(marker in window for marker in _XML_DANGER):
                     raise FileRefused("transfer.err.xml_entities")
                 tail = chunk[-16:]
-    except (zipfile.BadZipFile, OSError, EOFError):
+    except FileRefused:
+        raise
+    except Exception:  # encrypted, truncated or oddly compressed: not a workbook this import reads
         raise FileRefused("transfer.err.not_xlsx") from None

@@ -266,6 +266,8 @@ class _Import:
             self.results_read.add(id(indicator))
             by_id = {p.id: p for p in self.periods.values() if p.id is not None}
             for found in self.session.exec(select(m.Result).where(m.Result.indicator_id == indicator.id)):
+                if found.period_id not in by_id:  # a period someone added after this check began
+                    continue
                 self.found[
                     ("Result", ("indicator", id(indicator)), ("period", id(by_id[found.period_id])))
                 ] = found
@@ -519,7 +521,7 @@ class _Import:
 
     def budgets(self, row: dict[str, Any]) -> None:
         program = self.program(self.company(row["company"]), row["program"])
-        amounts: dict[str, Any] = checked(entry.BUDGET, row, ("planned", "spent"))
+        amounts: dict[str, Any] = checked(entry.BUDGET, row, ("year", "planned", "spent"))
         budget = self.one(m.ProgramBudget, program_id=program, year=row["year"])
         existed = budget is not None
         if budget is None:
@@ -582,6 +584,9 @@ class _Import:
         )
         existed = result is not None
         before = None if result is None else (*(getattr(result, k) for k in typed), result.state)
+        if result is not None and before == (*(values[k] for k in typed), state or result.state):
+            self.report.count("unchanged", "results")  # written again, it would look changed to a verifier
+            return
         if result is None:
             result = cast(m.Result, _NewResult(indicator_id=indicator.id or 0, period_id=period.id or 0))
             key = ("Result", ("indicator", id(indicator)), ("period", id(period)))
@@ -610,6 +615,8 @@ class _Import:
         evaluation = (
             self.evaluation(company, row["evaluation"], row["evaluated_on"]) if row["evaluation"] else None
         )
+        if row["action_status"] == m.ActionStatus.DONE and not row["completed_on"]:
+            raise RowError("completed_on", "entry.error.completed_on")
         action = self.one(m.FollowUpAction, program_id=program, description=row["description"])
         existed = action is not None
         values: dict[str, Any] = {
@@ -634,6 +641,10 @@ class _Import:
         counted = checked(entry.MEETING, row, ("attendee_count",))
         organiser = self.organisation(row["organiser_organisation"], "organiser_organisation")
         regency = self.regency(row["regency"])
+        if company is not None and company.id is not None and regency is not None and regency.id is not None:
+            offered = entry.options(self.session, self.viewer, "regencies", parent_id=company.id)
+            if regency.id not in offered:  # as the meeting form offers: the company's own regencies
+                raise RowError("regency", "transfer.err.regency_outside", value=row["regency"])
         key = {"title": row["meeting"], "held_on": row["held_on"], "organiser_company_id": company}
         meeting = self.one(m.Meeting, **key)
         existed = meeting is not None
@@ -837,7 +848,9 @@ class _Import:
             if len(keys) == 1:
                 ids = [inspect(record).identity[0] for record in records]
                 for n in range(0, len(ids), 500):
-                    list(session.exec(select(model).where(keys[0].in_(ids[n : n + 500]))))
+                    # Locked until the write commits (PostgreSQL), so nothing changes between this
+                    # comparison and the write; SQLite's write lock already holds every other writer.
+                    list(session.exec(select(model).where(keys[0].in_(ids[n : n + 500])).with_for_update()))
             for record in records:
                 target = session.get(model, inspect(record).identity)  # from the identity map when loaded
                 if target is None or _snapshot(target) != self.seen[id(record)]:
@@ -938,9 +951,9 @@ class _Import:
         for chunk in _chunks(stored):
             versions = dict(
                 session.exec(
-                    select(m.Result.id, m.Result.version).where(
-                        col(m.Result.id).in_([op.record.id for op in chunk])
-                    )
+                    select(m.Result.id, m.Result.version)
+                    .where(col(m.Result.id).in_([op.record.id for op in chunk]))
+                    .with_for_update()
                 ).all()
             )
             problems += [

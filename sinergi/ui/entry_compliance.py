@@ -11,7 +11,7 @@ from sqlmodel import Session
 
 import models as m
 from sinergi.core.access import Viewer
-from sinergi.ui import labels, t
+from sinergi.ui import labels, plain, t
 from sinergi.ui.entry_common import (
     read_now,
     reload_form,
@@ -120,7 +120,7 @@ def compliance(viewer: Viewer) -> None:
             st.markdown(f"**{t('entry.compliance.verify')}**")
             # The evidence the verification binds to: as it was when this form was opened.
             if opened["evidence"]:
-                st.caption(t("entry.compliance.evidence_given", evidence=opened["evidence"]))
+                st.caption(t("entry.compliance.evidence_given", evidence=plain(opened["evidence"])))
             st.selectbox(
                 t("field.status"), statuses, key=f"{state}-status", format_func=status_names.__getitem__
             )

@@ -338,7 +338,7 @@ def program_screen(viewer: Viewer, program_id: int | None, *, back_link: bool = 
     if ui.read(demo.holds_demo_data):
         st.caption(f":material/info: {t('app.demo_notice')}")
     if profile.description:
-        st.write(profile.description)
+        st.text(profile.description)
 
     program_tiles(profile, to_date)
     # Overdue follow-ups are said above the tabs, whichever one is open.

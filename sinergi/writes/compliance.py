@@ -275,6 +275,9 @@ def verify_compliance(
     except ValueError:
         raise UnknownStatus(status=status) from None
     _check_company(session, company_id, framework)
+    # The company's row is locked first (PostgreSQL), so two first saves of one point wait for each
+    # other and the second is refused as stale instead of failing on the unique key.
+    session.get(m.Company, company_id, with_for_update=True)
     record = record_for(session, company_id, point_id, lock=True)
     note = note.strip()
     _check_version(
@@ -323,6 +326,9 @@ def record_compliance_evidence(
             detail=f"evidence company {company_id}",
         )
     _check_company(session, company_id, framework)
+    # The company's row is locked first (PostgreSQL), so two first saves of one point wait for each
+    # other and the second is refused as stale instead of failing on the unique key.
+    session.get(m.Company, company_id, with_for_update=True)
     record = record_for(session, company_id, point_id, lock=True)
     evidence = evidence.strip()
     _check_version(
