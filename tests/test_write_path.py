@@ -298,3 +298,23 @@ def test_the_import_refuses_what_the_meeting_budget_and_action_forms_refuse(worl
         "Status tindak lanjut": "done",
     }
     assert _import_csv(world, "tindak-lanjut.csv", [action]) == [("completed_on", "entry.error.completed_on")]
+
+
+def test_a_results_sheet_without_the_evidence_column_keeps_the_evidence_each_result_has(
+    world: World,  # noqa: F811
+) -> None:
+    csr = world.viewers["company"]
+    with write_session(world.engine) as session:
+        record_result(
+            session=session,
+            viewer=csr,
+            indicator_id=world.indicators[0],
+            period_id=world.periods[0],
+            target=14,
+            actual=12,
+            evidence="Daftar hadir pelatihan",
+        )
+    assert _import(world, csr, {"target": "14", "actual": "13"}) == {}
+    with world.engine.connect() as connection:
+        row = connection.execute(text("SELECT actual, evidence FROM result")).one()
+    assert tuple(row) == (13, "Daftar hadir pelatihan")

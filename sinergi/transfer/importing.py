@@ -135,6 +135,8 @@ class _Import:
         self.results_read: set[int] = set()
         self.periods = {p.code: p for p in session.exec(select(m.Period))}
         self.number = 0
+        # The columns the current sheet has: an optional column it lacks keeps what is stored.
+        self.present: frozenset[str] = frozenset()
         self._row_keys: list[tuple[Any, ...]] = []
         self.organisers: dict[int, m.Company | None] = {}  # of the meetings this file creates
         self.new_villages: list[tuple[m.Village, m.District]] = []
@@ -566,6 +568,8 @@ class _Import:
             "narrative": row["narrative"] or "",
             "evidence": row["evidence"] or "",
         }
+        if "evidence" not in self.present:
+            del typed["evidence"]  # a sheet without the column keeps the evidence each result has
         state = row["result_state"]
         if result is not None and result.state == m.ResultState.VERIFIED:
             changed = [k for k, v in typed.items() if getattr(result, k) != v]
@@ -1070,6 +1074,7 @@ def _run(session: Session, viewer: Viewer, sheets: Sequence[SheetRows]) -> tuple
                     report.problems.append(Problem(spec.key, number, error.column, error.key, error.values))
             if len(row) < len(spec.columns):
                 continue
+            work.present = frozenset(cells)
             try:
                 work.row(handler, number, row)
             except RowError as error:
