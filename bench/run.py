@@ -36,7 +36,7 @@ PARTS = ("pages", "browser", "memory", "writes", "imports")
 BENCH_USER = "bench.admin"
 BENCH_PASSWORD = "bench-kata-sandi-2026"
 
-# Targets of issue 7: each a ratio or count that must stay at or below its limit.
+# The benchmark's targets: each a ratio or count that must stay at or below its limit.
 WARM_LARGE_OVER_SMALL = 1.5
 COLD_LARGE_OVER_SQL = 3.0
 OVERVIEW_OVER_HELLO = 1.3
