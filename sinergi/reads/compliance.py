@@ -18,7 +18,7 @@ from sqlmodel import Session, col, select
 import models as m
 from sinergi.core.access import Viewer, ensure_framework_visible, refuse
 from sinergi.core.db import reads
-from sinergi.reads.queries import compliance_matrix, framework_points
+from sinergi.reads.queries import MATRIX_TABLES, compliance_matrix, framework_points
 from sinergi.rules.activity import program_runs_in_year
 
 # Statuses that still ask something of a company; met and not applicable ask nothing more.
@@ -37,17 +37,6 @@ MATRIX_COLUMNS = [
     "manual",
     "rule",
 ]
-
-# Every table compliance_matrix reads; the queries below that call it read these too.
-_MATRIX_TABLES = (
-    m.Framework,
-    m.FrameworkPoint,
-    m.Company,
-    m.CompanyRegency,
-    m.ComplianceRecord,
-    m.FrameworkParticipation,
-    m.Program,
-)
 
 
 @dataclass(frozen=True)
@@ -100,7 +89,7 @@ def framework_summary(*, session: Session, viewer: Viewer, framework_id: int) ->
     )
 
 
-@reads(*_MATRIX_TABLES)
+@reads(*MATRIX_TABLES)
 def compliance_matrix_frame(
     *, session: Session, viewer: Viewer, framework_id: int, today: date
 ) -> pd.DataFrame:
@@ -137,7 +126,7 @@ class StatusCount:
     cells: int
 
 
-@reads(*_MATRIX_TABLES)
+@reads(*MATRIX_TABLES)
 def status_counts(*, session: Session, viewer: Viewer, framework_id: int, today: date) -> list[StatusCount]:
     """Cells per status, every status listed (zero included) in the order of :class:`ComplianceStatus`."""
     counted = Counter(
@@ -164,7 +153,7 @@ class PointDeadline:
         return self.days_overdue > 0
 
 
-@reads(*_MATRIX_TABLES)
+@reads(*MATRIX_TABLES)
 def point_deadlines(
     *, session: Session, viewer: Viewer, framework_id: int, today: date
 ) -> list[PointDeadline]:
@@ -272,7 +261,7 @@ class CompanyCompliance:
 
 
 # Long: one read, in order, of everything the company's compliance page shows, each part used once.
-@reads(*_MATRIX_TABLES, m.User)
+@reads(*MATRIX_TABLES, m.User)
 def company_compliance(
     *, session: Session, viewer: Viewer, framework_id: int, company_id: int, today: date
 ) -> CompanyCompliance | None:

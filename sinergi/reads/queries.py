@@ -99,7 +99,8 @@ class ComplianceCell:
     manual: bool
 
 
-@reads(
+# Every table compliance_matrix reads; the queries that call it read these too.
+MATRIX_TABLES = (
     m.Framework,
     m.FrameworkPoint,
     m.Company,
@@ -108,6 +109,9 @@ class ComplianceCell:
     m.FrameworkParticipation,
     m.Program,
 )
+
+
+@reads(*MATRIX_TABLES)
 def compliance_matrix(
     *, session: Session, viewer: Viewer, framework_id: int, today: date
 ) -> list[ComplianceCell]:

@@ -244,23 +244,12 @@ def spec_for_sheet(title: str) -> SheetSpec | None:
     return next((s for s in SHEETS if wanted in names(SHEET_TITLE.key(s.key), s.key)), None)
 
 
-# Each enumeration by its translation kind: its members' words are the texts ``kind.value``.
+# Each enumeration a column can hold, by its translation kind: the registry's, whose members' words are
+# the texts ``kind.value``, and the kinds of places, which have no texts and are read by their values.
 ENUMS: dict[str, type[Any]] = {
+    **registry.MODEL_ENUMERATIONS,
     "regency_kind": m.RegencyKind,
     "village_kind": m.VillageKind,
-    "sector": m.Sector,
-    "org_type": m.OrgType,
-    "pillar": m.Pillar,
-    "stage": m.Stage,
-    "indicator_kind": m.IndicatorKind,
-    "direction": m.Direction,
-    "accumulation": m.Accumulation,
-    "result_state": m.ResultState,
-    "action_status": m.ActionStatus,
-    "meeting_kind": m.MeetingKind,
-    "feedback_kind": m.FeedbackKind,
-    "feedback_status": m.FeedbackStatus,
-    "moderation": m.Moderation,
 }
 
 
