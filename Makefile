@@ -3,6 +3,8 @@ SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8501
+# Where the server listens: this machine only, unless told otherwise (see README, Security).
+ADDRESS ?= 127.0.0.1
 PG_BIN := /usr/lib/postgresql/15/bin
 
 .PHONY: run test venv dev-venv fonts system-deps lint layers typecheck pytest synth-large bench clean
@@ -44,7 +46,7 @@ system-deps: fonts
 run: venv fonts
 	$(PY) manage.py init-db
 	$(PY) manage.py load-demo --if-empty
-	$(VENV)/bin/streamlit run app.py --server.port $(PORT) --server.headless true
+	$(VENV)/bin/streamlit run app.py --server.port $(PORT) --server.address $(ADDRESS) --server.headless true
 
 lint: dev-venv
 	$(VENV)/bin/ruff check .

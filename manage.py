@@ -226,7 +226,7 @@ def build_parser() -> argparse.ArgumentParser:
         sub.add_argument(
             "--database-url",
             default=None,
-            help="SQLAlchemy URL of the database (default: $DATABASE_URL, else data/sinergi.db)",
+            help="SQLAlchemy URL of the database (default: $DATABASE_URL, else data/db/sinergi.db)",
         )
         sub.set_defaults(handler=handler)
         return sub

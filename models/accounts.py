@@ -51,13 +51,21 @@ class AuditLog(SQLModel, table=True):
 
 
 class LoginFailure(SQLModel, table=True):
-    """A failed sign-in, kept for throttling; the username may not exist."""
+    """A failed password check (sign-in or password change), kept for throttling.
+
+    ``username`` is the user's name, or a keyed hash of a name that no user has; ``address`` is the
+    client's address.
+    """
 
     __tablename__ = "login_failure"
-    __table_args__ = (Index("ix_login_failure_username_at", "username", "at"),)
+    __table_args__ = (
+        Index("ix_login_failure_username_at", "username", "at"),
+        Index("ix_login_failure_address_at", "address", "at"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     username: str = Field(max_length=60)
+    address: str = Field(default="unknown", max_length=64)
     at: datetime = Field(default_factory=utcnow)
 
 

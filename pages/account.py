@@ -1,7 +1,5 @@
 """My account: who I am signed in as, and changing my own password."""
 
-from datetime import UTC, datetime
-
 import streamlit as st
 
 from sinergi import ui
@@ -60,15 +58,8 @@ if submitted:
     if new != confirm:
         st.error(t("admin.password_mismatch"), icon=":material/error:")
         st.stop()
-    now = datetime.now(UTC)
-    changed = ui.run_command(
-        lambda session: accounts.change_password(
-            session=session, viewer=viewer, current=current, new=new, now=now
-        )
-    )
-    if changed is ui.REFUSED:
+    if not signin.change_own_password(viewer, current=current, new=new):
         st.stop()
-    signin.keep_signed_in_after_password_change(now)
     for key in [k for k in st.session_state if str(k).startswith(_FIELDS)]:
         del st.session_state[key]
     st.session_state[_DONE] = t("admin.password_changed")

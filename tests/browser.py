@@ -31,8 +31,11 @@ CHROMIUM_ARGS = [
 
 
 @contextmanager
-def served_app(database_url: str, *, script: str = "app.py") -> Iterator[str]:
-    """Run ``streamlit run`` on 127.0.0.1 and a free port; yield the base URL; stop it afterwards."""
+def served_app(
+    database_url: str, *, script: str = "app.py", address: str | None = "127.0.0.1"
+) -> Iterator[str]:
+    """Run ``streamlit run`` on a free port, on 127.0.0.1 (``address=None``: wherever the project's
+    configuration says); yield the base URL; stop it afterwards."""
     port = free_port()
     env = {**os.environ, "DATABASE_URL": database_url}
     command = [
@@ -43,8 +46,7 @@ def served_app(database_url: str, *, script: str = "app.py") -> Iterator[str]:
         script,
         "--server.port",
         str(port),
-        "--server.address",
-        "127.0.0.1",
+        *(["--server.address", address] if address else []),
         "--server.headless",
         "true",
         "--server.fileWatcherType",

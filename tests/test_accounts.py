@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -21,9 +22,13 @@ NOW = datetime(2026, 11, 22, 9, 0, tzinfo=UTC)
 EXPIRY_DAYS = 7.0
 
 
-def try_sign_in(engine: Engine, username: str, password: str, now: datetime = NOW) -> accounts.SignInResult:
+def try_sign_in(
+    engine: Engine, username: str, password: str, now: datetime = NOW, address: str = "10.0.0.1"
+) -> accounts.SignInResult:
     with write_session(engine) as session:
-        return accounts.sign_in(session=session, username=username, password=password, now=now)
+        return accounts.sign_in(
+            session=session, username=username, password=password, now=now, address=address
+        )
 
 
 def audit_actions(engine: Engine) -> list[str]:
@@ -51,25 +56,94 @@ def test_every_failure_looks_the_same(engine: Engine) -> None:
     assert audit_actions(engine).count("login_failed") == 3
 
 
-def test_throttling_slows_down_then_locks_even_the_right_password(engine: Engine) -> None:
+def test_an_address_is_slowed_down_then_refused_even_the_right_password(engine: Engine) -> None:
     make_account(engine, username="rina", role="viewer")
     delays = [try_sign_in(engine, "rina", f"salah-{n}").delay_seconds for n in range(LOGIN_POLICY.lock_after)]
     assert delays[: LOGIN_POLICY.slow_after - 1] == [0.0] * (LOGIN_POLICY.slow_after - 1)
     assert delays[LOGIN_POLICY.slow_after - 1] > 0 and delays[-1] > delays[LOGIN_POLICY.slow_after - 1]
     locked = try_sign_in(engine, "rina", PASSWORD, now=NOW + timedelta(minutes=1))
-    assert locked.viewer is None, "a correct password during a lockout is refused"
+    assert locked.viewer is None, "a correct password from a refused address is refused"
     assert "login_locked" in audit_actions(engine)
     later = NOW + timedelta(minutes=LOGIN_POLICY.window_minutes + 1)
     assert try_sign_in(engine, "rina", PASSWORD, now=later).viewer is not None, "the lock wears off"
 
 
-def test_unknown_usernames_are_throttled_too(engine: Engine) -> None:
+def test_guessing_from_one_address_does_not_lock_the_owner_out(engine: Engine) -> None:
+    make_account(engine, username="rina", role="viewer")
+    for n in range(LOGIN_POLICY.lock_after + 3):
+        try_sign_in(engine, "rina", f"salah-{n}", address="203.0.113.9")
+    assert try_sign_in(engine, "rina", PASSWORD, address="203.0.113.9").viewer is None
+    owner = try_sign_in(engine, "rina", PASSWORD, now=NOW + timedelta(seconds=1), address="10.0.0.7")
+    assert owner.viewer is not None, "the owner's own address still signs in"
+
+
+def test_one_address_trying_many_names_is_refused_after_the_limit(engine: Engine) -> None:
+    make_account(engine, username="rina", role="viewer")
     for n in range(LOGIN_POLICY.lock_after):
-        try_sign_in(engine, "penebak", f"tebakan-{n}")
+        try_sign_in(engine, f"nama-{n}", "tebakan-panjang")
+    assert try_sign_in(engine, "rina", PASSWORD).viewer is None, "a new name does not start afresh"
+    assert audit_actions(engine).count("login_failed") == LOGIN_POLICY.lock_after
+
+
+def test_many_addresses_slow_a_name_down_without_locking_its_owner_out(engine: Engine) -> None:
+    make_account(engine, username="rina", role="viewer")
+    for n in range(LOGIN_POLICY.user_slow_after):
+        try_sign_in(engine, "rina", f"salah-{n}", address=f"198.51.100.{n}")
+    soon = NOW + timedelta(seconds=LOGIN_POLICY.user_interval_seconds / 2)
+    assert try_sign_in(engine, "rina", PASSWORD, now=soon, address="10.0.0.7").viewer is None
+    wait = NOW + timedelta(seconds=LOGIN_POLICY.user_interval_seconds + 1)
+    owner = try_sign_in(engine, "rina", PASSWORD, now=wait, address="10.0.0.7")
+    assert owner.viewer is not None, "after a short wait the correct password gets in"
+
+
+def test_guesses_sent_together_are_counted_before_any_password_is_checked(engine: Engine) -> None:
+    make_account(engine, username="rina", role="viewer")
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        list(pool.map(lambda n: try_sign_in(engine, f"nama-{n}", "tebakan-panjang"), range(12)))
+    actions = audit_actions(engine)
+    assert actions.count("login_failed") == LOGIN_POLICY.lock_after, "only the first five were checked"
+    assert actions.count("login_locked") == 12 - LOGIN_POLICY.lock_after
+
+
+def test_a_name_nobody_has_is_kept_only_as_a_hash(engine: Engine) -> None:
+    make_account(engine, username="rina", role="viewer")
+    typed_password = "Rahasia-Rina-2026"
+    for _ in range(2):
+        try_sign_in(engine, typed_password, "apa-saja-panjang")
+    try_sign_in(engine, "rina", "salah-sekali-123")
     with read_session(engine) as session:
-        assert (
-            accounts.recent_failures(session=session, username="penebak", now=NOW) == LOGIN_POLICY.lock_after
+        kept = list(session.exec(select(m.LoginFailure.username)))
+        logged = list(session.exec(select(m.AuditLog.username)))
+        assert accounts.recent_failures(session=session, username=kept[0], now=NOW) == 2
+    assert not any(typed_password.lower() in name for name in [*kept, *logged])
+    assert kept[0] == kept[1] != "rina" and kept[2] == "rina", "the same unknown name counts together"
+
+
+def test_the_current_password_is_throttled_and_audited_when_changing_it(engine: Engine) -> None:
+    viewer = make_account(engine, username="rina", role="viewer")
+    for n in range(LOGIN_POLICY.lock_after):
+        with write_session(engine) as session:
+            outcome = accounts.change_password(
+                session=session,
+                viewer=viewer,
+                current=f"tebakan-{n}",
+                new="sandi-baru-yang-panjang",
+                now=NOW,
+                address="10.0.0.1",
+            )
+        assert not outcome.changed
+    with write_session(engine) as session:
+        right = accounts.change_password(
+            session=session,
+            viewer=viewer,
+            current=PASSWORD,
+            new="sandi-baru-yang-panjang",
+            now=NOW,
+            address="10.0.0.1",
         )
+    assert not right.changed, "the right password is refused once the address is locked"
+    assert audit_actions(engine).count("password_change_failed") == LOGIN_POLICY.lock_after + 1
+    assert try_sign_in(engine, "rina", PASSWORD).viewer is None, "sign-in from that address shares the count"
 
 
 def cookie_payload(username: str, issued: datetime) -> dict[str, object]:
@@ -104,8 +178,11 @@ def test_logout_password_change_and_disabling_end_earlier_cookies(engine: Engine
             now=NOW + timedelta(hours=1),
         )
     assert read_cookie(engine, after, now=NOW + timedelta(hours=2)) is None
-    with pytest.raises(accounts.WrongPassword), write_session(engine) as session:
-        accounts.change_password(session=session, viewer=viewer, current=PASSWORD, new="x" * 12, now=NOW)
+    with write_session(engine) as session:
+        wrong = accounts.change_password(
+            session=session, viewer=viewer, current=PASSWORD, new="x" * 12, now=NOW
+        )
+    assert not wrong.changed, "the old password no longer counts as the current one"
 
     fresh = cookie_payload("rina", NOW + timedelta(hours=3))
     assert read_cookie(engine, fresh, now=NOW + timedelta(hours=4)) == "rina"

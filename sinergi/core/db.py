@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import threading
+import zlib
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -10,12 +12,12 @@ from functools import cache
 from pathlib import Path
 from typing import Any, TypeVar
 
-from sqlalchemy import Engine, Executable, Select, event
+from sqlalchemy import Engine, Executable, Select, event, text
 from sqlalchemy import select as sa_select
 from sqlalchemy.engine import make_url
 from sqlmodel import Session, create_engine, select
 
-from sinergi.core.settings import PROJECT_ROOT, database_url, env_setting
+from sinergi.core.settings import DEFAULT_SQLITE_PATH, PROJECT_ROOT, database_url, env_setting
 
 # Execution option that asks SQLite to take the write lock when the transaction begins.
 _IMMEDIATE = "sinergi_begin_immediate"
@@ -49,11 +51,35 @@ def make_engine(url: str) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+            _private_file(Path(parsed.database))
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
         _configure_sqlite(engine)
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+
+
+def _private_file(path: Path) -> None:
+    """Make the SQLite file readable by its owner only, and a directory made for it too.
+
+    SQLite gives its ``-wal`` and ``-shm`` files the database file's permissions.
+    """
+    if not path.parent.exists():
+        path.parent.mkdir(mode=0o700, parents=True)
+    if path.resolve().parent == DEFAULT_SQLITE_PATH.parent:
+        path.parent.chmod(0o700)
+    os.close(os.open(path, os.O_CREAT | os.O_RDWR, 0o600))
+    if path.stat().st_mode & 0o077:
+        path.chmod(0o600)
+
+
+def serialize_on(session: Session, key: str) -> None:
+    """Let one transaction at a time past this point for ``key``, until it ends.
+
+    A count that decides whether to go on (failed sign-ins from one address, say) is then exact even
+    when several requests arrive together. SQLite writes one transaction at a time already.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": zlib.crc32(key.encode())})
 
 
 @cache

@@ -8,7 +8,8 @@ from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DATA_DIR = PROJECT_ROOT / "data"
-DEFAULT_SQLITE_PATH = DATA_DIR / "sinergi.db"
+# The database directory and file are readable by their owner only.
+DEFAULT_SQLITE_PATH = DATA_DIR / "db" / "sinergi.db"
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,12 @@ ENV_SETTINGS: tuple[SettingSpec, ...] = (
         "SINERGI_SQLITE_BUSY_TIMEOUT_MS",
         "30000",
         "How long a SQLite write waits for another writer before it gives up, in milliseconds.",
+    ),
+    SettingSpec(
+        "SINERGI_PROXY_ADDRESS_HEADER",
+        "",
+        "Behind a reverse proxy: the request header that carries the client's address (for example "
+        "X-Forwarded-For; its last entry is used, the one the proxy added). Empty: the connection's address.",
     ),
     SettingSpec(
         "SINERGI_IMPORT_MAX_MB",
@@ -76,10 +83,21 @@ ADMIN_SETTINGS: tuple[AdminSetting, ...] = (
 
 @dataclass(frozen=True)
 class LoginPolicy:
-    """How failed sign-ins are slowed down and then locked out."""
+    """How failed password checks (signing in, changing one's password) are slowed down and refused.
+
+    Failures are counted in the database, per client address and per username, before a password
+    is looked at, so neither a reload nor a new browser nor runs started side by side start afresh.
+    An address with ``lock_after`` failures in the window is refused whatever names it tries; other
+    addresses are untouched, so guessing from one place cannot lock an account's owner out. A username
+    that failed ``user_slow_after`` times in the window, from any addresses, is not locked either: its
+    password is checked at most once every ``user_interval_seconds`` until the failures wear off, so
+    its owner gets in after a short wait while guessing from many places stays slow.
+    """
 
     slow_after: int = 3
     lock_after: int = 5
+    user_slow_after: int = 10
+    user_interval_seconds: float = 10.0
     window_minutes: int = 15
     max_delay_seconds: float = 8.0
 

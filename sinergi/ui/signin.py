@@ -20,15 +20,15 @@ import streamlit as st
 from sinergi.core import db
 from sinergi.core.access import Viewer
 from sinergi.core.secrets import cookie_key
-from sinergi.core.settings import COOKIE_EXPIRY_DAYS, COOKIE_NAME, LOGIN_POLICY
-from sinergi.ui import label, t
+from sinergi.core.settings import COOKIE_EXPIRY_DAYS, COOKIE_NAME
+from sinergi.ui import REFUSED, label, run_command, t
+from sinergi.ui.client import client_address
 from sinergi.writes import accounts
 
 _VIEWER = "viewer"
 _SIGNED_IN_AT = "signed_in_at"
 _REFUSED_TOKEN = "refused_token"
 _COOKIE_TODO = "cookie_todo"
-_SESSION_FAILURES = "login_failures"
 
 
 def _now() -> datetime:
@@ -150,31 +150,40 @@ def _login_form() -> None:
     if not submitted:
         return
     now = _now()
-    recent = [
-        t
-        for t in st.session_state.get(_SESSION_FAILURES, [])
-        if (now - t).total_seconds() < 60 * LOGIN_POLICY.window_minutes
-    ]
-    if LOGIN_POLICY.locked(len(recent)):
-        # This browser tried too often, whatever the names it tried.
-        time.sleep(LOGIN_POLICY.max_delay_seconds)
-        st.error(t("login.failed"))
-        return
     with db.write_session() as session:
-        result = accounts.sign_in(session=session, username=username, password=password, now=now)
+        result = accounts.sign_in(
+            session=session, username=username, password=password, now=now, address=client_address()
+        )
     if result.viewer is None:
-        st.session_state[_SESSION_FAILURES] = [*recent, now]
-        time.sleep(max(result.delay_seconds, LOGIN_POLICY.delay_seconds(len(recent) + 1)))
+        time.sleep(result.delay_seconds)
         st.error(t("login.failed"))
         return
     st.session_state[_VIEWER] = result.viewer
     st.session_state[_SIGNED_IN_AT] = now.timestamp()
     _schedule_cookie(result.viewer.username, now.timestamp())
-    st.session_state.pop(_SESSION_FAILURES, None)
     st.rerun()
 
 
-def keep_signed_in_after_password_change(changed_at: datetime) -> None:
+def change_own_password(viewer: Viewer, *, current: str, new: str) -> bool:
+    """Change the viewer's own password, checking the current one through the sign-in's throttle;
+    whether it changed (if not, the reason is shown where the form stands)."""
+    now = _now()
+    outcome = run_command(
+        lambda session: accounts.change_password(
+            session=session, viewer=viewer, current=current, new=new, now=now, address=client_address()
+        )
+    )
+    if outcome is REFUSED:
+        return False
+    if not outcome.changed:
+        time.sleep(outcome.delay_seconds)
+        st.error(t("error.password_wrong"), icon=":material/error:")
+        return False
+    _keep_signed_in_after_password_change(now)
+    return True
+
+
+def _keep_signed_in_after_password_change(changed_at: datetime) -> None:
     """Keep this session signed in after its user changed their own password.
 
     The change ended every session and cookie issued before it, this one's included; this

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import re
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import bcrypt
 from sqlalchemy import delete, func
@@ -14,8 +16,9 @@ from sqlmodel import Session, col, select
 import models as m
 from sinergi.core import audit
 from sinergi.core.access import Viewer, refuse, viewer_for
-from sinergi.core.db import reads
+from sinergi.core.db import reads, serialize_on
 from sinergi.core.errors import DomainError
+from sinergi.core.secrets import cookie_key
 from sinergi.core.settings import LOGIN_POLICY, LoginPolicy
 
 MIN_PASSWORD_LENGTH = 10
@@ -122,40 +125,119 @@ class SignInResult:
     delay_seconds: float
 
 
+def failure_name(*, session: Session, username: str) -> str:
+    """What the failure table and the audit log keep of a name typed at sign-in: the username when
+    such a user exists, else a keyed hash, so that a password typed into the username box is never
+    stored as typed, while guesses at the same unknown name still count together."""
+    name = username.strip().lower()
+    if name and session.exec(select(m.User.id).where(m.User.username == name)).first() is not None:
+        return name
+    digest = hmac.new(cookie_key().encode(), name.encode(), hashlib.sha256).hexdigest()
+    return f"?{digest[:32]}"
+
+
 def recent_failures(
-    *, session: Session, username: str, now: datetime, policy: LoginPolicy = LOGIN_POLICY
+    *,
+    session: Session,
+    now: datetime,
+    username: str | None = None,
+    address: str | None = None,
+    policy: LoginPolicy = LOGIN_POLICY,
 ) -> int:
+    """Failed password checks in the policy's window, for a stored name or a client address."""
     since = now - timedelta(minutes=policy.window_minutes)
-    statement = select(func.count()).where(
-        col(m.LoginFailure.username) == username, col(m.LoginFailure.at) > since
-    )
+    statement = select(func.count()).where(col(m.LoginFailure.at) > since)
+    if username is not None:
+        statement = statement.where(col(m.LoginFailure.username) == username)
+    if address is not None:
+        statement = statement.where(col(m.LoginFailure.address) == address)
     return int(session.exec(statement).one())
 
 
+@dataclass(frozen=True)
+class _Gate:
+    """Whether a password may be checked now, and the failures counted so far."""
+
+    open: bool
+    address_failures: int
+    name_failures: int
+
+
+def _password_gate(*, session: Session, name: str, address: str, now: datetime, policy: LoginPolicy) -> _Gate:
+    """Count before the password is looked at; runs side by side with itself only for other addresses
+    and names (see :func:`db.serialize_on`)."""
+    serialize_on(session, f"password-address:{address}")
+    serialize_on(session, f"password-name:{name}")
+    by_address = recent_failures(session=session, address=address, now=now, policy=policy)
+    by_name = recent_failures(session=session, username=name, now=now, policy=policy)
+    if policy.locked(by_address):
+        return _Gate(False, by_address, by_name)
+    if by_name >= policy.user_slow_after:
+        last = session.exec(
+            select(func.max(m.LoginFailure.at)).where(col(m.LoginFailure.username) == name)
+        ).one()
+        if last is not None and (now - _aware(last)).total_seconds() < policy.user_interval_seconds:
+            return _Gate(False, by_address, by_name)
+    return _Gate(True, by_address, by_name)
+
+
+def _aware(moment: datetime) -> datetime:
+    """A stored time (naive on SQLite) as UTC."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+def _failed(*, session: Session, name: str, address: str, now: datetime, action: str, gate: _Gate) -> float:
+    """Keep a failed password check; the pause before answering."""
+    session.add(m.LoginFailure(username=name, address=address, at=now))
+    audit.record(session=session, actor=None, username=name, action=action, entity="app_user", detail=address)
+    return LOGIN_POLICY.delay_seconds(max(gate.address_failures, gate.name_failures) + 1)
+
+
 def sign_in(
-    *, session: Session, username: str, password: str, now: datetime, policy: LoginPolicy = LOGIN_POLICY
+    *,
+    session: Session,
+    username: str,
+    password: str,
+    now: datetime,
+    address: str = "unknown",
+    policy: LoginPolicy = LOGIN_POLICY,
 ) -> SignInResult:
     """Check a username and password, with throttling that runs before the password is looked at.
 
-    Unknown user, wrong password, disabled account and locked-out username all give the same
-    answer (None), so the answer tells an attacker nothing.
+    Unknown user, wrong password, disabled account and a refused address or name all give the same
+    answer (None), so the answer tells an attacker nothing. ``address`` is the client's address.
     """
-    name = username.strip().lower()
-    failures = recent_failures(session=session, username=name, now=now, policy=policy)
+    name = failure_name(session=session, username=username)
+    gate = _password_gate(session=session, name=name, address=address, now=now, policy=policy)
     user = session.exec(select(m.User).where(m.User.username == name)).first()
-    if policy.locked(failures):
+    if not gate.open:
         password_matches(password, _DUMMY_HASH)
-        audit.record(session=session, actor=None, username=name, action="login_locked", entity="app_user")
-        return SignInResult(None, policy.delay_seconds(failures))
+        audit.record(
+            session=session,
+            actor=None,
+            username=name,
+            action="login_locked",
+            entity="app_user",
+            detail=address,
+        )
+        return SignInResult(None, policy.delay_seconds(max(gate.address_failures, gate.name_failures)))
     known = user is not None and not user.disabled
     if password_matches(password, user.password_hash if user and known else _DUMMY_HASH) and user and known:
-        session.exec(delete(m.LoginFailure).where(col(m.LoginFailure.username) == name))
+        _forget_failures(session=session, name=name, address=address)
         viewer = viewer_for(user)
         audit.record(session=session, actor=viewer, action="login", entity="app_user", entity_id=user.id)
         return SignInResult(viewer, 0.0)
-    session.add(m.LoginFailure(username=name, at=now))
-    audit.record(session=session, actor=None, username=name, action="login_failed", entity="app_user")
-    return SignInResult(None, policy.delay_seconds(failures + 1))
+    delay = _failed(session=session, name=name, address=address, now=now, action="login_failed", gate=gate)
+    return SignInResult(None, delay)
+
+
+def _forget_failures(*, session: Session, name: str, address: str) -> None:
+    """After a correct password: the name's failures and this address's are over."""
+    session.exec(
+        delete(m.LoginFailure).where(
+            (col(m.LoginFailure.username) == name) | (col(m.LoginFailure.address) == address)
+        )
+    )
 
 
 def viewer_from_token(
@@ -199,19 +281,54 @@ def sign_out(*, session: Session, viewer: Viewer, now: datetime) -> None:
         audit.record(session=session, actor=viewer, action="logout", entity="app_user", entity_id=user.id)
 
 
-def change_password(*, session: Session, viewer: Viewer, current: str, new: str, now: datetime) -> None:
-    """Change one's own password; every earlier cookie stops working."""
-    user = session.get(m.User, viewer.user_id) if viewer.user_id is not None else None
-    if user is None or not password_matches(current, user.password_hash):
-        raise WrongPassword()
+@dataclass(frozen=True)
+class PasswordChange:
+    """Whether the password changed; if not, how long to pause before saying the current one was wrong."""
+
+    changed: bool
+    delay_seconds: float = 0.0
+
+
+def change_password(
+    *,
+    session: Session,
+    viewer: Viewer,
+    current: str,
+    new: str,
+    now: datetime,
+    address: str = "unknown",
+    policy: LoginPolicy = LOGIN_POLICY,
+) -> PasswordChange:
+    """Change one's own password; every earlier cookie stops working.
+
+    The current password is checked through the sign-in's throttle, so a signed-in session cannot
+    guess it faster than a stranger could guess a sign-in; a wrong one is kept (and audited) rather
+    than raised, so that it counts. A new password too short is refused before anything is checked.
+    """
     if len(new) < MIN_PASSWORD_LENGTH:
         raise WeakPassword(min=MIN_PASSWORD_LENGTH)
+    user = session.get(m.User, viewer.user_id) if viewer.user_id is not None else None
+    if user is None:
+        raise WrongPassword()
+    gate = _password_gate(session=session, name=user.username, address=address, now=now, policy=policy)
+    if not gate.open or not password_matches(current, user.password_hash):
+        delay = _failed(
+            session=session,
+            name=user.username,
+            address=address,
+            now=now,
+            action="password_change_failed",
+            gate=gate,
+        )
+        return PasswordChange(False, delay)
+    _forget_failures(session=session, name=user.username, address=address)
     user.password_hash = hash_password(new)
     user.tokens_valid_after = now
     session.add(user)
     audit.record(
         session=session, actor=viewer, action="password_change", entity="app_user", entity_id=user.id
     )
+    return PasswordChange(True)
 
 
 @dataclass(frozen=True)
