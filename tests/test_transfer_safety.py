@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import tracemalloc
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import defusedxml  # type: ignore[import-untyped]
 import openpyxl
@@ -146,3 +146,67 @@ def test_files_that_are_not_workbooks_are_refused(name: str, data: bytes, key: s
     with pytest.raises(archive.FileRefused) as refused:
         parsing.read_upload(name, data)
     assert refused.value.key == key
+
+
+def workbook_of_noise(megabytes: int) -> bytes:
+    """A workbook whose sheet is ``megabytes`` of rows of varied numbers: it compresses only about
+    five times, as a large real export does, so no ratio gives it away."""
+
+    def write(target: zipfile.ZipFile) -> None:
+        with target.open(SHEET, "w", force_zip64=True) as stream:
+            stream.write(b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">')
+            stream.write(b"<sheetData>")
+            written, number, seed = 0, 2, 12345
+            while written < megabytes * 1024 * 1024:
+                seed = (seed * 1103515245 + 12345) % 2**31
+                row = f'<row r="{number}"><c r="A{number}"><v>{seed}</v></c></row>'.encode()
+                stream.write(row)
+                written += len(row)
+                number += 1
+            stream.write(b"</sheetData></worksheet>")
+
+    return with_member(valid_workbook(), SHEET, write)
+
+
+def test_a_workbook_that_expands_beyond_the_limit_is_refused_before_any_xml_is_read(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    data = workbook_of_noise(48)
+    assert 3 < 48 * 1024 * 1024 / len(data) < 20, "compressed as a real workbook, not a zip bomb"
+
+    def no_parsing(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the workbook's XML was parsed")
+
+    monkeypatch.setattr(openpyxl, "load_workbook", no_parsing)
+    with pytest.raises(archive.FileRefused) as refused:
+        parsing.read_upload("besar.xlsx", data)
+    assert refused.value.key == "transfer.err.too_large_expanded"
+    assert "40" in translate(refused.value.key, "id", **refused.value.values)
+
+
+def test_the_expansion_limits_are_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    data = workbook_of_noise(2)
+    parsing.read_upload("kecil.xlsx", data)  # within the defaults: read (its sheet has no header)
+    monkeypatch.setenv("SINERGI_IMPORT_MAX_EXPANDED_MB", "1")
+    with pytest.raises(archive.FileRefused) as refused:
+        parsing.read_upload("kecil.xlsx", data)
+    assert refused.value.key == "transfer.err.too_large_expanded"
+    monkeypatch.setenv("SINERGI_IMPORT_MAX_EXPANDED_MB", "40")
+    monkeypatch.setenv("SINERGI_IMPORT_MAX_RATIO", "2")
+    with pytest.raises(archive.FileRefused) as refused:
+        parsing.read_upload("kecil.xlsx", data)
+    assert refused.value.key == "transfer.err.zip_bomb"
+
+
+def test_a_sheet_without_its_required_columns_is_not_read_past_its_header() -> None:
+    rows_read = []
+
+    def rows() -> Iterator[tuple[object, ...]]:
+        yield ("Catatan", "Lain")
+        for n in range(10_000):
+            rows_read.append(n)
+            yield ("x", n)
+
+    sheet = parsing._sheet_rows(parsing.SHEETS_BY_KEY["results"], rows())
+    assert sheet.missing and not sheet.rows
+    assert rows_read == []

@@ -48,6 +48,18 @@ ENV_SETTINGS: tuple[SettingSpec, ...] = (
         "10",
         "The largest .xlsx or .csv file an import accepts, in megabytes.",
     ),
+    SettingSpec(
+        "SINERGI_IMPORT_MAX_EXPANDED_MB",
+        "40",
+        "The most an .xlsx upload may expand to once unzipped, in megabytes (50,000 rows take about 27), "
+        "checked before any of its XML is read.",
+    ),
+    SettingSpec(
+        "SINERGI_IMPORT_MAX_RATIO",
+        "100",
+        "How many times its own size an .xlsx upload may expand to once unzipped (a workbook people "
+        "make expands about 10 times; a zip bomb, thousands).",
+    ),
 )
 
 

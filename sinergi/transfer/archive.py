@@ -5,10 +5,10 @@ from __future__ import annotations
 import io
 import zipfile
 
-# Bounds on an upload, checked before anything parses it.
+from sinergi.core.settings import env_setting
+
+# Bounds on an upload, checked before anything parses it; the size and expansion limits are settings.
 MAX_ZIP_ENTRIES = 200
-MAX_UNCOMPRESSED_BYTES = 60 * 1024 * 1024
-MAX_COMPRESSION_RATIO = 200
 _XML_DANGER = (b"<!DOCTYPE", b"<!ENTITY")
 
 
@@ -18,6 +18,14 @@ class FileRefused(Exception):
     def __init__(self, key: str, **values: object) -> None:
         super().__init__(key, values)
         self.key, self.values = key, values
+
+
+def max_expanded_bytes() -> int:
+    return int(float(env_setting("SINERGI_IMPORT_MAX_EXPANDED_MB")) * 1024 * 1024)
+
+
+def max_expansion_ratio() -> float:
+    return float(env_setting("SINERGI_IMPORT_MAX_RATIO"))
 
 
 def check_xlsx_archive(data: bytes) -> None:
@@ -32,12 +40,15 @@ def check_xlsx_archive(data: bytes) -> None:
         raise FileRefused("transfer.err.not_xlsx") from None
     with archive:
         entries = archive.infolist()
-        if len(entries) > MAX_ZIP_ENTRIES:
+        expanded = sum(entry.file_size for entry in entries)
+        if len(entries) > MAX_ZIP_ENTRIES or expanded > max_expansion_ratio() * max(len(data), 1):
             raise FileRefused("transfer.err.zip_bomb")
-        if sum(entry.file_size for entry in entries) > MAX_UNCOMPRESSED_BYTES:
-            raise FileRefused("transfer.err.zip_bomb")
+        if expanded > max_expanded_bytes():
+            raise FileRefused(
+                "transfer.err.too_large_expanded", limit=env_setting("SINERGI_IMPORT_MAX_EXPANDED_MB")
+            )
         for entry in entries:
-            if entry.file_size > 1024 * 1024 and entry.file_size > MAX_COMPRESSION_RATIO * max(
+            if entry.file_size > 1024 * 1024 and entry.file_size > max_expansion_ratio() * max(
                 entry.compress_size, 1
             ):
                 raise FileRefused("transfer.err.zip_bomb")

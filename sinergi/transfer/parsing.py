@@ -209,6 +209,8 @@ def _sheet_rows(spec: SheetSpec, rows: Iterator[Sequence[Any]]) -> SheetRows:
             ):
                 positions[column.key] = index
     result.missing = [c.key for c in spec.columns if c.required and c.key not in positions]
+    if result.missing:
+        return result  # the sheet is refused for its header: its rows are not worth reading
     for number, values in enumerate(rows, start=2):
         cells = {key: values[index] if index < len(values) else None for key, index in positions.items()}
         if all(v is None or (isinstance(v, str) and not v.strip()) for v in cells.values()):
