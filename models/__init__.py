@@ -1,6 +1,6 @@
 """SQLModel tables of Sinergi. Importing this package registers every table on SQLModel.metadata."""
 
-from models.accounts import AuditLog, LoginFailure, Setting, ShareLink, User
+from models.accounts import AuditLog, ClientEvent, LoginFailure, Setting, ShareLink, User
 from models.base import (
     Accumulation,
     ActionStatus,
@@ -54,6 +54,7 @@ __all__ = [
     "ActionStatus",
     "AuditLog",
     "Bounds",
+    "ClientEvent",
     "Company",
     "CompanyRegency",
     "ComplianceRecord",

@@ -69,6 +69,21 @@ class LoginFailure(SQLModel, table=True):
     at: datetime = Field(default_factory=utcnow)
 
 
+class ClientEvent(SQLModel, table=True):
+    """Something a client without an account did that is limited per address: a check-in, an input
+    sent from the public form, a meeting code that opened nothing. Kept for the limits' windows."""
+
+    __tablename__ = "client_event"
+    __table_args__ = (Index("ix_client_event_kind_address_at", "kind", "address", "at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=20)
+    address: str = Field(max_length=64)
+    # The meeting it concerns, if any (no foreign key: these rows outlive nothing they count).
+    meeting_id: int | None = Field(default=None, index=True)
+    at: datetime = Field(default_factory=utcnow)
+
+
 class ShareLink(SQLModel, table=True):
     """A read-only link to a program page or a filtered overview, given to an agency.
 

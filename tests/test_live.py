@@ -326,6 +326,75 @@ def test_a_device_that_sends_too_fast_is_slowed_down(world: World) -> None:
     assert len(world.items()) == live.RATE.max_items + 2
 
 
+def check_in_from(world: World, code: str, address: str, *, now: datetime = NOW) -> str:
+    token: str = world.run(
+        lambda s: live.check_in(
+            session=s, code=code, now=now, org_type="media", organisation_name="Koran Kaltim", address=address
+        )
+    )
+    return token
+
+
+def send_from(world: World, code: str, token: str, address: str, *, now: datetime = NOW) -> int:
+    item_id: int = world.run(
+        lambda s: live.submit_input(
+            session=s, code=code, device_token=token, now=now, kind="suggestion", text="usul", address=address
+        )
+    )
+    return item_id
+
+
+def test_one_address_cannot_grow_the_head_count_past_its_limit(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SINERGI_LIVE_CHECKINS_PER_ADDRESS", "3")
+    code = world.open()
+    for _ in range(3):
+        check_in_from(world, code, "203.0.113.5")
+    with pytest.raises(live.TooManyCheckIns):
+        check_in_from(world, code, "203.0.113.5", now=NOW + timedelta(hours=1))
+    check_in_from(world, code, "198.51.100.7")
+    assert world.read(lambda s: s.get(m.Meeting, world.meeting_id)).attendee_count == 5 + 3 + 1
+
+
+def test_one_address_is_slowed_down_whatever_devices_it_sends_from(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SINERGI_LIVE_INPUTS_PER_ADDRESS", "4")
+    code = world.open()
+    tokens = [check_in_from(world, code, "203.0.113.5") for _ in range(4)]
+    for token in tokens:
+        send_from(world, code, token, "203.0.113.5")
+    with pytest.raises(live.TooFast):
+        send_from(world, code, tokens[0], "203.0.113.5", now=NOW + timedelta(seconds=10))
+    send_from(world, code, tokens[0], "198.51.100.7", now=NOW + timedelta(seconds=10))
+    send_from(world, code, tokens[1], "203.0.113.5", now=NOW + timedelta(seconds=61))
+    assert len(world.items()) == 6
+
+
+def test_guessing_codes_from_one_address_is_refused_before_looking(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SINERGI_LIVE_CODE_MISSES_PER_ADDRESS", "3")
+    code = world.open()
+    for _ in range(3):
+        world.run(lambda s: live.note_code_miss(session=s, address="203.0.113.5", now=NOW))
+    with pytest.raises(live.TooManyCodes):
+        world.read(lambda s: live.meeting_for_code(session=s, code=code, now=NOW, address="203.0.113.5"))
+    elsewhere = world.read(lambda s: live.meeting_for_code(session=s, code=code, now=NOW, address="10.0.0.9"))
+    assert elsewhere.id == world.meeting_id
+    later = NOW + live.CODE_MISS_WINDOW + timedelta(seconds=1)
+    assert world.read(lambda s: live.meeting_for_code(session=s, code=code, now=later, address="203.0.113.5"))
+
+
+def test_a_device_keeps_its_check_in(world: World) -> None:
+    code = world.open()
+    token = world.check_in(code)
+    assert world.read(lambda s: live.device_checked_in(session=s, code=code, device_token=token, now=NOW))
+    assert not world.read(lambda s: live.device_checked_in(session=s, code=code, device_token="x", now=NOW))
+    assert not world.read(lambda s: live.device_checked_in(session=s, code=code, device_token="", now=NOW))
+
+
 def test_moderation_decides_what_the_wall_shows_and_counts(world: World) -> None:
     code = world.open()
     token = world.check_in(code)
@@ -407,7 +476,15 @@ def test_after_the_meeting_every_input_is_open_feedback_in_engagement(world: Wor
 
 
 def test_every_live_message_is_translated() -> None:
-    for error in (live.UnknownCode, live.InputClosed, live.TooFast, live.InvalidInput, live.InvalidCheckIn):
+    for error in (
+        live.UnknownCode,
+        live.InputClosed,
+        live.TooFast,
+        live.InvalidInput,
+        live.InvalidCheckIn,
+        live.TooManyCheckIns,
+        live.TooManyCodes,
+    ):
         assert error.key in TEXTS
 
 

@@ -44,6 +44,22 @@ ENV_SETTINGS: tuple[SettingSpec, ...] = (
         "X-Forwarded-For; its last entry is used, the one the proxy added). Empty: the connection's address.",
     ),
     SettingSpec(
+        "SINERGI_LIVE_CHECKINS_PER_ADDRESS",
+        "60",
+        "How many check-ins one client address may make to one meeting (a hall on one Wi-Fi shares an "
+        "address: leave room for everyone in it).",
+    ),
+    SettingSpec(
+        "SINERGI_LIVE_INPUTS_PER_ADDRESS",
+        "120",
+        "How many inputs the public form takes from one client address in a minute, all its phones together.",
+    ),
+    SettingSpec(
+        "SINERGI_LIVE_CODE_MISSES_PER_ADDRESS",
+        "20",
+        "How many meeting codes that open nothing one client address may try in ten minutes.",
+    ),
+    SettingSpec(
         "SINERGI_IMPORT_MAX_MB",
         "10",
         "The largest .xlsx or .csv file an import accepts, in megabytes.",

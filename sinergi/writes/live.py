@@ -22,6 +22,7 @@ from sinergi.core import audit, urls
 from sinergi.core.access import Viewer, refuse
 from sinergi.core.db import reads, rows, select_columns
 from sinergi.core.errors import DomainError
+from sinergi.core.settings import env_setting
 from sinergi.writes.feedback import SOURCE_TYPES, InvalidFeedback, record_feedback
 
 # No 0/O, 1/I/L: the code is read off a projector and typed on a phone.
@@ -44,6 +45,13 @@ class RatePolicy:
 
 
 RATE = RatePolicy(max_items=20, window=timedelta(minutes=1))
+# The windows of the limits per client address; their sizes are settings.
+INPUT_WINDOW = timedelta(minutes=1)
+CODE_MISS_WINDOW = timedelta(minutes=10)
+
+
+def _limit(name: str) -> int:
+    return int(env_setting(name))
 
 
 class MeetingNotFound(DomainError):
@@ -72,6 +80,14 @@ class NotCheckedIn(DomainError):
 
 class InvalidInput(DomainError):
     key = "live.error.input"
+
+
+class TooManyCheckIns(DomainError):
+    key = "live.error.too_many_check_ins"
+
+
+class TooManyCodes(DomainError):
+    key = "live.error.too_many_codes"
 
 
 class TooFast(DomainError):
@@ -238,8 +254,30 @@ def _open_meeting(session: Session, code: str, now: datetime, *, lock: bool = Fa
     return meeting
 
 
-def meeting_for_code(*, session: Session, code: str, now: datetime) -> PublicMeeting:
-    """The meeting a code opens; :class:`UnknownCode` or :class:`InputClosed` otherwise."""
+def _events(
+    session: Session, kind: str, address: str, since: datetime | None = None, meeting_id: int | None = None
+) -> int:
+    statement = select(func.count()).where(m.ClientEvent.kind == kind, m.ClientEvent.address == address)
+    if since is not None:
+        statement = statement.where(col(m.ClientEvent.at) > since)
+    if meeting_id is not None:
+        statement = statement.where(m.ClientEvent.meeting_id == meeting_id)
+    return int(session.exec(statement).one())
+
+
+def _event(session: Session, kind: str, address: str, now: datetime, meeting_id: int | None = None) -> None:
+    session.add(m.ClientEvent(kind=kind, address=address, meeting_id=meeting_id, at=now))
+
+
+def meeting_for_code(
+    *, session: Session, code: str, now: datetime, address: str = "unknown"
+) -> PublicMeeting:
+    """The meeting a code opens; :class:`UnknownCode` or :class:`InputClosed` otherwise, and
+    :class:`TooManyCodes`, before looking, for an address that tried too many codes that opened nothing
+    (:func:`note_code_miss` counts them)."""
+    misses = _events(session, "code_miss", address, since=now - CODE_MISS_WINDOW)
+    if misses >= _limit("SINERGI_LIVE_CODE_MISSES_PER_ADDRESS"):
+        raise TooManyCodes()
     meeting = _open_meeting(session, code, now)
     assert meeting.id is not None
     return PublicMeeting(
@@ -251,6 +289,23 @@ def meeting_for_code(*, session: Session, code: str, now: datetime) -> PublicMee
     )
 
 
+def note_code_miss(*, session: Session, address: str, now: datetime) -> None:
+    """Count a meeting code that opened nothing against the address that tried it."""
+    _event(session, "code_miss", address, now)
+
+
+def device_checked_in(*, session: Session, code: str, device_token: str, now: datetime) -> bool:
+    """Whether ``device_token`` is a check-in to the meeting ``code`` opens (a phone that reloads
+    keeps its token in its address and is not counted again)."""
+    if not device_token:
+        return False
+    meeting = _open_meeting(session, code, now)
+    participant = session.exec(
+        select(m.MeetingParticipant.meeting_id).where(m.MeetingParticipant.device_token == device_token)
+    ).first()
+    return participant is not None and participant == meeting.id
+
+
 def check_in(
     *,
     session: Session,
@@ -259,18 +314,26 @@ def check_in(
     org_type: str,
     organisation_name: str,
     name: str = "",
+    address: str = "unknown",
 ) -> str:
     """Check a participant in and return the secret their device sends its inputs with.
 
     The meeting's head count grows by one; an organisation named as one already known is counted
-    among the meeting's attending organisations.
+    among the meeting's attending organisations. One client address checks in at most
+    ``SINERGI_LIVE_CHECKINS_PER_ADDRESS`` times per meeting, so a head count cannot grow by more
+    than that from one place.
     """
     meeting = _open_meeting(session, code, now, lock=True)
+    assert meeting.id is not None
+    if _events(session, "check_in", address, meeting_id=meeting.id) >= _limit(
+        "SINERGI_LIVE_CHECKINS_PER_ADDRESS"
+    ):
+        raise TooManyCheckIns()
     name, organisation_name = name.strip(), organisation_name.strip()
     too_long = max(len(name), len(organisation_name)) > MAX_NAME
     if org_type not in SOURCE_TYPES or not organisation_name or too_long:
         raise InvalidCheckIn(max=MAX_NAME)
-    assert meeting.id is not None
+    _event(session, "check_in", address, now, meeting.id)
     organisation_id = session.exec(
         select(m.Organisation.id).where(func.lower(m.Organisation.name) == organisation_name.lower())
     ).first()
@@ -311,13 +374,15 @@ def submit_input(
     text: str,
     program_id: int | None = None,
     submission_key: str | None = None,
+    address: str = "unknown",
 ) -> int:
     """Store a participant's input, pending moderation, and return its id.
 
     A form sent twice (same ``submission_key``) is stored once. Refused while the code is closed,
     for a device that has not checked in to this meeting, for text longer than ``MAX_INPUT_TEXT``,
     a program the meeting does not discuss, and when the device sent ``RATE.max_items`` inputs
-    within ``RATE.window`` (:class:`TooFast`, with the seconds to wait).
+    within ``RATE.window``, or the device's address ``SINERGI_LIVE_INPUTS_PER_ADDRESS`` within
+    ``INPUT_WINDOW`` (:class:`TooFast`, with the seconds to wait).
     """
     meeting = _open_meeting(session, code, now)
     participant = session.exec(
@@ -353,6 +418,11 @@ def submit_input(
     if len(recent) >= RATE.max_items:
         wait = recent[len(recent) - RATE.max_items] + RATE.window - now
         raise TooFast(seconds=max(1, int(wait.total_seconds()) + 1))
+    if _events(session, "input", address, since=now - INPUT_WINDOW) >= _limit(
+        "SINERGI_LIVE_INPUTS_PER_ADDRESS"
+    ):
+        raise TooFast(seconds=int(INPUT_WINDOW.total_seconds()))
+    _event(session, "input", address, now, meeting.id)
     try:
         item = record_feedback(
             session=session,
