@@ -3,6 +3,7 @@ what nobody reported, on both databases, for each reader's scope and through the
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import date
 
@@ -16,6 +17,7 @@ from sinergi.core.access import SYSTEM, Viewer
 from sinergi.core.db import engine_for, read_session, write_session
 from sinergi.reads import overview, reporting
 from sinergi.reads.filters import Filters
+from sinergi.reports import charts
 from sinergi.rules.achievement import AchievementStatus, Thresholds, period_status
 from sinergi.rules.reporting import ReportStage, counted, program_due, program_due_sql, report_stage
 from sinergi.worlds.demo import load_demo
@@ -363,3 +365,20 @@ def test_the_reporting_page_shows_an_admin_every_company(
         every = set(session.exec(select(m.Company.name)).all())
     assert shown_companies(app) == every
     assert "Perusahaan melapor lengkap (2025-S1)" in [metric.label for metric in app.metric]
+
+
+def test_the_overview_shows_kutai_kartanegara_its_unreported_indicators(
+    monkeypatch: pytest.MonkeyPatch, demo_sqlite_url: str, demo_accounts: DemoAccounts
+) -> None:
+    app = open_page(monkeypatch, demo_sqlite_url, viewer=demo_accounts.kukar, params={"period": "2025-S1"})
+    tiles = {metric.label: (metric.value, metric.proto.delta) for metric in app.metric}
+    assert tiles["Indikator dilaporkan (2025-S1)"] == ("3", "dari 6 (50%)")
+    assert tiles["Indikator sesuai target (2025-S1)"] == ("2", "dari 6 (33%)")
+    by_pillar, by_company = (json.loads(chart.proto.spec) for chart in app.get("vega_lite_chart")[:2])
+    for spec in (by_pillar, by_company):
+        [inner] = spec["layer"]
+        scale = inner["layer"][0]["encoding"]["color"]["scale"]
+        assert scale["domain"][-1] == "Belum dilaporkan", "the legend names the grey part"
+        assert scale["range"][-1] == charts.SHARE_COLOURS["not_reported"]
+        unreported = [row for row in inner["data"]["values"] if row["status_label"] == "Belum dilaporkan"]
+        assert sum(row["results"] for row in unreported) == 3
