@@ -189,18 +189,15 @@ def achievement_by(
     if period is None:
         return pd.DataFrame(columns=["group", "status", "results", "share", "status_order"])
     counted = _counted_rows(filters, viewer, thresholds, period).subquery()
-    if group == "company":
-        statement = select(col(m.Company.short_name).label("group"), counted.c.status, func.count()).join(
-            m.Company, col(m.Company.id) == counted.c.company_id
-        )
-        grouped = (col(m.Company.short_name), counted.c.status)
-    else:
-        statement = select(counted.c.pillar.label("group"), counted.c.status, func.count())
-        grouped = (counted.c.pillar, counted.c.status)
-    frame = pd.DataFrame(
-        session.exec(statement.group_by(*grouped).order_by(grouped[0])).all(),
-        columns=["group", "status", "results"],
+    group_column: Any = col(m.Company.short_name) if group == "company" else counted.c.pillar
+    statement = (
+        select_columns(group_column, counted.c.status, func.count())
+        .select_from(counted)
+        .join(m.Company, col(m.Company.id) == counted.c.company_id)
+        .group_by(group_column, counted.c.status)
+        .order_by(group_column)
     )
+    frame = pd.DataFrame(rows(session, statement), columns=["group", "status", "results"])
     if frame.empty:
         return frame.assign(share=pd.Series(dtype=float), status_order=pd.Series(dtype=int))
     frame["share"] = frame["results"] / frame.groupby("group")["results"].transform("sum")

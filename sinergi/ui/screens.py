@@ -119,25 +119,25 @@ def _overview_tiles(
     )
     # What was reported beside what is on target, both of the indicators due in the period: an
     # indicator nobody reported counts against both rather than dropping out of them.
-    row = st.columns(5)
+    results_row = st.columns(5)
     period = tiles.period or "–"
     ui.progress_metric(
-        row[0],
+        results_row[0],
         t("overview.tile.reported", period=period),
         tiles.results_reported,
         tiles.results_due,
         help=t("overview.help.reported"),
     )
     ui.progress_metric(
-        row[1],
+        results_row[1],
         t("overview.tile.on_track", period=period),
         tiles.results_on_track,
         tiles.results_due,
         help=t("overview.help.on_track"),
     )
-    row[2].metric(t("overview.tile.meetings"), number(tiles.meetings, lang()))
+    results_row[2].metric(t("overview.tile.meetings"), number(tiles.meetings, lang()))
     ui.progress_metric(
-        row[3],
+        results_row[3],
         t("overview.tile.feedback_closed"),
         tiles.feedback_closed,
         tiles.feedback_items,
@@ -145,7 +145,7 @@ def _overview_tiles(
     )
     if framework and compliance:
         ui.progress_metric(
-            row[4],
+            results_row[4],
             t("overview.tile.compliance"),
             compliance.met,
             compliance.applicable,
