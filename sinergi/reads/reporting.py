@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any, TypeVar
 
 import pandas as pd
-from sqlalchemy import ColumnElement, Select, and_, exists, func, or_
+from sqlalchemy import ColumnElement, Select, and_, func, or_, true
 from sqlmodel import Session, col, select
 
 import models as m
@@ -50,27 +50,24 @@ def counted_results(
     The pairs are made by joining each indicator to the periods it counts in, so an indicator due
     without a result row is there too.
     """
-    # The period's result is joined below as well: only the indicator and the period come from outside.
-    reported_anyway = exists(
-        select(col(m.Result.id))
-        .where(
-            col(m.Result.indicator_id) == col(m.Indicator.id),
-            col(m.Result.period_id) == col(m.Period.id),
-            col(m.Result.actual).is_not(None),
-        )
-        .correlate(m.Indicator, m.Period)
-    )
-    in_period = or_(program_due_sql(col(m.Period.start_date), col(m.Period.end_date)), reported_anyway)
+    # Each indicator meets every period chosen; the period's result (one at most) is joined to it,
+    # and the pair is kept when the program is due then or the result has an actual.
     statement = (
         select_columns(*columns)
         .select_from(m.Indicator)
         .join(m.Program, col(m.Program.id) == col(m.Indicator.program_id))
-        .join(m.Period, in_period if periods is None else and_(periods, in_period))
+        .join(m.Period, true() if periods is None else periods)
         .outerjoin(
             m.Result,
             and_(
                 col(m.Result.indicator_id) == col(m.Indicator.id), col(m.Result.period_id) == col(m.Period.id)
             ),
+        )
+        .where(
+            or_(
+                program_due_sql(col(m.Period.start_date), col(m.Period.end_date)),
+                col(m.Result.actual).is_not(None),
+            )
         )
     )
     return in_scope(statement, filters, viewer)
