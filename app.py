@@ -46,6 +46,12 @@ pages = [
         icon=":material/fact_check:",
         url_path="compliance",
     ),
+    st.Page(
+        "pages/reporting.py",
+        title=ui.t("nav.reporting"),
+        icon=":material/assignment_turned_in:",
+        url_path="reporting",
+    ),
     st.Page("pages/data.py", title=ui.t("data.nav"), icon=":material/edit_note:", url_path="data"),
     st.Page(
         "pages/account.py", title=ui.t("admin.nav_account"), icon=":material/person:", url_path="account"

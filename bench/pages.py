@@ -54,6 +54,7 @@ def page_cases(program_id: int) -> list[PageCase]:
         PageCase("program", "pages/program.py", {"id": str(program_id)}),
         PageCase("engagement", "pages/engagement.py"),
         PageCase("compliance", "pages/compliance.py"),
+        PageCase("reporting", "pages/reporting.py"),
     ]
 
 

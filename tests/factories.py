@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from sqlalchemy import Engine
+from sqlmodel import select
 
 import models as m
 from sinergi.core.access import SYSTEM, Viewer, viewer_for
@@ -29,6 +30,8 @@ def make_program(
     poverty_alleviation: bool = False,
     start: date = date(2023, 1, 1),
     end: date | None = None,
+    stage: str = m.Stage.PLANNING,
+    village_ids: tuple[int, ...] = (),
 ) -> int:
     with write_session(engine) as session:
         program = m.Program(
@@ -38,11 +41,33 @@ def make_program(
             poverty_alleviation=poverty_alleviation,
             start_date=start,
             end_date=end,
+            stage=stage,
         )
         session.add(program)
         session.flush()
         assert program.id is not None
+        session.add_all(m.ProgramVillage(program_id=program.id, village_id=v) for v in village_ids)
         return program.id
+
+
+def make_village(engine: Engine, *, regency: str, name: str = "Desa Contoh") -> tuple[int, int]:
+    """A village in a district of ``regency`` (made if missing); returns (regency id, village id)."""
+    with write_session(engine) as session:
+        found = session.exec(select(m.Regency).where(m.Regency.name == regency)).first()
+        if found is None:
+            found = m.Regency(name=regency)
+            session.add(found)
+            session.flush()
+        assert found.id is not None
+        district = m.District(regency_id=found.id, name=f"Kecamatan {name}")
+        session.add(district)
+        session.flush()
+        assert district.id is not None
+        village = m.Village(district_id=district.id, name=name)
+        session.add(village)
+        session.flush()
+        assert village.id is not None
+        return found.id, village.id
 
 
 def make_indicators(engine: Engine, *, program_id: int, count: int) -> list[int]:

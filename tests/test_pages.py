@@ -25,6 +25,7 @@ PAGES = [
     "pages/program.py",
     "pages/engagement.py",
     "pages/compliance.py",
+    "pages/reporting.py",
 ]
 
 

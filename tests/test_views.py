@@ -13,7 +13,14 @@ from sinergi.core.db import read_session
 from sinergi.i18n.formatting import number
 from sinergi.reads import overview, programs
 from sinergi.reads.filters import Filters, filters_from_params
-from sinergi.rules.achievement import AchievementStatus, Thresholds, achievement, achievement_status, is_gap
+from sinergi.rules.achievement import (
+    AchievementStatus,
+    Thresholds,
+    achievement,
+    achievement_status,
+    is_gap,
+    period_status,
+)
 from sinergi.ui import screens
 from sinergi.worlds.demo import load_demo
 
@@ -67,8 +74,17 @@ def test_overview_tiles_match_the_raw_rows(demo_engine: Engine) -> None:
         achievement_status(achievement(t, a, d), THRESHOLDS)
         for _, _, t, a, d in result_rows(demo_engine, latest)
     ]
-    measured = [s for s in statuses if s is not AchievementStatus.NO_DATA]
-    assert tiles.results_with_data == len(measured) > 0
+    # Every program of the demo is past planning, so an indicator is due while its program's dates
+    # cover the semester; one with no row there counts as not reported.
+    [(due,)] = raw(
+        demo_engine,
+        """SELECT count(*) FROM indicator i JOIN program p ON p.id = i.program_id, period pe
+           WHERE pe.code = :period AND p.stage <> 'planning' AND p.start_date <= pe.end_date
+           AND (p.end_date IS NULL OR p.end_date >= pe.start_date)""",
+        period=latest,
+    )
+    reported = [a for _, _, _, a, _ in result_rows(demo_engine, latest) if a is not None]
+    assert tiles.results_due == due > tiles.results_reported == len(reported) > 0
     assert tiles.results_on_track == statuses.count(AchievementStatus.ON_TRACK)
 
     [(meetings,)] = raw(demo_engine, "SELECT count(*) FROM meeting")
@@ -110,7 +126,9 @@ def test_filters_narrow_every_figure(demo_engine: Engine) -> None:
     assert set(economy["pillar"]) == {"economy"}
 
 
-def test_achievement_by_pillar_counts_every_measured_result(demo_engine: Engine) -> None:
+def test_achievement_by_pillar_counts_every_result_those_not_reported_among_them(
+    demo_engine: Engine,
+) -> None:
     with read_session(demo_engine) as session:
         period = overview.reporting_period(session=session, viewer=SYSTEM, filters=Filters())
         by_pillar = overview.achievement_by(
@@ -123,10 +141,9 @@ def test_achievement_by_pillar_counts_every_measured_result(demo_engine: Engine)
     assert period is not None
     expected: dict[tuple[str, str], int] = defaultdict(int)
     for _, pillar, target, actual, direction in result_rows(demo_engine, period):
-        if target is not None and actual is not None:
-            expected[
-                (pillar, achievement_status(achievement(target, actual, direction), THRESHOLDS).value)
-            ] += 1
+        status = period_status(actual, achievement(target, actual, direction), THRESHOLDS)
+        expected[(pillar, status.value)] += 1
+    assert expected[("economy", AchievementStatus.NOT_REPORTED.value)] > 0
     shown = {(row.group, row.status): row.results for row in by_pillar.itertuples()}
     assert shown == dict(expected)
     assert by_pillar.groupby("group")["share"].sum().round(9).eq(1).all()

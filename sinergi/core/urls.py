@@ -11,6 +11,7 @@ PAGE_PATHS = frozenset(
         "program",
         "engagement",
         "compliance",
+        "reporting",
         "data",
         "account",
         "admin",

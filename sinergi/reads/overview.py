@@ -6,7 +6,7 @@ Every figure is aggregated in SQL over the programs the filters select.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any
 
 import pandas as pd
 from sqlalchemy import ColumnElement, Select, and_, case, func, literal
@@ -18,46 +18,37 @@ from sinergi.core.access import Viewer
 from sinergi.core.db import reads, rows, select_columns
 from sinergi.reads.engagement import meeting_conditions
 from sinergi.reads.filters import Filters, program_scope
-from sinergi.rules.achievement import AchievementStatus, Thresholds, achievement_sql, status_sql
+from sinergi.reads.reporting import COUNTED_TABLES, counted_results
+from sinergi.rules.achievement import (
+    AchievementStatus,
+    Thresholds,
+    achievement_sql,
+    period_status_sql,
+    status_sql,
+)
 
 # Achievement above this is counted as this in averages, so one indicator at 900 % does not
 # hide three that are off track.
 AVERAGE_CAP = 1.5
 STATUS_ORDER = [s.value for s in AchievementStatus]
 
-S = TypeVar("S", bound=Select[Any])
-
 
 def _program_ids(filters: Filters, viewer: Viewer) -> SelectOfScalar[int | None]:
     return select(col(m.Program.id)).where(*program_scope(filters, viewer))
 
 
-def _result_rows(
-    filters: Filters, viewer: Viewer, thresholds: Thresholds
-) -> tuple[Select[Any], ColumnElement[float]]:
-    """Results of the filtered programs joined to their indicator and period, with achievement."""
+def _counted_rows(filters: Filters, viewer: Viewer, thresholds: Thresholds, period: str) -> Select[Any]:
+    """The indicators counted in ``period`` (due there, or reported anyway) with their status: not
+    reported for those without an actual, so none is left out of a denominator."""
     ratio = achievement_sql(m.Result.target, m.Result.actual, m.Indicator.direction)
-    statement = (
-        select_columns(
-            col(m.Period.code).label("period"),
-            ratio.label("achievement"),
-            status_sql(ratio, thresholds).label("status"),
-        )
-        .select_from(m.Result)
-        .join(m.Indicator, col(m.Indicator.id) == col(m.Result.indicator_id))
-        .join(m.Period, col(m.Period.id) == col(m.Result.period_id))
-        .join(m.Program, col(m.Program.id) == col(m.Indicator.program_id))
+    return counted_results(
+        filters,
+        viewer,
+        col(m.Program.company_id).label("company_id"),
+        col(m.Program.pillar).label("pillar"),
+        period_status_sql(col(m.Result.actual), ratio, thresholds).label("status"),
+        periods=col(m.Period.code) == period,
     )
-    return _in_scope(statement, filters, viewer), ratio
-
-
-def _in_scope(statement: S, filters: Filters, viewer: Viewer) -> S:
-    """``statement`` over indicators limited to the programs in scope, judged once per program rather
-    than once per result (the regency condition is a subquery of its own)."""
-    scope = program_scope(filters, viewer)
-    if not scope:
-        return statement
-    return statement.where(col(m.Indicator.program_id).in_(select(col(m.Program.id)).where(*scope)))
 
 
 def _capped(ratio: ColumnElement[float]) -> ColumnElement[float]:
@@ -105,16 +96,17 @@ class OverviewTiles:
     budget_spent: int
     budget_year: int | None
     period: str | None
-    results_with_data: int
+    # Indicators counted in ``period`` (due there, or reported anyway), those with an actual, and
+    # those on track: a share of the first, so what nobody reported weighs against both.
+    results_due: int
+    results_reported: int
     results_on_track: int
     meetings: int
     feedback_items: int
     feedback_closed: int
 
 
-@reads(
-    m.Program, m.ProgramVillage, m.ProgramBudget, m.Result, m.Indicator, m.Period, m.Meeting, m.FeedbackItem
-)
+@reads(*COUNTED_TABLES, m.ProgramBudget, m.Meeting, m.FeedbackItem)
 def overview_tiles(
     *, session: Session, filters: Filters, viewer: Viewer, thresholds: Thresholds
 ) -> OverviewTiles:
@@ -142,13 +134,13 @@ def overview_tiles(
     planned, spent = session.exec(budget).one()
 
     period = reporting_period(session=session, filters=filters, viewer=viewer)
-    with_data = on_track = 0
+    due = reported = on_track = 0
     if period is not None:
-        results, _ = _result_rows(filters, viewer, thresholds)
-        counted = results.where(col(m.Period.code) == period).subquery()
-        with_data, on_track = session.exec(
+        counted = _counted_rows(filters, viewer, thresholds, period).subquery()
+        due, reported, on_track = session.exec(
             select(
-                func.count().filter(counted.c.status != AchievementStatus.NO_DATA.value),
+                func.count(),
+                func.count().filter(counted.c.status != AchievementStatus.NOT_REPORTED.value),
                 func.count().filter(counted.c.status == AchievementStatus.ON_TRACK.value),
             )
         ).one()
@@ -175,7 +167,8 @@ def overview_tiles(
         budget_spent=int(spent),
         budget_year=budget_year,
         period=period,
-        results_with_data=int(with_data),
+        results_due=int(due),
+        results_reported=int(reported),
         results_on_track=int(on_track),
         meetings=int(meetings),
         feedback_items=int(feedback_total),
@@ -183,33 +176,28 @@ def overview_tiles(
     )
 
 
-@reads(m.Program, m.ProgramVillage, m.Result, m.Indicator, m.Period, m.Company)
+@reads(*COUNTED_TABLES, m.Company)
 def achievement_by(
     *, session: Session, filters: Filters, viewer: Viewer, thresholds: Thresholds, group: str
 ) -> pd.DataFrame:
-    """Results of the reporting period counted by status per pillar or per company.
+    """Indicators counted in the reporting period by status per pillar or per company, those nobody
+    reported among them (status ``not_reported``).
 
     Columns: ``group``, ``status``, ``results``, ``share``, ``status_order``.
     """
     period = reporting_period(session=session, filters=filters, viewer=viewer)
     if period is None:
         return pd.DataFrame(columns=["group", "status", "results", "share", "status_order"])
-    results, _ = _result_rows(filters, viewer, thresholds)
-    group_column = col(m.Company.short_name) if group == "company" else col(m.Program.pillar)
+    counted = _counted_rows(filters, viewer, thresholds, period).subquery()
+    group_column: Any = col(m.Company.short_name) if group == "company" else counted.c.pillar
     statement = (
-        results.add_columns(group_column.label("group"))
-        .join(m.Company, col(m.Company.id) == col(m.Program.company_id))
-        .where(
-            col(m.Period.code) == period, col(m.Result.actual).is_not(None), col(m.Result.target).is_not(None)
-        )
-        .subquery()
+        select_columns(group_column, counted.c.status, func.count())
+        .select_from(counted)
+        .join(m.Company, col(m.Company.id) == counted.c.company_id)
+        .group_by(group_column, counted.c.status)
+        .order_by(group_column)
     )
-    counted = session.exec(
-        select(statement.c.group, statement.c.status, func.count())
-        .group_by(statement.c.group, statement.c.status)
-        .order_by(statement.c.group)
-    ).all()
-    frame = pd.DataFrame(counted, columns=["group", "status", "results"])
+    frame = pd.DataFrame(rows(session, statement), columns=["group", "status", "results"])
     if frame.empty:
         return frame.assign(share=pd.Series(dtype=float), status_order=pd.Series(dtype=int))
     frame["share"] = frame["results"] / frame.groupby("group")["results"].transform("sum")
@@ -217,56 +205,55 @@ def achievement_by(
     return frame
 
 
-@reads(m.Program, m.ProgramVillage, m.Result, m.Indicator, m.Period)
+@reads(*COUNTED_TABLES)
 def achievement_trend(
     *, session: Session, filters: Filters, viewer: Viewer, thresholds: Thresholds
 ) -> pd.DataFrame:
-    """Average achievement (capped) and share on track per semester.
+    """Average achievement (capped) of the measured indicators, and the shares on track and reported
+    of all counted, per semester with measured indicators.
 
-    Columns: ``period``, ``achievement``, ``on_track_share``, ``results``.
+    Columns: ``period``, ``achievement``, ``on_track_share``, ``reported_share``, ``results`` (measured).
     """
     ratio = achievement_sql(m.Result.target, m.Result.actual, m.Indicator.direction)
-    results = (
-        select_columns(col(m.Result.period_id).label("period_id"), ratio.label("achievement"))
-        .select_from(m.Result)
-        .join(m.Indicator, col(m.Indicator.id) == col(m.Result.indicator_id))
-        .where(col(m.Result.target).is_not(None), col(m.Result.actual).is_not(None))
+    counted = counted_results(
+        filters,
+        viewer,
+        col(m.Period.id).label("period_id"),
+        col(m.Result.actual).label("actual"),
+        ratio.label("achievement"),
+        periods=None if filters.year is None else col(m.Period.year) == filters.year,
     )
-    results = _in_scope(results, filters, viewer)
-    if filters.year is not None:
-        results = results.where(
-            col(m.Result.period_id).in_(select(col(m.Period.id)).where(m.Period.year == filters.year))
-        )
     # Materialized, so each result's achievement is computed once: inlined, the database would
     # repeat the whole expression in every average and in the status of every row.
-    measured = results.cte("measured").prefix_with("MATERIALIZED")
+    measured = counted.cte("measured").prefix_with("MATERIALIZED")
     achievement = measured.c.achievement
+    on_track = status_sql(achievement, thresholds) == AchievementStatus.ON_TRACK.value
     per_period = (
-        select(
+        select_columns(
             measured.c.period_id,
             func.avg(_capped(achievement)).label("achievement"),
-            func.avg(
-                case(
-                    (status_sql(achievement, thresholds) == AchievementStatus.ON_TRACK.value, 1.0), else_=0.0
-                )
-            ).label("on_track_share"),
-            func.count().label("results"),
+            func.avg(case((on_track, 1.0), else_=0.0)).label("on_track_share"),
+            func.avg(case((measured.c.actual.is_not(None), 1.0), else_=0.0)).label("reported_share"),
+            func.count(achievement).label("results"),
         )
-        .where(achievement.is_not(None))
         .group_by(measured.c.period_id)
+        .having(func.count(achievement) > 0)
         .subquery()
     )
-    statement = (
-        select(
-            col(m.Period.code), per_period.c.achievement, per_period.c.on_track_share, per_period.c.results
-        )
-        .join(per_period, per_period.c.period_id == col(m.Period.id))
-        .order_by(col(m.Period.code))
-    )
+    statement = select_columns(
+        col(m.Period.code),
+        per_period.c.achievement,
+        per_period.c.on_track_share,
+        per_period.c.reported_share,
+        per_period.c.results,
+    ).join(per_period, per_period.c.period_id == col(m.Period.id))
     frame = pd.DataFrame(
-        session.exec(statement).all(), columns=["period", "achievement", "on_track_share", "results"]
+        rows(session, statement.order_by(col(m.Period.code))),
+        columns=["period", "achievement", "on_track_share", "reported_share", "results"],
     )
-    return frame.astype({"achievement": float, "on_track_share": float, "results": int})
+    return frame.astype(
+        {"achievement": float, "on_track_share": float, "reported_share": float, "results": int}
+    )
 
 
 @reads(m.Program, m.ProgramVillage, m.Village, m.District, m.Regency)

@@ -24,6 +24,9 @@ STATUS_COLOURS: Mapping[str, str] = {
     "off_track": "#D55E00",
     "no_data": "#999999",
 }
+# The shares of a period's indicators add those due and not reported, in a light grey of their own:
+# the part of a bar nobody filled in.
+SHARE_COLOURS: Mapping[str, str] = {**STATUS_COLOURS, "not_reported": "#CFCFCF"}
 COMPLIANCE_COLOURS: Mapping[str, str] = {
     "met": "#009E73",
     "partly_met": "#E69F00",
@@ -100,8 +103,10 @@ def status_share_bars(
 ) -> VegaLiteSpec:
     """Horizontal bars, one per group, split by achievement status (share of results).
 
-    ``data`` has columns ``group``, ``status_label``, ``results``, ``share`` and ``status_order``.
+    ``data`` has columns ``group``, ``status_label``, ``results``, ``share`` and ``status_order``;
+    ``status_labels`` names the statuses of :data:`SHARE_COLOURS` the legend shows, in order.
     """
+    colours = {status: SHARE_COLOURS[status] for status in status_labels}
     bars = {
         "mark": {"type": "bar"},
         "encoding": {
@@ -114,7 +119,7 @@ def status_share_bars(
                 axis={"format": "%"},
                 scale={"domain": [0, 1]},
             ),
-            "color": _status_colour(STATUS_COLOURS, status_labels) | {"sort": list(status_labels.values())},
+            "color": _status_colour(colours, status_labels) | {"sort": list(status_labels.values())},
             "order": _field("status_order", "quantitative"),
             "tooltip": [
                 _field(group, "nominal", group_title),
@@ -128,10 +133,21 @@ def status_share_bars(
 
 
 def trend_line(
-    data: pd.DataFrame, *, period_title: str, value_title: str, target_line: float = 1.0
+    data: pd.DataFrame,
+    *,
+    period_title: str,
+    value_title: str,
+    target_line: float = 1.0,
+    reported_title: str | None = None,
 ) -> VegaLiteSpec:
     """Achievement by period with the 100 % line. ``data`` has ``period``, ``achievement``,
-    ``on_track_share`` and ``results``."""
+    ``on_track_share`` and ``results``, and ``reported_share`` when ``reported_title`` names it."""
+    fields = ["period", "achievement", "on_track_share", "results"]
+    reported = (
+        []
+        if reported_title is None
+        else [_field("reported_share", "quantitative", reported_title, format=".1%")]
+    )
     line = {
         "mark": {"type": "line", "point": {"size": 80}, "strokeWidth": 3, "color": ACTUAL_COLOUR},
         "encoding": {
@@ -141,6 +157,7 @@ def trend_line(
                 _field("period", "ordinal", period_title),
                 _field("achievement", "quantitative", value_title, format=".1%"),
                 _field("on_track_share", "quantitative", "on track", format=".1%"),
+                *reported,
                 _field("results", "quantitative", "n"),
             ],
         },
@@ -151,7 +168,9 @@ def trend_line(
         "mark": {"type": "rule", "strokeDash": [6, 4], "color": TARGET_COLOUR},
         "encoding": {"y": {"datum": target_line, "type": "quantitative"}},
     }
-    return _spec(_records(data, ["period", "achievement", "on_track_share", "results"]), [line, rule])
+    if reported_title is not None:
+        fields.append("reported_share")
+    return _spec(_records(data, fields), [line, rule])
 
 
 def count_bars(

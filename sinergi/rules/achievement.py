@@ -30,6 +30,9 @@ class AchievementStatus(StrEnum):
     NEEDS_ATTENTION = "needs_attention"
     OFF_TRACK = "off_track"
     NO_DATA = "no_data"
+    # Due in the period and no actual entered: counted wherever results are counted, never left out
+    # (see sinergi.rules.reporting). The ratio alone cannot tell it, so achievement_status never gives it.
+    NOT_REPORTED = "not_reported"
 
 
 registry.enumeration("achievement", AchievementStatus)
@@ -63,6 +66,14 @@ def achievement_status(ratio: float | None, thresholds: Thresholds) -> Achieveme
     if ratio >= thresholds.needs_attention_min:
         return AchievementStatus.NEEDS_ATTENTION
     return AchievementStatus.OFF_TRACK
+
+
+def period_status(actual: float | None, ratio: float | None, thresholds: Thresholds) -> AchievementStatus:
+    """The status of an indicator counted in a period: not reported while it has no actual, else
+    :func:`achievement_status` of its ratio."""
+    if actual is None:
+        return AchievementStatus.NOT_REPORTED
+    return achievement_status(ratio, thresholds)
 
 
 def is_gap(target: float | None, actual: float | None, direction: str) -> bool:
@@ -115,6 +126,14 @@ def status_sql(ratio: ColumnElement[float], thresholds: Thresholds) -> ColumnEle
         (ratio >= thresholds.on_track_min, literal(AchievementStatus.ON_TRACK.value)),
         (ratio >= thresholds.needs_attention_min, literal(AchievementStatus.NEEDS_ATTENTION.value)),
         else_=literal(AchievementStatus.OFF_TRACK.value),
+    )
+
+
+def period_status_sql(actual: Any, ratio: ColumnElement[float], thresholds: Thresholds) -> ColumnElement[str]:
+    """:func:`period_status` as an SQL expression."""
+    return case(
+        (actual.is_(None), literal(AchievementStatus.NOT_REPORTED.value)),
+        else_=status_sql(ratio, thresholds),
     )
 
 

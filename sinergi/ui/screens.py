@@ -117,17 +117,27 @@ def _overview_tiles(
     ui.budget_metric(
         row[3], tiles.budget_year or t("overview.all_years"), tiles.budget_spent, tiles.budget_planned
     )
-    row = st.columns(4)
+    # What was reported beside what is on target, both of the indicators due in the period: an
+    # indicator nobody reported counts against both rather than dropping out of them.
+    results_row = st.columns(5)
+    period = tiles.period or "–"
     ui.progress_metric(
-        row[0],
-        t("overview.tile.on_track", period=tiles.period or "–"),
+        results_row[0],
+        t("overview.tile.reported", period=period),
+        tiles.results_reported,
+        tiles.results_due,
+        help=t("overview.help.reported"),
+    )
+    ui.progress_metric(
+        results_row[1],
+        t("overview.tile.on_track", period=period),
         tiles.results_on_track,
-        tiles.results_with_data,
+        tiles.results_due,
         help=t("overview.help.on_track"),
     )
-    row[1].metric(t("overview.tile.meetings"), number(tiles.meetings, lang()))
+    results_row[2].metric(t("overview.tile.meetings"), number(tiles.meetings, lang()))
     ui.progress_metric(
-        row[2],
+        results_row[3],
         t("overview.tile.feedback_closed"),
         tiles.feedback_closed,
         tiles.feedback_items,
@@ -135,7 +145,7 @@ def _overview_tiles(
     )
     if framework and compliance:
         ui.progress_metric(
-            row[3],
+            results_row[4],
             t("overview.tile.compliance"),
             compliance.met,
             compliance.applicable,
@@ -144,8 +154,9 @@ def _overview_tiles(
 
 
 def _achievement_charts(viewer: Viewer, filters: Filters, thresholds: Thresholds, period: str | None) -> None:
-    """The share of results on track, by pillar beside by company."""
-    status_labels = ui.labels("achievement", charts.STATUS_COLOURS)
+    """The shares of the period's indicators by status, not reported among them, by pillar beside by
+    company."""
+    status_labels = ui.labels("achievement", charts.SHARE_COLOURS)
     left, right = st.columns(2)
     for column, group, title_key in (
         (left, "pillar", "overview.by_pillar"),
@@ -180,7 +191,10 @@ def _trend_chart(viewer: Viewer, filters: Filters, thresholds: Thresholds) -> No
     else:
         ui.chart_block(
             charts.trend_line(
-                trend, period_title=t("filter.period"), value_title=t("overview.average_achievement")
+                trend,
+                period_title=t("filter.period"),
+                value_title=t("overview.average_achievement"),
+                reported_title=t("overview.reported_share"),
             ),
             trend,
             name="achievement-trend",
