@@ -1,6 +1,6 @@
 """SQLModel tables of Sinergi. Importing this package registers every table on SQLModel.metadata."""
 
-from models.accounts import AuditLog, ClientEvent, LoginFailure, Setting, ShareLink, User
+from models.accounts import AuditLog, ClientEvent, LoginFailure, Setting, ShareLink, TableVersion, User
 from models.base import (
     Accumulation,
     ActionStatus,
@@ -100,6 +100,7 @@ __all__ = [
     "ShareKind",
     "ShareLink",
     "Stage",
+    "TableVersion",
     "User",
     "Village",
     "VillageKind",

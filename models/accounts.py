@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, Index
+from sqlalchemy import BigInteger, CheckConstraint, Column, Index
 from sqlmodel import Field, SQLModel
 
 from models.base import Role, ShareKind, check_in, utcnow
@@ -116,3 +116,13 @@ class Setting(SQLModel, table=True):
 
     key: str = Field(primary_key=True, max_length=60)
     value: str
+
+
+class TableVersion(SQLModel, table=True):
+    """How many committed transactions have written each table, kept in the database so that every
+    app server's cache learns of a write made by any of them."""
+
+    __tablename__ = "table_version"
+
+    name: str = Field(primary_key=True, max_length=64)
+    version: int = Field(default=0, sa_column=Column(BigInteger, nullable=False, default=0))

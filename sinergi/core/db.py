@@ -4,19 +4,26 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 import zlib
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any, TypeVar
 
-from sqlalchemy import Engine, Executable, Select, event, text
+from sqlalchemy import Connection, Engine, Executable, Select, event, inspect, text
 from sqlalchemy import select as sa_select
+from sqlalchemy import update as sa_update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlmodel import Session, create_engine, select
 
+import models as m
 from sinergi.core.settings import DEFAULT_SQLITE_PATH, PROJECT_ROOT, database_url, env_setting
 
 # Execution option that asks SQLite to take the write lock when the transaction begins.
@@ -129,11 +136,26 @@ def write_session(engine: Engine | None = None) -> Iterator[Session]:
         raise
 
 
-# How often each table has been written by a committed session of this process. Cached
-# readers put the versions of the tables they read into their key, so a write makes exactly
-# the readers that depend on it read again.
-_table_versions: Counter[str] = Counter()
+# Cached readers put the versions of the tables they read into their key, so a write makes exactly the
+# readers that depend on it read again. The versions live in the database (``table_version``), raised
+# in the transaction of each write, so that a write on any app server reaches every server's cache.
+# Each server reads them all at once, at most every VERSIONS_MAX_AGE seconds and again after a write
+# of its own: a page run that starts later than that after a write on another server sees it.
+VERSIONS_MAX_AGE = 0.5
+
+
+@dataclass
+class _Snapshot:
+    versions: dict[str, int]
+    taken: float
+    generation: int
+
+
+# Per database URL: the versions last read, and how many writes this process has committed there.
+_snapshots: dict[str, _Snapshot] = {}
+_generations: Counter[str] = Counter()
 _versions_lock = threading.Lock()
+_versioned: set[str] = set()  # URLs whose database has the table_version table
 
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -150,16 +172,29 @@ def reads(*tables: Any) -> Callable[[F], F]:
     return mark
 
 
-def table_versions(tables: Iterable[str]) -> tuple[int, ...]:
-    """The write counters of ``tables``, in order."""
+def table_versions(tables: Iterable[str], engine: Engine | None = None) -> tuple[int, ...]:
+    """The write versions of ``tables``, in order, from a snapshot of the database's that is at most
+    ``VERSIONS_MAX_AGE`` seconds old and newer than this process's last write."""
+    bind = engine or get_engine()
+    url = bind.url.render_as_string(hide_password=False)
+    now = time.monotonic()
     with _versions_lock:
-        return tuple(_table_versions[name] for name in tables)
+        snapshot, generation = _snapshots.get(url), _generations[url]
+    if snapshot is None or snapshot.generation != generation or now - snapshot.taken > VERSIONS_MAX_AGE:
+        snapshot = _Snapshot(_read_versions(bind), now, generation)
+        with _versions_lock:
+            _snapshots[url] = snapshot
+    return tuple(snapshot.versions.get(name, 0) for name in tables)
 
 
-def note_tables_written(tables: Iterable[str]) -> None:
-    """Count a write to ``tables`` done outside the ORM (bulk inserts)."""
-    with _versions_lock:
-        _table_versions.update(tables)
+def _read_versions(engine: Engine) -> dict[str, int]:
+    table = m.TableVersion.__table__  # type: ignore[attr-defined]
+    try:
+        with engine.connect() as connection:
+            found = connection.execute(sa_select(table.c.name, table.c.version))
+            return {name: int(version) for name, version in found}
+    except (OperationalError, ProgrammingError):  # a database not migrated yet
+        return {}
 
 
 @event.listens_for(Session, "after_flush")
@@ -171,9 +206,47 @@ def _collect_written_tables(session: Session, _context: Any) -> None:
             written.add(table)
 
 
+@event.listens_for(Session, "before_commit")
+def _raise_versions(session: Session) -> None:
+    """Raise the versions of the tables this transaction wrote, inside it, in name order (two
+    transactions never wait for each other's version rows in opposite orders)."""
+    session.flush()
+    written = sorted(set(session.info.get("written_tables", ())) - {"table_version"})
+    if not written:
+        return
+    connection = session.connection()
+    if not _has_versions(connection):
+        return
+    table = m.TableVersion.__table__  # type: ignore[attr-defined]
+    done = connection.execute(
+        sa_update(table).where(table.c.name.in_(written)).values(version=table.c.version + 1)
+    ).rowcount
+    if done < len(written):  # a table the migration did not list
+        insert = sqlite_insert if connection.dialect.name == "sqlite" else postgresql_insert
+        known = set(connection.execute(sa_select(table.c.name).where(table.c.name.in_(written))).scalars())
+        for name in sorted(set(written) - known):
+            connection.execute(insert(table).values(name=name, version=1).on_conflict_do_nothing())
+
+
+def _has_versions(connection: Connection) -> bool:
+    url = connection.engine.url.render_as_string(hide_password=False)
+    if url in _versioned:
+        return True
+    if inspect(connection).has_table("table_version"):
+        _versioned.add(url)
+        return True
+    return False
+
+
 @event.listens_for(Session, "after_commit")
 def _count_written_tables(session: Session) -> None:
-    note_tables_written(session.info.pop("written_tables", set()))
+    written = session.info.pop("written_tables", set())
+    if written:
+        bind = session.get_bind()
+        engine = bind.engine if isinstance(bind, Connection) else bind
+        url = engine.url.render_as_string(hide_password=False)
+        with _versions_lock:
+            _generations[url] += 1
 
 
 @event.listens_for(Session, "after_rollback")

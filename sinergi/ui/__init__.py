@@ -116,7 +116,7 @@ def read(query: Callable[..., T], **arguments: Any) -> T:
         return _cached_read(
             f"{query.__module__}:{query.__qualname__}",
             url,
-            db.table_versions(tables),
+            db.table_versions(tables, db.engine_for(url)),
             arguments_key(arguments),
             _arguments=arguments,
         )
