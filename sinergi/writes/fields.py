@@ -112,11 +112,12 @@ def _text(value: Any) -> Any:
     return value if isinstance(value, str) else str(value)
 
 
-def _limits(field: FieldSpec, bounds: m.Bounds | None) -> dict[str, float]:
-    """The tighter of the field's own limits and its column's bounds, as pydantic's ``ge``/``le``."""
-    lows = [x for x in (field.minimum, bounds and bounds.low) if x is not None]
-    highs = [x for x in (field.maximum, bounds and bounds.high) if x is not None]
-    return ({"ge": max(lows)} if lows else {}) | ({"le": min(highs)} if highs else {})
+def _limits(field: FieldSpec, bounds: m.Bounds | None) -> tuple[float | None, float | None]:
+    """The lowest and highest number the field takes: the tighter of its own limits and its column's
+    bounds (a head count is at least 0 by the form and at most 1e8 by the table)."""
+    lows = [x for x in (field.minimum, bounds.low if bounds else None) if x is not None]
+    highs = [x for x in (field.maximum, bounds.high if bounds else None) if x is not None]
+    return (max(lows) if lows else None, min(highs) if highs else None)
 
 
 def _annotation(field: FieldSpec, bounds: m.Bounds | None) -> Any:
@@ -126,9 +127,11 @@ def _annotation(field: FieldSpec, bounds: m.Bounds | None) -> Any:
             constraints = StringConstraints(strip_whitespace=True, max_length=field.max_length)
             return Annotated[str, constraints, BeforeValidator(_text)]
         case F.NUMBER:
-            return Annotated[float, Field(**_limits(field, bounds))]
+            low, high = _limits(field, bounds)
+            return Annotated[float, Field(ge=low, le=high)]
         case F.INT:  # read as a number first, so 13.5 and "13.5" are both "not whole", 1e20 "too large"
-            return Annotated[float, Field(**_limits(field, bounds)), AfterValidator(_whole)]
+            low, high = _limits(field, bounds)
+            return Annotated[float, Field(ge=low, le=high), AfterValidator(_whole)]
         case F.DATE:
             return Annotated[date, Field(strict=True)]
         case F.BOOL:
@@ -194,7 +197,8 @@ def message(spec: EntitySpec, name: str, error_type: str) -> Error:
     field = spec.field(name)
     if error_type in _LIMIT_ERRORS:
         key, names = _LIMIT_ERRORS[error_type]
-        declared = {"max_length": field.max_length, **_limits(field, m.bounds_of(spec.model).get(name))}
+        low, high = _limits(field, m.bounds_of(spec.model).get(name))
+        declared = {"max_length": field.max_length, "ge": low, "le": high}
         return key, {value: declared[source] for value, source in names.items()}
     return _KIND_ERRORS[field.kind], {}
 
