@@ -188,7 +188,7 @@ _KIND_ERRORS = {
 }
 
 
-def message(spec: EntitySpec, name: str, error_type: str) -> Error:
+def _message(spec: EntitySpec, name: str, error_type: str) -> Error:
     """The message key and values shown for one of pydantic's errors on the field ``name``.
 
     A limit is named as declared (a year's 2000 stays a whole number, shown without a separator),
@@ -224,7 +224,7 @@ def check_fields(
         errors: dict[str, Error] = {}
         for error in invalid.errors():  # every field's error, not only the first
             name = str(error["loc"][0])
-            errors.setdefault(name, message(spec, name, error["type"]))
+            errors.setdefault(name, _message(spec, name, error["type"]))
     # The fields that fit still count: rules between fields (an end before the start) ask for them.
     fitting = [name for name in model.model_fields if name not in errors]
     return spec.input_model(fitting).model_validate(given).model_dump(), errors
