@@ -217,11 +217,16 @@ def test_results_grid_saves_submits_locks_and_unlocks(world: World) -> None:
     bad = [entry.RowEdit(rows[0], target="sepuluh", actual="3,5", narrative="")]
     with pytest.raises(entry.GridErrors) as refused, write_session(engine) as session:
         entry.save_results(session=session, viewer=csr, edits=bad)
-    assert refused.value.errors == {("Indikator 0 · 2023-S1", "target"): ("entry.error.number", {})}
+    # The grid's number cells hand over numbers; text reaches the command only from elsewhere, and a
+    # decimal comma is not guessed at there: both cells are refused, each by name.
+    assert refused.value.errors == {
+        ("Indikator 0 · 2023-S1", "target"): ("entry.error.number", {}),
+        ("Indikator 0 · 2023-S1", "actual"): ("entry.error.number", {}),
+    }
     assert count(engine, "result") == 0
 
     edits = [
-        entry.RowEdit(rows[0], target="10", actual="7,5", narrative="Dua kelompok baru"),
+        entry.RowEdit(rows[0], target="10", actual=7.5, narrative="Dua kelompok baru"),
         entry.RowEdit(rows[1], target=4, actual=4, narrative=""),
     ]
     with write_session(engine) as session:

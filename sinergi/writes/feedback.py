@@ -6,12 +6,12 @@ from sqlmodel import Session
 
 import models as m
 from sinergi.core.errors import DomainError
-from sinergi.writes.fields import EntitySpec, F, FieldSpec
+from sinergi.writes.fields import EntitySpec, F, FieldSpec, check_fields
 
 MAX_TEXT = 2000
 MAX_SPEAKER = 200
-# What a feedback item's typed texts must be, wherever they come from (the public form checks the same
-# limits below and answers with one sentence a participant can act on).
+# What a feedback item's typed texts must be, wherever they come from (the public form's command holds
+# them to it too, and answers with one sentence a participant can act on).
 FEEDBACK = EntitySpec(
     "feedback",
     m.FeedbackItem,
@@ -45,22 +45,15 @@ def record_feedback(
     than ``MAX_TEXT`` characters, the source type is not an organisation type, or the speaker's
     name is too long; nothing is stored then.
     """
-    text = text.strip()
-    speaker = speaker.strip()
-    if (
-        kind not in _KINDS
-        or not text
-        or len(text) > MAX_TEXT
-        or (source_type is not None and source_type not in SOURCE_TYPES)
-        or len(speaker) > MAX_SPEAKER
-    ):
+    typed, errors = check_fields(FEEDBACK, {"text": text, "speaker": speaker})
+    if errors or kind not in _KINDS or (source_type is not None and source_type not in SOURCE_TYPES):
         raise InvalidFeedback(max=MAX_TEXT)
     item = m.FeedbackItem(
         meeting_id=meeting_id,
         kind=kind,
-        text=text,
+        text=typed["text"],
         source_type=source_type,
-        speaker=speaker,
+        speaker=typed["speaker"],
         program_id=program_id,
     )
     session.add(item)
