@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+import time
 from datetime import date
 
 from sqlalchemy import Engine
 
 import models as m
 from sinergi.core.access import SYSTEM
-from sinergi.core.db import read_session, write_session
+from sinergi.core.db import VERSIONS_MAX_AGE, engine_for, read_session, table_versions, write_session
+from sinergi.core.settings import PROJECT_ROOT
 from sinergi.reads import queries
 from sinergi.rules.achievement import Thresholds
 from tests.factories import make_company, make_program
@@ -85,3 +89,31 @@ def test_counts_of_an_empty_database(engine: Engine) -> None:
         counts = queries.database_counts(session=session)
     assert counts.is_empty
     assert counts.results == 0
+
+
+def test_a_write_from_another_app_server_reaches_this_servers_cache_keys(db_url: str) -> None:
+    """Another process (an app server of its own) writes a program; the versions this process keys its
+    caches with change within their maximum age, so its next page run reads again."""
+    engine = engine_for(db_url)
+    company_id = make_company(engine, name="PT Lain Server")
+    before = table_versions(("program", "company"), engine)
+    script = (
+        "import datetime\n"
+        "import models as m\n"
+        "from sinergi.core.db import engine_for, write_session\n"
+        f"with write_session(engine_for({db_url!r})) as session:\n"
+        f"    session.add(m.Program(company_id={company_id}, name='Dari server lain', pillar='economy',\n"
+        "                          start_date=datetime.date(2025, 1, 1)))\n"
+    )
+    subprocess.run([sys.executable, "-c", script], cwd=PROJECT_ROOT, check=True, timeout=120)
+    time.sleep(VERSIONS_MAX_AGE + 0.1)
+    after = table_versions(("program", "company"), engine)
+    assert after[0] == before[0] + 1, "the program table was written elsewhere"
+    assert after[1] == before[1], "the company table was not"
+
+
+def test_this_servers_own_write_is_seen_at_once(db_url: str) -> None:
+    engine = engine_for(db_url)
+    before = table_versions(("company",), engine)
+    make_company(engine, name="PT Baru")
+    assert table_versions(("company",), engine) == (before[0] + 1,)
