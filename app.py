@@ -3,7 +3,6 @@
 import streamlit as st
 
 from sinergi import ui
-from sinergi.core import urls
 from sinergi.ui import signin
 
 ui.page_guard()
@@ -11,8 +10,7 @@ st.set_page_config(page_title="Sinergi", page_icon="🤝", layout="wide")
 ui.ensure_database()
 ui.ensure_cookie_key()
 viewer = signin.current_viewer()
-# The projector view and the public form show no sidebar and no navigation.
-bare = urls.page_path(st.context.url) in urls.BARE_PAGES
+bare = ui.is_bare_page()
 if bare:
     # Keep the language chosen elsewhere although its switch is not drawn.
     st.session_state["lang"] = ui.lang()

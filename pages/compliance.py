@@ -2,253 +2,47 @@
 
 from datetime import date
 
-import pandas as pd
 import streamlit as st
 
 from sinergi import ui
-from sinergi.i18n.formatting import long_date, number
-from sinergi.reads import compliance, queries
-from sinergi.reads.compliance import Basis, PointDeadline, PointRecord
-from sinergi.reports import charts
-from sinergi.ui import label, lang, t
+from sinergi.ui import compliance, t
 
 viewer = ui.signed_in_page()
-
-
-def _int_param(name: str) -> int | None:
-    value = st.query_params.get(name)
-    return int(value) if value and value.isdigit() else None
-
-
-def _store_choice(param: str, key: str) -> None:
-    st.query_params[param] = str(st.session_state[key])
-
-
-def _remaining(deadline: PointDeadline) -> str:
-    if deadline.days_overdue == 1:
-        return t("compliance_page.days_overdue_one")
-    if deadline.days_overdue:
-        return t("compliance_page.days_overdue", days=number(deadline.days_overdue, lang()))
-    if deadline.days_left == 0:
-        return t("compliance_page.due_today")
-    if deadline.days_left == 1:
-        return t("compliance_page.days_left_one")
-    return t("compliance_page.days_left", days=number(deadline.days_left, lang()))
-
-
-def _basis(record: PointRecord) -> str:
-    if record.basis is Basis.HAND:
-        return t("compliance_page.basis_hand")
-    if record.basis is Basis.AWAITING:
-        return t("compliance_page.basis_awaiting")
-    if record.basis is Basis.DECLINED:
-        return t("compliance_page.basis_declined")
-    return label("point_rule", record.rule)
-
-
 today = date.today()
+
 st.title(t("compliance_page.title"))
 st.caption(t("compliance_page.caption"))
 
-choices = {f.id: f for f in ui.read(queries.frameworks, viewer=viewer) if f.id is not None}
-if not choices:
-    # Only an admin can add a framework (or load the demo's); a company or agency is told none covers
-    # its regencies yet, a reader of every regency that there is none yet.
-    if viewer.is_admin:
-        st.info(t("compliance_page.no_framework"))
-    elif viewer.framework_conditions():
-        st.info(t("compliance_page.no_framework_here"))
-    else:
-        st.info(t("compliance_page.no_framework_yet"))
+framework_id = compliance.pick_framework(viewer)
+if framework_id is None:
     st.stop()
-
-wanted = _int_param("framework")
-# The options' labels are in the reader's language, and a selectbox keeps showing the label it was chosen
-# under: one widget per language, each starting from the URL, follows the language switch.
-framework_key = f"compliance-framework-{lang()}"
-framework_id = st.selectbox(
-    t("compliance_page.framework"),
-    list(choices),
-    index=list(choices).index(wanted) if wanted in choices else 0,
-    format_func=lambda i: t(
-        "compliance_page.framework_option", name=choices[i].name, year=choices[i].plan_year
-    ),
-    key=framework_key,
-    on_change=_store_choice,
-    args=("framework", framework_key),
-)
-summary = ui.read(compliance.framework_summary, viewer=viewer, framework_id=framework_id)
+summary = compliance.framework_summary(viewer, framework_id)
 if summary is None:
     st.info(t("compliance_page.no_framework"))
     st.stop()
-text = t(
-    "compliance_page.summary",
-    regency=summary.regency,
-    issued=long_date(summary.issued_on, lang()),
-    year=summary.plan_year,
-    points=number(summary.points, lang()),
-    companies=number(summary.companies, lang()),
-)
-if summary.meeting_title:
-    text += " " + t("compliance_page.meeting", title=summary.meeting_title)
-st.markdown(text)
-
+st.markdown(compliance.summary_text(summary))
 if summary.points == 0:
     st.info(t("compliance_page.no_points"))
     st.stop()
 
-points = ui.read(queries.framework_points, viewer=viewer, framework_id=framework_id)
-matrix = ui.read(compliance.compliance_matrix_frame, viewer=viewer, framework_id=framework_id, today=today)
-
+matrix = compliance.matrix(viewer, framework_id, today)
 if matrix.empty:
     st.info(t("compliance_page.no_companies", regency=summary.regency))
 else:
-    tiles = st.columns(len(charts.COMPLIANCE_COLOURS))
-    for tile, count in zip(
-        tiles,
-        ui.read(compliance.status_counts, viewer=viewer, framework_id=framework_id, today=today),
-        strict=True,
-    ):
-        tile.metric(
-            label("compliance", count.status),
-            number(count.cells, lang()),
-            help=t("compliance_page.counts_help"),
-        )
-
+    compliance.status_tiles(viewer, framework_id, today)
     st.subheader(t("compliance_page.matrix_heading"))
-    status_labels = ui.labels("compliance", charts.COMPLIANCE_COLOURS)
-    shown = pd.DataFrame(
-        {
-            "company": matrix["company"],
-            "point": matrix["point"],
-            "point_title": matrix["point_title"],
-            "status": matrix["status"],
-            "status_label": matrix["status"].map(status_labels),
-            "manual": matrix["manual"],
-            "point_text": matrix["point"].astype(str) + ". " + matrix["point_title"],
-        }
-    )
-    chart = charts.status_matrix(
-        shown,
-        row="company",
-        column="point",
-        row_title=t("compliance_page.company"),
-        column_title=t("compliance_page.point"),
-        status_labels=status_labels,
-    )
-    ui.chart_block(chart, shown.drop(columns="point_text"), name=f"compliance-matrix-{framework_id}")
+    compliance.matrix_chart(matrix, framework_id)
     st.caption(t("compliance_page.matrix_caption"))
 
 st.subheader(t("compliance_page.points_heading"))
-for point in points:
-    deadline = (
-        t("point.deadline", date=long_date(point.deadline, lang()))
-        if point.deadline
-        else t("compliance_page.no_deadline")
-    )
-    with st.expander(t("compliance_page.point_label", number=point.number, title=point.title)):
-        st.markdown(point.text)
-        st.markdown(
-            f"- {deadline}\n"
-            f"- {t('compliance_page.judged', rule=label('point_rule', point.rule))}\n"
-            + (
-                f"- {t('compliance_page.evidence_needed', evidence=point.evidence_needed)}"
-                if point.evidence_needed
-                else ""
-            )
-        )
+compliance.point_list(viewer, framework_id)
 
 st.subheader(t("compliance_page.deadlines_heading"))
-deadlines = ui.read(compliance.point_deadlines, viewer=viewer, framework_id=framework_id, today=today)
-if not deadlines:
-    st.info(t("compliance_page.no_deadlines"))
-else:
-    st.caption(t("compliance_page.deadlines_caption", today=long_date(today, lang())))
-    st.dataframe(
-        pd.DataFrame(
-            {
-                t("compliance_page.col_point"): [d.number for d in deadlines],
-                t("compliance_page.col_title"): [d.title for d in deadlines],
-                t("compliance_page.col_deadline"): [long_date(d.deadline, lang()) for d in deadlines],
-                t("compliance_page.col_time"): [_remaining(d) for d in deadlines],
-                t("compliance_page.col_open"): [d.open_companies for d in deadlines],
-            }
-        ),
-        hide_index=True,
-        width="stretch",
-    )
+compliance.deadline_table(viewer, framework_id, today)
 
 if matrix.empty:
     st.stop()
 
 st.subheader(t("compliance_page.detail_heading"))
-companies = dict(matrix[["company_id", "company"]].drop_duplicates().itertuples(index=False, name=None))
-company_key = f"compliance-company-{framework_id}"
-wanted_company = _int_param("company")
-company_id = st.selectbox(
-    t("compliance_page.company"),
-    list(companies),
-    index=list(companies).index(wanted_company) if wanted_company in companies else 0,
-    format_func=companies.__getitem__,
-    key=company_key,
-    on_change=_store_choice,
-    args=("company", company_key),
-)
-detail = ui.read(
-    compliance.company_compliance,
-    viewer=viewer,
-    framework_id=framework_id,
-    company_id=company_id,
-    today=today,
-)
-if detail is not None:
-    participation = detail.participation
-    if participation is None:
-        st.caption(t("compliance_page.no_participation"))
-    elif participation.declined:
-        st.warning(
-            t("compliance_page.declined", date=long_date(participation.letter_on, lang()))
-            if participation.letter_on
-            else t("compliance_page.declined_no_letter")
-        )
-        if participation.reason:
-            st.markdown(t("compliance_page.reason", reason=participation.reason))
-    else:
-        st.markdown(t("compliance_page.taking_part"))
-
-    st.markdown(f"**{t('compliance_page.programs_heading', year=detail.plan_year)}**")
-    if not detail.poverty_programs:
-        st.caption(t("compliance_page.no_programs", year=detail.plan_year))
-    for program in detail.poverty_programs:
-        start = long_date(program.start_date, lang())
-        when = (
-            t(
-                "compliance_page.program_between",
-                stage=label("stage", program.stage),
-                start=start,
-                end=long_date(program.end_date, lang()),
-            )
-            if program.end_date
-            else t("compliance_page.program_since", stage=label("stage", program.stage), start=start)
-        )
-        st.markdown(f"- [{program.name}](program?id={program.id}) — {when}")
-
-    st.markdown(f"**{t('compliance_page.record_heading')}**")
-    st.table(
-        pd.DataFrame(
-            {
-                t("compliance_page.col_point"): [f"{r.number}. {r.title}" for r in detail.points],
-                t("compliance_page.col_status"): [label("compliance", r.status) for r in detail.points],
-                t("compliance_page.col_basis"): [_basis(r) for r in detail.points],
-                t("compliance_page.col_evidence"): [r.evidence or "–" for r in detail.points],
-                t("compliance_page.col_document_date"): [
-                    long_date(r.document_date, lang()) for r in detail.points
-                ],
-                t("compliance_page.col_note"): [r.note or "–" for r in detail.points],
-                t("compliance_page.col_verified_by"): [r.verified_by or "–" for r in detail.points],
-                t("compliance_page.col_verified_at"): [
-                    long_date(r.verified_at.date() if r.verified_at else None, lang()) for r in detail.points
-                ],
-            }
-        ).set_index(t("compliance_page.col_point"))
-    )
+company_id = compliance.pick_company(matrix, framework_id)
+compliance.company_record(viewer, framework_id, company_id, today)

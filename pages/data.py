@@ -4,7 +4,6 @@ make the semester evaluation report."""
 import streamlit as st
 
 from sinergi import ui
-from sinergi.reads.filters import filter_options
 from sinergi.ui import entry as entry_screens
 from sinergi.ui import report as report_screens
 from sinergi.ui import t
@@ -18,7 +17,7 @@ st.caption(t("data.caption"))
 
 def export() -> None:
     # The export follows the filters in the URL, so "export this view" is a link away.
-    transfer_screens.export_section(viewer, ui.filter_bar(ui.read(filter_options, viewer=viewer)))
+    transfer_screens.export_section(viewer, ui.viewer_filters(viewer))
 
 
 # The chosen tab lives in the URL; only its content runs. A link naming a program (from the program's

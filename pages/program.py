@@ -1,13 +1,10 @@
-"""Program detail (/program?id=N)."""
+"""Program detail (/program?id=N): the program's screen, and a read-only link to it for its company."""
 
 from sinergi import ui
-from sinergi.reads import programs
-from sinergi.ui import screens
+from sinergi.ui import programs, screens
 
 viewer = ui.signed_in_page()
 program_id = ui.int_param("id")
 screens.program_screen(viewer, program_id)
 if program_id is not None:
-    profile = ui.read(programs.program_profile, viewer=viewer, program_id=program_id)
-    if profile is not None:
-        ui.share_form(viewer, company_id=profile.company_id, program_id=profile.id, filters=None)
+    programs.share_program_form(viewer, program_id)

@@ -1,46 +1,21 @@
 """Programs: a searchable, sortable table with status badges; a click opens the program's detail."""
 
-from datetime import date
-
 import streamlit as st
 
 from sinergi import ui
-from sinergi.reads import programs, queries
-from sinergi.reads.filters import filter_options
-from sinergi.ui import t
+from sinergi.ui import programs, t
 
 viewer = ui.signed_in_page()
 
 st.title(t("programs.title"))
-filters = ui.filter_bar(ui.read(filter_options, viewer=viewer))
+filters = ui.viewer_filters(viewer)
 search = ui.search_box(t("programs.search"), param="q")
-table = ui.read(
-    programs.program_table,
-    viewer=viewer,
-    filters=filters,
-    thresholds=ui.read(queries.thresholds),
-    today=date.today(),
-)
-if search:
-    needle = search.casefold()
-    table = table[
-        table["name"].str.casefold().str.contains(needle, regex=False)
-        | table["company"].str.casefold().str.contains(needle, regex=False)
-    ]
-
-if table.empty:
-    st.info(t("programs.empty") if ui.read(queries.database_counts).programs == 0 else t("filter.no_match"))
+shown = programs.program_list(viewer, filters, search)
+if shown.empty:
+    st.info(programs.empty_list_notice())
     st.stop()
 
-st.caption(t("programs.count", count=len(table)))
-# Two thousand programs share a handful of pillars, stages and statuses: each word is looked up once.
-shown = table.assign(
-    link="/program?id=" + table["id"].astype(str),
-    pillar=table["pillar"].map(ui.labels("pillar", table["pillar"].unique())),
-    stage=table["stage"].map(ui.labels("stage", table["stage"].unique())),
-    status=table["status"].map({status: ui.status_badge(status) for status in table["status"].unique()}),
-    achievement=table["achievement"] * 100,
-)
+st.caption(t("programs.count", count=len(shown)))
 selection = st.dataframe(
     shown,
     hide_index=True,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import re
 
 from sinergi.core.settings import PROJECT_ROOT
@@ -36,3 +37,37 @@ def test_only_the_write_layer_writes_rows() -> None:
     assert any(
         WRITING.search(line) for line in (PROJECT_ROOT / "sinergi/writes/results.py").read_text().splitlines()
     )
+
+
+# app.py is a module at the top level, outside the packages import-linter checks (pyproject.toml):
+# like a page, it sets the app up with the ui layer and Streamlit alone.
+APP_IMPORTS = ("sinergi.ui", "streamlit")
+
+
+def _imported_modules(source: str) -> list[str]:
+    """The modules a source file imports by name, ``from sinergi import ui`` as ``sinergi.ui``."""
+    modules = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            modules += [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            base = "." * node.level + (node.module or "")
+            modules += [f"{base}.{alias.name}" for alias in node.names]
+    return modules
+
+
+def _outside_ui(source: str) -> list[str]:
+    return [
+        module
+        for module in _imported_modules(source)
+        if not any(module == allowed or module.startswith(f"{allowed}.") for allowed in APP_IMPORTS)
+    ]
+
+
+def test_app_imports_only_the_ui_layer_and_streamlit() -> None:
+    assert _outside_ui((PROJECT_ROOT / "app.py").read_text()) == []
+
+
+def test_an_import_below_the_ui_layer_in_app_is_caught() -> None:
+    source = "import streamlit as st\nfrom sinergi import ui\nfrom sinergi.core import urls\nimport models\n"
+    assert _outside_ui(source) == ["sinergi.core.urls", "models"]

@@ -23,7 +23,7 @@ from sinergi.core.settings import database_url
 from sinergi.i18n import registry
 from sinergi.i18n.formatting import number, percent, rupiah, rupiah_short
 from sinergi.i18n.texts import DEFAULT_LANGUAGE, LANGUAGES, TEXTS, translate
-from sinergi.reads.filters import FilterOptions, Filters, filters_from_params
+from sinergi.reads.filters import FilterOptions, Filters, filter_options, filters_from_params
 from sinergi.reports import charts
 
 _LANG_KEY = "lang"
@@ -124,6 +124,22 @@ def read(query: Callable[..., T], **arguments: Any) -> T:
         st.error(t(refused.key), icon=":material/block:")
         st.stop()
         raise
+
+
+def show_notice(key: str) -> None:
+    """The success :func:`rerun_with_notice` kept under ``key``, once."""
+    if message := st.session_state.pop(key, None):
+        st.success(message, icon=":material/check_circle:")
+
+
+def rerun_with_notice(key: str, message: str, *, clear: str | None = None) -> None:
+    """Run the page again, showing ``message`` where it calls :func:`show_notice` with ``key``; the
+    widgets whose keys start with ``clear`` start empty (a form that failed keeps what was typed)."""
+    if clear:
+        for widget in [k for k in st.session_state if str(k).startswith(clear)]:
+            del st.session_state[widget]
+    st.session_state[key] = message
+    st.rerun()
 
 
 class Refused(Enum):
@@ -364,7 +380,7 @@ def filter_bar(options: FilterOptions, *, fields: Iterable[str] = FILTER_FIELDS)
                 t("filter.poverty"),
                 value=current.poverty_only,
                 key=f"filter-poverty-{lang()}",
-                on_change=_store_param,
+                on_change=store_param,
                 args=("poverty", f"filter-poverty-{lang()}"),
             )
             continue
@@ -383,22 +399,28 @@ def filter_bar(options: FilterOptions, *, fields: Iterable[str] = FILTER_FIELDS)
             # The language is part of the key so a switch redraws the names; the choice itself
             # lives in the URL and survives.
             key=f"filter-{field}-{lang()}",
-            on_change=_store_param,
+            on_change=store_param,
             args=(field, f"filter-{field}-{lang()}"),
         )
     return filters_from_params(st.query_params.to_dict())
 
 
-def _store_param(field: str, widget_key: str) -> None:
-    """Copy a widget's new value into the URL, so the view can be sent as a link."""
+def store_param(field: str, widget_key: str) -> None:
+    """Copy a widget's new value into the URL, so the view can be sent as a link (a date as
+    ``YYYY-MM-DD``, a switch as ``1`` or nothing)."""
     value = st.session_state[widget_key]
     if isinstance(value, bool):
         value = "1" if value else ""
-    text = "" if value is None else str(value).strip()
+    text = value.isoformat() if isinstance(value, date) else "" if value is None else str(value).strip()
     if text:
         st.query_params[field] = text
     elif field in st.query_params:
         del st.query_params[field]
+
+
+def viewer_filters(viewer: Viewer, *, fields: Iterable[str] = FILTER_FIELDS) -> Filters:
+    """The filter bar (:func:`filter_bar`) with the choices ``viewer`` is offered."""
+    return filter_bar(read(filter_options, viewer=viewer), fields=fields)
 
 
 STATUS_MARKS = {"on_track": "🟢", "needs_attention": "🟠", "off_track": "🔴", "no_data": "⚪"}
@@ -415,7 +437,7 @@ def search_box(text: str, *, param: str) -> str:
         text,
         value=st.query_params.get(param, ""),
         key=f"search-{param}",
-        on_change=_store_param,
+        on_change=store_param,
         args=(param, f"search-{param}"),
     )
     return value.strip()
@@ -425,6 +447,14 @@ def int_param(name: str) -> int | None:
     """A whole-number query parameter, or None when it is missing or malformed."""
     value = st.query_params.get(name, "")
     return int(value) if value.isdigit() else None
+
+
+def date_param(name: str) -> date | None:
+    """A date query parameter (``YYYY-MM-DD``), or None when it is missing or malformed."""
+    try:
+        return date.fromisoformat(st.query_params.get(name, ""))
+    except ValueError:
+        return None
 
 
 _log = logging.getLogger("sinergi")
@@ -464,6 +494,12 @@ def signed_in_page() -> Viewer:
 
     page_guard()
     return require_viewer()
+
+
+def is_bare_page() -> bool:
+    """Whether this run draws the projector view or the public form, which show no sidebar and no
+    navigation."""
+    return urls.page_path(st.context.url) in urls.BARE_PAGES
 
 
 def ensure_cookie_key() -> None:

@@ -1,0 +1,242 @@
+"""The engagement screen's parts: its tiles, the feedback and attendance charts, the meetings, and the
+overdue and full feedback tables."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from sinergi import ui
+from sinergi.core.access import Viewer
+from sinergi.i18n.formatting import long_date, number, percent
+from sinergi.reads import engagement
+from sinergi.reads.engagement import EngagementTiles, FeedbackGrouping
+from sinergi.reads.filters import Filters
+from sinergi.reports import charts
+from sinergi.ui import label, lang, t
+
+FILTER_FIELDS = ("regency", "company", "year", "period")
+
+# The columns of the two feedback tables, in reading order: the overdue list says why first.
+LOG_VIEW = [
+    "meeting_date",
+    "source",
+    "kind",
+    "text",
+    "program",
+    "response",
+    "status",
+    "days_open",
+    "action",
+    "action_status",
+    "action_due",
+]
+OVERDUE_VIEW = ["reason", "days_open", "meeting_date", "source", "text", "status", "action", "action_due"]
+
+# Per grouping of the feedback: the enumeration its groups are values of, the text of its axis, the
+# name of its download and the colours of its bars (None: the theme's).
+_GROUPINGS: dict[FeedbackGrouping, tuple[str, str, str, Mapping[str, str] | None]] = {
+    "kind": ("feedback_kind", "engagement.axis.kind", "feedback-by-kind", None),
+    "status": (
+        "feedback_status",
+        "engagement.axis.status",
+        "feedback-by-status",
+        charts.FEEDBACK_STATUS_COLOURS,
+    ),
+    "source_type": ("org_type", "engagement.axis.org_type", "feedback-by-organisation-type", None),
+}
+
+
+def tiles(viewer: Viewer, filters: Filters, today: date) -> EngagementTiles:
+    """The counts the screen opens with: meetings, attendees, feedback, followed up, overdue."""
+    return ui.read(engagement.engagement_tiles, viewer=viewer, filters=filters, today=today)
+
+
+def tile_row(tiles: EngagementTiles) -> None:
+    meetings, attendees, feedback, followed, overdue = st.columns(5)
+    meetings.metric(t("engagement.tile.meetings"), number(tiles.meetings, lang()))
+    attendees.metric(t("engagement.tile.attendees"), number(tiles.attendees, lang()))
+    feedback.metric(t("engagement.tile.feedback"), number(tiles.feedback_items, lang()))
+    followed.metric(
+        t("engagement.tile.followed_up"),
+        percent(tiles.followed_up_share, lang()),
+        help=t(
+            "engagement.tile.followed_up_help",
+            count=number(tiles.followed_up, lang()),
+            total=number(tiles.feedback_items, lang()),
+        ),
+    )
+    overdue.metric(t("engagement.tile.overdue"), number(tiles.overdue, lang()), help=overdue_rule())
+
+
+def overdue_rule() -> str:
+    """When an item of feedback counts as overdue."""
+    return t("engagement.tile.overdue_help", days=engagement.RESPONSE_DAYS)
+
+
+def feedback_bars(viewer: Viewer, filters: Filters, *, by: FeedbackGrouping) -> None:
+    """How many items of feedback there are per kind, status or kind of organisation, as bars."""
+    kind, category_title, name, colours = _GROUPINGS[by]
+    _bars(
+        ui.read(engagement.feedback_counts, viewer=viewer, filters=filters, by=by),
+        kind=kind,
+        value="items",
+        value_title=t("engagement.axis.items"),
+        category_title=t(category_title),
+        name=name,
+        colours=colours,
+    )
+
+
+def attendance_bars(viewer: Viewer, filters: Filters) -> None:
+    """How many people came per kind of organisation, as bars; a notice when nobody was recorded."""
+    attendance = ui.read(engagement.attendance_by_org_type, viewer=viewer, filters=filters)
+    if attendance.empty:
+        st.info(t("engagement.no_attendance"))
+        return
+    _bars(
+        attendance.rename(columns={"org_type": "group"}),
+        kind="org_type",
+        value="head_count",
+        value_title=t("engagement.axis.people"),
+        category_title=t("engagement.axis.org_type"),
+        name="attendance-by-organisation-type",
+    )
+
+
+def _bars(
+    frame: pd.DataFrame,
+    *,
+    kind: str,
+    value: str,
+    value_title: str,
+    category_title: str,
+    name: str,
+    colours: Mapping[str, str] | None = None,
+) -> None:
+    data = frame.assign(label=_labels(kind, frame["group"]))
+    chart = charts.ordered_bars(
+        data,
+        category="label",
+        value=value,
+        category_title=category_title,
+        value_title=value_title,
+        colours=colours,
+    )
+    ui.chart_block(chart, data, name=name)
+
+
+def _dates(values: pd.Series) -> pd.Series:
+    """Dates in the reader's language, each distinct date formatted once."""
+    distinct = {day: long_date(day, lang()) for day in values.drop_duplicates() if isinstance(day, date)}
+    return values.map(lambda day: distinct.get(day, ""))
+
+
+def _labels(kind: str, values: pd.Series) -> pd.Series:
+    distinct = {value: label(kind, value) for value in values.drop_duplicates() if isinstance(value, str)}
+    return values.map(lambda value: distinct.get(value, ""))
+
+
+def meeting_table(viewer: Viewer, filters: Filters) -> None:
+    """The meetings: when, what, who organised it where, and who came, by kind of organisation."""
+    meetings = ui.read(engagement.meeting_list, viewer=viewer, filters=filters)
+    present_types = [org_type for org_type in engagement.ORG_TYPES if meetings[org_type].sum() > 0]
+    st.dataframe(
+        meetings.assign(held_on=_dates(meetings["held_on"]), kind=_labels("meeting_kind", meetings["kind"]))[
+            [
+                "held_on",
+                "kind",
+                "title",
+                "organiser",
+                "venue",
+                "attendee_count",
+                "organisations",
+                *present_types,
+            ]
+        ],
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "held_on": st.column_config.TextColumn(t("engagement.col.date")),
+            "kind": st.column_config.TextColumn(t("engagement.col.kind")),
+            "title": st.column_config.TextColumn(t("engagement.col.title"), width="large"),
+            "organiser": st.column_config.TextColumn(t("engagement.col.organiser"), width="medium"),
+            "venue": st.column_config.TextColumn(t("engagement.col.venue"), width="medium"),
+            "attendee_count": st.column_config.NumberColumn(t("engagement.col.attendees"), format="%d"),
+            "organisations": st.column_config.NumberColumn(t("engagement.col.organisations"), format="%d"),
+            **{
+                org_type: st.column_config.NumberColumn(label("org_type", org_type), format="%d")
+                for org_type in present_types
+            },
+        },
+    )
+
+
+def overdue_table(viewer: Viewer, filters: Filters, today: date, *, total: int) -> None:
+    """The first of the ``total`` overdue items of feedback, why each is overdue, and all as CSV."""
+    _feedback_table(
+        ui.read(
+            engagement.overdue_feedback,
+            viewer=viewer,
+            filters=filters,
+            today=today,
+            limit=engagement.SHOWN_ROWS,
+        ),
+        columns=OVERDUE_VIEW,
+        total=total,
+        name="overdue-feedback",
+        full=ui.read_later(engagement.overdue_feedback, viewer=viewer, filters=filters, today=today),
+    )
+
+
+def feedback_log_table(viewer: Viewer, filters: Filters, today: date, *, total: int) -> None:
+    """The first of the ``total`` items of feedback, newest first, and all as CSV."""
+    _feedback_table(
+        ui.read(
+            engagement.feedback_log, viewer=viewer, filters=filters, today=today, limit=engagement.SHOWN_ROWS
+        ),
+        columns=LOG_VIEW,
+        total=total,
+        name="feedback-log",
+        full=ui.read_later(engagement.feedback_log, viewer=viewer, filters=filters, today=today),
+    )
+
+
+def _feedback_table(
+    frame: pd.DataFrame, *, columns: list[str], total: int, name: str, full: Callable[[], pd.DataFrame]
+) -> None:
+    """The first feedback items as the reader sees them (who, what, the answer, and the action behind
+    it), how many there are in all, and every one of them as a CSV download."""
+    st.dataframe(
+        engagement.feedback_view(frame, language=lang()),
+        hide_index=True,
+        width="stretch",
+        column_order=columns,
+        column_config={
+            "reason": st.column_config.TextColumn(t("engagement.col.reason")),
+            "meeting_date": st.column_config.TextColumn(t("engagement.col.meeting_date")),
+            "source": st.column_config.TextColumn(t("engagement.col.source"), width="medium"),
+            "kind": st.column_config.TextColumn(t("engagement.col.kind")),
+            "text": st.column_config.TextColumn(t("engagement.col.text"), width="large"),
+            "program": st.column_config.TextColumn(t("engagement.col.program"), width="medium"),
+            "response": st.column_config.TextColumn(t("engagement.col.response"), width="large"),
+            "status": st.column_config.TextColumn(t("engagement.col.status")),
+            "days_open": st.column_config.NumberColumn(
+                t("engagement.col.days_open"), help=t("engagement.days_open_help"), format="%d"
+            ),
+            "action": st.column_config.TextColumn(t("engagement.col.action"), width="large"),
+            "action_status": st.column_config.TextColumn(t("engagement.col.action_status")),
+            "action_due": st.column_config.TextColumn(t("engagement.col.action_due")),
+        },
+    )
+    # The file is made after this run, outside it: everything from the session is taken now.
+    language, headings = lang(), [t(engagement.FEEDBACK_HEADINGS[column]) for column in columns]
+    ui.rows_download(
+        lambda: engagement.feedback_download(full(), language=language)[headings],
+        name=name,
+        shown=len(frame),
+        total=total,
+    )

@@ -1,0 +1,382 @@
+"""The live mode's parts (/present?meeting=N): choosing a meeting, its slides for a projector (the
+welcome, each program, the compliance figures, the live wall) and the facilitator's control panel.
+The welcome slide, the wall and the panel redraw themselves every few seconds."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta
+from typing import Any, NamedTuple, TypeVar
+
+import pandas as pd
+import streamlit as st
+from sqlmodel import Session
+
+from sinergi import ui
+from sinergi.core.access import Viewer
+from sinergi.core.errors import DomainError
+from sinergi.i18n.formatting import long_date, number
+from sinergi.reads import programs, queries
+from sinergi.reports import charts
+from sinergi.ui import label, lang, plain, screens, t
+from sinergi.writes import live
+
+REFRESH_SECONDS = 3
+WALL_HEIGHT = 520
+_PANEL_ERROR = "live-panel-error"
+
+T = TypeVar("T")
+
+
+class Slide(NamedTuple):
+    """One slide: ``welcome``, ``program`` (``ref`` its id), ``compliance`` (``ref`` the framework's id,
+    ``caption`` its name) or ``wall``."""
+
+    kind: str
+    ref: int | None = None
+    caption: str = ""
+
+
+def _fresh(query: Callable[..., T], **arguments: Any) -> T:
+    """A query read anew on every refresh, past the cache: the live figures change from other server
+    processes too."""
+    return ui.read_later(query, **arguments)()
+
+
+def back_to_app() -> None:
+    """A way back to the app: the projector view shows no sidebar."""
+    st.page_link("pages/overview.py", label=t("live.back_to_app"), icon=":material/arrow_back:")
+
+
+def meeting_picker(viewer: Viewer) -> None:
+    """The meetings ``viewer`` may run, and a button that presents the one chosen."""
+    meetings = ui.read(live.runnable_meetings, viewer=viewer)
+    if not meetings:
+        st.info(t("live.no_meetings"))
+        return
+    names = {mid: f"{long_date(held, lang())} · {title}" for mid, title, held in meetings}
+    chosen = st.selectbox(t("live.pick_meeting"), list(names), format_func=names.__getitem__)
+    if st.button(t("live.present"), type="primary", icon=":material/co_present:"):
+        st.query_params["meeting"] = str(chosen)
+        st.rerun()
+
+
+def live_meeting(viewer: Viewer, meeting_id: int) -> live.LiveMeeting | str:
+    """The meeting to present, or why ``viewer`` may not, in the reader's language."""
+    # Read here rather than through the cache, whose refusal would end the run before the way back.
+    try:
+        return _fresh(live.live_meeting, viewer=viewer, meeting_id=meeting_id)
+    except DomainError as error:
+        return ui.refusal(error)
+
+
+def slides(viewer: Viewer, meeting: live.LiveMeeting) -> list[Slide]:
+    """The welcome, a slide per program of the meeting, the compliance figures of its regency's
+    framework if there is one, and the wall."""
+    framework = (
+        ui.read(queries.framework_for_overview, viewer=viewer, regency_id=meeting.regency_id)
+        if meeting.regency_id is not None
+        else None
+    )
+    return [
+        Slide("welcome"),
+        *(Slide("program", program_id) for program_id, _ in meeting.programs),
+        *([Slide("compliance", framework.id, framework.name)] if framework is not None else []),
+        Slide("wall"),
+    ]
+
+
+def _slide_key(meeting_id: int) -> str:
+    return f"live-slide-{meeting_id}"
+
+
+def current_slide(meeting_id: int, count: int) -> int:
+    """Which of ``count`` slides is shown, kept for the browser session."""
+    key = _slide_key(meeting_id)
+    current = min(max(int(st.session_state.get(key, 0)), 0), count - 1)
+    st.session_state[key] = current
+    return current
+
+
+def turn_slide(meeting_id: int, step: int, count: int) -> None:
+    """Move ``step`` slides on (back, when negative), within the ``count`` there are."""
+    key = _slide_key(meeting_id)
+    st.session_state[key] = min(max(st.session_state.get(key, 0) + step, 0), count - 1)
+
+
+def show_slide(viewer: Viewer, meeting: live.LiveMeeting, slide: Slide) -> None:
+    """The slide: a program's or the compliance figures once, the live ones kept fresh."""
+    if slide.kind == "program" and slide.ref is not None:
+        _program_slide(viewer, slide.ref)
+    elif slide.kind == "compliance" and slide.ref is not None:
+        _compliance_slide(viewer, slide.ref, slide.caption)
+    else:
+        _live_slide(viewer, meeting, slide.kind)
+
+
+@st.fragment(run_every=timedelta(seconds=REFRESH_SECONDS))
+def _live_slide(viewer: Viewer, meeting: live.LiveMeeting, kind: str) -> None:
+    """The welcome slide or the wall, redrawn every few seconds with who came and what they sent."""
+    now = datetime.now(UTC)
+    if kind == "welcome":
+        _welcome_slide(viewer, meeting, now)
+    else:
+        _wall_slide(viewer, meeting.id, now)
+
+
+def _tiles_strip(target: Any, counts: live.LiveCounts) -> None:
+    cells = target.columns(3)
+    cells[0].metric(t("live.attendance"), number(counts.attendee_count, lang()))
+    cells[1].metric(t("live.checked_in"), number(counts.checked_in, lang()))
+    cells[2].metric(t("live.approved"), number(counts.approved, lang()))
+
+
+def _code_block(viewer: Viewer, meeting_id: int, now: datetime) -> None:
+    """The code and its QR image while input is open."""
+    meeting = _fresh(live.live_meeting, viewer=viewer, meeting_id=meeting_id)
+    if not meeting.is_open(now) or meeting.code is None:
+        st.info(t("live.not_open"), icon=":material/phonelink_off:")
+        return
+    url = live.feedback_url(st.context.url, meeting.code)
+    st.image(live.qr_png(url), width=220)
+    st.markdown(t("live.scan", url=plain(url.split("?")[0])))
+    st.html(f'<div class="live-code" data-testid="live-code">{meeting.code}</div>')
+
+
+def _welcome_slide(viewer: Viewer, meeting: live.LiveMeeting, now: datetime) -> None:
+    left, right = st.columns([3, 2], gap="large")
+    with left:
+        st.title(meeting.title)
+        details = (label("meeting_kind", meeting.kind), long_date(meeting.held_on, lang()), meeting.venue)
+        st.caption(" · ".join(part for part in details if part))
+        st.subheader(t("live.programs"))
+        if meeting.programs:
+            st.markdown("\n".join(f"- {plain(name)}" for _, name in meeting.programs))
+        else:
+            st.info(t("live.no_programs"))
+        _tiles_strip(st, _fresh(live.live_counts, viewer=viewer, meeting_id=meeting.id))
+    with right:
+        _code_block(viewer, meeting.id, now)
+
+
+def _program_slide(viewer: Viewer, program_id: int) -> None:
+    profile = ui.read(programs.program_profile, viewer=viewer, program_id=program_id)
+    if profile is None:
+        st.info(t("program.not_found"))
+        return
+    thresholds = ui.read(queries.thresholds)
+    results = ui.read(programs.indicator_results, viewer=viewer, program_id=program_id, thresholds=thresholds)
+    by_indicator = programs.results_by_indicator(results)
+    to_date = programs.indicators_to_date(by_indicator, thresholds)
+    st.title(profile.name)
+    stage = t("program.stage", stage=label("stage", profile.stage))
+    st.caption(" · ".join([profile.company, label("pillar", profile.pillar), stage]))
+    screens.program_tiles(profile, to_date)
+    series_list = [series for records in by_indicator.values() if (series := programs.semesters(records))]
+    if not series_list:
+        st.info(t("program.no_indicators"))
+        return
+    status_labels = ui.labels("achievement", charts.STATUS_COLOURS)
+    columns = st.columns(2, gap="large")
+    for index, records in enumerate(series_list[:4]):
+        first = records[0]
+        with columns[index % 2]:
+            st.markdown(f"**{plain(str(first['indicator']))}** ({plain(str(first['unit']))})")
+            chart = charts.indicator_bullets(
+                [record | {"status_label": status_labels[record["status"]]} for record in records],
+                period_title=t("filter.period"),
+                actual_title=t("program.actual"),
+                target_title=t("program.target"),
+                baseline_title=t("program.baseline_short"),
+                unit=str(first["unit"]),
+                status_labels=status_labels,
+            )
+            ui.draw_chart(chart, height=190)
+
+
+def _compliance_slide(viewer: Viewer, framework_id: int, framework_name: str) -> None:
+    st.title(t("live.slide.compliance"))
+    st.caption(framework_name)
+    summary = ui.read(
+        queries.compliance_summary, viewer=viewer, framework_id=framework_id, today=date.today()
+    )
+    tiles = st.columns(2)
+    ui.progress_metric(tiles[0], t("live.compliance_met"), summary.met, summary.applicable)
+    tiles[1].metric(t("live.compliance_cells"), number(sum(n for _, n in summary.by_status), lang()))
+    data = pd.DataFrame(
+        [(label("compliance", status), n) for status, n in summary.by_status if n],
+        columns=["status", "cells"],
+    )
+    if not data.empty:
+        chart = charts.count_bars(
+            data,
+            category="status",
+            value="cells",
+            category_title=t("programs.status"),
+            value_title=t("live.compliance_cells"),
+        )
+        ui.draw_chart(chart, height=260)
+
+
+def _item_source(item: Any) -> str:
+    """Under an item's text: its kind, and who sent it, for whom and about which program, if known."""
+    who = (item.speaker, item.organisation, item.program)
+    return " · ".join([label("feedback_kind", str(item.kind)), *(plain(str(part)) for part in who if part)])
+
+
+def _wall_slide(viewer: Viewer, meeting_id: int, now: datetime) -> None:
+    counts = _fresh(live.live_counts, viewer=viewer, meeting_id=meeting_id)
+    wall = _fresh(live.wall_items, viewer=viewer, meeting_id=meeting_id)
+    left, right = st.columns([3, 1], gap="large")
+    with left:
+        st.title(t("live.slide.wall"))
+        if wall.empty:
+            st.info(t("live.wall_empty"), icon=":material/forum:")
+        # Newest first; the wall scrolls within itself, the page keeps its place.
+        cards = st.container(height=WALL_HEIGHT, border=False).columns(3)
+        for index, item in enumerate(wall.itertuples(index=False)):
+            with cards[index % 3].container(border=True):
+                st.markdown(plain(str(item.text)))
+                st.caption(_item_source(item))
+    with right:
+        _code_block(viewer, meeting_id, now)
+        _tiles_strip(st.container(), counts)
+        st.metric(t("live.received"), number(counts.received, lang()))
+        _count_table(
+            [(label("feedback_kind", kind), n) for kind, n in counts.by_kind if n],
+            caption=t("live.by_kind"),
+            title=t("live.axis.kind"),
+        )
+        _count_table(
+            [(label("org_type", org_type), n) for org_type, n in counts.by_org_type],
+            caption=t("live.by_org_type"),
+            title=t("live.axis.org_type"),
+        )
+
+
+def _count_table(rows: list[tuple[str, int]], *, caption: str, title: str) -> None:
+    """A small table of counts under a caption; nothing when there is nothing to count."""
+    if not rows:
+        return
+    st.caption(caption)
+    st.dataframe(
+        pd.DataFrame(rows, columns=["group", "items"]),
+        hide_index=True,
+        width="stretch",
+        column_config={"group": title, "items": t("live.axis.items")},
+    )
+
+
+def _act(action: Callable[[Session], object]) -> None:
+    """Run a facilitator's action (a button's callback); keep the reason if it is refused."""
+    ui.run_command(action, refused=_keep_panel_error)
+
+
+def _keep_panel_error(error: DomainError) -> None:
+    st.session_state[_PANEL_ERROR] = ui.refusal(error)
+
+
+def _open_input(viewer: Viewer, meeting_id: int) -> None:
+    now = datetime.now(UTC)
+    hours = int(st.session_state.get("live-open-hours", live.DEFAULT_OPEN_HOURS))
+    _act(
+        lambda s: live.open_input(
+            session=s, viewer=viewer, meeting_id=meeting_id, now=now, open_until=now + timedelta(hours=hours)
+        )
+    )
+
+
+def _close_input(viewer: Viewer, meeting_id: int) -> None:
+    _act(lambda s: live.close_input(session=s, viewer=viewer, meeting_id=meeting_id, now=datetime.now(UTC)))
+
+
+def _moderate(viewer: Viewer, item_ids: list[int], moderation: str) -> None:
+    _act(
+        lambda s: live.moderate(
+            session=s, viewer=viewer, item_ids=item_ids, moderation=moderation, now=datetime.now(UTC)
+        )
+    )
+
+
+@st.fragment(run_every=timedelta(seconds=REFRESH_SECONDS))
+def control_panel(viewer: Viewer, meeting_id: int) -> None:
+    """Open or close input, and approve or hide what came in."""
+    refused = st.session_state.pop(_PANEL_ERROR, None)
+    if refused:
+        st.error(refused, icon=":material/block:")
+    _input_switch(viewer, meeting_id)
+    st.subheader(t("live.moderation"))
+    _moderation(viewer, meeting_id)
+    st.caption(t("live.follow_up"))
+
+
+def _input_switch(viewer: Viewer, meeting_id: int) -> None:
+    """While input is open, its code, how long it stays open and a button that closes it; else how
+    many hours to open it for, and a button that opens it."""
+    now = datetime.now(UTC)
+    state = _fresh(live.live_meeting, viewer=viewer, meeting_id=meeting_id)
+    if state.is_open(now) and state.open_until is not None:
+        minutes = max(1, int((state.open_until - now).total_seconds() // 60))
+        st.success(t("live.open_left", code=state.code, minutes=number(minutes, lang())))
+        st.button(
+            t("live.close"),
+            icon=":material/lock:",
+            key="live-close",
+            on_click=_close_input,
+            args=(viewer, meeting_id),
+        )
+        return
+    if state.code is not None:
+        st.info(t("live.closed"))
+    row = st.container(horizontal=True, vertical_alignment="bottom")
+    row.number_input(
+        t("live.open_hours"),
+        min_value=1,
+        max_value=live.MAX_OPEN_HOURS,
+        value=live.DEFAULT_OPEN_HOURS,
+        key="live-open-hours",
+    )
+    row.button(
+        t("live.open"),
+        type="primary",
+        icon=":material/qr_code_2:",
+        key="live-open",
+        on_click=_open_input,
+        args=(viewer, meeting_id),
+    )
+
+
+def _moderation(viewer: Viewer, meeting_id: int) -> None:
+    """What came in and waits for a decision, each with its buttons, and one that approves all."""
+    pending = _fresh(live.pending_items, viewer=viewer, meeting_id=meeting_id)
+    if pending.empty:
+        st.caption(t("live.no_pending"))
+        return
+    top = st.container(horizontal=True, vertical_alignment="center")
+    top.markdown(t("live.pending_count", count=number(len(pending), lang())))
+    top.button(
+        t("live.approve_all"),
+        type="primary",
+        icon=":material/done_all:",
+        key="live-approve-all",
+        on_click=_moderate,
+        args=(viewer, [int(i) for i in pending["id"]], "approved"),
+    )
+    for item in pending.head(50).itertuples(index=False):
+        with st.container(border=True, horizontal=True, vertical_alignment="center"):
+            st.markdown(f"{plain(str(item.text))}  \n:gray[{_item_source(item)}]", width="stretch")
+            item_id = int(item.id)
+            st.button(
+                t("live.approve"),
+                key=f"live-approve-{item_id}",
+                icon=":material/check:",
+                on_click=_moderate,
+                args=(viewer, [item_id], "approved"),
+            )
+            st.button(
+                t("live.hide"),
+                key=f"live-hide-{item_id}",
+                icon=":material/visibility_off:",
+                on_click=_moderate,
+                args=(viewer, [item_id], "hidden"),
+            )

@@ -1,0 +1,52 @@
+"""The programs list and what the program page adds to its screen: a share link for the program."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+
+from sinergi import ui
+from sinergi.core.access import Viewer
+from sinergi.reads import programs, queries
+from sinergi.reads.filters import Filters
+from sinergi.ui import t
+
+
+def program_list(viewer: Viewer, filters: Filters, search: str) -> pd.DataFrame:
+    """The programs ``viewer`` may see under ``filters`` whose name or company contains ``search``,
+    their pillar, stage and status in the reader's words, their achievement in percent and a link to
+    each (``link``)."""
+    table = ui.read(
+        programs.program_table,
+        viewer=viewer,
+        filters=filters,
+        thresholds=ui.read(queries.thresholds),
+        today=date.today(),
+    )
+    if search:
+        needle = search.casefold()
+        table = table[
+            table["name"].str.casefold().str.contains(needle, regex=False)
+            | table["company"].str.casefold().str.contains(needle, regex=False)
+        ]
+    # Two thousand programs share a handful of pillars, stages and statuses: each word is looked up once.
+    return table.assign(
+        link="/program?id=" + table["id"].astype(str),
+        pillar=table["pillar"].map(ui.labels("pillar", table["pillar"].unique())),
+        stage=table["stage"].map(ui.labels("stage", table["stage"].unique())),
+        status=table["status"].map({status: ui.status_badge(status) for status in table["status"].unique()}),
+        achievement=table["achievement"] * 100,
+    )
+
+
+def empty_list_notice() -> str:
+    """Why the list is empty: no program yet, or none matching the filters."""
+    return t("programs.empty") if ui.read(queries.database_counts).programs == 0 else t("filter.no_match")
+
+
+def share_program_form(viewer: Viewer, program_id: int) -> None:
+    """The form that makes a read-only link to the program, when the reader may see it."""
+    profile = ui.read(programs.program_profile, viewer=viewer, program_id=program_id)
+    if profile is not None:
+        ui.share_form(viewer, company_id=profile.company_id, program_id=profile.id, filters=None)

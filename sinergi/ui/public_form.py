@@ -1,0 +1,172 @@
+"""The public input form of a meeting (/feedback?code=…): the code, check-in and input, for a phone and
+without an account. A device is known by the secret its check-in returned, kept for the browser
+session."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import UTC, datetime
+
+import streamlit as st
+
+import models as m
+from sinergi import ui
+from sinergi.core import db
+from sinergi.core.errors import DomainError
+from sinergi.i18n.formatting import long_date
+from sinergi.ui import label, lang, t
+from sinergi.writes import live
+
+# This session's devices: normalised code -> the secret its check-in returned.
+_DEVICES = "live_devices"
+_FLASH = "live-flash"
+
+
+def _devices() -> dict[str, str]:
+    devices: dict[str, str] = st.session_state.setdefault(_DEVICES, {})
+    return devices
+
+
+def code_in_address() -> str:
+    """The meeting's code the address carries, as the form keeps it (upper case, no spaces)."""
+    return live.normalise_code(st.query_params.get("code", ""))
+
+
+def code_form(code: str) -> None:
+    """A field for the code, which opens its meeting's form."""
+    with st.form("live-code"):
+        typed = st.text_input(t("live.form.code"), value=code, max_chars=20, autocomplete="off")
+        if st.form_submit_button(t("live.form.open"), type="primary"):
+            st.query_params["code"] = live.normalise_code(typed)
+            st.rerun()
+
+
+def open_meeting(code: str) -> live.PublicMeeting | str:
+    """The meeting open for input under ``code``, or why there is none, in the reader's language (the
+    device then forgets its check-in there)."""
+    try:
+        with db.read_session() as session:
+            return live.meeting_for_code(session=session, code=code, now=datetime.now(UTC))
+    except DomainError as refused:
+        _devices().pop(code, None)
+        return t(refused.key)
+
+
+def meeting_line(meeting: live.PublicMeeting) -> str:
+    """The meeting's title, date and venue on one line."""
+    return " · ".join(
+        part for part in (meeting.title, long_date(meeting.held_on, lang()), meeting.venue) if part
+    )
+
+
+def show_flash() -> None:
+    """What the last check-in or input came to, once."""
+    flash = st.session_state.pop(_FLASH, None)
+    if flash is None:
+        return
+    kind, message = flash
+    if kind == "success":
+        st.success(message, icon=":material/check_circle:")
+    else:
+        st.error(message, icon=":material/error:")
+
+
+def checked_in(code: str) -> bool:
+    """Whether this device checked in to the meeting of ``code``."""
+    return code in _devices()
+
+
+def check_in_form(code: str) -> None:
+    """Name, organisation and its type: checking in lets the device send input."""
+    with st.form("live-check-in"):
+        st.text_input(t("live.checkin.name"), max_chars=live.MAX_NAME, key="live-name", autocomplete="name")
+        st.text_input(t("live.checkin.organisation"), max_chars=live.MAX_NAME, key="live-organisation")
+        st.selectbox(
+            t("live.checkin.org_type"),
+            [org_type.value for org_type in m.OrgType],
+            index=None,
+            format_func=lambda value: label("org_type", value),
+            key="live-org-type",
+            placeholder=t("entry.choose"),
+        )
+        st.form_submit_button(
+            t("live.checkin.submit"), type="primary", on_click=_check_in, args=(code,), width="stretch"
+        )
+
+
+def input_form(code: str, programs: tuple[tuple[int, str], ...]) -> None:
+    """What the participant says: its kind, its text, and the program it is about if any."""
+    names = {str(program_id): name for program_id, name in programs}
+    with st.form("live-input"):
+        if names:
+            st.selectbox(
+                t("live.input.program"),
+                ["", *names],
+                format_func=lambda value: names.get(value, t("live.input.no_program")),
+                key="live-program",
+            )
+        st.selectbox(
+            t("live.input.kind"),
+            [kind.value for kind in m.FeedbackKind],
+            format_func=lambda value: label("feedback_kind", value),
+            key="live-kind",
+        )
+        st.text_area(t("live.input.text"), max_chars=live.MAX_INPUT_TEXT, key="live-text", height=140)
+        st.form_submit_button(
+            t("live.input.submit"), type="primary", on_click=_send, args=(code,), width="stretch"
+        )
+
+
+def sent_count() -> int:
+    """How many inputs this browser session has sent."""
+    return int(st.session_state.get("live-sent", 0))
+
+
+def _check_in(code: str) -> None:
+    state = st.session_state
+    device = ui.run_command(
+        lambda session: live.check_in(
+            session=session,
+            code=code,
+            now=datetime.now(UTC),
+            org_type=state.get("live-org-type") or "",
+            organisation_name=state.get("live-organisation", ""),
+            name=state.get("live-name", ""),
+        ),
+        refused=lambda error: _flash_refusal(code, error),
+    )
+    if device is not ui.REFUSED:
+        _devices()[code] = device
+        state[_FLASH] = ("success", t("live.checkin.done", organisation=state.get("live-organisation", "")))
+
+
+def _send(code: str) -> None:
+    state = st.session_state
+    program = state.get("live-program")
+    sent = ui.run_command(
+        lambda session: live.submit_input(
+            session=session,
+            code=code,
+            device_token=_devices().get(code, ""),
+            now=datetime.now(UTC),
+            kind=state.get("live-kind") or "",
+            text=state.get("live-text", ""),
+            program_id=int(program) if program else None,
+            submission_key=state.setdefault("live-submission", secrets.token_urlsafe(16)),
+        ),
+        refused=lambda error: _flash_refusal(code, error),
+    )
+    if sent is ui.REFUSED:
+        return
+    # The next form is a new submission; what was typed is cleared only once it is stored.
+    state["live-submission"] = secrets.token_urlsafe(16)
+    state["live-text"] = ""
+    state["live-sent"] = sent_count() + 1
+    state[_FLASH] = ("success", t("live.input.sent"))
+
+
+def _flash_refusal(code: str, error: DomainError) -> None:
+    """Keep a refusal for the next draw; a device no longer checked in forgets its token."""
+    if isinstance(error, live.NotCheckedIn):
+        _devices().pop(code, None)
+    st.session_state[_FLASH] = ("error", ui.refusal(error))
