@@ -49,6 +49,7 @@ def _hint_first_admin(engine: Engine) -> None:
 
 
 def cmd_load_demo(args: argparse.Namespace) -> int:
+    from sinergi.core.access import SYSTEM
     from sinergi.core.db import read_session
     from sinergi.reads import queries
     from sinergi.worlds.demo import load_demo
@@ -56,7 +57,7 @@ def cmd_load_demo(args: argparse.Namespace) -> int:
     engine = _engine(args)
     if args.if_empty:
         with read_session(engine) as session:
-            if not queries.database_counts(session=session).is_empty:
+            if not queries.database_counts(session=session, viewer=SYSTEM).is_empty:
                 print("Database already holds data; demo data not loaded.")
                 return 0
     inserted = load_demo(engine=engine)

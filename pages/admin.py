@@ -52,7 +52,7 @@ with users_tab:
 
 with thresholds_tab:
     st.caption(t("admin.thresholds_caption"))
-    admin.threshold_legend()
+    admin.threshold_legend(viewer)
     admin.thresholds_form(viewer)
 
 with links_tab:

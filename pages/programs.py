@@ -12,7 +12,7 @@ filters = ui.viewer_filters(viewer)
 search = ui.search_box(t("programs.search"), param="q")
 shown = programs.program_list(viewer, filters, search)
 if shown.empty:
-    st.info(programs.empty_list_notice())
+    st.info(programs.empty_list_notice(viewer))
     st.stop()
 
 st.caption(t("programs.count", count=len(shown)))

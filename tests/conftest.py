@@ -186,3 +186,12 @@ def demo_copy_url(demo_sqlite_url: str, tmp_path: Path) -> str:
     source.close()
     target.close()
     return f"sqlite:///{target_path}"
+
+
+@pytest.fixture(autouse=True)
+def fresh_page_caches() -> None:
+    """Each test starts with no cached page reads: a test that changes what a query does (or a
+    database behind the cache's back) must not be answered from another test's cache."""
+    import streamlit as st
+
+    st.cache_data.clear()

@@ -14,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 
 import models as m
 from sinergi import ui
-from sinergi.core.access import AccessDenied, Viewer
+from sinergi.core.access import SYSTEM, AccessDenied, Viewer
 from sinergi.core.db import engine_for, read_session, write_session
 from sinergi.core.errors import DomainError
 from sinergi.i18n.texts import TEXTS, translate
@@ -302,7 +302,7 @@ def test_commands_explain_what_is_wrong_and_change_nothing(world: World) -> None
 def test_thresholds_change_what_every_page_uses(world: World) -> None:
     engine = world.engine
     with read_session(engine) as session:
-        assert queries.thresholds(session=session) == Thresholds(0.9, 0.6)
+        assert queries.thresholds(session=session, viewer=SYSTEM) == Thresholds(0.9, 0.6)
     for on_track, needs_attention in ((0.8, 0.5), (0.95, 0.7)):
         with write_session(engine) as session:
             admin.set_thresholds(
@@ -312,7 +312,7 @@ def test_thresholds_change_what_every_page_uses(world: World) -> None:
                 needs_attention_min=needs_attention,
             )
         with read_session(engine) as session:
-            assert queries.thresholds(session=session) == Thresholds(on_track, needs_attention)
+            assert queries.thresholds(session=session, viewer=SYSTEM) == Thresholds(on_track, needs_attention)
     first, second = world.audit("update")
     assert first.entity == second.entity == "setting"
     assert json.loads(first.before) == {"on_track_min": 0.9, "needs_attention_min": 0.6}
@@ -331,7 +331,7 @@ def test_thresholds_change_what_every_page_uses(world: World) -> None:
                 needs_attention_min=needs_attention,
             )
     with read_session(engine) as session:
-        assert queries.thresholds(session=session) == Thresholds(0.95, 0.7)
+        assert queries.thresholds(session=session, viewer=SYSTEM) == Thresholds(0.95, 0.7)
     assert len(world.audit("update")) == 2
 
 
@@ -609,7 +609,7 @@ def test_thresholds_form(monkeypatch: pytest.MonkeyPatch, fresh_url: str) -> Non
     click(app, "Simpan ambang")
     assert [s.value for s in app.success] == ["Ambang capaian disimpan."]
     with read_session(engine_for(fresh_url)) as session:
-        assert queries.thresholds(session=session) == Thresholds(0.85, 0.55)
+        assert queries.thresholds(session=session, viewer=SYSTEM) == Thresholds(0.85, 0.55)
 
 
 def test_share_links_are_listed_and_revoked(monkeypatch: pytest.MonkeyPatch, fresh_url: str) -> None:

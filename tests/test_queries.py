@@ -10,7 +10,7 @@ from datetime import date
 from sqlalchemy import Engine
 
 import models as m
-from sinergi.core.access import SYSTEM
+from sinergi.core.access import SYSTEM, Viewer
 from sinergi.core.db import VERSIONS_MAX_AGE, engine_for, read_session, table_versions, write_session
 from sinergi.core.settings import PROJECT_ROOT
 from sinergi.reads import queries
@@ -77,18 +77,30 @@ def test_compliance_follows_the_programs(engine: Engine) -> None:
 
 def test_thresholds_fall_back_to_defaults_and_follow_the_admin(engine: Engine) -> None:
     with read_session(engine) as session:
-        assert queries.thresholds(session=session) == Thresholds(0.9, 0.6)
+        assert queries.thresholds(session=session, viewer=SYSTEM) == Thresholds(0.9, 0.6)
     with write_session(engine) as session:
         session.add(m.Setting(key="on_track_min", value="0.95"))
     with read_session(engine) as session:
-        assert queries.thresholds(session=session) == Thresholds(0.95, 0.6)
+        assert queries.thresholds(session=session, viewer=SYSTEM) == Thresholds(0.95, 0.6)
 
 
 def test_counts_of_an_empty_database(engine: Engine) -> None:
     with read_session(engine) as session:
-        counts = queries.database_counts(session=session)
+        counts = queries.database_counts(session=session, viewer=SYSTEM)
     assert counts.is_empty
     assert counts.results == 0
+
+
+def test_counts_are_of_what_the_viewer_may_read(engine: Engine) -> None:
+    own = make_company(engine, name="PT Sendiri")
+    other = make_company(engine, name="PT Lain")
+    make_program(engine, company_id=other, name="Program Lain")
+    staff = Viewer(user_id=None, username="staf", role=m.Role.COMPANY, company_id=own)
+    with read_session(engine) as session:
+        mine = queries.database_counts(session=session, viewer=staff)
+        everything = queries.database_counts(session=session, viewer=SYSTEM)
+    assert (mine.companies, mine.programs) == (1, 0), "another company's program is not counted"
+    assert (everything.companies, everything.programs) == (2, 1)
 
 
 def test_a_write_from_another_app_server_reaches_this_servers_cache_keys(db_url: str) -> None:

@@ -35,24 +35,46 @@ class DatabaseCounts:
         return self.companies == 0 and self.programs == 0 and self.meetings == 0
 
 
-@reads(m.Company, m.Program, m.Indicator, m.Result, m.Meeting, m.FeedbackItem, m.Framework)
-def database_counts(*, session: Session) -> DatabaseCounts:
-    """Row counts of the main tables, in one round trip."""
-    tables = {
-        "companies": m.Company,
-        "programs": m.Program,
-        "indicators": m.Indicator,
-        "results": m.Result,
-        "meetings": m.Meeting,
-        "feedback_items": m.FeedbackItem,
-        "frameworks": m.Framework,
+@reads(
+    m.Company,
+    m.CompanyRegency,
+    m.Program,
+    m.ProgramVillage,
+    m.Village,
+    m.District,
+    m.Indicator,
+    m.Result,
+    m.Meeting,
+    m.FeedbackItem,
+    m.Framework,
+)
+def database_counts(*, session: Session, viewer: Viewer) -> DatabaseCounts:
+    """How many of each main record the viewer may read, in one round trip: whether there is
+    nothing yet for them, rather than nothing that matches their filters."""
+    programs = viewer.program_conditions()
+    meetings = viewer.meeting_conditions()
+    counts = {
+        "companies": select(func.count()).select_from(m.Company).where(*viewer.company_conditions()),
+        "programs": select(func.count()).select_from(m.Program).where(*programs),
+        "indicators": select(func.count())
+        .select_from(m.Indicator)
+        .join(m.Program, col(m.Program.id) == col(m.Indicator.program_id))
+        .where(*programs),
+        "results": select(func.count())
+        .select_from(m.Result)
+        .join(m.Indicator, col(m.Indicator.id) == col(m.Result.indicator_id))
+        .join(m.Program, col(m.Program.id) == col(m.Indicator.program_id))
+        .where(*programs),
+        "meetings": select(func.count()).select_from(m.Meeting).where(*meetings),
+        "feedback_items": select(func.count())
+        .select_from(m.FeedbackItem)
+        .join(m.Meeting, col(m.Meeting.id) == col(m.FeedbackItem.meeting_id))
+        .where(*meetings),
+        "frameworks": select(func.count()).select_from(m.Framework).where(*viewer.framework_conditions()),
     }
-    columns = [
-        select(func.count()).select_from(table).scalar_subquery().label(name)
-        for name, table in tables.items()
-    ]
+    columns = [statement.scalar_subquery().label(name) for name, statement in counts.items()]
     row = session.exec(select(*columns)).one()
-    return DatabaseCounts(**{name: int(value) for name, value in zip(tables, row, strict=True)})
+    return DatabaseCounts(**{name: int(value) for name, value in zip(counts, row, strict=True)})
 
 
 @reads(m.Framework, m.CompanyRegency)
@@ -80,8 +102,10 @@ def framework_points(*, session: Session, viewer: Viewer, framework_id: int) -> 
 
 
 @reads(m.Setting)
-def thresholds(*, session: Session) -> Thresholds:
-    """The achievement thresholds in force: what an admin set, else the defaults."""
+def thresholds(*, session: Session, viewer: Viewer) -> Thresholds:
+    """The achievement thresholds in force: what an admin set, else the defaults. Every viewer reads
+    them, the readers of a shared link included: they say how every figure shown is judged."""
+    del viewer
     stored = {s.key: float(s.value) for s in session.exec(select(m.Setting))}
     values = {spec.key: stored.get(spec.key, spec.default) for spec in ADMIN_SETTINGS}
     return Thresholds(**values)

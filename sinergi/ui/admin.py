@@ -290,9 +290,9 @@ def password_reset_form(viewer: Viewer, person: Person) -> None:
 # Thresholds -------------------------------------------------------------------------------------
 
 
-def threshold_legend() -> None:
+def threshold_legend(viewer: Viewer) -> None:
     """The statuses and the achievement each starts at, as the thresholds stand."""
-    limits = ui.read(queries.thresholds)
+    limits = ui.read(queries.thresholds, viewer=viewer)
     on_track, needs_attention = (
         percent(v, lang()) for v in (limits.on_track_min, limits.needs_attention_min)
     )
@@ -309,7 +309,7 @@ def threshold_legend() -> None:
 
 def thresholds_form(viewer: Viewer) -> None:
     """The two thresholds, in percent of the target."""
-    limits = ui.read(queries.thresholds)
+    limits = ui.read(queries.thresholds, viewer=viewer)
     with st.form("admin-thresholds", enter_to_submit=False):
         left, right = st.columns(2)
         on_track = _percent_input(left, "admin.on_track_min", limits.on_track_min, key="on-track")

@@ -164,7 +164,7 @@ def _program_slide(viewer: Viewer, program_id: int) -> None:
     if profile is None:
         st.info(t("program.not_found"))
         return
-    thresholds = ui.read(queries.thresholds)
+    thresholds = ui.read(queries.thresholds, viewer=viewer)
     results = ui.read(programs.indicator_results, viewer=viewer, program_id=program_id, thresholds=thresholds)
     by_indicator = programs.results_by_indicator(results)
     to_date = programs.indicators_to_date(by_indicator, thresholds)

@@ -21,7 +21,7 @@ def program_list(viewer: Viewer, filters: Filters, search: str) -> pd.DataFrame:
         programs.program_table,
         viewer=viewer,
         filters=filters,
-        thresholds=ui.read(queries.thresholds),
+        thresholds=ui.read(queries.thresholds, viewer=viewer),
         today=date.today(),
     )
     if search:
@@ -40,9 +40,10 @@ def program_list(viewer: Viewer, filters: Filters, search: str) -> pd.DataFrame:
     )
 
 
-def empty_list_notice() -> str:
-    """Why the list is empty: no program yet, or none matching the filters."""
-    return t("programs.empty") if ui.read(queries.database_counts).programs == 0 else t("filter.no_match")
+def empty_list_notice(viewer: Viewer) -> str:
+    """Why the list is empty: no program yet that the viewer may read, or none matching the filters."""
+    nothing_yet = ui.read(queries.database_counts, viewer=viewer).programs == 0
+    return t("programs.empty") if nothing_yet else t("filter.no_match")
 
 
 def share_program_form(viewer: Viewer, program_id: int) -> None:

@@ -104,7 +104,7 @@ def _downloads(viewer: Viewer, subject: str, period: str, scope_ids: dict[str, i
                 session=session,
                 viewer=viewer,
                 period=period,
-                thresholds=queries.thresholds(session=session),
+                thresholds=queries.thresholds(session=session, viewer=viewer),
                 today=date.today(),
                 **scope_ids,
             )

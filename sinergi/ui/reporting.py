@@ -21,7 +21,7 @@ def reporting_screen(viewer: Viewer) -> None:
     filters = ui.filter_bar(ui.read(filter_options, viewer=viewer))
     table = ui.read(reporting.completeness, viewer=viewer, filters=filters)
     if table.empty:
-        nothing_yet = ui.read(queries.database_counts).programs == 0
+        nothing_yet = ui.read(queries.database_counts, viewer=viewer).programs == 0
         st.info(t("reporting.empty") if nothing_yet else t("filter.no_match"))
         st.stop()
     _totals(table)

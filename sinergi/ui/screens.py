@@ -74,8 +74,8 @@ def overview_screen(viewer: Viewer, filters: Filters | None = None) -> None:
         filters = ui.filter_bar(ui.read(filter_options, viewer=viewer))
         company = viewer.company_id if viewer.role is m.Role.COMPANY else filters.company_id
         ui.share_form(viewer, company_id=company, program_id=None, filters=filters)
-    thresholds = ui.read(queries.thresholds)
-    counts = ui.read(queries.database_counts)
+    thresholds = ui.read(queries.thresholds, viewer=viewer)
+    counts = ui.read(queries.database_counts, viewer=viewer)
     if counts.is_empty:
         st.info(t("overview.empty"))
         st.stop()
@@ -322,7 +322,7 @@ def program_screen(viewer: Viewer, program_id: int | None, *, back_link: bool = 
             st.page_link("pages/programs.py", label=t("program.back"), icon=":material/arrow_back:")
         st.stop()
 
-    thresholds = ui.read(queries.thresholds)
+    thresholds = ui.read(queries.thresholds, viewer=viewer)
     by_indicator = programs.results_by_indicator(
         ui.read(programs.indicator_results, viewer=viewer, program_id=profile.id, thresholds=thresholds)
     )

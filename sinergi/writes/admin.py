@@ -219,7 +219,7 @@ def set_thresholds(
         new = Thresholds(on_track_min=float(on_track_min), needs_attention_min=float(needs_attention_min))
     except ValueError:
         raise InvalidThresholds() from None
-    before = current_thresholds(session=session)
+    before = current_thresholds(session=session, viewer=viewer)
     for spec in ADMIN_SETTINGS:
         value = str(float(getattr(new, spec.key)))
         setting = session.get(m.Setting, spec.key)
