@@ -3,7 +3,7 @@
 import streamlit as st
 
 from sinergi import ui
-from sinergi.ui import programs, t
+from sinergi.ui import programs, t, tables
 
 viewer = ui.signed_in_page()
 
@@ -16,8 +16,9 @@ if shown.empty:
     st.stop()
 
 st.caption(t("programs.count", count=len(shown)))
-selection = st.dataframe(
+selection = tables.table(
     shown,
+    name="programs",
     hide_index=True,
     width="stretch",
     height=min(38 + 35 * len(shown), 640),

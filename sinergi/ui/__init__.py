@@ -299,9 +299,11 @@ def read_later(query: Callable[..., T], **arguments: Any) -> Callable[[], T]:
 
 
 def rows_download(rows: Callable[[], pd.DataFrame], *, name: str, shown: int, total: int) -> None:
-    """How many of ``total`` rows the table above shows, and a button for all of them as CSV.
+    """How many of ``total`` rows the table above shows, and buttons for all of them as CSV and as an
+    Excel workbook, formula-safe (:mod:`sinergi.core.spreadsheet`): Streamlit's own table download,
+    which would write cells raw, is turned off (``client.disableDataExport``).
 
-    ``rows`` runs only when the reader asks for the file, so drawing the page costs nothing for it.
+    ``rows`` runs only when the reader asks for a file, so drawing the page costs nothing for it.
     """
     line = st.container(horizontal=True, vertical_alignment="center")
     if total > shown:
@@ -314,6 +316,15 @@ def rows_download(rows: Callable[[], pd.DataFrame], *, name: str, shown: int, to
         key=f"csv-{name}",
         on_click="ignore",
         icon=":material/download:",
+    )
+    line.download_button(
+        t("table.download_xlsx"),
+        data=lambda: spreadsheet.workbook_bytes({name: rows()}),
+        file_name=f"{name}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key=f"xlsx-{name}",
+        on_click="ignore",
+        icon=":material/table_view:",
     )
 
 

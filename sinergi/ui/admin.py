@@ -21,7 +21,7 @@ from sinergi.i18n import registry
 from sinergi.i18n.formatting import number, percent
 from sinergi.reads import queries
 from sinergi.reads.filters import filter_options
-from sinergi.ui import lang, t
+from sinergi.ui import lang, t, tables
 from sinergi.ui.account import password_help
 from sinergi.writes import accounts, admin, sharing
 from sinergi.writes import compliance as compliance_commands
@@ -78,7 +78,7 @@ def users(viewer: Viewer) -> pd.DataFrame:
 
 
 def user_table(users: pd.DataFrame) -> None:
-    st.dataframe(
+    tables.table(
         users.assign(
             role=users["role"].map(_role_names()),
             company=users["company"].fillna("–"),
@@ -98,6 +98,7 @@ def user_table(users: pd.DataFrame) -> None:
             "created_at": st.column_config.DatetimeColumn(t("admin.created_at"), format=_STAMP),
         },
         key="admin-users",
+        name="users",
     )
 
 
@@ -356,8 +357,9 @@ def share_links(viewer: Viewer) -> None:
     kinds = {kind.value: t(registry.SHARE_KIND.key(kind.value)) for kind in m.ShareKind}
     active = links[links["active"]]
     st.caption(t("admin.links_count", count=number(len(links), lang()), active=number(len(active), lang())))
-    st.dataframe(
+    tables.table(
         links.assign(kind=links["kind"].map(kinds)),
+        name="share-links",
         hide_index=True,
         width="stretch",
         column_order=[*_without_id(sharing.LINK_COLUMNS), "active"],
@@ -435,19 +437,22 @@ def _point_table(viewer: Viewer, framework_id: int) -> None:
         st.caption(t("admin.framework_no_points"))
         return
     rule_names = ui.labels("point_rule", [rule.value for rule in m.PointRule])
-    st.dataframe(
-        [
-            {
-                "number": point.number,
-                "title": point.title,
-                "text": point.text,
-                "deadline": point.deadline,
-                "evidence_needed": point.evidence_needed,
-                "rule": rule_names.get(point.rule, point.rule),
-                "rule_min": point.rule_min,
-            }
-            for point in points
-        ],
+    tables.table(
+        pd.DataFrame(
+            [
+                {
+                    "number": point.number,
+                    "title": point.title,
+                    "text": point.text,
+                    "deadline": point.deadline,
+                    "evidence_needed": point.evidence_needed,
+                    "rule": rule_names.get(point.rule, point.rule),
+                    "rule_min": point.rule_min,
+                }
+                for point in points
+            ]
+        ),
+        name=f"points-{framework_id}",
         hide_index=True,
         width="stretch",
         column_config={
@@ -648,8 +653,9 @@ def audit_log(viewer: Viewer) -> None:
     if len(log) >= _AUDIT_LIMIT:
         note += " " + t("admin.audit_limited", limit=number(_AUDIT_LIMIT, lang()))
     st.caption(note)
-    st.dataframe(
+    tables.table(
         log,
+        name="audit",
         hide_index=True,
         width="stretch",
         column_order=_without_id(admin.AUDIT_COLUMNS),

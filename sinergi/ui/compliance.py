@@ -14,7 +14,7 @@ from sinergi.i18n.formatting import long_date, number
 from sinergi.reads import compliance, queries
 from sinergi.reads.compliance import Basis, FrameworkSummary, PointDeadline, PointRecord
 from sinergi.reports import charts
-from sinergi.ui import label, lang, t
+from sinergi.ui import label, lang, t, tables
 
 
 def pick_framework(viewer: Viewer) -> int | None:
@@ -138,7 +138,7 @@ def deadline_table(viewer: Viewer, framework_id: int, today: date) -> None:
         st.info(t("compliance_page.no_deadlines"))
         return
     st.caption(t("compliance_page.deadlines_caption", today=long_date(today, lang())))
-    st.dataframe(
+    tables.table(
         pd.DataFrame(
             {
                 t("compliance_page.col_point"): [d.number for d in deadlines],
@@ -148,6 +148,7 @@ def deadline_table(viewer: Viewer, framework_id: int, today: date) -> None:
                 t("compliance_page.col_open"): [d.open_companies for d in deadlines],
             }
         ),
+        name="deadlines",
         hide_index=True,
         width="stretch",
     )

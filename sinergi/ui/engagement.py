@@ -16,7 +16,7 @@ from sinergi.reads import engagement
 from sinergi.reads.engagement import EngagementTiles, FeedbackGrouping
 from sinergi.reads.filters import Filters
 from sinergi.reports import charts
-from sinergi.ui import label, lang, t
+from sinergi.ui import label, lang, t, tables
 
 FILTER_FIELDS = ("regency", "company", "year", "period")
 
@@ -144,7 +144,7 @@ def meeting_table(viewer: Viewer, filters: Filters) -> None:
     """The meetings: when, what, who organised it where, and who came, by kind of organisation."""
     meetings = ui.read(engagement.meeting_list, viewer=viewer, filters=filters)
     present_types = [org_type for org_type in engagement.ORG_TYPES if meetings[org_type].sum() > 0]
-    st.dataframe(
+    tables.table(
         meetings.assign(held_on=_dates(meetings["held_on"]), kind=_labels("meeting_kind", meetings["kind"]))[
             [
                 "held_on",
@@ -157,6 +157,7 @@ def meeting_table(viewer: Viewer, filters: Filters) -> None:
                 *present_types,
             ]
         ],
+        name="meetings",
         hide_index=True,
         width="stretch",
         column_config={

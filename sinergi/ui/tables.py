@@ -1,61 +1,50 @@
-"""Tables on screen, each with the app's own downloads beside it.
+"""Tables on screen, each with the app's own formula-safe downloads beneath it.
 
 Streamlit's own table toolbar would write the cells raw, so a text typed as ``=HYPERLINK(…)`` would
 become a live formula in the reader's spreadsheet; it is turned off (``client.disableDataExport``)
-and every table a reader may take away offers a .csv and an .xlsx written by
-:mod:`sinergi.core.spreadsheet`, where such a cell stays text. The files are made only when a
-button is pressed.
+and every table a reader may take away offers a .csv and an .xlsx where such a cell stays text.
 """
 
 from __future__ import annotations
 
-import re
+from collections.abc import Callable
 from typing import Any
 
 import pandas as pd
 import streamlit as st
 
-from sinergi.core import spreadsheet
-from sinergi.ui import t
-
-_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+from sinergi.ui import rows_download
 
 
-def _file_stem(name: str) -> str:
-    return re.sub(r"[^0-9A-Za-z]+", "-", name).strip("-").lower() or "tabel"
-
-
-def table(frame: pd.DataFrame, *, name: str, key: str, downloads: bool = True, **options: Any) -> Any:
-    """``st.dataframe`` of ``frame`` (``options`` as it takes them), with a .csv and an .xlsx of the
-    same rows beside it unless ``downloads`` is false or there are none; gives back what
-    ``st.dataframe`` does (the selection, when it is selectable)."""
-    shown = st.dataframe(frame, key=key, **options)
-    if downloads and not frame.empty:
-        download_buttons(frame, name=name, key=key)
+def table(
+    frame: pd.DataFrame,
+    *,
+    name: str,
+    rows: Callable[[], pd.DataFrame] | None = None,
+    total: int | None = None,
+    **options: Any,
+) -> Any:
+    """``st.dataframe`` of ``frame`` (``options`` as it takes them) and, unless it is empty, the
+    downloads of ``rows`` (by default the shown frame; ``total`` of them). Gives back what
+    ``st.dataframe`` does: the selection, when it is selectable."""
+    shown = st.dataframe(frame, **options)
+    if not frame.empty:
+        everything = rows or (lambda: as_shown(frame, options))
+        rows_download(everything, name=name, shown=len(frame), total=total or len(frame))
     return shown
 
 
-def download_buttons(frame: pd.DataFrame, *, name: str, key: str) -> None:
-    """The .csv and .xlsx of ``frame``, formula-safe, made when pressed."""
-    stem = _file_stem(name)
-    left, right, _ = st.columns([1, 1, 4], gap="small")
-    left.download_button(
-        t("table.download_csv"),
-        data=lambda: spreadsheet.csv_bytes(frame),
-        file_name=f"{stem}.csv",
-        mime="text/csv",
-        key=f"{key}-csv",
-        on_click="ignore",
-        icon=":material/download:",
-        type="tertiary",
-    )
-    right.download_button(
-        t("table.download_xlsx"),
-        data=lambda: spreadsheet.workbook_bytes({name: frame}),
-        file_name=f"{stem}.xlsx",
-        mime=_XLSX,
-        key=f"{key}-xlsx",
-        on_click="ignore",
-        icon=":material/download:",
-        type="tertiary",
-    )
+def as_shown(frame: pd.DataFrame, options: dict[str, Any]) -> pd.DataFrame:
+    """The columns of ``frame`` the table shows, in its order, under the titles it gives them."""
+    order = [column for column in options.get("column_order") or frame.columns if column in frame.columns]
+    config = options.get("column_config") or {}
+
+    def title(column: str) -> str:
+        setting = config.get(column)
+        if isinstance(setting, str):
+            return setting
+        if isinstance(setting, dict) and str(setting.get("label") or "").strip():
+            return str(setting["label"])
+        return str(column)
+
+    return frame[order].rename(columns={column: title(column) for column in order})
