@@ -97,6 +97,7 @@ class _NewResult:
     actual: float | None = None
     narrative: str = ""
     evidence: str = ""
+    plausibility_note: str = ""
     state: str = m.ResultState.DRAFT
     submitted_at: datetime | None = None
     verified_by_id: int | None = None
