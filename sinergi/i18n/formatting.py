@@ -38,7 +38,7 @@ def rupiah(amount: float | int | None, lang: str = "id") -> str:
     return "Rp " + format_decimal(round(amount), format="#,##0", locale=_locale(lang))
 
 
-def number(value: float | int | None, lang: str = "id", *, decimals: int = 0) -> str:
+def number(value: float | int | Decimal | None, lang: str = "id", *, decimals: int = 0) -> str:
     if value is None or _nan(value):
         return "–"
     pattern = "#,##0" + ("." + "#" * decimals if decimals else "")
