@@ -63,6 +63,8 @@ def type_into_cell(page: Page, text: str) -> None:
     editor.fill(text)
     page.keyboard.press("Enter")
     expect(editor).to_have_count(0)
+    # The edit reaches the server as a rerun of its own, which may not have started yet.
+    page.wait_for_timeout(1500)
     wait_until_rendered(page)
 
 

@@ -26,7 +26,7 @@ def _locale(lang: str) -> Locale:
     return _LOCALES.get(lang, _LOCALES["id"])
 
 
-def _nan(value: float | int) -> bool:
+def _nan(value: float | int | Decimal) -> bool:
     """NaN: how pandas marks a missing number (a result not reported yet), written as a dash like None."""
     return isinstance(value, float) and math.isnan(value)
 

@@ -669,9 +669,13 @@ def result_rows(session: Session, viewer: Viewer, program_id: int, period_ids: l
 
 def _periods_before(session: Session, periods: list[m.Period]) -> dict[int, int]:
     """The period just before each of ``periods`` (by start date), where there is one."""
-    starts = sorted(session.exec(select(m.Period.start_date, m.Period.id)).all())
+    ordered = session.exec(select(m.Period).order_by(col(m.Period.start_date))).all()
     wanted = {period.id for period in periods}
-    return {later: earlier for (_, earlier), (_, later) in itertools.pairwise(starts) if later in wanted}
+    return {
+        later.id: earlier.id
+        for earlier, later in itertools.pairwise(ordered)
+        if later.id in wanted and earlier.id is not None and later.id is not None
+    }
 
 
 @dataclass(frozen=True)
