@@ -175,6 +175,8 @@ class Result(SQLModel, table=True):
     actual: float | None = None
     narrative: str = Field(default="")
     evidence: str = Field(default="")
+    # Why an actual far from its target or from the period before is right, as its writer confirmed.
+    plausibility_note: str = Field(default="", max_length=500, sa_column_kwargs={"server_default": ""})
     state: str = Field(default=ResultState.DRAFT, max_length=20)
     submitted_at: datetime | None = None
     verified_by_id: int | None = Field(default=None, foreign_key="app_user.id")

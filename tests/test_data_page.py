@@ -62,7 +62,7 @@ def test_company_user_adds_a_program_and_a_bad_form_keeps_what_was_typed(
     before = scalar(demo_copy_url, "SELECT count(*) FROM program")
 
     app.text_area(key=f"{state}-description").input("Pelatihan daur ulang untuk ibu rumah tangga")
-    app.number_input(key=f"{state}-families_planned").set_value(-5)
+    app.text_input(key=f"{state}-families_planned").input("-5")
     submit(app)
 
     assert scalar(demo_copy_url, "SELECT count(*) FROM program") == before
@@ -70,10 +70,10 @@ def test_company_user_adds_a_program_and_a_bad_form_keeps_what_was_typed(
     assert "Wajib diisi." in errors  # the empty name, next to its field
     assert "Tidak boleh kurang dari 0." in errors
     assert app.text_area(key=f"{state}-description").value == "Pelatihan daur ulang untuk ibu rumah tangga"
-    assert app.number_input(key=f"{state}-families_planned").value == -5
+    assert app.text_input(key=f"{state}-families_planned").value == "-5"
 
     app.text_input(key=f"{state}-name").input("Bank Sampah Margasari 2")
-    app.number_input(key=f"{state}-families_planned").set_value(30)
+    app.text_input(key=f"{state}-families_planned").input("30")
     app.selectbox(key=f"{state}-pillar").select("environment")
     app.date_input(key=f"{state}-start_date").set_value(date(2025, 7, 1))
     submit(app)
@@ -108,13 +108,13 @@ def test_second_of_two_people_saving_one_program_sees_what_changed(
     second = open_page(monkeypatch, demo_copy_url, PAGE, viewer=demo_accounts.kpi, lang="en")
     state = program_form(first, program_id)
     program_form(second, program_id)
-    was = int(first.number_input(key=f"{state}-families_reached").value or 0)
+    was = int(first.text_input(key=f"{state}-families_reached").value or 0)
 
-    first.number_input(key=f"{state}-families_reached").set_value(was + 10)
+    first.text_input(key=f"{state}-families_reached").input(str(was + 10))
     submit(first)
     assert [s.value for s in first.success] == ["Tersimpan."]
 
-    second.number_input(key=f"{state}-families_reached").set_value(was + 99)
+    second.text_input(key=f"{state}-families_reached").input(str(was + 99))
     submit(second, "Save")
 
     assert scalar(demo_copy_url, f"SELECT families_reached FROM program WHERE id = {program_id}") == was + 10
@@ -129,9 +129,9 @@ def test_second_of_two_people_saving_one_program_sees_what_changed(
         }
     ]
     # What the second person typed is still in the form until they load the latest data.
-    assert second.number_input(key=f"{state}-families_reached").value == was + 99
+    assert second.text_input(key=f"{state}-families_reached").value == str(was + 99)
     second.button(key=f"{state}-reload").click().run()
-    assert second.number_input(key=f"{state}-families_reached").value == was + 10
+    assert second.text_input(key=f"{state}-families_reached").value == str(was + 10)
     assert not second.warning
 
 

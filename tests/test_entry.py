@@ -609,3 +609,36 @@ def test_a_value_counts_as_changed_only_when_it_is(a: object, b: object, same: b
     written, a number is equal to its rounding noise."""
     assert entry.same_value(a, b) is same
     assert entry.same_value(b, a) is same
+
+
+def test_a_plausibility_note_is_kept_with_its_result_and_audited(world: World) -> None:
+    engine, csr = world.engine, world.viewers["company"]
+    with read_session(engine) as session:
+        first = entry.result_rows(session, csr, world.program, world.periods[:1])
+    with write_session(engine) as session:
+        entry.save_results(session=session, viewer=csr, edits=[entry.RowEdit(first[0], 10, 8, "")])
+    with read_session(engine) as session:
+        second = entry.result_rows(session, csr, world.program, world.periods[1:2])
+    # The grid of the next period knows the actual before, which a typed actual is compared with.
+    assert [row.previous for row in second] == [8, None]
+
+    note = "Dua desa baru bergabung semester ini"
+    edit = entry.RowEdit(second[0], target=10, actual=95, narrative="", note=note)
+    with write_session(engine) as session:
+        entry.save_results(session=session, viewer=csr, edits=[edit])
+    with read_session(engine) as session:
+        stored = entry.result_rows(session, csr, world.program, world.periods[1:2])[0]
+    assert (stored.actual, stored.plausibility_note) == (95, note)
+    assert count(engine, "audit_log", f"entity = 'result' AND after LIKE '%{note}%'") == 1
+
+    # A narrative changed alone keeps the note; new figures with no note clear it.
+    with write_session(engine) as session:
+        entry.save_results(
+            session=session, viewer=csr, edits=[entry.RowEdit(stored, 10, 95, "Lihat catatan")]
+        )
+    assert count(engine, "result", f"plausibility_note = '{note}'") == 1
+    with read_session(engine) as session:
+        stored = entry.result_rows(session, csr, world.program, world.periods[1:2])[0]
+    with write_session(engine) as session:
+        entry.save_results(session=session, viewer=csr, edits=[entry.RowEdit(stored, 10, 9, "", note="")])
+    assert count(engine, "result", "plausibility_note = ''") == 2

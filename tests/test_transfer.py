@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 import pandas as pd
@@ -500,19 +501,91 @@ def test_csv_kind_is_taken_from_the_headers_or_refused() -> None:
 
 
 @pytest.mark.parametrize(
-    ("typed", "decimal_comma", "number"),
+    ("typed", "convention", "number"),
     [
-        ("1.250,5", True, 1250.5),
-        ("1,250.5", False, 1250.5),
-        ("1.250", True, 1250),
-        ("1,5", True, 1.5),
-        ("1,250", False, 1250),
-        ("Rp 1.250.000", False, 1_250_000),
-        ("12.5", True, 12.5),
+        ("1.250,5", "id", 1250.5),
+        ("1,250.5", "en", 1250.5),
+        ("1.250", "id", 1250),
+        ("1,5", "id", 1.5),
+        ("1,250", "en", 1250),
+        ("Rp 1.250.000", "id", 1_250_000),
+        ("85%", "en", 85),
     ],
 )
-def test_numbers_as_people_type_them(typed: str, decimal_comma: bool, number: float) -> None:
-    assert parsing.parse_number(typed, decimal_comma=decimal_comma) == number
+def test_numbers_as_people_type_them(typed: str, convention: str, number: float) -> None:
+    assert parsing.parse_number(typed, convention=convention) == number
+
+
+def csv_results(*values: str, delimiter: str = ";") -> bytes:
+    """A results CSV whose rows give ``values`` as the targets of 2023-S1 and later periods."""
+    header = delimiter.join(["Perusahaan", "Program", "Indikator", "Periode", "Target"])
+    rows = [
+        delimiter.join(["PT Indexim Coalindo", "Ekonomi Desa Baay", "Anggota terlatih", period, f'"{value}"'])
+        for period, value in zip(["2023-S1", "2023-S2", "2024-S1", "2024-S2"], values, strict=False)
+    ]
+    return "\n".join([header, *rows]).encode()
+
+
+@pytest.mark.parametrize(
+    ("values", "lang", "convention", "decided", "targets"),
+    [
+        (("13,5", "12.345"), "en", "id", True, [13.5, 12345]),  # "13,5" is Indonesian only
+        (("13.5", "12.345"), "id", "en", True, [13.5, 12.345]),
+        (("1.250.000", "2,5", "12.5"), "en", "id", True, None),  # two against one: 12.5 is refused
+        (("12.345", "1250"), "id", "id", False, [12345, 1250]),  # nothing decides: the interface language
+        (("12.345", "1250"), "en", "en", False, [12.345, 1250]),
+    ],
+)
+def test_a_file_is_read_by_one_convention_decided_by_its_own_numbers(
+    engine: Engine,
+    values: tuple[str, ...],
+    lang: str,
+    convention: str,
+    decided: bool,
+    targets: list[float] | None,
+) -> None:
+    world(engine)
+    assert run(engine, SYSTEM, "a.xlsx", company_file()).ok
+    sheets = parsing.read_upload("capaian.csv", csv_results(*values), lang=lang)
+    reading = parsing.read_numbers_by(sheets, lang)
+    assert (reading.convention, reading.decided, reading.texts) == (convention, decided, len(values))
+
+    report = importing.import_sheets(engine=engine, viewer=SYSTEM, sheets=sheets, commit=True)
+
+    if targets is None:
+        assert [(p.row, p.column, p.key, dict(p.values)) for p in report.problems] == [
+            (4, "target", "transfer.err.number_convention", {"value": "12.5", "example": "1.250,5"})
+        ]
+        return
+    assert report.ok, report.problems
+    with read_session(engine) as session:
+        stored = session.exec(select(m.Result.target).join(m.Period).order_by(m.Period.code)).all()
+    assert list(stored)[: len(targets)] == targets
+
+
+def test_values_a_person_might_read_otherwise_are_listed_before_anything_is_written(engine: Engine) -> None:
+    world(engine)
+    assert run(engine, SYSTEM, "a.xlsx", company_file()).ok
+    sheets = parsing.read_upload("capaian.csv", csv_results("1.250.000", "12.345", "13,5", "1.250"))
+    reading = parsing.read_numbers_by(sheets, "en")
+
+    assert reading.convention == "id"
+    assert [(f.sheet, f.row, f.column, f.text, f.read_as, f.other) for f in reading.flagged] == [
+        ("results", 3, "target", "12.345", Decimal("12345"), Decimal("12.345")),
+        ("results", 5, "target", "1.250", Decimal("1250"), Decimal("1.250")),
+    ]
+    preview = importing.import_sheets(engine=engine, viewer=SYSTEM, sheets=sheets, commit=False)
+    assert preview.ok and not preview.committed
+    with read_session(engine) as session:
+        assert 12345 not in session.exec(select(m.Result.target)).all()
+
+
+def test_numbers_a_workbook_holds_as_numbers_are_not_read_again(engine: Engine) -> None:
+    world(engine)
+    rows = [{**RESULT_ROWS[0], "Target": 12.345, "Actual": "13,5"}]
+    sheets = parsing.read_upload("c.xlsx", xlsx({"Results": rows}), lang="en")
+    reading = parsing.read_numbers_by(sheets, "en")
+    assert (reading.convention, reading.texts, reading.flagged) == ("id", 1, ())
 
 
 def test_exported_formula_text_reads_back_neutralised_and_imports_as_typed(engine: Engine) -> None:

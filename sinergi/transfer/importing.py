@@ -97,6 +97,7 @@ class _NewResult:
     actual: float | None = None
     narrative: str = ""
     evidence: str = ""
+    plausibility_note: str = ""
     state: str = m.ResultState.DRAFT
     submitted_at: datetime | None = None
     verified_by_id: int | None = None
@@ -1063,13 +1064,12 @@ def _run(session: Session, viewer: Viewer, sheets: Sequence[SheetRows]) -> tuple
             report.problems.append(Problem(spec.key, 1, missing, "transfer.err.missing_column"))
         if sheet.missing:
             continue
-        decimal_comma = sheet.decimal_comma
         handler: Callable[[dict[str, Any]], None] = getattr(work, spec.key)
         for number, cells in sheet.rows:
             row: dict[str, Any] = {}
             for column in spec.columns:  # every bad cell of the row, not just the first
                 try:
-                    row[column.key] = convert(column, cells.get(column.key), decimal_comma=decimal_comma)
+                    row[column.key] = convert(column, cells.get(column.key), convention=sheet.convention)
                 except RowError as error:
                     report.problems.append(Problem(spec.key, number, error.column, error.key, error.values))
             if len(row) < len(spec.columns):

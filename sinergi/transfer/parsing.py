@@ -8,12 +8,15 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 import openpyxl
 
 from sinergi.core import spreadsheet
 from sinergi.core.settings import env_setting
+from sinergi.i18n.formatting import NumberRefused, input_number, other_reading, read_number
+from sinergi.i18n.formatting import convention as language_of
 from sinergi.transfer.archive import FileRefused, check_xlsx_archive
 from sinergi.transfer.sheets import (
     COLUMN_TITLE,
@@ -51,30 +54,84 @@ class SheetRows:
     spec: SheetSpec
     rows: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
-    # Text that looks like a number is read the Indonesian way ("1.250,5") unless the file says
-    # otherwise (a CSV with "," between fields).
-    decimal_comma: bool = True
+    # How the file writes numbers typed as text: "id" (1.250,5) or "en" (1,250.5); one per file.
+    convention: str = "id"
 
 
+@dataclass(frozen=True)
+class Reading:
+    """How a file's numbers typed as text were read: by which language's conventions, whether the
+    file's own values decided it (else the interface language did), and the values a reader of the
+    other language would take for a different number."""
+
+    convention: str
+    decided: bool
+    texts: int = 0  # how many numbers the file holds as text
+    flagged: tuple[Flagged, ...] = ()
+
+
+@dataclass(frozen=True)
+class Flagged:
+    """A number read one way that a person might read another (``12.345``: twelve thousand, or twelve)."""
+
+    sheet: str
+    row: int
+    column: str
+    text: str
+    read_as: Decimal
+    other: Decimal
+
+
+_EXPONENT = re.compile(r"[+-]?[0-9]+(\.[0-9]+)?[eE][+-]?[0-9]+", re.ASCII)
 _TRUE = {"ya", "y", "yes", "true", "1", "x", "benar"}
 _FALSE = {"tidak", "t", "no", "n", "false", "0", "salah", ""}
-_THOUSANDS = re.compile(r"^\d{1,3}([.,]\d{3})+$")
 
 
-def parse_number(text: str, *, decimal_comma: bool) -> float:
-    """A number as people type it: ``1.250,5`` or ``1,250.5`` or ``Rp 1.250.000``; ValueError if not."""
-    cleaned = re.sub(r"(?i)^rp\.?|[\s\u00a0%]", "", text)
-    if "," in cleaned and "." in cleaned:
-        decimal = "," if cleaned.rfind(",") > cleaned.rfind(".") else "."
-        cleaned = cleaned.replace("." if decimal == "," else ",", "").replace(decimal, ".")
-    elif "," in cleaned:
-        if cleaned.count(",") > 1 or (not decimal_comma and _THOUSANDS.match(cleaned)):
-            cleaned = cleaned.replace(",", "")
-        else:
-            cleaned = cleaned.replace(",", ".")
-    elif "." in cleaned and (cleaned.count(".") > 1 or (decimal_comma and _THOUSANDS.match(cleaned))):
-        cleaned = cleaned.replace(".", "")
-    return float(cleaned)
+def parse_number(text: str, *, convention: str) -> float:
+    """A number as the file types it, by its ``convention`` (``1.250,5`` in "id", ``1,250.5`` in
+    "en"; ``Rp`` and ``%`` ignored); ValueError if it is none, NumberRefused if it is written the other
+    way (the problem "convention")."""
+    if _EXPONENT.fullmatch(text.strip()):  # how a spreadsheet writes a huge number into a CSV
+        return float(text)
+    value = read_number(text.replace("%", ""), convention)
+    if value is None:
+        raise ValueError(text)
+    return float(value)
+
+
+def number_texts(sheets: Sequence[SheetRows]) -> Iterator[tuple[SheetRows, int, str, str]]:
+    """Every cell of a number column that the file holds as text: (sheet, row, column, text)."""
+    for sheet in sheets:
+        columns = [c.key for c in sheet.spec.columns if c.kind in ("int", "number")]
+        for number, cells in sheet.rows:
+            for column in columns:
+                raw = cells.get(column)
+                if isinstance(raw, str) and raw.strip():
+                    yield sheet, number, column, raw.strip().replace("%", "")
+
+
+def read_numbers_by(sheets: Sequence[SheetRows], lang: str) -> Reading:
+    """Decide how the file writes numbers, from the values only one language writes (``13,5``,
+    ``1.250.000``; ``13.5``, ``1,250,000``), the more frequent winning; the interface language ``lang``
+    when none decides. Every sheet is read that way; values a reader of the other language would take
+    for a different number (``12.345``) are listed to be shown before anything is written."""
+    votes, texts = {"id": 0, "en": 0}, 0
+    for _, _, _, text in number_texts(sheets):
+        texts += 1
+        if (language := language_of(text)) is not None:
+            votes[language] += 1
+    decided = votes["id"] != votes["en"]
+    chosen = max(votes, key=votes.__getitem__) if decided else lang
+    flagged = []
+    for sheet, number, column, text in number_texts(sheets):
+        other = other_reading(text, chosen)
+        if other is not None:
+            read_as = read_number(text, chosen)
+            assert read_as is not None
+            flagged.append(Flagged(sheet.spec.key, number, column, text, read_as, other))
+    for sheet in sheets:
+        sheet.convention = chosen
+    return Reading(chosen, decided, texts, tuple(flagged))
 
 
 def parse_date(text: str) -> date:
@@ -98,7 +155,7 @@ def cell_text(raw: Any) -> str:
     return value
 
 
-def convert(column: Column, raw: Any, *, decimal_comma: bool) -> Any:
+def convert(column: Column, raw: Any, *, convention: str) -> Any:
     """The value of a cell for ``column``; raises RowError naming the column when it does not fit."""
     if isinstance(raw, str):
         raw = raw.strip()
@@ -118,11 +175,10 @@ def convert(column: Column, raw: Any, *, decimal_comma: bool) -> Any:
         if kind in ("int", "number"):
             if isinstance(raw, bool):
                 raise ValueError(raw)
-            number = (
-                float(raw)
-                if isinstance(raw, int | float)
-                else parse_number(str(raw), decimal_comma=decimal_comma)
-            )
+            if isinstance(raw, int | float):  # a number cell of a workbook is a number already
+                number = float(raw)
+            else:
+                number = parse_number(str(raw), convention=convention)
             if kind == "int":
                 if not number.is_integer():
                     raise ValueError(raw)
@@ -152,16 +208,26 @@ def convert(column: Column, raw: Any, *, decimal_comma: bool) -> Any:
             return member
     except RowError:
         raise
+    except NumberRefused as refused:
+        if refused.problem != "convention":
+            raise RowError(column.key, PARSE_ERROR.key(kind), value=cell_text(raw)) from None
+        example = input_number(1250.5, convention)  # how the file's other numbers are written
+        raise RowError(
+            column.key, "transfer.err.number_convention", value=cell_text(raw), example=example
+        ) from None
     except (ValueError, TypeError):
         raise RowError(column.key, PARSE_ERROR.key(kind), value=cell_text(raw)) from None
     raise AssertionError(kind)
 
 
-def read_upload(name: str, data: bytes, *, entity: str | None = None) -> list[SheetRows]:
-    """The sheets of an uploaded .xlsx or .csv, checked for size, zip bombs and XML tricks."""
+def read_upload(name: str, data: bytes, *, entity: str | None = None, lang: str = "id") -> list[SheetRows]:
+    """The sheets of an uploaded .xlsx or .csv, checked for size, zip bombs and XML tricks; numbers
+    typed as text are read by one convention for the whole file (see :func:`read_numbers_by`; ``lang``,
+    the interface language, when the file's values do not decide)."""
     sheets = _read_upload(name, data, entity=entity)
     if not any(sheet.rows or sheet.missing for sheet in sheets):
         raise FileRefused("transfer.err.empty")
+    read_numbers_by(sheets, lang)
     return sheets
 
 
@@ -240,10 +306,7 @@ def _read_csv(data: bytes, *, entity: str | None) -> SheetRows:
     spec = SHEETS_BY_KEY.get(entity or "") or _guess_entity(header_row)
     if spec is None:
         raise FileRefused("transfer.err.csv_entity")
-    sheet = _sheet_rows(spec, iter(rows))
-    # A CSV with ";" between fields comes from a spreadsheet set to a comma for decimals.
-    sheet.decimal_comma = delimiter == ";"
-    return sheet
+    return _sheet_rows(spec, iter(rows))
 
 
 def _guess_entity(header_row: Sequence[str]) -> SheetSpec | None:

@@ -14,7 +14,8 @@ from sqlmodel import Session
 from sinergi import ui
 from sinergi.core import db
 from sinergi.core.errors import DomainError
-from sinergi.ui import t
+from sinergi.i18n.formatting import NumberRefused, parse_number, refusal
+from sinergi.ui import lang, t
 from sinergi.writes import entry
 
 # Record ids start at 1: 0 stands for "a new record" in a record picker and "none" in a reference.
@@ -92,6 +93,21 @@ def shown_value(value: Any, names: dict[str, str] | None = None) -> str:
 def reload_form(state: str) -> None:
     st.session_state[f"{state}-loaded"] = None
     st.session_state.pop(f"{state}-conflict", None)
+
+
+def typed_number(text: Any) -> tuple[float | int | None, tuple[str, dict[str, Any]] | None]:
+    """What was typed into a number field or cell, read by the interface language (``13,5`` in
+    Indonesian, ``13.5`` in English): the number (an int when whole, so a count stays one) or None
+    when empty, or the message that says why it was refused. A number the page put there is kept."""
+    if text is None or (isinstance(text, int | float) and not isinstance(text, bool)):
+        return (None if text is None or pd.isna(text) else text), None
+    try:
+        value = parse_number(str(text), lang())
+    except NumberRefused as refused:
+        return None, refusal(refused, lang())
+    if value is None:
+        return None, None
+    return (int(value) if value == value.to_integral_value() else float(value)), None
 
 
 def result_columns() -> dict[str, Any]:

@@ -15,7 +15,8 @@ from sqlmodel import Session
 from sinergi.core import db
 from sinergi.core.access import Viewer
 from sinergi.i18n import registry
-from sinergi.ui import labels, t
+from sinergi.i18n.formatting import input_number
+from sinergi.ui import labels, lang, t
 from sinergi.ui.entry_common import (
     NEW,
     NONE,
@@ -23,10 +24,14 @@ from sinergi.ui.entry_common import (
     reload_form,
     show_conflict,
     show_message,
+    typed_number,
     write,
 )
 from sinergi.writes import entry
 from sinergi.writes.fields import F
+
+# Fields typed as numbers: text inputs read by the interface language, whatever the browser's.
+NUMBERS = (F.INT, F.NUMBER)
 
 # The translation kind of each enumeration a form offers.
 ENUM_KINDS: dict[type, str] = {enum: kind for kind, enum in registry.ENUMERATIONS.items()}
@@ -57,6 +62,8 @@ def _open(spec: entry.EntitySpec, state: str, record_id: int | None, viewer: Vie
         links = read_now(lambda s: entry.current_links(s, spec, record_id))
     for field in spec.fields:
         value = values[field.name]
+        if field.kind in NUMBERS:  # typed as text, read by the interface language (see _read_numbers)
+            value = input_number(value, lang())
         st.session_state[f"{state}-{field.name}"] = NONE if field.kind is F.REF and value is None else value
     for name, value in links.items():
         st.session_state[f"{state}-{name}"] = value
@@ -73,10 +80,9 @@ def _widget(spec: entry.FieldSpec, key: str, options: dict[int, str] | None) -> 
             st.text_input(name, key=key, max_chars=spec.max_length)
         case F.LONG_TEXT:
             st.text_area(name, key=key, height=90)
-        case F.INT:
-            st.number_input(name, key=key, step=1, format="%d", value=None)
-        case F.NUMBER:
-            st.number_input(name, key=key, value=None, format="%.2f")
+        case F.INT | F.NUMBER:
+            example = input_number(1_250_000 if spec.kind is F.INT else 1250.5, lang())
+            st.text_input(name, key=key, max_chars=40, placeholder=example)
         case F.DATE:
             st.date_input(name, key=key, value=None, format="DD/MM/YYYY")
         case F.BOOL:
@@ -132,6 +138,11 @@ def _save_form(viewer: Viewer, spec: entry.EntitySpec, state: str, parent_id: in
         name: None if value == NONE and spec.field(name).kind is F.REF else value
         for name, value in typed.items()
     }
+    typed, refused = _read_numbers(spec, typed)
+    if refused:
+        st.session_state[f"{state}-errors"] = refused
+        st.session_state[f"{state}-message"] = ("error", t("entry.error.fields", count=len(refused)))
+        return
 
     def command(session: Session) -> int:
         saved = entry.save_record(
@@ -160,6 +171,26 @@ def _save_form(viewer: Viewer, spec: entry.EntitySpec, state: str, parent_id: in
     if saved_id is not None:
         st.session_state[f"{state}-pick"] = saved_id
         st.session_state[f"{state}-loaded"] = None  # opened again from the database on the next draw
+
+
+def _read_numbers(
+    spec: entry.EntitySpec, typed: dict[str, Any]
+) -> tuple[dict[str, Any], dict[str, tuple[str, dict[str, Any]]]]:
+    """The form's values with its numbers read by the interface language, and the errors of every field
+    that does not fit when one of them is no number (then nothing is saved, and the form keeps what
+    was typed)."""
+    read, refused = dict(typed), {}
+    for field in spec.fields:
+        if field.kind in NUMBERS:
+            read[field.name], problem = typed_number(typed.get(field.name))
+            if problem:
+                refused[field.name] = problem
+    if refused:
+        try:
+            entry.validate(spec, read)
+        except entry.FieldErrors as invalid:  # the other fields' errors, shown together
+            refused = {**invalid.errors, **refused}
+    return read, refused
 
 
 def record_editor(viewer: Viewer, spec: entry.EntitySpec, *, parent_id: int | None) -> None:

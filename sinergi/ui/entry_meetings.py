@@ -6,10 +6,12 @@ import pandas as pd
 import streamlit as st
 
 from sinergi.core.access import Viewer
-from sinergi.ui import t
+from sinergi.i18n.formatting import input_number
+from sinergi.ui import lang, t
 from sinergi.ui.entry_common import (
     read_now,
     show_message,
+    typed_number,
     write,
 )
 from sinergi.writes import entry
@@ -26,8 +28,12 @@ def attendance(viewer: Viewer, meeting: int) -> None:
     opened: dict[int, int] = st.session_state[f"{state}-opened"]
     names = read_now(entry.organisations)
     ids_by_name = {name: oid for oid, name in names.items()}
+    # Head counts as text, read by the interface language rather than the browser's.
     frame = pd.DataFrame(
-        {"organisation": [names[o] for o in opened], "head_count": list(opened.values())},
+        {
+            "organisation": [names[o] for o in opened],
+            "head_count": [input_number(count, lang()) for count in opened.values()],
+        },
     )
     edited = st.data_editor(
         frame,
@@ -39,21 +45,21 @@ def attendance(viewer: Viewer, meeting: int) -> None:
             "organisation": st.column_config.SelectboxColumn(
                 t("field.organisation"), options=sorted(ids_by_name), required=True
             ),
-            "head_count": st.column_config.NumberColumn(
-                t("field.head_count"), min_value=0, step=1, required=True, default=1
+            "head_count": st.column_config.TextColumn(
+                t("field.head_count"), required=True, default="1", max_chars=20
             ),
         },
     )
     buttons = st.container(horizontal=True)
     if buttons.button(t("entry.save"), type="primary", key=f"{state}-save", icon=":material/save:"):
-        rows = edited.dropna(how="all")
+        rows = edited.replace("", None).dropna(how="all")
         if rows["organisation"].isna().any() or rows["head_count"].isna().any():
             st.session_state[f"{state}-message"] = ("error", t("entry.error.attendance_incomplete"))
             st.rerun()
-        counts: dict[int, int] = {}
-        for organisation, head_count in zip(rows["organisation"], rows["head_count"], strict=True):
-            oid = ids_by_name[organisation]
-            counts[oid] = counts.get(oid, 0) + int(head_count)
+        counts, refused = _head_counts(rows, ids_by_name)
+        if refused:
+            st.session_state[f"{state}-message"] = ("error", refused)
+            st.rerun()
         saved = write(
             lambda s: entry.set_attendance(
                 session=s, viewer=viewer, meeting_id=meeting, opened=opened, head_counts=counts
@@ -69,3 +75,17 @@ def attendance(viewer: Viewer, meeting: int) -> None:
     if buttons.button(t("entry.grid.reload"), key=f"{state}-reload", icon=":material/refresh:"):
         st.session_state.pop(f"{state}-opened", None)
         st.rerun()
+
+
+def _head_counts(rows: pd.DataFrame, ids_by_name: dict[str, int]) -> tuple[dict[int, int], str]:
+    """The head count of each organisation, read by the interface language; or, when a count is not a
+    whole number, the message that names the organisation and says why (nothing is saved then)."""
+    counts: dict[int, int] = {}
+    for organisation, text in zip(rows["organisation"], rows["head_count"], strict=True):
+        count, problem = typed_number(text)
+        if problem or not isinstance(count, int):
+            why = t(problem[0], **problem[1]) if problem else t("entry.error.whole_number")
+            return {}, t("entry.attendance.bad_count", organisation=organisation, problem=why)
+        oid = ids_by_name[organisation]
+        counts[oid] = counts.get(oid, 0) + count
+    return counts, ""

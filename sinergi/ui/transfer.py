@@ -9,6 +9,7 @@ import streamlit as st
 
 from sinergi.core import db, spreadsheet
 from sinergi.core.access import AccessDenied, Viewer
+from sinergi.i18n.formatting import number
 from sinergi.reads.filters import Filters
 from sinergi.transfer import archive, exporting, importing, parsing
 from sinergi.transfer.sheets import SHEETS, header, sheet_name
@@ -62,37 +63,46 @@ def import_section(viewer: Viewer) -> None:
         with st.spinner(t("transfer.checking")):
             cached = (fingerprint, _check(viewer, upload.name, data, entity))
         st.session_state[_PREVIEW] = cached
-    outcome = cached[1]
-    if isinstance(outcome, str):
-        st.error(outcome, icon=":material/block:")
+    if isinstance(cached[1], str):
+        st.error(cached[1], icon=":material/block:")
         return
+    outcome, reading = cached[1]
+    show_reading(reading)
     if outcome.problems:
         st.error(t("transfer.preview_errors", count=len(outcome.problems)), icon=":material/error:")
         st.dataframe(problems_frame(outcome.problems), hide_index=True, width="stretch")
         return
     st.success(t("transfer.preview_ok"), icon=":material/check_circle:")
     st.dataframe(summary_frame(outcome), hide_index=True, width="stretch")
-    if st.button(t("transfer.confirm"), type="primary", key="transfer-confirm", icon=":material/upload:"):
+    checked = not reading.flagged or st.checkbox(t("transfer.numbers.checked"), key="transfer-checked")
+    if st.button(
+        t("transfer.confirm"),
+        type="primary",
+        key="transfer-confirm",
+        icon=":material/upload:",
+        disabled=not checked,
+    ):
         result = _check(viewer, upload.name, data, entity, preview=outcome)
         st.session_state.pop(_PREVIEW, None)
         if isinstance(result, str):
             st.error(result, icon=":material/block:")
-        elif result.problems:  # the data changed between preview and confirm
-            st.error(t("transfer.preview_errors", count=len(result.problems)), icon=":material/error:")
-            st.dataframe(problems_frame(result.problems), hide_index=True, width="stretch")
+        elif result[0].problems:  # the data changed between preview and confirm
+            problems = result[0].problems
+            st.error(t("transfer.preview_errors", count=len(problems)), icon=":material/error:")
+            st.dataframe(problems_frame(problems), hide_index=True, width="stretch")
         else:
-            st.session_state[_DONE] = (fingerprint, result)
+            st.session_state[_DONE] = (fingerprint, result[0])
             st.rerun()
 
 
 def _check(
     viewer: Viewer, name: str, data: bytes, entity: str, *, preview: importing.Report | None = None
-) -> importing.Report | str:
-    """The report of a preview or, given the preview it confirms, of the import itself; or the reason
-    the file was refused."""
+) -> tuple[importing.Report, parsing.Reading] | str:
+    """The report of a preview or, given the preview it confirms, of the import itself, with how the
+    file's numbers were read; or the reason the file was refused."""
     try:
-        sheets = parsing.read_upload(name, data, entity=entity or None)
-        return importing.import_sheets(
+        sheets = parsing.read_upload(name, data, entity=entity or None, lang=lang())
+        report = importing.import_sheets(
             engine=db.get_engine(),
             viewer=viewer,
             sheets=sheets,
@@ -100,6 +110,7 @@ def _check(
             file_name=name,
             preview=preview,
         )
+        return report, parsing.read_numbers_by(sheets, lang())
     except archive.FileRefused as refused:
         return t(refused.key, **refused.values)
     except AccessDenied as denied:
@@ -109,6 +120,33 @@ def _check(
 def _show_done(done: tuple[object, importing.Report]) -> None:
     st.success(t("transfer.done"), icon=":material/task_alt:")
     st.dataframe(summary_frame(done[1]), hide_index=True, width="stretch")
+
+
+def show_reading(reading: parsing.Reading) -> None:
+    """How the file's numbers typed as text were read, and the values a person might read otherwise."""
+    if not reading.texts:
+        return
+    way = t("transfer.numbers.read_id" if reading.convention == "id" else "transfer.numbers.read_en")
+    why = t("transfer.numbers.decided" if reading.decided else "transfer.numbers.by_language")
+    st.info(f"{way} {why}", icon=":material/pin:")
+    if not reading.flagged:
+        return
+    language, flagged = lang(), reading.flagged
+    st.warning(t("transfer.numbers.flagged", count=len(flagged)), icon=":material/warning:")
+    st.dataframe(
+        pd.DataFrame(
+            {
+                t("transfer.col_sheet"): [sheet_name(f.sheet, language) for f in flagged],
+                t("transfer.col_row"): [f.row for f in flagged],
+                t("transfer.col_column"): [header(f.column, language) for f in flagged],
+                t("transfer.col_typed"): [f.text for f in flagged],
+                t("transfer.col_read_as"): [number(f.read_as, language, decimals=10) for f in flagged],
+                t("transfer.col_other"): [number(f.other, language, decimals=10) for f in flagged],
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+    )
 
 
 def problems_frame(problems: list[importing.Problem]) -> pd.DataFrame:

@@ -9,6 +9,7 @@ if the database no longer holds them, the save is refused with the list of what 
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -603,6 +604,9 @@ class ResultRow:
     actual: float | None
     narrative: str
     state: str
+    # The actual recorded for the period before, which a typed actual is compared with.
+    previous: float | None = None
+    plausibility_note: str = ""
 
 
 def _ensure_results_writable(session: Session, viewer: Viewer, program_id: int, detail: str) -> None:
@@ -630,6 +634,16 @@ def result_rows(session: Session, viewer: Viewer, program_id: int, period_ids: l
             )
         )
     }
+    before = _periods_before(session, list(periods))
+    earlier = {
+        (r.indicator_id, r.period_id): r.actual
+        for r in session.exec(
+            select(m.Result).where(
+                col(m.Result.indicator_id).in_([i.id for i in indicators]),
+                col(m.Result.period_id).in_(set(before.values())),
+            )
+        )
+    }
     rows = []
     for period in periods:
         for indicator in indicators:
@@ -646,19 +660,34 @@ def result_rows(session: Session, viewer: Viewer, program_id: int, period_ids: l
                     actual=result.actual if result else None,
                     narrative=result.narrative if result else "",
                     state=result.state if result else m.ResultState.DRAFT,
+                    previous=earlier.get((indicator.id, before.get(period.id, 0))),
+                    plausibility_note=result.plausibility_note if result else "",
                 )
             )
     return rows
 
 
+def _periods_before(session: Session, periods: list[m.Period]) -> dict[int, int]:
+    """The period just before each of ``periods`` (by start date), where there is one."""
+    ordered = session.exec(select(m.Period).order_by(col(m.Period.start_date))).all()
+    wanted = {period.id for period in periods}
+    return {
+        later.id: earlier.id
+        for earlier, later in itertools.pairwise(ordered)
+        if later.id in wanted and earlier.id is not None and later.id is not None
+    }
+
+
 @dataclass(frozen=True)
 class RowEdit:
-    """A changed row of the grid: what it showed when opened and what was typed."""
+    """A changed row of the grid: what it showed when opened and what was typed. ``note`` is why an
+    implausible actual is right (None keeps the note the result holds)."""
 
     opened: ResultRow
     target: Any
     actual: Any
     narrative: str
+    note: str | None = None
 
 
 class GridErrors(DomainError):
@@ -673,7 +702,7 @@ class GridErrors(DomainError):
 
 # The cells of a result row the grid edits, each titled by the text "entry.grid.<column>".
 GRID_COLUMNS = ("target", "actual", "narrative")
-GRID_COLUMN_TITLE = registry.family("entry.grid.{}", lambda: GRID_COLUMNS)
+GRID_COLUMN_TITLE = registry.family("entry.grid.{}", lambda: (*GRID_COLUMNS, "plausibility_note"))
 
 
 class GridConflict(DomainError):
@@ -698,6 +727,8 @@ def save_results(*, session: Session, viewer: Viewer, edits: list[RowEdit]) -> i
     for edit in edits:
         label = f"{edit.opened.indicator} · {edit.opened.period}"
         typed = {"target": edit.target, "actual": edit.actual, "narrative": edit.narrative}
+        if edit.note is not None:
+            typed["plausibility_note"] = edit.note
         values, cell_errors = check_fields(RESULT, typed, typed)
         errors |= {(label, column): error for column, error in cell_errors.items()}
         clean.append((edit, values.get("target"), values.get("actual")))
@@ -733,6 +764,7 @@ def save_results(*, session: Session, viewer: Viewer, edits: list[RowEdit]) -> i
             target=target,
             actual=actual,
             narrative=(edit.narrative or "").strip(),
+            note=edit.note,
         )
     return len(clean)
 

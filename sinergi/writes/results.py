@@ -21,6 +21,8 @@ RESULT = EntitySpec(
         FieldSpec("actual", F.NUMBER),
         FieldSpec("narrative", F.LONG_TEXT, max_length=2000),
         FieldSpec("evidence", F.LONG_TEXT, max_length=2000),
+        # Why an actual far from what was expected is right (see sinergi.rules.plausibility).
+        FieldSpec("plausibility_note", F.LONG_TEXT, max_length=500),
     ),
     creatable=False,
 )
@@ -52,6 +54,7 @@ def check_result(
     actual: float | None,
     narrative: str = "",
     evidence: str | None = None,
+    note: str | None = None,
 ) -> dict[str, Any]:
     """The values :func:`record_result` would store in ``result`` (None: a new one) of an indicator of
     ``company_id``'s; refused unless the viewer may write the company's results, FieldErrors for what
@@ -61,6 +64,8 @@ def check_result(
     typed = {"target": target, "actual": actual, "narrative": narrative}
     if evidence is not None:
         typed["evidence"] = evidence
+    if note is not None:
+        typed["plausibility_note"] = note
     values = checked(RESULT, typed, typed)
     if result is not None and result.state == m.ResultState.VERIFIED:
         raise ResultLocked(result_id=result.id)
@@ -68,13 +73,15 @@ def check_result(
 
 
 def apply_result(result: m.Result, values: dict[str, Any], *, existed: bool) -> dict[str, Any] | None:
-    """Put checked ``values`` into ``result``; what it held before (None when it is new). Evidence is
-    kept unless ``values`` holds it; a changed figure sends a submitted result back to draft."""
+    """Put checked ``values`` into ``result``; what it held before (None when it is new). Evidence and
+    the plausibility note are kept unless ``values`` holds them; a changed figure sends a submitted
+    result back to draft."""
     before = None
     if existed:
         before = {"target": result.target, "actual": result.actual, "narrative": result.narrative}
-        if "evidence" in values:
-            before["evidence"] = result.evidence
+        for kept in ("evidence", "plausibility_note"):
+            if kept in values:
+                before[kept] = getattr(result, kept)
         if before != {k: values[k] for k in before}:
             # A changed figure is not what was submitted: it goes back to draft, to be submitted again.
             result.state = m.ResultState.DRAFT
@@ -86,6 +93,8 @@ def apply_result(result: m.Result, values: dict[str, Any], *, existed: bool) -> 
     result.narrative = values["narrative"]
     if "evidence" in values:
         result.evidence = values["evidence"]
+    if "plausibility_note" in values:
+        result.plausibility_note = values["plausibility_note"]
     return before
 
 
@@ -99,12 +108,14 @@ def record_result(
     actual: float | None,
     narrative: str = "",
     evidence: str | None = None,
+    note: str | None = None,
 ) -> m.Result:
     """Create or update the result of an indicator for a period.
 
     Only the program's company (or an admin) may write it; verified results are locked; figures and
     texts are held to :data:`RESULT` (:class:`~sinergi.writes.fields.FieldErrors` names each field
-    that does not fit). ``evidence`` None keeps what the result holds.
+    that does not fit). ``evidence`` None keeps what the result holds, as does ``note`` None (the
+    plausibility note: why an actual far from what was expected is right).
     """
     company_id, _ = _indicator_company(session, indicator_id)
     result = session.exec(
@@ -119,6 +130,7 @@ def record_result(
         actual=actual,
         narrative=narrative,
         evidence=evidence,
+        note=note,
     )
     existed = result is not None
     if result is None:
