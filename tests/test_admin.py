@@ -597,19 +597,35 @@ def admin_id_of(url: str) -> int:
 
 def test_thresholds_form(monkeypatch: pytest.MonkeyPatch, fresh_url: str) -> None:
     app = open_page(monkeypatch, fresh_url, "pages/admin.py")
-    app.number_input(key="admin-thresholds-on-track").set_value(50.0)
-    app.number_input(key="admin-thresholds-needs-attention").set_value(80.0)
+    assert app.text_input(key="admin-thresholds-on-track").value == "90"
+    app.text_input(key="admin-thresholds-on-track").set_value("50")
+    app.text_input(key="admin-thresholds-needs-attention").set_value("80")
     click(app, "Simpan ambang")
     assert [e.value for e in app.error] == [
         "Ambang tidak sah: 'perlu perhatian' harus di atas 0 % dan tidak melebihi 'sesuai target'."
     ]
-    assert app.number_input(key="admin-thresholds-on-track").value == 50.0, "the form keeps what was typed"
-    app.number_input(key="admin-thresholds-on-track").set_value(85.0)
-    app.number_input(key="admin-thresholds-needs-attention").set_value(55.0)
+    assert app.text_input(key="admin-thresholds-on-track").value == "50", "the form keeps what was typed"
+    app.text_input(key="admin-thresholds-on-track").set_value("87,5")
+    app.text_input(key="admin-thresholds-needs-attention").set_value("55")
     click(app, "Simpan ambang")
     assert [s.value for s in app.success] == ["Ambang capaian disimpan."]
     with read_session(engine_for(fresh_url)) as session:
-        assert queries.thresholds(session=session, viewer=SYSTEM) == Thresholds(0.85, 0.55)
+        assert queries.thresholds(session=session, viewer=SYSTEM) == Thresholds(0.875, 0.55)
+
+
+def test_a_threshold_typed_the_other_languages_way_is_refused_not_read_ten_times_larger(
+    monkeypatch: pytest.MonkeyPatch, fresh_url: str
+) -> None:
+    app = open_page(monkeypatch, fresh_url, "pages/admin.py", lang="en")
+    app.text_input(key="admin-thresholds-on-track").set_value("92,5")
+    click(app, "Save thresholds")
+    assert len(app.error) == 1 and "92.5" in app.error[0].value, "it says how to type it"
+    with read_session(engine_for(fresh_url)) as session:
+        assert queries.thresholds(session=session, viewer=SYSTEM) == Thresholds(0.9, 0.6), "nothing saved"
+    app.text_input(key="admin-thresholds-on-track").set_value("92.5")
+    click(app, "Save thresholds")
+    with read_session(engine_for(fresh_url)) as session:
+        assert queries.thresholds(session=session, viewer=SYSTEM) == Thresholds(0.925, 0.6)
 
 
 def test_share_links_are_listed_and_revoked(monkeypatch: pytest.MonkeyPatch, fresh_url: str) -> None:

@@ -18,11 +18,12 @@ from sinergi import ui
 from sinergi.core import db
 from sinergi.core.access import AccessDenied, Viewer
 from sinergi.i18n import registry
-from sinergi.i18n.formatting import number, percent
+from sinergi.i18n.formatting import input_number, number, percent
 from sinergi.reads import queries
 from sinergi.reads.filters import filter_options
 from sinergi.ui import lang, t, tables
 from sinergi.ui.account import password_help
+from sinergi.ui.entry_common import typed_number
 from sinergi.writes import accounts, admin, sharing
 from sinergi.writes import compliance as compliance_commands
 
@@ -309,38 +310,44 @@ def threshold_legend(viewer: Viewer) -> None:
 
 
 def thresholds_form(viewer: Viewer) -> None:
-    """The two thresholds, in percent of the target."""
+    """The two thresholds, in percent of the target, typed in the reader's language."""
     limits = ui.read(queries.thresholds, viewer=viewer)
     with st.form("admin-thresholds", enter_to_submit=False):
         left, right = st.columns(2)
-        on_track = _percent_input(left, "admin.on_track_min", limits.on_track_min, key="on-track")
-        needs_attention = _percent_input(
-            right, "admin.needs_attention_min", limits.needs_attention_min, key="needs-attention"
-        )
-        save = st.form_submit_button(t("admin.thresholds_submit"), type="primary")
-    if save:
-        _run(
-            lambda session: admin.set_thresholds(
-                session=session,
-                viewer=viewer,
-                on_track_min=on_track / 100,
-                needs_attention_min=needs_attention / 100,
+        titles = {
+            "on_track_min": t("admin.on_track_min"),
+            "needs_attention_min": t("admin.needs_attention_min"),
+        }
+        typed = {
+            "on_track_min": _percent_input(left, titles["on_track_min"], limits.on_track_min, key="on-track"),
+            "needs_attention_min": _percent_input(
+                right, titles["needs_attention_min"], limits.needs_attention_min, key="needs-attention"
             ),
-            done=t("admin.thresholds_saved"),
-        )
+        }
+        save = st.form_submit_button(t("admin.thresholds_submit"), type="primary")
+    if not save:
+        return
+    read = {name: typed_number(text) for name, text in typed.items()}
+    refused = [(name, error) for name, (_, error) in read.items() if error is not None]
+    for name, (key, values) in refused:
+        st.error(f"{titles[name]}: {t(key, **values)}", icon=":material/error:")
+    if refused:
+        return
+    shares = {
+        name: float(value) / 100 if value is not None else float("nan") for name, (value, _) in read.items()
+    }
+    _run(
+        lambda session: admin.set_thresholds(session=session, viewer=viewer, **shares),
+        done=t("admin.thresholds_saved"),
+    )
 
 
-def _percent_input(where: Any, title: str, share: float, *, key: str) -> float:
-    """A threshold typed in percent: ``share`` is a fraction, the value given back percent."""
-    return float(
-        where.number_input(
-            t(title),
-            min_value=0.0,
-            max_value=1000.0,
-            value=share * 100,
-            step=5.0,
-            format="%.1f",
-            key=f"admin-thresholds-{key}",
+def _percent_input(where: Any, title: str, share: float, *, key: str) -> str:
+    """A threshold typed in percent, as text read by the interface language (``92,5`` in Indonesian,
+    ``92.5`` in English, whatever the browser's language): ``share`` is a fraction."""
+    return str(
+        where.text_input(
+            title, value=input_number(round(share * 100, 4), lang()), key=f"admin-thresholds-{key}"
         )
     )
 
