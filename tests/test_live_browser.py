@@ -268,3 +268,35 @@ def test_presenter_slides_fit_the_screen(browser: Browser, served: Served, viewp
     page.get_by_role("button", name="Sebelumnya").click()
     expect(page.get_by_text(f"Slide {total - 1} dari {total}")).to_be_visible(timeout=LONG)
     context.close()
+
+
+def head_count(served: Served) -> tuple[int, int]:
+    """The meeting's head count and how many phones checked in."""
+    with read_session(served.engine) as session:
+        meeting = session.get(m.Meeting, served.meeting_id)
+        assert meeting is not None
+        phones = session.exec(
+            select(func.count()).where(m.MeetingParticipant.meeting_id == served.meeting_id)
+        ).one()
+        return meeting.attendee_count, int(phones)
+
+
+def test_a_phone_that_reloads_stays_checked_in_and_is_counted_once(browser: Browser, served: Served) -> None:
+    laptop, desk = facilitator(browser, served, LAPTOP)
+    code = open_input(desk, served)
+    before = head_count(served)
+    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    phone = context.new_page()
+    check_in(phone, served.base, code, 1)
+    expect(phone.get_by_label("Masukan Anda")).to_be_visible(timeout=LONG)
+    assert "device=" in phone.url, "the check-in is kept in the page's address"
+    for _ in range(3):
+        phone.reload()
+        expect(phone.get_by_label("Masukan Anda")).to_be_visible(timeout=LONG)
+    phone.get_by_label("Masukan Anda").fill("Setelah dimuat ulang")
+    phone.get_by_role("button", name="Kirim").click()
+    expect(phone.get_by_text("Anda sudah mengirim 1 masukan.")).to_be_visible(timeout=LONG)
+    assert head_count(served) == (before[0] + 1, before[1] + 1), "counted once, however often it reloads"
+    assert [item.text for item in stored(served)] == ["Setelah dimuat ulang"]
+    for opened in (context, laptop):
+        opened.close()

@@ -1,6 +1,7 @@
 """The public input form of a meeting (/feedback?code=…): the code, check-in and input, for a phone and
-without an account. A device is known by the secret its check-in returned, kept for the browser
-session."""
+without an account. A device is known by the secret its check-in returned, kept in the page's address
+(``&device=…``) so that a reload or a lost connection neither checks it in again nor starts its limits
+afresh; what one client address may do is limited as well (see :mod:`sinergi.writes.live`)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from sinergi.core import db
 from sinergi.core.errors import DomainError
 from sinergi.i18n.formatting import long_date
 from sinergi.ui import label, lang, t
+from sinergi.ui.client import client_address
 from sinergi.writes import live
 
 # This session's devices: normalised code -> the secret its check-in returned.
@@ -43,12 +45,16 @@ def code_form(code: str) -> None:
 
 def open_meeting(code: str) -> live.PublicMeeting | str:
     """The meeting open for input under ``code``, or why there is none, in the reader's language (the
-    device then forgets its check-in there)."""
+    device then forgets its check-in there). A code that opens nothing counts against the client's
+    address, which is refused once it tried too many."""
+    address, now = client_address(), datetime.now(UTC)
     try:
         with db.read_session() as session:
-            return live.meeting_for_code(session=session, code=code, now=datetime.now(UTC))
+            return live.meeting_for_code(session=session, code=code, now=now, address=address)
     except DomainError as refused:
         _devices().pop(code, None)
+        if isinstance(refused, live.UnknownCode):
+            ui.run_command(lambda session: live.note_code_miss(session=session, address=address, now=now))
         return t(refused.key)
 
 
@@ -72,8 +78,20 @@ def show_flash() -> None:
 
 
 def checked_in(code: str) -> bool:
-    """Whether this device checked in to the meeting of ``code``."""
-    return code in _devices()
+    """Whether this device checked in to the meeting of ``code``: in this browser session, or earlier,
+    as the token in the address says (a phone that reloaded the page)."""
+    if code in _devices():
+        return True
+    token = st.query_params.get("device", "")
+    if not token:
+        return False
+    with db.read_session() as session:
+        known = live.device_checked_in(session=session, code=code, device_token=token, now=datetime.now(UTC))
+    if known:
+        _devices()[code] = token
+    else:
+        del st.query_params["device"]
+    return known
 
 
 def check_in_form(code: str) -> None:
@@ -132,11 +150,13 @@ def _check_in(code: str) -> None:
             org_type=state.get("live-org-type") or "",
             organisation_name=state.get("live-organisation", ""),
             name=state.get("live-name", ""),
+            address=client_address(),
         ),
         refused=lambda error: _flash_refusal(code, error),
     )
     if device is not ui.REFUSED:
         _devices()[code] = device
+        st.query_params["device"] = device
         state[_FLASH] = ("success", t("live.checkin.done", organisation=state.get("live-organisation", "")))
 
 
@@ -153,6 +173,7 @@ def _send(code: str) -> None:
             text=state.get("live-text", ""),
             program_id=int(program) if program else None,
             submission_key=state.setdefault("live-submission", secrets.token_urlsafe(16)),
+            address=client_address(),
         ),
         refused=lambda error: _flash_refusal(code, error),
     )
@@ -169,4 +190,5 @@ def _flash_refusal(code: str, error: DomainError) -> None:
     """Keep a refusal for the next draw; a device no longer checked in forgets its token."""
     if isinstance(error, live.NotCheckedIn):
         _devices().pop(code, None)
+        st.query_params.pop("device", None)
     st.session_state[_FLASH] = ("error", ui.refusal(error))
