@@ -167,3 +167,34 @@ def test_shared_page_shows_the_program_without_an_account(
     refused = open_page(monkeypatch, url, "pages/shared.py", signed_in=False, params={"token": "salah"})
     assert any("tidak berlaku" in error.value for error in refused.error)
     assert not refused.metric
+
+
+def test_a_link_revoked_while_its_page_is_open_stops_at_the_next_run_and_every_run_is_logged(
+    monkeypatch: pytest.MonkeyPatch, kpi_world: KpiWorld, db_url: str
+) -> None:
+    engine, kpi, _, company, program = kpi_world
+    with write_session(engine) as session:
+        token = sharing.create_link(
+            session=session,
+            viewer=kpi,
+            company_id=company,
+            program_id=program,
+            filters=None,
+            label="[masuk](https://contoh.invalid/login)",
+            expires_on=date.today() + timedelta(days=7),
+            now=datetime.now(UTC),
+        )
+    app = open_page(monkeypatch, db_url, "pages/shared.py", signed_in=False, params={"token": token})
+    assert not app.error and app.title
+    assert "\\[masuk\\]\\(https" in app.info[0].value, "the link's label shows as typed, never as a link"
+    app.run()
+    with read_session(engine) as session:
+        link = session.exec(select(m.ShareLink)).one()
+        opened = session.exec(select(m.AuditLog).where(m.AuditLog.action == "share_open")).all()
+        assert link.uses == 2 and len(opened) == 2, "each run of the page is a read, counted and logged"
+        assert link.id is not None
+    with write_session(engine) as session:
+        sharing.revoke_link(session=session, viewer=kpi, link_id=link.id, now=datetime.now(UTC))
+    app.run()
+    assert any("tidak berlaku" in error.value for error in app.error)
+    assert not app.metric and not app.dataframe, "nothing of the program shows any more"
