@@ -34,8 +34,6 @@ from tests.test_browser import cookie_for, sign_in, wait_for_cookie, wait_until_
 from tests.test_live_browser import LONG, PHONE, Served, check_in, go_to_slide, open_input, settled
 from tests.test_transfer_browser import upload
 
-pytestmark = [pytest.mark.browser, pytest.mark.postgres]
-
 ROUTE_COOKIE = "sinergi_route"
 
 
@@ -140,6 +138,8 @@ def served_by(cluster: Running, route: str) -> set[int]:
     }
 
 
+@pytest.mark.browser
+@pytest.mark.postgres
 def test_two_app_servers_behind_nginx_share_sign_in_live_meetings_and_uploads(
     browser: Browser, cluster: Running
 ) -> None:
@@ -257,3 +257,19 @@ def test_the_nginx_configuration_names_every_app_server_and_the_upload_limit(
         timeout=30,
     )
     assert checked.returncode == 0, checked.stderr
+
+
+@pytest.mark.postgres
+def test_servers_migrating_a_new_database_at_once_take_turns(pg_url: str) -> None:
+    """After an update every app server brings the schema up to date as it starts: side by side, on
+    PostgreSQL, one migrates and the others find it done, rather than failing on a table just made."""
+    command = [sys.executable, "manage.py", "init-db", "--database-url", pg_url]
+    processes = [
+        subprocess.Popen(command, cwd=PROJECT_ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        for _ in range(3)
+    ]
+    outputs = [process.communicate(timeout=300)[0].decode() for process in processes]
+    outcomes = [(process.returncode, output) for process, output in zip(processes, outputs, strict=True)]
+    assert [code for code, _ in outcomes] == [0, 0, 0], [output[-2000:] for _, output in outcomes]
+    with engine_for(pg_url).connect() as connection:
+        assert len(connection.execute(text("SELECT version_num FROM alembic_version")).all()) == 1
