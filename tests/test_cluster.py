@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from openpyxl import load_workbook
@@ -119,8 +120,8 @@ def routes_to_each_server(cluster: Running) -> list[str]:
     raise AssertionError(f"nginx sent 200 routes to {sorted(found)} only")
 
 
-def pinned(browser: Browser, cluster: Running, route: str, **options: object) -> BrowserContext:
-    context = browser.new_context(**options)  # type: ignore[arg-type]
+def pinned(browser: Browser, cluster: Running, route: str, **options: Any) -> BrowserContext:
+    context = browser.new_context(**options)
     context.add_cookies([{"name": ROUTE_COOKIE, "value": route, "url": cluster.url}])
     return context
 
