@@ -7,7 +7,7 @@ PORT ?= 8501
 ADDRESS ?= 127.0.0.1
 PG_BIN := /usr/lib/postgresql/15/bin
 
-.PHONY: run test venv dev-venv fonts system-deps lint layers typecheck pytest synth-large bench clean
+.PHONY: run cluster cluster-deps test venv dev-venv fonts system-deps lint layers typecheck pytest synth-large bench clean
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -31,10 +31,11 @@ fonts:
 	}
 
 # Debian packages the tests need: Chromium for the browser tests, the PostgreSQL 15 server binaries,
-# and the report's font.
+# nginx for the deployment's test, and the report's font.
 system-deps: fonts
 	@missing=""; \
 	test -x /usr/bin/chromium || missing="$$missing chromium"; \
+	test -x /usr/sbin/nginx || missing="$$missing nginx"; \
 	test -f $(FONT) || missing="$$missing fonts-dejavu-core"; \
 	test -x $(PG_BIN)/initdb || missing="$$missing postgresql-15"; \
 	if [ -n "$$missing" ]; then \
@@ -47,6 +48,22 @@ run: venv fonts
 	$(PY) manage.py init-db
 	$(PY) manage.py load-demo --if-empty
 	$(VENV)/bin/streamlit run app.py --server.port $(PORT) --server.address $(ADDRESS) --server.headless true
+
+# A local deployment on port 8501: nginx in front of two app servers on loopback ports, sharing
+# PostgreSQL (a throwaway server deleted on stop, or DATABASE_URL). Ctrl-C stops it all. See README.
+cluster: venv fonts cluster-deps
+	$(PY) -m deploy.cluster --port $(PORT) --address $(ADDRESS)
+
+# Debian packages of the deployment: nginx, and PostgreSQL 15 unless DATABASE_URL names a database.
+cluster-deps:
+	@missing=""; \
+	test -x /usr/sbin/nginx || missing="$$missing nginx"; \
+	test -n "$$DATABASE_URL" || test -x $(PG_BIN)/initdb || missing="$$missing postgresql-15"; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing from Debian:$$missing"; \
+	  export DEBIAN_FRONTEND=noninteractive; \
+	  apt-get update -q && apt-get install -y -q --no-install-recommends $$missing; \
+	fi
 
 lint: dev-venv
 	$(VENV)/bin/ruff check .

@@ -11,6 +11,9 @@ from sinergi.core.settings import database_url
 config = context.config
 url = config.get_main_option("sqlalchemy.url") or database_url()
 target_metadata = SQLModel.metadata
+# Held by a PostgreSQL migration until it commits: app servers that start together after an update
+# take turns, and the later ones find the schema at the latest revision (any number, the same for all).
+MIGRATION_LOCK = 7_151_123
 
 
 def run_migrations_offline() -> None:
@@ -47,6 +50,8 @@ def run_migrations_online() -> None:
                 compare_type=True,
             )
             with context.begin_transaction():
+                if connection.dialect.name == "postgresql":
+                    connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK})")
                 context.run_migrations()
                 if sqlite:
                     broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
