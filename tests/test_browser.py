@@ -54,7 +54,7 @@ def test_overview_shows_the_demo_figures(
         page.goto(base)
         sign_in(page, demo_accounts.admin.username)
         tiles = page.get_by_test_id("stMetric")
-        expect(tiles).to_have_count(8, timeout=60_000)
+        expect(tiles).to_have_count(9, timeout=60_000)
         expect(tiles.filter(has_text="Pertemuan")).to_contain_text(str(meetings))
         expect(page.get_by_test_id("stVegaLiteChart").first).to_be_visible(timeout=60_000)
         expect(page.get_by_test_id("stException")).to_have_count(0)
@@ -63,6 +63,10 @@ def test_overview_shows_the_demo_figures(
         page.get_by_test_id("stSidebar").get_by_text("English", exact=True).click()
         expect(page.locator("h1").first).to_have_text("TJSL programs at a glance", timeout=60_000)
         page.get_by_test_id("stSidebarNav").get_by_text("Programs").click()
+        expect(page.locator("h1").first).to_have_text("Programs", timeout=60_000)
+        # A full page load is a new session: the address keeps the language.
+        expect(page).to_have_url(re.compile(r"lang=English"), timeout=30_000)
+        page.reload()
         expect(page.locator("h1").first).to_have_text("Programs", timeout=60_000)
         page.close()
 

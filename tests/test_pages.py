@@ -317,6 +317,16 @@ def test_language_switch_changes_every_label(monkeypatch: pytest.MonkeyPatch, de
     assert app.title[0].value == "TJSL programs at a glance"
 
 
+def test_a_page_loaded_with_the_language_in_its_address_speaks_it(
+    monkeypatch: pytest.MonkeyPatch, demo_sqlite_url: str
+) -> None:
+    """A full page load is a new session: the language comes from the address alone."""
+    app = open_page(monkeypatch, demo_sqlite_url, "pages/programs.py", params={"lang": "English"})
+    assert app.title[0].value == "Programs"
+    links = app.dataframe[0].value["link"]
+    assert links.str.endswith("&lang=English").all(), "a program opened in a new tab speaks English too"
+
+
 def test_program_without_indicators_says_what_to_do(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'copy.db'}"
     upgrade_database(url)

@@ -30,10 +30,27 @@ _LANG_KEY = "lang"
 LabelVisibility = Literal["visible", "hidden", "collapsed"]
 
 
+# The switch's labels; the address names the language by its label (``?lang=English``).
+LANGUAGE_NAMES = {"id": "Bahasa Indonesia", "en": "English"}
+
+
 def lang() -> str:
-    """The reader's language: chosen on the switch, kept for the session; Bahasa Indonesia by default."""
+    """The reader's language: chosen on the switch, which keeps it in the address (``?lang=English``) so
+    that it survives a reload and a link; Bahasa Indonesia by default."""
     chosen = st.session_state.get(_LANG_KEY)
-    return str(chosen) if chosen in LANGUAGES else DEFAULT_LANGUAGE
+    if chosen in LANGUAGES:
+        return str(chosen)
+    named = st.query_params.get(_LANG_KEY)
+    by_name = {name: code for code, name in LANGUAGE_NAMES.items()}
+    return by_name.get(str(named), str(named)) if named in {*by_name, *LANGUAGES} else DEFAULT_LANGUAGE
+
+
+def with_language(address: str) -> str:
+    """An address within the app that opens in the reader's language (a new tab has a session of its
+    own, which knows the language only from its address)."""
+    if lang() == DEFAULT_LANGUAGE:
+        return address
+    return f"{address}{'&' if '?' in address else '?'}{_LANG_KEY}={LANGUAGE_NAMES[lang()]}"
 
 
 def t(key: str, **values: object) -> str:
@@ -42,15 +59,18 @@ def t(key: str, **values: object) -> str:
 
 
 def language_switch(where: Any = st.sidebar, *, label_visibility: LabelVisibility = "visible") -> None:
-    """The Bahasa Indonesia / English switch: in the sidebar, or ``where`` a page without one asks."""
+    """The Bahasa Indonesia / English switch: in the sidebar, or ``where`` a page without one asks. A
+    new session (a reload, a link) starts in the language its address names."""
+    if _LANG_KEY not in st.session_state:
+        st.session_state[_LANG_KEY] = lang()
     where.segmented_control(
         t("app.language"),
         options=list(LANGUAGES),
-        default=DEFAULT_LANGUAGE,
         required=True,
-        format_func=lambda code: {"id": "Bahasa Indonesia", "en": "English"}[code],
+        format_func=LANGUAGE_NAMES.__getitem__,
         key=_LANG_KEY,
         label_visibility=label_visibility,
+        bind="query-params",
     )
 
 

@@ -32,7 +32,7 @@ def program_list(viewer: Viewer, filters: Filters, search: str) -> pd.DataFrame:
         ]
     # Two thousand programs share a handful of pillars, stages and statuses: each word is looked up once.
     return table.assign(
-        link="/program?id=" + table["id"].astype(str),
+        link=table["id"].map(lambda program_id: ui.with_language(f"/program?id={program_id}")),
         pillar=table["pillar"].map(ui.labels("pillar", table["pillar"].unique())),
         stage=table["stage"].map(ui.labels("stage", table["stage"].unique())),
         status=table["status"].map({status: ui.status_badge(status) for status in table["status"].unique()}),
