@@ -15,9 +15,11 @@ if bare:
     # Keep the language chosen elsewhere although its switch is not drawn.
     st.session_state["lang"] = ui.lang()
 else:
-    ui.language_switch()
+    # The navigation runs along the top; the language and the account sit at its right, above the page.
+    top = st.container(horizontal=True, horizontal_alignment="right", vertical_alignment="center")
+    ui.language_switch(top, label_visibility="collapsed")
     if viewer is not None:
-        signin.account_box(viewer)
+        signin.account_box(viewer, top)
 
 pages = [
     st.Page(
@@ -65,4 +67,4 @@ pages = [
     st.Page("pages/present.py", title=ui.t("live.nav"), icon=":material/co_present:", url_path="present"),
     st.Page("pages/feedback.py", title=ui.t("live.form.title"), url_path="feedback", visibility="hidden"),
 ]
-ui.run_page(st.navigation(pages, position="hidden" if bare else "sidebar"))
+ui.run_page(st.navigation(pages, position="hidden" if bare else "top"))

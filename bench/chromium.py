@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import statistics
 import time
 from collections.abc import Iterator
@@ -135,11 +136,14 @@ def _timed_load(context: BrowserContext, url: str, *, metrics: int, charts: int)
 
 
 def choose(page: Page, widget_label: str, option: str, *, attempts: int = 3) -> None:
-    """Open the sidebar select box called ``widget_label`` and pick ``option``.
+    """Open the filter bar, then its select box called ``widget_label``, and pick ``option``.
 
-    A click that lands while the sidebar is being redrawn opens nothing; it is tried again.
+    A click that lands while the bar is being redrawn opens nothing; it is tried again.
     """
-    box = page.get_by_test_id("stSidebar").get_by_test_id("stSelectbox").filter(has_text=widget_label)
+    bar = page.get_by_test_id("stPopover").filter(has_text=re.compile(r"^\W*(Saring|Filter):")).first
+    if not page.get_by_test_id("stPopoverBody").is_visible():
+        bar.click()
+    box = page.get_by_test_id("stPopoverBody").get_by_test_id("stSelectbox").filter(has_text=widget_label)
     choice = page.get_by_role("option", name=option, exact=True)
     for attempt in range(attempts):
         box.click()

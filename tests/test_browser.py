@@ -60,9 +60,9 @@ def test_overview_shows_the_demo_figures(
         expect(page.get_by_test_id("stException")).to_have_count(0)
 
         # English on request, kept while moving to another page of the same session.
-        page.get_by_test_id("stSidebar").get_by_text("English", exact=True).click()
+        page.get_by_test_id("stButtonGroup").get_by_text("English", exact=True).click()
         expect(page.locator("h1").first).to_have_text("TJSL programs at a glance", timeout=60_000)
-        page.get_by_test_id("stSidebarNav").get_by_text("Programs").click()
+        page.get_by_test_id("stTopNavLink").filter(has_text="Programs").click()
         expect(page.locator("h1").first).to_have_text("Programs", timeout=60_000)
         # A full page load is a new session: the address keeps the language.
         expect(page).to_have_url(re.compile(r"lang=English"), timeout=30_000)
@@ -83,7 +83,7 @@ def test_a_charts_menu_downloads_its_data_and_its_image(
         expect(page.get_by_test_id("stVegaLiteChart").first).to_be_visible(timeout=60_000)
         wait_until_rendered(page)
         expect(page.get_by_role("button", name="Data (CSV)")).to_have_count(0)
-        page.get_by_test_id("stPopover").first.get_by_role("button").click()
+        page.get_by_test_id("stPopover").filter(has_text="Unduh").first.get_by_role("button").click()
         expect(page.get_by_role("button", name="Data (CSV)")).to_be_visible(timeout=60_000)
         wait_until_rendered(page)
         table = download(page, "Data (CSV)").decode("utf-8-sig")
@@ -91,7 +91,7 @@ def test_a_charts_menu_downloads_its_data_and_its_image(
         assert header.split(",")[:4] == ["group", "status", "results", "share"]
         assert rows and any(row.startswith("Ekonomi,") for row in rows), table
         if not page.get_by_role("button", name="Grafik (PNG)").is_visible():
-            page.get_by_test_id("stPopover").first.get_by_role("button").click()
+            page.get_by_test_id("stPopover").filter(has_text="Unduh").first.get_by_role("button").click()
         image = download(page, "Grafik (PNG)", timeout_ms=120_000)
         assert image.startswith(b"\x89PNG\r\n\x1a\n") and len(image) > 2_000
         context.close()
@@ -115,7 +115,7 @@ def test_program_link_opened_first_in_a_new_browser(
         expect(page.get_by_test_id("stVegaLiteChart")).to_have_count(1, timeout=60_000)
         expect(page.get_by_test_id("stMetric")).to_have_count(4)
         expect(page.get_by_text("Page not found")).to_have_count(0)
-        expect(page.get_by_test_id("stSidebarNav")).to_contain_text("Ringkasan")
+        expect(page.get_by_test_id("stTopNav")).to_contain_text("Ringkasan")
         assert page.url.endswith(f"/program?id={program_id}")
 
         wait_for_cookie(context)  # written by a component in the browser, shortly after sign-in
@@ -150,7 +150,7 @@ def test_a_programs_indicators_download_as_one_table_and_one_image(
         page.goto(f"{base}/program?id={program_id}")
         expect(page.get_by_test_id("stVegaLiteChart")).to_have_count(1, timeout=60_000)
         wait_until_rendered(page)
-        page.get_by_test_id("stPopover").first.get_by_role("button").click()
+        page.get_by_test_id("stPopover").filter(has_text="Unduh").first.get_by_role("button").click()
         expect(page.get_by_role("button", name="Data (CSV)")).to_be_visible(timeout=60_000)
         wait_until_rendered(page)
         table = pd.read_csv(io.BytesIO(download(page, "Data (CSV)")), encoding="utf-8-sig")
@@ -159,7 +159,7 @@ def test_a_programs_indicators_download_as_one_table_and_one_image(
             (name, unit, code) for name, unit, code in expected
         )
         if not page.get_by_role("button", name="Grafik (PNG)").is_visible():
-            page.get_by_test_id("stPopover").first.get_by_role("button").click()
+            page.get_by_test_id("stPopover").filter(has_text="Unduh").first.get_by_role("button").click()
         image = download(page, "Grafik (PNG)", timeout_ms=120_000)
         assert image.startswith(b"\x89PNG\r\n\x1a\n") and len(image) > 2_000
 
@@ -236,7 +236,8 @@ def test_cookie_replayed_after_logout_is_refused(
         expect(other.get_by_test_id("stMetric").first).to_be_visible(timeout=60_000)
         other.close()
 
-        page.get_by_test_id("stSidebar").get_by_role("button", name="Keluar").click()
+        page.get_by_test_id("stPopover").filter(has_text=demo_accounts.indexim.username).click()
+        page.get_by_role("button", name="Keluar").click()
         expect(login_form(page)).to_be_visible(timeout=60_000)
         first.close()
 

@@ -155,6 +155,7 @@ def test_ten_phones_send_a_hundred_inputs_that_reach_the_wall(browser: Browser, 
         expect(phone.get_by_label("Masukan Anda")).to_be_visible(timeout=LONG)
     assert not pages[0].get_by_test_id("stSidebar").count(), "no sidebar, no navigation for the public"
     assert not pages[0].get_by_test_id("stSidebarNav").count()
+    assert not pages[0].get_by_test_id("stTopNav").count()
     assert no_horizontal_scroll(pages[0])
     pages[0].screenshot(path=str(ARTIFACTS / "phone-form-360.png"), full_page=True)
 

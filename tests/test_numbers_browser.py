@@ -36,7 +36,7 @@ def open_grid(page: Page, base: str, username: str, *, english: bool) -> None:
     wait_for_cookie(page.context)
     wait_until_rendered(page)
     if english:
-        page.get_by_test_id("stSidebar").get_by_text("English", exact=True).click()
+        page.get_by_test_id("stButtonGroup").get_by_text("English", exact=True).click()
         task = page.get_by_label("What do you want to fill in?")
         expect(task).to_be_visible(timeout=LONG)
         wait_until_rendered(page)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import stat
+import time
 from collections import Counter
 from pathlib import Path
 
@@ -156,11 +157,14 @@ def test_every_table_download_keeps_text_that_looks_like_a_formula_as_text(
         expect(page.get_by_role("button", name="Download as CSV")).to_have_count(0)
         for path in ("/programs", "/engagement", "/compliance", "/reporting", "/admin"):
             page.goto(f"{base}{path}")
+            # Every page listed opens on a table with its downloads.
+            expect(page.get_by_test_id("stDownloadButton").first).to_be_visible(timeout=60_000)
             _rendered(page)
             tabs = page.get_by_role("tab")
             for index in range(max(tabs.count(), 1)):
                 if tabs.count():
                     tabs.nth(index).click()
+                    time.sleep(1)  # the click starts a run of the page that draws the tab
                     _rendered(page)
                 for file_name, data in _download_every_table(page, tmp_path):
                     downloaded[f"{path} {file_name}"] = data

@@ -77,7 +77,7 @@ def test_company_user_imports_the_filled_template(browser: Browser, tmp_path: Pa
 
         # The export holds the imported program, the company's own rows only, numbers as numbers.
         page.get_by_role("tab", name="Ekspor").click()
-        expect(page.get_by_text("Saring", exact=True)).to_be_visible(timeout=60_000)  # the export's filters
+        expect(page.get_by_test_id("stPopover").filter(has_text="Saring:")).to_be_visible(timeout=60_000)
         wait_until_rendered(page)
         exported = load_workbook(io.BytesIO(download(page, "Excel (.xlsx)")))
         rows = list(exported["Capaian"].iter_rows(min_row=2, values_only=True))

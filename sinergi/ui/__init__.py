@@ -58,9 +58,9 @@ def t(key: str, **values: object) -> str:
     return translate(key, lang(), **values)
 
 
-def language_switch(where: Any = st.sidebar, *, label_visibility: LabelVisibility = "visible") -> None:
-    """The Bahasa Indonesia / English switch: in the sidebar, or ``where`` a page without one asks. A
-    new session (a reload, a link) starts in the language its address names."""
+def language_switch(where: Any = st, *, label_visibility: LabelVisibility = "visible") -> None:
+    """The Bahasa Indonesia / English switch, drawn ``where`` the page puts it. A new session (a reload,
+    a link) starts in the language its address names."""
     if _LANG_KEY not in st.session_state:
         st.session_state[_LANG_KEY] = lang()
     where.segmented_control(
@@ -393,9 +393,9 @@ def budget_metric(where: Any, year: object, spent: float, planned: float) -> Non
 
 
 def filter_bar(options: FilterOptions, *, fields: Iterable[str] = FILTER_FIELDS) -> Filters:
-    """Filter widgets in the sidebar, read from and written to the URL's query parameters."""
+    """A compact bar above the content that names the active filters and opens to change them; the
+    filters are read from and written to the URL's query parameters."""
     current = filters_from_params(st.query_params.to_dict())
-    st.sidebar.subheader(t("filter.heading"))
     # Display names are fixed while the widget is built: a format function that read the
     # session's language later (as AppTest does, outside the run) would disagree with it.
     choices: dict[str, dict[str, str]] = {
@@ -405,9 +405,26 @@ def filter_bar(options: FilterOptions, *, fields: Iterable[str] = FILTER_FIELDS)
         "period": {code: code for code in options.periods},
         "pillar": labels("pillar", [p.value for p in m.Pillar]),
     }
+    fields = list(fields)
     for field in fields:
+        present = current.query_params().get(field)
+        if field != "poverty" and present is not None and present not in choices[field]:
+            # A choice this reader is not offered (in a link from someone who sees more) would filter
+            # the view while the box says "all": it leaves the address, and the view shows all.
+            del st.query_params[field]
+    current = filters_from_params(st.query_params.to_dict())
+    active = [
+        t("filter.poverty") if field == "poverty" else choices[field][value]
+        for field, value in current.query_params().items()
+        if field in fields
+    ]
+    summary = " · ".join(plain(name) for name in active) if active else t("filter.all")
+    box = st.popover(f"{t('filter.heading')}: {summary}", icon=":material/filter_list:")
+    columns = box.columns(2)
+    for number_, field in enumerate(fields):
+        where = columns[number_ % 2]
         if field == "poverty":
-            st.sidebar.toggle(
+            where.toggle(
                 t("filter.poverty"),
                 value=current.poverty_only,
                 key=f"filter-poverty-{lang()}",
@@ -417,12 +434,8 @@ def filter_bar(options: FilterOptions, *, fields: Iterable[str] = FILTER_FIELDS)
             continue
         names = {ALL: t("filter.all"), **choices[field]}
         present = current.query_params().get(field, ALL)
-        if present not in names and field in st.query_params:
-            # A choice this reader is not offered (in a link from someone who sees more) would filter
-            # the view while the box says "all": it leaves the address, and the view shows all.
-            del st.query_params[field]
         values = list(names)
-        st.sidebar.selectbox(
+        where.selectbox(
             t(FILTER_TITLE.key(field)),
             values,
             index=values.index(present) if present in names else 0,
@@ -433,7 +446,7 @@ def filter_bar(options: FilterOptions, *, fields: Iterable[str] = FILTER_FIELDS)
             on_change=store_param,
             args=(field, f"filter-{field}-{lang()}"),
         )
-    return filters_from_params(st.query_params.to_dict())
+    return current
 
 
 def store_param(field: str, widget_key: str) -> None:
