@@ -350,8 +350,12 @@ def rows_download(rows: Callable[[], pd.DataFrame], *, name: str, shown: int, to
 
 ALL = ""
 FILTER_FIELDS = ("regency", "company", "year", "period", "pillar", "poverty")
+# The views whose figures come from results add the verified-only switch.
+FIGURE_FILTER_FIELDS = (*FILTER_FIELDS, "verified")
 # The title of a filter: the text "filter.<field>".
-FILTER_TITLE = registry.family("filter.{}", lambda: FILTER_FIELDS)
+FILTER_TITLE = registry.family("filter.{}", lambda: FIGURE_FILTER_FIELDS)
+# The filters that are a switch, and the URL query parameter each keeps its state in.
+FILTER_TOGGLES = ("poverty", "verified")
 
 
 def progress_metric(
@@ -405,15 +409,10 @@ def filter_bar(options: FilterOptions, *, fields: Iterable[str] = FILTER_FIELDS)
         "period": {code: code for code in options.periods},
         "pillar": labels("pillar", [p.value for p in m.Pillar]),
     }
+    fields = tuple(fields)
     for field in fields:
-        if field == "poverty":
-            st.sidebar.toggle(
-                t("filter.poverty"),
-                value=current.poverty_only,
-                key=f"filter-poverty-{lang()}",
-                on_change=store_param,
-                args=("poverty", f"filter-poverty-{lang()}"),
-            )
+        if field in FILTER_TOGGLES:
+            _filter_toggle(field, st.sidebar)
             continue
         names = {ALL: t("filter.all"), **choices[field]}
         present = current.query_params().get(field, ALL)
@@ -433,7 +432,31 @@ def filter_bar(options: FilterOptions, *, fields: Iterable[str] = FILTER_FIELDS)
             on_change=store_param,
             args=(field, f"filter-{field}-{lang()}"),
         )
-    return filters_from_params(st.query_params.to_dict())
+    chosen = filters_from_params(st.query_params.to_dict())
+    # A switch this view does not offer filters nothing, whatever a link sets it to.
+    return chosen if "verified" in fields else dataclasses.replace(chosen, verified_only=False)
+
+
+def _filter_toggle(field: str, where: Any) -> bool:
+    """A filter that is a switch, kept in the URL under ``field``; whether it is on."""
+    key = f"filter-{field}-{lang()}"
+    on: bool = where.toggle(
+        t(FILTER_TITLE.key(field)),
+        value=st.query_params.get(field) in {"1", "true"},
+        key=key,
+        help=t("filter.verified_help") if field == "verified" else None,
+        on_change=store_param,
+        args=(field, key),
+    )
+    return on
+
+
+def verified_toggle(viewer: Viewer, where: Any = st.sidebar) -> bool:
+    """The verified-only switch on its own (a page without the filter bar), kept in the URL; always on
+    for a reader who may see verified figures only, and then not offered."""
+    if viewer.verified_only:
+        return True
+    return _filter_toggle("verified", where)
 
 
 def store_param(field: str, widget_key: str) -> None:
@@ -455,6 +478,15 @@ def viewer_filters(viewer: Viewer, *, fields: Iterable[str] = FILTER_FIELDS) -> 
 
 
 STATUS_MARKS = {"on_track": "🟢", "needs_attention": "🟠", "off_track": "🔴", "no_data": "⚪"}
+# A result's state as a mark beside its word: checked, sent for checking, still being written.
+STATE_MARKS = {"verified": "✔", "submitted": "◐", "draft": "○"}
+
+
+def state_badge(state: str | None) -> str:
+    """A result's state (draft, submitted, verified) as a mark and its word; a dash when none."""
+    if not state or state not in STATE_MARKS:
+        return "–"
+    return f"{STATE_MARKS[state]} {label('result_state', state)}"
 
 
 def status_badge(status: str) -> str:
@@ -566,6 +598,11 @@ def share_form(
             return
         with st.form("share-link"):
             label_text = st.text_input(t("share.label"), max_chars=200)
+            verified_only = st.checkbox(
+                t("share.verified_only"),
+                value=filters is not None and filters.verified_only,
+                help=t("share.verified_only_help"),
+            )
             today = datetime.now(UTC).date()
             expires = st.date_input(
                 t("share.expires"), value=today + timedelta(days=30), min_value=today, format="DD/MM/YYYY"
@@ -582,6 +619,7 @@ def share_form(
                     label=label_text,
                     expires_on=expires,
                     now=datetime.now(UTC),
+                    verified_only=verified_only,
                 )
             )
             if token is REFUSED:
