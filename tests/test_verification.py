@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 import pandas as pd
 import pytest
@@ -46,7 +47,7 @@ def raw(engine: Engine, sql: str, **params: object) -> list[tuple]:
         return [tuple(row) for row in connection.execute(text(sql), params)]
 
 
-def one(engine: Engine, sql: str, **params: object) -> object:
+def one(engine: Engine, sql: str, **params: object) -> Any:
     [(value,)] = raw(engine, sql, **params)
     return value
 

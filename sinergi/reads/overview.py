@@ -53,7 +53,7 @@ def _counted_rows(filters: Filters, viewer: Viewer, thresholds: Thresholds, peri
     )
 
 
-def _verified(state: ColumnElement[str]) -> ColumnElement[int]:
+def _verified(state: Any) -> ColumnElement[int]:
     """1 for a verified result, 0 for any other (draft, submitted, or no row at all)."""
     return case((state == m.ResultState.VERIFIED.value, 1), else_=0)
 
@@ -151,15 +151,16 @@ def overview_tiles(
         was_reported = counted.c.status != AchievementStatus.NOT_REPORTED.value
         is_on_track = counted.c.status == AchievementStatus.ON_TRACK.value
         checked = counted.c.verified == 1
-        due, reported, on_track, reported_verified, on_track_verified = session.exec(
-            select(
+        [(due, reported, on_track, reported_verified, on_track_verified)] = rows(
+            session,
+            select_columns(
                 func.count(),
                 func.count().filter(was_reported),
                 func.count().filter(is_on_track),
                 func.count().filter(and_(was_reported, checked)),
                 func.count().filter(and_(is_on_track, checked)),
-            )
-        ).one()
+            ).select_from(counted),
+        )
 
     meeting_ids = select(col(m.Meeting.id)).where(*meeting_conditions(filters, viewer))
     meetings = session.exec(

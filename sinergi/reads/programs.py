@@ -67,7 +67,7 @@ def program_table(
     ratio = achievement_sql(m.Result.target, m.Result.actual, m.Indicator.direction)
     capped = case((ratio > AVERAGE_CAP, literal(AVERAGE_CAP)), else_=ratio)
     results = (
-        select(
+        select_columns(
             col(m.Indicator.program_id).label("program_id"),
             func.avg(capped).label("achievement"),
             func.sum(
@@ -81,7 +81,7 @@ def program_table(
         .select_from(m.Result)
         .join(m.Indicator, col(m.Indicator.id) == col(m.Result.indicator_id))
         .join(m.Period, col(m.Period.id) == col(m.Result.period_id))
-        .where(m.Period.code == (period or ""), *result_scope(filters, viewer))
+        .where(col(m.Period.code) == (period or ""), *result_scope(filters, viewer))
         .group_by(col(m.Indicator.program_id))
         .subquery()
     )
