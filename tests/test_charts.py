@@ -7,6 +7,7 @@ import re
 
 import altair as alt
 import pandas as pd
+import pytest
 import vl_convert
 
 from sinergi.reports import charts
@@ -323,3 +324,42 @@ def test_charts_write_numbers_the_way_the_readers_language_does() -> None:
     assert "10.000" in texts["id"] and "10,000" not in texts["id"], texts["id"]
     assert "10,000" in texts["en"], texts["en"]
     assert "locale" not in spec["config"], "the builder's own specification is left as it was"
+
+
+def test_status_shares_split_each_status_into_its_verified_part_filled_and_the_rest_lighter() -> None:
+    labels = {**STATUS_LABELS, "not_reported": "Not reported"}
+    data = pd.DataFrame(
+        {
+            "group": ["Economy", "Economy", "Economy"],
+            "status_label": ["On track", "Off track", "Not reported"],
+            "results": [6, 3, 3],
+            "verified": [4, 0, 0],
+            "share": [0.5, 0.25, 0.25],
+            "status_order": [0, 2, 4],
+        }
+    )
+    spec = charts.status_share_bars(
+        data,
+        group="group",
+        group_title="Pillar",
+        status_labels=labels,
+        share_title="Share",
+        state_labels={"verified": "Verified", "unverified": "Not verified"},
+        state_title="Verification (filled = verified)",
+    )
+    alt.LayerChart.from_dict(spec, validate=True)
+    [inner] = spec["layer"]
+    parts = [(row["status_label"], row["state_label"], row["results"]) for row in inner["data"]["values"]]
+    assert parts == [
+        ("On track", "Verified", 4),
+        ("On track", "Not verified", 2),
+        ("Off track", "Not verified", 3),
+        ("Not reported", None, 3),
+    ]
+    assert sum(row["share"] for row in inner["data"]["values"]) == pytest.approx(1.0)
+    opacity = inner["layer"][0]["encoding"]["opacity"]
+    by_state = dict(zip(opacity["scale"]["domain"], opacity["scale"]["range"], strict=True))
+    assert by_state["Verified"] == 1.0 > by_state["Not verified"]
+    assert opacity["title"] == "Verification (filled = verified)"
+    legends = vl_convert.vegalite_to_vega(spec)["legends"]
+    assert any(legend.get("title") == "Verification (filled = verified)" for legend in legends)

@@ -308,6 +308,11 @@ def test_the_overview_filter_offers_verified_only_and_tiles_count_verified(
 ) -> None:
     app = open_page(monkeypatch, demo_sqlite_url)
     assert any(caption.value.endswith("terverifikasi") for caption in app.caption)
+    # The status shares by pillar and by company split each status into verified and not verified.
+    shares = [chart.proto.spec for chart in app.get("vega_lite_chart")][:2]
+    assert all(
+        "Verifikasi (penuh = terverifikasi)" in spec and "Belum diverifikasi" in spec for spec in shares
+    )
     [switch] = [toggle for toggle in app.toggle if toggle.label == "Hanya angka terverifikasi"]
     switch.set_value(True).run()
     assert app.query_params["verified"] == ["1"] or app.query_params["verified"] == "1"

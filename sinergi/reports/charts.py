@@ -40,6 +40,13 @@ ACTUAL_COLOUR = "#0072B2"
 # lighter, a draft faint, so the state reads without colour too and survives a print in black and
 # white. (Opacity rather than fill opacity: Vega-Lite draws no legend for the latter.)
 STATE_FILL: Mapping[str, float] = {"verified": 1.0, "submitted": 0.45, "draft": 0.2}
+# The states' legend: grey squares as strong as the bars, its title (which says which is which) whole.
+STATE_LEGEND: Mapping[str, Any] = {
+    "symbolType": "square",
+    "symbolFillColor": "#555",
+    "symbolStrokeColor": "#333",
+    "titleLimit": 0,
+}
 TARGET_COLOUR = "#000000"
 FONT = "Source Sans Pro, Arial, sans-serif"
 
@@ -109,43 +116,89 @@ def status_share_bars(
     group_title: str,
     status_labels: Mapping[str, str],
     share_title: str,
-    verified_title: str | None = None,
+    state_labels: Mapping[str, str] | None = None,
+    state_title: str = "",
 ) -> VegaLiteSpec:
     """Horizontal bars, one per group, split by achievement status (share of results).
 
-    ``data`` has columns ``group``, ``status_label``, ``results``, ``share`` and ``status_order``, and
-    ``verified`` (how many of ``results`` are verified) when ``verified_title`` names it in the tooltip;
-    ``status_labels`` names the statuses of :data:`SHARE_COLOURS` the legend shows, in order.
+    ``data`` has columns ``group``, ``status_label``, ``results``, ``share`` and ``status_order``;
+    ``status_labels`` names the statuses of :data:`SHARE_COLOURS` the legend shows, in order. With
+    ``state_labels`` (words for ``verified`` and ``unverified``) ``data`` also has ``verified`` (how
+    many of ``results`` are verified): each status's part is split into its verified results, filled,
+    and the others, lighter, under a legend titled ``state_title``.
     """
     fields = [group, "status_label", "results", "share", "status_order"]
-    verified = [] if verified_title is None else [_field("verified", "quantitative", verified_title)]
-    if verified_title is not None:
-        fields.append("verified")
+    values = _records(data, fields if state_labels is None else [*fields, "verified"])
     colours = {status: SHARE_COLOURS[status] for status in status_labels}
-    bars = {
-        "mark": {"type": "bar"},
-        "encoding": {
-            "y": _field(group, "nominal", group_title, sort="-x"),
-            "x": _field(
-                "share",
-                "quantitative",
-                share_title,
-                aggregate="sum",
-                axis={"format": "%"},
-                scale={"domain": [0, 1]},
-            ),
-            "color": _status_colour(colours, status_labels) | {"sort": list(status_labels.values())},
-            "order": _field("status_order", "quantitative"),
-            "tooltip": [
-                _field(group, "nominal", group_title),
-                _field("status_label", "nominal", " "),
-                _field("results", "quantitative", "n"),
-                *verified,
-                _field("share", "quantitative", share_title, format=".1%"),
-            ],
-        },
+    tooltip = [
+        _field(group, "nominal", group_title),
+        _field("status_label", "nominal", " "),
+        _field("results", "quantitative", "n"),
+        _field("share", "quantitative", share_title, format=".1%"),
+    ]
+    encoding: dict[str, Any] = {
+        "y": _field(group, "nominal", group_title, sort="-x"),
+        "x": _field(
+            "share",
+            "quantitative",
+            share_title,
+            aggregate="sum",
+            axis={"format": "%"},
+            scale={"domain": [0, 1]},
+        ),
+        "color": _status_colour(colours, status_labels) | {"sort": list(status_labels.values())},
+        "order": _field("status_order", "quantitative"),
+        "tooltip": tooltip,
     }
-    return _spec(_records(data, fields), [bars])
+    if state_labels is not None:
+        values = _verified_parts(values, state_labels, not_reported=status_labels.get("not_reported"))
+        tooltip.insert(2, _field("state_label", "nominal", state_title or " "))
+        encoding["order"] = _field("part_order", "quantitative")
+        encoding["opacity"] = {
+            "field": "state_label",
+            "type": "nominal",
+            "title": state_title,
+            "scale": {
+                "type": "ordinal",
+                "domain": [state_labels["verified"], state_labels["unverified"]],
+                "range": [STATE_FILL["verified"], STATE_FILL["submitted"]],
+            },
+            "legend": dict(STATE_LEGEND),
+            # What nobody reported has no state to show: its grey stays as it is.
+            **(
+                {}
+                if status_labels.get("not_reported") is None
+                else {"condition": {"test": "datum.state_label === null", "value": 1}}
+            ),
+        }
+    return _spec(values, [{"mark": {"type": "bar"}, "encoding": encoding}])
+
+
+def _verified_parts(
+    values: list[dict[str, Any]], state_labels: Mapping[str, str], *, not_reported: str | None
+) -> list[dict[str, Any]]:
+    """Each status's row as two: its verified results and the others, each with its share of the
+    group; a part without results is left out, and what nobody reported keeps one row, without state."""
+    parts: list[dict[str, Any]] = []
+    for row in values:
+        results, verified = int(row["results"] or 0), int(row.pop("verified") or 0)
+        order = 2 * int(row["status_order"] or 0)
+        if row["status_label"] == not_reported:
+            parts.append(row | {"state_label": None, "part_order": order})
+            continue
+        for count, state, offset in ((verified, "verified", 0), (results - verified, "unverified", 1)):
+            if count:
+                share = (row["share"] or 0) * count / results
+                parts.append(
+                    row
+                    | {
+                        "results": count,
+                        "share": share,
+                        "state_label": state_labels[state],
+                        "part_order": order + offset,
+                    }
+                )
+    return parts
 
 
 def trend_line(
@@ -252,7 +305,7 @@ def _state_fill(labels: Mapping[str, str], title: str) -> dict[str, Any]:
             "domain": [labels[k] for k in STATE_FILL],
             "range": list(STATE_FILL.values()),
         },
-        "legend": {"symbolType": "square", "symbolFillColor": "#555", "symbolStrokeColor": "#333"},
+        "legend": dict(STATE_LEGEND),
     }
 
 

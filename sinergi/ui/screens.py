@@ -198,7 +198,11 @@ def _achievement_charts(viewer: Viewer, filters: Filters, thresholds: Thresholds
                 group_title=t("filter.pillar" if group == "pillar" else "filter.company"),
                 status_labels=status_labels,
                 share_title=t("overview.share_of_results"),
-                verified_title=t("state.verified_count"),
+                state_labels={
+                    "verified": t("state.legend_verified"),
+                    "unverified": t("state.legend_unverified"),
+                },
+                state_title=t("state.legend"),
             )
             ui.chart_block(chart, data, name=f"achievement-by-{group}")
 
