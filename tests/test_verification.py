@@ -266,6 +266,7 @@ def test_shared_page_of_a_verified_only_link_marks_and_shows_only_verified_figur
     assert cells and not any(word in cell for cell in cells for word in UNVERIFIED_WORDS)
     assert "2025-S1" not in semesters.columns
     assert any("Hanya angka yang sudah diverifikasi" in caption.value for caption in app.caption)
+    assert any(info.value.endswith("Hanya menampilkan angka yang sudah diverifikasi.") for info in app.info)
     assert not app.toggle, "the reader of the link cannot switch the limit off"
 
     overview_token = share(engine, kpi, company, None, verified_only=True)
