@@ -379,3 +379,15 @@ def test_a_verified_only_report_holds_no_unverified_figure_and_says_so(
     assert not any(word in text_ for word in UNVERIFIED_WORDS)
     frame = pd.read_excel(io.BytesIO(report_xlsx(report, "id", {})), sheet_name="Indikator")
     assert set(frame["Verifikasi"]) == {"–"}
+
+
+def test_programs_list_says_how_many_of_each_programs_figures_are_verified(
+    monkeypatch: pytest.MonkeyPatch, demo_sqlite_url: str
+) -> None:
+    app = open_page(monkeypatch, demo_sqlite_url, "pages/programs.py", params={"period": "2024-S2"})
+    table = app.dataframe[0].value
+    waste = table[table["name"] == WASTE].iloc[0]
+    assert waste["checked"] == "0 dari 3 terverifikasi"
+    app = open_page(monkeypatch, demo_sqlite_url, "pages/programs.py", params={"period": "2024-S1"})
+    table = app.dataframe[0].value
+    assert table[table["name"] == WASTE].iloc[0]["checked"] == "3 dari 3 terverifikasi"
