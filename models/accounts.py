@@ -107,6 +107,8 @@ class ShareLink(SQLModel, table=True):
     revoked_at: datetime | None = None
     last_used_at: datetime | None = None
     uses: int = 0
+    # The link shows verified results only: its reader never sees a figure nobody has checked.
+    verified_only: bool = False
 
 
 class Setting(SQLModel, table=True):

@@ -8,7 +8,7 @@ from sinergi.ui import programs, t, tables
 viewer = ui.signed_in_page()
 
 st.title(t("programs.title"))
-filters = ui.viewer_filters(viewer)
+filters = ui.viewer_filters(viewer, fields=ui.FIGURE_FILTER_FIELDS)
 search = ui.search_box(t("programs.search"), param="q")
 shown = programs.program_list(viewer, filters, search)
 if shown.empty:
@@ -31,6 +31,7 @@ selection = tables.table(
         "poverty_alleviation",
         "status",
         "achievement",
+        "checked",
         "gaps",
         "overdue_actions",
     ],
@@ -45,6 +46,7 @@ selection = tables.table(
         "achievement": st.column_config.ProgressColumn(
             t("programs.achievement"), format="%.0f%%", min_value=0, max_value=150
         ),
+        "checked": st.column_config.TextColumn(t("state.column")),
         "gaps": st.column_config.NumberColumn(t("programs.gaps"), help=t("programs.gaps_help"), format="%d"),
         "overdue_actions": st.column_config.NumberColumn(
             t("programs.overdue"), help=t("programs.overdue_help"), format="%d"

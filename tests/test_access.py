@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import pytest
 from sqlalchemy import Engine, text
@@ -149,7 +150,7 @@ def test_another_companys_program_is_refused_and_logged(world: tuple[Engine, dic
         program_of(INDEXIM),
     )
     for read in (programs.program_profile, programs.indicator_results, programs.program_feedback):
-        arguments = {"thresholds": Thresholds()} if read is programs.indicator_results else {}
+        arguments: dict[str, Any] = {"thresholds": Thresholds()} if read is programs.indicator_results else {}
         with pytest.raises(AccessDenied), read_session(engine) as session:
             read(session=session, viewer=viewers["kpi"], program_id=indexim_program, **arguments)
     assert refusals(engine) == 3

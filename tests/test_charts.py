@@ -7,6 +7,7 @@ import re
 
 import altair as alt
 import pandas as pd
+import pytest
 import vl_convert
 
 from sinergi.reports import charts
@@ -97,6 +98,55 @@ def test_indicator_chart_writes_missing_figures_as_null_and_leaves_out_a_missing
     json.dumps(chart, allow_nan=False)
 
 
+STATE_LABELS = {
+    "verified": "Verified",
+    "submitted": "Submitted, not verified",
+    "draft": "Draft, not verified",
+}
+
+
+def test_indicator_bars_are_filled_when_verified_and_lighter_otherwise_with_a_legend_saying_so() -> None:
+    rows = [
+        {
+            "period": period,
+            "target": 100.0,
+            "actual": 95.0,
+            "achievement": 0.95,
+            "status_label": "On track",
+            "baseline": None,
+            "state_label": STATE_LABELS[state],
+        }
+        for period, state in (("2023-S1", "verified"), ("2023-S2", "submitted"), ("2024-S1", "draft"))
+    ]
+    chart = charts.indicator_bullets(
+        rows,
+        period_title="Semester",
+        actual_title="Actual",
+        target_title="Target",
+        baseline_title="Baseline",
+        unit="kg",
+        status_labels=STATUS_LABELS,
+        state_labels=STATE_LABELS,
+        state_title="Verification (filled = verified)",
+    )
+    alt.LayerChart.from_dict(chart, validate=True)
+    [inner] = chart["layer"]
+    assert [row["state_label"] for row in inner["data"]["values"]] == list(STATE_LABELS.values())
+    opacity = inner["layer"][0]["encoding"]["opacity"]
+    assert opacity["field"] == "state_label"
+    assert opacity["title"] == "Verification (filled = verified)"
+    by_state = dict(zip(opacity["scale"]["domain"], opacity["scale"]["range"], strict=True))
+    assert by_state["Verified"] == 1.0
+    assert by_state["Submitted, not verified"] < 1.0 and by_state["Draft, not verified"] < 1.0
+    # The compiled chart draws a legend for the states, under that title, beside the status colours.
+    legends = vl_convert.vegalite_to_vega(chart)["legends"]
+    assert {"opacity": "opacity", "title": "Verification (filled = verified)"}.items() <= next(
+        legend for legend in legends if "opacity" in legend
+    ).items()
+    assert any("fill" in legend for legend in legends)
+    assert charts.to_png(chart).startswith(b"\x89PNG")
+
+
 def test_a_programs_indicators_stack_in_one_chart_each_on_its_own_scale() -> None:
     def rows(periods: list[str], actuals: list[float], baseline: float | None) -> list[dict[str, object]]:
         return [
@@ -140,7 +190,12 @@ def test_a_programs_indicators_stack_in_one_chart_each_on_its_own_scale() -> Non
     assert [row["actual"] for row in first["layer"][0]["data"]["values"]] == [120.0, 80.0]
     assert [row["period"] for row in second["layer"][0]["data"]["values"]] == ["2023-S2", "2024-S1"]
     # Each panel on the scale of its own unit, all on the same semesters, one legend for the colours.
-    assert spec["resolve"]["scale"] == {"x": "shared", "y": "independent", "color": "shared"}
+    assert spec["resolve"]["scale"] == {
+        "x": "shared",
+        "y": "independent",
+        "color": "shared",
+        "opacity": "shared",
+    }
     first_bars, second_bars = first["layer"][0]["layer"][0], second["layer"][0]["layer"][0]
     assert first_bars["encoding"]["y"]["title"] == "kunjungan"
     assert second_bars["encoding"]["y"]["title"] == "%"
@@ -269,3 +324,42 @@ def test_charts_write_numbers_the_way_the_readers_language_does() -> None:
     assert "10.000" in texts["id"] and "10,000" not in texts["id"], texts["id"]
     assert "10,000" in texts["en"], texts["en"]
     assert "locale" not in spec["config"], "the builder's own specification is left as it was"
+
+
+def test_status_shares_split_each_status_into_its_verified_part_filled_and_the_rest_lighter() -> None:
+    labels = {**STATUS_LABELS, "not_reported": "Not reported"}
+    data = pd.DataFrame(
+        {
+            "group": ["Economy", "Economy", "Economy"],
+            "status_label": ["On track", "Off track", "Not reported"],
+            "results": [6, 3, 3],
+            "verified": [4, 0, 0],
+            "share": [0.5, 0.25, 0.25],
+            "status_order": [0, 2, 4],
+        }
+    )
+    spec = charts.status_share_bars(
+        data,
+        group="group",
+        group_title="Pillar",
+        status_labels=labels,
+        share_title="Share",
+        state_labels={"verified": "Verified", "unverified": "Not verified"},
+        state_title="Verification (filled = verified)",
+    )
+    alt.LayerChart.from_dict(spec, validate=True)
+    [inner] = spec["layer"]
+    parts = [(row["status_label"], row["state_label"], row["results"]) for row in inner["data"]["values"]]
+    assert parts == [
+        ("On track", "Verified", 4),
+        ("On track", "Not verified", 2),
+        ("Off track", "Not verified", 3),
+        ("Not reported", None, 3),
+    ]
+    assert sum(row["share"] for row in inner["data"]["values"]) == pytest.approx(1.0)
+    opacity = inner["layer"][0]["encoding"]["opacity"]
+    by_state = dict(zip(opacity["scale"]["domain"], opacity["scale"]["range"], strict=True))
+    assert by_state["Verified"] == 1.0 > by_state["Not verified"]
+    assert opacity["title"] == "Verification (filled = verified)"
+    legends = vl_convert.vegalite_to_vega(spec)["legends"]
+    assert any(legend.get("title") == "Verification (filled = verified)" for legend in legends)

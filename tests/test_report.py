@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import pytest
 from openpyxl import Workbook, load_workbook
@@ -177,7 +178,7 @@ def world(engine: Engine) -> World:
     )
 
 
-def gather(world: World, viewer: Viewer, period: str = PERIOD, **scope: int) -> SemesterReport:
+def gather(world: World, viewer: Viewer, period: str = PERIOD, **scope: Any) -> SemesterReport:
     with read_session(world.engine) as session:
         found = semester_report(
             session=session, viewer=viewer, period=period, thresholds=Thresholds(), today=TODAY, **scope
@@ -382,7 +383,8 @@ def test_viewers_read_every_company_and_unknown_choices_give_nothing(world: Worl
         choices = report_choices(session=session, viewer=world.reader)
         assert {name for _, name in choices.companies} == {"PT Uji Laporan", "PT Pesaing"}
         assert choices.periods == ("2024-S1", "2023-S2", "2023-S1")
-        for scope in ({"program_id": 999_999}, {"company_id": 999_999}):
+        scopes: tuple[dict[str, Any], ...] = ({"program_id": 999_999}, {"company_id": 999_999})
+        for scope in scopes:
             assert (
                 semester_report(
                     session=session,

@@ -51,6 +51,8 @@ class Viewer:
     regency_id: int | None = None
     # A shared link reads one company's pages without an account.
     shared_link_id: int | None = None
+    # Figures limited to verified results, whatever the page asks for (a link shared so).
+    verified_only: bool = False
 
     @property
     def is_admin(self) -> bool:
@@ -63,6 +65,10 @@ class Viewer:
         if self.role is m.Role.AGENCY:
             return [program_in_regency(self.regency_id)] if self.regency_id is not None else [false()]
         return []
+
+    def result_conditions(self) -> list[ColumnElement[bool]]:
+        """What limits the results (target and actual of a semester) this viewer may read."""
+        return verified_results() if self.verified_only else []
 
     def meeting_conditions(self) -> list[ColumnElement[bool]]:
         """What limits the meetings (and so the feedback) this viewer may read."""
@@ -203,6 +209,11 @@ def ensure_framework_visible(*, session: Session, viewer: Viewer, framework_id: 
     if not visible:
         refuse(viewer=viewer, entity="framework", entity_id=framework_id, detail="read")
     return True
+
+
+def verified_results() -> list[ColumnElement[bool]]:
+    """Results an agency has verified; the others (draft, submitted) nobody has checked yet."""
+    return [col(m.Result.state) == m.ResultState.VERIFIED.value]
 
 
 def program_in_regency(regency_id: int) -> ColumnElement[bool]:

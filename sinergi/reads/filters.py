@@ -11,7 +11,7 @@ from sqlalchemy import ColumnElement
 from sqlmodel import Session, col, select
 
 import models as m
-from sinergi.core.access import Viewer, program_in_regency
+from sinergi.core.access import Viewer, program_in_regency, verified_results
 from sinergi.core.db import reads
 from sinergi.rules.activity import program_runs_in_year
 
@@ -31,6 +31,8 @@ class Filters:
     period: str | None = None
     pillar: str | None = None
     poverty_only: bool = False
+    # Figures from verified results only: draft and submitted ones are left out as if not there.
+    verified_only: bool = False
 
     def program_conditions(self) -> list[ColumnElement[bool]]:
         """Conditions on ``program`` for the chosen regency, company, pillar, flag and year."""
@@ -63,6 +65,7 @@ class Filters:
             "period": self.period,
             "pillar": self.pillar,
             "poverty": "1" if self.poverty_only else None,
+            "verified": "1" if self.verified_only else None,
         }
         return {key: str(value) for key, value in params.items() if value not in (None, "")}
 
@@ -89,6 +92,7 @@ def filters_from_params(params: Mapping[str, str]) -> Filters:
         period=period,
         pillar=pillar,
         poverty_only=params.get("poverty") in {"1", "true"},
+        verified_only=params.get("verified") in {"1", "true"},
     )
 
 
@@ -123,3 +127,10 @@ def filter_options(*, session: Session, viewer: Viewer) -> FilterOptions:
 def program_scope(filters: Filters, viewer: Viewer) -> list[ColumnElement[bool]]:
     """The programs a view covers: what the reader picked, within what the reader may see."""
     return [*filters.program_conditions(), *viewer.program_conditions()]
+
+
+def result_scope(filters: Filters, viewer: Viewer) -> list[ColumnElement[bool]]:
+    """Conditions on ``result`` for the figures a view shows: verified ones only when the reader
+    picked so or may read no others (a link shared verified-only). Put in the join of a result, so an
+    unverified one counts as not there: a due indicator without a verified result is not reported."""
+    return verified_results() if filters.verified_only or viewer.verified_only else []

@@ -17,7 +17,7 @@ import models as m
 from sinergi.core.access import Viewer
 from sinergi.core.db import reads, rows, select_columns
 from sinergi.reads.engagement import meeting_conditions
-from sinergi.reads.filters import Filters, program_scope
+from sinergi.reads.filters import Filters, program_scope, result_scope
 from sinergi.reads.reporting import COUNTED_TABLES, counted_results
 from sinergi.rules.achievement import (
     AchievementStatus,
@@ -39,7 +39,8 @@ def _program_ids(filters: Filters, viewer: Viewer) -> SelectOfScalar[int | None]
 
 def _counted_rows(filters: Filters, viewer: Viewer, thresholds: Thresholds, period: str) -> Select[Any]:
     """The indicators counted in ``period`` (due there, or reported anyway) with their status: not
-    reported for those without an actual, so none is left out of a denominator."""
+    reported for those without an actual, so none is left out of a denominator; ``verified`` tells
+    whether an agency has checked the figure."""
     ratio = achievement_sql(m.Result.target, m.Result.actual, m.Indicator.direction)
     return counted_results(
         filters,
@@ -47,8 +48,14 @@ def _counted_rows(filters: Filters, viewer: Viewer, thresholds: Thresholds, peri
         col(m.Program.company_id).label("company_id"),
         col(m.Program.pillar).label("pillar"),
         period_status_sql(col(m.Result.actual), ratio, thresholds).label("status"),
+        _verified(col(m.Result.state)).label("verified"),
         periods=col(m.Period.code) == period,
     )
+
+
+def _verified(state: Any) -> ColumnElement[int]:
+    """1 for a verified result, 0 for any other (draft, submitted, or no row at all)."""
+    return case((state == m.ResultState.VERIFIED.value, 1), else_=0)
 
 
 def _capped(ratio: ColumnElement[float]) -> ColumnElement[float]:
@@ -74,6 +81,7 @@ def reporting_period(*, session: Session, filters: Filters, viewer: Viewer) -> s
             col(m.Result.period_id) == col(m.Period.id),
             col(m.Result.actual).is_not(None),
             col(m.Result.indicator_id).in_(in_scope),
+            *result_scope(filters, viewer),
         )
         .exists()
     )
@@ -101,6 +109,9 @@ class OverviewTiles:
     results_due: int
     results_reported: int
     results_on_track: int
+    # Of the reported and of the on-track ones, those an agency has verified.
+    results_reported_verified: int
+    results_on_track_verified: int
     meetings: int
     feedback_items: int
     feedback_closed: int
@@ -134,16 +145,22 @@ def overview_tiles(
     planned, spent = session.exec(budget).one()
 
     period = reporting_period(session=session, filters=filters, viewer=viewer)
-    due = reported = on_track = 0
+    due = reported = on_track = reported_verified = on_track_verified = 0
     if period is not None:
         counted = _counted_rows(filters, viewer, thresholds, period).subquery()
-        due, reported, on_track = session.exec(
-            select(
+        was_reported = counted.c.status != AchievementStatus.NOT_REPORTED.value
+        is_on_track = counted.c.status == AchievementStatus.ON_TRACK.value
+        checked = counted.c.verified == 1
+        [(due, reported, on_track, reported_verified, on_track_verified)] = rows(
+            session,
+            select_columns(
                 func.count(),
-                func.count().filter(counted.c.status != AchievementStatus.NOT_REPORTED.value),
-                func.count().filter(counted.c.status == AchievementStatus.ON_TRACK.value),
-            )
-        ).one()
+                func.count().filter(was_reported),
+                func.count().filter(is_on_track),
+                func.count().filter(and_(was_reported, checked)),
+                func.count().filter(and_(is_on_track, checked)),
+            ).select_from(counted),
+        )
 
     meeting_ids = select(col(m.Meeting.id)).where(*meeting_conditions(filters, viewer))
     meetings = session.exec(
@@ -170,6 +187,8 @@ def overview_tiles(
         results_due=int(due),
         results_reported=int(reported),
         results_on_track=int(on_track),
+        results_reported_verified=int(reported_verified),
+        results_on_track_verified=int(on_track_verified),
         meetings=int(meetings),
         feedback_items=int(feedback_total),
         feedback_closed=int(feedback_closed),
@@ -183,21 +202,23 @@ def achievement_by(
     """Indicators counted in the reporting period by status per pillar or per company, those nobody
     reported among them (status ``not_reported``).
 
-    Columns: ``group``, ``status``, ``results``, ``share``, ``status_order``.
+    Columns: ``group``, ``status``, ``results``, ``verified`` (of ``results``, those an agency
+    verified), ``share``, ``status_order``.
     """
     period = reporting_period(session=session, filters=filters, viewer=viewer)
     if period is None:
-        return pd.DataFrame(columns=["group", "status", "results", "share", "status_order"])
+        return pd.DataFrame(columns=["group", "status", "results", "verified", "share", "status_order"])
     counted = _counted_rows(filters, viewer, thresholds, period).subquery()
     group_column: Any = col(m.Company.short_name) if group == "company" else counted.c.pillar
     statement = (
-        select_columns(group_column, counted.c.status, func.count())
+        select_columns(group_column, counted.c.status, func.count(), func.sum(counted.c.verified))
         .select_from(counted)
         .join(m.Company, col(m.Company.id) == counted.c.company_id)
         .group_by(group_column, counted.c.status)
         .order_by(group_column)
     )
-    frame = pd.DataFrame(rows(session, statement), columns=["group", "status", "results"])
+    frame = pd.DataFrame(rows(session, statement), columns=["group", "status", "results", "verified"])
+    frame = frame.astype({"verified": int})
     if frame.empty:
         return frame.assign(share=pd.Series(dtype=float), status_order=pd.Series(dtype=int))
     frame["share"] = frame["results"] / frame.groupby("group")["results"].transform("sum")
@@ -210,9 +231,11 @@ def achievement_trend(
     *, session: Session, filters: Filters, viewer: Viewer, thresholds: Thresholds
 ) -> pd.DataFrame:
     """Average achievement (capped) of the measured indicators, and the shares on track and reported
-    of all counted, per semester with measured indicators.
+    of all counted, per semester with measured indicators, with the share of the measured an agency
+    verified.
 
-    Columns: ``period``, ``achievement``, ``on_track_share``, ``reported_share``, ``results`` (measured).
+    Columns: ``period``, ``achievement``, ``on_track_share``, ``reported_share``, ``results`` (measured),
+    ``verified_share`` (verified of measured).
     """
     ratio = achievement_sql(m.Result.target, m.Result.actual, m.Indicator.direction)
     counted = counted_results(
@@ -221,6 +244,7 @@ def achievement_trend(
         col(m.Period.id).label("period_id"),
         col(m.Result.actual).label("actual"),
         ratio.label("achievement"),
+        _verified(col(m.Result.state)).label("verified"),
         periods=None if filters.year is None else col(m.Period.year) == filters.year,
     )
     # Materialized, so each result's achievement is computed once: inlined, the database would
@@ -235,6 +259,7 @@ def achievement_trend(
             func.avg(case((on_track, 1.0), else_=0.0)).label("on_track_share"),
             func.avg(case((measured.c.actual.is_not(None), 1.0), else_=0.0)).label("reported_share"),
             func.count(achievement).label("results"),
+            func.sum(case((achievement.is_not(None), measured.c.verified), else_=0)).label("verified"),
         )
         .group_by(measured.c.period_id)
         .having(func.count(achievement) > 0)
@@ -246,14 +271,23 @@ def achievement_trend(
         per_period.c.on_track_share,
         per_period.c.reported_share,
         per_period.c.results,
+        per_period.c.verified,
     ).join(per_period, per_period.c.period_id == col(m.Period.id))
     frame = pd.DataFrame(
         rows(session, statement.order_by(col(m.Period.code))),
-        columns=["period", "achievement", "on_track_share", "reported_share", "results"],
+        columns=["period", "achievement", "on_track_share", "reported_share", "results", "verified"],
     )
-    return frame.astype(
-        {"achievement": float, "on_track_share": float, "reported_share": float, "results": int}
+    frame = frame.astype(
+        {
+            "achievement": float,
+            "on_track_share": float,
+            "reported_share": float,
+            "results": int,
+            "verified": int,
+        }
     )
+    frame["verified_share"] = (frame["verified"] / frame["results"]).astype(float)
+    return frame.drop(columns="verified")
 
 
 @reads(m.Program, m.ProgramVillage, m.Village, m.District, m.Regency)

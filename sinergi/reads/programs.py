@@ -8,14 +8,14 @@ from datetime import date
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import case, func, literal
+from sqlalchemy import and_, case, func, literal
 from sqlmodel import Session, col, select
 
 import models as m
 from sinergi.core import frames
 from sinergi.core.access import Viewer, ensure_program_visible
 from sinergi.core.db import reads, rows, select_columns
-from sinergi.reads.filters import Filters, program_scope
+from sinergi.reads.filters import Filters, program_scope, result_scope
 from sinergi.reads.overview import AVERAGE_CAP, reporting_period
 from sinergi.rules.achievement import (
     Thresholds,
@@ -40,6 +40,8 @@ PROGRAM_TABLE_COLUMNS = [
     "achievement",
     "status",
     "gaps",
+    "measured",
+    "verified",
     "overdue_actions",
     "families_reached",
     "families_planned",
@@ -59,22 +61,27 @@ def program_table(
     *, session: Session, filters: Filters, viewer: Viewer, thresholds: Thresholds, today: date
 ) -> pd.DataFrame:
     """One row per program: stage, achievement and status in the reporting period, gaps in that
-    period, and follow-up actions past their due date."""
+    period, how many of its measured results there an agency verified (``measured``, ``verified``),
+    and follow-up actions past their due date."""
     period = reporting_period(session=session, filters=filters, viewer=viewer)
     ratio = achievement_sql(m.Result.target, m.Result.actual, m.Indicator.direction)
     capped = case((ratio > AVERAGE_CAP, literal(AVERAGE_CAP)), else_=ratio)
     results = (
-        select(
+        select_columns(
             col(m.Indicator.program_id).label("program_id"),
             func.avg(capped).label("achievement"),
             func.sum(
                 case((gap_sql(m.Result.target, m.Result.actual, m.Indicator.direction), 1), else_=0)
             ).label("gaps"),
+            func.count(ratio).label("measured"),
+            func.sum(
+                case((ratio.is_not(None) & (col(m.Result.state) == m.ResultState.VERIFIED.value), 1), else_=0)
+            ).label("verified"),
         )
         .select_from(m.Result)
         .join(m.Indicator, col(m.Indicator.id) == col(m.Result.indicator_id))
         .join(m.Period, col(m.Period.id) == col(m.Result.period_id))
-        .where(m.Period.code == (period or ""))
+        .where(col(m.Period.code) == (period or ""), *result_scope(filters, viewer))
         .group_by(col(m.Indicator.program_id))
         .subquery()
     )
@@ -95,6 +102,8 @@ def program_table(
             results.c.achievement,
             status_sql(results.c.achievement, thresholds),
             func.coalesce(results.c.gaps, 0),
+            func.coalesce(results.c.measured, 0),
+            func.coalesce(results.c.verified, 0),
             func.coalesce(overdue.c.overdue, 0),
             m.Program.families_reached,
             m.Program.families_planned,
@@ -106,7 +115,9 @@ def program_table(
         .order_by(m.Company.name, m.Program.name)
     )
     frame = pd.DataFrame(rows(session, statement), columns=PROGRAM_TABLE_COLUMNS)
-    return frame.astype({"achievement": float, "gaps": int, "overdue_actions": int})
+    return frame.astype(
+        {"achievement": float, "gaps": int, "measured": int, "verified": int, "overdue_actions": int}
+    )
 
 
 @dataclass(frozen=True)
@@ -229,14 +240,17 @@ INDICATOR_RESULT_COLUMNS = [
 
 @reads(m.Program, m.ProgramVillage, m.Indicator, m.Result, m.Period)
 def indicator_results(
-    *, session: Session, viewer: Viewer, program_id: int, thresholds: Thresholds
+    *, session: Session, viewer: Viewer, program_id: int, thresholds: Thresholds, verified_only: bool = False
 ) -> pd.DataFrame:
-    """Every indicator of the program with its target and actual per semester.
+    """Every indicator of the program with its target and actual per semester, and the ``state`` of
+    each (draft, submitted, verified).
 
     Adds ``achievement``, ``status`` and ``gap`` from the rules. An indicator without results
-    appears once with empty period columns, so the page can say that figures are missing.
+    appears once with empty period columns, so the page can say that figures are missing. With
+    ``verified_only`` (or for a viewer limited to verified figures) only verified results are read.
     """
     ensure_program_visible(session=session, viewer=viewer, program_id=program_id)
+    limit = result_scope(Filters(verified_only=verified_only), viewer)
     statement = (
         select_columns(
             m.Indicator.id,
@@ -254,7 +268,7 @@ def indicator_results(
             m.Result.narrative,
         )
         .select_from(m.Indicator)
-        .outerjoin(m.Result, col(m.Result.indicator_id) == col(m.Indicator.id))
+        .outerjoin(m.Result, and_(col(m.Result.indicator_id) == col(m.Indicator.id), *limit))
         .outerjoin(m.Period, col(m.Period.id) == col(m.Result.period_id))
         .where(col(m.Indicator.program_id) == program_id)
         .order_by(col(m.Indicator.id), m.Period.code)
@@ -360,11 +374,23 @@ def semesters(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [record for record in records if isinstance(record["period"], str)]
 
 
+# The states of a result from least to most checked: a figure made of several results is as far as
+# the least checked of them.
+STATE_ORDER = [m.ResultState.DRAFT.value, m.ResultState.SUBMITTED.value, m.ResultState.VERIFIED.value]
+
+
+def weakest_state(states: list[str]) -> str | None:
+    """The least checked of ``states`` (None for none): a sum is verified only if every part is."""
+    known = [state for state in states if state in STATE_ORDER]
+    return min(known, key=STATE_ORDER.index) if known else None
+
+
 def indicators_to_date(
     by_indicator: Mapping[int, list[dict[str, Any]]], thresholds: Thresholds
 ) -> pd.DataFrame:
     """Per indicator, target and actual up to its latest semester with an actual (periodic: that
-    semester; cumulative: the sum), with achievement and status. Takes the rows of
+    semester; cumulative: the sum), with achievement, status and ``state`` (the state of that
+    semester's result; of a sum, the least checked of its parts). Takes the rows of
     :func:`indicator_results` grouped by :func:`results_by_indicator`."""
     rows = []
     for indicator_id, group in by_indicator.items():
@@ -374,6 +400,7 @@ def indicators_to_date(
         values = [(nan_to_none(record["target"]), nan_to_none(record["actual"])) for record in measured]
         target, actual = to_date(str(first["accumulation"]), values)
         ratio = achievement(target, actual, direction)
+        parts = measured if first["accumulation"] == m.Accumulation.CUMULATIVE else measured[-1:]
         rows.append(
             {
                 "indicator_id": indicator_id,
@@ -385,6 +412,7 @@ def indicators_to_date(
                 "achievement": ratio,
                 "status": achievement_status(ratio, thresholds).value,
                 "gap": is_gap(target, actual, direction),
+                "state": weakest_state([str(record["state"]) for record in parts]),
             }
         )
     return pd.DataFrame(
@@ -399,5 +427,6 @@ def indicators_to_date(
             "achievement",
             "status",
             "gap",
+            "state",
         ],
     )

@@ -17,7 +17,7 @@ from sqlmodel import Session, col, select
 import models as m
 from sinergi.core.access import Viewer
 from sinergi.core.db import reads, rows, select_columns
-from sinergi.reads.filters import Filters, program_scope
+from sinergi.reads.filters import Filters, program_scope, result_scope
 from sinergi.rules.reporting import ReportStage, program_due_sql, report_stage_sql
 
 S = TypeVar("S", bound=Select[Any])
@@ -48,7 +48,8 @@ def counted_results(
     select from.
 
     The pairs are made by joining each indicator to the periods it counts in, so an indicator due
-    without a result row is there too.
+    without a result row is there too. In a verified-only view an unverified result is left out of the
+    join: its indicator, if due, is counted as not reported.
     """
     # Each indicator meets every period chosen; the period's result (one at most) is joined to it,
     # and the pair is kept when the program is due then or the result has an actual.
@@ -60,7 +61,10 @@ def counted_results(
         .outerjoin(
             m.Result,
             and_(
-                col(m.Result.indicator_id) == col(m.Indicator.id), col(m.Result.period_id) == col(m.Period.id)
+                col(m.Result.indicator_id) == col(m.Indicator.id),
+                col(m.Result.period_id) == col(m.Period.id),
+                # A result the view may not show (unverified in a verified-only view) is not there.
+                *result_scope(filters, viewer),
             ),
         )
         .where(

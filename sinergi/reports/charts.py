@@ -36,6 +36,17 @@ COMPLIANCE_COLOURS: Mapping[str, str] = {
 }
 SERIES_COLOURS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
 ACTUAL_COLOUR = "#0072B2"
+# How strongly a bar is drawn by the state of its result: a verified figure solid, a submitted one
+# lighter, a draft faint, so the state reads without colour too and survives a print in black and
+# white. (Opacity rather than fill opacity: Vega-Lite draws no legend for the latter.)
+STATE_FILL: Mapping[str, float] = {"verified": 1.0, "submitted": 0.45, "draft": 0.2}
+# The states' legend: grey squares as strong as the bars, its title (which says which is which) whole.
+STATE_LEGEND: Mapping[str, Any] = {
+    "symbolType": "square",
+    "symbolFillColor": "#555",
+    "symbolStrokeColor": "#333",
+    "titleLimit": 0,
+}
 TARGET_COLOUR = "#000000"
 FONT = "Source Sans Pro, Arial, sans-serif"
 
@@ -99,37 +110,95 @@ def _field(name: str, kind: str, title: str | None = None, **more: Any) -> dict[
 
 
 def status_share_bars(
-    data: pd.DataFrame, *, group: str, group_title: str, status_labels: Mapping[str, str], share_title: str
+    data: pd.DataFrame,
+    *,
+    group: str,
+    group_title: str,
+    status_labels: Mapping[str, str],
+    share_title: str,
+    state_labels: Mapping[str, str] | None = None,
+    state_title: str = "",
 ) -> VegaLiteSpec:
     """Horizontal bars, one per group, split by achievement status (share of results).
 
     ``data`` has columns ``group``, ``status_label``, ``results``, ``share`` and ``status_order``;
-    ``status_labels`` names the statuses of :data:`SHARE_COLOURS` the legend shows, in order.
+    ``status_labels`` names the statuses of :data:`SHARE_COLOURS` the legend shows, in order. With
+    ``state_labels`` (words for ``verified`` and ``unverified``) ``data`` also has ``verified`` (how
+    many of ``results`` are verified): each status's part is split into its verified results, filled,
+    and the others, lighter, under a legend titled ``state_title``.
     """
+    fields = [group, "status_label", "results", "share", "status_order"]
+    values = _records(data, fields if state_labels is None else [*fields, "verified"])
     colours = {status: SHARE_COLOURS[status] for status in status_labels}
-    bars = {
-        "mark": {"type": "bar"},
-        "encoding": {
-            "y": _field(group, "nominal", group_title, sort="-x"),
-            "x": _field(
-                "share",
-                "quantitative",
-                share_title,
-                aggregate="sum",
-                axis={"format": "%"},
-                scale={"domain": [0, 1]},
-            ),
-            "color": _status_colour(colours, status_labels) | {"sort": list(status_labels.values())},
-            "order": _field("status_order", "quantitative"),
-            "tooltip": [
-                _field(group, "nominal", group_title),
-                _field("status_label", "nominal", " "),
-                _field("results", "quantitative", "n"),
-                _field("share", "quantitative", share_title, format=".1%"),
-            ],
-        },
+    tooltip = [
+        _field(group, "nominal", group_title),
+        _field("status_label", "nominal", " "),
+        _field("results", "quantitative", "n"),
+        _field("share", "quantitative", share_title, format=".1%"),
+    ]
+    encoding: dict[str, Any] = {
+        "y": _field(group, "nominal", group_title, sort="-x"),
+        "x": _field(
+            "share",
+            "quantitative",
+            share_title,
+            aggregate="sum",
+            axis={"format": "%"},
+            scale={"domain": [0, 1]},
+        ),
+        "color": _status_colour(colours, status_labels) | {"sort": list(status_labels.values())},
+        "order": _field("status_order", "quantitative"),
+        "tooltip": tooltip,
     }
-    return _spec(_records(data, [group, "status_label", "results", "share", "status_order"]), [bars])
+    if state_labels is not None:
+        values = _verified_parts(values, state_labels, not_reported=status_labels.get("not_reported"))
+        tooltip.insert(2, _field("state_label", "nominal", state_title or " "))
+        encoding["order"] = _field("part_order", "quantitative")
+        encoding["opacity"] = {
+            "field": "state_label",
+            "type": "nominal",
+            "title": state_title,
+            "scale": {
+                "type": "ordinal",
+                "domain": [state_labels["verified"], state_labels["unverified"]],
+                "range": [STATE_FILL["verified"], STATE_FILL["submitted"]],
+            },
+            "legend": dict(STATE_LEGEND),
+            # What nobody reported has no state to show: its grey stays as it is.
+            **(
+                {}
+                if status_labels.get("not_reported") is None
+                else {"condition": {"test": "datum.state_label === null", "value": 1}}
+            ),
+        }
+    return _spec(values, [{"mark": {"type": "bar"}, "encoding": encoding}])
+
+
+def _verified_parts(
+    values: list[dict[str, Any]], state_labels: Mapping[str, str], *, not_reported: str | None
+) -> list[dict[str, Any]]:
+    """Each status's row as two: its verified results and the others, each with its share of the
+    group; a part without results is left out, and what nobody reported keeps one row, without state."""
+    parts: list[dict[str, Any]] = []
+    for row in values:
+        results, verified = int(row["results"] or 0), int(row.pop("verified") or 0)
+        order = 2 * int(row["status_order"] or 0)
+        if row["status_label"] == not_reported:
+            parts.append(row | {"state_label": None, "part_order": order})
+            continue
+        for count, state, offset in ((verified, "verified", 0), (results - verified, "unverified", 1)):
+            if count:
+                share = (row["share"] or 0) * count / results
+                parts.append(
+                    row
+                    | {
+                        "results": count,
+                        "share": share,
+                        "state_label": state_labels[state],
+                        "part_order": order + offset,
+                    }
+                )
+    return parts
 
 
 def trend_line(
@@ -139,15 +208,19 @@ def trend_line(
     value_title: str,
     target_line: float = 1.0,
     reported_title: str | None = None,
+    verified_title: str | None = None,
 ) -> VegaLiteSpec:
     """Achievement by period with the 100 % line. ``data`` has ``period``, ``achievement``,
-    ``on_track_share`` and ``results``, and ``reported_share`` when ``reported_title`` names it."""
+    ``on_track_share`` and ``results``, ``reported_share`` when ``reported_title`` names it and
+    ``verified_share`` when ``verified_title`` does."""
     fields = ["period", "achievement", "on_track_share", "results"]
     reported = (
         []
         if reported_title is None
         else [_field("reported_share", "quantitative", reported_title, format=".1%")]
     )
+    if verified_title is not None:
+        reported.append(_field("verified_share", "quantitative", verified_title, format=".1%"))
     line = {
         "mark": {"type": "line", "point": {"size": 80}, "strokeWidth": 3, "color": ACTUAL_COLOUR},
         "encoding": {
@@ -170,6 +243,8 @@ def trend_line(
     }
     if reported_title is not None:
         fields.append("reported_share")
+    if verified_title is not None:
+        fields.append("verified_share")
     return _spec(_records(data, fields), [line, rule])
 
 
@@ -214,8 +289,24 @@ def _status_colour(colours: Mapping[str, str], labels: Mapping[str, str]) -> dic
     }
 
 
-# The fields of an indicator's rows that its chart draws.
+# The fields of an indicator's rows that its chart draws; ``state_label`` too when the state is drawn.
 INDICATOR_FIELDS = ["period", "target", "actual", "achievement", "status_label", "baseline"]
+
+
+def _state_fill(labels: Mapping[str, str], title: str) -> dict[str, Any]:
+    """A Vega-Lite opacity encoding of ``state_label``: verified filled, the others lighter, with a
+    legend titled ``title`` naming each state (``labels``, by the keys of :data:`STATE_FILL`)."""
+    return {
+        "field": "state_label",
+        "type": "nominal",
+        "title": title,
+        "scale": {
+            "type": "ordinal",
+            "domain": [labels[k] for k in STATE_FILL],
+            "range": list(STATE_FILL.values()),
+        },
+        "legend": dict(STATE_LEGEND),
+    }
 
 
 def indicator_bullets(
@@ -227,14 +318,27 @@ def indicator_bullets(
     baseline_title: str,
     unit: str,
     status_labels: Mapping[str, str],
+    state_labels: Mapping[str, str] | None = None,
+    state_title: str = "",
 ) -> VegaLiteSpec:
     """One indicator: a bar per semester for the actual, coloured by status, a black tick for the target,
     and a dashed line for the baseline. ``data`` (a frame or its rows) has ``period``, ``target``,
-    ``actual``, ``achievement``, ``status_label`` and ``baseline``.
+    ``actual``, ``achievement``, ``status_label`` and ``baseline``; with ``state_labels`` (the words for
+    draft, submitted and verified) also ``state_label``, and each bar is filled by its result's state
+    (verified solid, submitted light, draft hollow) under a legend titled ``state_title``.
     """
-    values = _records(data, INDICATOR_FIELDS)
-    titles = IndicatorTitles(period_title, actual_title, target_title, baseline_title)
-    return _spec(values, _indicator_layers(values, titles=titles, unit=unit, status_labels=status_labels))
+    values = _records(data, _indicator_fields(state_labels))
+    titles = IndicatorTitles(period_title, actual_title, target_title, baseline_title, state_title)
+    return _spec(
+        values,
+        _indicator_layers(
+            values, titles=titles, unit=unit, status_labels=status_labels, state_labels=state_labels
+        ),
+    )
+
+
+def _indicator_fields(state_labels: Mapping[str, str] | None) -> list[str]:
+    return INDICATOR_FIELDS if state_labels is None else [*INDICATOR_FIELDS, "state_label"]
 
 
 @dataclass(frozen=True)
@@ -245,6 +349,8 @@ class IndicatorTitles:
     actual: str
     target: str
     baseline: str
+    # The legend of the results' states: which fill is verified.
+    state: str = ""
 
 
 @dataclass(frozen=True)
@@ -264,6 +370,7 @@ def indicator_stack(
     titles: IndicatorTitles,
     status_labels: Mapping[str, str],
     panel_height: int = 160,
+    state_labels: Mapping[str, str] | None = None,
 ) -> VegaLiteSpec:
     """A program's indicators in one chart: a panel each (as ``indicator_bullets`` draws it), one above
     the other, each on the scale of its own unit, all on the same semesters, with one legend.
@@ -273,12 +380,13 @@ def indicator_stack(
     """
     views = []
     for number, panel in enumerate(panels, start=1):
-        values = _records(panel.rows, INDICATOR_FIELDS)
+        values = _records(panel.rows, _indicator_fields(state_labels))
         layers = _indicator_layers(
             values,
             titles=titles,
             unit=panel.unit,
             status_labels=status_labels,
+            state_labels=state_labels,
             # The semesters line up down the stack: their axis is named once, under the last panel.
             period_axis_title=number == len(panels),
         )
@@ -293,7 +401,7 @@ def indicator_stack(
     return {
         "$schema": VEGA_LITE_SCHEMA,
         "vconcat": views,
-        "resolve": {"scale": {"x": "shared", "y": "independent", "color": "shared"}},
+        "resolve": {"scale": {"x": "shared", "y": "independent", "color": "shared", "opacity": "shared"}},
         # The legend above the first panel, not below the last one, a long scroll away.
         "config": {**config, "legend": {**config["legend"], "orient": "top"}},
     }
@@ -305,6 +413,7 @@ def _indicator_layers(
     titles: IndicatorTitles,
     unit: str,
     status_labels: Mapping[str, str],
+    state_labels: Mapping[str, str] | None = None,
     period_axis_title: bool = True,
 ) -> list[dict[str, Any]]:
     period = _field("period", "ordinal", titles.period)
@@ -316,16 +425,26 @@ def _indicator_layers(
         _field("achievement", "quantitative", "%", format=".1%"),
         _field("status_label", "nominal", " "),
     ]
-    layers: list[dict[str, Any]] = [
-        {
-            "mark": {"type": "bar", "size": 28},
-            "encoding": {
-                "x": x,
-                "y": _field("actual", "quantitative", unit),
-                "color": _status_colour(STATUS_COLOURS, status_labels),
-                "tooltip": tooltip,
-            },
+    bar: dict[str, Any] = {
+        "mark": {"type": "bar", "size": 28},
+        "encoding": {
+            "x": x,
+            "y": _field("actual", "quantitative", unit),
+            "color": _status_colour(STATUS_COLOURS, status_labels),
+            "tooltip": tooltip,
         },
+    }
+    if state_labels is not None:
+        tooltip.append(_field("state_label", "nominal", titles.state or " "))
+        # An outline in the status colour keeps a light (unverified) bar's edge and status readable.
+        bar["mark"] |= {"strokeWidth": 1.5}
+        bar["encoding"] |= {
+            "opacity": _state_fill(state_labels, titles.state),
+            # The same field and scale as the fill colour: one legend for both.
+            "stroke": _status_colour(STATUS_COLOURS, status_labels),
+        }
+    layers: list[dict[str, Any]] = [
+        bar,
         {
             "mark": {"type": "tick", "color": TARGET_COLOUR, "thickness": 3, "size": 40},
             "encoding": {"x": x, "y": _field("target", "quantitative"), "tooltip": tooltip},

@@ -75,9 +75,11 @@ class SemesterReport:
     programs: tuple[ProgramProfile, ...]
     evaluations: tuple[tuple[str, date], ...]
     # program, indicator_id, indicator, unit, baseline, baseline_year, direction, target, actual,
-    # achievement, status, gap (one row per indicator; no result in the period leaves figures empty)
+    # achievement, status, gap, state (one row per indicator; no result in the period leaves figures
+    # empty and the state None)
     indicators: pd.DataFrame
-    # indicator_id, period, target, actual, achievement, status, baseline: every period up to this one
+    # indicator_id, period, target, actual, achievement, status, baseline, state: every period up to
+    # this one
     series: pd.DataFrame
     # program, year, planned, spent
     budget: pd.DataFrame
@@ -87,17 +89,32 @@ class SemesterReport:
     actions: pd.DataFrame
     # program, held_on, meeting, source, kind, text, response, status
     feedback: pd.DataFrame
+    # Only verified results were read: the others are left out as if not reported.
+    verified_only: bool = False
 
     @property
     def gaps(self) -> pd.DataFrame:
         return self.indicators[self.indicators["gap"]]
 
     @property
-    def summary(self) -> dict[str, int]:
-        """The counts the summary paragraph and sheet give."""
+    def unverified(self) -> pd.DataFrame:
+        """The indicators whose figures in the period nobody has verified yet (submitted or draft)."""
         indicators = self.indicators
+        has_figures = indicators["target"].notna() | indicators["actual"].notna()
+        return indicators[has_figures & (indicators["state"] != m.ResultState.VERIFIED.value)]
+
+    @property
+    def summary(self) -> dict[str, int]:
+        """The counts the summary paragraph and sheet give; ``with_figures`` are the indicators with a
+        target or actual in the period, ``unverified`` those of them not verified yet."""
+        indicators = self.indicators
+        with_figures = int((indicators["target"].notna() | indicators["actual"].notna()).sum())
+        unverified = len(self.unverified)
         return {
             "indicators": len(indicators),
+            "with_figures": with_figures,
+            "verified": with_figures - unverified,
+            "unverified": unverified,
             "measured": int((indicators["status"] != "no_data").sum()),
             "on_track": int((indicators["status"] == "on_track").sum()),
             "gaps": int(indicators["gap"].sum()),
@@ -120,8 +137,9 @@ INDICATOR_COLUMNS = [
     "achievement",
     "status",
     "gap",
+    "state",
 ]
-SERIES_COLUMNS = ["indicator_id", "period", "target", "actual", "achievement", "status", "baseline"]
+SERIES_COLUMNS = ["indicator_id", "period", "target", "actual", "achievement", "status", "baseline", "state"]
 ACTION_COLUMNS = ["program", "evaluation", "action", "owner", "due_date", "status", "overdue"]
 FEEDBACK_COLUMNS = ["program", "held_on", "meeting", "source", "kind", "text", "response", "status"]
 BUDGET_COLUMNS = ["program", "year", "planned", "spent"]
@@ -145,9 +163,12 @@ def semester_report(
     today: date,
     company_id: int | None = None,
     program_id: int | None = None,
+    verified_only: bool = False,
 ) -> SemesterReport | None:
     """The report of one program (``program_id``) or of a company's programs (``company_id``) for a
     semester, as far as the viewer may read them; None when the program, company or period is unknown.
+    Each figure carries its result's state; with ``verified_only`` (or for a viewer limited so) only
+    verified results are read.
 
     A company user asking for another company, or an agency user for a company with no program in
     its regency, is refused (AccessDenied) and the attempt logged.
@@ -177,7 +198,11 @@ def semester_report(
     feedback_frames: list[pd.DataFrame] = []
     for profile in profiles:
         results = indicator_results(
-            session=session, viewer=viewer, program_id=profile.id, thresholds=thresholds
+            session=session,
+            viewer=viewer,
+            program_id=profile.id,
+            thresholds=thresholds,
+            verified_only=verified_only,
         )
         indicator_rows.extend(_indicator_rows(profile.name, results, period))
         measured = results[results["period"].notna() & (results["period"] <= period)]
@@ -212,6 +237,7 @@ def semester_report(
         beneficiaries=_beneficiaries(profiles),
         actions=_concat(action_frames, ACTION_COLUMNS),
         feedback=_concat(feedback_frames, FEEDBACK_COLUMNS),
+        verified_only=verified_only or viewer.verified_only,
     )
 
 
@@ -278,6 +304,7 @@ def _indicator_rows(program: str, results: pd.DataFrame, period: str) -> list[di
                 "achievement": nan_to_none(row["achievement"]) if row is not None else None,
                 "status": str(row["status"]) if row is not None else "no_data",
                 "gap": bool(row["gap"]) if row is not None else False,
+                "state": str(row["state"]) if row is not None else None,
             }
         )
     return rows

@@ -175,12 +175,16 @@ def _title_block(page: _Page, report: SemesterReport, w: Words) -> None:
             feedback=summary["feedback"],
         )
     )
+    if note := w.verification_note(report):
+        page.paragraph(note)
 
 
 def _indicator_tables(page: _Page, report: SemesterReport, w: Words) -> None:
     """Indicators, program by program."""
     page.heading(w.t("report.indicators"))
     page.paragraph(w.t("report.gap_legend", mark=GAP_MARK), size=8)
+    if note := w.verification_note(report):
+        page.paragraph(note, size=8)
     page.pdf.ln(1)
     if not report.programs:
         page.paragraph(w.t("report.no_programs"))
@@ -203,6 +207,7 @@ def _indicator_tables(page: _Page, report: SemesterReport, w: Words) -> None:
                 w.t("report.actual"),
                 w.t("report.achievement"),
                 w.t("report.status"),
+                w.t("report.state"),
             ],
             [
                 [
@@ -213,10 +218,11 @@ def _indicator_tables(page: _Page, report: SemesterReport, w: Words) -> None:
                     w.num(row.actual),
                     w.pct(row.achievement),
                     w.label("achievement", str(row.status)),
+                    w.state(row.state),
                 ]
                 for row in own.itertuples(index=False)
             ],
-            (50, 26, 22, 20, 20, 22, 30),
+            (50, 24, 22, 20, 20, 20, 28, 24),
             right=(2, 3, 4, 5),
             fills=[bool(g) for g in own["gap"]],
         )

@@ -21,6 +21,12 @@ if TYPE_CHECKING:  # the type only: the module that reads the report's data open
     from sinergi.reports.content import SemesterReport
 
 GAP_MARK = "⚠"
+# The words of a result's state in a chart's legend, saying which are not verified.
+STATE_LEGEND_KEYS = {
+    "verified": "state.legend_verified",
+    "submitted": "state.legend_submitted",
+    "draft": "state.legend_draft",
+}
 GAP_FILL = (253, 226, 212)
 # Charts are drawn small and once per indicator: a company with eight programs stays quick.
 CHART_WIDTH_PX = 420
@@ -52,6 +58,22 @@ class Words:
     def money(self, value: float | None) -> str:
         return rupiah(value, self.lang)
 
+    def state(self, value: str | None) -> str:
+        """A result's state in words; a dash where the period has no figures."""
+        return self.label("result_state", value) if isinstance(value, str) and value else "–"
+
+    def verification_note(self, report: SemesterReport) -> str:
+        """What the report says about its figures' verification: which are not verified, or that all are."""
+        summary = report.summary
+        notes = [self.t("report.verified_only")] if report.verified_only else []
+        if summary["unverified"]:
+            notes.append(
+                self.t("report.unverified_note", count=summary["unverified"], total=summary["with_figures"])
+            )
+        elif summary["with_figures"]:
+            notes.append(self.t("report.all_verified"))
+        return " ".join(notes)
+
 
 def _day(value: Any) -> date | None:
     if value is None or pd.isna(value):
@@ -64,19 +86,25 @@ def chart_images(report: SemesterReport, lang: str) -> dict[int, bytes]:
     """One PNG per indicator that has figures up to the report's period, keyed by indicator id."""
     t = partial(translate, lang=lang)
     status_labels = {status: t(enum_key("achievement", status)) for status in charts.STATUS_COLOURS}
+    state_labels = {state: t(key) for state, key in STATE_LEGEND_KEYS.items()}
     specs: dict[int, str] = {}
     for row in report.indicators.itertuples(index=False):
         data = report.series[report.series["indicator_id"] == row.indicator_id]
         if data.empty:
             continue
         chart = charts.indicator_bullets(
-            data.assign(status_label=data["status"].map(status_labels)),
+            data.assign(
+                status_label=data["status"].map(status_labels),
+                state_label=data["state"].map(lambda state: state_labels.get(str(state), "–")),
+            ),
             period_title=t("report.period"),
             actual_title=t("report.actual"),
             target_title=t("report.target"),
             baseline_title=t("report.baseline"),
             unit=str(row.unit),
             status_labels=status_labels,
+            state_labels=state_labels,
+            state_title=t("state.legend"),
         )
         # The builder's output is checked against the Vega-Lite schema by its own tests.
         specs[int(row.indicator_id)] = json.dumps(

@@ -64,8 +64,11 @@ def _summary_sheet(report: SemesterReport, w: Words) -> Sheet:
             ),
             (w.t("report.made_on"), report.made_on),
             (w.t("report.indicator_count"), summary["indicators"]),
+            (w.t("report.verified_count"), summary["verified"]),
+            (w.t("report.unverified_count"), summary["unverified"]),
             (w.t("report.gap_count"), summary["gaps"]),
             (w.t("report.overdue_count"), summary["overdue_actions"]),
+            *([(w.t("report.state"), note)] if (note := w.verification_note(report)) else []),
         ],
         columns=[w.t("report.item"), w.t("report.value")],
     )
@@ -86,6 +89,7 @@ def _indicator_sheet(report: SemesterReport, w: Words) -> Sheet:
             w.t("report.achievement"): indicators["achievement"],
             w.t("report.status"): indicators["status"].map(lambda s: w.label("achievement", s)),
             w.t("report.gap"): indicators["gap"].map(lambda g: w.t("report.yes") if g else ""),
+            w.t("report.state"): indicators["state"].map(w.state),
         }
     )
     return w.t("report.indicators"), frame, {w.t("report.achievement"): "0%"}

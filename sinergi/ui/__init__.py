@@ -350,8 +350,12 @@ def rows_download(rows: Callable[[], pd.DataFrame], *, name: str, shown: int, to
 
 ALL = ""
 FILTER_FIELDS = ("regency", "company", "year", "period", "pillar", "poverty")
+# The views whose figures come from results add the verified-only switch.
+FIGURE_FILTER_FIELDS = (*FILTER_FIELDS, "verified")
 # The title of a filter: the text "filter.<field>".
-FILTER_TITLE = registry.family("filter.{}", lambda: FILTER_FIELDS)
+FILTER_TITLE = registry.family("filter.{}", lambda: FIGURE_FILTER_FIELDS)
+# The filters that are a switch, and the URL query parameter each keeps its state in.
+FILTER_TOGGLES = ("poverty", "verified")
 
 
 def progress_metric(
@@ -405,16 +409,16 @@ def filter_bar(options: FilterOptions, *, fields: Iterable[str] = FILTER_FIELDS)
         "period": {code: code for code in options.periods},
         "pillar": labels("pillar", [p.value for p in m.Pillar]),
     }
-    fields = list(fields)
+    fields = tuple(fields)
     for field in fields:
         present = current.query_params().get(field)
-        if field != "poverty" and present is not None and present not in choices[field]:
+        if field not in FILTER_TOGGLES and present is not None and present not in choices[field]:
             # A choice this reader is not offered (in a link from someone who sees more) would filter
             # the view while the box says "all": it leaves the address, and the view shows all.
             del st.query_params[field]
     current = filters_from_params(st.query_params.to_dict())
     active = [
-        t("filter.poverty") if field == "poverty" else choices[field][value]
+        t(FILTER_TITLE.key(field)) if field in FILTER_TOGGLES else choices[field][value]
         for field, value in current.query_params().items()
         if field in fields
     ]
@@ -423,14 +427,8 @@ def filter_bar(options: FilterOptions, *, fields: Iterable[str] = FILTER_FIELDS)
     columns = box.columns(2)
     for number_, field in enumerate(fields):
         where = columns[number_ % 2]
-        if field == "poverty":
-            where.toggle(
-                t("filter.poverty"),
-                value=current.poverty_only,
-                key=f"filter-poverty-{lang()}",
-                on_change=store_param,
-                args=("poverty", f"filter-poverty-{lang()}"),
-            )
+        if field in FILTER_TOGGLES:
+            _filter_toggle(field, where)
             continue
         names = {ALL: t("filter.all"), **choices[field]}
         present = current.query_params().get(field, ALL)
@@ -446,7 +444,30 @@ def filter_bar(options: FilterOptions, *, fields: Iterable[str] = FILTER_FIELDS)
             on_change=store_param,
             args=(field, f"filter-{field}-{lang()}"),
         )
-    return current
+    # A switch this view does not offer filters nothing, whatever a link sets it to.
+    return current if "verified" in fields else dataclasses.replace(current, verified_only=False)
+
+
+def _filter_toggle(field: str, where: Any) -> bool:
+    """A filter that is a switch, kept in the URL under ``field``; whether it is on."""
+    key = f"filter-{field}-{lang()}"
+    on: bool = where.toggle(
+        t(FILTER_TITLE.key(field)),
+        value=st.query_params.get(field) in {"1", "true"},
+        key=key,
+        help=t("filter.verified_help") if field == "verified" else None,
+        on_change=store_param,
+        args=(field, key),
+    )
+    return on
+
+
+def verified_toggle(viewer: Viewer, where: Any = st) -> bool:
+    """The verified-only switch on its own (a page without the filter bar), kept in the URL; always on
+    for a reader who may see verified figures only, and then not offered."""
+    if viewer.verified_only:
+        return True
+    return _filter_toggle("verified", where)
 
 
 def store_param(field: str, widget_key: str) -> None:
@@ -468,6 +489,15 @@ def viewer_filters(viewer: Viewer, *, fields: Iterable[str] = FILTER_FIELDS) -> 
 
 
 STATUS_MARKS = {"on_track": "🟢", "needs_attention": "🟠", "off_track": "🔴", "no_data": "⚪"}
+# A result's state as a mark beside its word: checked, sent for checking, still being written.
+STATE_MARKS = {"verified": "✔", "submitted": "◐", "draft": "○"}
+
+
+def state_badge(state: str | None) -> str:
+    """A result's state (draft, submitted, verified) as a mark and its word; a dash when none."""
+    if not state or state not in STATE_MARKS:
+        return "–"
+    return f"{STATE_MARKS[state]} {label('result_state', state)}"
 
 
 def status_badge(status: str) -> str:
@@ -579,6 +609,11 @@ def share_form(
             return
         with st.form("share-link"):
             label_text = st.text_input(t("share.label"), max_chars=200)
+            verified_only = st.checkbox(
+                t("share.verified_only"),
+                value=filters is not None and filters.verified_only,
+                help=t("share.verified_only_help"),
+            )
             today = datetime.now(UTC).date()
             expires = st.date_input(
                 t("share.expires"), value=today + timedelta(days=30), min_value=today, format="DD/MM/YYYY"
@@ -595,6 +630,7 @@ def share_form(
                     label=label_text,
                     expires_on=expires,
                     now=datetime.now(UTC),
+                    verified_only=verified_only,
                 )
             )
             if token is REFUSED:

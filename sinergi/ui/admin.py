@@ -381,6 +381,7 @@ def share_links(viewer: Viewer) -> None:
             "revoked_at": st.column_config.DatetimeColumn(t("admin.link_revoked"), format=_STAMP),
             "last_used_at": st.column_config.DatetimeColumn(t("admin.link_last_used"), format=_STAMP),
             "uses": st.column_config.NumberColumn(t("admin.link_uses"), format="%d"),
+            "verified_only": st.column_config.CheckboxColumn(t("share.verified_only")),
             "active": st.column_config.CheckboxColumn(t("admin.link_active")),
         },
         key="admin-links",

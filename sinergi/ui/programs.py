@@ -8,6 +8,7 @@ import pandas as pd
 
 from sinergi import ui
 from sinergi.core.access import Viewer
+from sinergi.i18n.formatting import number
 from sinergi.reads import programs, queries
 from sinergi.reads.filters import Filters
 from sinergi.ui import t
@@ -15,8 +16,8 @@ from sinergi.ui import t
 
 def program_list(viewer: Viewer, filters: Filters, search: str) -> pd.DataFrame:
     """The programs ``viewer`` may see under ``filters`` whose name or company contains ``search``,
-    their pillar, stage and status in the reader's words, their achievement in percent and a link to
-    each (``link``)."""
+    their pillar, stage and status in the reader's words, their achievement in percent, how many of the
+    period's measured results an agency verified (``checked``, in words) and a link to each (``link``)."""
     table = ui.read(
         programs.program_table,
         viewer=viewer,
@@ -37,6 +38,12 @@ def program_list(viewer: Viewer, filters: Filters, search: str) -> pd.DataFrame:
         stage=table["stage"].map(ui.labels("stage", table["stage"].unique())),
         status=table["status"].map({status: ui.status_badge(status) for status in table["status"].unique()}),
         achievement=table["achievement"] * 100,
+        checked=[
+            t("state.verified_of", verified=number(verified, ui.lang()), count=number(measured, ui.lang()))
+            if measured
+            else "–"
+            for verified, measured in zip(table["verified"], table["measured"], strict=True)
+        ],
     )
 
 

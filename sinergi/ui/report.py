@@ -80,7 +80,10 @@ def report_section(viewer: Viewer) -> None:
 
     scope_ids = {"program_id": program_id} if program_id is not None else {"company_id": company_id}
     st.caption(t("report.subject", subject=subject, period=period))
-    _downloads(viewer, subject, period, scope_ids)
+    verified_only = st.checkbox(
+        t("report.verified_only_option"), key="report-verified-only", help=t("filter.verified_help")
+    )
+    _downloads(viewer, subject, period, scope_ids, verified_only=verified_only)
 
 
 FORMATS = {
@@ -93,7 +96,9 @@ FORMATS = {
 }
 
 
-def _downloads(viewer: Viewer, subject: str, period: str, scope_ids: dict[str, int]) -> None:
+def _downloads(
+    viewer: Viewer, subject: str, period: str, scope_ids: dict[str, int], *, verified_only: bool
+) -> None:
     """The PDF and .xlsx buttons; a file is made only when its button is clicked."""
     language = ui.lang()
 
@@ -106,6 +111,7 @@ def _downloads(viewer: Viewer, subject: str, period: str, scope_ids: dict[str, i
                 period=period,
                 thresholds=queries.thresholds(session=session, viewer=viewer),
                 today=date.today(),
+                verified_only=verified_only,
                 **scope_ids,
             )
         if data is None:

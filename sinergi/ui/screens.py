@@ -18,6 +18,7 @@ from sinergi.i18n.formatting import long_date, number, rupiah
 from sinergi.reads import overview, programs, queries
 from sinergi.reads.filters import Filters, filter_options
 from sinergi.reports import charts
+from sinergi.reports.rendering import STATE_LEGEND_KEYS
 from sinergi.rules.achievement import Thresholds
 from sinergi.ui import lang, t
 from sinergi.worlds import demo
@@ -71,7 +72,7 @@ def overview_screen(viewer: Viewer, filters: Filters | None = None) -> None:
         st.caption(f":material/info: {t('app.demo_notice')}")
 
     if filters is None:
-        filters = ui.filter_bar(ui.read(filter_options, viewer=viewer))
+        filters = ui.filter_bar(ui.read(filter_options, viewer=viewer), fields=ui.FIGURE_FILTER_FIELDS)
         company = viewer.company_id if viewer.role is m.Role.COMPANY else filters.company_id
         ui.share_form(viewer, company_id=company, program_id=None, filters=filters)
     thresholds = ui.read(queries.thresholds, viewer=viewer)
@@ -92,6 +93,8 @@ def overview_screen(viewer: Viewer, filters: Filters | None = None) -> None:
         else None
     )
 
+    if filters.verified_only or viewer.verified_only:
+        st.caption(f":material/verified: {t('state.verified_only_shown')}")
     _overview_tiles(tiles, framework, compliance)
     _achievement_charts(viewer, filters, thresholds, tiles.period)
     _trend_chart(viewer, filters, thresholds)
@@ -121,20 +124,32 @@ def _overview_tiles(
     # indicator nobody reported counts against both rather than dropping out of them.
     results_row = st.columns(5)
     period = tiles.period or "–"
-    ui.progress_metric(
-        results_row[0],
-        t("overview.tile.reported", period=period),
-        tiles.results_reported,
-        tiles.results_due,
-        help=t("overview.help.reported"),
-    )
-    ui.progress_metric(
-        results_row[1],
-        t("overview.tile.on_track", period=period),
-        tiles.results_on_track,
-        tiles.results_due,
-        help=t("overview.help.on_track"),
-    )
+    # Each results tile says how many of its figures an agency has verified, beneath it and in its help.
+    for column, title, about, count, verified in (
+        (
+            results_row[0],
+            t("overview.tile.reported", period=period),
+            t("overview.help.reported"),
+            tiles.results_reported,
+            tiles.results_reported_verified,
+        ),
+        (
+            results_row[1],
+            t("overview.tile.on_track", period=period),
+            t("overview.help.on_track"),
+            tiles.results_on_track,
+            tiles.results_on_track_verified,
+        ),
+    ):
+        ui.progress_metric(
+            column,
+            title,
+            count,
+            tiles.results_due,
+            help=about + "\n\n" + _verified_text(verified, count),
+        )
+        if count:
+            column.caption(_verified_text(verified, count))
     results_row[2].metric(t("overview.tile.meetings"), number(tiles.meetings, lang()))
     ui.progress_metric(
         results_row[3],
@@ -151,6 +166,10 @@ def _overview_tiles(
             compliance.applicable,
             help=t("overview.help.compliance", name=framework.name),
         )
+
+
+def _verified_text(verified: int, count: int) -> str:
+    return t("state.verified_of", verified=number(verified, lang()), count=number(count, lang()))
 
 
 def _achievement_charts(viewer: Viewer, filters: Filters, thresholds: Thresholds, period: str | None) -> None:
@@ -179,6 +198,11 @@ def _achievement_charts(viewer: Viewer, filters: Filters, thresholds: Thresholds
                 group_title=t("filter.pillar" if group == "pillar" else "filter.company"),
                 status_labels=status_labels,
                 share_title=t("overview.share_of_results"),
+                state_labels={
+                    "verified": t("state.legend_verified"),
+                    "unverified": t("state.legend_unverified"),
+                },
+                state_title=t("state.legend"),
             )
             ui.chart_block(chart, data, name=f"achievement-by-{group}")
 
@@ -195,6 +219,7 @@ def _trend_chart(viewer: Viewer, filters: Filters, thresholds: Thresholds) -> No
                 period_title=t("filter.period"),
                 value_title=t("overview.average_achievement"),
                 reported_title=t("overview.reported_share"),
+                verified_title=t("state.verified_share"),
             ),
             trend,
             name="achievement-trend",
@@ -251,13 +276,16 @@ def _places(viewer: Viewer, filters: Filters) -> None:
 def _semester_table(
     by_indicator: dict[int, list[dict[str, Any]]], number_text: Callable[[float | None], str]
 ) -> pd.DataFrame:
-    """Indicators by semester, each cell "actual / target", a gap marked with ⚠️ (a mark rather than
-    a colour: it survives a copy into a spreadsheet, a print in black and white, and colour blindness)."""
+    """Indicators by semester, each cell "actual / target" and its result's state (✔ verified, else the
+    state's mark and word), a gap marked with ⚠️ (marks rather than colours: they survive a copy into a
+    spreadsheet, a print in black and white, and colour blindness)."""
     cells: dict[str, dict[str, str]] = {}
     periods: set[str] = set()
     for records in by_indicator.values():
         for record in programs.semesters(records):
-            cell = f"{number_text(record['actual'])} / {number_text(record['target'])}"
+            state = record["state"]
+            mark = ui.STATE_MARKS["verified"] if state == m.ResultState.VERIFIED else ui.state_badge(state)
+            cell = f"{number_text(record['actual'])} / {number_text(record['target'])} {mark}"
             row = cells.setdefault(str(record["indicator"]), {})
             row[record["period"]] = f"⚠️ {cell}" if record["gap"] else cell
             periods.add(record["period"])
@@ -298,13 +326,17 @@ def program_tiles(profile: programs.ProgramProfile, to_date: pd.DataFrame) -> No
         year, planned, spent = profile.budgets[-1]
         ui.budget_metric(tiles[2], year, spent, planned)
     measured = to_date[to_date["status"] != "no_data"]
+    verified = int((measured["state"] == m.ResultState.VERIFIED).sum())
+    checked = t("state.verified_of", verified=number(verified, lang()), count=number(len(measured), lang()))
     ui.progress_metric(
         tiles[3],
         t("program.indicators_on_track"),
         int((measured["status"] == "on_track").sum()),
         len(measured),
-        help=t("program.indicators_on_track_help"),
+        help=t("program.indicators_on_track_help") + "\n\n" + checked,
     )
+    if len(measured):
+        tiles[3].caption(checked)
 
 
 def program_screen(viewer: Viewer, program_id: int | None, *, back_link: bool = True) -> None:
@@ -323,8 +355,17 @@ def program_screen(viewer: Viewer, program_id: int | None, *, back_link: bool = 
         st.stop()
 
     thresholds = ui.read(queries.thresholds, viewer=viewer)
+    # A signed-in reader may narrow the figures to verified ones; a link shared so is always narrowed
+    # (the reads apply the viewer's limit whatever is asked).
+    verified_only = ui.verified_toggle(viewer) if back_link else viewer.verified_only
     by_indicator = programs.results_by_indicator(
-        ui.read(programs.indicator_results, viewer=viewer, program_id=profile.id, thresholds=thresholds)
+        ui.read(
+            programs.indicator_results,
+            viewer=viewer,
+            program_id=profile.id,
+            thresholds=thresholds,
+            verified_only=verified_only,
+        )
     )
     to_date = programs.indicators_to_date(by_indicator, thresholds)
 
@@ -349,6 +390,8 @@ def program_screen(viewer: Viewer, program_id: int | None, *, back_link: bool = 
     if profile.poverty_alleviation:
         facts.append(t("program.poverty"))
     st.caption(" · ".join(facts))
+    if verified_only or viewer.verified_only:
+        st.caption(f":material/verified: {t('state.verified_only_shown')}")
     if ui.read(demo.holds_demo_data):
         st.caption(f":material/info: {t('app.demo_notice')}")
     if profile.description:
@@ -387,8 +430,9 @@ def _indicator_section(
         st.info(t("program.no_indicators"))
         return
     status_labels = ui.labels("achievement", charts.STATUS_COLOURS)
+    state_labels = {state: t(STATE_LEGEND_KEYS[state]) for state in charts.STATE_FILL}
     _indicators_to_date(to_date, number_text)
-    panels, gaps, without_results = _indicator_panels(by_indicator, number_text, status_labels)
+    panels, gaps, without_results = _indicator_panels(by_indicator, number_text, status_labels, state_labels)
     if panels:
         ui.chart_block(
             charts.indicator_stack(
@@ -398,8 +442,10 @@ def _indicator_section(
                     actual=t("program.actual"),
                     target=t("program.target"),
                     baseline=t("program.baseline_short"),
+                    state=t("state.legend"),
                 ),
                 status_labels=status_labels,
+                state_labels=state_labels,
             ),
             functools.partial(_indicators_csv, panels),
             name=f"program-{profile.id}-indicators",
@@ -411,7 +457,7 @@ def _indicator_section(
 
     st.subheader(t("program.table"))
     st.dataframe(_semester_table(by_indicator, number_text), width="stretch")
-    st.caption(t("program.table_note"))
+    st.caption(t("program.table_note") + " " + t("state.table_note"))
 
 
 def _indicators_to_date(to_date: pd.DataFrame, number_text: Callable[[float | None], str]) -> None:
@@ -424,12 +470,23 @@ def _indicators_to_date(to_date: pd.DataFrame, number_text: Callable[[float | No
         status=to_date["status"].map(ui.status_badge),
         achievement=to_date["achievement"] * 100,
         gap=to_date["gap"].map(lambda gap: "⚠️ " + t("program.gap") if gap else ""),
+        state=to_date["state"].map(ui.state_badge),
     )
     st.dataframe(
         summary,
         hide_index=True,
         width="stretch",
-        column_order=["indicator", "unit", "up_to", "target", "actual", "achievement", "status", "gap"],
+        column_order=[
+            "indicator",
+            "unit",
+            "up_to",
+            "target",
+            "actual",
+            "achievement",
+            "status",
+            "state",
+            "gap",
+        ],
         column_config={
             "indicator": st.column_config.TextColumn(t("program.indicator"), width="large"),
             "unit": t("program.unit"),
@@ -440,6 +497,7 @@ def _indicators_to_date(to_date: pd.DataFrame, number_text: Callable[[float | No
                 t("programs.achievement"), format="%.0f%%", min_value=0, max_value=150
             ),
             "status": t("programs.status"),
+            "state": st.column_config.TextColumn(t("state.column"), help=t("state.column_help")),
             "gap": t("program.gap_column"),
         },
     )
@@ -449,6 +507,7 @@ def _indicator_panels(
     by_indicator: dict[int, list[dict[str, Any]]],
     number_text: Callable[[float | None], str],
     status_labels: dict[str, str],
+    state_labels: dict[str, str],
 ) -> tuple[list[charts.IndicatorPanel], list[str], list[str]]:
     """A chart panel per indicator with results, the semesters below target (as Markdown list items of
     plain text) and the indicators without any result."""
@@ -479,7 +538,14 @@ def _indicator_panels(
                 title=heading,
                 subtitle=" · ".join([*about, baseline]),
                 unit=str(first["unit"]),
-                rows=[row | {"status_label": status_labels[row["status"]]} for row in with_periods],
+                rows=[
+                    row
+                    | {
+                        "status_label": status_labels[row["status"]],
+                        "state_label": state_labels.get(str(row["state"]), "–"),
+                    }
+                    for row in with_periods
+                ],
             )
         )
         below = [str(record["period"]) for record in with_periods if record["gap"]]

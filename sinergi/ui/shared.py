@@ -24,8 +24,11 @@ def open_shared_view(token: str) -> sharing.SharedView | str:
 
 
 def banner(view: sharing.SharedView) -> str:
-    """The line above a shared view: what it is and until when the link works."""
+    """The line above a shared view: what it is, until when the link works and, for a link limited so,
+    that it shows verified figures only."""
     until = long_date(view.expires_at.date(), lang())
     if view.label:
-        return t("shared.banner", label=plain(view.label), until=until)
-    return t("shared.banner_unlabelled", until=until)
+        text = t("shared.banner", label=plain(view.label), until=until)
+    else:
+        text = t("shared.banner_unlabelled", until=until)
+    return f"{text} {t('shared.verified_only')}" if view.verified_only else text

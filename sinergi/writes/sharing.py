@@ -43,10 +43,12 @@ def create_link(
     label: str,
     expires_on: date,
     now: datetime,
+    verified_only: bool = False,
 ) -> str:
     """Create a link to a program (``program_id``) or to the overview with ``filters``; returns the token.
 
-    Only the company's own staff (or an admin) may share its pages.
+    With ``verified_only`` (or filters that ask for it) the link shows verified figures only, wherever
+    its reader goes. Only the company's own staff (or an admin) may share its pages.
     """
     if not viewer.may_write_company(company_id):
         refuse(viewer=viewer, entity="share_link", entity_id=None, detail=f"company {company_id}")
@@ -57,7 +59,10 @@ def create_link(
     if not now.date() < expires_on <= date.fromordinal(now.date().toordinal() + MAX_DAYS):
         raise BadExpiry(days=MAX_DAYS)
     token = secrets.token_urlsafe(32)
-    scoped = Filters(**{**(filters or Filters()).__dict__, "company_id": company_id})
+    verified_only = verified_only or (filters is not None and filters.verified_only)
+    scoped = Filters(
+        **{**(filters or Filters()).__dict__, "company_id": company_id, "verified_only": verified_only}
+    )
     link = m.ShareLink(
         token_hash=_digest(token),
         kind=m.ShareKind.PROGRAM if program_id is not None else m.ShareKind.OVERVIEW,
@@ -68,6 +73,7 @@ def create_link(
         created_by_id=viewer.user_id or 0,
         expires_at=datetime.combine(expires_on, time(23, 59, 59), tzinfo=UTC),
         created_at=now,
+        verified_only=verified_only,
     )
     session.add(link)
     session.flush()
@@ -82,6 +88,7 @@ def create_link(
             "program_id": program_id,
             "filters": link.filters,
             "expires_at": link.expires_at,
+            "verified_only": verified_only,
         },
     )
     return token
@@ -96,6 +103,7 @@ class SharedView:
     filters: Filters
     label: str
     expires_at: datetime
+    verified_only: bool = False
 
 
 class LinkUnusable(DomainError):
@@ -150,14 +158,18 @@ def open_link(*, session: Session, token: str, now: datetime) -> SharedView:
         role=m.Role.COMPANY,
         company_id=link.company_id,
         shared_link_id=link.id,
+        # Every read behind the link applies it, whatever the page asks for.
+        verified_only=link.verified_only,
     )
     params = dict(pair.split("=", 1) for pair in link.filters.split("&") if "=" in pair)
+    filters = filters_from_params(params)
     return SharedView(
         viewer=viewer,
         program_id=link.program_id,
-        filters=filters_from_params(params),
+        filters=Filters(**{**filters.__dict__, "verified_only": link.verified_only or filters.verified_only}),
         label=link.label,
         expires_at=link.expires_at,
+        verified_only=link.verified_only,
     )
 
 
@@ -188,6 +200,7 @@ LINK_COLUMNS = [
     "revoked_at",
     "last_used_at",
     "uses",
+    "verified_only",
 ]
 
 
@@ -207,6 +220,7 @@ def list_links(*, session: Session, viewer: Viewer, now: datetime | None = None)
             m.ShareLink.revoked_at,
             m.ShareLink.last_used_at,
             m.ShareLink.uses,
+            m.ShareLink.verified_only,
         )
         .select_from(m.ShareLink)
         .join(m.Company, col(m.Company.id) == col(m.ShareLink.company_id))
