@@ -6,6 +6,7 @@ import dataclasses
 import importlib
 import inspect
 import logging
+import re
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from enum import Enum
@@ -172,8 +173,9 @@ REFUSED = Refused.REFUSED
 
 
 def refusal(error: DomainError) -> str:
-    """Why ``error`` refused, in the reader's language."""
-    return t(error.key, **error.values)
+    """Why ``error`` refused, in the reader's language, as Markdown: a name or a typed value it repeats
+    shows as typed."""
+    return t_plain(error.key, **error.values)
 
 
 def run_command(
@@ -238,10 +240,30 @@ def _cached_read(
         return query(session=session, **_arguments)
 
 
+_MARKDOWN_SPECIALS = frozenset("\\`*_{}[]()#+-.!|<>~$:&")
+# Where GitHub's Markdown, as Streamlit draws it, would start a link of its own: before ``://`` (after
+# ``http`` or ``https``), between ``www`` and its dot, before the ``@`` of an e-mail address. It finds
+# them in the text after escapes are undone, so escaping does not stop it; an invisible word joiner
+# (U+2060) there does.
+_AUTOLINK_STARTS = re.compile(r"(?=://)|(?<=www)(?=\.)|(?=@)", re.IGNORECASE)
+WORD_JOINER = "\u2060"
+
+
 def plain(text: str) -> str:
-    """Markdown that shows ``text`` exactly as typed, markup and HTML included."""
-    specials = set("\\`*_{}[]()#+-.!|<>~$:&")
-    return "".join(f"\\{c}" if c in specials else c for c in text).replace("\n", "  \n")
+    """Markdown that shows ``text`` as typed: markup and HTML as written, an address as text rather than
+    a link (an invisible word joiner keeps it from becoming one), line breaks kept."""
+    joined = _AUTOLINK_STARTS.sub(WORD_JOINER, text)
+    escaped = "".join(f"\\{c}" if c in _MARKDOWN_SPECIALS else c for c in joined)
+    return escaped.replace("\n", "  \n")
+
+
+def t_plain(key: str, **values: object) -> str:
+    """``key`` in the reader's language, for an element that draws Markdown: each text among
+    ``values`` (a name, something typed) shown as typed (:func:`plain`), numbers filled in as :func:`t`
+    fills them."""
+    return t(
+        key, **{name: plain(value) if isinstance(value, str) else value for name, value in values.items()}
+    )
 
 
 def label(kind: str, value: str | None) -> str:

@@ -21,7 +21,7 @@ from sinergi.core import db
 from sinergi.core.access import Viewer
 from sinergi.core.secrets import cookie_key
 from sinergi.core.settings import COOKIE_EXPIRY_DAYS, COOKIE_NAME
-from sinergi.ui import REFUSED, label, run_command, t
+from sinergi.ui import REFUSED, label, run_command, t, t_plain
 from sinergi.ui.client import client_address
 from sinergi.writes import accounts
 
@@ -196,7 +196,9 @@ def _keep_signed_in_after_password_change(changed_at: datetime) -> None:
 
 def account_box(viewer: Viewer) -> None:
     """Who is signed in, and the logout button, in the sidebar."""
-    st.sidebar.caption(t("login.signed_in_as", name=viewer.username, role=label("role", viewer.role.value)))
+    st.sidebar.caption(
+        t_plain("login.signed_in_as", name=viewer.username, role=label("role", viewer.role.value))
+    )
     st.sidebar.button(t("login.logout"), on_click=_logout, key="logout", icon=":material/logout:")
 
 
