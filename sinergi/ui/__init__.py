@@ -240,21 +240,37 @@ def _cached_read(
         return query(session=session, **_arguments)
 
 
-_MARKDOWN_SPECIALS = frozenset("\\`*_{}[]()#+-.!|<>~$:&")
-# Where GitHub's Markdown, as Streamlit draws it, would start a link of its own: before ``://`` (after
-# ``http`` or ``https``), between ``www`` and its dot, before the ``@`` of an e-mail address. It finds
-# them in the text after escapes are undone, so escaping does not stop it; an invisible word joiner
-# (U+2060) there does.
-_AUTOLINK_STARTS = re.compile(r"(?=://)|(?<=www)(?=\.)|(?=@)", re.IGNORECASE)
+# What Markdown, as Streamlit draws it, reads as markup anywhere in a line: emphasis, code, links and
+# images, HTML, tables, strikethrough, formulas (``$``) and entities (``&lt;``).
+_ANYWHERE = re.compile(r"[\\`*_\[\]<>|~$&]")
+# What it reads as markup only at the start of a line: a heading ("# "), a quote (">"), a list item
+# ("- ", "+ ", "1. ", "1) ") and a line that underlines a heading ("===", "---"); indentation (a line
+# indented by four spaces is code) goes, as Markdown drops it from a paragraph anyway.
+_LINE_START = re.compile(
+    r"^[ \t]*(#{1,6}(?=[ \t]|$)|>|=+(?=[ \t]*$)|-+(?=[ \t]*$)|[-+](?=[ \t])|\d{1,9}(?=[.)](?:[ \t]|$)))?",
+    re.MULTILINE,
+)
+# What Streamlit turns into something else after escapes are undone, so that escaping does not stop
+# it: a colon before a word (emoji and icons, ``:smile:``, ``:material/home:``; ``https://``, which
+# GitHub's Markdown makes a link of, as it does ``www.`` and an e-mail address's ``@``). A word joiner
+# (U+2060, invisible) after the colon, between ``www`` and its dot and before the ``@`` keeps it text.
+_FOUND_UNESCAPED = re.compile(r"(?<=:)(?=\S)|(?<=www)(?=\.)|(?=@)", re.IGNORECASE)
 WORD_JOINER = "\u2060"
 
 
 def plain(text: str) -> str:
     """Markdown that shows ``text`` as typed: markup and HTML as written, an address as text rather than
-    a link (an invisible word joiner keeps it from becoming one), line breaks kept."""
-    joined = _AUTOLINK_STARTS.sub(WORD_JOINER, text)
-    escaped = "".join(f"\\{c}" if c in _MARKDOWN_SPECIALS else c for c in joined)
-    return escaped.replace("\n", "  \n")
+    a link, line breaks kept. Characters are escaped only where Markdown would read them as markup, so
+    ``dewi.csr`` or ``PT. Maju - Jaya`` stay as they are."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n")
+    escaped = _ANYWHERE.sub(lambda found: "\\" + found.group(0), _FOUND_UNESCAPED.sub(WORD_JOINER, lines))
+    return _LINE_START.sub(_escape_line_start, escaped).replace("\n", "  \n")
+
+
+def _escape_line_start(found: re.Match[str]) -> str:
+    mark = found.group(1) or ""
+    # A number is a list item only with the dot or parenthesis after it: that is what is escaped.
+    return f"{mark}\\" if mark[:1].isdigit() else f"\\{mark}" if mark else ""
 
 
 def t_plain(key: str, **values: object) -> str:
