@@ -281,8 +281,8 @@ def _plant_typed_text(url: str, accounts: DemoAccounts) -> dict[str, object]:
                     {"typed": _typed(f"{table}.{column}")},
                 )
         meeting_id = connection.execute(
-            text("SELECT meeting_id FROM meeting_program GROUP BY meeting_id ORDER BY count(*) DESC")
-        ).first()[0]
+            text("SELECT meeting_id FROM meeting_program GROUP BY meeting_id ORDER BY count(*) DESC LIMIT 1")
+        ).scalar_one()
         connection.execute(
             text(
                 "UPDATE feedback_item SET moderation = 'pending'"
