@@ -27,7 +27,7 @@ if summary.points == 0:
 
 matrix = compliance.matrix(viewer, framework_id, today)
 if matrix.empty:
-    st.info(t("compliance_page.no_companies", regency=summary.regency))
+    st.info(ui.t_plain("compliance_page.no_companies", regency=summary.regency))
 else:
     compliance.status_tiles(viewer, framework_id, today)
     st.subheader(t("compliance_page.matrix_heading"))

@@ -363,10 +363,10 @@ def test_indicators_without_figures_are_named_under_the_chart(
     panels = json.loads(chart.proto.spec)["vconcat"]
     assert [panel["title"]["text"] for panel in panels] == ["Indikator 0 (orang)"]
     assert [info.value for info in app.info if "Indikator 1" in info.value] == [
-        "Belum ada target atau realisasi untuk: Indikator 1 \\(orang\\). Isi di halaman Data."
+        "Belum ada target atau realisasi untuk: Indikator 1 (orang). Isi di halaman Data."
     ]
     assert [w.value for w in app.warning if w.value.startswith("Di bawah target")] == [
-        "Di bawah target pada semester berikut:\n- Indikator 0 \\(orang\\): 2024-S1"
+        "Di bawah target pada semester berikut:\n- Indikator 0 (orang): 2024-S1"
     ]
 
 

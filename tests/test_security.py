@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import stat
 import time
 from collections import Counter
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import openpyxl
@@ -14,14 +16,20 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import text
 from sqlmodel import col, select
+from streamlit.testing.v1 import AppTest
 
 import models as m
+from sinergi import ui
 from sinergi.core import spreadsheet
 from sinergi.core.db import engine_for, make_engine, read_session, write_session
+from sinergi.core.secrets import cookie_key
 from sinergi.core.settings import LOGIN_POLICY
+from sinergi.writes import sharing
+from tests.apptest import open_page
 from tests.browser import served_app
 from tests.conftest import DemoAccounts
 from tests.factories import PASSWORD
+from tests.test_browser import cookie_for, token
 
 
 def _mode(path: Path) -> int:
@@ -197,3 +205,269 @@ def _download_every_table(page: Page, folder: Path) -> list[tuple[str, bytes]]:
         started.value.save_as(target)
         files.append((started.value.suggested_filename, target.read_bytes()))
     return files
+
+
+# Text typed into the app is shown as text: Markdown and HTML in it stay as written, an address in it is
+# no link. Streamlit draws titles, captions, notices, expander and tab labels, metric labels and the
+# cells of st.table as Markdown; dataframe cells and widget values as text.
+
+
+def _typed(field: str) -> str:
+    """What a hostile hand might type into ``field``: emphasis, a link to a look-alike sign-in page and
+    HTML that would run."""
+    return (
+        f"{field} **fett** [masuk](https://contoh.invalid/login) "
+        "<img src=x onerror=window.__xss=1><script>window.__xss=1</script>"
+    )
+
+
+def _unescaped(markdown: str) -> str:
+    """The text a Markdown renderer shows for ``markdown`` made of escapes and plain characters."""
+    return re.sub(r"\\(.)", r"\1", markdown.replace("  \n", "\n")).replace(ui.WORD_JOINER, "")
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        _typed("nama"),
+        "*miring* _juga_ `kode` ~~coret~~ $x^2$ :smile: :material/home: :red[merah] &lt;b&gt; a|b",
+        "# Judul\n- butir\n1. satu\n2) dua\n> kutipan\n===\n---",
+        "lihat www.contoh.invalid, tulis ke dewi@contoh.invalid atau <https://contoh.invalid>",
+        "![gambar](https://contoh.invalid/x.png) [a]\n\n[a]: https://contoh.invalid",
+        "PT. Maju - Jaya, dewi.csr, 92.5, -2+3, 10:30",
+    ],
+)
+def test_text_made_safe_for_markdown_reads_back_as_typed(typed: str) -> None:
+    shown = ui.plain(typed)
+    assert _unescaped(shown) == typed
+    outside_escapes = re.sub(r"\\.", "", shown)
+    assert not re.search(r"[\\`*_\[\]<>|~$&]", outside_escapes), "every markup character is escaped"
+    assert not re.search(r"(?m)^(#|>|[-+] |\d+[.)] |=+ *$|-+ *$)", shown), "no line starts a block"
+    assert not re.search(r"(?i)://|www\.|\w@|:\w", shown), "no address or icon code Streamlit would find"
+
+
+def test_ordinary_names_stay_as_they_are_in_markdown() -> None:
+    for name in ("PT. Maju - Jaya", "dewi.csr", "Kab. Kutai Kartanegara (2023)", "92.5", "-2+3"):
+        assert ui.plain(name) == name
+
+
+# The payload's markup where nothing escapes it: emphasis, the link, the HTML, the bare address.
+_MARKUP = re.compile(r"(?<!\\)(\*\*fett|\[masuk|<img|<script)|https?://contoh")
+
+
+def _plant_typed_text(url: str, accounts: DemoAccounts) -> dict[str, object]:
+    """Every text field of the demo copy at ``url`` holding :func:`_typed` (and its row's id, for the
+    names that must be unique); a share link labelled so; one item of feedback on the meeting's wall
+    and one waiting for moderation. Gives back the ids the pages are opened with."""
+    fields = {
+        "program": ("name", "description"),
+        "company": ("name", "short_name"),
+        "organisation": ("name",),
+        "indicator": ("name", "unit"),
+        "result": ("narrative", "evidence"),
+        "meeting": ("title", "venue"),
+        "feedback_item": ("text", "response", "speaker"),
+        "framework": ("name",),
+        "framework_point": ("title", "text", "evidence_needed"),
+        "compliance_record": ("evidence", "note"),
+        "framework_participation": ("decline_reason",),
+        "app_user": ("display_name",),
+        "evaluation": ("title", "notes"),
+        "follow_up_action": ("description", "owner"),
+        "village": ("name",),
+    }
+    engine = engine_for(url)
+    with engine.begin() as connection:
+        for table, columns in fields.items():
+            for column in columns:
+                connection.execute(
+                    text(f"UPDATE {table} SET {column} = :typed || ' #' || rowid"),
+                    {"typed": _typed(f"{table}.{column}")},
+                )
+        meeting_id = connection.execute(
+            text("SELECT meeting_id FROM meeting_program GROUP BY meeting_id ORDER BY count(*) DESC LIMIT 1")
+        ).scalar_one()
+        connection.execute(
+            text(
+                "UPDATE feedback_item SET moderation = 'pending'"
+                " WHERE id = (SELECT min(id) FROM feedback_item WHERE meeting_id = :m)"
+            ),
+            {"m": meeting_id},
+        )
+        connection.execute(
+            text("UPDATE feedback_item SET meeting_id = :m WHERE id = (SELECT max(id) FROM feedback_item)"),
+            {"m": meeting_id},
+        )
+    with write_session(engine) as session:
+        program = session.exec(select(m.Program).order_by(col(m.Program.id))).first()
+        assert program is not None and program.id is not None
+        link = sharing.create_link(
+            session=session,
+            viewer=accounts.admin,
+            company_id=program.company_id,
+            program_id=program.id,
+            filters=None,
+            label=_typed("share_link.label"),
+            expires_on=date.today() + timedelta(days=7),
+            now=datetime.now(UTC),
+        )
+    return {"program": program.id, "meeting": meeting_id, "token": link}
+
+
+def _markdown_texts(app: AppTest) -> list[str]:
+    """Everything on the page that Streamlit draws as Markdown, as the page wrote it."""
+    blocks = [
+        app.markdown,
+        app.caption,
+        app.info,
+        app.success,
+        app.warning,
+        app.error,
+        app.title,
+        app.subheader,
+    ]
+    texts = [str(element.value) for block in blocks for element in block]
+    texts += [str(element.label) for element in [*app.expander, *app.tabs, *app.metric]]
+    for table in app.table:
+        texts += [str(cell) for cell in [*table.value.index, *table.value.to_numpy().ravel()]]
+    return texts
+
+
+@pytest.mark.parametrize(
+    ("page", "params", "shown"),
+    [
+        ("pages/compliance.py", {}, ["framework_point.title", "compliance_record.evidence", "meeting.title"]),
+        ("pages/account.py", {}, ["app_user.display_name"]),
+        ("pages/present.py", {"meeting": "{meeting}"}, ["meeting.title", "meeting.venue", "program.name"]),
+        ("pages/data.py", {"tab": "Laporan semester"}, ["program.name"]),
+        ("pages/program.py", {"id": "{program}"}, ["program.name", "company.name"]),
+        ("pages/shared.py", {"token": "{token}"}, ["share_link.label", "program.name"]),
+    ],
+)
+def test_every_markdown_element_shows_stored_text_as_typed(
+    monkeypatch: pytest.MonkeyPatch,
+    demo_copy_url: str,
+    demo_accounts: DemoAccounts,
+    page: str,
+    params: dict[str, str],
+    shown: list[str],
+) -> None:
+    ids = _plant_typed_text(demo_copy_url, demo_accounts)
+    app = open_page(
+        monkeypatch,
+        demo_copy_url,
+        page,
+        params={name: value.format(**ids) for name, value in params.items()},
+        signed_in=page != "pages/shared.py",
+    )
+    texts = _markdown_texts(app)
+    assert [text for text in texts if _MARKUP.search(text)] == []
+    for field in shown:
+        assert any(ui.plain(_typed(field)) in text for text in texts), f"{field} is shown, escaped"
+
+
+def test_the_admin_pages_show_names_and_labels_as_typed(
+    monkeypatch: pytest.MonkeyPatch, demo_copy_url: str, demo_accounts: DemoAccounts
+) -> None:
+    _plant_typed_text(demo_copy_url, demo_accounts)
+    app = open_page(monkeypatch, demo_copy_url, "pages/admin.py")
+    texts = _markdown_texts(app)
+    assert [text for text in texts if _MARKUP.search(text)] == []
+    for field in ("share_link.label", "company.name", "framework.name"):
+        assert any(ui.plain(_typed(field)) in text for text in texts), field
+
+
+def test_a_program_in_the_compliance_record_links_to_the_apps_own_page_by_its_id(
+    monkeypatch: pytest.MonkeyPatch, demo_copy_url: str, demo_accounts: DemoAccounts
+) -> None:
+    _plant_typed_text(demo_copy_url, demo_accounts)
+    app = open_page(monkeypatch, demo_copy_url, "pages/compliance.py")
+    links = [
+        found for element in app.markdown for found in re.findall(r"(?<!\\)\]\(([^)]*)\)", str(element.value))
+    ]
+    assert links and all(re.fullmatch(r"program\?id=\d+", target) for target in links), links
+
+
+def _shown(page: Page) -> str:
+    """The page's visible text as a reader sees it: the invisible word joiners left out, spaces as one."""
+    return " ".join(page.locator("body").inner_text().replace(ui.WORD_JOINER, "").split())
+
+
+def _shows_as_typed(page: Page, fields: list[str], where: str) -> None:
+    """Wait until the page shows what was typed into each of ``fields``, as typed (a page may run
+    more than once as it opens)."""
+    deadline = time.monotonic() + 60
+    while missing := [field for field in fields if _typed(field) not in _shown(page)]:
+        assert time.monotonic() < deadline, f"{missing} not shown as typed on {where}"
+        time.sleep(0.5)
+
+
+def _nothing_made_of_typed_text(page: Page, where: str) -> None:
+    expect(page.locator("h1").first).to_be_visible(timeout=60_000)  # every page and slide has a title
+    _rendered(page)
+    assert page.locator('a[href*="contoh.invalid"]').count() == 0, f"a link made of typed text on {where}"
+    assert page.locator('img[src="x"]').count() == 0, f"an image made of typed text on {where}"
+    assert page.evaluate("() => typeof window.__xss") == "undefined", f"typed text ran on {where}"
+
+
+@pytest.mark.browser
+def test_typed_markdown_and_html_show_as_text_on_every_page_in_chromium(
+    browser: Browser, demo_copy_url: str, demo_accounts: DemoAccounts
+) -> None:
+    """Emphasis, a link and HTML typed into every text field (names, narratives, evidence, feedback,
+    meetings, points, labels): on every page no link to the address in them, nothing their HTML would
+    make or run, and the text itself shown as typed where the page shows it outside a table."""
+    ids = _plant_typed_text(demo_copy_url, demo_accounts)
+    visits: list[tuple[str, list[str]]] = [
+        ("/", []),
+        ("/programs", []),
+        (f"/program?id={ids['program']}", ["program.name", "company.name"]),
+        ("/engagement", []),
+        ("/compliance", ["meeting.title", "framework_point.title", "compliance_record.evidence"]),
+        ("/reporting", []),
+        ("/account", ["app_user.display_name"]),
+        (f"/present?meeting={ids['meeting']}", ["meeting.title", "meeting.venue", "program.name"]),
+    ]
+    tabbed = {"/data": ["Isi data", "Impor", "Ekspor", "Laporan semester"], "/admin": []}
+    with served_app(demo_copy_url) as base:
+        context = browser.new_context(viewport={"width": 1366, "height": 900})
+        context.add_cookies(cookie_for(base, token(demo_accounts.admin.username, cookie_key())))
+        page = context.new_page()
+        for path, fields in visits:
+            page.goto(f"{base}{path}")
+            _shows_as_typed(page, fields, path)
+            _nothing_made_of_typed_text(page, path)
+        for path in tabbed:
+            page.goto(f"{base}{path}")
+            _rendered(page)
+            tabs = page.get_by_role("tab")
+            for index in range(tabs.count()):
+                tabs.nth(index).click()
+                _nothing_made_of_typed_text(page, f"{path} tab {index + 1}")
+        _open_tab(page, "Tautan berbagi")
+        _shows_as_typed(page, ["share_link.label"], "the admin's list of share links")
+        _open_tab(page, "Kerangka koordinasi")
+        _shows_as_typed(page, ["framework.name"], "the admin's frameworks")
+
+        page.goto(f"{base}/present?meeting={ids['meeting']}")
+        _rendered(page)
+        while page.get_by_role("button", name="Berikutnya").is_enabled():
+            page.get_by_role("button", name="Berikutnya").click()
+            _nothing_made_of_typed_text(page, "a slide")
+        _shows_as_typed(page, ["feedback_item.text"], "the wall")
+        page.get_by_text("Panel fasilitator").click()
+        expect(page.get_by_role("button", name="Setujui semua")).to_be_visible(timeout=60_000)
+        _nothing_made_of_typed_text(page, "the facilitator's panel")
+        _shows_as_typed(page, ["feedback_item.text"], "the item waiting for moderation")
+        context.close()
+
+        shared = browser.new_page(viewport={"width": 1366, "height": 900})
+        shared.goto(f"{base}/shared?token={ids['token']}")
+        _shows_as_typed(shared, ["share_link.label", "program.name"], "/shared")
+        _nothing_made_of_typed_text(shared, "/shared")
+        shared.close()
+
+
+def _open_tab(page: Page, name: str) -> None:
+    page.get_by_role("tab", name=name).click()
+    _rendered(page)

@@ -6,6 +6,7 @@ import dataclasses
 import importlib
 import inspect
 import logging
+import re
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from enum import Enum
@@ -172,8 +173,9 @@ REFUSED = Refused.REFUSED
 
 
 def refusal(error: DomainError) -> str:
-    """Why ``error`` refused, in the reader's language."""
-    return t(error.key, **error.values)
+    """Why ``error`` refused, in the reader's language, as Markdown: a name or a typed value it repeats
+    shows as typed."""
+    return t_plain(error.key, **error.values)
 
 
 def run_command(
@@ -238,10 +240,46 @@ def _cached_read(
         return query(session=session, **_arguments)
 
 
+# What Markdown, as Streamlit draws it, reads as markup anywhere in a line: emphasis, code, links and
+# images, HTML, tables, strikethrough, formulas (``$``) and entities (``&lt;``).
+_ANYWHERE = re.compile(r"[\\`*_\[\]<>|~$&]")
+# What it reads as markup only at the start of a line: a heading ("# "), a quote (">"), a list item
+# ("- ", "+ ", "1. ", "1) ") and a line that underlines a heading ("===", "---"); indentation (a line
+# indented by four spaces is code) goes, as Markdown drops it from a paragraph anyway.
+_LINE_START = re.compile(
+    r"^[ \t]*(#{1,6}(?=[ \t]|$)|>|=+(?=[ \t]*$)|-+(?=[ \t]*$)|[-+](?=[ \t])|\d{1,9}(?=[.)](?:[ \t]|$)))?",
+    re.MULTILINE,
+)
+# What Streamlit turns into something else after escapes are undone, so that escaping does not stop
+# it: a colon before a word (emoji and icons, ``:smile:``, ``:material/home:``; ``https://``, which
+# GitHub's Markdown makes a link of, as it does ``www.`` and an e-mail address's ``@``). A word joiner
+# (U+2060, invisible) after the colon, between ``www`` and its dot and before the ``@`` keeps it text.
+_FOUND_UNESCAPED = re.compile(r"(?<=:)(?=\S)|(?<=www)(?=\.)|(?=@)", re.IGNORECASE)
+WORD_JOINER = "\u2060"
+
+
 def plain(text: str) -> str:
-    """Markdown that shows ``text`` exactly as typed, markup and HTML included."""
-    specials = set("\\`*_{}[]()#+-.!|<>~$:&")
-    return "".join(f"\\{c}" if c in specials else c for c in text).replace("\n", "  \n")
+    """Markdown that shows ``text`` as typed: markup and HTML as written, an address as text rather than
+    a link, line breaks kept. Characters are escaped only where Markdown would read them as markup, so
+    ``dewi.csr`` or ``PT. Maju - Jaya`` stay as they are."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n")
+    escaped = _ANYWHERE.sub(lambda found: "\\" + found.group(0), _FOUND_UNESCAPED.sub(WORD_JOINER, lines))
+    return _LINE_START.sub(_escape_line_start, escaped).replace("\n", "  \n")
+
+
+def _escape_line_start(found: re.Match[str]) -> str:
+    mark = found.group(1) or ""
+    # A number is a list item only with the dot or parenthesis after it: that is what is escaped.
+    return f"{mark}\\" if mark[:1].isdigit() else f"\\{mark}" if mark else ""
+
+
+def t_plain(key: str, **values: object) -> str:
+    """``key`` in the reader's language, for an element that draws Markdown: each text among
+    ``values`` (a name, something typed) shown as typed (:func:`plain`), numbers filled in as :func:`t`
+    fills them."""
+    return t(
+        key, **{name: plain(value) if isinstance(value, str) else value for name, value in values.items()}
+    )
 
 
 def label(kind: str, value: str | None) -> str:

@@ -161,7 +161,7 @@ def create_user_form(viewer: Viewer) -> None:
         )
         _run(
             lambda session: accounts.create_user(session=session, data=data, actor=viewer),
-            done=t("admin.created", username=username.strip().lower()),
+            done=ui.t_plain("admin.created", username=username.strip().lower()),
             clear="admin-create-",
         )
 
@@ -240,7 +240,7 @@ def role_form(viewer: Viewer, person: Person) -> None:
                 regency_id=new_regency,
                 now=_now(),
             ),
-            done=t("admin.role_changed", username=person.username),
+            done=ui.t_plain("admin.role_changed", username=person.username),
         )
 
 
@@ -260,7 +260,7 @@ def access_switch(viewer: Viewer, person: Person) -> None:
             lambda session: admin.set_disabled(
                 session=session, viewer=viewer, user_id=person.id, disabled=not disabled, now=_now()
             ),
-            done=t("admin.enabled" if disabled else "admin.disabled_done", username=person.username),
+            done=ui.t_plain("admin.enabled" if disabled else "admin.disabled_done", username=person.username),
         )
 
 
@@ -284,7 +284,7 @@ def password_reset_form(viewer: Viewer, person: Person) -> None:
         lambda session: admin.reset_password(
             session=session, viewer=viewer, user_id=person.id, new_password=new_password, now=_now()
         ),
-        done=t("admin.password_reset_done", username=person.username),
+        done=ui.t_plain("admin.password_reset_done", username=person.username),
         clear="admin-reset-",
     )
 
@@ -330,7 +330,7 @@ def thresholds_form(viewer: Viewer) -> None:
     read = {name: typed_number(text) for name, text in typed.items()}
     refused = [(name, error) for name, (_, error) in read.items() if error is not None]
     for name, (key, values) in refused:
-        st.error(f"{titles[name]}: {t(key, **values)}", icon=":material/error:")
+        st.error(f"{titles[name]}: {ui.t_plain(key, **values)}", icon=":material/error:")
     if refused:
         return
     shares = {
@@ -391,7 +391,7 @@ def share_links(viewer: Viewer) -> None:
     for link in active.itertuples(index=False):
         row = st.container(horizontal=True, vertical_alignment="center")
         row.markdown(
-            t(
+            ui.t_plain(
                 "admin.link_line",
                 label=link.label or kinds.get(str(link.kind), str(link.kind)),
                 company=link.company,
@@ -428,7 +428,7 @@ def framework_list(viewer: Viewer, frameworks: list[m.Framework]) -> None:
     regencies = _regencies(viewer)
     for framework in frameworks:
         assert framework.id is not None
-        heading = t(
+        heading = ui.t_plain(
             "admin.framework_line",
             name=framework.name,
             regency=regencies.get(framework.regency_id, "–"),
@@ -520,7 +520,7 @@ def framework_form(viewer: Viewer) -> None:
                 plan_year=int(plan_year),
                 issued_on=issued_on,
             ),
-            done=t("admin.framework_created", name=" ".join(name.split())),
+            done=ui.t_plain("admin.framework_created", name=" ".join(name.split())),
             clear="admin-framework-",
         )
 

@@ -14,7 +14,7 @@ from sinergi.i18n.formatting import long_date, number
 from sinergi.reads import compliance, queries
 from sinergi.reads.compliance import Basis, FrameworkSummary, PointDeadline, PointRecord
 from sinergi.reports import charts
-from sinergi.ui import label, lang, t, tables
+from sinergi.ui import label, lang, plain, t, tables
 
 
 def pick_framework(viewer: Viewer) -> int | None:
@@ -56,7 +56,7 @@ def framework_summary(viewer: Viewer, framework_id: int) -> FrameworkSummary | N
 
 def summary_text(summary: FrameworkSummary) -> str:
     """Whose framework it is, since when, for which year, how many points and companies it covers."""
-    text = t(
+    text = ui.t_plain(
         "compliance_page.summary",
         regency=summary.regency,
         issued=long_date(summary.issued_on, lang()),
@@ -65,7 +65,7 @@ def summary_text(summary: FrameworkSummary) -> str:
         companies=number(summary.companies, lang()),
     )
     if summary.meeting_title:
-        text += " " + t("compliance_page.meeting", title=summary.meeting_title)
+        text += " " + ui.t_plain("compliance_page.meeting", title=summary.meeting_title)
     return text
 
 
@@ -118,13 +118,13 @@ def point_list(viewer: Viewer, framework_id: int) -> None:
             if point.deadline
             else t("compliance_page.no_deadline")
         )
-        with st.expander(t("compliance_page.point_label", number=point.number, title=point.title)):
-            st.markdown(point.text)
+        with st.expander(ui.t_plain("compliance_page.point_label", number=point.number, title=point.title)):
+            st.markdown(plain(point.text))
             st.markdown(
                 f"- {deadline}\n"
                 f"- {t('compliance_page.judged', rule=label('point_rule', point.rule))}\n"
                 + (
-                    f"- {t('compliance_page.evidence_needed', evidence=point.evidence_needed)}"
+                    f"- {ui.t_plain('compliance_page.evidence_needed', evidence=point.evidence_needed)}"
                     if point.evidence_needed
                     else ""
                 )
@@ -213,9 +213,11 @@ def company_record(viewer: Viewer, framework_id: int, company_id: int, today: da
             if program.end_date
             else t("compliance_page.program_since", stage=stage, start=start)
         )
-        st.markdown(f"- [{program.name}](program?id={program.id}) — {when}")
+        # A link to the app's own page, made of the program's id; its name only labels it, as text.
+        st.markdown(f"- [{plain(program.name)}](program?id={int(program.id)}) — {when}")
     st.markdown(f"**{t('compliance_page.record_heading')}**")
-    st.table(_record_table(detail.points))
+    # A table draws its cells as Markdown: each holds its text escaped, and so shows it as typed.
+    st.table(_record_table(detail.points).map(plain).rename(index=plain))
 
 
 def _participation(participation: compliance.Participation | None) -> None:
@@ -228,7 +230,7 @@ def _participation(participation: compliance.Participation | None) -> None:
             else t("compliance_page.declined_no_letter")
         )
         if participation.reason:
-            st.markdown(t("compliance_page.reason", reason=participation.reason))
+            st.markdown(ui.t_plain("compliance_page.reason", reason=participation.reason))
     else:
         st.markdown(t("compliance_page.taking_part"))
 

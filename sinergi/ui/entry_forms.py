@@ -16,7 +16,7 @@ from sinergi.core import db
 from sinergi.core.access import Viewer
 from sinergi.i18n import registry
 from sinergi.i18n.formatting import input_number
-from sinergi.ui import labels, lang, t
+from sinergi.ui import labels, lang, t, t_plain
 from sinergi.ui.entry_common import (
     NEW,
     NONE,
@@ -225,7 +225,7 @@ def record_editor(viewer: Viewer, spec: entry.EntitySpec, *, parent_id: int | No
                     _widget(field, f"{state}-{field.name}", options)
                     if field.name in errors:
                         key, values = errors[field.name]
-                        st.error(t(key, **values), icon=":material/error:")
+                        st.error(t_plain(key, **values), icon=":material/error:")
         for link in entry.LINKS.get(spec.entity, ()):
             with db.read_session() as session:
                 offered = _with_kept(

@@ -7,7 +7,7 @@ import streamlit as st
 
 from sinergi.core.access import Viewer
 from sinergi.i18n.formatting import input_number
-from sinergi.ui import lang, t
+from sinergi.ui import lang, t, t_plain
 from sinergi.ui.entry_common import (
     read_now,
     show_message,
@@ -85,7 +85,7 @@ def _head_counts(rows: pd.DataFrame, ids_by_name: dict[str, int]) -> tuple[dict[
         count, problem = typed_number(text)
         if problem or not isinstance(count, int):
             why = t(problem[0], **problem[1]) if problem else t("entry.error.whole_number")
-            return {}, t("entry.attendance.bad_count", organisation=organisation, problem=why)
+            return {}, t_plain("entry.attendance.bad_count", organisation=organisation, problem=why)
         oid = ids_by_name[organisation]
         counts[oid] = counts.get(oid, 0) + count
     return counts, ""

@@ -146,9 +146,9 @@ def _code_block(viewer: Viewer, meeting_id: int, now: datetime) -> None:
 def _welcome_slide(viewer: Viewer, meeting: live.LiveMeeting, now: datetime) -> None:
     left, right = st.columns([3, 2], gap="large")
     with left:
-        st.title(meeting.title)
+        st.title(plain(meeting.title))
         details = (label("meeting_kind", meeting.kind), long_date(meeting.held_on, lang()), meeting.venue)
-        st.caption(" · ".join(part for part in details if part))
+        st.caption(" · ".join(plain(part) for part in details if part))
         st.subheader(t("live.programs"))
         if meeting.programs:
             st.markdown("\n".join(f"- {plain(name)}" for _, name in meeting.programs))
@@ -168,9 +168,9 @@ def _program_slide(viewer: Viewer, program_id: int) -> None:
     results = ui.read(programs.indicator_results, viewer=viewer, program_id=program_id, thresholds=thresholds)
     by_indicator = programs.results_by_indicator(results)
     to_date = programs.indicators_to_date(by_indicator, thresholds)
-    st.title(profile.name)
+    st.title(plain(profile.name))
     stage = t("program.stage", stage=label("stage", profile.stage))
-    st.caption(" · ".join([profile.company, label("pillar", profile.pillar), stage]))
+    st.caption(" · ".join([plain(profile.company), label("pillar", profile.pillar), stage]))
     screens.program_tiles(profile, to_date)
     series_list = [series for records in by_indicator.values() if (series := programs.semesters(records))]
     if not series_list:
@@ -196,7 +196,7 @@ def _program_slide(viewer: Viewer, program_id: int) -> None:
 
 def _compliance_slide(viewer: Viewer, framework_id: int, framework_name: str) -> None:
     st.title(t("live.slide.compliance"))
-    st.caption(framework_name)
+    st.caption(plain(framework_name))
     summary = ui.read(
         queries.compliance_summary, viewer=viewer, framework_id=framework_id, today=date.today()
     )

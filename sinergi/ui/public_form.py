@@ -59,9 +59,9 @@ def open_meeting(code: str) -> live.PublicMeeting | str:
 
 
 def meeting_line(meeting: live.PublicMeeting) -> str:
-    """The meeting's title, date and venue on one line."""
+    """The meeting's title, date and venue on one line, as Markdown that shows them as typed."""
     return " · ".join(
-        part for part in (meeting.title, long_date(meeting.held_on, lang()), meeting.venue) if part
+        ui.plain(part) for part in (meeting.title, long_date(meeting.held_on, lang()), meeting.venue) if part
     )
 
 
@@ -157,7 +157,10 @@ def _check_in(code: str) -> None:
     if device is not ui.REFUSED:
         _devices()[code] = device
         st.query_params["device"] = device
-        state[_FLASH] = ("success", t("live.checkin.done", organisation=state.get("live-organisation", "")))
+        state[_FLASH] = (
+            "success",
+            ui.t_plain("live.checkin.done", organisation=state.get("live-organisation", "")),
+        )
 
 
 def _send(code: str) -> None:

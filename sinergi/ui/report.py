@@ -79,7 +79,7 @@ def report_section(viewer: Viewer) -> None:
         subject = programs[program_id]
 
     scope_ids = {"program_id": program_id} if program_id is not None else {"company_id": company_id}
-    st.caption(t("report.subject", subject=subject, period=period))
+    st.caption(ui.t_plain("report.subject", subject=subject, period=period))
     verified_only = st.checkbox(
         t("report.verified_only_option"), key="report-verified-only", help=t("filter.verified_help")
     )

@@ -164,7 +164,7 @@ def _overview_tiles(
             t("overview.tile.compliance"),
             compliance.met,
             compliance.applicable,
-            help=t("overview.help.compliance", name=framework.name),
+            help=ui.t_plain("overview.help.compliance", name=framework.name),
         )
 
 
@@ -379,9 +379,9 @@ def program_screen(viewer: Viewer, program_id: int | None, *, back_link: bool = 
             # No tab in the link: this page's own tabs would take it from the address on the way.
             query_params={"program": str(profile.id)},
         )
-    st.title(profile.name)
+    st.title(ui.plain(profile.name))
     facts = [
-        profile.company,
+        ui.plain(profile.company),
         ui.label("pillar", profile.pillar),
         t("program.stage", stage=ui.label("stage", profile.stage)),
         f"{long_date(profile.start_date, lang())} – "
@@ -602,11 +602,15 @@ def _budget_section(profile: programs.ProgramProfile) -> None:
         },
     )
     left, right = st.columns(2)
-    left.markdown(f"**{t('program.places')}**  \n" + ("  \n".join(profile.places) or "–"))
+    left.markdown(
+        f"**{t('program.places')}**  \n" + ("  \n".join(ui.plain(place) for place in profile.places) or "–")
+    )
     right.markdown(
         f"**{t('program.partners')}**  \n"
         + (
-            "  \n".join(f"{name} ({ui.label('partner_role', role)})" for name, role in profile.partners)
+            "  \n".join(
+                f"{ui.plain(name)} ({ui.label('partner_role', role)})" for name, role in profile.partners
+            )
             or "–"
         )
     )

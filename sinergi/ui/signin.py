@@ -21,7 +21,7 @@ from sinergi.core import db
 from sinergi.core.access import Viewer
 from sinergi.core.secrets import cookie_key
 from sinergi.core.settings import COOKIE_EXPIRY_DAYS, COOKIE_NAME
-from sinergi.ui import REFUSED, label, plain, run_command, t
+from sinergi.ui import REFUSED, label, plain, run_command, t, t_plain
 from sinergi.ui.client import client_address
 from sinergi.writes import accounts
 
@@ -198,7 +198,7 @@ def account_box(viewer: Viewer, where: Any = st) -> None:
     """Who is signed in, and the logout button, behind a button named for the user (``where`` the page
     puts it: the bar at the top)."""
     box = where.popover(plain(viewer.username), icon=":material/person:")
-    box.caption(t("login.signed_in_as", name=plain(viewer.username), role=label("role", viewer.role.value)))
+    box.caption(t_plain("login.signed_in_as", name=viewer.username, role=label("role", viewer.role.value)))
     box.button(t("login.logout"), on_click=_logout, key="logout", icon=":material/logout:")
 
 
