@@ -1,9 +1,17 @@
-"""Safer defaults: what a fresh installation exposes before anyone configures it."""
+"""The security suite: every attack tried against Sinergi, and the tests that keep each one refused.
+
+``ATTACKS`` below is the list a reviewer reads: each attack, in words, with the tests (in this file or
+in the layer's own test file) that fail if it works again; a test here checks that each named test
+exists. The tests in this file itself are the ones that belong to no single layer: defaults, the
+sign-in throttle seen from a browser, downloads from every table, typed text on every page.
+"""
 
 from __future__ import annotations
 
+import base64
 import csv
 import io
+import json
 import re
 import stat
 import time
@@ -30,6 +38,129 @@ from tests.browser import served_app
 from tests.conftest import DemoAccounts
 from tests.factories import PASSWORD
 from tests.test_browser import cookie_for, token
+
+ATTACKS: dict[str, list[str]] = {
+    # Broke before, and must stay refused.
+    "a share link revoked or expired while its page is open keeps serving it, unlogged": [
+        "test_sharing.py::test_a_link_revoked_while_its_page_is_open_stops_at_the_next_run_and_every_run_is_logged",
+        "test_sharing.py::test_expired_revoked_and_unknown_links_are_refused_alike",
+    ],
+    "a table's own CSV download turns typed text into a live spreadsheet formula": [
+        "test_security.py::test_every_table_download_keeps_text_that_looks_like_a_formula_as_text",
+        "test_spreadsheet.py::test_xlsx_keeps_types_and_neutralises_formulas",
+        "test_spreadsheet.py::test_csv_neutralises_formulas_and_keeps_accents",
+        "test_transfer.py::test_exported_formula_text_reads_back_neutralised_and_imports_as_typed",
+    ],
+    "a phone reloads to check in again and reset its limits; one address floods a meeting": [
+        "test_live_browser.py::test_a_phone_that_reloads_stays_checked_in_and_is_counted_once",
+        "test_live.py::test_one_address_cannot_grow_the_head_count_past_its_limit",
+        "test_live.py::test_one_address_is_slowed_down_whatever_devices_it_sends_from",
+        "test_live.py::test_guessing_codes_from_one_address_is_refused_before_looking",
+        "test_live.py::test_a_device_that_sends_too_fast_is_slowed_down",
+    ],
+    "guessing passwords with parallel submits, reloads, new browsers and many usernames": [
+        "test_security.py::test_wrong_passwords_keep_counting_across_a_reload_and_a_new_browser",
+        "test_accounts.py::test_guesses_sent_together_are_counted_before_any_password_is_checked",
+        "test_accounts.py::test_one_address_trying_many_names_is_refused_after_the_limit",
+        "test_accounts.py::test_an_address_is_slowed_down_then_refused_even_the_right_password",
+    ],
+    "locking any account out with five wrong passwords": [
+        "test_accounts.py::test_guessing_from_one_address_does_not_lock_the_owner_out",
+        "test_accounts.py::test_many_addresses_slow_a_name_down_without_locking_its_owner_out",
+    ],
+    "guessing the current password on the change-password form, unaudited": [
+        "test_accounts.py::test_the_current_password_is_throttled_and_audited_when_changing_it",
+    ],
+    "Markdown or HTML in stored text: a split link, a phishing link, a script": [
+        "test_security.py::test_typed_markdown_and_html_show_as_text_on_every_page_in_chromium",
+        "test_security.py::test_every_markdown_element_shows_stored_text_as_typed",
+        "test_security.py::test_the_admin_pages_show_names_and_labels_as_typed",
+        "test_security.py::test_a_program_in_the_compliance_record_links_to_the_apps_own_page_by_its_id",
+        "test_security.py::test_text_made_safe_for_markdown_reads_back_as_typed",
+        "test_live_browser.py::test_ten_phones_send_a_hundred_inputs_that_reach_the_wall",
+    ],
+    "defaults: a world-readable database, every interface, tracebacks, passwords kept as usernames": [
+        "test_security.py::test_the_database_file_and_its_directory_are_readable_by_their_owner_only",
+        "test_security.py::test_an_existing_database_file_open_to_others_is_closed_on_start",
+        "test_security.py::test_the_server_listens_on_this_machine_only_unless_told_otherwise",
+        "test_pages.py::test_an_unexpected_error_shows_a_sentence_in_the_reader_language_and_the_log_has_the_details",
+        "test_accounts.py::test_a_name_nobody_has_is_kept_only_as_a_hash",
+    ],
+    "a workbook that expands to tens of megabytes costs seconds of CPU before it is refused": [
+        "test_transfer_safety.py::test_a_workbook_that_expands_beyond_the_limit_is_refused_before_any_xml_is_read",
+        "test_transfer_safety.py::test_the_expansion_limits_are_settings",
+        "test_transfer_safety.py::test_a_sheet_without_its_required_columns_is_not_read_past_its_header",
+    ],
+    # Held when tried, and kept so.
+    "reading another company's or regency's data: URLs, filters, the shared cache": [
+        "test_access.py::test_company_users_read_only_their_company",
+        "test_access.py::test_agency_users_read_their_regency",
+        "test_access.py::test_another_companys_program_is_refused_and_logged",
+        "test_access.py::test_changing_the_url_to_another_companys_program_is_refused",
+        "test_access.py::test_two_users_of_one_cached_reader_see_only_their_rows",
+        "test_access.py::test_the_shared_cache_key_tells_every_reader_and_filter_apart",
+        "test_transfer.py::test_company_export_holds_only_its_own_company",
+        "test_reporting.py::test_a_company_never_sees_another_company",
+    ],
+    "writing another company's data: forms, grid, import, verification, admin": [
+        "test_access.py::test_only_the_company_writes_its_results",
+        "test_access.py::test_results_are_verified_by_the_regencys_agency",
+        "test_access.py::test_another_companys_compliance_record_is_refused",
+        "test_transfer.py::test_company_user_imports_only_its_own_company",
+        "test_transfer.py::test_an_evaluation_naming_another_companys_program_or_meeting_is_an_error",
+        "test_transfer.py::test_agency_and_viewer_accounts_cannot_import",
+        "test_write_path.py::test_an_import_refuses_a_village_outside_the_company_regencies_as_the_form_does",
+        "test_admin.py::test_every_admin_command_and_query_is_refused_to_everyone_else",
+    ],
+    "forged, unsigned (alg none), weakly keyed and replayed sign-in cookies": [
+        "test_browser.py::test_forged_cookie_is_refused_and_a_signed_one_accepted",
+        "test_security.py::test_an_unsigned_cookie_is_refused",
+        "test_browser.py::test_cookie_replayed_after_logout_is_refused",
+        "test_accounts.py::test_weak_cookie_keys_are_refused",
+    ],
+    "signed-out visitors on any page": [
+        "test_access.py::test_signed_out_visitors_get_the_login_form_on_every_page",
+    ],
+    "oversize uploads, zip bombs, XML entities, files that are not workbooks": [
+        "test_transfer_safety.py::test_zip_bomb_is_refused_before_decompressing",
+        "test_transfer_safety.py::test_billion_laughs_workbook_is_refused_before_parsing_within_bounded_memory",
+        "test_transfer_safety.py::test_a_file_over_the_size_limit_is_refused",
+        "test_transfer_safety.py::test_files_that_are_not_workbooks_are_refused",
+    ],
+}
+
+
+def test_every_attack_in_the_list_has_tests_that_exist() -> None:
+    tests_dir = Path(__file__).parent
+    missing = []
+    for attack, tests in ATTACKS.items():
+        assert tests, attack
+        for test in tests:
+            file_name, name = test.split("::")
+            if not re.search(rf"^def {name}\(", (tests_dir / file_name).read_text(), re.M):
+                missing.append(test)
+    assert missing == []
+
+
+def test_an_unsigned_cookie_is_refused(
+    browser: Browser, demo_sqlite_url: str, demo_accounts: DemoAccounts
+) -> None:
+    """A cookie that names the admin with the signature left off ("alg": "none") opens nothing."""
+    header = {"alg": "none", "typ": "JWT"}
+    payload = {"username": demo_accounts.admin.username, "exp_date": time.time() + 86_400}
+    unsigned = ".".join(_b64(part) for part in (header, payload)) + "."
+    with served_app(demo_sqlite_url) as base:
+        context = browser.new_context()
+        context.add_cookies(cookie_for(base, unsigned))
+        page = context.new_page()
+        page.goto(base)
+        expect(page.get_by_label("Nama pengguna")).to_be_visible(timeout=60_000)
+        expect(page.get_by_test_id("stMetric")).to_have_count(0)
+        context.close()
+
+
+def _b64(part: dict[str, object]) -> str:
+    return base64.urlsafe_b64encode(json.dumps(part).encode()).rstrip(b"=").decode()
 
 
 def _mode(path: Path) -> int:
