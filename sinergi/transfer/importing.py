@@ -16,8 +16,10 @@ from sinergi.core import db
 from sinergi.core.access import Viewer, refuse
 from sinergi.transfer.parsing import RowError, SheetRows, convert
 from sinergi.transfer.sheets import SHEETS
+from sinergi.writes import plans
 from sinergi.writes.batch import Batch
 from sinergi.writes.fields import FieldErrors
+from sinergi.writes.results import plan_result
 
 # ---------------------------------------------------------------------------------------------
 # Problems, reported by sheet, row and column
@@ -148,7 +150,7 @@ class _Import:
         match = re.fullmatch(r"(\d{4})-S([12])", code.upper())
         if not match:
             raise RowError("period", "transfer.err.period", value=code)
-        return self.batch.plan_period(code.upper(), int(match.group(1)), int(match.group(2)))
+        return plans.plan_period(self.batch, code.upper(), int(match.group(1)), int(match.group(2)))
 
     def meeting(self, row: dict[str, Any]) -> m.Meeting:
         company = self.meeting_company(row)
@@ -201,20 +203,20 @@ class _Import:
 
     # One function per sheet --------------------------------------------------------------
     def villages(self, row: dict[str, Any]) -> None:
-        self.batch.plan_village(row)
+        plans.plan_village(self.batch, row)
 
     def companies(self, row: dict[str, Any]) -> None:
         self.batch.admin_only()
         regencies = [self.regency(name, "regencies") for name in row["regencies"]]
-        self.batch.plan_company(row, [regency for regency in regencies if regency is not None])
+        plans.plan_company(self.batch, row, [regency for regency in regencies if regency is not None])
 
     def organisations(self, row: dict[str, Any]) -> None:
         self.batch.admin_only()
-        self.batch.plan_organisation(row, self.regency(row["regency"]))
+        plans.plan_organisation(self.batch, row, self.regency(row["regency"]))
 
     def programs(self, row: dict[str, Any]) -> None:
         company = self.company(row["company"])
-        self.batch.check_program(row)  # the typed values first, as the sheet's columns come
+        plans.check_program(row)  # the typed values first, as the sheet's columns come
         villages = [(text, self.village(text)) for text in row["villages"]]
         partners: list[tuple[m.Organisation, str]] = []
         for column, role in (
@@ -225,15 +227,15 @@ class _Import:
                 organisation = self.organisation(name, column)
                 assert organisation is not None
                 partners.append((organisation, role))
-        self.batch.plan_program(company, row, villages, partners)
+        plans.plan_program(self.batch, company, row, villages, partners)
 
     def budgets(self, row: dict[str, Any]) -> None:
         company = self.company(row["company"])
-        self.batch.plan_budget(company, self.program(company, row["program"]), row)
+        plans.plan_budget(self.batch, company, self.program(company, row["program"]), row)
 
     def indicators(self, row: dict[str, Any]) -> None:
         company = self.company(row["company"])
-        self.batch.plan_indicator(company, self.program(company, row["program"]), row)
+        plans.plan_indicator(self.batch, company, self.program(company, row["program"]), row)
 
     def results(self, row: dict[str, Any]) -> None:
         program = self.program(self.company(row["company"]), row["program"])
@@ -247,7 +249,8 @@ class _Import:
         }
         if "evidence" not in self.present:
             del typed["evidence"]  # a sheet without the column keeps the evidence each result has
-        self.batch.plan_result(
+        plan_result(
+            self.batch,
             company_id=program.company_id,
             indicator=indicator,
             period=period,
@@ -263,17 +266,17 @@ class _Import:
         evaluation = (
             self.evaluation(company, row["evaluation"], row["evaluated_on"]) if row["evaluation"] else None
         )
-        self.batch.plan_action(company, program, indicator, evaluation, row)
+        plans.plan_action(self.batch, company, program, indicator, evaluation, row)
 
     def meetings(self, row: dict[str, Any]) -> None:
         company = self.meeting_company(row)
-        self.batch.check_meeting(row)
+        plans.check_meeting(row)
         organiser = self.organisation(row["organiser_organisation"], "organiser_organisation")
         regency = self.regency(row["regency"])
         existed = self.one(
             m.Meeting, title=row["meeting"], held_on=row["held_on"], organiser_company_id=company
         )
-        meeting = self.batch.plan_meeting(company, organiser, regency, row)
+        meeting = plans.plan_meeting(self.batch, company, organiser, regency, row)
         if existed is None:
             self.organisers[id(meeting)] = company
 
@@ -281,13 +284,13 @@ class _Import:
         meeting = self.meeting(row)
         organisation = self.organisation(row["organisation"], "organisation")
         assert organisation is not None
-        self.batch.plan_attendance(self.meeting_company(row), meeting, organisation, row)
+        plans.plan_attendance(self.batch, self.meeting_company(row), meeting, organisation, row)
 
     def feedback(self, row: dict[str, Any]) -> None:
         meeting = self.meeting(row)
         organisation = self.organisation(row["organisation"], "organisation")
         program = self._feedback_program(meeting, row["feedback_program"])
-        self.batch.plan_feedback(self.meeting_company(row), meeting, organisation, program, row)
+        plans.plan_feedback(self.batch, self.meeting_company(row), meeting, organisation, program, row)
 
     def evaluations(self, row: dict[str, Any]) -> None:
         company = self.company(row["company"])
@@ -300,7 +303,7 @@ class _Import:
         elif row["held_on"] is not None:
             raise RowError("meeting", "transfer.err.required")
         programs = [self.program(company, n, "evaluated_programs") for n in row["evaluated_programs"]]
-        self.batch.plan_evaluation(company, period, meeting, programs, row)
+        plans.plan_evaluation(self.batch, company, period, meeting, programs, row)
 
     # Running -------------------------------------------------------------------------------
     def row(self, handler: Callable[[dict[str, Any]], None], number: int, row: dict[str, Any]) -> None:

@@ -15,9 +15,9 @@ names of the entity's fields, which are the names of the import's columns too.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any, cast
 
 from sqlalchemy import Engine, bindparam, insert, inspect, update
@@ -26,13 +26,28 @@ from sqlalchemy.orm import make_transient_to_detached
 from sqlmodel import Session, SQLModel, col, select
 
 import models as m
-from models.programs import BENEFICIARY_COLUMNS
 from sinergi.core import audit, db
 from sinergi.core.access import Viewer
-from sinergi.writes import entry
-from sinergi.writes.feedback import FEEDBACK
-from sinergi.writes.fields import FieldErrors, checked
-from sinergi.writes.results import apply_result, check_result
+from sinergi.core.errors import DomainError
+from sinergi.writes.fields import FieldErrors
+
+
+@dataclass(frozen=True)
+class Change:
+    field: str
+    opened: Any  # what the form was opened with
+    saved: Any  # what someone else saved meanwhile
+    yours: Any  # what this save would have written
+
+
+class EditConflict(DomainError):
+    """Someone saved the record after this form was opened; nothing was written."""
+
+    key = "entry.error.conflict"
+
+    def __init__(self, changes: list[Change], *, deleted: bool = False) -> None:
+        super().__init__(count=len(changes))
+        self.changes, self.deleted = changes, deleted
 
 
 def refused(column: str, key: str, **values: object) -> FieldErrors:
@@ -192,10 +207,14 @@ class Batch:
             type(record).__name__,
             *sorted((k, ("record", id(v)) if isinstance(v, SQLModel) else v) for k, v in where.items()),
         )
+        self.remember(key, record)
+        return record
+
+    def remember(self, key: tuple[Any, ...], record: Any) -> None:
+        """Remember ``record``, created by this change, under ``key``."""
         self.found[key] = record
         self.created.add(id(record))
         self._row_keys.append(key)
-        return record
 
     def result(self, indicator: m.Indicator, period: m.Period) -> m.Result | None:
         """The result of an indicator for a period: an indicator's results are read all at once."""
@@ -266,489 +285,6 @@ class Batch:
         self.ops.append(Op(part, self.number, entity, existed, changed, then))
         self.count(outcome, part)
 
-    # One plan per kind of change -------------------------------------------------------------
-    def plan_period(self, code: str, year: int, semester: int) -> m.Period:
-        """A semester by its code, created on first use: its dates follow from the code."""
-        period = self.periods.get(code)
-        if period is None:
-            start, end = (
-                (date(year, 1, 1), date(year, 6, 30))
-                if semester == 1
-                else (date(year, 7, 1), date(year, 12, 31))
-            )
-            period = m.Period(code=code, year=year, semester=semester, start_date=start, end_date=end)
-            self.periods[code] = period
-            self.new(period, code=code)
-            self.ops.append(Op("", self.number, period, False, {}))
-        return period
-
-    def plan_village(self, typed: Mapping[str, Any]) -> None:
-        """A village under its district and regency, each created when missing: admins only."""
-        self.admin_only()
-        regency = self.one(m.Regency, name=typed["regency"])
-        if regency is None:
-            regency = m.Regency(
-                name=typed["regency"],
-                kind=typed["regency_kind"] or m.RegencyKind.KABUPATEN,
-                province=typed["province"] or "Kalimantan Timur",
-            )
-            self.new(regency, name=typed["regency"])
-            self.ops.append(Op("", self.number, regency, False, {}))
-        district = self.one(m.District, regency_id=regency, name=typed["district"])
-        if district is None:
-            district = self.new(
-                m.District(regency_id=0, name=typed["district"]), regency_id=regency, name=typed["district"]
-            )
-            self.ops.append(Op("", self.number, district, False, {"regency_id": regency}))
-        village = self.one(m.Village, district_id=district, name=typed["village"])
-        existed = village is not None
-        values: dict[str, Any] = {"kind": typed["village_kind"] or m.VillageKind.DESA}
-        if village is None:
-            village = self.new(
-                m.Village(district_id=0, name=typed["village"]), district_id=district, name=typed["village"]
-            )
-            self.new_villages.append((village, district))
-            values["district_id"] = district
-        self.save("villages", village, existed, values)
-
-    def plan_company(self, typed: Mapping[str, Any], regencies: list[m.Regency]) -> None:
-        """A company by name, and the regencies it works in (added to those it has): admins only."""
-        self.admin_only()
-        company = self.one(m.Company, name=typed["company"])
-        existed = company is not None
-        if company is None:
-            company = self.new(
-                m.Company(name=typed["company"], short_name="", sector=typed["sector"]), name=typed["company"]
-            )
-        values = {
-            "short_name": typed["short_name"] or typed["company"].removeprefix("PT ")[:60],
-            "sector": typed["sector"],
-        }
-
-        def link_regencies(session: Session, written: m.Company) -> None:
-            for regency in regencies:
-                assert regency.id is not None and written.id is not None
-                if session.get(m.CompanyRegency, (written.id, regency.id)) is None:
-                    session.add(m.CompanyRegency(company_id=written.id, regency_id=regency.id))
-                    session.flush()
-
-        self.save("companies", company, existed, values, then=link_regencies)
-
-    def plan_organisation(self, typed: Mapping[str, Any], regency: m.Regency | None) -> None:
-        """An organisation by name: admins only."""
-        self.admin_only()
-        found = self.one(m.Organisation, name=typed["organisation"])
-        existed = found is not None
-        if found is None:
-            found = self.new(
-                m.Organisation(name=typed["organisation"], org_type=typed["org_type"]),
-                name=typed["organisation"],
-            )
-        self.save("organisations", found, existed, {"org_type": typed["org_type"], "regency_id": regency})
-
-    def _program_links(self, program: m.Program | None) -> dict[str, list[Any]]:
-        """A program's links as the write will find them: read, or set by an earlier change."""
-        if program is None:
-            return {"villages": [], "sdgs": []}
-        if id(program) in self.links:
-            return self.links[id(program)]
-        if program.id is None:
-            return {"villages": [], "sdgs": []}
-        return entry.current_links(self.session, entry.PROGRAM, program.id)
-
-    def _partners(self, program: m.Program | None) -> dict[Any, str]:
-        key = ("partners", id(program))
-        if key not in self.found:
-            self.found[key] = (
-                {}
-                if program is None or program.id is None
-                else {
-                    link.organisation_id: link.role
-                    for link in self.session.exec(
-                        select(m.ProgramPartner).where(m.ProgramPartner.program_id == program.id)
-                    )
-                }
-            )
-        partners: dict[Any, str] = self.found[key]
-        return partners
-
-    def check_program(self, typed: Mapping[str, Any]) -> dict[str, Any]:
-        """What a program's typed values must be, before anything they name is looked up."""
-        if typed["end_date"] is not None and typed["end_date"] < typed["start_date"]:
-            raise refused("end_date", "transfer.err.end_before_start")
-        if any(not 1 <= sdg <= 17 for sdg in typed["sdgs"]):
-            raise refused("sdgs", "transfer.err.sdg")
-        return checked(entry.PROGRAM, typed, ("description", *BENEFICIARY_COLUMNS))
-
-    def check_meeting(self, typed: Mapping[str, Any]) -> dict[str, Any]:
-        """What a meeting's typed values must be, before anything they name is looked up."""
-        return checked(entry.MEETING, typed, ("attendee_count",))
-
-    # The form's checks, then the form's link command at write time: one rule for both, so long.
-    def plan_program(
-        self,
-        company: m.Company,
-        typed: Mapping[str, Any],
-        villages: list[tuple[str, m.Village]],
-        partners: list[tuple[m.Organisation, str]],
-    ) -> None:
-        """A program of ``company`` by name (``typed["program"]``), its villages (each with the text
-        that named it), SDGs and partners (organisation and role)."""
-        self.authorise_company(company)
-        program = self.one(m.Program, company_id=company, name=typed["program"])
-        existed = program is not None
-        checked_values = self.check_program(typed)
-        before = self._program_links(program)
-        if villages and company.id is not None:
-            allowed = entry.village_options(self.session, company.id)
-            for text, village in villages:
-                if (
-                    village.id not in allowed
-                    and village not in before["villages"]
-                    and village.id not in before["villages"]
-                ):
-                    raise refused("villages", "transfer.err.village_outside", value=text)
-        picked = {"villages": [v.id for _, v in villages], "sdgs": list(typed["sdgs"])}
-        if company.id is not None and all(v.id is not None for _, v in villages):
-            # The form's command checks the same at write time: a village added must be offered.
-            known = {name: [x for x in ids if x is not None] for name, ids in before.items()}
-            entry.check_links(
-                session=self.session,
-                viewer=self.viewer,
-                spec=entry.PROGRAM,
-                parent_id=company.id,
-                before=known,
-                picked=picked,
-            )
-        wanted = {id(organisation): (organisation, role) for organisation, role in partners}
-        current_partners = self._partners(program)
-        links_changed = (
-            set(map(record_id, before["villages"])) != {v.id for _, v in villages}
-            or set(before["sdgs"]) != set(typed["sdgs"])
-        ) or current_partners != {record_id(o): r for o, r in wanted.values()}
-        opened = (
-            before
-            if existed and program is not None and program.id is not None and id(program) not in self.links
-            else None
-        )
-        if program is None:
-            program = self.new(
-                m.Program(
-                    company_id=0,
-                    name=typed["program"],
-                    pillar=typed["pillar"],
-                    start_date=typed["start_date"],
-                ),
-                company_id=company,
-                name=typed["program"],
-            )
-        self.links[id(program)] = {"villages": [v for _, v in villages], "sdgs": list(typed["sdgs"])}
-        self.found[("partners", id(program))] = {record_id(o): r for o, r in wanted.values()}
-        values: dict[str, Any] = {
-            "company_id": company,
-            "description": typed["description"] or "",
-            "pillar": typed["pillar"],
-            "stage": typed["stage"] or (program.stage if existed else m.Stage.PLANNING),
-            "poverty_alleviation": bool(typed["poverty_alleviation"]),
-            "start_date": typed["start_date"],
-            "end_date": typed["end_date"],
-            **{name: checked_values[name] for name in BENEFICIARY_COLUMNS},
-        }
-        viewer = self.viewer
-        sdgs = list(typed["sdgs"])
-
-        def write_links(session: Session, written: m.Program) -> None:
-            assert written.id is not None
-            # The form's command: a village added must lie in a regency the company works in.
-            entry.set_links(
-                session=session,
-                viewer=viewer,
-                spec=entry.PROGRAM,
-                record_id=written.id,
-                picked={"villages": [record_id(v) for _, v in villages], "sdgs": sdgs},
-                opened=opened,
-            )
-            replace_partners(session, written.id, {record_id(o): role for o, role in wanted.values()})
-
-        self.save("programs", program, existed, values, links_changed=links_changed, then=write_links)
-
-    def plan_budget(self, company: m.Company, program: m.Program, typed: Mapping[str, Any]) -> None:
-        """A program's budget of a year."""
-        self.authorise_company(company)
-        amounts: dict[str, Any] = checked(entry.BUDGET, typed, ("year", "planned", "spent"))
-        budget = self.one(m.ProgramBudget, program_id=program, year=typed["year"])
-        existed = budget is not None
-        if budget is None:
-            budget = self.new(
-                m.ProgramBudget(program_id=0, year=typed["year"]), program_id=program, year=typed["year"]
-            )
-            amounts["program_id"] = program
-        self.save("budgets", budget, existed, amounts)
-
-    def plan_indicator(self, company: m.Company, program: m.Program, typed: Mapping[str, Any]) -> None:
-        """A program's indicator by name (``typed["indicator"]``)."""
-        self.authorise_company(company)
-        indicator = self.one(m.Indicator, program_id=program, name=typed["indicator"])
-        existed = indicator is not None
-        baseline = checked(entry.INDICATOR, typed, ("baseline_value", "baseline_year"))
-        values: dict[str, Any] = {
-            "unit": typed["unit"],
-            "kind": typed["indicator_kind"] or m.IndicatorKind.OUTPUT,
-            "baseline_value": baseline["baseline_value"],
-            "baseline_year": baseline["baseline_year"],
-            "direction": typed["direction"] or m.Direction.HIGHER_IS_BETTER,
-            "accumulation": typed["accumulation"] or m.Accumulation.PERIODIC,
-        }
-        if indicator is None:
-            indicator = self.new(
-                m.Indicator(program_id=0, name=typed["indicator"], unit=typed["unit"]),
-                program_id=program,
-                name=typed["indicator"],
-            )
-            values["program_id"] = program
-        self.save("indicators", indicator, existed, values)
-
-    def plan_result(
-        self,
-        *,
-        company_id: int,
-        indicator: m.Indicator,
-        period: m.Period,
-        typed: Mapping[str, Any],
-        state: str | None = None,
-        from_file: bool = False,
-    ) -> ResultOp | None:
-        """A result's figures, held to :func:`check_result` and :func:`apply_result`: a submitted result
-        whose figures change goes back to draft unless ``state`` submits it again. ``typed`` without
-        ``evidence`` keeps the evidence the result has.
-
-        ``from_file`` (an import): a verified result a row leaves as it is counts as unchanged rather
-        than refused, and a result left as it is is not written again (written again, it would look
-        changed to a verifier). Returns what the write will do, or None when nothing is to be written.
-        """
-        result = self.result(indicator, period)
-        if from_file and result is not None and result.state == m.ResultState.VERIFIED:
-            changed = [k for k, v in typed.items() if getattr(result, k) != v]
-            if changed or (state and state != result.state):
-                raise refused(changed[0] if changed else "result_state", "transfer.err.result_locked")
-            self.count("unchanged", "results")
-            return None
-        if state == m.ResultState.VERIFIED and not self.viewer.is_admin:
-            raise refused("result_state", "transfer.err.verify_not_allowed")
-        values = check_result(
-            viewer=self.viewer,
-            company_id=company_id,
-            indicator_id=indicator.id,
-            result=result,
-            target=typed["target"],
-            actual=typed["actual"],
-            narrative=typed["narrative"],
-            evidence=typed.get("evidence"),
-        )
-        existed = result is not None
-        before = None if result is None else (*(getattr(result, k) for k in typed), result.state)
-        if (
-            from_file
-            and result is not None
-            and before == (*(values[k] for k in typed), state or result.state)
-        ):
-            self.count("unchanged", "results")
-            return None
-        if result is None:
-            result = cast(m.Result, NewResult(indicator_id=indicator.id or 0, period_id=period.id or 0))
-            key = ("Result", ("indicator", id(indicator)), ("period", id(period)))
-            self.found[key] = result
-            self.created.add(id(result))
-            self._row_keys.append(key)
-        seen_version = result.version
-        audit_before = apply_result(result, values, existed=existed)
-        if state and state != result.state:
-            result.state = state
-            result.submitted_at = m.utcnow() if state != m.ResultState.DRAFT else None
-            if state == m.ResultState.VERIFIED:
-                result.verified_by_id = self.viewer.user_id
-                result.verified_at = m.utcnow()
-        after = (*(getattr(result, k) for k in typed), result.state)
-        outcome = "created" if before is None else "updated" if after != before else "unchanged"
-        self.count(outcome, "results")
-        op = ResultOp(self.number, result, existed, seen_version, indicator, period, audit_before, values)
-        self.result_ops.append(op)
-        return op
-
-    def plan_action(
-        self,
-        company: m.Company,
-        program: m.Program,
-        indicator: m.Indicator | None,
-        evaluation: m.Evaluation | None,
-        typed: Mapping[str, Any],
-    ) -> None:
-        """A program's follow-up action by its description."""
-        self.authorise_company(company)
-        if typed["action_status"] == m.ActionStatus.DONE and not typed["completed_on"]:
-            raise refused("completed_on", "entry.error.completed_on")
-        action = self.one(m.FollowUpAction, program_id=program, description=typed["description"])
-        existed = action is not None
-        values: dict[str, Any] = {
-            "indicator_id": indicator,
-            "evaluation_id": evaluation,
-            "owner": typed["owner"] or "",
-            "due_date": typed["due_date"],
-            "status": typed["action_status"] or m.ActionStatus.OPEN,
-            "completed_on": typed["completed_on"],
-        }
-        if action is None:
-            action = self.new(
-                m.FollowUpAction(program_id=0, description=typed["description"]),
-                program_id=program,
-                description=typed["description"],
-            )
-            values["program_id"] = program
-        self.save("actions", action, existed, values)
-
-    def plan_meeting(
-        self,
-        company: m.Company | None,
-        organiser: m.Organisation | None,
-        regency: m.Regency | None,
-        typed: Mapping[str, Any],
-    ) -> m.Meeting:
-        """A meeting by title, day and organising company (None: an admin's)."""
-        self.authorise_meeting(company)
-        counted = self.check_meeting(typed)
-        if company is not None and company.id is not None and regency is not None and regency.id is not None:
-            offered = entry.options(self.session, self.viewer, "regencies", parent_id=company.id)
-            if regency.id not in offered:  # as the meeting form offers: the company's own regencies
-                raise refused("regency", "transfer.err.regency_outside", value=typed["regency"])
-        key = {"title": typed["meeting"], "held_on": typed["held_on"], "organiser_company_id": company}
-        meeting = self.one(m.Meeting, **key)
-        existed = meeting is not None
-        values: dict[str, Any] = {
-            "kind": typed["meeting_kind"],
-            "venue": typed["venue"] or "",
-            "organiser_organisation_id": organiser,
-            "regency_id": regency,
-            "purpose": typed["purpose"] or "",
-            "attendee_count": counted["attendee_count"],
-        }
-        if meeting is None:
-            meeting = self.new(
-                m.Meeting(kind=typed["meeting_kind"], title=typed["meeting"], held_on=typed["held_on"]), **key
-            )
-            values["organiser_company_id"] = company
-        self.save("meetings", meeting, existed, values)
-        return cast(m.Meeting, meeting)
-
-    def plan_attendance(
-        self,
-        company: m.Company | None,
-        meeting: m.Meeting,
-        organisation: m.Organisation,
-        typed: Mapping[str, Any],
-    ) -> None:
-        """How many people of an organisation came to a meeting organised by ``company``."""
-        self.authorise_meeting(company)
-        head_count = checked(entry.ATTENDANCE, typed, ("head_count",))["head_count"]
-        found = self.one(m.MeetingAttendance, meeting_id=meeting, organisation_id=organisation)
-        existed = found is not None
-        values: dict[str, Any] = {"head_count": head_count}
-        if found is None:
-            found = self.new(
-                m.MeetingAttendance(meeting_id=0, organisation_id=0),
-                meeting_id=meeting,
-                organisation_id=organisation,
-            )
-            values |= {"meeting_id": meeting, "organisation_id": organisation}
-        self.save("attendance", found, existed, values)
-
-    def plan_feedback(
-        self,
-        company: m.Company | None,
-        meeting: m.Meeting,
-        organisation: m.Organisation | None,
-        program: m.Program | None,
-        typed: Mapping[str, Any],
-    ) -> None:
-        """What a speaker said at a meeting organised by ``company``, and how it was answered."""
-        self.authorise_meeting(company)
-        status = typed["feedback_status"] or m.FeedbackStatus.OPEN
-        if status == m.FeedbackStatus.DECLINED and not typed["decline_reason"]:
-            raise refused("decline_reason", "transfer.err.decline_reason")
-        texts = checked(FEEDBACK, {"text": typed["text"], "speaker": typed["speaker"] or ""})
-        speaker = texts["speaker"]
-        key = {"meeting_id": meeting, "speaker": speaker, "text": texts["text"]}
-        item = self.one(m.FeedbackItem, **key)
-        existed = item is not None
-        values: dict[str, Any] = {
-            "organisation_id": organisation,
-            "source_type": typed["source_type"] or (organisation.org_type if organisation else None),
-            "program_id": program,
-            "kind": typed["feedback_kind"],
-            "response": typed["response"] or "",
-            "status": status,
-            "decline_reason": typed["decline_reason"] or "",
-            "moderation": typed["moderation"]
-            or (item.moderation if item is not None else m.Moderation.PENDING),
-        }
-        if item is None:
-            item = self.new(
-                m.FeedbackItem(
-                    meeting_id=0, kind=typed["feedback_kind"], text=texts["text"], speaker=speaker
-                ),
-                **key,
-            )
-            values["meeting_id"] = meeting
-        self.save("feedback", item, existed, values)
-
-    def plan_evaluation(
-        self,
-        company: m.Company,
-        period: m.Period,
-        meeting: m.Meeting | None,
-        programs: list[m.Program],
-        typed: Mapping[str, Any],
-    ) -> None:
-        """A company's evaluation by title and day (``typed["evaluation"]``, ``typed["evaluated_on"]``)
-        and the programs it covers."""
-        self.authorise_company(company)
-        covered = {id(p): p for p in programs}
-        key = {"company_id": company, "title": typed["evaluation"], "held_on": typed["evaluated_on"]}
-        evaluation = self.one(m.Evaluation, **key)
-        existed = evaluation is not None
-        covered_key = ("covered", id(evaluation))
-        if evaluation is not None and evaluation.id is not None and covered_key not in self.found:
-            self.found[covered_key] = set(
-                self.session.exec(
-                    select(m.EvaluationProgram.program_id).where(
-                        m.EvaluationProgram.evaluation_id == evaluation.id
-                    )
-                )
-            )
-        links_changed = self.found.get(covered_key, set()) != {p.id for p in covered.values()}
-        values: dict[str, Any] = {"period_id": period, "meeting_id": meeting, "notes": typed["notes"] or ""}
-        if evaluation is None:
-            evaluation = self.new(
-                m.Evaluation(
-                    company_id=0, period_id=0, title=typed["evaluation"], held_on=typed["evaluated_on"]
-                ),
-                **key,
-            )
-            values["company_id"] = company
-        self.found[("covered", id(evaluation))] = {p.id for p in covered.values()}
-
-        def cover(session: Session, written: m.Evaluation) -> None:
-            assert written.id is not None
-            db.replace_links(
-                session,
-                m.EvaluationProgram,
-                owner="evaluation_id",
-                owner_id=written.id,
-                column="program_id",
-                wanted={p.id for p in covered.values()},
-            )
-
-        self.save("evaluations", evaluation, existed, values, links_changed=links_changed, then=cover)
-
     # Writing -------------------------------------------------------------------------------
     def commit(self, engine: Engine, *, file_name: str, summary: dict[str, Any]) -> list[Failure]:
         """Write the plan of a file's import in one transaction of its own, with the audit row of the
@@ -794,7 +330,7 @@ class Batch:
                     self._insert(session, batch)
                 else:
                     self._apply(session, batch[0])
-            except (FieldErrors, entry.EditConflict):
+            except (FieldErrors, EditConflict):
                 return [Failure(batch[0].part or "results", batch[0].number, "transfer.err.changed")]
             except SQLAlchemyError:
                 return [Failure(batch[0].part or "results", batch[0].number, "transfer.err.database")]
@@ -987,26 +523,3 @@ class _Rollback(Exception):
     def __init__(self, failures: list[Failure]) -> None:
         super().__init__()
         self.failures = failures
-
-
-def replace_partners(session: Session, program_id: int, wanted: dict[int, str]) -> bool:
-    """Make a program's partners exactly ``wanted`` (organisation id → role); whether any changed."""
-    current = {
-        link.organisation_id: link
-        for link in session.exec(select(m.ProgramPartner).where(m.ProgramPartner.program_id == program_id))
-    }
-    changed = False
-    for organisation_id, link in current.items():
-        if organisation_id not in wanted:
-            session.delete(link)
-            changed = True
-        elif link.role != wanted[organisation_id]:
-            link.role = wanted[organisation_id]
-            session.add(link)
-            changed = True
-    for organisation_id, role in wanted.items():
-        if organisation_id not in current:
-            session.add(m.ProgramPartner(program_id=program_id, organisation_id=organisation_id, role=role))
-            changed = True
-    session.flush()
-    return changed

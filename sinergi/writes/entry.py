@@ -23,6 +23,7 @@ from sinergi.core import audit, db
 from sinergi.core.access import Viewer, refuse
 from sinergi.core.errors import DomainError
 from sinergi.i18n import registry
+from sinergi.writes.batch import Change, EditConflict
 from sinergi.writes.fields import (
     EntitySpec,
     Error,
@@ -142,24 +143,6 @@ FEEDBACK_RESPONSE = EntitySpec(
 SPECS: Mapping[str, EntitySpec] = {
     spec.entity: spec for spec in (PROGRAM, INDICATOR, BUDGET, ACTION, EVALUATION, MEETING, FEEDBACK_RESPONSE)
 }
-
-
-@dataclass(frozen=True)
-class Change:
-    field: str
-    opened: Any  # what the form was opened with
-    saved: Any  # what someone else saved meanwhile
-    yours: Any  # what this save would have written
-
-
-class EditConflict(DomainError):
-    """Someone saved the record after this form was opened; nothing was written."""
-
-    key = "entry.error.conflict"
-
-    def __init__(self, changes: list[Change], *, deleted: bool = False) -> None:
-        super().__init__(count=len(changes))
-        self.changes, self.deleted = changes, deleted
 
 
 class UnknownRecord(DomainError):
