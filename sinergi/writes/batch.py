@@ -83,6 +83,17 @@ class Op:
     existed: bool
     values: dict[str, Any]
     then: Callable[[Session, Any], None] | None = None
+    audit: Audited | None = None
+
+
+@dataclass(frozen=True)
+class Audited:
+    """The audit row a change writes: its entity, the fields it shows, what they held before (None:
+    the change creates the record)."""
+
+    entity: str
+    fields: tuple[str, ...]
+    before: dict[str, Any] | None
 
 
 @dataclass
@@ -159,12 +170,19 @@ class Batch:
         self.ops: list[Op] = []
         self.result_ops: list[ResultOp] = []
         self.results_read: set[int] = set()
-        self.periods = {p.code: p for p in session.exec(select(m.Period))}
+        self._periods: dict[str, m.Period] | None = None
         self.number = 0
         self._row_keys: list[tuple[Any, ...]] = []
         self.new_villages: list[tuple[m.Village, m.District]] = []
         self.prepared: PreparedResults | None = None
         self.spent = False  # written, or tried: its records hold ids the database may not
+
+    @property
+    def periods(self) -> dict[str, m.Period]:
+        """The semesters by code: read on first use, and those this batch creates."""
+        if self._periods is None:
+            self._periods = {p.code: p for p in self.session.exec(select(m.Period))}
+        return self._periods
 
     def usable_by(self, viewer: Viewer) -> bool:
         """Whether this plan may be written for ``viewer``: it was made for them, and no write has used
@@ -260,20 +278,23 @@ class Batch:
         *,
         links_changed: bool = False,
         then: Callable[[Session, Any], None] | None = None,
+        audited: Audited | None = None,
+        always: bool = False,
     ) -> None:
         """Apply ``values`` to ``entity`` (here, in memory), count it as created, updated or unchanged,
-        and remember what the write is to do."""
+        and remember what the write is to do: with ``audited``, its audit row too. ``always`` writes
+        every value, a new version of the record even when nothing changed (a form's save)."""
         changed = {
             k: v
             for k, v in values.items()
-            if getattr(entity, k) != record_id(v) or (record_id(v) is None and v is not None)
+            if always or getattr(entity, k) != record_id(v) or (record_id(v) is None and v is not None)
         }
         for key, value in changed.items():
             setattr(entity, key, record_id(value))
         if not existed:
             outcome = "created"
             changed = dict(values)
-        elif changed or links_changed:
+        elif changed or links_changed or always:
             outcome = "updated"
             if hasattr(entity, "version"):
                 entity.version += 1
@@ -282,7 +303,7 @@ class Batch:
                 entity.updated_at = changed["updated_at"] = m.utcnow()
         else:
             outcome = "unchanged"
-        self.ops.append(Op(part, self.number, entity, existed, changed, then))
+        self.ops.append(Op(part, self.number, entity, existed, changed, then, audited))
         self.count(outcome, part)
 
     # Writing -------------------------------------------------------------------------------
@@ -346,7 +367,10 @@ class Batch:
         """The first op whose record, read by the plan, someone else changed or deleted since; the
         records read are loaded into ``session`` a chunk of ids per statement."""
         read = {
-            id(op.record): op for op in reversed(self.ops) if op.existed and id(op.record) not in self.created
+            id(op.record): op
+            for op in reversed(self.ops)
+            # A record read under this write's own lock (a form's save) has nothing to compare.
+            if op.existed and id(op.record) not in self.created and id(op.record) in self.seen
         }
         by_model: dict[Any, list[Any]] = {}
         for op in read.values():
@@ -372,7 +396,12 @@ class Batch:
         first = self.ops[position]
         batch = [first]
         model = type(first.record)
-        if first.existed or first.then is not None or len(inspect(model).primary_key) != 1:
+        if (
+            first.existed
+            or first.then is not None
+            or first.audit is not None
+            or len(inspect(model).primary_key) != 1
+        ):
             return batch  # written as it is: a table keyed by more than one column has no id to take
         members = {id(first.record)}
         for op in self.ops[position + 1 :]:
@@ -416,10 +445,20 @@ class Batch:
         for key, value in op.values.items():
             setattr(target, key, record_id(value))
         session.add(target)
-        if not op.existed or op.then is not None:
-            session.flush()  # its id, for the ops after it and for its own step
+        if not op.existed or op.then is not None or op.audit is not None:
+            session.flush()  # its id, for the ops after it, its own step and its audit row
         if op.then is not None:
             op.then(session, target)
+        if op.audit is not None:
+            audit.record(
+                session=session,
+                actor=self.viewer,
+                action="create" if op.audit.before is None else "update",
+                entity=op.audit.entity,
+                entity_id=target.id,
+                before=op.audit.before,
+                after={name: getattr(target, name) for name in op.audit.fields},
+            )
 
     def prepare(self) -> PreparedResults:
         """What the write of the results needs, worked out before its transaction begins: every column
