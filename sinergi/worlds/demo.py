@@ -185,6 +185,7 @@ def _organisation_villages(session: Session) -> None:
             .join(m.District, col(m.District.id) == col(m.Village.district_id))
             .where(col(m.Village.name) == row["village"], col(m.District.name) == row["district"])
         ).one()
+        assert village.id is not None
         history.place_organisation(
             session=session, viewer=SYSTEM, organisation_id=organisation.id, village_id=village.id
         )
@@ -272,6 +273,7 @@ def _moments(session: Session, sheets: list[SheetRows]) -> None:
         ended = period.end_date
         submitted = _at(ended + timedelta(days=results["submitted_days_after_semester"]), results["hour"])
         verified = _at(ended + timedelta(days=results["verified_days_after_semester"]), results["hour"])
+        assert result.id is not None
         history.set_result_moments(
             session=session,
             viewer=SYSTEM,
@@ -291,6 +293,7 @@ def _moments(session: Session, sheets: list[SheetRows]) -> None:
         given = _at(meeting.held_on, feedback["given_hour"])
         day = closed_on.get(tuple(row.values()))
         closed = _at(day, feedback["closed_hour"]) if day else None
+        assert item.id is not None
         history.set_feedback_moments(
             session=session, viewer=SYSTEM, item_id=item.id, given_at=given, closed_at=closed
         )

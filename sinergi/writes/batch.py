@@ -438,10 +438,11 @@ class Batch:
 
     def _apply(self, session: Session, op: Op) -> None:
         record = op.record
+        target: Any = record
         if op.existed and id(record) not in self.created:
-            target = session.get(type(record), inspect(record).identity)  # loaded by _changed_since
-        else:
-            target = record
+            # The record as this transaction holds it: loaded by _changed_since, or by the command.
+            target = session.get(type(record), inspect(record).identity)
+            assert target is not None  # _changed_since found it, or the command holds it locked
         for key, value in op.values.items():
             setattr(target, key, record_id(value))
         session.add(target)

@@ -110,14 +110,14 @@ def add_participation(
     _get(session, m.Company, company_id)
     if session.get(m.FrameworkParticipation, (framework_id, company_id)) is not None:
         return False
-    values = {
-        "framework_id": framework_id,
-        "company_id": company_id,
-        "declined": declined,
-        "decline_reason": decline_reason,
-        "decline_letter_on": decline_letter_on,
-    }
-    session.add(m.FrameworkParticipation(**values))
+    taking_part = m.FrameworkParticipation(
+        framework_id=framework_id,
+        company_id=company_id,
+        declined=declined,
+        decline_reason=decline_reason,
+        decline_letter_on=decline_letter_on,
+    )
+    session.add(taking_part)
     session.flush()
     audit.record(
         session=session,
@@ -125,6 +125,6 @@ def add_participation(
         action="create",
         entity="framework_participation",
         entity_id=framework_id,
-        after=values,
+        after=taking_part.model_dump(),
     )
     return True
