@@ -1,16 +1,15 @@
 """Changes in two steps: plan, reading only, then write a batch of planned changes in one transaction.
 
-A :class:`Batch` plans each change with the rules of its entity (who may write it, what its typed
-values must be, which record it changes and as which version), without writing: the import plans tens
-of thousands of rows this way without holding the write lock. :meth:`Batch.write` then writes every
-planned change in the caller's transaction, a few bulk statements per table, after comparing each
-record the plan read with what the database holds now: a record someone else changed or created
-meanwhile stops the whole batch (a :class:`Failure` naming the change's origin). A single-record
-command is the same plan and write with a batch of one (:func:`sinergi.writes.results.record_result`).
-
-What a change was asked for by (``where``: an import's sheet and row) travels with it, so a refusal,
-or a conflict at write time, can say where it came from. The typed values of a change come by the
-names of the entity's fields, which are the names of the import's columns too.
+Each kind of change has a plan (``plans.py`` for the records an import row writes, ``plan_result`` in
+``results.py``): it asks ``core.access`` whether the viewer may make it, checks the typed values
+against the entity's field spec, finds the record and remembers it as it was read, and adds an
+:class:`Op` to a :class:`Batch`, without writing. The import plans tens of thousands of rows this way
+without holding the write lock. :meth:`Batch.write` then writes every planned change in the caller's
+transaction, a few bulk statements per table, with their audit rows, after comparing each record the
+plan read with what the database holds now: a record someone else changed or created meanwhile stops
+the whole batch (a :class:`Failure` naming where the change came from: an import's sheet and row). A
+single-record command (``record_result``, ``save_record``) is a plan and the same write with a batch
+of one.
 """
 
 from __future__ import annotations
