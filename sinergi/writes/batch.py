@@ -328,17 +328,21 @@ class Batch:
             return stopped.failures
         return []
 
-    def write(self, session: Session) -> list[Failure]:
+    def write(self, session: Session, *, raising: bool = False) -> list[Failure]:
         """Write what was planned, in the caller's transaction; the failures that stop it.
 
         A record the plan read and someone else changed since is a failure of its change, as is a
         record another writer created meanwhile under the same natural key. The result rows and their
         audit rows are prepared before (:meth:`prepare`); here each table's records go in as a few bulk
-        statements, and the records read are compared a chunk at a time."""
+        statements, and the records read are compared a chunk at a time. A database error, or a step
+        of a change refusing it, is a failure of that change too; ``raising`` (a single-record command)
+        lets it through as it was raised instead."""
         results = self.prepared or self.prepare()
         try:
             changed = self._changed_since(session)
         except SQLAlchemyError:
+            if raising:
+                raise
             return [Failure(self.ops[0].part, self.ops[0].number, "transfer.err.database")]
         if changed is not None:
             return [Failure(changed.part or "results", changed.number, "transfer.err.changed")]
@@ -351,14 +355,20 @@ class Batch:
                 else:
                     self._apply(session, batch[0])
             except (FieldErrors, EditConflict):
+                if raising:
+                    raise
                 return [Failure(batch[0].part or "results", batch[0].number, "transfer.err.changed")]
             except SQLAlchemyError:
+                if raising:
+                    raise
                 return [Failure(batch[0].part or "results", batch[0].number, "transfer.err.database")]
             position += len(batch)
         try:
             session.flush()
             return self._write_results(session, results)
         except SQLAlchemyError:
+            if raising:
+                raise
             number = self.result_ops[0].number if self.result_ops else 1
             return [Failure("results", number, "transfer.err.database")]
 

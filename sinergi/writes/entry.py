@@ -422,7 +422,7 @@ def save_record(
         always=True,
         audited=Audited(spec.entity, fields, before),
     )
-    failures = batch.write(session)
+    failures = batch.write(session, raising=True)
     assert not failures, failures  # nothing read from elsewhere to compare, no result to write
     return record
 

@@ -197,7 +197,7 @@ def record_result(
             raise LookupError(f"indicator {indicator_id}, period {period_id}")
         op = plan_result(batch, company_id=company_id, indicator=indicator, period=period, typed=typed)
     assert op is not None  # only an import's plan leaves a result as it is
-    if batch.write(session):
+    if batch.write(session, raising=True):  # a result someone else wrote since this plan read it
         raise ResultChanged(result_id=op.record.id)
     result = session.get(m.Result, op.record.id, populate_existing=True)
     assert result is not None
