@@ -66,6 +66,8 @@ class _Import:
     def __init__(self, session: Session, viewer: Viewer, report: Report) -> None:
         self.session, self.viewer, self.report = session, viewer, report
         self.batch = Batch(session, viewer, report.count)
+        self.one = self.batch.one  # a record by natural key, as the plans find it
+        self.periods = self.batch.periods  # the semesters by code, those the file creates among them
         # The columns the current sheet has: an optional column it lacks keeps what is stored.
         self.present: frozenset[str] = frozenset()
         self.organisers: dict[int, m.Company | None] = {}  # of the meetings this file creates
@@ -76,9 +78,6 @@ class _Import:
         return self.batch.usable_by(viewer)
 
     # Names to records ------------------------------------------------------------------------
-    def one(self, model: Any, **where: Any) -> Any:
-        return self.batch.one(model, **where)
-
     def company(self, name: str | None, column: str = "company") -> m.Company:
         if not name:
             if self.viewer.company_id is not None:
@@ -150,7 +149,10 @@ class _Import:
         match = re.fullmatch(r"(\d{4})-S([12])", code.upper())
         if not match:
             raise RowError("period", "transfer.err.period", value=code)
-        return plans.plan_period(self.batch, code.upper(), int(match.group(1)), int(match.group(2)))
+        known = self.periods.get(match.group(0))
+        if known is not None:
+            return known
+        return plans.plan_period(self.batch, match.group(0), int(match.group(1)), int(match.group(2)))
 
     def meeting(self, row: dict[str, Any]) -> m.Meeting:
         company = self.meeting_company(row)
