@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -9,6 +10,7 @@ from typing import Any
 import pandas as pd
 import pytest
 from sqlalchemy import Engine, text
+from sqlmodel import select
 
 import models as m
 from sinergi.core.access import AccessDenied, Viewer
@@ -138,6 +140,39 @@ def test_company_creates_a_program_and_bad_fields_are_named(world: World) -> Non
     )
     assert count(engine, "program_sdg") == 2
     assert count(engine, "audit_log", "entity = 'program' AND action = 'create'") == 1
+
+
+def test_an_edit_saves_a_new_version_and_its_audit_row_shows_before_and_after(world: World) -> None:
+    engine, csr = world.engine, world.viewers["company"]
+    opened = open_program(engine, world.program)
+    with read_session(engine) as session:
+        program = session.get(m.Program, world.program)
+        assert program is not None
+        version = program.version
+    with write_session(engine) as session:
+        entry.save_record(
+            session=session,
+            viewer=csr,
+            spec=entry.PROGRAM,
+            record_id=world.program,
+            opened=opened,
+            typed=opened | {"families_reached": 25, "description": "Tahap dua"},
+        )
+    with read_session(engine) as session:
+        program = session.get(m.Program, world.program)
+        assert program is not None
+        assert (program.families_reached, program.description, program.version) == (
+            25,
+            "Tahap dua",
+            version + 1,
+        )
+        [row] = session.exec(
+            select(m.AuditLog).where(m.AuditLog.entity == "program", m.AuditLog.action == "update")
+        ).all()
+    assert row.entity_id == world.program and row.username == csr.username
+    before, after = json.loads(row.before), json.loads(row.after)
+    assert (before["families_reached"], after["families_reached"]) == (opened["families_reached"], 25)
+    assert (before["description"], after["description"]) == (opened["description"], "Tahap dua")
 
 
 @pytest.mark.parametrize("who", ["other", "agency", "reader"])

@@ -2,8 +2,7 @@
 
 One CSV file per sheet of the import template goes through the import a user runs (``read_upload``,
 ``import_sheets``, as the system). What the template does not hold is written by the commands of the
-writes layer where one exists, and directly otherwise. Everything is found by natural key, so loading
-twice changes nothing.
+writes layer. Everything is found by natural key, so loading twice changes nothing.
 """
 
 from __future__ import annotations
@@ -24,7 +23,7 @@ from sinergi.core.db import read_session, reads, write_session
 from sinergi.transfer.importing import Report, import_sheets
 from sinergi.transfer.parsing import SheetRows, read_upload
 from sinergi.transfer.sheets import SHEETS
-from sinergi.writes import compliance, entry
+from sinergi.writes import compliance, entry, history
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "demo"
 
@@ -178,7 +177,7 @@ def _program(session: Session, company_id: int, name: str) -> m.Program:
 
 
 def _organisation_villages(session: Session) -> None:
-    """An organisation's village: written directly, as no command or sheet sets it."""
+    """An organisation's village, which no sheet holds."""
     for row in _rows("organisation_villages"):
         organisation = _one(session, m.Organisation, name=row["organisation"])
         village = session.exec(
@@ -186,10 +185,10 @@ def _organisation_villages(session: Session) -> None:
             .join(m.District, col(m.District.id) == col(m.Village.district_id))
             .where(col(m.Village.name) == row["village"], col(m.District.name) == row["district"])
         ).one()
-        if organisation.village_id != village.id:
-            organisation.village_id = village.id
-            session.add(organisation)
-    session.flush()
+        assert village.id is not None
+        history.place_organisation(
+            session=session, viewer=SYSTEM, organisation_id=organisation.id, village_id=village.id
+        )
 
 
 def _meeting_programs(session: Session) -> None:
@@ -247,16 +246,9 @@ def _feedback_follow_ups(session: Session) -> None:
             )
 
 
-def _set(session: Session, record: Any, **values: Any) -> None:
-    if any(getattr(record, name) != value for name, value in values.items()):
-        for name, value in values.items():
-            setattr(record, name, value)
-        session.add(record)
-
-
 def _moments(session: Session, sheets: list[SheetRows]) -> None:
-    """When results were submitted and verified, and feedback given and closed: written directly, as a
-    command stamps the moment it runs and the demo's history lies in the past."""
+    """When results were submitted and verified, and feedback given and closed: the demo's history lies
+    in the past, where a command stamps the moment it runs."""
     moments = _toml("moments")
     results, feedback = moments["results"], moments["feedback"]
     by_key = {sheet.spec.key: sheet for sheet in sheets}
@@ -281,10 +273,14 @@ def _moments(session: Session, sheets: list[SheetRows]) -> None:
         ended = period.end_date
         submitted = _at(ended + timedelta(days=results["submitted_days_after_semester"]), results["hour"])
         verified = _at(ended + timedelta(days=results["verified_days_after_semester"]), results["hour"])
-        if result.state == m.ResultState.VERIFIED:
-            _set(session, result, submitted_at=submitted, verified_at=verified, updated_at=verified)
-        else:
-            _set(session, result, submitted_at=submitted, updated_at=submitted)
+        assert result.id is not None
+        history.set_result_moments(
+            session=session,
+            viewer=SYSTEM,
+            result_id=result.id,
+            submitted_at=submitted,
+            verified_at=verified if result.state == m.ResultState.VERIFIED else None,
+        )
     feedback_key = ("company", "meeting", "held_on", "speaker", "text")
     closed_on = {
         tuple(row[k] for k in feedback_key): _day(row["closed_on"]) for row in _rows("feedback_followups")
@@ -297,13 +293,15 @@ def _moments(session: Session, sheets: list[SheetRows]) -> None:
         given = _at(meeting.held_on, feedback["given_hour"])
         day = closed_on.get(tuple(row.values()))
         closed = _at(day, feedback["closed_hour"]) if day else None
-        _set(session, item, created_at=given, closed_at=closed, updated_at=closed or given)
-    session.flush()
+        assert item.id is not None
+        history.set_feedback_moments(
+            session=session, viewer=SYSTEM, item_id=item.id, given_at=given, closed_at=closed
+        )
 
 
 def _frameworks(session: Session) -> None:
-    """Frameworks and their points through the admin's commands. No command links a framework to the
-    meeting that agreed it, nor records which companies take part: those are written directly."""
+    """Frameworks and their points through the admin's commands; the meeting that agreed each and the
+    companies that take part through the commands of history that no form offers."""
     for spec in _toml("frameworks")["framework"]:
         regency = _one(session, m.Regency, name=spec["regency"])
         framework = session.exec(
@@ -320,7 +318,9 @@ def _frameworks(session: Session) -> None:
             )
         assert framework.id is not None
         meeting = _one(session, m.Meeting, title=spec["meeting"], held_on=spec["meeting_held_on"])
-        _set(session, framework, meeting_id=meeting.id)
+        history.set_framework_meeting(
+            session=session, viewer=SYSTEM, framework_id=framework.id, meeting_id=meeting.id
+        )
         numbers = set(
             session.exec(select(m.FrameworkPoint.number).where(m.FrameworkPoint.framework_id == framework.id))
         )
@@ -340,17 +340,15 @@ def _frameworks(session: Session) -> None:
                 )
         for taking_part in spec["participation"]:
             company = _one(session, m.Company, name=taking_part["company"])
-            if session.get(m.FrameworkParticipation, (framework.id, company.id)) is None:
-                session.add(
-                    m.FrameworkParticipation(
-                        framework_id=framework.id,
-                        company_id=company.id,
-                        declined=taking_part["declined"],
-                        decline_reason=taking_part.get("decline_reason", ""),
-                        decline_letter_on=taking_part.get("decline_letter_on"),
-                    )
-                )
-        session.flush()
+            history.add_participation(
+                session=session,
+                viewer=SYSTEM,
+                framework_id=framework.id,
+                company_id=company.id,
+                declined=taking_part["declined"],
+                decline_reason=taking_part.get("decline_reason", ""),
+                decline_letter_on=taking_part.get("decline_letter_on"),
+            )
 
 
 def _compliance(session: Session) -> None:

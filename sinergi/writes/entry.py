@@ -23,6 +23,7 @@ from sinergi.core import audit, db
 from sinergi.core.access import Viewer, refuse
 from sinergi.core.errors import DomainError
 from sinergi.i18n import registry
+from sinergi.writes.batch import Audited, Batch, Change, EditConflict
 from sinergi.writes.fields import (
     EntitySpec,
     Error,
@@ -142,24 +143,6 @@ FEEDBACK_RESPONSE = EntitySpec(
 SPECS: Mapping[str, EntitySpec] = {
     spec.entity: spec for spec in (PROGRAM, INDICATOR, BUDGET, ACTION, EVALUATION, MEETING, FEEDBACK_RESPONSE)
 }
-
-
-@dataclass(frozen=True)
-class Change:
-    field: str
-    opened: Any  # what the form was opened with
-    saved: Any  # what someone else saved meanwhile
-    yours: Any  # what this save would have written
-
-
-class EditConflict(DomainError):
-    """Someone saved the record after this form was opened; nothing was written."""
-
-    key = "entry.error.conflict"
-
-    def __init__(self, changes: list[Change], *, deleted: bool = False) -> None:
-        super().__init__(count=len(changes))
-        self.changes, self.deleted = changes, deleted
 
 
 class UnknownRecord(DomainError):
@@ -423,24 +406,24 @@ def save_record(
             entity_id=record_id,
             detail="create" if before is None else "edit",
         )
-    if hasattr(record, "version") and before is not None:
-        record.version += 1
-    if hasattr(record, "updated_at"):
-        record.updated_at = m.utcnow()
     if spec is FEEDBACK_RESPONSE:
         closing = values["status"] in (m.FeedbackStatus.DONE, m.FeedbackStatus.DECLINED)
-        record.closed_at = (record.closed_at or m.utcnow()) if closing else None
-    session.add(record)
-    session.flush()
-    audit.record(
-        session=session,
-        actor=viewer,
-        action="create" if before is None else "update",
-        entity=spec.entity,
-        entity_id=record.id,
-        before=before,
-        after=snapshot(spec, record),
+        values = {**values, "closed_at": (record.closed_at or m.utcnow()) if closing else None}
+    if hasattr(record, "updated_at") and before is None:
+        values = {**values, "updated_at": m.utcnow()}
+    # Read under this transaction's lock and checked: written as a batch of one, with its audit row.
+    batch = Batch(session, viewer)
+    fields = tuple(field_spec.name for field_spec in spec.fields)
+    batch.save(
+        spec.entity,
+        record,
+        before is not None,
+        values,
+        always=True,
+        audited=Audited(spec.entity, fields, before),
     )
+    failures = batch.write(session, raising=True)
+    assert not failures, failures  # nothing read from elsewhere to compare, no result to write
     return record
 
 

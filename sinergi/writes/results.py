@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, cast
 
 from sqlmodel import Session, col, select
 
@@ -10,6 +11,7 @@ import models as m
 from sinergi.core import audit
 from sinergi.core.access import Viewer, refuse
 from sinergi.core.errors import ResultChanged, ResultLocked
+from sinergi.writes.batch import Batch, NewResult, ResultOp, refused
 from sinergi.writes.fields import EntitySpec, F, FieldSpec, checked
 
 # What a result holds that people type: in the grid, the import and the command line alike.
@@ -98,6 +100,69 @@ def apply_result(result: m.Result, values: dict[str, Any], *, existed: bool) -> 
     return before
 
 
+def plan_result(
+    batch: Batch,
+    *,
+    company_id: int,
+    indicator: m.Indicator,
+    period: m.Period,
+    typed: Mapping[str, Any],
+    state: str | None = None,
+    from_file: bool = False,
+) -> ResultOp | None:
+    """A result's figures, held to :func:`check_result` and :func:`apply_result`: a submitted result
+    whose figures change goes back to draft unless ``state`` submits it again. ``typed`` without
+    ``evidence`` (or ``plausibility_note``) keeps what the result has.
+
+    ``from_file`` (an import): a verified result a row leaves as it is counts as unchanged rather
+    than refused, and a result left as it is is not written again (written again, it would look
+    changed to a verifier). Returns what the write will do, or None when nothing is to be written.
+    """
+    result = batch.result(indicator, period)
+    if from_file and result is not None and result.state == m.ResultState.VERIFIED:
+        changed = [k for k, v in typed.items() if getattr(result, k) != v]
+        if changed or (state and state != result.state):
+            raise refused(changed[0] if changed else "result_state", "transfer.err.result_locked")
+        batch.count("unchanged", "results")
+        return None
+    if state == m.ResultState.VERIFIED and not batch.viewer.is_admin:
+        raise refused("result_state", "transfer.err.verify_not_allowed")
+    values = check_result(
+        viewer=batch.viewer,
+        company_id=company_id,
+        indicator_id=indicator.id,
+        result=result,
+        target=typed["target"],
+        actual=typed["actual"],
+        narrative=typed["narrative"],
+        evidence=typed.get("evidence"),
+        note=typed.get("plausibility_note"),
+    )
+    existed = result is not None
+    before = None if result is None else (*(getattr(result, k) for k in typed), result.state)
+    if from_file and result is not None and before == (*(values[k] for k in typed), state or result.state):
+        batch.count("unchanged", "results")
+        return None
+    if result is None:
+        result = cast(m.Result, NewResult(indicator_id=indicator.id or 0, period_id=period.id or 0))
+        key = ("Result", ("indicator", id(indicator)), ("period", id(period)))
+        batch.remember(key, result)
+    seen_version = result.version
+    audit_before = apply_result(result, values, existed=existed)
+    if state and state != result.state:
+        result.state = state
+        result.submitted_at = m.utcnow() if state != m.ResultState.DRAFT else None
+        if state == m.ResultState.VERIFIED:
+            result.verified_by_id = batch.viewer.user_id
+            result.verified_at = m.utcnow()
+    after = (*(getattr(result, k) for k in typed), result.state)
+    outcome = "created" if before is None else "updated" if after != before else "unchanged"
+    batch.count(outcome, "results")
+    op = ResultOp(batch.number, result, existed, seen_version, indicator, period, audit_before, values)
+    batch.result_ops.append(op)
+    return op
+
+
 def record_result(
     *,
     session: Session,
@@ -118,35 +183,24 @@ def record_result(
     plausibility note: why an actual far from what was expected is right).
     """
     company_id, _ = _indicator_company(session, indicator_id)
-    result = session.exec(
-        select(m.Result).where(m.Result.indicator_id == indicator_id, m.Result.period_id == period_id)
-    ).first()
-    values = check_result(
-        viewer=viewer,
-        company_id=company_id,
-        indicator_id=indicator_id,
-        result=result,
-        target=target,
-        actual=actual,
-        narrative=narrative,
-        evidence=evidence,
-        note=note,
-    )
-    existed = result is not None
-    if result is None:
-        result = m.Result(indicator_id=indicator_id, period_id=period_id)
-    before = apply_result(result, values, existed=existed)
-    session.add(result)
-    session.flush()
-    audit.record(
-        session=session,
-        actor=viewer,
-        action="update" if before else "create",
-        entity="result",
-        entity_id=result.id,
-        before=before,
-        after=values,
-    )
+    typed: dict[str, Any] = {"target": target, "actual": actual, "narrative": narrative}
+    if evidence is not None:
+        typed["evidence"] = evidence
+    if note is not None:
+        typed["plausibility_note"] = note
+    # Planned on what this transaction reads, by a session of its own that never writes, then written.
+    with Session(bind=session.connection(), autoflush=False) as reading:
+        batch = Batch(reading, viewer)
+        indicator = reading.get(m.Indicator, indicator_id)
+        period = reading.get(m.Period, period_id)
+        if indicator is None or period is None:
+            raise LookupError(f"indicator {indicator_id}, period {period_id}")
+        op = plan_result(batch, company_id=company_id, indicator=indicator, period=period, typed=typed)
+    assert op is not None  # only an import's plan leaves a result as it is
+    if batch.write(session, raising=True):  # a result someone else wrote since this plan read it
+        raise ResultChanged(result_id=op.record.id)
+    result = session.get(m.Result, op.record.id, populate_existing=True)
+    assert result is not None
     return result
 
 
