@@ -16,6 +16,7 @@ import re
 import stat
 import time
 from collections import Counter
+from collections.abc import Mapping
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -159,7 +160,7 @@ def test_an_unsigned_cookie_is_refused(
         context.close()
 
 
-def _b64(part: dict[str, object]) -> str:
+def _b64(part: Mapping[str, object]) -> str:
     return base64.urlsafe_b64encode(json.dumps(part).encode()).rstrip(b"=").decode()
 
 
