@@ -79,16 +79,7 @@ def _company_table(table: pd.DataFrame, filters: Filters) -> pd.Series | None:
         hide_index=True,
         width="stretch",
         height=min(38 + 35 * len(shown), 640),
-        column_order=[
-            "company",
-            "period",
-            "due",
-            "reported",
-            "submitted",
-            "verified",
-            "missing",
-            "share_reported",
-        ],
+        column_order=[column for column in reporting.COMPLETENESS_COLUMNS if column != "company_id"],
         column_config={
             "company": st.column_config.TextColumn(t("filter.company"), width="large"),
             "period": t("filter.period"),
