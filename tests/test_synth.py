@@ -43,8 +43,10 @@ def test_small_scale_has_exact_counts_and_stays_usable(engine: Engine) -> None:
         m.FrameworkPoint: SMALL.regencies * 6,
     }
     assert {model: _count(engine, model) for model in expected} == expected
-    # The returned tally is what the database holds, table by table.
+    # The returned tally is what the database holds, table by table (the caches' write counters aside).
     for table in SQLModel.metadata.sorted_tables:
+        if table.name == "table_version":
+            continue
         with read_session(engine) as session:
             rows = session.exec(select(func.count()).select_from(table)).one()
         assert inserted.get(table.name, 0) == rows, table.name

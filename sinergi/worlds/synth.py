@@ -61,6 +61,8 @@ DISTRICTS_PER_REGENCY = 10
 VILLAGES_PER_DISTRICT = 10
 # Users are never generated: the accounts tables may hold an admin already and stay untouched.
 ACCOUNT_TABLES = frozenset({"app_user", "audit_log", "setting"})
+# Bookkeeping that is never empty: the caches' write counters, raised for what this writes.
+BOOKKEEPING_TABLES = frozenset({"table_version"})
 # Meetings happen in East Kalimantan; times are stored in UTC but written as local office hours.
 WITA = timezone(timedelta(hours=8), "WITA")
 
@@ -398,7 +400,7 @@ def _refuse_non_empty(connection: Connection) -> None:
     filled = [
         table.name
         for table in SQLModel.metadata.sorted_tables
-        if table.name not in ACCOUNT_TABLES
+        if table.name not in ACCOUNT_TABLES | BOOKKEEPING_TABLES
         and connection.execute(select(func.count()).select_from(table)).scalar_one()
     ]
     if filled:
@@ -1285,4 +1287,6 @@ def build_synthetic(*, engine: Engine, counts: SynthCounts, seed: int = 42) -> d
             inserted[table.name] = _insert(connection, table, rows)
         if connection.dialect.name == "postgresql":
             _reset_sequences(connection, [SQLModel.metadata.tables[name] for name in inserted])
+        # Written in bulk, past the ORM: say which tables, so the caches' versions follow.
+        session.info.setdefault("written_tables", set()).update(inserted)
     return inserted
