@@ -227,7 +227,7 @@ def test_a_result_goes_back_to_its_company_only_with_a_note(queue: Queue) -> Non
             "period": "2023-S2",
             "return_note": "Foto kegiatan belum ada.",
             "returned_by": "Bappeda",
-        }  # fmt: skip
+        }
     ]
     assert [row.return_note for row in rows] == ["Foto kegiatan belum ada.", ""]
     # It is no longer in the queue; nobody else sees it as returned.
