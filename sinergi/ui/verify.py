@@ -71,11 +71,7 @@ def _queue(viewer: Viewer) -> None:
         actual=queue["actual"].map(_figure),
         target=queue["target"].map(_figure),
         previous=queue["previous"].map(_figure),
-        # The status mark with the figure: colour is never the only cue.
-        achievement=[
-            f"{ui.STATUS_MARKS.get(status, '')} {percent(ratio, lang())}"
-            for ratio, status in zip(queue["achievement"], queue["status"], strict=True)
-        ],
+        achievement=queue["achievement"].map(lambda ratio: percent(ratio, lang())),
     )
     # Keyed by what it shows: a selection never moves to rows the verifier has not seen.
     seen = ",".join(f"{i}:{v}" for i, v in zip(queue["result_id"], queue["version"], strict=True))
@@ -122,7 +118,10 @@ def _details(chosen: pd.DataFrame) -> None:
         with st.container(border=True):
             heading = " · ".join(str(row[c]) for c in ("company", "program", "indicator", "period"))
             st.markdown(f"**{ui.plain(heading)}**")
-            st.caption(t("verify.submitted_on", day=_when(row["submitted_at"])))
+            st.caption(
+                f"{ui.status_badge(str(row['status']))} · {percent(row['achievement'], lang())} · "
+                + t("verify.submitted_on", day=_when(row["submitted_at"]))
+            )
             titles = {
                 "narrative": t("verify.col.narrative"),
                 "evidence": t("verify.col.evidence"),
