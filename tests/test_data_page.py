@@ -194,7 +194,7 @@ def test_agency_unlocks_a_verified_result_and_finds_its_queue_linked(
     app = open_page(monkeypatch, demo_copy_url, PAGE, viewer=demo_accounts.kukar)
     choose(app, "entry-task", "verify")
     # Submitted results are verified on /verify (tests/test_verify_page.py).
-    assert [link.label for link in app.get("page_link")] == ["Buka antrean verifikasi"]
+    assert [link.proto.label for link in app.get("page_link")] == ["Buka antrean verifikasi"]
     app.selectbox(key="unlock-result").select_index(0)
     app.text_input(key="unlock-reason").input("Angka realisasi salah ketik")
     [unlock] = [b for b in app.button if b.label == "Buka kunci"]
