@@ -216,7 +216,8 @@ def _save_grid(viewer: Viewer, state: str, edits: list[entry.RowEdit], refused: 
     if not edits:
         st.session_state[f"{state}-message"] = ("success", t("entry.nothing_changed"))
         st.rerun()
-    if _submitted(edits) and not st.session_state.get(f"{state}-withdraw-agreed"):
+    agreed = st.session_state.get(f"{state}-withdraw-agreed", frozenset())
+    if not {_row_key(edit.opened) for edit in _submitted(edits)} <= agreed:
         st.session_state[f"{state}-withdraw"] = True
         st.rerun()
     if _implausible(edits):
@@ -246,7 +247,9 @@ def _withdraw_panel(viewer: Viewer, state: str, edits: list[entry.RowEdit], refu
             t("entry.withdraw.confirm"), type="primary", key=f"{state}-withdraw-save", icon=":material/undo:"
         ):
             st.session_state.pop(f"{state}-withdraw", None)
-            st.session_state[f"{state}-withdraw-agreed"] = True
+            st.session_state[f"{state}-withdraw-agreed"] = frozenset(
+                _row_key(edit.opened) for edit in submitted
+            )
             _save_grid(viewer, state, edits, refused)
         if buttons.button(t("entry.plausibility.back"), key=f"{state}-withdraw-back", icon=":material/edit:"):
             st.session_state.pop(f"{state}-withdraw", None)
@@ -296,12 +299,11 @@ def _confirm_panel(viewer: Viewer, state: str, edits: list[entry.RowEdit], refus
         if buttons.button(t("entry.plausibility.back"), key=f"{state}-confirm-back", icon=":material/edit:"):
             st.session_state.pop(f"{state}-confirm", None)
             st.session_state.pop(f"{state}-confirm-missing", None)
-            st.session_state.pop(f"{state}-withdraw-agreed", None)
             st.rerun()
 
 
 def _write_grid(viewer: Viewer, state: str, edits: list[entry.RowEdit]) -> None:
-    # Submitted rows are among the edits only once the writer agreed to withdraw them (_withdraw_panel).
+    # Submitted rows are among the edits only once the writer agreed to withdraw them (_save_grid asks).
     withdraw = bool(st.session_state.get(f"{state}-withdraw-agreed"))
     written = ui.run_command(
         lambda session: entry.save_results(session=session, viewer=viewer, edits=edits, withdraw=withdraw),
