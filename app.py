@@ -3,7 +3,7 @@
 import streamlit as st
 
 from sinergi import ui
-from sinergi.ui import signin
+from sinergi.ui import signin, verify
 
 ui.page_guard()
 st.set_page_config(page_title="Sinergi", page_icon="🤝", layout="wide")
@@ -51,6 +51,13 @@ pages = [
         title=ui.t("nav.reporting"),
         icon=":material/assignment_turned_in:",
         url_path="reporting",
+    ),
+    st.Page(
+        "pages/verify.py",
+        title=ui.t("verify.nav"),
+        icon=":material/verified:",
+        url_path="verify",
+        visibility=verify.nav_visibility(viewer),
     ),
     st.Page("pages/data.py", title=ui.t("data.nav"), icon=":material/edit_note:", url_path="data"),
     st.Page(

@@ -151,6 +151,8 @@ class ResultState(StrEnum):
     DRAFT = "draft"
     SUBMITTED = "submitted"
     VERIFIED = "verified"
+    # Sent back to the company by the agency, with a note; submitted again once corrected.
+    RETURNED = "returned"
 
 
 class ActionStatus(StrEnum):

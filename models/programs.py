@@ -181,5 +181,9 @@ class Result(SQLModel, table=True):
     submitted_at: datetime | None = None
     verified_by_id: int | None = Field(default=None, foreign_key="app_user.id")
     verified_at: datetime | None = None
+    # Why the agency sent the result back; shown to the company until it submits the result again.
+    return_note: str = Field(default="", max_length=2000, sa_column_kwargs={"server_default": ""})
+    returned_by_id: int | None = Field(default=None, foreign_key="app_user.id")
+    returned_at: datetime | None = None
     updated_at: datetime = Field(default_factory=utcnow)
     version: int = Field(default=1)

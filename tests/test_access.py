@@ -183,18 +183,20 @@ def test_another_companys_compliance_record_is_refused(world: tuple[Engine, dict
 
 
 def _indicator_and_period(engine: Engine, company: str) -> tuple[int, int]:
-    indicator = scalar(
-        engine,
-        "SELECT i.id FROM indicator i JOIN program p ON p.id = i.program_id "
-        "JOIN company c ON c.id = p.company_id "
-        f"WHERE c.name = '{company}' ORDER BY i.id LIMIT 1",
-    )
-    period = scalar(
-        engine,
-        "SELECT pe.id FROM period pe WHERE NOT EXISTS (SELECT 1 FROM result r WHERE r.period_id = pe.id "
-        f"AND r.indicator_id = {indicator} AND r.state = 'verified') ORDER BY pe.code DESC LIMIT 1",
-    )
-    return indicator, period
+    """An indicator of the company's and a period whose result its staff may write as it is: none yet,
+    a draft or a returned one (verified is locked, and submitted is changed only by withdrawing it)."""
+    with engine.connect() as connection:
+        indicator, period = connection.execute(
+            text(
+                "SELECT i.id, pe.id FROM indicator i JOIN program p ON p.id = i.program_id "
+                "JOIN company c ON c.id = p.company_id CROSS JOIN period pe "
+                f"WHERE c.name = '{company}' AND NOT EXISTS (SELECT 1 FROM result r "
+                "WHERE r.period_id = pe.id AND r.indicator_id = i.id "
+                "AND r.state IN ('verified', 'submitted')) "
+                "ORDER BY pe.code DESC, i.id LIMIT 1"
+            )
+        ).one()
+    return int(indicator), int(period)
 
 
 @pytest.mark.parametrize("who", ["indexim", "kukar", "reader"])

@@ -3,7 +3,6 @@ two people editing one record, and what each role is offered."""
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from urllib.parse import parse_qs
 
@@ -189,35 +188,13 @@ def test_results_grid_shows_open_and_locked_rows(
         ]
 
 
-def test_agency_verifies_a_submitted_result(
+def test_agency_unlocks_a_verified_result_and_finds_its_queue_linked(
     monkeypatch: pytest.MonkeyPatch, demo_copy_url: str, demo_accounts: DemoAccounts, clicks: None
 ) -> None:
     app = open_page(monkeypatch, demo_copy_url, PAGE, viewer=demo_accounts.kukar)
     choose(app, "entry-task", "verify")
-    waiting = app.dataframe[0].value
-    assert len(waiting) > 0
-    titles = {
-        name: column.get("label") for name, column in json.loads(app.dataframe[0].proto.columns).items()
-    }
-    assert [titles.get(name) for name in ("program", "indicator", "period", "target", "actual")] == [
-        "Program",
-        "Indikator",
-        "Periode",
-        "Target",
-        "Realisasi",
-    ]
-    assert set(waiting["program"]) <= {
-        str(name)
-        for (name,) in engine_for(demo_copy_url)
-        .connect()
-        .execute(
-            text(
-                "SELECT DISTINCT p.name FROM program p JOIN program_village pv ON pv.program_id = p.id "
-                "JOIN village v ON v.id = pv.village_id JOIN district d ON d.id = v.district_id "
-                f"WHERE d.regency_id = {demo_accounts.kukar.regency_id}"
-            )
-        )
-    }
+    # Submitted results are verified on /verify (tests/test_verify_page.py).
+    assert [link.proto.label for link in app.get("page_link")] == ["Buka antrean verifikasi"]
     app.selectbox(key="unlock-result").select_index(0)
     app.text_input(key="unlock-reason").input("Angka realisasi salah ketik")
     [unlock] = [b for b in app.button if b.label == "Buka kunci"]

@@ -15,7 +15,7 @@ from sqlmodel import select
 import models as m
 from sinergi.core.access import AccessDenied, Viewer
 from sinergi.core.db import read_session, write_session
-from sinergi.core.errors import ResultChanged, ResultLocked
+from sinergi.core.errors import ResultChanged, ResultLocked, ResultSubmitted
 from sinergi.writes import entry
 from sinergi.writes.results import verify_result
 from tests.factories import make_account, make_company, make_indicators, make_periods, make_program
@@ -292,8 +292,13 @@ def test_results_grid_saves_submits_locks_and_unlocks(world: World) -> None:
     with write_session(engine) as session:
         entry.unlock_result(session=session, viewer=agency, result_id=first_result, reason="salah ketik")
     assert count(engine, "audit_log", "action = 'unlock' AND detail = 'salah ketik'") == 1
-    with write_session(engine) as session:
+    # Unlocked, the result is submitted again: changing it withdraws the submission, when asked to.
+    with pytest.raises(ResultSubmitted), write_session(engine) as session:
         entry.save_results(session=session, viewer=csr, edits=[entry.RowEdit(rows[0], 11, 8, "")])
+    with write_session(engine) as session:
+        entry.save_results(
+            session=session, viewer=csr, edits=[entry.RowEdit(rows[0], 11, 8, "")], withdraw=True
+        )
     # Changed after unlocking, the result is a draft again, to be submitted and verified anew.
     assert count(engine, "result", "target = 11 AND state = 'draft'") == 1
     with pytest.raises(entry.NotVerified), write_session(engine) as session:
@@ -502,7 +507,9 @@ def test_verifying_checks_the_version_the_agency_was_shown(world: World) -> None
     with read_session(engine) as session:
         rows = entry.result_rows(session, csr, world.program, world.periods[:1])
     with write_session(engine) as session:
-        entry.save_results(session=session, viewer=csr, edits=[entry.RowEdit(rows[0], 10, 3, "")])
+        entry.save_results(
+            session=session, viewer=csr, edits=[entry.RowEdit(rows[0], 10, 3, "")], withdraw=True
+        )
         entry.submit_results(
             session=session, viewer=csr, program_id=world.program, period_id=world.periods[0]
         )

@@ -26,6 +26,7 @@ PAGES = [
     "pages/engagement.py",
     "pages/compliance.py",
     "pages/reporting.py",
+    "pages/verify.py",
 ]
 
 

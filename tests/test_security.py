@@ -106,6 +106,8 @@ ATTACKS: dict[str, list[str]] = {
     "writing another company's data: forms, grid, import, verification, admin": [
         "test_access.py::test_only_the_company_writes_its_results",
         "test_access.py::test_results_are_verified_by_the_regencys_agency",
+        "test_verify_queue.py::test_who_may_not_verify_is_refused_and_the_refusal_audited",
+        "test_verify_queue.py::test_the_queue_holds_only_what_the_viewer_verifies",
         "test_access.py::test_another_companys_compliance_record_is_refused",
         "test_transfer.py::test_company_user_imports_only_its_own_company",
         "test_transfer.py::test_an_evaluation_naming_another_companys_program_or_meeting_is_an_error",

@@ -67,6 +67,9 @@ def test_the_grid_reads_a_number_by_the_interface_language(
 
     type_cell(app, editor, "actual", typed)
     submit(app, "Simpan" if lang == "id" else "Save")
+    # The row is submitted: saving a change withdraws the submission, once that is agreed to.
+    assert stored_actual(demo_copy_url) == 5.7
+    submit(app, "Tarik pengajuan dan simpan" if lang == "id" else "Withdraw submission and save")
 
     assert_ran_clean(app)
     assert [s.value for s in app.success] == [saved]
@@ -112,6 +115,7 @@ def test_an_implausible_actual_is_saved_only_with_a_note(
     editor = results_grid(app)
     type_cell(app, editor, "actual", "65")  # 6,5 typed without its comma
     submit(app)
+    submit(app, "Tarik pengajuan dan simpan")  # the row is submitted
 
     assert stored_actual(demo_copy_url) == 5.7
     assert next(w.value for w in app.warning).startswith(

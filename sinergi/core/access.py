@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import NoReturn
 
@@ -160,6 +161,28 @@ class Viewer:
         return self.is_admin or (
             self.role is m.Role.AGENCY and regency_id is not None and self.regency_id == regency_id
         )
+
+    def may_verify_result(self, regencies: Iterable[int | None]) -> bool:
+        """A result is verified, or sent back to its company, by an admin or by the agency of a regency
+        its program works in (``regencies``); never through a shared link."""
+        return self.shared_link_id is None and (
+            self.is_admin or any(self.may_verify_in(regency) for regency in regencies)
+        )
+
+    def verification_conditions(self) -> list[ColumnElement[bool]]:
+        """What limits the programs whose submitted results wait in this viewer's queue: every program
+        for an admin, those working in its regency for an agency (exactly the ones
+        :meth:`may_verify_result` allows), none for anyone else."""
+        if self.shared_link_id is not None or self.role not in (m.Role.ADMIN, m.Role.AGENCY):
+            return [false()]
+        return self.program_conditions()
+
+    def returned_conditions(self) -> list[ColumnElement[bool]]:
+        """What limits the programs whose returned results this viewer sees with their notes: a
+        company's own (to correct them), an agency's regency (what it sent back), all for an admin."""
+        if self.shared_link_id is not None or self.role is m.Role.VIEWER:
+            return [false()]
+        return self.program_conditions()
 
 
 def viewer_for(user: m.User) -> Viewer:

@@ -21,3 +21,20 @@ class ResultChanged(DomainError):
     """The result is no longer the submitted one the verifier was shown."""
 
     key = "error.result_changed"
+
+
+class ResultSubmitted(DomainError):
+    """A submitted result waits for verification: changing it withdraws the submission, which must be
+    asked for (the agency's queue would otherwise lose it without anyone saying so)."""
+
+    key = "error.result_submitted"
+
+
+class ReturnNoteMissing(DomainError):
+    """A result is sent back only with a note that tells the company what to correct."""
+
+    key = "error.return_note_missing"
+
+
+class ReturnNoteTooLong(DomainError):
+    key = "error.return_note_too_long"

@@ -527,12 +527,12 @@ def viewer_filters(viewer: Viewer, *, fields: Iterable[str] = FILTER_FIELDS) -> 
 
 
 STATUS_MARKS = {"on_track": "🟢", "needs_attention": "🟠", "off_track": "🔴", "no_data": "⚪"}
-# A result's state as a mark beside its word: checked, sent for checking, still being written.
-STATE_MARKS = {"verified": "✔", "submitted": "◐", "draft": "○"}
+# A result's state as a mark beside its word: checked, sent for checking, still being written, sent back.
+STATE_MARKS = {"verified": "✔", "submitted": "◐", "draft": "○", "returned": "↩"}
 
 
 def state_badge(state: str | None) -> str:
-    """A result's state (draft, submitted, verified) as a mark and its word; a dash when none."""
+    """A result's state (draft, submitted, verified, returned) as a mark and its word; a dash when none."""
     if not state or state not in STATE_MARKS:
         return "–"
     return f"{STATE_MARKS[state]} {label('result_state', state)}"

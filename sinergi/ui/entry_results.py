@@ -51,7 +51,8 @@ def results_grid(viewer: Viewer, program: int) -> None:
     if f"{state}-rows" not in st.session_state:
         st.session_state[f"{state}-rows"] = read_now(lambda s: entry.result_rows(s, viewer, program, chosen))
         st.session_state[f"{state}-version"] = st.session_state.get(f"{state}-version", 0) + 1
-        st.session_state.pop(f"{state}-confirm", None)
+        for step in ("confirm", "withdraw", "withdraw-agreed"):
+            st.session_state.pop(f"{state}-{step}", None)
     rows: list[entry.ResultRow] = st.session_state[f"{state}-rows"]
     show_message(state)
     if not rows:
@@ -59,6 +60,7 @@ def results_grid(viewer: Viewer, program: int) -> None:
         return
     editable = [row for row in rows if row.state != m.ResultState.VERIFIED]
     locked = [row for row in rows if row.state == m.ResultState.VERIFIED]
+    _returned_notes(editable)
     if editable:
         edited = st.data_editor(
             _typing_frame(editable),
@@ -66,10 +68,12 @@ def results_grid(viewer: Viewer, program: int) -> None:
             hide_index=True,
             num_rows="fixed",
             width="stretch",
-            disabled=["indicator", "unit", "period", t("entry.grid.state")],
+            disabled=["indicator", "unit", "period", t("entry.grid.state"), t("entry.grid.return_note")],
             column_config=result_columns() | _typed_columns(),
         )
         edits, refused = _grid_edits(editable, edited)
+        if st.session_state.get(f"{state}-withdraw"):
+            _withdraw_panel(viewer, state, edits, refused)
         if st.session_state.get(f"{state}-confirm"):
             _confirm_panel(viewer, state, edits, refused)
         buttons = st.container(horizontal=True)
@@ -110,7 +114,20 @@ def _typing_frame(rows: list[entry.ResultRow]) -> pd.DataFrame:
         ]
     )
     frame[t("entry.grid.state")] = [state_names[row.state] for row in rows]
+    frame[t("entry.grid.return_note")] = [row.return_note for row in rows]
     return frame
+
+
+def _returned_notes(rows: list[entry.ResultRow]) -> None:
+    """The notes of the results the agency sent back, in full and as typed, until they are submitted
+    again (the grid's column shows each beside its row, cut to its width)."""
+    returned = [row for row in rows if row.return_note]
+    if not returned:
+        return
+    with st.container(border=True):
+        st.warning(t("entry.grid.returned", count=len(returned)), icon=":material/undo:")
+        for row in returned:
+            st.markdown(f"**{ui.plain(row_label(row))}** — {ui.plain(row.return_note)}")
 
 
 def _typed_columns() -> dict[str, Any]:
@@ -125,6 +142,7 @@ def _reload_grid(state: str) -> None:
     """Read the grid again from the database; what was typed and not saved is dropped."""
     st.session_state.pop(f"{state}-rows", None)
     st.session_state.pop(f"{state}-problems", None)
+    st.session_state.pop(f"{state}-withdraw-agreed", None)
     st.rerun()
 
 
@@ -198,10 +216,44 @@ def _save_grid(viewer: Viewer, state: str, edits: list[entry.RowEdit], refused: 
     if not edits:
         st.session_state[f"{state}-message"] = ("success", t("entry.nothing_changed"))
         st.rerun()
+    agreed = st.session_state.get(f"{state}-withdraw-agreed", frozenset())
+    if not {_row_key(edit.opened) for edit in _submitted(edits)} <= agreed:
+        st.session_state[f"{state}-withdraw"] = True
+        st.rerun()
     if _implausible(edits):
         st.session_state[f"{state}-confirm"] = True
         st.rerun()
     _write_grid(viewer, state, [_with_note(edit, "") for edit in edits])
+
+
+def _submitted(edits: list[entry.RowEdit]) -> list[entry.RowEdit]:
+    """The edited rows that are submitted: changing them withdraws the submission."""
+    return [edit for edit in edits if edit.opened.state == m.ResultState.SUBMITTED]
+
+
+def _withdraw_panel(viewer: Viewer, state: str, edits: list[entry.RowEdit], refused: Refused) -> None:
+    """Asks before a save that changes submitted results: it withdraws their submission, so they leave
+    the agency's queue, back to draft, until they are submitted again."""
+    submitted = _submitted(edits)
+    if refused or not submitted:  # edited since: the save button checks again
+        st.session_state.pop(f"{state}-withdraw", None)
+        return
+    with st.container(border=True):
+        st.warning(t("entry.withdraw.intro", count=len(submitted)), icon=":material/undo:")
+        for edit in submitted:
+            st.markdown(f"- {ui.plain(row_label(edit.opened))}")
+        buttons = st.container(horizontal=True)
+        if buttons.button(
+            t("entry.withdraw.confirm"), type="primary", key=f"{state}-withdraw-save", icon=":material/undo:"
+        ):
+            st.session_state.pop(f"{state}-withdraw", None)
+            st.session_state[f"{state}-withdraw-agreed"] = frozenset(
+                _row_key(edit.opened) for edit in submitted
+            )
+            _save_grid(viewer, state, edits, refused)
+        if buttons.button(t("entry.plausibility.back"), key=f"{state}-withdraw-back", icon=":material/edit:"):
+            st.session_state.pop(f"{state}-withdraw", None)
+            st.rerun()
 
 
 def _with_note(edit: entry.RowEdit, note: str) -> entry.RowEdit:
@@ -251,13 +303,16 @@ def _confirm_panel(viewer: Viewer, state: str, edits: list[entry.RowEdit], refus
 
 
 def _write_grid(viewer: Viewer, state: str, edits: list[entry.RowEdit]) -> None:
+    # Submitted rows are among the edits only once the writer agreed to withdraw them (_save_grid asks).
+    withdraw = bool(st.session_state.get(f"{state}-withdraw-agreed"))
     written = ui.run_command(
-        lambda session: entry.save_results(session=session, viewer=viewer, edits=edits),
+        lambda session: entry.save_results(session=session, viewer=viewer, edits=edits, withdraw=withdraw),
         refused=lambda error: _keep_grid_refusal(state, error),
     )
     if written is not ui.REFUSED:
         st.session_state.pop(f"{state}-rows", None)
         st.session_state.pop(f"{state}-confirm-missing", None)
+        st.session_state.pop(f"{state}-withdraw-agreed", None)
         st.session_state[f"{state}-message"] = ("success", t("entry.grid.saved", count=written))
     st.rerun()
 

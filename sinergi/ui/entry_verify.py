@@ -1,66 +1,26 @@
-"""The agency's verification of submitted results, and unlocking a verified one."""
+"""Unlocking a verified result; the results waiting for verification are in the agency's queue
+(:mod:`sinergi.ui.verify`)."""
 
 from __future__ import annotations
 
-import hashlib
-
-import pandas as pd
 import streamlit as st
-from sqlmodel import Session
 
 import models as m
 from sinergi.core.access import Viewer
 from sinergi.ui import t
 from sinergi.ui.entry_common import (
     read_now,
-    result_columns,
     show_message,
     write,
 )
 from sinergi.writes import entry
-from sinergi.writes.results import verify_result
 
 
 def verification(viewer: Viewer) -> None:
     state = "verify"
     show_message(state)
-    st.subheader(t("entry.verify.waiting"))
-    waiting = read_now(lambda s: entry.verification_rows(s, viewer, m.ResultState.SUBMITTED))
-    if not waiting:
-        st.caption(t("entry.verify.none"))
-    else:
-        frame = pd.DataFrame(waiting).assign(pick=False)
-        # The editor is keyed by what it shows: ticks never move to rows the verifier has not seen.
-        shown = ",".join(f"{row['result_id']}:{row['version']}" for row in waiting)
-        picked = st.data_editor(
-            frame,
-            hide_index=True,
-            width="stretch",
-            key=f"verify-editor-{hashlib.sha1(shown.encode()).hexdigest()[:12]}",
-            disabled=[c for c in frame.columns if c != "pick"],
-            column_order=["pick", "program", "indicator", "unit", "period", "target", "actual", "narrative"],
-            column_config={
-                "pick": st.column_config.CheckboxColumn(t("entry.verify.pick")),
-                **result_columns(),
-            },
-        )
-        if st.button(t("entry.verify.button"), type="primary", icon=":material/verified:"):
-            chosen = [
-                (int(result_id), int(version))
-                for result_id, version in zip(
-                    picked.loc[picked["pick"], "result_id"],
-                    picked.loc[picked["pick"], "version"],
-                    strict=True,
-                )
-            ]
-
-            def command(session: Session) -> int:
-                for result_id, version in chosen:
-                    verify_result(session=session, viewer=viewer, result_id=result_id, version=version)
-                return len(chosen)
-
-            write(command, state=state, done=t("entry.verify.done", count=len(chosen)))
-            st.rerun()
+    # Submitted results are verified, or sent back with a note, in the agency's queue.
+    st.page_link("pages/verify.py", label=t("entry.verify.open_queue"), icon=":material/verified:")
     st.subheader(t("entry.unlock.title"))
     verified = read_now(lambda s: entry.verification_rows(s, viewer, m.ResultState.VERIFIED))
     if not verified:

@@ -111,6 +111,9 @@ class NewResult:
     submitted_at: datetime | None = None
     verified_by_id: int | None = None
     verified_at: datetime | None = None
+    return_note: str = ""
+    returned_by_id: int | None = None
+    returned_at: datetime | None = None
     updated_at: datetime = field(default_factory=m.utcnow)
     version: int = 1
     id: int | None = None

@@ -590,6 +590,8 @@ class ResultRow:
     # The actual recorded for the period before, which a typed actual is compared with.
     previous: float | None = None
     plausibility_note: str = ""
+    # Why the agency sent the result back, while it is returned (empty otherwise).
+    return_note: str = ""
 
 
 def _ensure_results_writable(session: Session, viewer: Viewer, program_id: int, detail: str) -> None:
@@ -645,6 +647,9 @@ def result_rows(session: Session, viewer: Viewer, program_id: int, period_ids: l
                     state=result.state if result else m.ResultState.DRAFT,
                     previous=earlier.get((indicator.id, before.get(period.id, 0))),
                     plausibility_note=result.plausibility_note if result else "",
+                    return_note=(
+                        result.return_note if result and result.state == m.ResultState.RETURNED else ""
+                    ),
                 )
             )
     return rows
@@ -698,12 +703,14 @@ class GridConflict(DomainError):
         self.changes = changes
 
 
-def save_results(*, session: Session, viewer: Viewer, edits: list[RowEdit]) -> int:
+def save_results(*, session: Session, viewer: Viewer, edits: list[RowEdit], withdraw: bool = False) -> int:
     """Write the changed rows of the grid in one transaction; returns how many rows were written.
 
     Every cell is checked first, then every row is compared with the database: a row someone else
     saved since the grid was opened refuses the whole save (:class:`GridConflict`), as does a
-    verified (locked) row (:class:`~sinergi.core.errors.ResultLocked`).
+    verified (locked) row (:class:`~sinergi.core.errors.ResultLocked`) and, unless ``withdraw`` (the
+    writer agreed to withdraw their submission), a submitted one
+    (:class:`~sinergi.core.errors.ResultSubmitted`).
     """
     errors: dict[tuple[str, str], Error] = {}
     clean: list[tuple[RowEdit, float | None, float | None]] = []
@@ -748,6 +755,7 @@ def save_results(*, session: Session, viewer: Viewer, edits: list[RowEdit]) -> i
             actual=actual,
             narrative=(edit.narrative or "").strip(),
             note=edit.note,
+            withdraw=withdraw,
         )
     return len(clean)
 
@@ -765,12 +773,19 @@ def _program_results(session: Session, program_id: int, period_id: int, state: s
 
 
 def submit_results(*, session: Session, viewer: Viewer, program_id: int, period_id: int) -> int:
-    """Send a program's draft results of a period for verification; returns how many were sent."""
+    """Send a program's draft and returned results of a period for verification; returns how many were
+    sent. A returned result's note has been answered once it is submitted again: it leaves the result
+    (the audit row of the return keeps it)."""
     _ensure_results_writable(session, viewer, program_id, "submit results")
-    drafts = _program_results(session, program_id, period_id, m.ResultState.DRAFT)
+    drafts = [
+        *_program_results(session, program_id, period_id, m.ResultState.DRAFT),
+        *_program_results(session, program_id, period_id, m.ResultState.RETURNED),
+    ]
     for result in drafts:
+        before = {"state": result.state}
         result.state = m.ResultState.SUBMITTED
         result.submitted_at = m.utcnow()
+        result.return_note, result.returned_by_id, result.returned_at = "", None, None
         result.version += 1
         session.add(result)
         audit.record(
@@ -779,7 +794,7 @@ def submit_results(*, session: Session, viewer: Viewer, program_id: int, period_
             action="submit",
             entity="result",
             entity_id=result.id,
-            before={"state": m.ResultState.DRAFT},
+            before=before,
             after={"state": m.ResultState.SUBMITTED},
         )
     return len(drafts)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any, cast
 
 from sqlmodel import Session, col, select
@@ -10,7 +10,13 @@ from sqlmodel import Session, col, select
 import models as m
 from sinergi.core import audit
 from sinergi.core.access import Viewer, refuse
-from sinergi.core.errors import ResultChanged, ResultLocked
+from sinergi.core.errors import (
+    ResultChanged,
+    ResultLocked,
+    ResultSubmitted,
+    ReturnNoteMissing,
+    ReturnNoteTooLong,
+)
 from sinergi.writes.batch import Batch, NewResult, ResultOp, refused
 from sinergi.writes.fields import EntitySpec, F, FieldSpec, checked
 
@@ -74,17 +80,29 @@ def check_result(
     return values
 
 
+def _held(result: m.Result, values: dict[str, Any]) -> dict[str, Any]:
+    """What ``result`` holds of the fields ``values`` would write: the "before" of its audit row."""
+    held = {"target": result.target, "actual": result.actual, "narrative": result.narrative}
+    for kept in ("evidence", "plausibility_note"):
+        if kept in values:
+            held[kept] = getattr(result, kept)
+    return held
+
+
+def changes_result(result: m.Result, values: dict[str, Any]) -> bool:
+    """Whether writing checked ``values`` would change what ``result`` holds."""
+    held = _held(result, values)
+    return held != {k: values[k] for k in held}
+
+
 def apply_result(result: m.Result, values: dict[str, Any], *, existed: bool) -> dict[str, Any] | None:
     """Put checked ``values`` into ``result``; what it held before (None when it is new). Evidence and
     the plausibility note are kept unless ``values`` holds them; a changed figure sends a submitted
-    result back to draft."""
+    result back to draft (a returned one stays returned, its note beside it, until it is submitted)."""
     before = None
     if existed:
-        before = {"target": result.target, "actual": result.actual, "narrative": result.narrative}
-        for kept in ("evidence", "plausibility_note"):
-            if kept in values:
-                before[kept] = getattr(result, kept)
-        if before != {k: values[k] for k in before}:
+        before = _held(result, values)
+        if result.state == m.ResultState.SUBMITTED and changes_result(result, values):
             # A changed figure is not what was submitted: it goes back to draft, to be submitted again.
             result.state = m.ResultState.DRAFT
             result.submitted_at = None
@@ -109,6 +127,7 @@ def plan_result(
     typed: Mapping[str, Any],
     state: str | None = None,
     from_file: bool = False,
+    withdraw: bool | None = None,
 ) -> ResultOp | None:
     """A result's figures, held to :func:`check_result` and :func:`apply_result`: a submitted result
     whose figures change goes back to draft unless ``state`` submits it again. ``typed`` without
@@ -117,6 +136,9 @@ def plan_result(
     ``from_file`` (an import): a verified result a row leaves as it is counts as unchanged rather
     than refused, and a result left as it is is not written again (written again, it would look
     changed to a verifier). Returns what the write will do, or None when nothing is to be written.
+
+    ``withdraw`` False (one result changed by hand): a submitted result that would change is refused
+    (:class:`~sinergi.core.errors.ResultSubmitted`) unless the writer agreed to withdraw it (True).
     """
     result = batch.result(indicator, period)
     if from_file and result is not None and result.state == m.ResultState.VERIFIED:
@@ -127,6 +149,9 @@ def plan_result(
         return None
     if state == m.ResultState.VERIFIED and not batch.viewer.is_admin:
         raise refused("result_state", "transfer.err.verify_not_allowed")
+    if state == m.ResultState.RETURNED and (result is None or result.state != m.ResultState.RETURNED):
+        # Only a verifier sends a result back, with a note, on /verify.
+        raise refused("result_state", "transfer.err.return_not_allowed")
     values = check_result(
         viewer=batch.viewer,
         company_id=company_id,
@@ -138,6 +163,13 @@ def plan_result(
         evidence=typed.get("evidence"),
         note=typed.get("plausibility_note"),
     )
+    if (
+        withdraw is False
+        and result is not None
+        and result.state == m.ResultState.SUBMITTED
+        and changes_result(result, values)
+    ):
+        raise ResultSubmitted(result_id=result.id)
     existed = result is not None
     before = None if result is None else (*(getattr(result, k) for k in typed), result.state)
     if from_file and result is not None and before == (*(values[k] for k in typed), state or result.state):
@@ -174,13 +206,16 @@ def record_result(
     narrative: str = "",
     evidence: str | None = None,
     note: str | None = None,
+    withdraw: bool = False,
 ) -> m.Result:
     """Create or update the result of an indicator for a period.
 
     Only the program's company (or an admin) may write it; verified results are locked; figures and
     texts are held to :data:`RESULT` (:class:`~sinergi.writes.fields.FieldErrors` names each field
     that does not fit). ``evidence`` None keeps what the result holds, as does ``note`` None (the
-    plausibility note: why an actual far from what was expected is right).
+    plausibility note: why an actual far from what was expected is right). A submitted result is
+    changed only with ``withdraw`` (the writer agreed to take it out of the agency's queue; the
+    withdrawal is audited), else :class:`~sinergi.core.errors.ResultSubmitted`.
     """
     company_id, _ = _indicator_company(session, indicator_id)
     typed: dict[str, Any] = {"target": target, "actual": actual, "narrative": narrative}
@@ -195,12 +230,26 @@ def record_result(
         period = reading.get(m.Period, period_id)
         if indicator is None or period is None:
             raise LookupError(f"indicator {indicator_id}, period {period_id}")
-        op = plan_result(batch, company_id=company_id, indicator=indicator, period=period, typed=typed)
+        existing = batch.result(indicator, period)
+        was = existing.state if existing is not None else None
+        op = plan_result(
+            batch, company_id=company_id, indicator=indicator, period=period, typed=typed, withdraw=withdraw
+        )
     assert op is not None  # only an import's plan leaves a result as it is
     if batch.write(session, raising=True):  # a result someone else wrote since this plan read it
         raise ResultChanged(result_id=op.record.id)
     result = session.get(m.Result, op.record.id, populate_existing=True)
     assert result is not None
+    if was == m.ResultState.SUBMITTED and result.state != m.ResultState.SUBMITTED:
+        audit.record(
+            session=session,
+            actor=viewer,
+            action="withdraw",
+            entity="result",
+            entity_id=result.id,
+            before={"state": was},
+            after={"state": result.state},
+        )
     return result
 
 
@@ -221,12 +270,23 @@ def result_regencies(session: Session, indicator_id: int) -> set[int]:
 def result_to_verify(session: Session, viewer: Viewer, result_id: int, detail: str) -> m.Result | None:
     """The result, locked until the write commits (``FOR UPDATE`` on PostgreSQL), or None if there is
     none; refused, and the refusal audited as ``detail``, for anyone who may not verify it: the agency
-    of a regency where the program works, or an admin."""
+    of a regency where the program works, or an admin (:meth:`Viewer.may_verify_result`)."""
     result = session.get(m.Result, result_id, with_for_update=True)
-    if result is not None:
-        regencies = result_regencies(session, result.indicator_id)
-        if not (viewer.is_admin or any(viewer.may_verify_in(regency) for regency in regencies)):
-            refuse(viewer=viewer, entity="result", entity_id=result_id, detail=detail)
+    if result is not None and not viewer.may_verify_result(result_regencies(session, result.indicator_id)):
+        refuse(viewer=viewer, entity="result", entity_id=result_id, detail=detail)
+    return result
+
+
+def _submitted_as_seen(
+    session: Session, viewer: Viewer, result_id: int, version: int | None, detail: str
+) -> m.Result:
+    """The submitted result a verifier acts on, refused for anyone who may not verify it; with
+    ``version`` (the version the verifier was shown), one changed since is refused."""
+    result = result_to_verify(session, viewer, result_id, detail)
+    if result is None:
+        raise LookupError(f"result {result_id}")
+    if result.state != m.ResultState.SUBMITTED or (version is not None and result.version != version):
+        raise ResultChanged(result_id=result_id)
     return result
 
 
@@ -237,11 +297,7 @@ def verify_result(
 
     With ``version`` (the version the verifier was shown), a result changed since is refused.
     """
-    result = result_to_verify(session, viewer, result_id, "verify")
-    if result is None:
-        raise LookupError(f"result {result_id}")
-    if result.state != m.ResultState.SUBMITTED or (version is not None and result.version != version):
-        raise ResultChanged(result_id=result_id)
+    result = _submitted_as_seen(session, viewer, result_id, version, "verify")
     before = {"state": result.state}
     result.state = m.ResultState.VERIFIED
     result.verified_by_id = viewer.user_id
@@ -255,6 +311,82 @@ def verify_result(
         entity="result",
         entity_id=result_id,
         before=before,
+        after={"state": result.state},
+    )
+    return result
+
+
+def verify_results(*, session: Session, viewer: Viewer, seen: Sequence[tuple[int, int]]) -> int:
+    """Verify many submitted results at once, each as (result id, the version the verifier was shown):
+    all or nothing. One the verifier may not verify, or one changed since it was shown, refuses the
+    whole list (the caller's transaction rolls back), so a verifier never verifies part of what was
+    picked without knowing which part. Returns how many were verified."""
+    for result_id, version in seen:
+        verify_result(session=session, viewer=viewer, result_id=result_id, version=version)
+    return len(seen)
+
+
+# The longest note a result is sent back with (the column holds as much).
+RETURN_NOTE_LIMIT = 2000
+
+
+def return_result(
+    *, session: Session, viewer: Viewer, result_id: int, note: str, version: int | None = None
+) -> m.Result:
+    """Send a submitted result back to its company with a note that says what to correct: whoever may
+    verify it (:func:`result_to_verify`). It is "returned" until the company submits it again; the
+    company sees the note beside it meanwhile. With ``version`` (the version the verifier was shown),
+    a result changed since is refused, as when verifying."""
+    result = _submitted_as_seen(session, viewer, result_id, version, "return")
+    text = note.strip()
+    if not text:
+        raise ReturnNoteMissing()
+    if len(text) > RETURN_NOTE_LIMIT:
+        raise ReturnNoteTooLong(max=RETURN_NOTE_LIMIT)
+    before = {"state": result.state}
+    result.state = m.ResultState.RETURNED
+    result.return_note = text
+    result.returned_by_id = viewer.user_id
+    result.returned_at = m.utcnow()
+    result.version += 1
+    result.updated_at = m.utcnow()
+    session.add(result)
+    audit.record(
+        session=session,
+        actor=viewer,
+        action="return",
+        entity="result",
+        entity_id=result_id,
+        before=before,
+        after={"state": result.state, "return_note": text},
+        detail=text,
+    )
+    return result
+
+
+def withdraw_submission(*, session: Session, viewer: Viewer, result_id: int, version: int) -> m.Result:
+    """Take a submitted result out of the agency's queue, back to draft, so its company can correct
+    it: whoever may write the company's results, the result as it was shown (``version``)."""
+    result = session.get(m.Result, result_id, with_for_update=True)
+    if result is None:
+        raise LookupError(f"result {result_id}")
+    company_id, _ = _indicator_company(session, result.indicator_id)
+    if not viewer.may_write_company(company_id):
+        refuse(viewer=viewer, entity="result", entity_id=result_id, detail="withdraw")
+    if result.state != m.ResultState.SUBMITTED or result.version != version:
+        raise ResultChanged(result_id=result_id)
+    result.state = m.ResultState.DRAFT
+    result.submitted_at = None
+    result.version += 1
+    result.updated_at = m.utcnow()
+    session.add(result)
+    audit.record(
+        session=session,
+        actor=viewer,
+        action="withdraw",
+        entity="result",
+        entity_id=result_id,
+        before={"state": m.ResultState.SUBMITTED},
         after={"state": result.state},
     )
     return result
