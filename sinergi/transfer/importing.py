@@ -229,15 +229,25 @@ class _Import:
                 organisation = self.organisation(name, column)
                 assert organisation is not None
                 partners.append((organisation, role))
-        plans.plan_program(self.batch, company, row, villages, partners)
+        program = self.one(m.Program, company_id=company, name=row["program"])
+        values = plans.program_values(self.batch, company, program, row)
+        links = plans.program_links(self.batch, company, program, row["sdgs"], villages, partners)
+        plans.plan_program(self.batch, company, program, values, links=links)
 
     def budgets(self, row: dict[str, Any]) -> None:
         company = self.company(row["company"])
-        plans.plan_budget(self.batch, company, self.program(company, row["program"]), row)
+        program = self.program(company, row["program"])
+        values = plans.budget_values(self.batch, company, row)
+        budget = self.one(m.ProgramBudget, program_id=program, year=values["year"])
+        plans.plan_budget(self.batch, program, budget, values)
 
     def indicators(self, row: dict[str, Any]) -> None:
         company = self.company(row["company"])
-        plans.plan_indicator(self.batch, company, self.program(company, row["program"]), row)
+        program = self.program(company, row["program"])
+        values = plans.indicator_values(self.batch, company, row)
+        plans.plan_indicator(
+            self.batch, program, self.one(m.Indicator, program_id=program, name=values["name"]), values
+        )
 
     def results(self, row: dict[str, Any]) -> None:
         program = self.program(self.company(row["company"]), row["program"])
@@ -268,17 +278,20 @@ class _Import:
         evaluation = (
             self.evaluation(company, row["evaluation"], row["evaluated_on"]) if row["evaluation"] else None
         )
-        plans.plan_action(self.batch, company, program, indicator, evaluation, row)
+        values = plans.action_values(self.batch, company, indicator, evaluation, row)
+        action = self.one(m.FollowUpAction, program_id=program, description=values["description"])
+        plans.plan_action(self.batch, program, action, values)
 
     def meetings(self, row: dict[str, Any]) -> None:
         company = self.meeting_company(row)
         plans.check_meeting(row)
         organiser = self.organisation(row["organiser_organisation"], "organiser_organisation")
         regency = self.regency(row["regency"])
+        values = plans.meeting_values(self.batch, company, organiser, regency, row)
         existed = self.one(
-            m.Meeting, title=row["meeting"], held_on=row["held_on"], organiser_company_id=company
+            m.Meeting, title=values["title"], held_on=values["held_on"], organiser_company_id=company
         )
-        meeting = plans.plan_meeting(self.batch, company, organiser, regency, row)
+        meeting = plans.plan_meeting(self.batch, company, existed, values)
         if existed is None:
             self.organisers[id(meeting)] = company
 
@@ -292,7 +305,10 @@ class _Import:
         meeting = self.meeting(row)
         organisation = self.organisation(row["organisation"], "organisation")
         program = self._feedback_program(meeting, row["feedback_program"])
-        plans.plan_feedback(self.batch, self.meeting_company(row), meeting, organisation, program, row)
+        item, values = plans.feedback_values(
+            self.batch, self.meeting_company(row), meeting, organisation, program, row
+        )
+        plans.plan_feedback(self.batch, meeting, item, values)
 
     def evaluations(self, row: dict[str, Any]) -> None:
         company = self.company(row["company"])
@@ -305,7 +321,11 @@ class _Import:
         elif row["held_on"] is not None:
             raise RowError("meeting", "transfer.err.required")
         programs = [self.program(company, n, "evaluated_programs") for n in row["evaluated_programs"]]
-        plans.plan_evaluation(self.batch, company, period, meeting, programs, row)
+        values = plans.evaluation_values(self.batch, company, period, meeting, row)
+        evaluation = self.one(
+            m.Evaluation, company_id=company, title=values["title"], held_on=values["held_on"]
+        )
+        plans.plan_evaluation(self.batch, company, evaluation, values, programs=programs)
 
     # Running -------------------------------------------------------------------------------
     def row(self, handler: Callable[[dict[str, Any]], None], number: int, row: dict[str, Any]) -> None:

@@ -1,15 +1,15 @@
 """Changes in two steps: plan, reading only, then write a batch of planned changes in one transaction.
 
-Each kind of change has a plan (``plans.py`` for the records an import row writes, ``plan_result`` in
-``results.py``): it asks ``core.access`` whether the viewer may make it, checks the typed values
-against the entity's field spec, finds the record and remembers it as it was read, and adds an
-:class:`Op` to a :class:`Batch`, without writing. The import plans tens of thousands of rows this way
+Each kind of change has a plan (``plans.py`` for the records a form or an import row writes,
+``plan_result`` in ``results.py``): it asks ``core.access`` whether the viewer may make it, checks the
+typed values against the entity's field spec, finds the record and remembers it as it was read, and
+adds an :class:`Op` to a :class:`Batch`, without writing. The import plans tens of thousands of rows this way
 without holding the write lock. :meth:`Batch.write` then writes every planned change in the caller's
 transaction, a few bulk statements per table, with their audit rows, after comparing each record the
 plan read with what the database holds now: a record someone else changed or created meanwhile stops
 the whole batch (a :class:`Failure` naming where the change came from: an import's sheet and row). A
-single-record command (``record_result``, ``save_record``) is a plan and the same write with a batch
-of one.
+single-record command (``record_result``, ``save_record``) finds its record by id, plans it with the
+same plan as the import and writes a batch of one.
 """
 
 from __future__ import annotations

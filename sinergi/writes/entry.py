@@ -23,7 +23,7 @@ from sinergi.core import audit, db
 from sinergi.core.access import Viewer, refuse
 from sinergi.core.errors import DomainError
 from sinergi.i18n import registry
-from sinergi.writes.batch import Audited, Batch, Change, EditConflict
+from sinergi.writes.batch import Batch, Change, EditConflict
 from sinergi.writes.fields import (
     EntitySpec,
     Error,
@@ -284,7 +284,7 @@ def labels_of(session: Session, ref: str, ids: list[int]) -> dict[int, str]:
     return {int(rid): str(text)[:80] for rid, text in rows}
 
 
-def _check_refs(
+def check_refs(
     session: Session, viewer: Viewer, spec: EntitySpec, record: Any, values: Mapping[str, Any]
 ) -> None:
     """A changed REF value must be one the form offers: a hand-made request cannot point elsewhere.
@@ -304,7 +304,7 @@ def _check_refs(
         raise FieldErrors(errors)
 
 
-def _check_unique(session: Session, spec: EntitySpec, record: Any, values: Mapping[str, Any]) -> None:
+def check_unique(session: Session, spec: EntitySpec, record: Any, values: Mapping[str, Any]) -> None:
     """A name (or year) already taken under the same parent is a field error, not a database error."""
     errors: dict[str, tuple[str, dict[str, Any]]] = {}
     model: Any = spec.model
@@ -372,56 +372,23 @@ def save_record(
     may not write the record (before or after the change), and :class:`EditConflict` when the record
     no longer holds the values the form was opened with.
     """
+    from sinergi.writes import plans  # the plans build on this module's specs and checks
+
     values = validate(spec, typed)
+    record: Any = None
     if record_id is None:
         if not spec.creatable:
             raise UnknownRecord()
-        record: Any = spec.model(**{spec.parent: parent_id}) if spec.parent else spec.model()
-        before = None
     else:
         record = session.get(spec.model, record_id, with_for_update=True)
         if record is None:
             raise EditConflict([], deleted=True)
         if not may_write(session, viewer, spec, record):
             refuse(viewer=viewer, entity=spec.entity, entity_id=record_id, detail="edit")
-        before = snapshot(spec, record)
-        if opened is not None:
-            conflicts = changes_since(opened, before, values)
-            if conflicts:
-                raise EditConflict(conflicts)
-    if spec is MEETING and record.organiser_company_id is None and viewer.role is m.Role.AGENCY:
-        # An agency's meeting is in its own regency, whatever the form says.
-        values = {**values, "regency_id": viewer.regency_id}
-        record.regency_id = viewer.regency_id
-    if before is None and not may_write(session, viewer, spec, record):
-        refuse(viewer=viewer, entity=spec.entity, entity_id=None, detail="create")
-    _check_refs(session, viewer, spec, record, values)
-    _check_unique(session, spec, record, values)
-    for name, value in values.items():
-        setattr(record, name, value)
-    if not may_write(session, viewer, spec, record):
-        refuse(
-            viewer=viewer,
-            entity=spec.entity,
-            entity_id=record_id,
-            detail="create" if before is None else "edit",
-        )
-    if spec is FEEDBACK_RESPONSE:
-        closing = values["status"] in (m.FeedbackStatus.DONE, m.FeedbackStatus.DECLINED)
-        values = {**values, "closed_at": (record.closed_at or m.utcnow()) if closing else None}
-    if hasattr(record, "updated_at") and before is None:
-        values = {**values, "updated_at": m.utcnow()}
     # Read under this transaction's lock and checked: written as a batch of one, with its audit row.
     batch = Batch(session, viewer)
-    fields = tuple(field_spec.name for field_spec in spec.fields)
-    batch.save(
-        spec.entity,
-        record,
-        before is not None,
-        values,
-        always=True,
-        audited=Audited(spec.entity, fields, before),
-    )
+    parent = parent_id if record is None or not spec.parent else getattr(record, spec.parent)
+    record = plans.PLANS[spec.entity](batch, parent, record, values, plans.FormSave(opened))
     failures = batch.write(session, raising=True)
     assert not failures, failures  # nothing read from elsewhere to compare, no result to write
     return record

@@ -1,13 +1,19 @@
-"""The changes an import's rows make, one plan per kind of record: who may make it, what its typed
-values must be (the forms' field specs), and which record it creates or changes. Each adds its change
-to a :class:`~sinergi.writes.batch.Batch`, which writes them all at once.
+"""The changes of records, one plan per kind of record: who may make it, what its values must be
+(the forms' field specs), and which record it creates or changes. Each adds its change to a
+:class:`~sinergi.writes.batch.Batch`, which writes them all at once.
 
-The typed values come by the names of the import's columns; records named by a row come resolved.
+Budgets and indicators have one plan for every entry point: the caller finds the record (None: a
+new one) and its parent, a form by id under its transaction's lock, an import by natural key, and
+passes the checked values by the form's field names. A form's save (:class:`FormSave`) is compared
+with what the form was opened with and refused field by field; an import's with the record as the
+plan read it, when the batch is written. Other plans still take an import row's typed values by the
+names of its columns, with the records the row names resolved.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date
 from typing import Any, cast
 
@@ -16,8 +22,9 @@ from sqlmodel import Session, select
 import models as m
 from models.programs import BENEFICIARY_COLUMNS
 from sinergi.core import db
+from sinergi.core.access import refuse
 from sinergi.writes import entry
-from sinergi.writes.batch import Batch, Op, record_id, refused
+from sinergi.writes.batch import Audited, Batch, EditConflict, Op, record_id, refused
 from sinergi.writes.feedback import FEEDBACK
 from sinergi.writes.fields import checked
 
@@ -145,20 +152,49 @@ def check_meeting(typed: Mapping[str, Any]) -> dict[str, Any]:
     return checked(entry.MEETING, typed, ("attendee_count",))
 
 
-# The form's checks, then the form's link command at write time: one rule for both, so long.
-def plan_program(
+@dataclass(frozen=True)
+class ProgramLinks:
+    """What an import row links a program to: its villages, SDGs and partners (organisation id or
+    record → role), whether that changes what it has, and its links as the plan read them (None: not
+    read from the database), which the write compares with what it finds."""
+
+    villages: list[m.Village]
+    sdgs: list[int]
+    partners: dict[Any, tuple[m.Organisation, str]]
+    changed: bool
+    opened: dict[str, list[Any]] | None
+
+
+def program_values(
+    batch: Batch, company: m.Company, program: m.Program | None, typed: Mapping[str, Any]
+) -> dict[str, Any]:
+    """An import row's program, by the form's field names: the viewer may write the company's, its
+    typed values fit, and what the row leaves empty keeps what the program holds (a new one: the
+    default)."""
+    batch.authorise_company(company)
+    checked_values = check_program(typed)
+    return {
+        "name": typed["program"],
+        "description": typed["description"] or "",
+        "pillar": typed["pillar"],
+        "stage": typed["stage"] or (program.stage if program is not None else m.Stage.PLANNING),
+        "poverty_alleviation": bool(typed["poverty_alleviation"]),
+        "start_date": typed["start_date"],
+        "end_date": typed["end_date"],
+        **{name: checked_values[name] for name in BENEFICIARY_COLUMNS},
+    }
+
+
+def program_links(
     batch: Batch,
     company: m.Company,
-    typed: Mapping[str, Any],
+    program: m.Program | None,
+    sdgs: list[int],
     villages: list[tuple[str, m.Village]],
     partners: list[tuple[m.Organisation, str]],
-) -> None:
-    """A program of ``company`` by name (``typed["program"]``), its villages (each with the text
-    that named it), SDGs and partners (organisation and role)."""
-    batch.authorise_company(company)
-    program = batch.one(m.Program, company_id=company, name=typed["program"])
-    existed = program is not None
-    checked_values = check_program(typed)
+) -> ProgramLinks:
+    """An import row's links of a program (each village with the text that named it), held to the
+    form's rules: a village added must lie where the company works."""
     before = _program_links(batch, program)
     if villages and company.id is not None:
         allowed = entry.village_options(batch.session, company.id)
@@ -169,7 +205,7 @@ def plan_program(
                 and village.id not in before["villages"]
             ):
                 raise refused("villages", "transfer.err.village_outside", value=text)
-    picked = {"villages": [v.id for _, v in villages], "sdgs": list(typed["sdgs"])}
+    picked: dict[str, list[Any]] = {"villages": [v.id for _, v in villages], "sdgs": list(sdgs)}
     if company.id is not None and all(v.id is not None for _, v in villages):
         # The form's command checks the same at write time: a village added must be offered.
         known = {name: [x for x in ids if x is not None] for name, ids in before.items()}
@@ -183,40 +219,47 @@ def plan_program(
         )
     wanted = {id(organisation): (organisation, role) for organisation, role in partners}
     current_partners = _partners(batch, program)
-    links_changed = (
+    changed = (
         set(map(record_id, before["villages"])) != {v.id for _, v in villages}
-        or set(before["sdgs"]) != set(typed["sdgs"])
+        or set(before["sdgs"]) != set(sdgs)
     ) or current_partners != {record_id(o): r for o, r in wanted.values()}
     opened = (
-        before
-        if existed and program is not None and program.id is not None and id(program) not in batch.links
-        else None
+        before if program is not None and program.id is not None and id(program) not in batch.links else None
     )
+    return ProgramLinks([v for _, v in villages], list(sdgs), wanted, changed, opened)
+
+
+def plan_program(
+    batch: Batch,
+    company: Any,
+    program: m.Program | None,
+    values: Mapping[str, Any],
+    form: FormSave | None = None,
+    links: ProgramLinks | None = None,
+) -> m.Program:
+    """A program: ``program`` as found (None: a new one) of ``company`` (its record, or its id), given
+    the values of :data:`~sinergi.writes.entry.PROGRAM` 's fields; with ``links``, its villages, SDGs
+    and partners too (written by the form's link command)."""
+    changes = dict(values)
+    existed = program is not None
     if program is None:
         program = batch.new(
             m.Program(
-                company_id=0,
-                name=typed["program"],
-                pillar=typed["pillar"],
-                start_date=typed["start_date"],
+                company_id=record_id(company),
+                name=values["name"],
+                pillar=values["pillar"],
+                start_date=values["start_date"],
             ),
             company_id=company,
-            name=typed["program"],
+            name=values["name"],
         )
-    batch.links[id(program)] = {"villages": [v for _, v in villages], "sdgs": list(typed["sdgs"])}
-    batch.found[("partners", id(program))] = {record_id(o): r for o, r in wanted.values()}
-    values: dict[str, Any] = {
-        "company_id": company,
-        "description": typed["description"] or "",
-        "pillar": typed["pillar"],
-        "stage": typed["stage"] or (program.stage if existed else m.Stage.PLANNING),
-        "poverty_alleviation": bool(typed["poverty_alleviation"]),
-        "start_date": typed["start_date"],
-        "end_date": typed["end_date"],
-        **{name: checked_values[name] for name in BENEFICIARY_COLUMNS},
-    }
+        changes["company_id"] = company
+    if links is None:
+        _save(batch, entry.PROGRAM, "programs", program, existed, changes, form)
+        return program
+    batch.links[id(program)] = {"villages": list(links.villages), "sdgs": list(links.sdgs)}
+    batch.found[("partners", id(program))] = {record_id(o): r for o, r in links.partners.values()}
     viewer = batch.viewer
-    sdgs = list(typed["sdgs"])
 
     def write_links(session: Session, written: m.Program) -> None:
         assert written.id is not None
@@ -226,35 +269,114 @@ def plan_program(
             viewer=viewer,
             spec=entry.PROGRAM,
             record_id=written.id,
-            picked={"villages": [record_id(v) for _, v in villages], "sdgs": sdgs},
-            opened=opened,
+            picked={"villages": [record_id(v) for v in links.villages], "sdgs": links.sdgs},
+            opened=links.opened,
         )
-        replace_partners(session, written.id, {record_id(o): role for o, role in wanted.values()})
+        replace_partners(session, written.id, {record_id(o): role for o, role in links.partners.values()})
 
-    batch.save("programs", program, existed, values, links_changed=links_changed, then=write_links)
+    batch.save("programs", program, existed, changes, links_changed=links.changed, then=write_links)
+    return program
 
 
-def plan_budget(batch: Batch, company: m.Company, program: m.Program, typed: Mapping[str, Any]) -> None:
-    """A program's budget of a year."""
+@dataclass(frozen=True)
+class FormSave:
+    """A change saved from a form: the record is read by id under the write's lock, every value is
+    written (a new version even when nothing changed) with its audit row. ``opened``: the values the
+    form was opened with, which the record must still hold (None: not compared)."""
+
+    opened: Mapping[str, Any] | None = None
+
+
+def _form_checks(
+    batch: Batch, spec: entry.EntitySpec, record: Any, existed: bool, values: dict[str, Any], form: FormSave
+) -> tuple[dict[str, Any], dict[str, Any] | None]:
+    """A form's change to ``record`` checked: nobody saved the record since the form was opened, the
+    viewer may write it as it becomes, what it points to is offered, a name under its parent is not
+    taken. Returns the values to write and what the record held before (None: it is new)."""
+    session, viewer = batch.session, batch.viewer
+    before = entry.snapshot(spec, record) if existed else None
+    if before is not None and form.opened is not None:
+        conflicts = entry.changes_since(form.opened, before, values)
+        if conflicts:
+            raise EditConflict(conflicts)
+    if spec is entry.MEETING and record.organiser_company_id is None and viewer.role is m.Role.AGENCY:
+        # An agency's meeting is in its own regency, whatever the form says.
+        values = {**values, "regency_id": viewer.regency_id}
+        record.regency_id = viewer.regency_id
+    if before is None and not entry.may_write(session, viewer, spec, record):
+        refuse(viewer=viewer, entity=spec.entity, entity_id=None, detail="create")
+    entry.check_refs(session, viewer, spec, record, values)
+    entry.check_unique(session, spec, record, values)
+    for name, value in values.items():
+        setattr(record, name, record_id(value))
+    if not entry.may_write(session, viewer, spec, record):
+        refuse(
+            viewer=viewer,
+            entity=spec.entity,
+            entity_id=record.id,
+            detail="create" if before is None else "edit",
+        )
+    if spec is entry.FEEDBACK_RESPONSE:
+        closing = values["status"] in (m.FeedbackStatus.DONE, m.FeedbackStatus.DECLINED)
+        values = {**values, "closed_at": (record.closed_at or m.utcnow()) if closing else None}
+    if hasattr(record, "updated_at") and before is None:
+        values = {**values, "updated_at": m.utcnow()}
+    return values, before
+
+
+def _save(
+    batch: Batch,
+    spec: entry.EntitySpec,
+    part: str,
+    record: Any,
+    existed: bool,
+    values: dict[str, Any],
+    form: FormSave | None,
+) -> None:
+    """Plan the change: an import's as it is, a form's after the form's checks, with its audit row."""
+    if form is None:
+        batch.save(part, record, existed, values)
+        return
+    values, before = _form_checks(batch, spec, record, existed, values, form)
+    fields = tuple(field_spec.name for field_spec in spec.fields)
+    batch.save(part, record, existed, values, always=True, audited=Audited(spec.entity, fields, before))
+
+
+def budget_values(batch: Batch, company: m.Company, typed: Mapping[str, Any]) -> dict[str, Any]:
+    """An import row's budget: the viewer may write the company's, and its typed values fit."""
     batch.authorise_company(company)
-    amounts: dict[str, Any] = checked(entry.BUDGET, typed, ("year", "planned", "spent"))
-    budget = batch.one(m.ProgramBudget, program_id=program, year=typed["year"])
+    return checked(entry.BUDGET, typed, ("year", "planned", "spent"))
+
+
+def plan_budget(
+    batch: Batch,
+    program: Any,
+    budget: m.ProgramBudget | None,
+    values: Mapping[str, Any],
+    form: FormSave | None = None,
+) -> m.ProgramBudget:
+    """A program's budget of a year: ``budget`` as found (None: a new one) under ``program`` (its
+    record, or its id), given the values of :data:`~sinergi.writes.entry.BUDGET` 's fields."""
+    amounts = dict(values)
     existed = budget is not None
     if budget is None:
         budget = batch.new(
-            m.ProgramBudget(program_id=0, year=typed["year"]), program_id=program, year=typed["year"]
+            m.ProgramBudget(program_id=record_id(program), year=values["year"]),
+            program_id=program,
+            year=values["year"],
         )
         amounts["program_id"] = program
-    batch.save("budgets", budget, existed, amounts)
+    _save(batch, entry.BUDGET, "budgets", budget, existed, amounts, form)
+    return budget
 
 
-def plan_indicator(batch: Batch, company: m.Company, program: m.Program, typed: Mapping[str, Any]) -> None:
-    """A program's indicator by name (``typed["indicator"]``)."""
+def indicator_values(batch: Batch, company: m.Company, typed: Mapping[str, Any]) -> dict[str, Any]:
+    """An import row's indicator, by the form's field names: the viewer may write the company's, its
+    typed values fit, and what the row leaves empty takes the default a new indicator has."""
     batch.authorise_company(company)
-    indicator = batch.one(m.Indicator, program_id=program, name=typed["indicator"])
-    existed = indicator is not None
     baseline = checked(entry.INDICATOR, typed, ("baseline_value", "baseline_year"))
-    values: dict[str, Any] = {
+    return {
+        "name": typed["indicator"],
         "unit": typed["unit"],
         "kind": typed["indicator_kind"] or m.IndicatorKind.OUTPUT,
         "baseline_value": baseline["baseline_value"],
@@ -262,31 +384,44 @@ def plan_indicator(batch: Batch, company: m.Company, program: m.Program, typed: 
         "direction": typed["direction"] or m.Direction.HIGHER_IS_BETTER,
         "accumulation": typed["accumulation"] or m.Accumulation.PERIODIC,
     }
+
+
+def plan_indicator(
+    batch: Batch,
+    program: Any,
+    indicator: m.Indicator | None,
+    values: Mapping[str, Any],
+    form: FormSave | None = None,
+) -> m.Indicator:
+    """A program's indicator: ``indicator`` as found (None: a new one) under ``program`` (its record,
+    or its id), given the values of :data:`~sinergi.writes.entry.INDICATOR` 's fields."""
+    changes = dict(values)
+    existed = indicator is not None
     if indicator is None:
         indicator = batch.new(
-            m.Indicator(program_id=0, name=typed["indicator"], unit=typed["unit"]),
+            m.Indicator(program_id=record_id(program), name=values["name"], unit=values["unit"]),
             program_id=program,
-            name=typed["indicator"],
+            name=values["name"],
         )
-        values["program_id"] = program
-    batch.save("indicators", indicator, existed, values)
+        changes["program_id"] = program
+    _save(batch, entry.INDICATOR, "indicators", indicator, existed, changes, form)
+    return indicator
 
 
-def plan_action(
+def action_values(
     batch: Batch,
     company: m.Company,
-    program: m.Program,
     indicator: m.Indicator | None,
     evaluation: m.Evaluation | None,
     typed: Mapping[str, Any],
-) -> None:
-    """A program's follow-up action by its description."""
+) -> dict[str, Any]:
+    """An import row's follow-up action, by the form's field names: the viewer may write the company's,
+    one done says when, and what the row leaves empty takes the default."""
     batch.authorise_company(company)
     if typed["action_status"] == m.ActionStatus.DONE and not typed["completed_on"]:
         raise refused("completed_on", "entry.error.completed_on")
-    action = batch.one(m.FollowUpAction, program_id=program, description=typed["description"])
-    existed = action is not None
-    values: dict[str, Any] = {
+    return {
+        "description": typed["description"],
         "indicator_id": indicator,
         "evaluation_id": evaluation,
         "owner": typed["owner"] or "",
@@ -294,47 +429,83 @@ def plan_action(
         "status": typed["action_status"] or m.ActionStatus.OPEN,
         "completed_on": typed["completed_on"],
     }
+
+
+def plan_action(
+    batch: Batch,
+    program: Any,
+    action: m.FollowUpAction | None,
+    values: Mapping[str, Any],
+    form: FormSave | None = None,
+) -> m.FollowUpAction:
+    """A program's follow-up action: ``action`` as found (None: a new one) under ``program`` (its
+    record, or its id), given the values of :data:`~sinergi.writes.entry.ACTION` 's fields."""
+    changes = dict(values)
+    existed = action is not None
     if action is None:
         action = batch.new(
-            m.FollowUpAction(program_id=0, description=typed["description"]),
+            m.FollowUpAction(program_id=record_id(program), description=values["description"]),
             program_id=program,
-            description=typed["description"],
+            description=values["description"],
         )
-        values["program_id"] = program
-    batch.save("actions", action, existed, values)
+        changes["program_id"] = program
+    _save(batch, entry.ACTION, "actions", action, existed, changes, form)
+    return action
 
 
-def plan_meeting(
+def meeting_values(
     batch: Batch,
     company: m.Company | None,
     organiser: m.Organisation | None,
     regency: m.Regency | None,
     typed: Mapping[str, Any],
-) -> m.Meeting:
-    """A meeting by title, day and organising company (None: an admin's)."""
+) -> dict[str, Any]:
+    """An import row's meeting organised by ``company`` (None: an admin's), by the form's field names
+    and its organising organisation: the viewer may keep it, its typed values fit, its regency is
+    one the form offers."""
     batch.authorise_meeting(company)
     counted = check_meeting(typed)
     if company is not None and company.id is not None and regency is not None and regency.id is not None:
         offered = entry.options(batch.session, batch.viewer, "regencies", parent_id=company.id)
         if regency.id not in offered:  # as the meeting form offers: the company's own regencies
             raise refused("regency", "transfer.err.regency_outside", value=typed["regency"])
-    key = {"title": typed["meeting"], "held_on": typed["held_on"], "organiser_company_id": company}
-    meeting = batch.one(m.Meeting, **key)
-    existed = meeting is not None
-    values: dict[str, Any] = {
+    return {
+        "title": typed["meeting"],
         "kind": typed["meeting_kind"],
+        "held_on": typed["held_on"],
         "venue": typed["venue"] or "",
         "organiser_organisation_id": organiser,
         "regency_id": regency,
         "purpose": typed["purpose"] or "",
         "attendee_count": counted["attendee_count"],
     }
+
+
+def plan_meeting(
+    batch: Batch,
+    company: Any,
+    meeting: m.Meeting | None,
+    values: Mapping[str, Any],
+    form: FormSave | None = None,
+) -> m.Meeting:
+    """A meeting: ``meeting`` as found (None: a new one) organised by ``company`` (its record, its id,
+    or None: an admin's or an agency's), given the values of :data:`~sinergi.writes.entry.MEETING` 's
+    fields."""
+    changes = dict(values)
+    existed = meeting is not None
     if meeting is None:
+        key = {"title": values["title"], "held_on": values["held_on"], "organiser_company_id": company}
         meeting = batch.new(
-            m.Meeting(kind=typed["meeting_kind"], title=typed["meeting"], held_on=typed["held_on"]), **key
+            m.Meeting(
+                kind=values["kind"],
+                title=values["title"],
+                held_on=values["held_on"],
+                organiser_company_id=record_id(company),
+            ),
+            **key,
         )
-        values["organiser_company_id"] = company
-    batch.save("meetings", meeting, existed, values)
+        changes["organiser_company_id"] = company
+    _save(batch, entry.MEETING, "meetings", meeting, existed, changes, form)
     return cast(m.Meeting, meeting)
 
 
@@ -361,25 +532,27 @@ def plan_attendance(
     batch.save("attendance", found, existed, values)
 
 
-def plan_feedback(
+def feedback_values(
     batch: Batch,
     company: m.Company | None,
     meeting: m.Meeting,
     organisation: m.Organisation | None,
     program: m.Program | None,
     typed: Mapping[str, Any],
-) -> None:
-    """What a speaker said at a meeting organised by ``company``, and how it was answered."""
+) -> tuple[m.FeedbackItem | None, dict[str, Any]]:
+    """An import row's feedback at a meeting organised by ``company``, found by what its speaker said
+    (None: new), and its values: the viewer may keep the meeting, a declined one says why, and what
+    the row leaves empty keeps what the item holds."""
     batch.authorise_meeting(company)
     status = typed["feedback_status"] or m.FeedbackStatus.OPEN
     if status == m.FeedbackStatus.DECLINED and not typed["decline_reason"]:
         raise refused("decline_reason", "transfer.err.decline_reason")
-    texts = checked(FEEDBACK, {"text": typed["text"], "speaker": typed["speaker"] or ""})
-    speaker = texts["speaker"]
-    key = {"meeting_id": meeting, "speaker": speaker, "text": texts["text"]}
-    item = batch.one(m.FeedbackItem, **key)
-    existed = item is not None
-    values: dict[str, Any] = {
+    said = checked(FEEDBACK, {"text": typed["text"], "speaker": typed["speaker"] or ""})
+    item: m.FeedbackItem | None = batch.one(
+        m.FeedbackItem, meeting_id=meeting, speaker=said["speaker"], text=said["text"]
+    )
+    return item, {
+        **said,
         "organisation_id": organisation,
         "source_type": typed["source_type"] or (organisation.org_type if organisation else None),
         "program_id": program,
@@ -389,32 +562,67 @@ def plan_feedback(
         "decline_reason": typed["decline_reason"] or "",
         "moderation": typed["moderation"] or (item.moderation if item is not None else m.Moderation.PENDING),
     }
+
+
+def plan_feedback(
+    batch: Batch,
+    meeting: Any,
+    item: m.FeedbackItem | None,
+    values: Mapping[str, Any],
+    form: FormSave | None = None,
+) -> m.FeedbackItem:
+    """What a speaker said at ``meeting`` (its record, or its id), and how it was answered: ``item``
+    as found (None: a new one, which only an import makes). A form gives the values of
+    :data:`~sinergi.writes.entry.FEEDBACK_RESPONSE` 's fields."""
+    changes = dict(values)
+    existed = item is not None
     if item is None:
+        key = {"meeting_id": meeting, "speaker": values["speaker"], "text": values["text"]}
         item = batch.new(
-            m.FeedbackItem(meeting_id=0, kind=typed["feedback_kind"], text=texts["text"], speaker=speaker),
+            m.FeedbackItem(
+                meeting_id=record_id(meeting),
+                kind=values["kind"],
+                text=values["text"],
+                speaker=values["speaker"],
+            ),
             **key,
         )
-        values["meeting_id"] = meeting
-    batch.save("feedback", item, existed, values)
+        changes["meeting_id"] = meeting
+    _save(batch, entry.FEEDBACK_RESPONSE, "feedback", item, existed, changes, form)
+    return item
+
+
+def evaluation_values(
+    batch: Batch, company: m.Company, period: m.Period, meeting: m.Meeting | None, typed: Mapping[str, Any]
+) -> dict[str, Any]:
+    """An import row's evaluation, by the form's field names: the viewer may write the company's."""
+    batch.authorise_company(company)
+    return {
+        "title": typed["evaluation"],
+        "held_on": typed["evaluated_on"],
+        "period_id": period,
+        "meeting_id": meeting,
+        "notes": typed["notes"] or "",
+    }
 
 
 def plan_evaluation(
     batch: Batch,
-    company: m.Company,
-    period: m.Period,
-    meeting: m.Meeting | None,
-    programs: list[m.Program],
-    typed: Mapping[str, Any],
-) -> None:
-    """A company's evaluation by title and day (``typed["evaluation"]``, ``typed["evaluated_on"]``)
-    and the programs it covers."""
-    batch.authorise_company(company)
-    covered = {id(p): p for p in programs}
-    key = {"company_id": company, "title": typed["evaluation"], "held_on": typed["evaluated_on"]}
-    evaluation = batch.one(m.Evaluation, **key)
+    company: Any,
+    evaluation: m.Evaluation | None,
+    values: Mapping[str, Any],
+    form: FormSave | None = None,
+    programs: list[m.Program] | None = None,
+) -> m.Evaluation:
+    """A company's evaluation: ``evaluation`` as found (None: a new one) of ``company`` (its record, or
+    its id), given the values of :data:`~sinergi.writes.entry.EVALUATION` 's fields; with
+    ``programs``, the programs it covers too (a form sets them with the link command)."""
+    changes = dict(values)
     existed = evaluation is not None
     covered_key = ("covered", id(evaluation))
-    if evaluation is not None and evaluation.id is not None and covered_key not in batch.found:
+    read = evaluation is not None and evaluation.id is not None and covered_key not in batch.found
+    if programs is not None and read:
+        assert evaluation is not None
         batch.found[covered_key] = set(
             batch.session.exec(
                 select(m.EvaluationProgram.program_id).where(
@@ -422,14 +630,23 @@ def plan_evaluation(
                 )
             )
         )
-    links_changed = batch.found.get(covered_key, set()) != {p.id for p in covered.values()}
-    values: dict[str, Any] = {"period_id": period, "meeting_id": meeting, "notes": typed["notes"] or ""}
     if evaluation is None:
+        key = {"company_id": company, "title": values["title"], "held_on": values["held_on"]}
         evaluation = batch.new(
-            m.Evaluation(company_id=0, period_id=0, title=typed["evaluation"], held_on=typed["evaluated_on"]),
+            m.Evaluation(
+                company_id=record_id(company),
+                period_id=record_id(values["period_id"]),
+                title=values["title"],
+                held_on=values["held_on"],
+            ),
             **key,
         )
-        values["company_id"] = company
+        changes["company_id"] = company
+    if programs is None:
+        _save(batch, entry.EVALUATION, "evaluations", evaluation, existed, changes, form)
+        return evaluation
+    covered = {id(p): p for p in programs}
+    links_changed = batch.found.get(covered_key, set()) != {p.id for p in covered.values()}
     batch.found[("covered", id(evaluation))] = {p.id for p in covered.values()}
 
     def cover(session: Session, written: m.Evaluation) -> None:
@@ -443,7 +660,20 @@ def plan_evaluation(
             wanted={p.id for p in covered.values()},
         )
 
-    batch.save("evaluations", evaluation, existed, values, links_changed=links_changed, then=cover)
+    batch.save("evaluations", evaluation, existed, changes, links_changed=links_changed, then=cover)
+    return evaluation
+
+
+# The plan of each form's kind of record, by entity: called as plan(batch, parent, record, values, form).
+PLANS: Mapping[str, Any] = {
+    entry.PROGRAM.entity: plan_program,
+    entry.INDICATOR.entity: plan_indicator,
+    entry.BUDGET.entity: plan_budget,
+    entry.ACTION.entity: plan_action,
+    entry.EVALUATION.entity: plan_evaluation,
+    entry.MEETING.entity: plan_meeting,
+    entry.FEEDBACK_RESPONSE.entity: plan_feedback,
+}
 
 
 def replace_partners(session: Session, program_id: int, wanted: dict[int, str]) -> bool:
