@@ -178,19 +178,11 @@ def semester_report(
     found_period = session.exec(select(m.Period).where(m.Period.code == period)).first()
     if found_period is None:
         return None
-    if program_id is not None:
-        profile = read_program_profile(session=session, viewer=viewer, program_id=program_id)
-        if profile is None:
-            return None
-        profiles = [profile]
-        company_id = profile.company_id
-    else:
-        assert company_id is not None
-        if session.get(m.Company, company_id) is None:
-            return None
-        profiles = _company_profiles(session, viewer, company_id, found_period)
-    company = session.get(m.Company, company_id)
-    assert company is not None and company.id is not None
+    subject = _subject(session, viewer, found_period, company_id=company_id, program_id=program_id)
+    if subject is None:
+        return None
+    company, profiles = subject
+    assert company.id is not None
 
     indicator_rows: list[dict[str, Any]] = []
     series_frames: list[pd.DataFrame] = []
@@ -239,6 +231,27 @@ def semester_report(
         feedback=_concat(feedback_frames, FEEDBACK_COLUMNS),
         verified_only=verified_only or viewer.verified_only,
     )
+
+
+def _subject(
+    session: Session, viewer: Viewer, period: m.Period, *, company_id: int | None, program_id: int | None
+) -> tuple[m.Company, list[ProgramProfile]] | None:
+    """The company a report is of and the programs it covers: the one program asked for, or the
+    company's programs that run in ``period``; None when either is unknown."""
+    if program_id is not None:
+        profile = read_program_profile(session=session, viewer=viewer, program_id=program_id)
+        if profile is None:
+            return None
+        profiles = [profile]
+        company_id = profile.company_id
+    else:
+        assert company_id is not None
+        if session.get(m.Company, company_id) is None:
+            return None
+        profiles = _company_profiles(session, viewer, company_id, period)
+    company = session.get(m.Company, company_id)
+    assert company is not None
+    return company, profiles
 
 
 def _beneficiaries(profiles: Sequence[ProgramProfile]) -> pd.DataFrame:
