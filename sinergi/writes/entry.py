@@ -33,7 +33,7 @@ from sinergi.writes.fields import (
     check_fields,
     checked,
 )
-from sinergi.writes.results import RESULT, record_result, result_to_verify
+from sinergi.writes.results import RESULT, move_result, record_result, result_to_verify
 
 PROGRAM = EntitySpec(
     "program",
@@ -779,24 +779,15 @@ def unlock_result(*, session: Session, viewer: Viewer, result_id: int, reason: s
         raise UnlockReasonMissing()
     if result.state != m.ResultState.VERIFIED:
         raise NotVerified()
-    before = {"state": result.state, "verified_by_id": result.verified_by_id}
-    result.state = m.ResultState.SUBMITTED
-    result.verified_by_id = None
-    result.verified_at = None
-    result.version += 1
-    result.updated_at = m.utcnow()
-    session.add(result)
-    audit.record(
+    return move_result(
         session=session,
-        actor=viewer,
+        viewer=viewer,
+        result=result,
+        state=m.ResultState.SUBMITTED,
         action="unlock",
-        entity="result",
-        entity_id=result_id,
-        before=before,
-        after={"state": result.state},
+        changes={"verified_by_id": None, "verified_at": None},
         detail=reason.strip(),
     )
-    return result
 
 
 # --- attendance ------------------------------------------------------------------------------------------

@@ -343,25 +343,15 @@ def return_result(
         raise ReturnNoteMissing()
     if len(text) > RETURN_NOTE_LIMIT:
         raise ReturnNoteTooLong(max=RETURN_NOTE_LIMIT)
-    before = {"state": result.state}
-    result.state = m.ResultState.RETURNED
-    result.return_note = text
-    result.returned_by_id = viewer.user_id
-    result.returned_at = m.utcnow()
-    result.version += 1
-    result.updated_at = m.utcnow()
-    session.add(result)
-    audit.record(
+    return move_result(
         session=session,
-        actor=viewer,
+        viewer=viewer,
+        result=result,
+        state=m.ResultState.RETURNED,
         action="return",
-        entity="result",
-        entity_id=result_id,
-        before=before,
-        after={"state": result.state, "return_note": text},
+        changes={"return_note": text, "returned_by_id": viewer.user_id, "returned_at": m.utcnow()},
         detail=text,
     )
-    return result
 
 
 def withdraw_submission(*, session: Session, viewer: Viewer, result_id: int, version: int) -> m.Result:
@@ -375,18 +365,45 @@ def withdraw_submission(*, session: Session, viewer: Viewer, result_id: int, ver
         refuse(viewer=viewer, entity="result", entity_id=result_id, detail="withdraw")
     if result.state != m.ResultState.SUBMITTED or result.version != version:
         raise ResultChanged(result_id=result_id)
-    result.state = m.ResultState.DRAFT
-    result.submitted_at = None
+    return move_result(
+        session=session,
+        viewer=viewer,
+        result=result,
+        state=m.ResultState.DRAFT,
+        action="withdraw",
+        changes={"submitted_at": None},
+    )
+
+
+def move_result(
+    *,
+    session: Session,
+    viewer: Viewer,
+    result: m.Result,
+    state: m.ResultState,
+    action: str,
+    changes: dict[str, Any],
+    detail: str = "",
+) -> m.Result:
+    """Move a result the caller has authorised to ``state``, with the columns that go with it
+    (``changes``), a new version, and the audit row of ``action``: every change of a result's state but
+    a save of its figures ends here."""
+    before = {"state": result.state, **{name: getattr(result, name) for name in changes}}
+    result.state = state
+    for name, value in changes.items():
+        setattr(result, name, value)
     result.version += 1
     result.updated_at = m.utcnow()
     session.add(result)
+    after = {"state": state, **{name: value for name, value in changes.items() if isinstance(value, str)}}
     audit.record(
         session=session,
         actor=viewer,
-        action="withdraw",
+        action=action,
         entity="result",
-        entity_id=result_id,
-        before={"state": m.ResultState.SUBMITTED},
-        after={"state": result.state},
+        entity_id=result.id,
+        before=before,
+        after=after,
+        detail=detail,
     )
     return result
