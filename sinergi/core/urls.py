@@ -12,6 +12,7 @@ PAGE_PATHS = frozenset(
         "engagement",
         "compliance",
         "reporting",
+        "verify",
         "data",
         "account",
         "admin",

@@ -167,6 +167,11 @@ class IndicatorTemplate(NamedTuple):
 _OUT, _OUTCOME, _IMPACT = m.IndicatorKind.OUTPUT, m.IndicatorKind.OUTCOME, m.IndicatorKind.IMPACT
 _UP, _DOWN = m.Direction.HIGHER_IS_BETTER, m.Direction.LOWER_IS_BETTER
 _DRAFT, _SUBMITTED, _VERIFIED = m.ResultState.DRAFT, m.ResultState.SUBMITTED, m.ResultState.VERIFIED
+_RETURNED = m.ResultState.RETURNED
+RETURN_NOTES = (
+    "Mohon lampirkan daftar hadir kegiatan sebagai bukti.",
+    "Realisasi berbeda dengan laporan kelompok; mohon periksa kembali.",
+)
 COMMON_INDICATORS = (
     IndicatorTemplate("Penerima manfaat terlayani", "orang", _OUT, _UP, 20, 300, 0),
     IndicatorTemplate("Pelatihan terlaksana", "kegiatan", _OUT, _UP, 4, 24, 0),
@@ -874,6 +879,8 @@ class _Synth:
             "submitted_at": None,
             "verified_by_id": None,
             "verified_at": None,
+            "return_note": "",
+            "returned_at": None,
             "updated_at": _at(period.end, rng),
             "version": 1,
         }
@@ -898,7 +905,7 @@ class _Synth:
             if state == _DRAFT and rng.random() < 0.6:
                 actual = None  # not yet reported
         elif index == last - 1:
-            state = _weighted(rng, {_VERIFIED: 5, _SUBMITTED: 4, _DRAFT: 1})
+            state = _weighted(rng, {_VERIFIED: 5, _SUBMITTED: 4, _DRAFT: 1, _RETURNED: 1})
         else:
             state = _weighted(rng, {_VERIFIED: 90, _SUBMITTED: 7, _DRAFT: 3})
         gap = actual is not None and (actual < target if up else actual > target)
@@ -914,6 +921,9 @@ class _Synth:
             )
         if state == _VERIFIED:
             row["verified_at"] = row["updated_at"] = row["submitted_at"] + timedelta(days=rng.randint(3, 30))
+        if state == _RETURNED:
+            row["returned_at"] = row["updated_at"] = row["submitted_at"] + timedelta(days=rng.randint(3, 30))
+            row["return_note"] = rng.choice(RETURN_NOTES)
         return row
 
     # Meetings, evaluations, feedback
