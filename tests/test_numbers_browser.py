@@ -21,11 +21,9 @@ HEADER_HEIGHT = ROW_HEIGHT = 35
 
 
 def stored_actual(url: str) -> object:
-    return scalar(
-        url,
-        "SELECT r.actual FROM result r JOIN indicator i ON i.id = r.indicator_id "
-        "JOIN period p ON p.id = r.period_id WHERE i.name = 'Anggota perempuan aktif' AND p.code = '2025-S1'",
-    )
+    """The actual the grid's save wrote: that of the result saved last (the row typed into is found by
+    its place on screen, which the rows above it decide)."""
+    return scalar(url, "SELECT r.actual FROM result r ORDER BY r.updated_at DESC, r.id DESC LIMIT 1")
 
 
 def open_grid(page: Page, base: str, username: str, *, english: bool) -> None:
