@@ -31,12 +31,15 @@ fonts:
 	}
 
 # Debian packages the tests need: Chromium for the browser tests, the PostgreSQL 15 server binaries,
-# nginx for the deployment's test, and the report's font.
+# nginx for the deployment's test, the report's font, and an emoji font so that Chromium draws the
+# status marks (🟢 🟠 🔴 ⚪) as people's browsers do.
+EMOJI_FONT := /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf
 system-deps: fonts
 	@missing=""; \
 	test -x /usr/bin/chromium || missing="$$missing chromium"; \
 	test -x /usr/sbin/nginx || missing="$$missing nginx"; \
 	test -f $(FONT) || missing="$$missing fonts-dejavu-core"; \
+	test -f $(EMOJI_FONT) || missing="$$missing fonts-noto-color-emoji"; \
 	test -x $(PG_BIN)/initdb || missing="$$missing postgresql-15"; \
 	if [ -n "$$missing" ]; then \
 	  echo "Installing from Debian:$$missing"; \

@@ -398,9 +398,10 @@ def test_long_feedback_tables_show_their_first_rows_and_download_every_row(
 
     content = files["feedback-log.csv"]()
     table = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
-    assert table[0][:4] == ["Meeting date", "From", "Kind", "Feedback"]
+    # In the order of the table on screen: the columns people act on first.
+    assert table[0][:4] == ["Status", "Feedback", "Response", "Follow-up action"]
     assert len(table) - 1 == len(raw)
-    assert [row[3] for row in table[1:4]] == list(log["text"])
+    assert [row[1] for row in table[1:4]] == list(log["text"])
     overdue = list(csv.reader(io.StringIO(files["overdue-feedback.csv"]().decode("utf-8-sig"))))
     assert overdue[0][0] == "Why overdue"
     assert len(overdue) - 1 == overdue_items

@@ -81,6 +81,7 @@ FEEDBACK_HEADINGS = {
     "status": "engagement.col.status",
     "days_open": "engagement.col.days_open",
     "action": "engagement.col.action",
+    "action_owner": "engagement.col.action_owner",
     "action_status": "engagement.col.action_status",
     "action_due": "engagement.col.action_due",
 }
@@ -434,6 +435,7 @@ def feedback_view(frame: pd.DataFrame, *, language: str) -> pd.DataFrame:
             "status": _formatted(frame["status"], _label_text("feedback_status", language)),
             "days_open": frame["days_open"],
             "action": frame["action"],
+            "action_owner": frame["action_owner"],
             "action_status": _formatted(frame["action_status"], _label_text("action_status", language)),
             "action_due": _formatted(frame["action_due"], _day_text(language)),
         },

@@ -20,21 +20,34 @@ from sinergi.ui import label, lang, t, tables
 
 FILTER_FIELDS = ("regency", "company", "year", "period")
 
-# The columns of the two feedback tables, in reading order: the overdue list says why first.
+# The columns of the two feedback tables: those people act on first (its status, what was said and
+# the answer, the action behind it: who and by when), then where it came from; at 1366 px the first
+# ones are in view without scrolling sideways. The overdue list says why first.
 LOG_VIEW = [
-    "meeting_date",
-    "source",
-    "kind",
-    "text",
-    "program",
-    "response",
     "status",
-    "days_open",
+    "text",
+    "response",
     "action",
-    "action_status",
+    "action_owner",
     "action_due",
+    "action_status",
+    "days_open",
+    "kind",
+    "source",
+    "program",
+    "meeting_date",
 ]
-OVERDUE_VIEW = ["reason", "days_open", "meeting_date", "source", "text", "status", "action", "action_due"]
+OVERDUE_VIEW = [
+    "reason",
+    "status",
+    "text",
+    "action",
+    "action_owner",
+    "action_due",
+    "days_open",
+    "source",
+    "meeting_date",
+]
 
 # Per grouping of the feedback: the enumeration its groups are values of, the text of its axis, the
 # name of its download and the colours of its bars (None: the theme's).
@@ -221,14 +234,15 @@ def _feedback_table(
             "meeting_date": st.column_config.TextColumn(t("engagement.col.meeting_date")),
             "source": st.column_config.TextColumn(t("engagement.col.source"), width="medium"),
             "kind": st.column_config.TextColumn(t("engagement.col.kind")),
-            "text": st.column_config.TextColumn(t("engagement.col.text"), width="large"),
+            "text": st.column_config.TextColumn(t("engagement.col.text"), width=tables.TEXT_WIDTH),
             "program": st.column_config.TextColumn(t("engagement.col.program"), width="medium"),
-            "response": st.column_config.TextColumn(t("engagement.col.response"), width="large"),
+            "response": st.column_config.TextColumn(t("engagement.col.response"), width=tables.TEXT_WIDTH),
             "status": st.column_config.TextColumn(t("engagement.col.status")),
             "days_open": st.column_config.NumberColumn(
                 t("engagement.col.days_open"), help=t("engagement.days_open_help"), format="%d"
             ),
-            "action": st.column_config.TextColumn(t("engagement.col.action"), width="large"),
+            "action": st.column_config.TextColumn(t("engagement.col.action"), width="medium"),
+            "action_owner": st.column_config.TextColumn(t("engagement.col.action_owner")),
             "action_status": st.column_config.TextColumn(t("engagement.col.action_status")),
             "action_due": st.column_config.TextColumn(t("engagement.col.action_due")),
         },

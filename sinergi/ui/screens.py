@@ -20,7 +20,7 @@ from sinergi.reads.filters import Filters, filter_options
 from sinergi.reports import charts
 from sinergi.reports.rendering import STATE_LEGEND_KEYS
 from sinergi.rules.achievement import Thresholds
-from sinergi.ui import lang, t
+from sinergi.ui import lang, t, tables
 from sinergi.worlds import demo
 
 # The columns of the indicators' CSV download, beside their chart.
@@ -635,12 +635,12 @@ def _evaluation_section(actions: pd.DataFrame) -> None:
             ),
             hide_index=True,
             width="stretch",
-            column_order=["evaluation", "held_on", "period", "action", "owner", "due_date", "status"],
+            column_order=["action", "owner", "due_date", "status", "evaluation", "held_on", "period"],
             column_config={
                 "evaluation": t("program.evaluation"),
                 "held_on": t("program.held_on"),
                 "period": t("filter.period"),
-                "action": st.column_config.TextColumn(t("program.action"), width="large"),
+                "action": st.column_config.TextColumn(t("program.action"), width=tables.TEXT_WIDTH),
                 "owner": t("program.owner"),
                 "due_date": t("program.due"),
                 "status": t("programs.status"),
@@ -662,13 +662,14 @@ def _feedback_section(viewer: Viewer, profile: programs.ProgramProfile) -> None:
             ),
             hide_index=True,
             width="stretch",
+            column_order=["status", "text", "response", "held_on", "meeting", "source", "kind"],
             column_config={
                 "held_on": t("program.held_on"),
                 "meeting": t("program.meeting"),
                 "source": t("program.source"),
                 "kind": t("program.kind"),
-                "text": st.column_config.TextColumn(t("program.said"), width="large"),
-                "response": st.column_config.TextColumn(t("program.response"), width="large"),
+                "text": st.column_config.TextColumn(t("program.said"), width=tables.TEXT_WIDTH),
+                "response": st.column_config.TextColumn(t("program.response"), width=tables.TEXT_WIDTH),
                 "status": t("programs.status"),
             },
         )

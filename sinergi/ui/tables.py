@@ -15,6 +15,10 @@ import streamlit as st
 
 from sinergi.ui import rows_download
 
+# Pixels of a column of typed text (feedback, a response, an action): a sentence at a glance, narrow
+# enough that the columns acted on after it stay in view at 1366 px. The whole text is a click away.
+TEXT_WIDTH = 260
+
 
 def table(
     frame: pd.DataFrame,
