@@ -1,4 +1,4 @@
-"""Sinergi's command line: database, demo data, synthetic data, users, import and export."""
+"""Sinergi's command line: database, backups, demo data, synthetic data, users, import and export."""
 
 from __future__ import annotations
 
@@ -46,6 +46,38 @@ def _hint_first_admin(engine: Engine) -> None:
             "No admin yet. Create the first one (the password is asked for, never put on the command line):\n"
             "  .venv/bin/python manage.py create-user admin --role admin"
         )
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from sinergi.core.backup import BackupRefused, backup
+    from sinergi.core.settings import database_url
+
+    path = Path(args.file)
+    try:
+        size = backup(url=args.database_url or database_url(), path=path)
+    except BackupRefused as error:
+        print(error, file=sys.stderr)
+        return 1
+    print(f"Wrote {path} ({size:,} bytes, readable by its owner only: it holds password hashes).")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from sinergi.core.backup import BackupRefused, restore
+    from sinergi.core.settings import database_url
+
+    path = Path(args.file)
+    try:
+        restored = restore(url=args.database_url or database_url(), path=path, force=args.force)
+    except BackupRefused as error:
+        print(error, file=sys.stderr)
+        return 1
+    print(f"Restored {path} (made at schema {restored.revision}); the database is at the latest schema.")
+    return 0
 
 
 def cmd_load_demo(args: argparse.Namespace) -> int:
@@ -233,6 +265,13 @@ def build_parser() -> argparse.ArgumentParser:
         return sub
 
     command("init-db", cmd_init_db, "Bring the database to the latest schema.")
+    backup = command("backup", cmd_backup, "Write a backup of the whole database to one file (0600).")
+    backup.add_argument("file", help="the backup file to write (replaced when it exists)")
+    restore = command(
+        "restore", cmd_restore, "Replace the database with a backup, then bring it to the latest schema."
+    )
+    restore.add_argument("file", help="a file written by manage.py backup from a database of the same kind")
+    restore.add_argument("--force", action="store_true", help="replace a database that holds data")
     demo = command("load-demo", cmd_load_demo, "Load the demo world of the seed articles (idempotent).")
     demo.add_argument("--if-empty", action="store_true", help="Load only when the database holds no data.")
 
