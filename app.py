@@ -71,7 +71,14 @@ pages = [
         visibility="visible" if viewer is not None and viewer.is_admin else "hidden",
     ),
     st.Page("pages/shared.py", title=ui.t("shared.title"), url_path="shared", visibility="hidden"),
-    st.Page("pages/present.py", title=ui.t("live.nav"), icon=":material/co_present:", url_path="present"),
+    st.Page("pages/console.py", title=ui.t("live.nav"), icon=":material/co_present:", url_path="console"),
+    st.Page(
+        "pages/present.py",
+        title=ui.t("live.audience_nav"),
+        icon=":material/slideshow:",
+        url_path="present",
+        visibility="hidden",
+    ),
     st.Page("pages/feedback.py", title=ui.t("live.form.title"), url_path="feedback", visibility="hidden"),
 ]
 ui.run_page(st.navigation(pages, position="hidden" if bare else "top"))

@@ -49,6 +49,9 @@ class Meeting(SQLModel, table=True):
     # When the meeting ends: the code stops working then, if the facilitator has not closed it.
     input_open_until: datetime | None = None
     input_closed_at: datetime | None = None
+    # The slide the facilitator's console shows the room, and since when: every audience view follows it.
+    live_slide: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    live_slide_at: datetime | None = None
 
 
 class MeetingAttendance(SQLModel, table=True):
@@ -165,6 +168,10 @@ class FeedbackItem(SQLModel, table=True):
     participant_id: int | None = Field(default=None, foreign_key="meeting_participant.id", index=True)
     submission_key: str | None = Field(default=None, max_length=64, unique=True)
     moderation: str = Field(default=Moderation.PENDING, max_length=20)
+    # A typo the facilitator fixed before the room saw it: the text as it was sent ("" when unchanged).
+    original_text: str = Field(default="", sa_column_kwargs={"server_default": ""})
+    # A duplicate of another item of the meeting, hidden and counted with that one.
+    merged_into_id: int | None = Field(default=None, foreign_key="feedback_item.id")
     created_at: datetime = Field(default_factory=utcnow)
     closed_at: datetime | None = None
     updated_at: datetime = Field(default_factory=utcnow)

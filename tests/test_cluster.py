@@ -32,7 +32,7 @@ from tests.browser import PROJECT_ROOT, download
 from tests.factories import make_account
 from tests.pg_server import free_port
 from tests.test_browser import cookie_for, sign_in, wait_for_cookie, wait_until_rendered
-from tests.test_live_browser import LONG, PHONE, Served, check_in, go_to_slide, open_input, settled
+from tests.test_live_browser import LONG, PHONE, Served, check_in, open_input, settled, show, slide_buttons
 from tests.test_transfer_browser import upload
 
 ROUTE_COOKIE = "sinergi_route"
@@ -156,7 +156,7 @@ def test_two_app_servers_behind_nginx_share_sign_in_live_meetings_and_uploads(
     # Signed in through nginx on the first server, the facilitator opens input for the meeting.
     desk_context = pinned(browser, cluster, first, viewport={"width": 1366, "height": 768})
     desk = desk_context.new_page()
-    desk.goto(f"{cluster.url}/present?meeting={meeting.id}")
+    desk.goto(f"{cluster.url}/console?meeting={meeting.id}")
     sign_in(desk, "fasilitator", "salah-ketik-sekali")
     expect(desk.get_by_text("Gagal masuk.")).to_be_visible(timeout=LONG)
     # The failure counts against the address nginx saw (127.0.0.1 here), read from X-Forwarded-For;
@@ -170,16 +170,16 @@ def test_two_app_servers_behind_nginx_share_sign_in_live_meetings_and_uploads(
     settled(desk)
     code = open_input(desk, served)
 
-    # The same sign-in cookie opens the wall on the second server.
+    # The same sign-in cookie opens the audience view on the second server, which follows the console.
     wall_context = pinned(browser, cluster, second, viewport={"width": 1920, "height": 1080})
     wall_context.add_cookies(cookie_for(cluster.url, signed_in))
     wall = wall_context.new_page()
     wall.goto(f"{cluster.url}/present?meeting={meeting.id}")
     expect(wall.locator("h1").first).to_have_text(meeting.title, timeout=LONG)
     settled(wall)
-    go_to_slide(wall, "Harapan dan masukan")
+    show(desk, wall, served, slide_buttons(desk).count() - 1)
 
-    # A phone on the second server sends an input; the first server's panel lists it for moderation,
+    # A phone on the second server sends an input; the first server's console lists it for moderation,
     # and once approved there, the wall on the second server shows it.
     phone_context = pinned(browser, cluster, second, viewport=PHONE, is_mobile=True, has_touch=True)
     phone = phone_context.new_page()

@@ -428,6 +428,98 @@ def test_moderation_decides_what_the_wall_shows_and_counts(world: World) -> None
     assert len(moderated) == 3 and json.loads(moderated[-1].after) == {"moderation": "hidden"}
 
 
+def test_the_console_sets_the_slide_every_audience_view_follows(world: World) -> None:
+    later = NOW + timedelta(minutes=5)
+    world.run(
+        lambda s: live.show_slide(
+            session=s, viewer=world.agency, meeting_id=world.meeting_id, slide=2, now=later
+        )
+    )
+    meeting = world.read(
+        lambda s: live.live_meeting(session=s, viewer=world.admin, meeting_id=world.meeting_id)
+    )
+    assert (meeting.slide, meeting.slide_at) == (2, later)
+    [shown] = world.audit("show_slide")
+    assert json.loads(shown.after) == {"slide": 2} and shown.user_id == world.agency.user_id
+    for viewer in (world.other_company, world.other_agency, world.reader):
+        with pytest.raises(AccessDenied), write_session(world.engine) as session:
+            live.show_slide(session=session, viewer=viewer, meeting_id=world.meeting_id, slide=0, now=later)
+    assert world.read(lambda s: s.get(m.Meeting, world.meeting_id)).live_slide == 2, "nothing changed"
+
+
+def test_a_typo_is_fixed_with_the_sent_text_kept_and_a_duplicate_merged(world: World) -> None:
+    code = world.open()
+    token = world.check_in(code)
+    kept, duplicate, again, typo = (
+        world.send(code, token, text)
+        for text in ("Pelatihan daring", "pelatihan daring", "Pelatihan online", "Bnak")
+    )
+    approve = [kept]
+    world.run(
+        lambda s: live.moderate(
+            session=s, viewer=world.organiser, item_ids=approve, moderation="approved", now=NOW
+        )
+    )
+    world.run(
+        lambda s: live.merge_items(
+            session=s, viewer=world.organiser, keep_id=duplicate, duplicate_ids=[again], now=NOW
+        )
+    )
+    merged = world.run(
+        lambda s: live.merge_items(
+            session=s, viewer=world.organiser, keep_id=kept, duplicate_ids=[duplicate], now=NOW
+        )
+    )
+    assert merged == 1
+    items = {item.id: item for item in world.items()}
+    assert {items[duplicate].merged_into_id, items[again].merged_into_id} == {kept}, "merged ones follow"
+    assert items[duplicate].moderation == items[again].moderation == "hidden"
+    wall = world.read(
+        lambda s: live.wall_items(session=s, viewer=world.organiser, meeting_id=world.meeting_id)
+    )
+    assert list(zip(wall["text"], wall["duplicates"], strict=True)) == [("Pelatihan daring", 2)]
+
+    world.run(
+        lambda s: live.correct_item(session=s, viewer=world.agency, item_id=typo, text=" Bank ", now=NOW)
+    )
+    fixed = world.read(lambda s: s.get(m.FeedbackItem, typo))
+    assert (fixed.text, fixed.original_text, fixed.moderation) == ("Bank", "Bnak", "pending")
+    world.run(
+        lambda s: live.correct_item(session=s, viewer=world.agency, item_id=typo, text="Bank sampah", now=NOW)
+    )
+    assert world.read(lambda s: s.get(m.FeedbackItem, typo)).original_text == "Bnak", "the first text stays"
+    for bad in ("", "   ", "x" * (live.MAX_INPUT_TEXT + 1)):
+        with pytest.raises(live.InvalidCorrection), write_session(world.engine) as session:
+            live.correct_item(session=session, viewer=world.agency, item_id=typo, text=bad, now=NOW)
+    with pytest.raises(live.InvalidMerge):
+        world.run(
+            lambda s: live.merge_items(
+                session=s, viewer=world.organiser, keep_id=kept, duplicate_ids=[kept], now=NOW
+            )
+        )
+    with pytest.raises(live.InvalidMerge):
+        world.run(
+            lambda s: live.merge_items(
+                session=s, viewer=world.organiser, keep_id=duplicate, duplicate_ids=[typo], now=NOW
+            )
+        )
+    for viewer in (world.other_company, world.other_agency, world.reader):
+        with pytest.raises(AccessDenied), write_session(world.engine) as session:
+            live.correct_item(session=session, viewer=viewer, item_id=typo, text="x", now=NOW)
+        with pytest.raises(AccessDenied), write_session(world.engine) as session:
+            live.merge_items(session=session, viewer=viewer, keep_id=kept, duplicate_ids=[typo], now=NOW)
+    assert world.read(lambda s: s.get(m.FeedbackItem, typo)).text == "Bank sampah", "refused: nothing changed"
+    # A merged duplicate approved after all stands on its own again.
+    world.run(
+        lambda s: live.moderate(
+            session=s, viewer=world.organiser, item_ids=[again], moderation="approved", now=NOW
+        )
+    )
+    assert world.read(lambda s: s.get(m.FeedbackItem, again)).merged_into_id is None
+    assert [json.loads(row.after)["text"] for row in world.audit("correct")] == ["Bank", "Bank sampah"]
+    assert len(world.audit("merge")) == 2
+
+
 def test_the_wall_shows_the_newest_approved_items_up_to_its_limit(world: World) -> None:
     code = world.open()
     token = world.check_in(code)

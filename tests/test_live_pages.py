@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import Engine, func
 from sqlmodel import col, select
+from streamlit.testing.v1 import AppTest
 
 import models as m
 from sinergi import ui
@@ -69,51 +70,108 @@ def room(migrated_sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> Room:
     )
 
 
-def test_the_organiser_picks_a_meeting_and_opens_input(room: Room, monkeypatch: pytest.MonkeyPatch) -> None:
-    app = open_page(monkeypatch, room.url, "pages/present.py", viewer=room.organiser)
-    assert app.title[0].value == "Mode presentasi FGD"
-    app.button[0].click().run()
-    assert app.query_params["meeting"] == str(room.meeting_id)
-    assert app.title[0].value == "FGD Bank Sampah"
-    assert any("belum dibuka" in info.value for info in app.info)
-    assert app.button(key="live-next") is not None and app.button(key="live-prev").disabled
-    app.toggle(key="live-control").set_value(True).run()
-    app.button(key="live-open").click().run()
+def test_the_organiser_runs_the_meeting_from_the_console_and_the_room_follows(
+    room: Room, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    console = open_page(monkeypatch, room.url, "pages/console.py", viewer=room.organiser)
+    assert console.title[0].value == "Konsol presenter FGD"
+    console.button[0].click().run()
+    assert console.query_params["meeting"] == str(room.meeting_id)
+    assert console.title[0].value == "FGD Bank Sampah"
+    assert console.button(key="live-prev").disabled
+    console.button(key="live-open").click().run()
     with read_session(room.engine) as session:
         meeting = session.get(m.Meeting, room.meeting_id)
         assert meeting is not None and meeting.input_code is not None
-    assert any(meeting.input_code in success.value for success in app.success)
+    assert any(meeting.input_code in success.value for success in console.success)
 
-    app.button(key="live-next").click().run()
-    assert app.title[0].value == "Bank Sampah Margasari", "the next slide shows the program"
-    app.button(key="live-close").click().run()
+    def audience() -> AppTest:
+        return open_page(
+            monkeypatch,
+            room.url,
+            "pages/present.py",
+            viewer=room.organiser,
+            params={"meeting": str(room.meeting_id)},
+        )
+
+    room_view = audience()
+    assert room_view.title[0].value == "FGD Bank Sampah"
+    assert [html.proto.body for html in room_view.get("html") if meeting.input_code in html.proto.body]
+    console.button(key="live-next").click().run()
+    assert any("Program: Bank Sampah Margasari" in text.value for text in console.markdown)
+    assert audience().title[0].value == "Bank Sampah Margasari", "the room sees the console's slide"
+    # The audience view has nothing to drive or moderate with.
+    assert not [b for b in room_view.button if b.key and b.key.startswith("live-")]
+
+    console.button(key="live-slide-0").click().run()
+    console.button(key="live-close").click().run()
     with read_session(room.engine) as session:
         closed = session.get(m.Meeting, room.meeting_id)
-        assert closed is not None and closed.input_closed_at is not None
+        assert closed is not None and closed.input_closed_at is not None and closed.live_slide == 0
+    closed_view = audience()
+    assert any("sudah ditutup" in info.value for info in closed_view.info), "closed, not 'not yet open'"
+    assert not any("belum dibuka" in info.value for info in closed_view.info)
 
 
-@pytest.mark.parametrize("who", ["other_company", "reader"])
-def test_others_cannot_present_the_meeting(room: Room, monkeypatch: pytest.MonkeyPatch, who: str) -> None:
-    viewer: Viewer = getattr(room, who)
-    app = open_page(
-        monkeypatch, room.url, "pages/present.py", viewer=viewer, params={"meeting": str(room.meeting_id)}
-    )
-    assert [error.value for error in app.error] == [translate("error.access_denied", "id")]
-    with read_session(room.engine) as session:
-        refusals = session.exec(
-            select(func.count()).where(
-                col(m.AuditLog.action) == "refused", m.AuditLog.user_id == viewer.user_id
+def test_the_audience_view_shows_approved_items_only_and_the_console_fixes_and_merges(
+    room: Room, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    code = room.open_input()
+    now = datetime.now(UTC)
+    with write_session(room.engine) as session:
+        device = live.check_in(
+            session=session,
+            code=code,
+            now=now,
+            org_type="community_group",
+            organisation_name="Kelompok Mariojela",
+            name="Bu Sari",
+        )
+    texts = ["Pelatihan pemasaran daring", "Pelatihan pemasaran darng", "RAHASIA belum disetujui"]
+    for n, text in enumerate(texts):
+        with write_session(room.engine) as session:
+            live.submit_input(
+                session=session,
+                code=code,
+                device_token=device,
+                now=now,
+                kind="suggestion",
+                text=text,
+                submission_key=f"k{n}",
             )
-        ).one()
-    assert refusals >= 1, "the refusal is in the audit log"
-    assert not [b for b in app.button if b.key == "live-next"], "no slides"
-    listing = open_page(monkeypatch, room.url, "pages/present.py", viewer=viewer)
-    assert any("Tidak ada pertemuan" in info.value for info in listing.info)
-    # The view shows no sidebar: both screens lead back to the app.
-    for screen in (app, listing):
-        assert [(link.proto.label, link.proto.page) for link in screen.get("page_link")] == [
-            ("Kembali ke Sinergi", "overview")
-        ]
+    first, typo, secret = (int(item.id or 0) for item in room.stored())
+    with write_session(room.engine) as session:
+        live.moderate(
+            session=session, viewer=room.organiser, item_ids=[first], moderation="approved", now=now
+        )
+        live.show_slide(session=session, viewer=room.organiser, meeting_id=room.meeting_id, slide=2, now=now)
+    console = open_page(
+        monkeypatch,
+        room.url,
+        "pages/console.py",
+        viewer=room.organiser,
+        params={"meeting": str(room.meeting_id)},
+    )
+    console.selectbox(key=f"live-merge-into-{typo}").set_value(first)
+    console.button(key=f"live-merge-{typo}").click().run()
+    console.text_area(key=f"live-correct-text-{secret}").input("Mohon pendampingan usaha")
+    console.button(key=f"live-correct-{secret}").click().run()
+    stored = {item.id: item for item in room.stored()}
+    assert (stored[typo].merged_into_id, stored[typo].moderation) == (first, "hidden")
+    assert (stored[secret].text, stored[secret].original_text) == ("Mohon pendampingan usaha", texts[2])
+    assert stored[secret].moderation == "pending", "fixed, still waiting for approval"
+
+    wall = open_page(
+        monkeypatch,
+        room.url,
+        "pages/present.py",
+        viewer=room.organiser,
+        params={"meeting": str(room.meeting_id)},
+    )
+    shown = " ".join(element.value for element in [*wall.markdown, *wall.caption])
+    assert wall.title[0].value == "Harapan dan masukan"
+    assert texts[0] in shown and "+1 masukan serupa" in shown
+    assert "RAHASIA" not in shown and "pendampingan" not in shown and texts[1] not in shown
 
 
 def test_a_participant_checks_in_and_sends_input_without_an_account(
@@ -194,20 +252,23 @@ def test_the_regency_agency_presents_its_compliance_summary(
             select(m.Framework).where(m.Framework.regency_id == rakor.regency_id)
         ).first()
         assert framework is not None
-    app = open_page(
-        monkeypatch,
-        demo_sqlite_url,
-        "pages/present.py",
-        viewer=demo_accounts.kukar,
-        params={"meeting": str(rakor.id)},
+    params = {"meeting": str(rakor.id)}
+    console = open_page(
+        monkeypatch, demo_sqlite_url, "pages/console.py", viewer=demo_accounts.kukar, params=params
     )
-    app.button(key="live-next").click().run()
+    console.button(key="live-next").click().run()
+    app = open_page(
+        monkeypatch, demo_sqlite_url, "pages/present.py", viewer=demo_accounts.kukar, params=params
+    )
     assert app.title[0].value == "Kepatuhan poin koordinasi"
     assert framework.name in [caption.value for caption in app.caption]
     assert [metric.label for metric in app.metric][:1] == ["Sel terpenuhi"]
-    app.button(key="live-next").click().run()
+    console.button(key="live-next").click().run()
+    app = open_page(
+        monkeypatch, demo_sqlite_url, "pages/present.py", viewer=demo_accounts.kukar, params=params
+    )
     assert app.title[0].value == "Harapan dan masukan"
-    assert app.button(key="live-next").disabled, "the wall is the last slide"
+    assert console.button(key="live-next").disabled, "the wall is the last slide"
 
 
 def test_signed_out_visitors_get_the_login_form_instead_of_the_presenter(

@@ -33,6 +33,7 @@ from sinergi.core import spreadsheet
 from sinergi.core.db import engine_for, make_engine, read_session, write_session
 from sinergi.core.secrets import cookie_key
 from sinergi.core.settings import LOGIN_POLICY
+from sinergi.ui.present import REFRESH_SECONDS
 from sinergi.writes import sharing
 from tests.apptest import open_page
 from tests.browser import served_app
@@ -494,6 +495,7 @@ def _markdown_texts(app: AppTest) -> list[str]:
         ("pages/compliance.py", {}, ["framework_point.title", "compliance_record.evidence", "meeting.title"]),
         ("pages/account.py", {}, ["app_user.display_name"]),
         ("pages/present.py", {"meeting": "{meeting}"}, ["meeting.title", "meeting.venue", "program.name"]),
+        ("pages/console.py", {"meeting": "{meeting}"}, ["meeting.title", "feedback_item.text"]),
         ("pages/data.py", {"tab": "Laporan semester"}, ["program.name"]),
         ("pages/program.py", {"id": "{program}"}, ["program.name", "company.name"]),
         ("pages/shared.py", {"token": "{token}"}, ["share_link.label", "program.name"]),
@@ -604,21 +606,25 @@ def test_typed_markdown_and_html_show_as_text_on_every_page_in_chromium(
         _open_tab(page, "Kerangka koordinasi")
         _shows_as_typed(page, ["framework.name"], "the admin's frameworks")
 
-        page.goto(f"{base}/present?meeting={ids['meeting']}")
+        page.goto(f"{base}/console?meeting={ids['meeting']}")
         _rendered(page)
+        expect(page.get_by_role("button", name="Setujui semua")).to_be_visible(timeout=60_000)
+        _nothing_made_of_typed_text(page, "the presenter console")
+        _shows_as_typed(page, ["feedback_item.text"], "the item waiting for moderation")
+        room = context.new_page()
+        room.goto(f"{base}/present?meeting={ids['meeting']}")
         for _ in range(30):  # the slides, one by one, until the last (its button is then disabled)
             _rendered(page)
+            _rendered(room)
+            _nothing_made_of_typed_text(room, "a slide")
             following = page.get_by_role("button", name="Berikutnya")
             if not following.is_enabled():
                 break
+            shown = page.get_by_text(re.compile(r"^Slide \d+ dari")).inner_text()
             following.click()
-            time.sleep(0.5)  # the click starts a run that draws the next slide
-            _nothing_made_of_typed_text(page, "a slide")
-        _shows_as_typed(page, ["feedback_item.text"], "the wall")
-        page.get_by_text("Panel fasilitator").click()
-        expect(page.get_by_role("button", name="Setujui semua")).to_be_visible(timeout=60_000)
-        _nothing_made_of_typed_text(page, "the facilitator's panel")
-        _shows_as_typed(page, ["feedback_item.text"], "the item waiting for moderation")
+            expect(page.get_by_text(re.compile(r"^Slide \d+ dari"))).not_to_have_text(shown, timeout=60_000)
+            time.sleep(REFRESH_SECONDS + 1)  # the audience view follows at its next refresh
+        _shows_as_typed(room, ["feedback_item.text"], "the wall")
         context.close()
 
         shared = browser.new_page(viewport={"width": 1366, "height": 900})

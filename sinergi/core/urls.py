@@ -18,6 +18,7 @@ PAGE_PATHS = frozenset(
         "admin",
         "shared",
         "present",
+        "console",
         "feedback",
     }
 )

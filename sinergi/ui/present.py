@@ -13,6 +13,7 @@ import streamlit as st
 from sqlmodel import Session
 
 from sinergi import ui
+from sinergi.core import urls
 from sinergi.core.access import Viewer
 from sinergi.core.errors import DomainError
 from sinergi.i18n.formatting import long_date, number
@@ -48,17 +49,39 @@ def back_to_app() -> None:
     st.page_link("pages/overview.py", label=t("live.back_to_app"), icon=":material/arrow_back:")
 
 
-def meeting_picker(viewer: Viewer) -> None:
-    """The meetings ``viewer`` may run, and a button that presents the one chosen."""
+def meeting_picker(viewer: Viewer, *, page: str) -> None:
+    """The meetings ``viewer`` may run, and a button that opens the one chosen on ``page`` (the
+    console or the audience view)."""
     meetings = ui.read(live.runnable_meetings, viewer=viewer)
     if not meetings:
         st.info(t("live.no_meetings"))
         return
-    names = {mid: f"{long_date(held, lang())} · {title}" for mid, title, held in meetings}
+    names = {mid: f"{long_date(held, lang())} · {plain(title)}" for mid, title, held in meetings}
     chosen = st.selectbox(t("live.pick_meeting"), list(names), format_func=names.__getitem__)
-    if st.button(t("live.present"), type="primary", icon=":material/co_present:"):
+    label_key = "live.open_console" if page == "console" else "live.present"
+    if st.button(t(label_key), type="primary", icon=":material/co_present:"):
         st.query_params["meeting"] = str(chosen)
         st.rerun()
+
+
+def audience_address(meeting_id: int) -> str:
+    """The audience view of the meeting, to open on the projector's screen."""
+    return urls.page_url(st.context.url, f"present?meeting={meeting_id}")
+
+
+def room_style() -> None:
+    """Large type for a room; the text is ours, never a participant's."""
+    st.html(
+        """<style>
+        [data-testid="stMainBlockContainer"] { padding-top: 1rem; padding-bottom: 1rem; max-width: 100%; }
+        [data-testid="stMetricValue"] { font-size: 2.6rem; }
+        [data-testid="stMetricLabel"] p { font-size: 1.15rem; }
+        .stMarkdown p, .stMarkdown li { font-size: 1.3rem; }
+        [data-testid="stCaptionContainer"] p { font-size: 1.05rem; }
+        h1 { font-size: 2.6rem !important; }
+        .live-code { font-size: 3.2rem; font-weight: 700; letter-spacing: 0.3rem; font-family: monospace; }
+        </style>"""
+    )
 
 
 def live_meeting(viewer: Viewer, meeting_id: int) -> live.LiveMeeting | str:
@@ -86,42 +109,49 @@ def slides(viewer: Viewer, meeting: live.LiveMeeting) -> list[Slide]:
     ]
 
 
-def _slide_key(meeting_id: int) -> str:
-    return f"live-slide-{meeting_id}"
+def slide_title(slide: Slide, meeting: live.LiveMeeting) -> str:
+    """What a slide shows, in a word or two, for the console's list."""
+    if slide.kind == "program":
+        name = dict(meeting.programs).get(slide.ref or 0, "")
+        return t("live.slide.program", name=plain(name))
+    if slide.kind == "compliance":
+        return t("live.slide.compliance")
+    return t("live.slide.welcome") if slide.kind == "welcome" else t("live.slide.wall")
 
 
-def current_slide(meeting_id: int, count: int) -> int:
-    """Which of ``count`` slides is shown, kept for the browser session."""
-    key = _slide_key(meeting_id)
-    current = min(max(int(st.session_state.get(key, 0)), 0), count - 1)
-    st.session_state[key] = current
-    return current
+def shown_slide(meeting: live.LiveMeeting, count: int) -> int:
+    """The slide the room sees: the console's, within the ``count`` there are."""
+    return min(max(meeting.slide, 0), count - 1)
 
 
-def turn_slide(meeting_id: int, step: int, count: int) -> None:
-    """Move ``step`` slides on (back, when negative), within the ``count`` there are."""
-    key = _slide_key(meeting_id)
-    st.session_state[key] = min(max(st.session_state.get(key, 0) + step, 0), count - 1)
+def show(viewer: Viewer, meeting_id: int, slide: int) -> None:
+    """Show the room slide ``slide`` (a button's callback)."""
+    now = datetime.now(UTC)
+    _act(lambda s: live.show_slide(session=s, viewer=viewer, meeting_id=meeting_id, slide=slide, now=now))
 
 
 def show_slide(viewer: Viewer, meeting: live.LiveMeeting, slide: Slide) -> None:
-    """The slide: a program's or the compliance figures once, the live ones kept fresh."""
+    """The slide as the room sees it."""
     if slide.kind == "program" and slide.ref is not None:
         _program_slide(viewer, slide.ref)
     elif slide.kind == "compliance" and slide.ref is not None:
         _compliance_slide(viewer, slide.ref, slide.caption)
+    elif slide.kind == "welcome":
+        _welcome_slide(viewer, meeting, datetime.now(UTC))
     else:
-        _live_slide(viewer, meeting, slide.kind)
+        _wall_slide(viewer, meeting.id, datetime.now(UTC))
 
 
 @st.fragment(run_every=timedelta(seconds=REFRESH_SECONDS))
-def _live_slide(viewer: Viewer, meeting: live.LiveMeeting, kind: str) -> None:
-    """The welcome slide or the wall, redrawn every few seconds with who came and what they sent."""
-    now = datetime.now(UTC)
-    if kind == "welcome":
-        _welcome_slide(viewer, meeting, now)
-    else:
-        _wall_slide(viewer, meeting.id, now)
+def audience_view(viewer: Viewer, meeting_id: int) -> None:
+    """What the room sees, and only that: the slide the console shows, approved items, the code.
+    Redrawn every few seconds, so every screen showing it follows the console."""
+    meeting = live_meeting(viewer, meeting_id)
+    if isinstance(meeting, str):
+        st.error(meeting, icon=":material/block:")
+        return
+    shown = slides(viewer, meeting)
+    show_slide(viewer, meeting, shown[shown_slide(meeting, len(shown))])
 
 
 def _tiles_strip(target: Any, counts: live.LiveCounts) -> None:
@@ -135,7 +165,10 @@ def _code_block(viewer: Viewer, meeting_id: int, now: datetime) -> None:
     """The code and its QR image while input is open."""
     meeting = _fresh(live.live_meeting, viewer=viewer, meeting_id=meeting_id)
     if not meeting.is_open(now) or meeting.code is None:
-        st.info(t("live.not_open"), icon=":material/phonelink_off:")
+        if meeting.was_opened():
+            st.info(t("live.input_closed"), icon=":material/lock:")
+        else:
+            st.info(t("live.not_open"), icon=":material/phonelink_off:")
         return
     url = live.feedback_url(st.context.url, meeting.code)
     st.image(live.qr_png(url), width=220)
@@ -238,6 +271,8 @@ def _wall_slide(viewer: Viewer, meeting_id: int, now: datetime) -> None:
             with cards[index % 3].container(border=True):
                 st.markdown(plain(str(item.text)))
                 st.caption(_item_source(item))
+                if item.duplicates:
+                    st.caption(t("live.duplicates", count=number(int(item.duplicates), lang())))
     with right:
         _code_block(viewer, meeting_id, now)
         _tiles_strip(st.container(), counts)
@@ -298,13 +333,77 @@ def _moderate(viewer: Viewer, item_ids: list[int], moderation: str) -> None:
     )
 
 
+def console_bar(viewer: Viewer, meeting: live.LiveMeeting, shown: list[Slide]) -> None:
+    """Back and on (also with the arrow keys), which slide the room sees and which comes next."""
+    current = shown_slide(meeting, len(shown))
+    bar = st.container(horizontal=True, vertical_alignment="center")
+    bar.button(
+        t("live.prev"),
+        icon=":material/arrow_back:",
+        shortcut="Left",
+        on_click=show,
+        args=(viewer, meeting.id, current - 1),
+        disabled=current == 0,
+        key="live-prev",
+    )
+    bar.markdown(t("live.slide_of", n=current + 1, total=len(shown)))
+    bar.button(
+        t("live.next"),
+        icon=":material/arrow_forward:",
+        shortcut="Right",
+        on_click=show,
+        args=(viewer, meeting.id, current + 1),
+        disabled=current == len(shown) - 1,
+        key="live-next",
+    )
+    st.markdown(t("live.now_showing", title=slide_title(shown[current], meeting)))
+    if current + 1 < len(shown):
+        st.caption(t("live.up_next", title=slide_title(shown[current + 1], meeting)))
+
+
+def slide_list(viewer: Viewer, meeting: live.LiveMeeting, shown: list[Slide]) -> None:
+    """Every slide, the one the room sees marked; a click shows another."""
+    current = shown_slide(meeting, len(shown))
+    st.caption(t("live.slide_list"))
+    for index, slide in enumerate(shown):
+        st.button(
+            f"{index + 1}. {slide_title(slide, meeting)}",
+            key=f"live-slide-{index}",
+            type="primary" if index == current else "tertiary",
+            on_click=show,
+            args=(viewer, meeting.id, index),
+        )
+
+
+@st.fragment(run_every=timedelta(seconds=1))
+def timer(viewer: Viewer, meeting_id: int) -> None:
+    """How long the room has seen this slide, and how long input stays open."""
+    now = datetime.now(UTC)
+    meeting = _fresh(live.live_meeting, viewer=viewer, meeting_id=meeting_id)
+    parts = []
+    if meeting.slide_at is not None:
+        parts.append(t("live.on_slide_for", time=_clock(now - meeting.slide_at)))
+    if meeting.is_open(now) and meeting.open_until is not None:
+        parts.append(t("live.open_for", time=_clock(meeting.open_until - now)))
+    st.caption(" · ".join(parts) or t("live.timer_idle"))
+
+
+def _clock(span: timedelta) -> str:
+    """A span as a clock: 4:05, or 1:04:05 past an hour."""
+    seconds = max(int(span.total_seconds()), 0)
+    hours, rest = divmod(seconds, 3600)
+    return f"{hours}:{rest // 60:02d}:{rest % 60:02d}" if hours else f"{rest // 60}:{rest % 60:02d}"
+
+
 @st.fragment(run_every=timedelta(seconds=REFRESH_SECONDS))
 def control_panel(viewer: Viewer, meeting_id: int) -> None:
-    """Open or close input, and approve or hide what came in."""
+    """Open or close input, who came, and what came in: approve, hide, fix a typo or merge a duplicate."""
     refused = st.session_state.pop(_PANEL_ERROR, None)
     if refused:
         st.error(refused, icon=":material/block:")
     _input_switch(viewer, meeting_id)
+    counts = _fresh(live.live_counts, viewer=viewer, meeting_id=meeting_id)
+    _tiles_strip(st.container(), counts)
     st.subheader(t("live.moderation"))
     _moderation(viewer, meeting_id)
     st.caption(t("live.follow_up"))
@@ -352,6 +451,7 @@ def _moderation(viewer: Viewer, meeting_id: int) -> None:
     if pending.empty:
         st.caption(t("live.no_pending"))
         return
+    wall = _fresh(live.wall_items, viewer=viewer, meeting_id=meeting_id)
     top = st.container(horizontal=True, vertical_alignment="center")
     top.markdown(t("live.pending_count", count=number(len(pending), lang())))
     top.button(
@@ -380,3 +480,56 @@ def _moderation(viewer: Viewer, meeting_id: int) -> None:
                 on_click=_moderate,
                 args=(viewer, [item_id], "hidden"),
             )
+            _correct_popover(viewer, item_id, str(item.text))
+            if not wall.empty:
+                _merge_popover(viewer, item_id, wall)
+
+
+def _correct(viewer: Viewer, item_id: int) -> None:
+    text = str(st.session_state.get(f"live-correct-text-{item_id}", ""))
+    _act(
+        lambda s: live.correct_item(
+            session=s, viewer=viewer, item_id=item_id, text=text, now=datetime.now(UTC)
+        )
+    )
+
+
+def _correct_popover(viewer: Viewer, item_id: int, text: str) -> None:
+    """Fix a typo before the room sees the item; the text as sent is kept."""
+    with st.popover(t("live.correct"), icon=":material/edit:"):
+        st.text_area(
+            t("live.correct_text"),
+            value=text,
+            max_chars=live.MAX_INPUT_TEXT,
+            key=f"live-correct-text-{item_id}",
+        )
+        st.caption(t("live.correct_kept"))
+        st.button(
+            t("live.correct_save"), key=f"live-correct-{item_id}", on_click=_correct, args=(viewer, item_id)
+        )
+
+
+def _merge(viewer: Viewer, item_id: int) -> None:
+    keep = st.session_state.get(f"live-merge-into-{item_id}")
+    if keep is None:
+        return
+    _act(
+        lambda s: live.merge_items(
+            session=s, viewer=viewer, keep_id=int(keep), duplicate_ids=[item_id], now=datetime.now(UTC)
+        )
+    )
+
+
+def _merge_popover(viewer: Viewer, item_id: int, wall: pd.DataFrame) -> None:
+    """Merge the item into one the room already sees, which then counts it."""
+    texts = {int(row.id): str(row.text) for row in wall.itertuples(index=False)}
+    with st.popover(t("live.merge"), icon=":material/merge:"):
+        st.selectbox(
+            t("live.merge_into"),
+            list(texts),
+            format_func=lambda key: texts[key][:120],
+            index=None,
+            placeholder=t("entry.choose"),
+            key=f"live-merge-into-{item_id}",
+        )
+        st.button(t("live.merge_save"), key=f"live-merge-{item_id}", on_click=_merge, args=(viewer, item_id))

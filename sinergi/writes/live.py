@@ -15,6 +15,7 @@ from datetime import date, datetime, timedelta
 
 import pandas as pd
 from sqlalchemy import func
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 import models as m
@@ -94,6 +95,18 @@ class TooFast(DomainError):
     key = "live.error.too_fast"
 
 
+class ItemNotFound(DomainError):
+    key = "live.error.item_not_found"
+
+
+class InvalidCorrection(DomainError):
+    key = "live.error.correction"
+
+
+class InvalidMerge(DomainError):
+    key = "live.error.merge"
+
+
 def _meeting_to_run(session: Session, viewer: Viewer, meeting_id: int, action: str) -> m.Meeting:
     meeting = session.get(m.Meeting, meeting_id)
     if meeting is None:
@@ -136,6 +149,12 @@ class LiveMeeting:
     open_until: datetime | None
     closed_at: datetime | None
     programs: tuple[tuple[int, str], ...]
+    slide: int = 0  # the slide the console shows the room
+    slide_at: datetime | None = None  # since when
+
+    def was_opened(self) -> bool:
+        """Whether input was ever opened: the room is told it closed, rather than not yet open."""
+        return self.code is not None
 
     def is_open(self, now: datetime) -> bool:
         return _input_open(self.code, self.closed_at, self.open_until, now)
@@ -158,6 +177,8 @@ def live_meeting(*, session: Session, viewer: Viewer, meeting_id: int) -> LiveMe
         open_until=meeting.input_open_until,
         closed_at=meeting.input_closed_at,
         programs=_meeting_programs(session, meeting.id),
+        slide=meeting.live_slide,
+        slide_at=meeting.live_slide_at,
     )
 
 
@@ -225,6 +246,27 @@ def close_input(*, session: Session, viewer: Viewer, meeting_id: int, now: datet
     meeting.input_closed_at = now
     session.add(meeting)
     audit.record(session=session, actor=viewer, action="close_input", entity="meeting", entity_id=meeting_id)
+
+
+def show_slide(*, session: Session, viewer: Viewer, meeting_id: int, slide: int, now: datetime) -> None:
+    """Show the room slide ``slide`` (counted from 0): every audience view of the meeting follows."""
+    meeting = _meeting_to_run(session, viewer, meeting_id, "show slide")
+    slide = max(slide, 0)
+    if meeting.live_slide == slide:
+        return
+    before = meeting.live_slide
+    meeting.live_slide = slide
+    meeting.live_slide_at = now
+    session.add(meeting)
+    audit.record(
+        session=session,
+        actor=viewer,
+        action="show_slide",
+        entity="meeting",
+        entity_id=meeting_id,
+        before={"slide": before},
+        after={"slide": slide},
+    )
 
 
 @dataclass(frozen=True)
@@ -458,6 +500,8 @@ def moderate(*, session: Session, viewer: Viewer, item_ids: list[int], moderatio
             continue
         before = item.moderation
         item.moderation = target
+        if target is m.Moderation.APPROVED:
+            item.merged_into_id = None  # a merged duplicate approved after all stands on its own again
         item.updated_at = now
         item.version += 1
         session.add(item)
@@ -474,7 +518,87 @@ def moderate(*, session: Session, viewer: Viewer, item_ids: list[int], moderatio
     return changed
 
 
-_ITEM_COLUMNS = ["id", "kind", "source_type", "speaker", "organisation", "program", "text", "created_at"]
+def correct_item(*, session: Session, viewer: Viewer, item_id: int, text: str, now: datetime) -> None:
+    """Fix a typo in an item before the room sees it; the text as sent is kept beside it."""
+    item = session.get(m.FeedbackItem, item_id)
+    if item is None:
+        raise ItemNotFound()
+    _meeting_to_run(session, viewer, item.meeting_id, "correct")
+    text = text.strip()
+    if not text or len(text) > MAX_INPUT_TEXT:
+        raise InvalidCorrection(limit=MAX_INPUT_TEXT)
+    if text == item.text:
+        return
+    before = item.text
+    item.original_text = item.original_text or item.text
+    item.text = text
+    item.updated_at = now
+    item.version += 1
+    session.add(item)
+    audit.record(
+        session=session,
+        actor=viewer,
+        action="correct",
+        entity="feedback_item",
+        entity_id=item_id,
+        before={"text": before},
+        after={"text": text},
+    )
+
+
+def merge_items(
+    *, session: Session, viewer: Viewer, keep_id: int, duplicate_ids: list[int], now: datetime
+) -> int:
+    """Merge duplicates into the item kept: each is hidden and counted with that one (its text and
+    sender stay in the meeting's record). All must be of the same meeting; returns how many merged."""
+    keep = session.get(m.FeedbackItem, keep_id)
+    if keep is None:
+        raise ItemNotFound()
+    if keep.merged_into_id is not None:
+        raise InvalidMerge()
+    _meeting_to_run(session, viewer, keep.meeting_id, "merge")
+    merged = 0
+    for item_id in dict.fromkeys(duplicate_ids):
+        item = session.get(m.FeedbackItem, item_id)
+        if item is None or item_id == keep_id or item.meeting_id != keep.meeting_id:
+            raise InvalidMerge()
+        if item.merged_into_id == keep_id:
+            continue
+        before = {"moderation": item.moderation, "merged_into_id": item.merged_into_id}
+        item.merged_into_id = keep_id
+        item.moderation = m.Moderation.HIDDEN
+        item.updated_at = now
+        item.version += 1
+        session.add(item)
+        # What was merged into the duplicate now counts with the item kept.
+        for earlier in session.exec(select(m.FeedbackItem).where(m.FeedbackItem.merged_into_id == item_id)):
+            earlier.merged_into_id = keep_id
+            session.add(earlier)
+        audit.record(
+            session=session,
+            actor=viewer,
+            action="merge",
+            entity="feedback_item",
+            entity_id=item_id,
+            before=before,
+            after={"moderation": m.Moderation.HIDDEN.value, "merged_into_id": keep_id},
+        )
+        merged += 1
+    return merged
+
+
+_ITEM_COLUMNS = [
+    "id",
+    "kind",
+    "source_type",
+    "speaker",
+    "organisation",
+    "program",
+    "text",
+    "created_at",
+    "original_text",
+    "duplicates",
+]
 
 
 def _items(
@@ -486,6 +610,13 @@ def _items(
     limit: int | None = None,
 ) -> pd.DataFrame:
     created, item_id = col(m.FeedbackItem.created_at), col(m.FeedbackItem.id)
+    duplicate = aliased(m.FeedbackItem)
+    duplicates = (
+        select(func.count())
+        .where(col(duplicate.merged_into_id) == item_id)
+        .correlate(m.FeedbackItem)
+        .scalar_subquery()
+    )
     statement = (
         select_columns(
             m.FeedbackItem.id,
@@ -496,6 +627,8 @@ def _items(
             func.coalesce(m.Program.name, ""),
             m.FeedbackItem.text,
             m.FeedbackItem.created_at,
+            m.FeedbackItem.original_text,
+            duplicates,
         )
         .select_from(m.FeedbackItem)
         .outerjoin(m.MeetingParticipant, col(m.MeetingParticipant.id) == col(m.FeedbackItem.participant_id))
