@@ -29,7 +29,7 @@ public_form.show_flash()
 
 if not public_form.checked_in(code):
     st.subheader(t("live.checkin.heading"))
-    public_form.check_in_form(code)
+    public_form.check_in_form(code, meeting.organisations)
     st.stop()
 
 st.subheader(t("live.input.heading"))

@@ -520,6 +520,58 @@ def test_a_typo_is_fixed_with_the_sent_text_kept_and_a_duplicate_merged(world: W
     assert len(world.audit("merge")) == 2
 
 
+def test_a_typed_organisation_is_kept_and_can_be_matched_to_a_registered_one(world: World) -> None:
+    code = world.open()
+    token = world.check_in(code, organisation="Klp Tani Sumber Rejeki")
+    world.check_in(code, organisation="klp tani sumber rejeki")
+    item_id = world.send(code, token, "Mohon pendampingan")
+    log = world.read(
+        lambda s: engagement.feedback_log(session=s, viewer=world.admin, filters=Filters(), today=NOW.date())
+    )
+    assert list(log.loc[log["text"] == "Mohon pendampingan", "organisation"]) == ["Klp Tani Sumber Rejeki"]
+    typed = world.read(
+        lambda s: live.typed_organisations(session=s, viewer=world.organiser, meeting_id=world.meeting_id)
+    )
+    assert typed == [("Klp Tani Sumber Rejeki", 1), ("klp tani sumber rejeki", 1)]
+    for viewer in (world.other_company, world.other_agency, world.reader):
+        with pytest.raises(AccessDenied), write_session(world.engine) as session:
+            live.match_organisation(
+                session=session,
+                viewer=viewer,
+                meeting_id=world.meeting_id,
+                typed="Klp Tani Sumber Rejeki",
+                organisation_id=world.organisation_id,
+            )
+    matched = world.run(
+        lambda s: live.match_organisation(
+            session=s,
+            viewer=world.agency,
+            meeting_id=world.meeting_id,
+            typed="Klp Tani Sumber Rejeki",
+            organisation_id=world.organisation_id,
+        )
+    )
+    assert matched == 2, "the same name however it was capitalised"
+    assert world.read(lambda s: s.get(m.FeedbackItem, item_id)).organisation_id == world.organisation_id
+    attendance = world.read(lambda s: s.get(m.MeetingAttendance, (world.meeting_id, world.organisation_id)))
+    assert attendance is not None and attendance.head_count >= 2
+    assert (
+        world.read(
+            lambda s: live.typed_organisations(session=s, viewer=world.organiser, meeting_id=world.meeting_id)
+        )
+        == []
+    )
+    with pytest.raises(live.InvalidMatch), write_session(world.engine) as session:
+        live.match_organisation(
+            session=session,
+            viewer=world.agency,
+            meeting_id=world.meeting_id,
+            typed="Klp Tani Sumber Rejeki",
+            organisation_id=world.organisation_id,
+        )
+    assert len(world.audit("match_organisation")) == 1
+
+
 def test_the_wall_shows_the_newest_approved_items_up_to_its_limit(world: World) -> None:
     code = world.open()
     token = world.check_in(code)

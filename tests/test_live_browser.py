@@ -143,11 +143,15 @@ def no_horizontal_scroll(page: Page) -> bool:
     )
 
 
-def check_in(phone: Page, base: str, code: str, n: int) -> None:
+def check_in(phone: Page, base: str, code: str, n: int, *, organisation: str = "") -> None:
     phone.goto(f"{base}/feedback?code={code}")
     expect(phone.get_by_label("Organisasi, kelompok atau instansi")).to_be_visible(timeout=LONG)
     phone.get_by_label("Nama (boleh dikosongkan)").fill(f"Peserta {n}")
-    phone.get_by_label("Organisasi, kelompok atau instansi").fill(f"Kelompok {n}")
+    # Typed, not chosen: the registered organisations are offered, any other is taken as typed.
+    field = phone.get_by_label("Organisasi, kelompok atau instansi")
+    field.click()
+    field.fill(organisation or f"Kelompok {n}")
+    field.press("Enter")
     phone.get_by_label("Jenis organisasi").click()
     phone.get_by_role("option", name="Kelompok binaan").click()
     phone.get_by_role("button", name="Check-in").click()
@@ -340,5 +344,68 @@ def test_a_phone_that_reloads_stays_checked_in_and_is_counted_once(browser: Brow
     expect(phone.get_by_text("Anda sudah mengirim 1 masukan.")).to_be_visible(timeout=LONG)
     assert head_count(served) == (before[0] + 1, before[1] + 1), "counted once, however often it reloads"
     assert [item.text for item in stored(served)] == ["Setelah dimuat ulang"]
+    for opened in (context, laptop):
+        opened.close()
+
+
+def participant_organisations(served: Served) -> list[tuple[str, int | None]]:
+    with read_session(served.engine) as session:
+        participants = session.exec(
+            select(m.MeetingParticipant)
+            .where(m.MeetingParticipant.meeting_id == served.meeting_id)
+            .order_by(col(m.MeetingParticipant.id))
+        ).all()
+        return [(p.organisation_name, p.organisation_id) for p in participants]
+
+
+def test_phones_are_offered_the_registered_organisations_and_a_typed_one_is_kept(
+    browser: Browser, served: Served
+) -> None:
+    laptop, console = facilitator(browser, served, LAPTOP)
+    code = open_input(console, served)
+    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    phone = context.new_page()
+    phone.goto(f"{served.base}/feedback?code={code}")
+    organisation = phone.get_by_label("Organisasi, kelompok atau instansi")
+    expect(organisation).to_be_visible(timeout=LONG)
+    # Typing part of a registered organisation's name offers it.
+    organisation.click()
+    organisation.fill("Dinas Sosial")
+    phone.get_by_role("option", name="Dinas Sosial Kota Balikpapan").click()
+    phone.get_by_label("Jenis organisasi").click()
+    phone.get_by_role("option", name="Instansi pemerintah (OPD)").click()
+    phone.get_by_role("button", name="Check-in").click()
+    expect(phone.get_by_label("Masukan Anda")).to_be_visible(timeout=LONG)
+
+    # Another phone types a group nobody registered and forgets its type: what it typed stays.
+    other = context.new_page()
+    other.goto(f"{served.base}/feedback?code={code}")
+    typed = other.get_by_label("Organisasi, kelompok atau instansi")
+    expect(typed).to_be_visible(timeout=LONG)
+    typed.click()
+    typed.fill("Kelompok Tani Sumber Rejeki")
+    typed.press("Enter")
+    other.get_by_role("button", name="Check-in").click()
+    expect(other.get_by_text("pilih jenisnya")).to_be_visible(timeout=LONG)
+    settled(other)
+    expect(other.get_by_role("combobox", name="Organisasi, kelompok atau instansi")).to_have_value(
+        "Kelompok Tani Sumber Rejeki"
+    )
+    other.reload()
+    check_in(other, served.base, code, 0, organisation="Kelompok Tani Sumber Rejeki")
+    other.get_by_label("Masukan Anda").fill("Mohon pendampingan pemasaran")
+    other.get_by_role("button", name="Kirim").click()
+    expect(other.get_by_text("Anda sudah mengirim 1 masukan.")).to_be_visible(timeout=LONG)
+
+    with read_session(served.engine) as session:
+        registered = session.exec(
+            select(m.Organisation.id).where(m.Organisation.name == "Dinas Sosial Kota Balikpapan")
+        ).one()
+    assert participant_organisations(served) == [
+        ("Dinas Sosial Kota Balikpapan", registered),
+        ("Kelompok Tani Sumber Rejeki", None),
+    ]
+    # The console lists the typed group, to be matched to a registered one.
+    expect(console.get_by_text("Kelompok Tani Sumber Rejeki (1 peserta)")).to_be_visible(timeout=LONG)
     for opened in (context, laptop):
         opened.close()

@@ -182,13 +182,13 @@ def test_a_participant_checks_in_and_sends_input_without_an_account(
         monkeypatch, room.url, "pages/feedback.py", signed_in=False, params={"code": code.lower()}
     )
     assert app.title[0].value == "Harapan dan masukan"
-    assert not app.text_input(key="live-organisation").value
+    assert app.selectbox(key="live-organisation").value is None
     assert app.selectbox(key="live-org-type").proto.placeholder == "Pilih…"
 
-    app.text_input(key="live-organisation").input("Kelompok Mariojela")
+    app.selectbox(key="live-organisation").set_value("Kelompok Mariojela")
     app.button[0].click().run()
     assert any("jenis" in error.value.lower() for error in app.error), "the type is missing"
-    assert app.text_input(key="live-organisation").value == "Kelompok Mariojela", "what was typed stays"
+    assert app.selectbox(key="live-organisation").value == "Kelompok Mariojela", "what was typed stays"
 
     app.selectbox(key="live-org-type").set_value("community_group")
     app.button[0].click().run()
@@ -236,7 +236,7 @@ def test_an_unusable_code_gets_a_clear_message(
     app = open_page(monkeypatch, room.url, "pages/feedback.py", signed_in=False, params={"code": code})
     expected = "tidak dikenal" if state == "unknown" else "sudah ditutup"
     assert any(expected in error.value for error in app.error)
-    assert not [w for w in app.text_input if w.key == "live-organisation"], "no check-in form"
+    assert not [w for w in app.selectbox if w.key == "live-organisation"], "no check-in form"
     with read_session(room.engine) as session:
         assert session.exec(select(func.count()).select_from(m.MeetingParticipant)).one() == 0
 
@@ -292,4 +292,4 @@ def test_the_public_form_speaks_english_on_request(room: Room, monkeypatch: pyte
     app = open_page(
         monkeypatch, room.url, "pages/feedback.py", signed_in=False, lang="en", params={"code": code}
     )
-    assert app.text_input(key="live-organisation").label == "Organisation, group or agency"
+    assert app.selectbox(key="live-organisation").label == "Organisation, group or agency"

@@ -303,7 +303,10 @@ def _feedback_rows(filters: Filters, viewer: Viewer, today: date) -> WideSelect:
             col(m.Meeting.held_on).label("meeting_date"),
             col(m.Meeting.title).label("meeting"),
             col(m.FeedbackItem.speaker).label("speaker"),
-            func.coalesce(col(m.Organisation.name), literal("")).label("organisation"),
+            # A participant's organisation as typed on the phone, until it is matched to a registered one.
+            func.coalesce(
+                col(m.Organisation.name), col(m.MeetingParticipant.organisation_name), literal("")
+            ).label("organisation"),
             _source_type().label("source_type"),
             col(m.FeedbackItem.kind).label("kind"),
             col(m.FeedbackItem.text).label("text"),
@@ -323,6 +326,7 @@ def _feedback_rows(filters: Filters, viewer: Viewer, today: date) -> WideSelect:
         .select_from(m.FeedbackItem)
         .join(m.Meeting, col(m.Meeting.id) == col(m.FeedbackItem.meeting_id))
         .outerjoin(m.Organisation, col(m.Organisation.id) == col(m.FeedbackItem.organisation_id))
+        .outerjoin(m.MeetingParticipant, col(m.MeetingParticipant.id) == col(m.FeedbackItem.participant_id))
         .outerjoin(m.Program, col(m.Program.id) == col(m.FeedbackItem.program_id))
         .outerjoin(m.FollowUpAction, col(m.FollowUpAction.id) == col(m.FeedbackItem.follow_up_id))
         .where(*meeting_conditions(filters, viewer))
@@ -350,7 +354,7 @@ def _feedback_frame(session: Session, statement: WideSelect, today: date, column
     return frame[columns]
 
 
-@reads(m.Meeting, m.FeedbackItem, m.Organisation, m.Program, m.FollowUpAction)
+@reads(m.Meeting, m.FeedbackItem, m.Organisation, m.MeetingParticipant, m.Program, m.FollowUpAction)
 def feedback_log(
     *, session: Session, filters: Filters, viewer: Viewer, today: date, limit: int | None = None
 ) -> pd.DataFrame:
@@ -365,7 +369,7 @@ def feedback_log(
     return _feedback_frame(session, statement, today, FEEDBACK_COLUMNS)
 
 
-@reads(m.Meeting, m.FeedbackItem, m.Organisation, m.Program, m.FollowUpAction)
+@reads(m.Meeting, m.FeedbackItem, m.Organisation, m.MeetingParticipant, m.Program, m.FollowUpAction)
 def overdue_feedback(
     *, session: Session, filters: Filters, viewer: Viewer, today: date, limit: int | None = None
 ) -> pd.DataFrame:

@@ -335,7 +335,7 @@ def program_actions(*, session: Session, viewer: Viewer, program_id: int, today:
 PROGRAM_FEEDBACK_COLUMNS = ["held_on", "meeting", "source", "kind", "text", "response", "status"]
 
 
-@reads(m.Program, m.ProgramVillage, m.FeedbackItem, m.Meeting, m.Organisation)
+@reads(m.Program, m.ProgramVillage, m.FeedbackItem, m.Meeting, m.Organisation, m.MeetingParticipant)
 def program_feedback(*, session: Session, viewer: Viewer, program_id: int) -> pd.DataFrame:
     """What stakeholders said about the program, and what became of it."""
     ensure_program_visible(session=session, viewer=viewer, program_id=program_id)
@@ -343,7 +343,9 @@ def program_feedback(*, session: Session, viewer: Viewer, program_id: int) -> pd
         select_columns(
             m.Meeting.held_on,
             m.Meeting.title,
-            func.coalesce(m.Organisation.name, m.FeedbackItem.speaker),
+            func.coalesce(
+                m.Organisation.name, m.MeetingParticipant.organisation_name, m.FeedbackItem.speaker
+            ),
             m.FeedbackItem.kind,
             m.FeedbackItem.text,
             m.FeedbackItem.response,
@@ -351,6 +353,7 @@ def program_feedback(*, session: Session, viewer: Viewer, program_id: int) -> pd
         )
         .join(m.Meeting, col(m.Meeting.id) == col(m.FeedbackItem.meeting_id))
         .outerjoin(m.Organisation, col(m.Organisation.id) == col(m.FeedbackItem.organisation_id))
+        .outerjoin(m.MeetingParticipant, col(m.MeetingParticipant.id) == col(m.FeedbackItem.participant_id))
         .where(
             col(m.FeedbackItem.program_id) == program_id,
             col(m.FeedbackItem.moderation) != m.Moderation.HIDDEN.value,

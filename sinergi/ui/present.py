@@ -406,6 +406,7 @@ def control_panel(viewer: Viewer, meeting_id: int) -> None:
     _tiles_strip(st.container(), counts)
     st.subheader(t("live.moderation"))
     _moderation(viewer, meeting_id)
+    _typed_organisations(viewer, meeting_id)
     st.caption(t("live.follow_up"))
 
 
@@ -533,3 +534,40 @@ def _merge_popover(viewer: Viewer, item_id: int, wall: pd.DataFrame) -> None:
             key=f"live-merge-into-{item_id}",
         )
         st.button(t("live.merge_save"), key=f"live-merge-{item_id}", on_click=_merge, args=(viewer, item_id))
+
+
+def _match(viewer: Viewer, meeting_id: int, typed: str, index: int) -> None:
+    chosen = st.session_state.get(f"live-match-{index}")
+    if chosen is None:
+        return
+    _act(
+        lambda s: live.match_organisation(
+            session=s, viewer=viewer, meeting_id=meeting_id, typed=typed, organisation_id=int(chosen)
+        )
+    )
+
+
+def _typed_organisations(viewer: Viewer, meeting_id: int) -> None:
+    """Organisations participants typed that match no registered one, each to be matched to one."""
+    typed = _fresh(live.typed_organisations, viewer=viewer, meeting_id=meeting_id)
+    if not typed:
+        return
+    st.subheader(t("live.typed_organisations"))
+    st.caption(t("live.typed_organisations_help"))
+    registered = ui.read(live.registered_organisations, viewer=viewer, meeting_id=meeting_id)
+    for index, (name, count) in enumerate(typed[:20]):
+        with st.container(border=True, horizontal=True, vertical_alignment="bottom"):
+            st.selectbox(
+                t("live.typed_as", name=plain(name), count=number(count, lang())),
+                list(registered),
+                format_func=registered.__getitem__,
+                index=None,
+                placeholder=t("entry.choose"),
+                key=f"live-match-{index}",
+            )
+            st.button(
+                t("live.match"),
+                key=f"live-match-button-{index}",
+                on_click=_match,
+                args=(viewer, meeting_id, name, index),
+            )

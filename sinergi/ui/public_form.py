@@ -94,11 +94,19 @@ def checked_in(code: str) -> bool:
     return known
 
 
-def check_in_form(code: str) -> None:
-    """Name, organisation and its type: checking in lets the device send input."""
+def check_in_form(code: str, organisations: tuple[str, ...] = ()) -> None:
+    """Name, organisation and its type: checking in lets the device send input. The organisations
+    registered for the meeting are offered as the participant types; any other can be typed."""
     with st.form("live-check-in"):
         st.text_input(t("live.checkin.name"), max_chars=live.MAX_NAME, key="live-name", autocomplete="name")
-        st.text_input(t("live.checkin.organisation"), max_chars=live.MAX_NAME, key="live-organisation")
+        st.selectbox(
+            t("live.checkin.organisation"),
+            organisations,
+            index=None,
+            accept_new_options=True,
+            placeholder=t("live.checkin.organisation_placeholder"),
+            key="live-organisation",
+        )
         st.selectbox(
             t("live.checkin.org_type"),
             [org_type.value for org_type in m.OrgType],
@@ -148,7 +156,7 @@ def _check_in(code: str) -> None:
             code=code,
             now=datetime.now(UTC),
             org_type=state.get("live-org-type") or "",
-            organisation_name=state.get("live-organisation", ""),
+            organisation_name=state.get("live-organisation") or "",
             name=state.get("live-name", ""),
             address=client_address(),
         ),
@@ -159,7 +167,7 @@ def _check_in(code: str) -> None:
         st.query_params["device"] = device
         state[_FLASH] = (
             "success",
-            ui.t_plain("live.checkin.done", organisation=state.get("live-organisation", "")),
+            ui.t_plain("live.checkin.done", organisation=state.get("live-organisation") or ""),
         )
 
 

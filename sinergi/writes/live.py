@@ -107,6 +107,10 @@ class InvalidMerge(DomainError):
     key = "live.error.merge"
 
 
+class InvalidMatch(DomainError):
+    key = "live.error.match"
+
+
 def _meeting_to_run(session: Session, viewer: Viewer, meeting_id: int, action: str) -> m.Meeting:
     meeting = session.get(m.Meeting, meeting_id)
     if meeting is None:
@@ -278,6 +282,18 @@ class PublicMeeting:
     held_on: date
     venue: str
     programs: tuple[tuple[int, str], ...]
+    # The organisations registered as attending, offered as the participant types theirs.
+    organisations: tuple[str, ...] = ()
+
+
+def _attending_organisations(session: Session, meeting_id: int) -> tuple[str, ...]:
+    names = session.exec(
+        select(m.Organisation.name)
+        .join(m.MeetingAttendance, col(m.MeetingAttendance.organisation_id) == col(m.Organisation.id))
+        .where(m.MeetingAttendance.meeting_id == meeting_id)
+        .order_by(col(m.Organisation.name))
+    ).all()
+    return tuple(str(name) for name in names)
 
 
 def _open_meeting(session: Session, code: str, now: datetime, *, lock: bool = False) -> m.Meeting:
@@ -328,6 +344,7 @@ def meeting_for_code(
         held_on=meeting.held_on,
         venue=meeting.venue,
         programs=_meeting_programs(session, meeting.id),
+        organisations=_attending_organisations(session, meeting.id),
     )
 
 
@@ -516,6 +533,82 @@ def moderate(*, session: Session, viewer: Viewer, item_ids: list[int], moderatio
         )
         changed += 1
     return changed
+
+
+@reads(m.Meeting, m.MeetingParticipant)
+def typed_organisations(*, session: Session, viewer: Viewer, meeting_id: int) -> list[tuple[str, int]]:
+    """Organisations participants typed that match no registered one: (name as typed, how many
+    participants), most first."""
+    _meeting_to_run(session, viewer, meeting_id, "read participants")
+    name = col(m.MeetingParticipant.organisation_name)
+    statement = (
+        select(name, func.count())
+        .where(
+            col(m.MeetingParticipant.meeting_id) == meeting_id,
+            col(m.MeetingParticipant.organisation_id).is_(None),
+            name != "",
+        )
+        .group_by(name)
+        .order_by(func.count().desc(), name)
+    )
+    return [(str(typed), int(count)) for typed, count in session.exec(statement).all()]
+
+
+@reads(m.Organisation)
+def registered_organisations(*, session: Session, viewer: Viewer, meeting_id: int) -> dict[int, str]:
+    """Every registered organisation, by name: what a typed one can be matched to."""
+    _meeting_to_run(session, viewer, meeting_id, "read organisations")
+    statement = select(m.Organisation.id, m.Organisation.name).order_by(col(m.Organisation.name))
+    return {int(org_id): str(name) for org_id, name in session.exec(statement).all() if org_id is not None}
+
+
+def match_organisation(
+    *, session: Session, viewer: Viewer, meeting_id: int, typed: str, organisation_id: int
+) -> int:
+    """Match an organisation participants typed to a registered one: they, and what they sent, count
+    for it from now on (in the meeting's attendance too). Returns how many participants matched."""
+    meeting = _meeting_to_run(session, viewer, meeting_id, "match organisation")
+    organisation = session.get(m.Organisation, organisation_id)
+    if organisation is None:
+        raise InvalidMatch()
+    participants = session.exec(
+        select(m.MeetingParticipant).where(
+            m.MeetingParticipant.meeting_id == meeting_id,
+            col(m.MeetingParticipant.organisation_id).is_(None),
+            func.lower(m.MeetingParticipant.organisation_name) == typed.strip().lower(),
+        )
+    ).all()
+    if not participants:
+        raise InvalidMatch()
+    for participant in participants:
+        participant.organisation_id = organisation_id
+        session.add(participant)
+        for item in session.exec(
+            select(m.FeedbackItem).where(m.FeedbackItem.participant_id == participant.id)
+        ):
+            item.organisation_id = organisation_id
+            item.version += 1
+            session.add(item)
+    attendance = session.get(m.MeetingAttendance, (meeting_id, organisation_id))
+    if attendance is None:
+        session.add(
+            m.MeetingAttendance(
+                meeting_id=meeting_id, organisation_id=organisation_id, head_count=len(participants)
+            )
+        )
+    else:
+        attendance.head_count += len(participants)
+        session.add(attendance)
+    audit.record(
+        session=session,
+        actor=viewer,
+        action="match_organisation",
+        entity="meeting",
+        entity_id=meeting.id,
+        before={"organisation": typed},
+        after={"organisation_id": organisation_id, "participants": len(participants)},
+    )
+    return len(participants)
 
 
 def correct_item(*, session: Session, viewer: Viewer, item_id: int, text: str, now: datetime) -> None:
