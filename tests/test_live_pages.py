@@ -19,7 +19,7 @@ from sinergi.i18n.texts import translate
 from sinergi.writes import live
 from tests.apptest import open_page
 from tests.conftest import DemoAccounts
-from tests.factories import make_account, make_company, make_meeting, make_program
+from tests.factories import make_account, make_company, make_meeting, make_organisation, make_program
 
 
 @dataclass
@@ -177,10 +177,19 @@ def test_the_audience_view_shows_approved_items_only_and_the_console_fixes_and_m
 def test_a_participant_checks_in_and_sends_input_without_an_account(
     room: Room, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # Registered as attending, so the form offers it (a name typed anew is tested in Chromium: the
+    # test client cannot type into a choice).
+    organisation = make_organisation(room.engine, name="Kelompok Mariojela")
+    with write_session(room.engine) as session:
+        session.add(
+            m.MeetingAttendance(meeting_id=room.meeting_id, organisation_id=organisation, head_count=1)
+        )
+        session.get(m.Meeting, room.meeting_id).attendee_count = 2  # type: ignore[union-attr]
     code = room.open_input()
     app = open_page(
         monkeypatch, room.url, "pages/feedback.py", signed_in=False, params={"code": code.lower()}
     )
+    assert app.selectbox(key="live-organisation").options == ["Kelompok Mariojela"]
     assert app.title[0].value == "Harapan dan masukan"
     assert app.selectbox(key="live-organisation").value is None
     assert app.selectbox(key="live-org-type").proto.placeholder == "Pilih…"
