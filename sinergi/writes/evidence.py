@@ -69,9 +69,9 @@ def content_type_of(data: bytes) -> str | None:
 
 
 def clean_name(filename: str) -> str:
-    """The name as typed, without a folder a browser may send, control characters or outer spaces."""
-    name = filename.replace("\\", "/").rsplit("/", 1)[-1]
-    name = "".join(c for c in name if unicodedata.category(c)[0] != "C").strip()
+    """The name as typed, without control characters (a line break would split it on screen and in a
+    download's header) or outer spaces; it is shown as text and never used as a path."""
+    name = "".join(c for c in filename if unicodedata.category(c)[0] != "C").strip()
     return (name[-MAX_NAME:] if len(name) > MAX_NAME else name) or "bukti"
 
 
