@@ -131,6 +131,17 @@ ATTACKS: dict[str, list[str]] = {
         "test_transfer_safety.py::test_a_file_over_the_size_limit_is_refused",
         "test_transfer_safety.py::test_files_that_are_not_workbooks_are_refused",
     ],
+    "a file named .pdf that is not a PDF (text, HTML, a zip), an empty or oversize evidence file": [
+        "test_evidence.py::test_the_type_is_what_the_content_is_whatever_the_name_says",
+        "test_evidence.py::test_an_empty_file_and_one_over_the_limit_are_refused_with_their_name",
+    ],
+    "adding, removing or opening evidence files of another company's or regency's records": [
+        "test_evidence.py::test_who_may_not_edit_the_result_may_not_add_or_remove_its_files",
+        "test_evidence.py::test_a_verified_result_takes_files_from_an_admin_only",
+        "test_evidence.py::test_files_are_seen_only_where_their_result_is",
+        "test_evidence.py::test_a_compliance_record_takes_files_from_its_company_and_shows_them_to_its_agency",
+        "test_evidence_pages.py::test_the_program_page_lists_the_files_of_its_results_for_those_who_read_them",
+    ],
 }
 
 
