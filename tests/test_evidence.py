@@ -17,7 +17,10 @@ from sinergi.core.access import AccessDenied, Viewer
 from sinergi.core.db import read_session, write_session
 from sinergi.core.errors import ResultChanged, ResultLocked
 from sinergi.i18n.texts import translate
+from sinergi.reads import compliance as compliance_reads
 from sinergi.reads import evidence as evidence_reads
+from sinergi.reads.filters import Filters
+from sinergi.transfer import exporting
 from sinergi.writes import evidence
 from sinergi.writes.results import verify_result
 from tests.factories import (
@@ -69,6 +72,7 @@ class World:
             session.flush()
             self.draft, self.submitted, self.verified = (r.id or 0 for r in results)
             self.point = point.id or 0
+            self.framework = framework.id or 0
         self.admin = make_account(engine, username="admin", role="admin")
         self.staff = make_account(engine, username="staf.loakulu", role="company", company="PT Loa Kulu")
         self.other_company = make_account(engine, username="staf.lain", role="company", company="PT Lain")
@@ -276,3 +280,30 @@ def test_a_compliance_record_takes_files_from_its_company_and_shows_them_to_its_
         world.add_compliance(world.staff, "surat.pdf", b"bukan pdf")
     world.run(lambda s: evidence.remove_file(session=s, viewer=world.staff, file_id=first, now=NOW))
     assert world.compliance_listed(world.staff) == ["foto-rapat.jpg"]
+
+
+def test_the_export_counts_each_results_files_without_their_bytes(world: World) -> None:
+    world.add(world.staff, world.draft, "satu.pdf")
+    world.add(world.staff, world.draft, "dua.png", PNG)
+    world.add(world.staff, world.submitted, "tiga.jpg", JPEG)
+    with read_session(world.engine) as session:
+        sheets = exporting.export_sheets(session=session, viewer=world.staff, filters=Filters(), lang="id")
+        template = exporting.template_sheets(viewer=world.staff, lang="id")
+    results = sheets["Capaian"]
+    assert dict(zip(results["Indikator"], results["Jumlah berkas bukti"], strict=True)) == {
+        "Indikator 0": 2,
+        "Indikator 1": 1,
+        "Indikator 2": 0,
+    }
+    assert "Jumlah berkas bukti" not in template["Capaian"].columns  # nothing the import would read
+
+
+def test_the_compliance_matrix_data_counts_each_records_files(world: World) -> None:
+    world.add_compliance(world.staff, "berita-acara.pdf")
+    world.add_compliance(world.staff, "foto.png", PNG)
+    with read_session(world.engine) as session:
+        matrix = compliance_reads.compliance_matrix_frame(
+            session=session, viewer=world.agency, framework_id=world.framework, today=NOW.date()
+        )
+    counts = dict(zip(matrix["company"], matrix["evidence_files"], strict=True))
+    assert counts == {"PT Loa Kulu": 2, "PT Lain": 0}
