@@ -169,3 +169,22 @@ def test_compliance_files_an_agency_reads_and_a_company_adds(
     assert ui.plain("Kesepakatan <Dinsos>.pdf") in markdown(agency)
     assert [b.proto.label for b in agency.get("download_button")] == ["Unduh"]
     assert not [b for b in agency.button if "-remove-" in str(b.key)]
+
+
+def test_a_verified_result_offers_its_company_no_uploader(
+    monkeypatch: pytest.MonkeyPatch, demo_copy_url: str, clicks: None
+) -> None:
+    row = scalar(
+        demo_copy_url,
+        "SELECT r.id || ':' || i.program_id FROM result r JOIN indicator i ON i.id = r.indicator_id "
+        "JOIN program p ON p.id = i.program_id JOIN company c ON c.id = p.company_id "
+        f"WHERE r.state = 'verified' AND c.name = '{LOA_KULU}' ORDER BY r.id LIMIT 1",
+    )
+    result, program = (int(part) for part in str(row).split(":"))
+    app = open_page(monkeypatch, demo_copy_url, "pages/data.py", viewer=staff(demo_copy_url))
+    choose(app, "entry-task", "results")
+    choose(app, "entry-program", program)
+    choose(app, f"evidence-result-{program}", result)
+    assert_ran_clean(app)
+    assert not app.get("file_uploader")
+    assert "Data capaian ini sudah diverifikasi dan terkunci." in [c.value for c in app.caption]

@@ -3,6 +3,7 @@ button), and the uploader where a company adds them to a result or a compliance 
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -10,6 +11,7 @@ from datetime import UTC, datetime
 import streamlit as st
 from sqlmodel import Session
 
+import models as m
 from sinergi import ui
 from sinergi.core.access import Viewer
 from sinergi.core.errors import DomainError
@@ -61,12 +63,13 @@ def file_list(
         line = st.container(horizontal=True, vertical_alignment="center", key=f"{key}-file-{entry.id}")
         about = f"{ui.plain(entry.about)} · " if show_about else ""
         line.markdown(
-            f"**{ui.plain(entry.filename)}**  \n" + about + t_added(entry) + f" · {_size(entry.size)}",
+            f"**{ui.plain(entry.filename)}**  \n" + about + _added(entry) + f" · {_size(entry.size)}",
         )
-        content = ui.read_later(evidence_reads.file_content, viewer=viewer, file_id=entry.id)
         line.download_button(
             t("evidence.download"),
-            data=lambda content=content: _bytes(content),
+            data=functools.partial(
+                _bytes, ui.read_later(evidence_reads.file_content, viewer=viewer, file_id=entry.id)
+            ),
             file_name=download_name(entry),
             mime=entry.content_type,
             key=f"{key}-download-{entry.id}",
@@ -83,7 +86,7 @@ def file_list(
             )
 
 
-def t_added(entry: EvidenceEntry) -> str:
+def _added(entry: EvidenceEntry) -> str:
     return ui.t_plain("evidence.added", who=entry.added_by, when=long_moment(entry.added_at, lang()))
 
 
@@ -160,6 +163,7 @@ def result_evidence(viewer: Viewer, program: int) -> None:
         st.caption(t("evidence.no_results"))
         return
     names = {result_id: f"{about} · {ui.state_badge(state)}" for result_id, about, state in choices}
+    states = {result_id: state for result_id, _, state in choices}
     result_id = st.selectbox(
         t("evidence.result"), list(names), format_func=names.__getitem__, key=f"evidence-result-{program}"
     )
@@ -167,6 +171,11 @@ def result_evidence(viewer: Viewer, program: int) -> None:
     show_refusal(key)
     ui.show_notice(f"{_NOTICE}-{key}")
     files = ui.read(evidence_reads.result_files, viewer=viewer, result_ids=(result_id,))
+    if states[result_id] == m.ResultState.VERIFIED and not viewer.is_admin:
+        # The command refuses it too; the page does not offer what would be refused.
+        file_list(viewer, files, key=key)
+        st.caption(t("error.result_locked"))
+        return
     file_list(viewer, files, key=key, remove=remover(viewer, key))
     uploader(
         key,

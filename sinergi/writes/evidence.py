@@ -102,10 +102,18 @@ def _values(file: m.EvidenceFile) -> dict[str, Any]:
 
 
 def _store(
-    session: Session, viewer: Viewer, name: str, kind: str, data: bytes, **owner: int | None
+    session: Session,
+    viewer: Viewer,
+    name: str,
+    kind: str,
+    data: bytes,
+    *,
+    result_id: int | None = None,
+    compliance_record_id: int | None = None,
 ) -> m.EvidenceFile:
     file = m.EvidenceFile(
-        **owner,
+        result_id=result_id,
+        compliance_record_id=compliance_record_id,
         filename=name,
         content_type=kind,
         size=len(data),
