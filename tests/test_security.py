@@ -34,7 +34,7 @@ from sinergi.core.db import engine_for, make_engine, read_session, write_session
 from sinergi.core.secrets import cookie_key
 from sinergi.core.settings import LOGIN_POLICY
 from sinergi.ui.present import REFRESH_SECONDS
-from sinergi.writes import sharing
+from sinergi.writes import evidence, sharing
 from tests.apptest import open_page
 from tests.browser import served_app
 from tests.conftest import DemoAccounts
@@ -478,6 +478,17 @@ def _plant_typed_text(url: str, accounts: DemoAccounts) -> dict[str, object]:
             expires_on=date.today() + timedelta(days=7),
             now=datetime.now(UTC),
         )
+        result = session.exec(
+            select(m.Result.id).join(m.Indicator).where(m.Indicator.program_id == program.id)
+        ).first()
+        assert result is not None
+        evidence.add_result_file(
+            session=session,
+            viewer=accounts.admin,
+            result_id=result,
+            filename=_typed("evidence_file.filename") + ".pdf",
+            data=b"%PDF-1.4\n%%EOF\n",
+        )
     return {"program": program.id, "meeting": meeting_id, "token": link}
 
 
@@ -509,6 +520,7 @@ def _markdown_texts(app: AppTest) -> list[str]:
         ("pages/console.py", {"meeting": "{meeting}"}, ["meeting.title", "feedback_item.text"]),
         ("pages/data.py", {"tab": "Laporan semester"}, ["program.name"]),
         ("pages/program.py", {"id": "{program}"}, ["program.name", "company.name"]),
+        ("pages/program.py", {"id": "{program}", "tab": "Bukti"}, ["evidence_file.filename"]),
         ("pages/shared.py", {"token": "{token}"}, ["share_link.label", "program.name"]),
     ],
 )
