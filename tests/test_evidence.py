@@ -4,8 +4,9 @@ what is refused (by content, by size), and who sees them."""
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,7 +15,8 @@ from sqlmodel import Session, select
 
 import models as m
 from sinergi.core.access import AccessDenied, Viewer
-from sinergi.core.db import read_session, write_session
+from sinergi.core.backup import backup, restore
+from sinergi.core.db import engine_for, read_session, write_session
 from sinergi.core.errors import ResultChanged, ResultLocked
 from sinergi.i18n.texts import translate
 from sinergi.reads import compliance as compliance_reads
@@ -31,6 +33,7 @@ from tests.factories import (
     make_program,
     make_village,
 )
+from tests.test_backup import empty_database
 
 NOW = datetime(2026, 12, 6, 9, 0, tzinfo=UTC)
 KUKAR, KUTIM = "Kabupaten Kutai Kartanegara", "Kabupaten Kutai Timur"
@@ -307,3 +310,25 @@ def test_the_compliance_matrix_data_counts_each_records_files(world: World) -> N
         )
     counts = dict(zip(matrix["company"], matrix["evidence_files"], strict=True))
     assert counts == {"PT Loa Kulu": 2, "PT Lain": 0}
+
+
+@pytest.fixture
+def target_url(request: pytest.FixtureRequest, tmp_path: Path, db_url: str) -> Iterator[str]:
+    """An empty database of the kind under test, to restore into."""
+    url = empty_database(request, tmp_path, db_url)
+    yield url
+    engine_for(url).dispose()
+
+
+def test_a_backup_brings_every_file_back_byte_for_byte(
+    world: World, db_url: str, target_url: str, tmp_path: Path
+) -> None:
+    big = PDF + bytes(range(256)) * 4096  # a megabyte of every byte value
+    world.add(world.staff, world.draft, "laporan.pdf", big)
+    world.add_compliance(world.staff, "foto.png", PNG)
+    backup(url=db_url, path=tmp_path / "sinergi.backup")
+    restore(url=target_url, path=tmp_path / "sinergi.backup")
+    with read_session(engine_for(target_url)) as session:
+        files = {f.filename: f for f in session.exec(select(m.EvidenceFile))}
+    assert files["laporan.pdf"].data == big and files["foto.png"].data == PNG
+    assert files["laporan.pdf"].sha256 == hashlib.sha256(big).hexdigest()
