@@ -41,7 +41,9 @@ WORKER_USER = "www-data"
 def nginx_config(*, listen: str, app_ports: Sequence[int], run_dir: Path, user: str | None) -> str:
     """The nginx configuration of the template, its placeholders filled in (comment lines kept as they
     are, so that they still name the placeholders for a deployer)."""
-    upload_mb = math.ceil(float(env_setting("SINERGI_IMPORT_MAX_MB"))) + 1
+    # The largest file the app takes, an import or an evidence document, plus the form around it.
+    largest = max(float(env_setting(name)) for name in ("SINERGI_IMPORT_MAX_MB", "SINERGI_EVIDENCE_MAX_MB"))
+    upload_mb = math.ceil(largest) + 1
     values = {
         "@USER_LINE@": f"user {user};" if user else "",
         "@RUN_DIR@": str(run_dir),

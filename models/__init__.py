@@ -37,6 +37,7 @@ from models.engagement import (
     MeetingParticipant,
     MeetingProgram,
 )
+from models.evidence import EvidenceFile
 from models.places import Company, CompanyRegency, District, Organisation, Regency, Village
 from models.programs import (
     Indicator,
@@ -63,6 +64,7 @@ __all__ = [
     "District",
     "Evaluation",
     "EvaluationProgram",
+    "EvidenceFile",
     "FeedbackItem",
     "FeedbackKind",
     "FeedbackStatus",

@@ -200,7 +200,7 @@ def test_program_page_writes_indicator_figures_in_the_readers_language(
     assert any("." in text for text in shown["id"]["target"]), "thousands grouped with a dot"
 
 
-PROGRAM_TABS = ["Indikator", "Anggaran & penerima manfaat", "Evaluasi & tindak lanjut", "Masukan"]
+PROGRAM_TABS = ["Indikator", "Anggaran & penerima manfaat", "Evaluasi & tindak lanjut", "Masukan", "Bukti"]
 
 
 def test_program_page_opens_on_its_indicators_and_builds_only_that_tab(
@@ -279,6 +279,7 @@ def test_the_chosen_tab_survives_a_change_of_language(
         "Budget & beneficiaries",
         "Evaluations & follow-up",
         "Feedback",
+        "Evidence",
     ]
     assert not app.get("vega_lite_chart") and "meeting" in app.dataframe[0].value.columns
     app.run()  # the reader's next action
@@ -289,7 +290,7 @@ def test_a_tab_link_made_in_the_other_language_opens_that_tab(
     monkeypatch: pytest.MonkeyPatch, demo_sqlite_url: str
 ) -> None:
     app = open_page(monkeypatch, demo_sqlite_url, "pages/program.py", params={"id": "1", "tab": "Feedback"})
-    assert [tab.label for tab in app.tabs][-1] == "Masukan"
+    assert [tab.label for tab in app.tabs][3] == "Masukan"
     assert not app.get("vega_lite_chart") and "meeting" in app.dataframe[0].value.columns
     app.run()  # the reader's next action
     assert app.query_params["tab"] == "Masukan"

@@ -34,7 +34,7 @@ from sinergi.core.db import engine_for, make_engine, read_session, write_session
 from sinergi.core.secrets import cookie_key
 from sinergi.core.settings import LOGIN_POLICY
 from sinergi.ui.present import REFRESH_SECONDS
-from sinergi.writes import sharing
+from sinergi.writes import evidence, sharing
 from tests.apptest import open_page
 from tests.browser import served_app
 from tests.conftest import DemoAccounts
@@ -130,6 +130,17 @@ ATTACKS: dict[str, list[str]] = {
         "test_transfer_safety.py::test_billion_laughs_workbook_is_refused_before_parsing_within_bounded_memory",
         "test_transfer_safety.py::test_a_file_over_the_size_limit_is_refused",
         "test_transfer_safety.py::test_files_that_are_not_workbooks_are_refused",
+    ],
+    "a file named .pdf that is not a PDF (text, HTML, a zip), an empty or oversize evidence file": [
+        "test_evidence.py::test_the_type_is_what_the_content_is_whatever_the_name_says",
+        "test_evidence.py::test_an_empty_file_and_one_over_the_limit_are_refused_with_their_name",
+    ],
+    "adding, removing or opening evidence files of another company's or regency's records": [
+        "test_evidence.py::test_who_may_not_edit_the_result_may_not_add_or_remove_its_files",
+        "test_evidence.py::test_a_verified_result_takes_files_from_an_admin_only",
+        "test_evidence.py::test_files_are_seen_only_where_their_result_is",
+        "test_evidence.py::test_a_compliance_record_takes_files_from_its_company_and_shows_them_to_its_agency",
+        "test_evidence_pages.py::test_the_program_page_lists_the_files_of_its_results_for_those_who_read_them",
     ],
 }
 
@@ -467,6 +478,17 @@ def _plant_typed_text(url: str, accounts: DemoAccounts) -> dict[str, object]:
             expires_on=date.today() + timedelta(days=7),
             now=datetime.now(UTC),
         )
+        result = session.exec(
+            select(m.Result.id).join(m.Indicator).where(m.Indicator.program_id == program.id)
+        ).first()
+        assert result is not None
+        evidence.add_result_file(
+            session=session,
+            viewer=accounts.admin,
+            result_id=result,
+            filename=_typed("evidence_file.filename") + ".pdf",
+            data=b"%PDF-1.4\n%%EOF\n",
+        )
     return {"program": program.id, "meeting": meeting_id, "token": link}
 
 
@@ -498,6 +520,7 @@ def _markdown_texts(app: AppTest) -> list[str]:
         ("pages/console.py", {"meeting": "{meeting}"}, ["meeting.title", "feedback_item.text"]),
         ("pages/data.py", {"tab": "Laporan semester"}, ["program.name"]),
         ("pages/program.py", {"id": "{program}"}, ["program.name", "company.name"]),
+        ("pages/program.py", {"id": "{program}", "tab": "Bukti"}, ["evidence_file.filename"]),
         ("pages/shared.py", {"token": "{token}"}, ["share_link.label", "program.name"]),
     ],
 )

@@ -127,6 +127,32 @@ class Viewer:
             return False
         return self.is_admin or (self.role is m.Role.COMPANY and self.company_id == company_id)
 
+    def may_attach_to_result(self, company_id: int, state: str) -> bool:
+        """Evidence files on a result are added and removed by whoever writes its figures (the
+        program's company, an admin); a verified result is locked to its company, not to an admin."""
+        return self.may_write_company(company_id) and (state != m.ResultState.VERIFIED or self.is_admin)
+
+    def may_attach_to_compliance(self, company_id: int) -> bool:
+        """Evidence files on a compliance record are added and removed by whoever records its evidence:
+        the company's own staff or an admin (the agency verifies; a verification binds to the files it
+        saw, see ``writes.evidence``)."""
+        return self.may_write_company(company_id)
+
+    def evidence_result_conditions(self) -> list[ColumnElement[bool]]:
+        """What limits the results whose evidence files this viewer may read (the query joins the
+        result's indicator and program): the results it may read."""
+        return [*self.program_conditions(), *self.result_conditions()]
+
+    def evidence_compliance_conditions(self) -> list[ColumnElement[bool]]:
+        """What limits the compliance records whose evidence files this viewer may read (the query
+        joins the record's point and framework): a company it may see, in a framework it may read; only
+        verified records for a reader of verified figures only."""
+        visible = select(col(m.Company.id)).where(*self.company_conditions())
+        conditions = [col(m.ComplianceRecord.company_id).in_(visible), *self.framework_conditions()]
+        if self.verified_only:
+            conditions.append(col(m.ComplianceRecord.verified_at).is_not(None))
+        return conditions
+
     def may_import(self) -> bool:
         """Company staff and admins import; agencies, viewers and shared links only read."""
         return self.shared_link_id is None and self.role in (m.Role.ADMIN, m.Role.COMPANY)

@@ -65,6 +65,11 @@ ENV_SETTINGS: tuple[SettingSpec, ...] = (
         "The largest .xlsx or .csv file an import accepts, in megabytes.",
     ),
     SettingSpec(
+        "SINERGI_EVIDENCE_MAX_MB",
+        "10",
+        "The largest evidence document (PDF, JPEG or PNG) a result or compliance record takes, in megabytes.",
+    ),
+    SettingSpec(
         "SINERGI_IMPORT_MAX_EXPANDED_MB",
         "40",
         "The most an .xlsx upload may expand to once unzipped, in megabytes (50,000 rows take about 27), "

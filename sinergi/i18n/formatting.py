@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import math
 import re
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from babel import Locale
-from babel.dates import format_date
+from babel.dates import format_date, format_time
 from babel.numbers import (
     NumberFormatError,
     format_compact_decimal,
@@ -194,3 +194,14 @@ def refusal(error: NumberRefused, lang: str = "id") -> tuple[str, dict[str, str]
             "whole": format_decimal(thousands, format="0.##########", locale=locale),
         }
     return "number.malformed", {"text": error.text, "example": input_number(1250.5, lang)}
+
+
+def long_moment(moment: datetime | None, lang: str = "id") -> str:
+    """A stored moment as ``12 Mei 2023, 06.05 UTC`` (Indonesian) or ``12 May 2023, 06:05 UTC``: the day
+    as :func:`long_date` writes it and the time of day, in UTC, as the database keeps it."""
+    if moment is None:
+        return "–"
+    in_utc = moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return (
+        f"{long_date(in_utc.date(), lang)}, {format_time(in_utc, format='short', locale=_locale(lang))} UTC"
+    )

@@ -36,6 +36,7 @@ MATRIX_COLUMNS = [
     "status",
     "manual",
     "rule",
+    "evidence_files",
 ]
 
 
@@ -89,16 +90,26 @@ def framework_summary(*, session: Session, viewer: Viewer, framework_id: int) ->
     )
 
 
-@reads(*MATRIX_TABLES)
+@reads(*MATRIX_TABLES, m.EvidenceFile)
 def compliance_matrix_frame(
     *, session: Session, viewer: Viewer, framework_id: int, today: date
 ) -> pd.DataFrame:
     """Every company against every point, one row per cell, for the matrix chart and its CSV.
 
     Columns: ``company_id``, ``company``, ``point_id``, ``point`` (its number), ``point_title``,
-    ``point_text``, ``status`` (a :class:`ComplianceStatus` value), ``manual`` (set by hand) and ``rule``.
+    ``point_text``, ``status`` (a :class:`ComplianceStatus` value), ``manual`` (set by hand), ``rule``
+    and ``evidence_files`` (how many documents the company's record on the point has).
     """
     points = {p.id: p for p in framework_points(session=session, viewer=viewer, framework_id=framework_id)}
+    files: dict[tuple[int, int], int] = {
+        (company, point): count
+        for company, point, count in session.exec(
+            select(m.ComplianceRecord.company_id, m.ComplianceRecord.point_id, func.count())
+            .join(m.EvidenceFile, col(m.EvidenceFile.compliance_record_id) == col(m.ComplianceRecord.id))
+            .where(col(m.ComplianceRecord.point_id).in_(list(points)))
+            .group_by(col(m.ComplianceRecord.company_id), col(m.ComplianceRecord.point_id))
+        )
+    }
     rows = [
         (
             cell.company_id,
@@ -110,11 +121,12 @@ def compliance_matrix_frame(
             cell.status.value,
             cell.manual,
             points[cell.point_id].rule,
+            files.get((cell.company_id, cell.point_id), 0),
         )
         for cell in compliance_matrix(session=session, viewer=viewer, framework_id=framework_id, today=today)
     ]
     return pd.DataFrame(rows, columns=MATRIX_COLUMNS).astype(
-        {"company_id": int, "point_id": int, "point": int, "manual": bool}
+        {"company_id": int, "point_id": int, "point": int, "manual": bool, "evidence_files": int}
     )
 
 

@@ -6,7 +6,7 @@ from datetime import date
 from typing import Any
 
 import pandas as pd
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 import models as m
 from models.programs import BENEFICIARY_COLUMNS
@@ -250,9 +250,9 @@ class _Export:
             results = results.join(m.Period).where(col(m.Period.code) == self.filters.period)
         elif self.year is not None:
             results = results.join(m.Period).where(col(m.Period.year) == self.year)
-        for result in self.session.exec(
-            results.order_by(col(m.Result.indicator_id), col(m.Result.period_id))
-        ):
+        found = list(self.session.exec(results.order_by(col(m.Result.indicator_id), col(m.Result.period_id))))
+        files = self._evidence_counts([r.id for r in found if r.id is not None])
+        for result in found:
             indicator = self.indicators_found[result.indicator_id]
             self.records["results"].append(
                 {
@@ -264,8 +264,18 @@ class _Export:
                     "narrative": result.narrative,
                     "evidence": result.evidence,
                     "result_state": result.state,
+                    "evidence_files": files.get(result.id, 0),
                 }
             )
+
+    def _evidence_counts(self, result_ids: list[int]) -> dict[int | None, int]:
+        """How many evidence files each of the results has (their bytes stay out of the export)."""
+        counted = select(m.EvidenceFile.result_id, func.count()).group_by(col(m.EvidenceFile.result_id))
+        counts: dict[int | None, int] = {}
+        for start in range(0, len(result_ids), 10_000):  # bounded IN lists, for SQLite's limit
+            chunk = result_ids[start : start + 10_000]
+            counts.update(self.session.exec(counted.where(col(m.EvidenceFile.result_id).in_(chunk))).all())
+        return counts
 
     def _evaluation_wanted(
         self, evaluation: m.Evaluation, covered: set[int], with_exported: set[int]
@@ -450,13 +460,16 @@ def template_sheets(*, viewer: Viewer, lang: str) -> dict[str, pd.DataFrame]:
     for spec in specs:
         lines.append({"a": sheet_name(spec.key, lang), "b": translate(SHEET_ABOUT.key(spec.key), lang)})
         for column in spec.columns:
-            lines.append({"a": "  " + header(column.key, lang), "b": _column_help(column, lang)})
+            if not column.exported_only:
+                lines.append({"a": "  " + header(column.key, lang), "b": _column_help(column, lang)})
     instructions = pd.DataFrame(lines)
     instructions.columns = [translate("transfer.tpl.col_what", lang), translate("transfer.tpl.col_how", lang)]
     sheets = {translate("transfer.sheet.instructions", lang): instructions}
     for spec in specs:
         # A star marks what must be filled; the import reads the header with or without it.
-        headers = [header(c.key, lang) + (" *" if c.required else "") for c in spec.columns]
+        headers = [
+            header(c.key, lang) + (" *" if c.required else "") for c in spec.columns if not c.exported_only
+        ]
         sheets[sheet_name(spec.key, lang)] = pd.DataFrame(columns=headers)
     return sheets
 

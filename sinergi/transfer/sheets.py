@@ -19,6 +19,9 @@ class Column:
     key: str
     kind: str = "text"
     required: bool = False
+    # Written by the export and never read by the import (a count of what the file does not hold);
+    # the template leaves it out.
+    exported_only: bool = False
 
 
 # The longest text each name column may hold, as its table declares it.
@@ -137,6 +140,8 @@ SHEETS: tuple[SheetSpec, ...] = (
             C("narrative"),
             C("evidence"),
             C("result_state", "enum:result_state"),
+            # How many evidence documents the result has; the documents stay in the app.
+            C("evidence_files", "int", exported_only=True),
         ),
     ),
     SheetSpec(

@@ -96,6 +96,8 @@ def matrix_chart(matrix: pd.DataFrame, framework_id: int) -> None:
             "status": matrix["status"],
             "status_label": matrix["status"].map(status_labels),
             "manual": matrix["manual"],
+            # How many documents each record has, in the data behind the chart (its CSV).
+            "evidence_files": matrix["evidence_files"],
             "point_text": matrix["point"].astype(str) + ". " + matrix["point_title"],
         }
     )

@@ -20,6 +20,7 @@ from sinergi.ui.entry_forms import record_editor
 from sinergi.ui.entry_meetings import attendance
 from sinergi.ui.entry_results import results_grid
 from sinergi.ui.entry_verify import verification
+from sinergi.ui.evidence import result_evidence
 from sinergi.writes import entry
 
 TASKS = (
@@ -72,6 +73,7 @@ def entry_section(viewer: Viewer) -> None:
                 program := _program_picker(viewer, company)
             ) is not None:
                 results_grid(viewer, program)
+                result_evidence(viewer, program)
         case "meeting":
             # A company's meetings; an agency's own (no company); an admin picks a company or none.
             company = _company_picker(viewer) if viewer.role is not m.Role.AGENCY else None

@@ -19,6 +19,7 @@ from sinergi.ui.entry_common import (
     show_message,
     write,
 )
+from sinergi.ui.evidence import compliance_evidence
 from sinergi.writes import compliance as compliance_commands
 from sinergi.writes import entry
 
@@ -115,6 +116,14 @@ def compliance(viewer: Viewer) -> None:
                 args=(viewer, state, company, point),
                 icon=":material/save:",
             )
+    # The files beside the evidence text; the verification below binds to them as it does to the text.
+    compliance_evidence(
+        viewer,
+        company,
+        point,
+        may_add=viewer.role is m.Role.COMPANY or viewer.is_admin,
+        changed=lambda: reload_form(state),
+    )
     if viewer.role is m.Role.AGENCY or viewer.is_admin:
         with st.form(f"verify-{company}-{point}", enter_to_submit=False):
             st.markdown(f"**{t('entry.compliance.verify')}**")

@@ -21,6 +21,7 @@ from sinergi.reports import charts
 from sinergi.reports.rendering import STATE_LEGEND_KEYS
 from sinergi.rules.achievement import Thresholds
 from sinergi.ui import lang, t, tables
+from sinergi.ui.evidence import program_evidence
 from sinergi.worlds import demo
 
 # The columns of the indicators' CSV download, beside their chart.
@@ -416,6 +417,9 @@ def program_screen(viewer: Viewer, program_id: int | None, *, back_link: bool = 
             "program.tab.budget": lambda: _budget_section(profile),
             "program.tab.evaluations": lambda: _evaluation_section(actions),
             "program.tab.feedback": lambda: _feedback_section(viewer, profile),
+            "program.tab.evidence": lambda: program_evidence(
+                viewer, profile.id, verified_only=verified_only or viewer.verified_only
+            ),
         }
     )
 

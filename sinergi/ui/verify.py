@@ -17,6 +17,7 @@ from sinergi.core.errors import DomainError
 from sinergi.i18n.formatting import long_date, number, percent
 from sinergi.reads import queries, verification
 from sinergi.ui import lang, t
+from sinergi.ui.evidence import file_list, queue_evidence
 from sinergi.writes.results import RETURN_NOTE_LIMIT, return_result, verify_results
 
 _NOTICE = "verify-notice"
@@ -107,13 +108,14 @@ def _queue(viewer: Viewer) -> None:
     if chosen.empty:
         st.caption(t("verify.pick"))
         return
-    _details(chosen)
+    _details(viewer, chosen)
     _actions(viewer, chosen)
 
 
-def _details(chosen: pd.DataFrame) -> None:
+def _details(viewer: Viewer, chosen: pd.DataFrame) -> None:
     """The selected results in full: the narrative, the evidence and the note on an unusual actual,
-    shown as typed (stored text is never read as Markdown)."""
+    shown as typed (stored text is never read as Markdown), and the result's evidence files to open."""
+    files = queue_evidence(viewer, tuple(int(i) for i in chosen["result_id"]))
     for _, row in chosen.iterrows():
         with st.container(border=True):
             heading = " · ".join(str(row[c]) for c in ("company", "program", "indicator", "period"))
@@ -130,6 +132,9 @@ def _details(chosen: pd.DataFrame) -> None:
             for column, title in titles.items():
                 value = str(row[column] or "").strip()
                 st.markdown(f"**{ui.plain(title)}**  \n{ui.plain(value) if value else '–'}")
+            st.markdown(f"**{ui.plain(t('evidence.heading'))}**")
+            result_id = int(row["result_id"])
+            file_list(viewer, files.get(result_id, []), key=f"verify-evidence-{result_id}")
 
 
 def _actions(viewer: Viewer, chosen: pd.DataFrame) -> None:
