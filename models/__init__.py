@@ -12,6 +12,7 @@ from models.base import (
     IndicatorKind,
     MeetingKind,
     Moderation,
+    NoticeKind,
     OrgType,
     PartnerRole,
     Pillar,
@@ -37,6 +38,7 @@ from models.engagement import (
     MeetingParticipant,
     MeetingProgram,
 )
+from models.notices import Notice
 from models.places import Company, CompanyRegency, District, Organisation, Regency, Village
 from models.programs import (
     Indicator,
@@ -79,6 +81,8 @@ __all__ = [
     "MeetingParticipant",
     "MeetingProgram",
     "Moderation",
+    "Notice",
+    "NoticeKind",
     "OrgType",
     "Organisation",
     "PartnerRole",

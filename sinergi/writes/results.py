@@ -17,6 +17,7 @@ from sinergi.core.errors import (
     ReturnNoteMissing,
     ReturnNoteTooLong,
 )
+from sinergi.writes import notices
 from sinergi.writes.batch import Batch, NewResult, ResultOp, refused
 from sinergi.writes.fields import EntitySpec, F, FieldSpec, checked
 
@@ -323,6 +324,8 @@ def verify_results(*, session: Session, viewer: Viewer, seen: Sequence[tuple[int
     picked without knowing which part. Returns how many were verified."""
     for result_id, version in seen:
         verify_result(session=session, viewer=viewer, result_id=result_id, version=version)
+    if seen:
+        notices.notify_verified(session, [result_id for result_id, _ in seen])
     return len(seen)
 
 
@@ -343,7 +346,7 @@ def return_result(
         raise ReturnNoteMissing()
     if len(text) > RETURN_NOTE_LIMIT:
         raise ReturnNoteTooLong(max=RETURN_NOTE_LIMIT)
-    return move_result(
+    returned = move_result(
         session=session,
         viewer=viewer,
         result=result,
@@ -352,6 +355,8 @@ def return_result(
         changes={"return_note": text, "returned_by_id": viewer.user_id, "returned_at": m.utcnow()},
         detail=text,
     )
+    notices.notify_returned(session, returned)
+    return returned
 
 
 def withdraw_submission(*, session: Session, viewer: Viewer, result_id: int, version: int) -> m.Result:
