@@ -19,10 +19,13 @@ from aiosmtpd.controller import Controller
 from sqlalchemy import Engine, text
 
 import models as m
+from sinergi.core import spreadsheet
 from sinergi.core.access import AccessDenied, Viewer
 from sinergi.core.db import read_session, write_session
 from sinergi.core.settings import PROJECT_ROOT, SmtpSettings
+from sinergi.reads.filters import Filters
 from sinergi.reads.notices import NoticeView, inbox, notice_text, unread_count
+from sinergi.transfer import exporting, importing, parsing
 from sinergi.writes import entry
 from sinergi.writes.mailing import send_notices
 from sinergi.writes.notices import find_due_notices, mark_all_read, mark_read
@@ -176,6 +179,22 @@ def test_a_result_sent_back_tells_the_companys_staff_and_nobody_else(world: Worl
     [notice] = notices_of(world, "csr2")
     assert notice.link == "verify"
     assert "Indikator 0" in notice_text(notice, "id")
+
+
+def test_results_submitted_by_an_import_tell_the_agency_once_per_program_and_period(world: World) -> None:
+    csr = world.viewers["csr"]
+    with read_session(world.engine) as session:
+        sheets = exporting.export_sheets(session=session, viewer=csr, filters=Filters(), lang="en")
+    results = sheets["Results"]
+    results["Verification state"] = "Submitted"
+    upload = parsing.read_upload("hasil.xlsx", spreadsheet.workbook_bytes({"Results": results}))
+    report = importing.import_sheets(engine=world.engine, viewer=csr, sheets=upload, commit=True)
+    assert report.committed, report.problems
+    assert kinds(world) == {"agency": ["submitted"], "agency2": ["submitted"]}
+    assert notice_text(notices_of(world, "agency")[0], "en").endswith("for verification: 2.")
+    again = importing.import_sheets(engine=world.engine, viewer=csr, sheets=upload, commit=True)
+    assert again.committed
+    assert kinds(world) == {"agency": ["submitted"], "agency2": ["submitted"]}, "submitted already"
 
 
 def test_a_refused_verification_leaves_no_notice(world: World) -> None:

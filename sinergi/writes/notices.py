@@ -64,6 +64,29 @@ def notify_submitted(session: Session, *, program_id: int, period_id: int, count
     )
 
 
+def _by_program_and_period(session: Session, result_ids: Sequence[int]) -> list[tuple[int, int, int]]:
+    """The programs and periods of these results, with how many of them each holds."""
+    groups: dict[tuple[int, int], int] = {}
+    for start in range(0, len(result_ids), _CHUNK):
+        found = session.exec(
+            select(m.Indicator.program_id, m.Result.period_id, func.count())
+            .join(m.Indicator, col(m.Indicator.id) == col(m.Result.indicator_id))
+            .where(col(m.Result.id).in_(result_ids[start : start + _CHUNK]))
+            .group_by(col(m.Indicator.program_id), col(m.Result.period_id))
+        ).all()
+        for program_id, period_id, count in found:
+            groups[program_id, period_id] = groups.get((program_id, period_id), 0) + count
+    return [(program_id, period_id, count) for (program_id, period_id), count in sorted(groups.items())]
+
+
+def notify_submitted_results(session: Session, result_ids: Sequence[int]) -> int:
+    """Tell the agencies of results submitted together (an import), once per program and period."""
+    return sum(
+        notify_submitted(session, program_id=program_id, period_id=period_id, count=count)
+        for program_id, period_id, count in _by_program_and_period(session, result_ids)
+    )
+
+
 def _program_company(session: Session, program_id: int) -> int:
     program = session.get(m.Program, program_id)
     if program is None:
@@ -73,14 +96,8 @@ def _program_company(session: Session, program_id: int) -> int:
 
 def notify_verified(session: Session, result_ids: Sequence[int]) -> int:
     """Tell each company whose results these are how many of each program and period were verified."""
-    groups = session.exec(
-        select(m.Indicator.program_id, m.Result.period_id, func.count())
-        .join(m.Indicator, col(m.Indicator.id) == col(m.Result.indicator_id))
-        .where(col(m.Result.id).in_(result_ids))
-        .group_by(col(m.Indicator.program_id), col(m.Result.period_id))
-    ).all()
     told = 0
-    for program_id, period_id, count in groups:
+    for program_id, period_id, count in _by_program_and_period(session, result_ids):
         users = _recipients(session, company_staff(_program_company(session, program_id)))
         told += _tell(
             session, users, m.NoticeKind.VERIFIED, "program", program_id, period_id=period_id, count=count

@@ -182,6 +182,7 @@ def plan_result(
         batch.remember(key, result)
     seen_version = result.version
     audit_before = apply_result(result, values, existed=existed)
+    submitted = state == m.ResultState.SUBMITTED and (before is None or before[-1] != state)
     if state and state != result.state:
         result.state = state
         result.submitted_at = m.utcnow() if state != m.ResultState.DRAFT else None
@@ -191,7 +192,9 @@ def plan_result(
     after = (*(getattr(result, k) for k in typed), result.state)
     outcome = "created" if before is None else "updated" if after != before else "unchanged"
     batch.count(outcome, "results")
-    op = ResultOp(batch.number, result, existed, seen_version, indicator, period, audit_before, values)
+    op = ResultOp(
+        batch.number, result, existed, seen_version, indicator, period, audit_before, values, submitted
+    )
     batch.result_ops.append(op)
     return op
 
