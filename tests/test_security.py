@@ -116,6 +116,9 @@ ATTACKS: dict[str, list[str]] = {
         "test_write_path.py::test_an_import_refuses_a_village_outside_the_company_regencies_as_the_form_does",
         "test_admin.py::test_every_admin_command_and_query_is_refused_to_everyone_else",
     ],
+    "reading or marking read another user's notices (a colleague's, another company's, as agency or admin)": [
+        "test_notices.py::test_nobody_reads_or_marks_anothers_notices",
+    ],
     "forged, unsigned (alg none), weakly keyed and replayed sign-in cookies": [
         "test_browser.py::test_forged_cookie_is_refused_and_a_signed_one_accepted",
         "test_security.py::test_an_unsigned_cookie_is_refused",
