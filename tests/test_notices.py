@@ -206,7 +206,8 @@ def test_a_refused_verification_leaves_no_notice(world: World) -> None:
 
 def dated_world(world: World) -> World:
     """Follow-up actions due in five days, overdue, due in three weeks and done though overdue; feedback
-    at a meeting the company organised left open for 31 days, open for 10, and answered."""
+    at a meeting the company organised left open for 31 days, open for 10, answered, and a duplicate
+    merged into the first."""
     engine = world.engine
     make_action(
         engine, program_id=world.program, description="Pelatihan kader", due=TODAY + timedelta(days=5)
@@ -226,7 +227,9 @@ def dated_world(world: World) -> World:
     waiting = make_feedback(engine, meeting_id=meeting, text="Mohon *air bersih* untuk RT 5")
     recent = make_feedback(engine, meeting_id=meeting, text="Baru saja")
     answered = make_feedback(engine, meeting_id=meeting, text="Sudah dijawab", response="Akan dibahas")
-    for item, days in ((waiting, 31), (recent, 10), (answered, 40)):
+    duplicate = make_feedback(engine, meeting_id=meeting, text="Mohon air bersih")
+    sql(engine, "UPDATE feedback_item SET merged_into_id = :into WHERE id = :id", into=waiting, id=duplicate)
+    for item, days in ((waiting, 31), (recent, 10), (answered, 40), (duplicate, 35)):
         sql(
             engine,
             "UPDATE feedback_item SET created_at = :at WHERE id = :id",

@@ -1,11 +1,12 @@
 """notices: the inbox of each user, and what has been mailed of it
 
 Revision ID: 0013
-Revises: 0011
+Revises: 0014
 Create Date: 2026-12-06 09:30:00
 
 One row per recipient; kinds written out here so that this migration keeps meaning what it meant
 when the enumeration changes later. Users already have an e-mail address (``app_user.email``).
+It follows 0014 (the live console), which reached the main line first.
 """
 
 from collections.abc import Sequence
@@ -15,7 +16,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = "0013"
-down_revision: str | None = "0011"
+down_revision: str | None = "0014"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

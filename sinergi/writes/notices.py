@@ -161,7 +161,7 @@ def _due_actions(session: Session, today: date, user_id: int | None) -> list[dic
 
 def _waiting_feedback(session: Session, now: datetime, user_id: int | None) -> list[dict[str, Any]]:
     """Notices of feedback items still open without a response for 30 days, for their meeting's keepers.
-    Items a moderator hid are left out: they are not waiting for anyone."""
+    Items a moderator hid, or merged into another as its duplicate, are left out: they wait for nobody."""
     found = session.exec(
         select(m.FeedbackItem.id, m.FeedbackItem.created_at, m.User.id)
         .join(m.Meeting, col(m.Meeting.id) == col(m.FeedbackItem.meeting_id))
@@ -170,6 +170,7 @@ def _waiting_feedback(session: Session, now: datetime, user_id: int | None) -> l
             col(m.FeedbackItem.status) == m.FeedbackStatus.OPEN.value,
             col(m.FeedbackItem.response) == "",
             col(m.FeedbackItem.moderation) != m.Moderation.HIDDEN.value,
+            col(m.FeedbackItem.merged_into_id).is_(None),
             col(m.FeedbackItem.created_at) <= now - timedelta(days=FEEDBACK_WAITING_DAYS),
             *([col(m.User.id) == user_id] if user_id is not None else []),
         )
