@@ -3,7 +3,7 @@
 import streamlit as st
 
 from sinergi import ui
-from sinergi.ui import signin, verify
+from sinergi.ui import inbox, signin, verify
 
 ui.page_guard()
 st.set_page_config(page_title="Sinergi", page_icon="🤝", layout="wide")
@@ -60,6 +60,13 @@ pages = [
         visibility=verify.nav_visibility(viewer),
     ),
     st.Page("pages/data.py", title=ui.t("data.nav"), icon=":material/edit_note:", url_path="data"),
+    st.Page(
+        "pages/inbox.py",
+        title=inbox.nav_title(viewer),
+        icon=":material/inbox:",
+        url_path="inbox",
+        visibility=inbox.nav_visibility(viewer),
+    ),
     st.Page(
         "pages/account.py", title=ui.t("admin.nav_account"), icon=":material/person:", url_path="account"
     ),

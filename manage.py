@@ -1,4 +1,4 @@
-"""Sinergi's command line: database, backups, demo data, synthetic data, users, import and export."""
+"""Sinergi's command line: database, backups, demo data, synthetic data, users, import, export and notices."""
 
 from __future__ import annotations
 
@@ -248,6 +248,21 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_send_notices(args: argparse.Namespace) -> int:
+    from sinergi.core.settings import smtp_settings
+    from sinergi.writes.mailing import send_notices
+
+    engine = _engine(args)
+    smtp = smtp_settings()
+    run = send_notices(engine, smtp=smtp, lang=args.lang)
+    print(f"Notices found from due dates: {run.found}.")
+    if smtp is None:
+        print("SINERGI_SMTP_HOST is not set: nothing mailed (the notices are in the app's inbox).")
+        return 0
+    print(f"Mailed: {run.mailed}; refused by the mail server (tried again next run): {run.refused}.")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="manage.py", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -309,6 +324,13 @@ def build_parser() -> argparse.ArgumentParser:
     exporter.add_argument("--sheet", choices=entities, default="programs", help="the sheet a .csv holds")
     exporter.add_argument("--lang", choices=["id", "en"], default="id", help="language of the headers")
     exporter.add_argument("--template", action="store_true", help="write the empty import template instead")
+
+    notices = command(
+        "send-notices",
+        cmd_send_notices,
+        "Find the notices due dates call for and mail each notice not mailed yet, once (run it from cron).",
+    )
+    notices.add_argument("--lang", choices=["id", "en"], default="id", help="language of the e-mails")
     return parser
 
 

@@ -12,6 +12,7 @@ from models.base import (
     IndicatorKind,
     MeetingKind,
     Moderation,
+    NoticeKind,
     OrgType,
     PartnerRole,
     Pillar,
@@ -38,6 +39,7 @@ from models.engagement import (
     MeetingProgram,
 )
 from models.evidence import EvidenceFile
+from models.notices import Notice
 from models.places import Company, CompanyRegency, District, Organisation, Regency, Village
 from models.programs import (
     Indicator,
@@ -81,6 +83,8 @@ __all__ = [
     "MeetingParticipant",
     "MeetingProgram",
     "Moderation",
+    "Notice",
+    "NoticeKind",
     "OrgType",
     "Organisation",
     "PartnerRole",

@@ -213,6 +213,15 @@ class Role(StrEnum):
     VIEWER = "viewer"
 
 
+class NoticeKind(StrEnum):
+    SUBMITTED = "submitted"  # results sent for verification, to the agency of the program's regencies
+    VERIFIED = "verified"  # results verified, to the company
+    RETURNED = "returned"  # a result sent back with a note, to the company
+    ACTION_DUE = "action_due"  # a follow-up action due within a week, to the company
+    ACTION_OVERDUE = "action_overdue"  # a follow-up action past its due date, to the company
+    FEEDBACK_WAITING = "feedback_waiting"  # a feedback item with no response for 30 days, to its keepers
+
+
 class ShareKind(StrEnum):
     PROGRAM = "program"
     OVERVIEW = "overview"

@@ -310,6 +310,7 @@ def test_signed_out_visitors_get_the_login_form_on_every_page(
         "pages/engagement.py",
         "pages/compliance.py",
         "pages/reporting.py",
+        "pages/inbox.py",
     ):
         app = open_page(monkeypatch, demo_sqlite_url, page, signed_in=False, params={"id": "1"})
         assert app.text_input(key="login-username") is not None

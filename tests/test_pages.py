@@ -27,6 +27,7 @@ PAGES = [
     "pages/compliance.py",
     "pages/reporting.py",
     "pages/verify.py",
+    "pages/inbox.py",
 ]
 
 

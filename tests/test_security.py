@@ -77,6 +77,7 @@ ATTACKS: dict[str, list[str]] = {
         "test_security.py::test_typed_markdown_and_html_show_as_text_on_every_page_in_chromium",
         "test_security.py::test_every_markdown_element_shows_stored_text_as_typed",
         "test_security.py::test_the_admin_pages_show_names_and_labels_as_typed",
+        "test_security.py::test_the_inbox_shows_names_and_typed_text_as_typed",
         "test_security.py::test_a_program_in_the_compliance_record_links_to_the_apps_own_page_by_its_id",
         "test_security.py::test_text_made_safe_for_markdown_reads_back_as_typed",
         "test_live_browser.py::test_ten_phones_send_a_hundred_inputs_that_reach_the_wall",
@@ -115,6 +116,9 @@ ATTACKS: dict[str, list[str]] = {
         "test_transfer.py::test_agency_and_viewer_accounts_cannot_import",
         "test_write_path.py::test_an_import_refuses_a_village_outside_the_company_regencies_as_the_form_does",
         "test_admin.py::test_every_admin_command_and_query_is_refused_to_everyone_else",
+    ],
+    "reading or marking read another user's notices (a colleague's, another company's, as agency or admin)": [
+        "test_notices.py::test_nobody_reads_or_marks_anothers_notices",
     ],
     "forged, unsigned (alg none), weakly keyed and replayed sign-in cookies": [
         "test_browser.py::test_forged_cookie_is_refused_and_a_signed_one_accepted",
@@ -544,6 +548,22 @@ def test_every_markdown_element_shows_stored_text_as_typed(
     assert [text for text in texts if _MARKUP.search(text)] == []
     for field in shown:
         assert any(ui.plain(_typed(field)) in text for text in texts), f"{field} is shown, escaped"
+
+
+def test_the_inbox_shows_names_and_typed_text_as_typed(
+    monkeypatch: pytest.MonkeyPatch, demo_copy_url: str, demo_accounts: DemoAccounts
+) -> None:
+    _plant_typed_text(demo_copy_url, demo_accounts)
+    with engine_for(demo_copy_url).begin() as connection:  # feedback left waiting for a response
+        connection.execute(text("UPDATE feedback_item SET response = '', status = 'open'"))
+    app = open_page(monkeypatch, demo_copy_url, "pages/inbox.py", viewer=demo_accounts.kpi)
+    texts = _markdown_texts(app)
+    assert [text for text in texts if _MARKUP.search(text)] == []
+    for field in ("meeting.title", "program.name"):
+        assert any(ui.plain(_typed(field)) in text for text in texts), f"{field} is shown, escaped"
+    # A feedback item's text and an action's description are shown as the start of what was typed.
+    for field in ("feedback_item.text", "follow_up_action.description"):
+        assert any(ui.plain(_typed(field)[:60]) in text for text in texts), f"{field} is shown, escaped"
 
 
 def test_the_admin_pages_show_names_and_labels_as_typed(

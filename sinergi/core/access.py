@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import NoReturn
+from typing import Any, NoReturn
 
-from sqlalchemy import ColumnElement, Engine, exists, false, func
+from sqlalchemy import ColumnElement, Engine, and_, exists, false, func, or_
 from sqlmodel import Session, col, select
 
 import models as m
@@ -203,6 +203,17 @@ class Viewer:
             return [false()]
         return self.program_conditions()
 
+    def notice_conditions(self) -> list[ColumnElement[bool]]:
+        """What limits the notices this viewer reads and marks: its own, whatever its role; none
+        through a shared link or for the command line, which has no inbox."""
+        if self.shared_link_id is not None or self.user_id is None:
+            return [false()]
+        return [col(m.Notice.user_id) == self.user_id]
+
+    def may_mark_notice(self, notice: m.Notice) -> bool:
+        """A notice is marked read by the user it is addressed to and nobody else."""
+        return self.shared_link_id is None and self.user_id is not None and notice.user_id == self.user_id
+
     def returned_conditions(self) -> list[ColumnElement[bool]]:
         """What limits the programs whose returned results this viewer sees with their notes: a
         company's own (to correct them), an agency's regency (what it sent back), all for an admin."""
@@ -258,6 +269,49 @@ def ensure_framework_visible(*, session: Session, viewer: Viewer, framework_id: 
     if not visible:
         refuse(viewer=viewer, entity="framework", entity_id=framework_id, detail="read")
     return True
+
+
+# Who is told of what (notices): the people whose scope above holds the thing. Admins see everything
+# and are told of nothing, or every submission of every regency would reach them.
+
+
+def active_users(role: m.Role) -> list[ColumnElement[bool]]:
+    return [col(m.User.role) == role.value, col(m.User.disabled) == false()]
+
+
+def company_staff(company_id: Any) -> list[ColumnElement[bool]]:
+    """The users of a company (those :meth:`Viewer.may_write_company` allows), a company id or a column
+    holding one: told of their results verified or sent back, and of their follow-up actions due."""
+    return [*active_users(m.Role.COMPANY), col(m.User.company_id) == company_id]
+
+
+def result_verifiers(program_id: int) -> list[ColumnElement[bool]]:
+    """The users told of a program's submitted results: the agency staff of every regency the program
+    works in, as :meth:`Viewer.verification_conditions` puts the results in their queue."""
+    works_in = (
+        select(col(m.District.regency_id))
+        .join(m.Village, col(m.Village.district_id) == col(m.District.id))
+        .join(m.ProgramVillage, col(m.ProgramVillage.village_id) == col(m.Village.id))
+        .where(col(m.ProgramVillage.program_id) == program_id)
+    )
+    return [*active_users(m.Role.AGENCY), col(m.User.regency_id).in_(works_in)]
+
+
+def meeting_keepers() -> ColumnElement[bool]:
+    """The users who keep a meeting's feedback (those :meth:`Viewer.may_write_meeting` allows), as a
+    condition on ``m.Meeting`` and ``m.User`` joined: the organising company's staff, or the agency of
+    the meeting's regency when no company organised it."""
+    return or_(
+        and_(
+            col(m.Meeting.organiser_company_id).is_not(None),
+            *company_staff(col(m.Meeting.organiser_company_id)),
+        ),
+        and_(
+            col(m.Meeting.organiser_company_id).is_(None),
+            *active_users(m.Role.AGENCY),
+            col(m.User.regency_id) == col(m.Meeting.regency_id),
+        ),
+    )
 
 
 def verified_results() -> list[ColumnElement[bool]]:

@@ -60,6 +60,24 @@ ENV_SETTINGS: tuple[SettingSpec, ...] = (
         "How many meeting codes that open nothing one client address may try in ten minutes.",
     ),
     SettingSpec(
+        "SINERGI_SMTP_HOST",
+        "",
+        "The mail server notices are sent through by `manage.py send-notices`. Empty: no e-mail, the "
+        "notices are in the app's inbox only.",
+    ),
+    SettingSpec("SINERGI_SMTP_PORT", "587", "The mail server's port."),
+    SettingSpec(
+        "SINERGI_SMTP_USER", "", "The user name to sign in to the mail server with; empty: no sign-in."
+    ),
+    SettingSpec("SINERGI_SMTP_PASSWORD", "", "The password to sign in to the mail server with."),
+    SettingSpec("SINERGI_SMTP_FROM", "sinergi@localhost", "The sender address of the notices mailed."),
+    SettingSpec(
+        "SINERGI_SMTP_STARTTLS",
+        "true",
+        "Whether to encrypt the connection to the mail server with STARTTLS before signing in (true or "
+        "false; false only for a server on this machine or network).",
+    ),
+    SettingSpec(
         "SINERGI_IMPORT_MAX_MB",
         "10",
         "The largest .xlsx or .csv file an import accepts, in megabytes.",
@@ -94,6 +112,33 @@ def env_setting(name: str) -> str:
 
 def database_url() -> str:
     return env_setting("DATABASE_URL")
+
+
+@dataclass(frozen=True)
+class SmtpSettings:
+    """Where notices are mailed through (``SINERGI_SMTP_*``)."""
+
+    host: str
+    port: int
+    user: str
+    password: str
+    sender: str
+    starttls: bool
+
+
+def smtp_settings() -> SmtpSettings | None:
+    """The mail server's settings, or None when ``SINERGI_SMTP_HOST`` is not set (no e-mail)."""
+    host = env_setting("SINERGI_SMTP_HOST")
+    if not host:
+        return None
+    return SmtpSettings(
+        host=host,
+        port=int(env_setting("SINERGI_SMTP_PORT")),
+        user=env_setting("SINERGI_SMTP_USER"),
+        password=env_setting("SINERGI_SMTP_PASSWORD"),
+        sender=env_setting("SINERGI_SMTP_FROM"),
+        starttls=env_setting("SINERGI_SMTP_STARTTLS").strip().lower() in ("1", "true", "yes", "on"),
+    )
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ PAGE_PATHS = frozenset(
         "reporting",
         "verify",
         "data",
+        "inbox",
         "account",
         "admin",
         "shared",

@@ -28,6 +28,7 @@ import models as m
 from sinergi.core import audit, db
 from sinergi.core.access import Viewer
 from sinergi.core.errors import DomainError
+from sinergi.writes import notices
 from sinergi.writes.fields import FieldErrors
 
 
@@ -133,6 +134,8 @@ class ResultOp:
     period: m.Period
     before: dict[str, Any] | None
     after: dict[str, Any]
+    # Sent for verification by this change (an import's row with state "submitted"): its agency is told.
+    submitted: bool = False
 
 
 @dataclass
@@ -368,7 +371,11 @@ class Batch:
             position += len(batch)
         try:
             session.flush()
-            return self._write_results(session, results)
+            failures = self._write_results(session, results)
+            submitted = {op.record.id for op in self.result_ops if op.submitted and op.record.id is not None}
+            if not failures and submitted:
+                notices.notify_submitted_results(session, sorted(submitted))
+            return failures
         except SQLAlchemyError:
             if raising:
                 raise

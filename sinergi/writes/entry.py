@@ -23,6 +23,7 @@ from sinergi.core import audit, db
 from sinergi.core.access import Viewer, refuse
 from sinergi.core.errors import DomainError
 from sinergi.i18n import registry
+from sinergi.writes import notices
 from sinergi.writes.batch import Batch, Change, EditConflict
 from sinergi.writes.fields import (
     EntitySpec,
@@ -764,6 +765,8 @@ def submit_results(*, session: Session, viewer: Viewer, program_id: int, period_
             before=before,
             after={"state": m.ResultState.SUBMITTED},
         )
+    if drafts:
+        notices.notify_submitted(session, program_id=program_id, period_id=period_id, count=len(drafts))
     return len(drafts)
 
 

@@ -17,6 +17,7 @@ from sinergi.core.errors import (
     ReturnNoteMissing,
     ReturnNoteTooLong,
 )
+from sinergi.writes import notices
 from sinergi.writes.batch import Batch, NewResult, ResultOp, refused
 from sinergi.writes.fields import EntitySpec, F, FieldSpec, checked
 
@@ -181,6 +182,7 @@ def plan_result(
         batch.remember(key, result)
     seen_version = result.version
     audit_before = apply_result(result, values, existed=existed)
+    submitted = state == m.ResultState.SUBMITTED and (before is None or before[-1] != state)
     if state and state != result.state:
         result.state = state
         result.submitted_at = m.utcnow() if state != m.ResultState.DRAFT else None
@@ -190,7 +192,9 @@ def plan_result(
     after = (*(getattr(result, k) for k in typed), result.state)
     outcome = "created" if before is None else "updated" if after != before else "unchanged"
     batch.count(outcome, "results")
-    op = ResultOp(batch.number, result, existed, seen_version, indicator, period, audit_before, values)
+    op = ResultOp(
+        batch.number, result, existed, seen_version, indicator, period, audit_before, values, submitted
+    )
     batch.result_ops.append(op)
     return op
 
@@ -323,6 +327,8 @@ def verify_results(*, session: Session, viewer: Viewer, seen: Sequence[tuple[int
     picked without knowing which part. Returns how many were verified."""
     for result_id, version in seen:
         verify_result(session=session, viewer=viewer, result_id=result_id, version=version)
+    if seen:
+        notices.notify_verified(session, [result_id for result_id, _ in seen])
     return len(seen)
 
 
@@ -343,7 +349,7 @@ def return_result(
         raise ReturnNoteMissing()
     if len(text) > RETURN_NOTE_LIMIT:
         raise ReturnNoteTooLong(max=RETURN_NOTE_LIMIT)
-    return move_result(
+    returned = move_result(
         session=session,
         viewer=viewer,
         result=result,
@@ -352,6 +358,8 @@ def return_result(
         changes={"return_note": text, "returned_by_id": viewer.user_id, "returned_at": m.utcnow()},
         detail=text,
     )
+    notices.notify_returned(session, returned)
+    return returned
 
 
 def withdraw_submission(*, session: Session, viewer: Viewer, result_id: int, version: int) -> m.Result:
