@@ -112,14 +112,18 @@ def in_language(spec: VegaLiteSpec, lang: str) -> VegaLiteSpec:
     return {**spec, "config": {**spec.get("config", {}), "locale": {"number": dict(number)}}}
 
 
-def _spec(values: list[dict[str, Any]], layers: list[dict[str, Any]], **top: Any) -> VegaLiteSpec:
-    """A specification with ``values`` as the data of ``layers``, in the Sinergi theme.
+def _spec(
+    values: list[dict[str, Any]], layers: list[dict[str, Any]], *, description: str, **top: Any
+) -> VegaLiteSpec:
+    """A specification with ``values`` as the data of ``layers``, in the Sinergi theme, described by
+    ``description`` (the chart's accessible name: vega-embed gives it to screen readers as its label).
 
     The rows sit in an inner layer rather than at the top: Streamlit would turn top-level data into
     an Arrow table, which costs more than the JSON of the few dozen rows a chart here has.
     """
     return {
         "$schema": VEGA_LITE_SCHEMA,
+        "description": description,
         **top,
         "layer": [{"data": {"values": values}, "layer": layers}],
         "config": sinergi_theme()["config"],
@@ -138,6 +142,7 @@ def status_share_bars(
     group_title: str,
     status_labels: Mapping[str, str],
     share_title: str,
+    description: str,
     state_labels: Mapping[str, str] | None = None,
     state_title: str = "",
 ) -> VegaLiteSpec:
@@ -193,7 +198,7 @@ def status_share_bars(
                 else {"condition": {"test": "datum.state_label === null", "value": 1}}
             ),
         }
-    return _spec(values, [{"mark": {"type": "bar"}, "encoding": encoding}])
+    return _spec(values, [{"mark": {"type": "bar"}, "encoding": encoding}], description=description)
 
 
 def _verified_parts(
@@ -228,6 +233,7 @@ def trend_line(
     *,
     period_title: str,
     value_title: str,
+    description: str,
     target_line: float = 1.0,
     reported_title: str | None = None,
     verified_title: str | None = None,
@@ -267,11 +273,17 @@ def trend_line(
         fields.append("reported_share")
     if verified_title is not None:
         fields.append("verified_share")
-    return _spec(_records(data, fields), [line, rule])
+    return _spec(_records(data, fields), [line, rule], description=description)
 
 
 def count_bars(
-    data: pd.DataFrame, *, category: str, value: str, category_title: str, value_title: str
+    data: pd.DataFrame,
+    *,
+    category: str,
+    value: str,
+    category_title: str,
+    value_title: str,
+    description: str,
 ) -> VegaLiteSpec:
     """Plain horizontal bars, largest first."""
     bars = {
@@ -285,7 +297,7 @@ def count_bars(
             ],
         },
     }
-    return _spec(_records(data, [category, value]), [bars])
+    return _spec(_records(data, [category, value]), [bars], description=description)
 
 
 def _json_value(value: Any) -> Any:
@@ -340,6 +352,7 @@ def indicator_bullets(
     baseline_title: str,
     unit: str,
     status_labels: Mapping[str, str],
+    description: str,
     state_labels: Mapping[str, str] | None = None,
     state_title: str = "",
 ) -> VegaLiteSpec:
@@ -356,6 +369,7 @@ def indicator_bullets(
         _indicator_layers(
             values, titles=titles, unit=unit, status_labels=status_labels, state_labels=state_labels
         ),
+        description=description,
     )
 
 
@@ -391,6 +405,7 @@ def indicator_stack(
     *,
     titles: IndicatorTitles,
     status_labels: Mapping[str, str],
+    description: str,
     panel_height: int = 160,
     state_labels: Mapping[str, str] | None = None,
 ) -> VegaLiteSpec:
@@ -422,6 +437,7 @@ def indicator_stack(
     config = sinergi_theme()["config"]
     return {
         "$schema": VEGA_LITE_SCHEMA,
+        "description": description,
         "vconcat": views,
         "resolve": {"scale": {"x": "shared", "y": "independent", "color": "shared", "opacity": "shared"}},
         # The legend above the first panel, not below the last one, a long scroll away.
@@ -492,6 +508,7 @@ def status_matrix(
     row_title: str,
     column_title: str,
     status_labels: Mapping[str, str],
+    description: str,
     row_height: int = 52,
 ) -> VegaLiteSpec:
     """Companies × points coloured by compliance status, with the status written in each cell.
@@ -519,7 +536,7 @@ def status_matrix(
         "encoding": {"x": x, "y": y, "text": _field("status_label", "nominal")},
     }
     values = _records(data, [row, column, "status_label", "point_text"])
-    return _spec(values, [cells, text], height={"step": row_height})
+    return _spec(values, [cells, text], description=description, height={"step": row_height})
 
 
 def to_png(spec: VegaLiteSpec | str, *, scale: float = 2.0) -> bytes:
@@ -546,6 +563,7 @@ def ordered_bars(
     value: str,
     category_title: str,
     value_title: str,
+    description: str,
     colours: Mapping[str, str] | None = None,
 ) -> VegaLiteSpec:
     """Horizontal bars in the order of the rows, for categories with a natural order (open → done).
@@ -570,4 +588,4 @@ def ordered_bars(
         "mark": {"type": "bar", **({} if colours is not None else {"color": ACTUAL_COLOUR})},
         "encoding": encoding,
     }
-    return _spec(_records(data, fields), [bars])
+    return _spec(_records(data, fields), [bars], description=description)

@@ -103,6 +103,7 @@ def chart_images(report: SemesterReport, lang: str) -> dict[int, bytes]:
             baseline_title=t("report.baseline"),
             unit=str(row.unit),
             status_labels=status_labels,
+            description=t("chart.indicator", indicator=str(row.indicator)),
             state_labels=state_labels,
             state_title=t("state.legend"),
         )

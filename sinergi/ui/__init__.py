@@ -294,6 +294,11 @@ def labels(kind: str, values: Iterable[str]) -> dict[str, str]:
     return {value: label(kind, value) for value in values}
 
 
+def bars_description(value_title: str, category_title: str) -> str:
+    """What a bar chart of ``value_title`` per ``category_title`` shows, for screen readers."""
+    return t("chart.bars", value=value_title, category=category_title.lower())
+
+
 def draw_chart(chart: charts.VegaLiteSpec, *, height: int | None = None) -> charts.VegaLiteSpec:
     """Draw ``chart`` across the width, its numbers written in the reader's language (and ``height``
     pixels high if given); the specification as drawn."""

@@ -106,6 +106,7 @@ def matrix_chart(matrix: pd.DataFrame, framework_id: int) -> None:
         row_title=t("compliance_page.company"),
         column_title=t("compliance_page.point"),
         status_labels=status_labels,
+        description=t("chart.compliance_matrix", statuses=", ".join(status_labels.values())),
     )
     ui.chart_block(chart, shown.drop(columns="point_text"), name=f"compliance-matrix-{framework_id}")
 

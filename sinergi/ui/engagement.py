@@ -137,6 +137,7 @@ def _bars(
         value=value,
         category_title=category_title,
         value_title=value_title,
+        description=ui.bars_description(value_title, category_title),
         colours=colours,
     )
     ui.chart_block(chart, data, name=name)

@@ -223,6 +223,7 @@ def _program_slide(viewer: Viewer, program_id: int) -> None:
                 baseline_title=t("program.baseline_short"),
                 unit=str(first["unit"]),
                 status_labels=status_labels,
+                description=t("chart.indicator", indicator=str(first["indicator"])),
             )
             ui.draw_chart(chart, height=190)
 
@@ -247,6 +248,7 @@ def _compliance_slide(viewer: Viewer, framework_id: int, framework_name: str) ->
             value="cells",
             category_title=t("programs.status"),
             value_title=t("live.compliance_cells"),
+            description=ui.bars_description(t("live.compliance_cells"), t("programs.status")),
         )
         ui.draw_chart(chart, height=260)
 

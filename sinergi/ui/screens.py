@@ -192,12 +192,18 @@ def _achievement_charts(viewer: Viewer, filters: Filters, thresholds: Thresholds
             if group == "pillar":
                 data = data.assign(group=data["group"].map(lambda v: ui.label("pillar", v)))
             data = data.assign(status_label=data["status"].map(status_labels))
+            group_title = t("filter.pillar" if group == "pillar" else "filter.company")
             chart = charts.status_share_bars(
                 data,
                 group="group",
-                group_title=t("filter.pillar" if group == "pillar" else "filter.company"),
+                group_title=group_title,
                 status_labels=status_labels,
                 share_title=t("overview.share_of_results"),
+                description=t(
+                    "chart.status_share",
+                    group=group_title.lower(),
+                    statuses=", ".join(status_labels.values()),
+                ),
                 state_labels={
                     "verified": t("state.legend_verified"),
                     "unverified": t("state.legend_unverified"),
@@ -220,6 +226,7 @@ def _trend_chart(viewer: Viewer, filters: Filters, thresholds: Thresholds) -> No
                 value_title=t("overview.average_achievement"),
                 reported_title=t("overview.reported_share"),
                 verified_title=t("state.verified_share"),
+                description=t("chart.trend"),
             ),
             trend,
             name="achievement-trend",
@@ -244,6 +251,7 @@ def _places(viewer: Viewer, filters: Filters) -> None:
                     value="programs",
                     category_title=t("filter.regency"),
                     value_title=t("overview.program_villages"),
+                    description=ui.bars_description(t("overview.program_villages"), t("filter.regency")),
                 ),
                 by_regency,
                 name="programs-by-regency",
@@ -446,6 +454,7 @@ def _indicator_section(
                 ),
                 status_labels=status_labels,
                 state_labels=state_labels,
+                description=t("chart.indicators"),
             ),
             functools.partial(_indicators_csv, panels),
             name=f"program-{profile.id}-indicators",
