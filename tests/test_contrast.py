@@ -81,7 +81,7 @@ def text_colours() -> list[tuple[str, str, str]]:
     background = THEME["backgroundColor"]
     found = [
         ("theme.textColor", THEME["textColor"], background),
-        ("theme.textColor on secondaryBackgroundColor", THEME["textColor"], THEME["secondaryBackgroundColor"]),
+        ("theme.textColor on the second background", THEME["textColor"], THEME["secondaryBackgroundColor"]),
         # Streamlit draws captions in the text colour at 60 % (its "fadedText60").
         ("caption", over(THEME["textColor"], background, 0.6), background),
         (
@@ -107,7 +107,7 @@ def text_colours() -> list[tuple[str, str, str]]:
 def injected_css_colours() -> list[tuple[str, str, str]]:
     """Colours set in the style sheets the pages inject (against the page's background)."""
     found = []
-    for script in sorted((PROJECT_ROOT / "pages").glob("*.py")) + [PROJECT_ROOT / "app.py"]:
+    for script in [*sorted((PROJECT_ROOT / "pages").glob("*.py")), PROJECT_ROOT / "app.py"]:
         for style in re.findall(r"<style>(.*?)</style>", script.read_text(), flags=re.S):
             for colour in re.findall(r"(?<![-\w])color\s*:\s*(#[0-9a-fA-F]{3,6})", style):
                 found.append((f"{script.name} css", colour, THEME["backgroundColor"]))
