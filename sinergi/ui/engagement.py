@@ -247,6 +247,7 @@ def _feedback_table(
             "action_status": st.column_config.TextColumn(t("engagement.col.action_status")),
             "action_due": st.column_config.TextColumn(t("engagement.col.action_due")),
         },
+        placeholder="–",
     )
     # The file is made after this run, outside it: everything from the session is taken now.
     language, headings = lang(), [t(engagement.FEEDBACK_HEADINGS[column]) for column in columns]

@@ -94,9 +94,10 @@ def results_grid(viewer: Viewer, program: int) -> None:
             hide_index=True,
             width="stretch",
             column_config=result_columns(),
+            placeholder="–",
         )
     if problems := st.session_state.get(f"{state}-problems"):
-        st.dataframe(pd.DataFrame(problems), hide_index=True)
+        st.dataframe(pd.DataFrame(problems), hide_index=True, placeholder="–")
 
 
 def _typing_frame(rows: list[entry.ResultRow]) -> pd.DataFrame:

@@ -301,6 +301,7 @@ def _count_table(rows: list[tuple[str, int]], *, caption: str, title: str) -> No
         hide_index=True,
         width="stretch",
         column_config={"group": title, "items": t("live.axis.items")},
+        placeholder="–",
     )
 
 
@@ -418,7 +419,14 @@ def _input_switch(viewer: Viewer, meeting_id: int) -> None:
     state = _fresh(live.live_meeting, viewer=viewer, meeting_id=meeting_id)
     if state.is_open(now) and state.open_until is not None:
         minutes = max(1, int((state.open_until - now).total_seconds() // 60))
-        st.success(t("live.open_left", code=state.code, minutes=number(minutes, lang())))
+        st.success(
+            t(
+                "live.open_left",
+                code=state.code,
+                until=ui.when(state.open_until),
+                minutes=number(minutes, lang()),
+            )
+        )
         st.button(
             t("live.close"),
             icon=":material/lock:",

@@ -15,6 +15,7 @@ import models as m
 from sinergi import ui
 from sinergi.core.access import Viewer
 from sinergi.i18n.formatting import long_date, number, rupiah
+from sinergi.i18n.texts import feedback_status_text
 from sinergi.reads import overview, programs, queries
 from sinergi.reads.filters import Filters, filter_options
 from sinergi.reports import charts
@@ -278,6 +279,7 @@ def _places(viewer: Viewer, filters: Filters) -> None:
                         t("overview.families_reached"), format="%d"
                     ),
                 },
+                placeholder="–",
             )
 
 
@@ -465,7 +467,7 @@ def _indicator_section(
         st.info(t("program.no_results", indicators=", ".join(ui.plain(name) for name in without_results)))
 
     st.subheader(t("program.table"))
-    st.dataframe(_semester_table(by_indicator, number_text), width="stretch")
+    st.dataframe(_semester_table(by_indicator, number_text), width="stretch", placeholder="–")
     st.caption(t("program.table_note") + " " + t("state.table_note"))
 
 
@@ -509,6 +511,7 @@ def _indicators_to_date(to_date: pd.DataFrame, number_text: Callable[[float | No
             "state": st.column_config.TextColumn(t("state.column"), help=t("state.column_help")),
             "gap": t("program.gap_column"),
         },
+        placeholder="–",
     )
 
 
@@ -584,6 +587,7 @@ def _budget_section(profile: programs.ProgramProfile) -> None:
                     t("program.absorbed"), format="%.0f%%", min_value=0, max_value=100
                 ),
             },
+            placeholder="–",
         )
     else:
         left.info(t("program.no_budget"))
@@ -609,6 +613,7 @@ def _budget_section(profile: programs.ProgramProfile) -> None:
             "planned": st.column_config.TextColumn(t("program.planned"), alignment="right"),
             "reached": st.column_config.TextColumn(t("program.reached"), alignment="right"),
         },
+        placeholder="–",
     )
     left, right = st.columns(2)
     left.markdown(
@@ -654,6 +659,7 @@ def _evaluation_section(actions: pd.DataFrame) -> None:
                 "due_date": t("program.due"),
                 "status": t("programs.status"),
             },
+            placeholder="–",
         )
 
 
@@ -667,7 +673,10 @@ def _feedback_section(viewer: Viewer, profile: programs.ProgramProfile) -> None:
             feedback.assign(
                 held_on=feedback["held_on"].map(lambda d: long_date(d, lang())),
                 kind=feedback["kind"].map(lambda v: ui.label("feedback_kind", v)),
-                status=feedback["status"].map(lambda v: ui.label("feedback_status", v)),
+                status=[
+                    feedback_status_text(status, reason, lang())
+                    for status, reason in zip(feedback["status"], feedback["decline_reason"], strict=True)
+                ],
             ),
             hide_index=True,
             width="stretch",
@@ -681,4 +690,5 @@ def _feedback_section(viewer: Viewer, profile: programs.ProgramProfile) -> None:
                 "response": st.column_config.TextColumn(t("program.response"), width=tables.TEXT_WIDTH),
                 "status": t("programs.status"),
             },
+            placeholder="–",
         )
