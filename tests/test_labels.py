@@ -226,3 +226,21 @@ def test_the_check_finds_what_it_is_for() -> None:
         assert not NOT_FOR_PEOPLE.search(word), word
     assert {"create", "update", "login", "draft", "submitted", "declined"} <= codes() - words_of("id")
     assert ID_COLUMN.search("result_id") and not ID_COLUMN.search("paid")
+
+
+@pytest.mark.parametrize("role", ["admin", "kpi", "kukar"])
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_every_entry_task_names_its_records_in_words(
+    monkeypatch: pytest.MonkeyPatch, demo_sqlite_url: str, demo_accounts: DemoAccounts, lang: str, role: str
+) -> None:
+    """The pickers of /data's entry tab, task by task: meetings by day and title, never by ISO date or id."""
+    viewer: Viewer = getattr(demo_accounts, role)
+    params = {"tab": translate("data.tab.entry", lang)}
+    app = open_page(monkeypatch, demo_sqlite_url, "pages/data.py", lang=lang, params=params, viewer=viewer)
+    found = problems(app, lang)
+    tasks = app.selectbox(key="entry-task").options
+    assert len(tasks) > 1
+    for task in tasks:
+        app.selectbox(key="entry-task").select(task).run()
+        found += [f"{task}: {problem}" for problem in problems(app, lang)]
+    assert not found, "\n".join(sorted(set(found)))

@@ -32,7 +32,7 @@ NOTE_LIMIT = 500
 
 
 def results_grid(viewer: Viewer, program: int) -> None:
-    periods = read_now(lambda s: entry.options(s, viewer, "periods", parent_id=None))
+    periods = read_now(lambda s: entry.options(s, viewer, "periods", parent_id=None, lang=lang()))
     if not periods:
         st.info(t("entry.no_periods"), icon=":material/info:")
         return
