@@ -103,12 +103,12 @@ def shown_texts(app: AppTest) -> Iterator[tuple[str, str]]:
         "error",
     ):
         for element in app.get(kind):
-            yield kind, str(element.value)
-    for kind in ("selectbox", "multiselect", "radio"):
-        for element in app.get(kind):
-            yield f"{kind} label", str(element.label)
-            for option in element.options or []:
-                yield f"{kind} option", str(option)
+            yield kind, str(getattr(element, "value", ""))
+    for widgets in (app.selectbox, app.multiselect, app.radio):
+        for widget in widgets:
+            yield f"{widget.type} label", str(widget.label)
+            for option in widget.options or []:
+                yield f"{widget.type} option", str(option)
     for metric in app.metric:
         yield "metric", f"{metric.label}: {metric.value}"
     for element in app.dataframe:
