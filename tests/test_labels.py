@@ -244,3 +244,22 @@ def test_every_entry_task_names_its_records_in_words(
         app.selectbox(key="entry-task").select(task).run()
         found += [f"{task}: {problem}" for problem in problems(app, lang)]
     assert not found, "\n".join(sorted(set(found)))
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_every_slide_of_live_mode_shows_words_not_codes(
+    monkeypatch: pytest.MonkeyPatch, demo_sqlite_url: str, demo_accounts: DemoAccounts, lang: str
+) -> None:
+    with engine_for(demo_sqlite_url).connect() as connection:
+        meeting_id = connection.execute(text("SELECT min(meeting_id) FROM feedback_item")).scalar_one()
+    params = {"meeting": str(meeting_id)}
+    app = open_page(monkeypatch, demo_sqlite_url, "pages/present.py", lang=lang, params=params)
+    app.toggle(key="live-control").set_value(True).run()
+    found = problems(app, lang)
+    slides = 1
+    while not app.button(key="live-next").disabled:
+        app.button(key="live-next").click().run()
+        found += problems(app, lang)
+        slides += 1
+    assert slides > 2
+    assert not found, "\n".join(sorted(set(found)))
