@@ -35,6 +35,7 @@ PAGES = [
     "pages/data.py",
     "pages/account.py",
     "pages/present.py",
+    "pages/console.py",
 ]
 # The pages with tabs of which only the chosen one is drawn, and the keys of their tabs.
 TABS = {
@@ -248,18 +249,21 @@ def test_every_entry_task_names_its_records_in_words(
 
 @pytest.mark.parametrize("lang", ["id", "en"])
 def test_every_slide_of_live_mode_shows_words_not_codes(
-    monkeypatch: pytest.MonkeyPatch, demo_sqlite_url: str, demo_accounts: DemoAccounts, lang: str
+    monkeypatch: pytest.MonkeyPatch, demo_copy_url: str, demo_accounts: DemoAccounts, lang: str
 ) -> None:
-    with engine_for(demo_sqlite_url).connect() as connection:
+    """The console drives the slide the room sees (it writes it): each slide, on both screens."""
+    with engine_for(demo_copy_url).connect() as connection:
         meeting_id = connection.execute(text("SELECT min(meeting_id) FROM feedback_item")).scalar_one()
     params = {"meeting": str(meeting_id)}
-    app = open_page(monkeypatch, demo_sqlite_url, "pages/present.py", lang=lang, params=params)
-    app.toggle(key="live-control").set_value(True).run()
-    found = problems(app, lang)
-    slides = 1
-    while not app.button(key="live-next").disabled:
-        app.button(key="live-next").click().run()
-        found += problems(app, lang)
+    console = open_page(monkeypatch, demo_copy_url, "pages/console.py", lang=lang, params=params)
+    found, slides = [], 0
+    while True:
+        found += problems(console, lang)
+        room = open_page(monkeypatch, demo_copy_url, "pages/present.py", lang=lang, params=params)
+        found += problems(room, lang)
         slides += 1
+        if console.button(key="live-next").disabled:
+            break
+        console.button(key="live-next").click().run()
     assert slides > 2
     assert not found, "\n".join(sorted(set(found)))
