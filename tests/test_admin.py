@@ -752,6 +752,8 @@ def test_every_action_the_audit_log_records_has_words_in_both_languages() -> Non
         re.findall(r'"(disable|enable)" if disabled else "(?:disable|enable)"', source)
     )
     assert recorded and recorded <= set(registry.AUDIT_ACTIONS), recorded - set(registry.AUDIT_ACTIONS)
+    about = set(re.findall(r'\bentity="([a-z_]+)"', source))
+    assert about and about <= set(registry.AUDIT_ENTITIES), about - set(registry.AUDIT_ENTITIES)
     for key in registry.AUDIT_ACTION.keys() | registry.AUDIT_ENTITY.keys():
         assert key in TEXTS and all(TEXTS[key]), key
 
