@@ -246,9 +246,7 @@ def _record_table(points: tuple[PointRecord, ...]) -> pd.DataFrame:
             t("compliance_page.col_document_date"): [long_date(r.document_date, lang()) for r in points],
             t("compliance_page.col_note"): [r.note or "–" for r in points],
             t("compliance_page.col_verified_by"): [r.verified_by or "–" for r in points],
-            t("compliance_page.col_verified_at"): [
-                long_date(r.verified_at.date() if r.verified_at else None, lang()) for r in points
-            ],
+            t("compliance_page.col_verified_at"): [ui.day_of(r.verified_at) for r in points],
         }
     ).set_index(t("compliance_page.col_point"))
 
