@@ -267,3 +267,31 @@ def test_every_slide_of_live_mode_shows_words_not_codes(
         console.button(key="live-next").click().run()
     assert slides > 2
     assert not found, "\n".join(sorted(set(found)))
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_the_public_feedback_form_shows_words_not_codes(
+    monkeypatch: pytest.MonkeyPatch, demo_copy_url: str, demo_accounts: DemoAccounts, lang: str
+) -> None:
+    from sinergi import ui
+    from sinergi.writes import live
+
+    # AppTest resets Streamlit's legacy pages flag before every run; a real server reruns once.
+    monkeypatch.setattr(ui, "page_guard", lambda: None)
+    with engine_for(demo_copy_url).connect() as connection:
+        meeting_id = connection.execute(text("SELECT min(meeting_id) FROM feedback_item")).scalar_one()
+    now = datetime.now(UTC)
+    with write_session(engine_for(demo_copy_url)) as session:
+        code = live.open_input(
+            session=session,
+            viewer=demo_accounts.admin,
+            meeting_id=meeting_id,
+            now=now,
+            open_until=now + timedelta(hours=2),
+        )
+    app = open_page(
+        monkeypatch, demo_copy_url, "pages/feedback.py", lang=lang, params={"code": code}, signed_in=False
+    )
+    assert app.title[0].value == translate("live.form.title", lang)
+    found = problems(app, lang)
+    assert not found, "\n".join(sorted(set(found)))
