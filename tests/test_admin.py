@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -349,9 +350,10 @@ def test_user_rows_name_company_and_regency(world: World) -> None:
 
 def test_audit_rows_filter_in_the_database_newest_first(world: World) -> None:
     engine = world.engine
+    # Days are days in WITA (UTC+8), the zone the log is shown in: 15:59 UTC is 23:59 WITA.
     entries = [
-        (datetime(2026, 1, 5, 23, 59, tzinfo=UTC), "siti_a", "login", "app_user"),
-        (datetime(2026, 1, 6, 0, 0, tzinfo=UTC), "sitixa", "login_failed", "app_user"),
+        (datetime(2026, 1, 5, 15, 59, tzinfo=UTC), "siti_a", "login", "app_user"),
+        (datetime(2026, 1, 5, 16, 0, tzinfo=UTC), "sitixa", "login_failed", "app_user"),
         (datetime(2026, 1, 7, 12, 0, tzinfo=UTC), "budi", "update", "result"),
         (datetime(2026, 1, 8, 8, 0, tzinfo=UTC), "siti_a", "verify", "result"),
     ]
@@ -661,13 +663,16 @@ def test_audit_tab_filters(monkeypatch: pytest.MonkeyPatch, fresh_url: str) -> N
         accounts.sign_in(session=session, username="rina", password="salah-sekali-123", now=datetime.now(UTC))
     app = open_page(monkeypatch, fresh_url, "pages/admin.py", params={"audit_user": "rin"})
     log = table(app, "audit").value
-    assert list(log["action"]) == ["login_failed", "login"], "newest first, only Rina's"
+    assert list(log["action"]) == ["Gagal masuk", "Masuk"], "newest first, only Rina's, in words"
     assert app.text_input(key="admin-audit-user").value == "rin", "the filter comes from the URL"
 
     app = open_page(monkeypatch, fresh_url, "pages/admin.py")
     everything = table(app, "audit").value
-    assert list(everything["at"]) == sorted(everything["at"], reverse=True)
+    assert list(everything["id"]) == sorted(everything["id"], reverse=True), "newest first"
+    assert all(at.endswith(" WITA") for at in everything["at"]), "times in East Kalimantan's zone"
+    assert set(everything["entity"]) == {"Akun pengguna"}
     assert len(everything) == 4, "two accounts created, a login and a failed one"
+    assert "Buat" in app.selectbox(key="admin-audit-action").options, "the actions offered in words"
     app.selectbox(key="admin-audit-action").select("create").run()
     created = table(app, "audit").value
     assert list(created["entity_id"]) == [rina.user_id, admin_id_of(fresh_url)]
@@ -676,6 +681,81 @@ def test_audit_tab_filters(monkeypatch: pytest.MonkeyPatch, fresh_url: str) -> N
     app.date_input(key="admin-audit-until").set_value(date(2022, 1, 2)).run()
     assert [i.value for i in app.tabs[TABS.index("audit")].info] == ["Tidak ada catatan audit yang cocok."]
     assert st_param(app, "audit_from") == "2022-01-01"
+
+
+@pytest.mark.parametrize(
+    ("lang", "zone", "shown_at", "action", "entity", "after"),
+    [
+        (
+            "id",
+            None,
+            "6 Januari 2026 07.59.30 WITA",
+            "Verifikasi",
+            "Realisasi",
+            "verified_at: 6 Januari 2026 07.59 WITA",
+        ),
+        (
+            "en",
+            None,
+            "6 January 2026 7:59:30 AM WITA",
+            "Verify",
+            "Result",
+            "verified_at: 6 January 2026 7:59 AM WITA",
+        ),
+        (
+            "id",
+            "Asia/Jakarta",
+            "6 Januari 2026 06.59.30 WIB",
+            "Verifikasi",
+            "Realisasi",
+            "verified_at: 6 Januari 2026 06.59 WIB",
+        ),
+    ],
+)
+def test_the_audit_log_shows_actions_and_local_times_in_the_readers_language(
+    monkeypatch: pytest.MonkeyPatch,
+    fresh_url: str,
+    lang: str,
+    zone: str | None,
+    shown_at: str,
+    action: str,
+    entity: str,
+    after: str,
+) -> None:
+    if zone:
+        monkeypatch.setenv("SINERGI_TIME_ZONE", zone)
+    at = datetime(2026, 1, 5, 23, 59, 30, tzinfo=UTC)
+    with write_session(engine_for(fresh_url)) as session:
+        session.add(
+            m.AuditLog(
+                at=at,
+                username="budi",
+                action="verify",
+                entity="result",
+                entity_id=7,
+                after=json.dumps({"verified_at": str(at)}),
+            )
+        )
+    app = open_page(monkeypatch, fresh_url, "pages/admin.py", lang=lang, params={"audit_user": "budi"})
+    [row] = table(app, "audit").value.to_dict("records")
+    assert (row["at"].replace("\u202f", " "), row["action"], row["entity"]) == (shown_at, action, entity)
+    assert row["after"].replace("\u202f", " ") == after
+
+
+def test_every_action_the_audit_log_records_has_words_in_both_languages() -> None:
+    """The actions written out where a row is recorded are the registry's, which the catalogs hold."""
+    from sinergi.core.settings import PROJECT_ROOT
+    from sinergi.i18n import registry
+
+    source = "\n".join(path.read_text() for path in (PROJECT_ROOT / "sinergi").rglob("*.py"))
+    recorded = set(re.findall(r'\baction="([a-z_]+)"', source)) | set(
+        re.findall(r'"(disable|enable)" if disabled else "(?:disable|enable)"', source)
+    )
+    assert recorded and recorded <= set(registry.AUDIT_ACTIONS), recorded - set(registry.AUDIT_ACTIONS)
+    about = set(re.findall(r'\bentity="([a-z_]+)"', source))
+    assert about and about <= set(registry.AUDIT_ENTITIES), about - set(registry.AUDIT_ENTITIES)
+    for key in registry.AUDIT_ACTION.keys() | registry.AUDIT_ENTITY.keys():
+        assert key in TEXTS and all(TEXTS[key]), key
 
 
 def st_param(app: AppTest, name: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import json
 import re
 
@@ -39,6 +40,7 @@ def test_indicator_chart_renders_to_png_with_target_and_tooltips() -> None:
         baseline_title="Baseline",
         unit="kg",
         status_labels=STATUS_LABELS,
+        description="A chart.",
     )
     # Written as a Vega-Lite specification: it must be one the schema accepts, as Altair's would be.
     assert isinstance(chart, dict)
@@ -80,6 +82,7 @@ def test_indicator_chart_writes_missing_figures_as_null_and_leaves_out_a_missing
         baseline_title="Baseline",
         unit="kg",
         status_labels=STATUS_LABELS,
+        description="A chart.",
     )
     assert isinstance(chart, dict)
     alt.LayerChart.from_dict(chart, validate=True)
@@ -126,6 +129,7 @@ def test_indicator_bars_are_filled_when_verified_and_lighter_otherwise_with_a_le
         baseline_title="Baseline",
         unit="kg",
         status_labels=STATUS_LABELS,
+        description="A chart.",
         state_labels=STATE_LABELS,
         state_title="Verification (filled = verified)",
     )
@@ -181,6 +185,7 @@ def test_a_programs_indicators_stack_in_one_chart_each_on_its_own_scale() -> Non
             period="Semester", actual="Actual", target="Target", baseline="Baseline"
         ),
         status_labels=STATUS_LABELS,
+        description="A chart.",
     )
     alt.VConcatChart.from_dict(spec, validate=True)
     json.dumps(spec, allow_nan=False)
@@ -225,7 +230,12 @@ def test_status_colours_are_fixed_per_status_whatever_the_language() -> None:
         "no_data": "Belum ada data",
     }
     spec = charts.status_share_bars(
-        data, group="group", group_title="Pilar", status_labels=labels, share_title="Porsi"
+        data,
+        group="group",
+        group_title="Pilar",
+        status_labels=labels,
+        share_title="Porsi",
+        description="Diagram.",
     )
     [[bars]] = [inner["layer"] for inner in spec["layer"]]
     scale = bars["encoding"]["color"]["scale"]
@@ -247,7 +257,12 @@ def test_every_builder_gives_a_specification_the_schema_accepts() -> None:
     )
     built = {
         "shares": charts.status_share_bars(
-            shares, group="group", group_title="Pillar", status_labels=STATUS_LABELS, share_title="Share"
+            shares,
+            group="group",
+            group_title="Pillar",
+            status_labels=STATUS_LABELS,
+            share_title="Share",
+            description="Shares.",
         ),
         "trend": charts.trend_line(
             pd.DataFrame(
@@ -255,9 +270,15 @@ def test_every_builder_gives_a_specification_the_schema_accepts() -> None:
             ),
             period_title="Semester",
             value_title="Achievement",
+            description="Trend.",
         ),
         "counts": charts.count_bars(
-            bars, category="label", value="items", category_title="Kind", value_title="Items"
+            bars,
+            category="label",
+            value="items",
+            category_title="Kind",
+            value_title="Items",
+            description="Counts.",
         ),
         "ordered": charts.ordered_bars(
             bars,
@@ -265,6 +286,7 @@ def test_every_builder_gives_a_specification_the_schema_accepts() -> None:
             value="items",
             category_title="Status",
             value_title="Items",
+            description="Ordered.",
             colours=charts.FEEDBACK_STATUS_COLOURS,
         ),
         "matrix": charts.status_matrix(
@@ -274,6 +296,7 @@ def test_every_builder_gives_a_specification_the_schema_accepts() -> None:
             row_title="Company",
             column_title="Point",
             status_labels={key: key for key in charts.COMPLIANCE_COLOURS} | {"met": "Met"},
+            description="Matrix.",
         ),
     }
     for name, spec in built.items():
@@ -313,7 +336,12 @@ def test_every_builder_gives_a_specification_the_schema_accepts() -> None:
 def test_charts_write_numbers_the_way_the_readers_language_does() -> None:
     data = pd.DataFrame({"label": ["Balikpapan"], "items": [15000]})
     spec = charts.count_bars(
-        data, category="label", value="items", category_title="Kota", value_title="Jumlah"
+        data,
+        category="label",
+        value="items",
+        category_title="Kota",
+        value_title="Jumlah",
+        description="Diagram.",
     )
     texts = {}
     for lang in ("id", "en"):
@@ -343,6 +371,7 @@ def test_status_shares_split_each_status_into_its_verified_part_filled_and_the_r
         group="group",
         group_title="Pillar",
         status_labels=labels,
+        description="Shares.",
         share_title="Share",
         state_labels={"verified": "Verified", "unverified": "Not verified"},
         state_title="Verification (filled = verified)",
@@ -363,3 +392,29 @@ def test_status_shares_split_each_status_into_its_verified_part_filled_and_the_r
     assert opacity["title"] == "Verification (filled = verified)"
     legends = vl_convert.vegalite_to_vega(spec)["legends"]
     assert any(legend.get("title") == "Verification (filled = verified)" for legend in legends)
+
+
+def test_every_chart_builder_needs_a_description_and_puts_it_where_screen_readers_find_it() -> None:
+    """vega-embed turns a specification's top-level ``description`` into the chart's accessible name
+    (``aria-label``): a builder takes it and gives it to the whole chart, never to one layer only."""
+    builders = [
+        builder
+        for name, builder in inspect.getmembers(charts, inspect.isfunction)
+        if not name.startswith("_")
+        and builder.__module__ == charts.__name__
+        and inspect.signature(builder).return_annotation in {"VegaLiteSpec", charts.VegaLiteSpec}
+        and name not in {"in_language"}
+    ]
+    assert len(builders) == 7, [builder.__name__ for builder in builders]
+    for builder in builders:
+        parameter = inspect.signature(builder).parameters.get("description")
+        assert parameter is not None and parameter.default is inspect.Parameter.empty, builder.__name__
+    spec = charts.count_bars(
+        pd.DataFrame({"c": ["A"], "v": [1]}),
+        category="c",
+        value="v",
+        category_title="C",
+        value_title="V",
+        description="Bar chart: V per c.",
+    )
+    assert spec["description"] == "Bar chart: V per c."

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Engine, func
@@ -128,9 +128,14 @@ def test_demo_results_have_gaps_states_and_both_directions(engine: Engine) -> No
         ).all()
     assert {i.direction for _, i, _ in rows} == {m.Direction.HIGHER_IS_BETTER, m.Direction.LOWER_IS_BETTER}
     assert {i.accumulation for _, i, _ in rows} == {m.Accumulation.PERIODIC, m.Accumulation.CUMULATIVE}
-    # Every state the data files hold; "returned" is a verifier's act on /verify (its note and who sent
-    # it back), which no file loads, so the demo waits for a verifier there.
-    assert {r.state for r, _, _ in rows} == set(m.ResultState) - {m.ResultState.RETURNED}
+    # Every state: the files hold draft, submitted and verified; one submitted result the demo's
+    # verifier sent back with a note (moments.toml), in the past, after its submission.
+    assert {r.state for r, _, _ in rows} == set(m.ResultState)
+    [returned] = [r for r, _, _ in rows if r.state == m.ResultState.RETURNED]
+    assert returned.return_note and returned.returned_at and returned.submitted_at
+    assert returned.updated_at == returned.returned_at, "it was last changed when it was sent back"
+    sent, back = (moment.replace(tzinfo=None) for moment in (returned.submitted_at, returned.returned_at))
+    assert sent < back < datetime(2026, 1, 1), "in the demo's past, after its submission"
     assert all(r.verified_at is not None for r, _, _ in rows if r.state == m.ResultState.VERIFIED)
     assert any(is_gap(r.target, r.actual, i.direction) for r, i, _ in rows)
     assert any(

@@ -17,6 +17,7 @@ import models as m
 from sinergi.core.access import SYSTEM
 from sinergi.core.db import engine_for, read_session
 from sinergi.i18n.formatting import number, percent
+from sinergi.i18n.texts import feedback_status_text, translate
 from sinergi.reads import engagement
 from sinergi.reads.filters import Filters, filters_from_params
 from sinergi.worlds import demo
@@ -321,8 +322,10 @@ def test_days_open_and_overdue_follow_the_rules(engine: Engine) -> None:
     assert dict(zip(sources["group"], sources["items"], strict=True)) == {"public": 5, "government_agency": 1}
 
     shown = engagement.feedback_view(log.reset_index(), language="en").set_index("text")
-    assert shown.loc["Ditolak", "response"] == "Declined: Di luar wilayah kerja."
-    assert shown.loc["Ditolak", "status"] == "Declined with a reason"
+    assert shown.loc["Ditolak", "status"] == "Declined: Di luar wilayah kerja.", (
+        "the reason beside the status"
+    )
+    assert shown.loc["Ditolak", "response"] == ""
     assert shown.loc["Sudah dijawab", "response"] == "Kami catat."
     assert shown.loc["Belum dijawab", "source"] == "Dinas Sosial"
     assert shown.loc["Sudah dijawab", "source"] == "Public participant"
@@ -439,3 +442,43 @@ def test_page_on_an_empty_database_says_what_to_do(
     assert not app.metric
     assert not app.dataframe
     assert "load-demo" in app.info[0].value
+
+
+@pytest.mark.parametrize(
+    ("status", "reason", "lang", "shown"),
+    [
+        ("declined", "Di luar wilayah kerja.", "id", "Ditolak: Di luar wilayah kerja."),
+        ("declined", "Di luar wilayah kerja.", "en", "Declined: Di luar wilayah kerja."),
+        ("done", "", "id", "Selesai"),
+        ("open", None, "en", "Open"),
+    ],
+)
+def test_a_declined_item_shows_its_reason_with_its_status(
+    status: str, reason: str | None, lang: str, shown: str
+) -> None:
+    assert feedback_status_text(status, reason, lang) == shown
+
+
+@pytest.mark.parametrize(
+    ("page", "lang", "word"),
+    [("pages/program.py", "id", "Ditolak"), ("pages/engagement.py", "en", "Declined")],
+)
+def test_the_pages_show_a_declined_items_reason_where_its_status_shows(
+    monkeypatch: pytest.MonkeyPatch, demo_sqlite_url: str, page: str, lang: str, word: str
+) -> None:
+    with engine_for(demo_sqlite_url).connect() as connection:
+        program_id, reason = connection.execute(
+            text(
+                "SELECT program_id, decline_reason FROM feedback_item "
+                "WHERE status = 'declined' AND program_id IS NOT NULL ORDER BY id LIMIT 1"
+            )
+        ).one()
+    tab = translate("program.tab.feedback", lang)
+    app = open_page(monkeypatch, demo_sqlite_url, page, lang=lang, params={"id": str(program_id), "tab": tab})
+    statuses = {
+        str(value)
+        for frame in app.dataframe
+        if "status" in frame.value.columns and "text" in frame.value.columns
+        for value in frame.value["status"]
+    }
+    assert f"{word}: {reason}" in statuses, statuses

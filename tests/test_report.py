@@ -42,6 +42,7 @@ TODAY = date(2024, 9, 1)
 PERIOD = "2024-S1"
 FEEDBACK_TEXT = "Mohon pelatihan pengemasan produk diadakan di balai desa."
 FORMULA_TEXT = '=HYPERLINK("http://contoh.invalid")'
+DECLINE_REASON = "Di luar wilayah kerja"
 
 
 @dataclass(frozen=True)
@@ -148,10 +149,10 @@ def world(engine: Engine) -> World:
     )
     meeting_id = make_meeting(engine, held_on=date(2024, 5, 15), company_id=company_id, title="FGD Uji")
     old_meeting = make_meeting(engine, held_on=date(2023, 2, 1), company_id=company_id, title="FGD Lama")
-    for meeting, text in (
-        (meeting_id, FEEDBACK_TEXT),
-        (meeting_id, FORMULA_TEXT),
-        (old_meeting, "Masukan dari semester lain"),
+    for meeting, text, reason in (
+        (meeting_id, FEEDBACK_TEXT, ""),
+        (meeting_id, FORMULA_TEXT, DECLINE_REASON),
+        (old_meeting, "Masukan dari semester lain", ""),
     ):
         item = make_feedback(
             engine,
@@ -159,6 +160,8 @@ def world(engine: Engine) -> World:
             text=text,
             kind=m.FeedbackKind.EXPECTATION,
             response="Dijadwalkan Juni",
+            status=m.FeedbackStatus.DECLINED if reason else m.FeedbackStatus.OPEN,
+            decline_reason=reason,
         )
         with write_session(engine) as session:
             found = session.get(m.FeedbackItem, item)
@@ -227,6 +230,7 @@ def test_pdf_prints_indicators_figures_gaps_actions_and_feedback(world: World) -
     # Feedback of the semester with its response and status; other semesters' feedback is left out.
     assert FEEDBACK_TEXT in text
     assert "Dijadwalkan Juni Terbuka" in text
+    assert "Ditolak: Di luar" in text and "wilayah kerja" in text, "a declined item gives its reason"
     assert "Masukan dari semester lain" not in text
     # A program without results says so.
     assert "Program Tanpa Hasil" in text
@@ -291,6 +295,8 @@ def test_xlsx_has_the_same_tables_with_numbers_as_numbers_and_the_charts(world: 
     assert budget[1][2:4] == (150_000_000, 97_500_000)
     said = [r[5] for r in book["Masukan pemangku kepentingan"].iter_rows(min_row=2, values_only=True)]
     assert "'" + FORMULA_TEXT in said  # formula-like text stays text
+    statuses = [r[7] for r in book["Masukan pemangku kepentingan"].iter_rows(min_row=2, values_only=True)]
+    assert f"Ditolak: {DECLINE_REASON}" in statuses, "a declined item's reason beside its status"
     assert len(chart_pictures(book)) == len(images) == 3
 
 

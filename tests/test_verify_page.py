@@ -181,3 +181,19 @@ def test_changing_a_submitted_result_asks_first_and_withdraws_the_submission(
         )
         == 1
     )
+
+
+def test_the_demo_company_sees_the_result_its_verifier_sent_back_with_the_note(
+    monkeypatch: pytest.MonkeyPatch, demo_sqlite_url: str, demo_accounts: DemoAccounts
+) -> None:
+    from sqlalchemy import text
+
+    with engine_for(demo_sqlite_url).connect() as connection:
+        note = connection.execute(
+            text("SELECT return_note FROM result WHERE state = 'returned'")
+        ).scalar_one()
+    app = open_page(monkeypatch, demo_sqlite_url, "pages/verify.py", viewer=demo_accounts.indexim)
+    assert any(note in str(line.value) for line in app.markdown), "the note beside the result"
+    [returned] = [frame.value for frame in app.dataframe if "return_note" in frame.value.columns]
+    assert list(returned["return_note"]) == [note]
+    assert list(returned["returned_at"]) == ["1 Agustus 2025"], "the day it was sent back, in WITA"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DATA_DIR = PROJECT_ROOT / "data"
@@ -99,6 +100,12 @@ ENV_SETTINGS: tuple[SettingSpec, ...] = (
         "How many times its own size an .xlsx upload may expand to once unzipped (a workbook people "
         "make expands about 10 times; a zip bomb, thousands).",
     ),
+    SettingSpec(
+        "SINERGI_TIME_ZONE",
+        "Asia/Makassar",
+        "The time zone times of day are shown in (an IANA name; Asia/Makassar is WITA, East Kalimantan's "
+        "zone). Times are stored in UTC.",
+    ),
 )
 
 
@@ -112,6 +119,15 @@ def env_setting(name: str) -> str:
 
 def database_url() -> str:
     return env_setting("DATABASE_URL")
+
+
+def time_zone() -> ZoneInfo:
+    """The zone readers see times of day in (``SINERGI_TIME_ZONE``); an unknown name is refused."""
+    name = env_setting("SINERGI_TIME_ZONE")
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as error:
+        raise ValueError(f"SINERGI_TIME_ZONE: unknown time zone {name!r}") from error
 
 
 @dataclass(frozen=True)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import math
 import re
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, tzinfo
 from decimal import Decimal
 
 from babel import Locale
-from babel.dates import format_date, format_time
+from babel.dates import format_date, format_datetime, format_time
 from babel.numbers import (
     NumberFormatError,
     format_compact_decimal,
@@ -56,6 +56,50 @@ def long_date(day: date | None, lang: str = "id") -> str:
     if day is None:
         return "–"
     return format_date(day, format="d MMMM y", locale=_locale(lang))
+
+
+# Indonesia's three zones by the names people use, whatever the reader's language (CLDR gives them only
+# in Indonesian; English would get "GMT+8").
+_INDONESIAN_ZONES = {
+    "Asia/Jakarta": "WIB",
+    "Asia/Pontianak": "WIB",
+    "Asia/Makassar": "WITA",
+    "Asia/Jayapura": "WIT",
+}
+
+
+def zone_name(zone: tzinfo, moment: datetime, lang: str = "id") -> str:
+    """The name of ``zone`` at ``moment``: WIB, WITA or WIT for Indonesia's zones, else Babel's short
+    name where the language has one (``CEST``), or its long one (not a bare offset)."""
+    known = _INDONESIAN_ZONES.get(str(getattr(zone, "key", zone)))
+    if known:
+        return known
+    short = format_datetime(moment, "z", tzinfo=zone, locale=_locale(lang))
+    if short[:1] in "+-" or short.startswith("GMT"):
+        return format_datetime(moment, "zzzz", tzinfo=zone, locale=_locale(lang))
+    return short
+
+
+def _aware(moment: datetime) -> datetime:
+    """Stored times are UTC; SQLite gives them back without their zone."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+def local_date(moment: datetime | None, zone: tzinfo, lang: str = "id") -> str:
+    """The day ``moment`` (a stored UTC time) falls on in ``zone``, as :func:`long_date` writes it."""
+    if moment is None:
+        return "–"
+    return long_date(_aware(moment).astimezone(zone).date(), lang)
+
+
+def local_time(moment: datetime | None, zone: tzinfo, lang: str = "id", *, seconds: bool = False) -> str:
+    """A stored UTC time in ``zone``: ``12 Mei 2023 14.05 WITA`` in Indonesian, ``12 May 2023 2:05 PM
+    WITA`` in English (with ``seconds``, ``14.05.07``)."""
+    if moment is None:
+        return "–"
+    local = _aware(moment).astimezone(zone)
+    clock = format_time(local, "medium" if seconds else "short", tzinfo=zone, locale=_locale(lang))
+    return f"{long_date(local.date(), lang)} {clock} {zone_name(zone, local, lang)}"
 
 
 def rupiah_short(amount: float | int | None, lang: str = "id") -> str:
@@ -194,14 +238,3 @@ def refusal(error: NumberRefused, lang: str = "id") -> tuple[str, dict[str, str]
             "whole": format_decimal(thousands, format="0.##########", locale=locale),
         }
     return "number.malformed", {"text": error.text, "example": input_number(1250.5, lang)}
-
-
-def long_moment(moment: datetime | None, lang: str = "id") -> str:
-    """A stored moment as ``12 Mei 2023, 06.05 UTC`` (Indonesian) or ``12 May 2023, 06:05 UTC``: the day
-    as :func:`long_date` writes it and the time of day, in UTC, as the database keeps it."""
-    if moment is None:
-        return "–"
-    in_utc = moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
-    return (
-        f"{long_date(in_utc.date(), lang)}, {format_time(in_utc, format='short', locale=_locale(lang))} UTC"
-    )

@@ -14,7 +14,9 @@ from typing import Final
 
 from babel.messages.pofile import read_po
 
+import models as m
 from sinergi.i18n.formatting import number
+from sinergi.i18n.registry import enum_key
 
 LANGUAGES: Final = ("id", "en")
 DEFAULT_LANGUAGE: Final = "id"
@@ -63,3 +65,13 @@ def translate(key: str, lang: str, **values: object) -> str:
         return text
     shown = {name: number(v, lang, decimals=2) if isinstance(v, float) else v for name, v in values.items()}
     return text.format(**shown)
+
+
+def feedback_status_text(status: object, reason: object, language: str) -> str:
+    """A feedback item's status in words; a declined one with its reason ("Ditolak: di luar wilayah
+    kerja"), wherever the status is shown."""
+    if not isinstance(status, str):
+        return ""
+    if status == m.FeedbackStatus.DECLINED.value and isinstance(reason, str) and reason.strip():
+        return translate("engagement.declined", language, reason=reason.strip())
+    return translate(enum_key("feedback_status", status), language)

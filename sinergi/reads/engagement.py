@@ -22,7 +22,7 @@ from sinergi.core.db import reads, rows
 from sinergi.i18n import registry
 from sinergi.i18n.formatting import long_date
 from sinergi.i18n.registry import enum_key
-from sinergi.i18n.texts import translate
+from sinergi.i18n.texts import feedback_status_text, translate
 from sinergi.reads.filters import Filters
 
 # Statuses that show someone acted on an item: it is being worked on, done, or declined with a reason.
@@ -428,15 +428,11 @@ def feedback_view(frame: pd.DataFrame, *, language: str) -> pd.DataFrame:
             "kind": _formatted(frame["kind"], _label_text("feedback_kind", language)),
             "text": frame["text"],
             "program": frame["program"],
-            "response": [
-                str(response)
-                if response
-                else translate("engagement.declined", language, reason=reason)
-                if reason
-                else ""
-                for response, reason in zip(frame["response"], frame["decline_reason"], strict=True)
+            "response": frame["response"].fillna(""),
+            "status": [
+                feedback_status_text(status, reason, language)
+                for status, reason in zip(frame["status"], frame["decline_reason"], strict=True)
             ],
-            "status": _formatted(frame["status"], _label_text("feedback_status", language)),
             "days_open": frame["days_open"],
             "action": frame["action"],
             "action_owner": frame["action_owner"],

@@ -332,12 +332,22 @@ def program_actions(*, session: Session, viewer: Viewer, program_id: int, today:
     return frame
 
 
-PROGRAM_FEEDBACK_COLUMNS = ["held_on", "meeting", "source", "kind", "text", "response", "status"]
+PROGRAM_FEEDBACK_COLUMNS = [
+    "held_on",
+    "meeting",
+    "source",
+    "kind",
+    "text",
+    "response",
+    "status",
+    "decline_reason",
+]
 
 
 @reads(m.Program, m.ProgramVillage, m.FeedbackItem, m.Meeting, m.Organisation, m.MeetingParticipant)
 def program_feedback(*, session: Session, viewer: Viewer, program_id: int) -> pd.DataFrame:
-    """What stakeholders said about the program, and what became of it."""
+    """What stakeholders said about the program, and what became of it (a declined item's reason in
+    ``decline_reason``)."""
     ensure_program_visible(session=session, viewer=viewer, program_id=program_id)
     statement = (
         select_columns(
@@ -350,6 +360,7 @@ def program_feedback(*, session: Session, viewer: Viewer, program_id: int) -> pd
             m.FeedbackItem.text,
             m.FeedbackItem.response,
             m.FeedbackItem.status,
+            m.FeedbackItem.decline_reason,
         )
         .join(m.Meeting, col(m.Meeting.id) == col(m.FeedbackItem.meeting_id))
         .outerjoin(m.Organisation, col(m.Organisation.id) == col(m.FeedbackItem.organisation_id))

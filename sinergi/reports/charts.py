@@ -17,22 +17,24 @@ import pandas as pd
 
 from sinergi.core import frames
 
-# Okabe–Ito colours: distinguishable for colour-blind readers and strong enough for a projector.
+# Okabe–Ito colours, distinguishable for colour-blind readers and strong enough for a projector; the
+# orange, sky blue and greys darkened so that every fill stands 3:1 against the white page (WCAG's
+# contrast for graphics) while the near-black text drawn on a compliance cell keeps 4.5:1 on it.
 STATUS_COLOURS: Mapping[str, str] = {
     "on_track": "#009E73",
-    "needs_attention": "#E69F00",
+    "needs_attention": "#B07A00",
     "off_track": "#D55E00",
-    "no_data": "#999999",
+    "no_data": "#6E6E6E",
 }
 # The shares of a period's indicators add those due and not reported, in a light grey of their own:
 # the part of a bar nobody filled in.
-SHARE_COLOURS: Mapping[str, str] = {**STATUS_COLOURS, "not_reported": "#CFCFCF"}
+SHARE_COLOURS: Mapping[str, str] = {**STATUS_COLOURS, "not_reported": "#949494"}
 COMPLIANCE_COLOURS: Mapping[str, str] = {
     "met": "#009E73",
-    "partly_met": "#E69F00",
+    "partly_met": "#B07A00",
     "not_met": "#D55E00",
-    "not_applicable": "#BBBBBB",
-    "pending": "#56B4E9",
+    "not_applicable": "#949494",
+    "pending": "#2F86C0",
 }
 SERIES_COLOURS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
 ACTUAL_COLOUR = "#0072B2"
@@ -48,6 +50,10 @@ STATE_LEGEND: Mapping[str, Any] = {
     "titleLimit": 0,
 }
 TARGET_COLOUR = "#000000"
+# The colour of every word on a chart (axes, legends, titles, the labels in cells): the app's text colour.
+TEXT_COLOUR = "#111418"
+SUBTITLE_COLOUR = "#555555"
+CELL_TEXT_COLOUR = "#111111"
 FONT = "Source Sans Pro, Arial, sans-serif"
 
 # What the builders return.
@@ -61,15 +67,31 @@ def sinergi_theme() -> alt.theme.ThemeConfig:
         "config": {
             "font": FONT,
             "view": {"stroke": None},
-            "axis": {"labelFontSize": 13, "titleFontSize": 14, "gridColor": "#e6e6e6", "domainColor": "#888"},
+            "axis": {
+                "labelFontSize": 13,
+                "titleFontSize": 14,
+                "labelColor": TEXT_COLOUR,
+                "titleColor": TEXT_COLOUR,
+                "gridColor": "#e6e6e6",
+                "domainColor": "#888",
+                "tickColor": "#888",
+            },
             "legend": {
                 "labelFontSize": 13,
                 "titleFontSize": 14,
+                "labelColor": TEXT_COLOUR,
+                "titleColor": TEXT_COLOUR,
                 "orient": "bottom",
                 "columns": 2,
                 "labelLimit": 0,
             },
-            "title": {"fontSize": 16, "anchor": "start", "subtitleFontSize": 13, "subtitleColor": "#555"},
+            "title": {
+                "fontSize": 16,
+                "anchor": "start",
+                "color": TEXT_COLOUR,
+                "subtitleFontSize": 13,
+                "subtitleColor": SUBTITLE_COLOUR,
+            },
             "range": {"category": SERIES_COLOURS},
             "bar": {"cornerRadiusEnd": 2},
         }
@@ -90,14 +112,18 @@ def in_language(spec: VegaLiteSpec, lang: str) -> VegaLiteSpec:
     return {**spec, "config": {**spec.get("config", {}), "locale": {"number": dict(number)}}}
 
 
-def _spec(values: list[dict[str, Any]], layers: list[dict[str, Any]], **top: Any) -> VegaLiteSpec:
-    """A specification with ``values`` as the data of ``layers``, in the Sinergi theme.
+def _spec(
+    values: list[dict[str, Any]], layers: list[dict[str, Any]], *, description: str, **top: Any
+) -> VegaLiteSpec:
+    """A specification with ``values`` as the data of ``layers``, in the Sinergi theme, described by
+    ``description`` (the chart's accessible name: vega-embed gives it to screen readers as its label).
 
     The rows sit in an inner layer rather than at the top: Streamlit would turn top-level data into
     an Arrow table, which costs more than the JSON of the few dozen rows a chart here has.
     """
     return {
         "$schema": VEGA_LITE_SCHEMA,
+        "description": description,
         **top,
         "layer": [{"data": {"values": values}, "layer": layers}],
         "config": sinergi_theme()["config"],
@@ -116,6 +142,7 @@ def status_share_bars(
     group_title: str,
     status_labels: Mapping[str, str],
     share_title: str,
+    description: str,
     state_labels: Mapping[str, str] | None = None,
     state_title: str = "",
 ) -> VegaLiteSpec:
@@ -171,7 +198,7 @@ def status_share_bars(
                 else {"condition": {"test": "datum.state_label === null", "value": 1}}
             ),
         }
-    return _spec(values, [{"mark": {"type": "bar"}, "encoding": encoding}])
+    return _spec(values, [{"mark": {"type": "bar"}, "encoding": encoding}], description=description)
 
 
 def _verified_parts(
@@ -206,6 +233,7 @@ def trend_line(
     *,
     period_title: str,
     value_title: str,
+    description: str,
     target_line: float = 1.0,
     reported_title: str | None = None,
     verified_title: str | None = None,
@@ -245,11 +273,17 @@ def trend_line(
         fields.append("reported_share")
     if verified_title is not None:
         fields.append("verified_share")
-    return _spec(_records(data, fields), [line, rule])
+    return _spec(_records(data, fields), [line, rule], description=description)
 
 
 def count_bars(
-    data: pd.DataFrame, *, category: str, value: str, category_title: str, value_title: str
+    data: pd.DataFrame,
+    *,
+    category: str,
+    value: str,
+    category_title: str,
+    value_title: str,
+    description: str,
 ) -> VegaLiteSpec:
     """Plain horizontal bars, largest first."""
     bars = {
@@ -263,7 +297,7 @@ def count_bars(
             ],
         },
     }
-    return _spec(_records(data, [category, value]), [bars])
+    return _spec(_records(data, [category, value]), [bars], description=description)
 
 
 def _json_value(value: Any) -> Any:
@@ -318,6 +352,7 @@ def indicator_bullets(
     baseline_title: str,
     unit: str,
     status_labels: Mapping[str, str],
+    description: str,
     state_labels: Mapping[str, str] | None = None,
     state_title: str = "",
 ) -> VegaLiteSpec:
@@ -334,6 +369,7 @@ def indicator_bullets(
         _indicator_layers(
             values, titles=titles, unit=unit, status_labels=status_labels, state_labels=state_labels
         ),
+        description=description,
     )
 
 
@@ -369,6 +405,7 @@ def indicator_stack(
     *,
     titles: IndicatorTitles,
     status_labels: Mapping[str, str],
+    description: str,
     panel_height: int = 160,
     state_labels: Mapping[str, str] | None = None,
 ) -> VegaLiteSpec:
@@ -400,6 +437,7 @@ def indicator_stack(
     config = sinergi_theme()["config"]
     return {
         "$schema": VEGA_LITE_SCHEMA,
+        "description": description,
         "vconcat": views,
         "resolve": {"scale": {"x": "shared", "y": "independent", "color": "shared", "opacity": "shared"}},
         # The legend above the first panel, not below the last one, a long scroll away.
@@ -470,6 +508,7 @@ def status_matrix(
     row_title: str,
     column_title: str,
     status_labels: Mapping[str, str],
+    description: str,
     row_height: int = 52,
 ) -> VegaLiteSpec:
     """Companies × points coloured by compliance status, with the status written in each cell.
@@ -493,11 +532,11 @@ def status_matrix(
         },
     }
     text = {
-        "mark": {"type": "text", "fontSize": 12, "color": "#111"},
+        "mark": {"type": "text", "fontSize": 12, "color": CELL_TEXT_COLOUR},
         "encoding": {"x": x, "y": y, "text": _field("status_label", "nominal")},
     }
     values = _records(data, [row, column, "status_label", "point_text"])
-    return _spec(values, [cells, text], height={"step": row_height})
+    return _spec(values, [cells, text], description=description, height={"step": row_height})
 
 
 def to_png(spec: VegaLiteSpec | str, *, scale: float = 2.0) -> bytes:
@@ -511,9 +550,9 @@ def to_png(spec: VegaLiteSpec | str, *, scale: float = 2.0) -> bytes:
 # Feedback statuses: what still waits for an answer stands out, what was closed recedes.
 FEEDBACK_STATUS_COLOURS: Mapping[str, str] = {
     "open": "#D55E00",
-    "in_progress": "#E69F00",
+    "in_progress": "#B07A00",
     "done": "#009E73",
-    "declined": "#999999",
+    "declined": "#8C8C8C",
 }
 
 
@@ -524,6 +563,7 @@ def ordered_bars(
     value: str,
     category_title: str,
     value_title: str,
+    description: str,
     colours: Mapping[str, str] | None = None,
 ) -> VegaLiteSpec:
     """Horizontal bars in the order of the rows, for categories with a natural order (open → done).
@@ -548,4 +588,4 @@ def ordered_bars(
         "mark": {"type": "bar", **({} if colours is not None else {"color": ACTUAL_COLOUR})},
         "encoding": encoding,
     }
-    return _spec(_records(data, fields), [bars])
+    return _spec(_records(data, fields), [bars], description=description)

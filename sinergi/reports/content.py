@@ -141,7 +141,17 @@ INDICATOR_COLUMNS = [
 ]
 SERIES_COLUMNS = ["indicator_id", "period", "target", "actual", "achievement", "status", "baseline", "state"]
 ACTION_COLUMNS = ["program", "evaluation", "action", "owner", "due_date", "status", "overdue"]
-FEEDBACK_COLUMNS = ["program", "held_on", "meeting", "source", "kind", "text", "response", "status"]
+FEEDBACK_COLUMNS = [
+    "program",
+    "held_on",
+    "meeting",
+    "source",
+    "kind",
+    "text",
+    "response",
+    "status",
+    "decline_reason",
+]
 BUDGET_COLUMNS = ["program", "year", "planned", "spent"]
 BENEFICIARY_COLUMNS = [
     "program",

@@ -392,7 +392,7 @@ def _feedback_table(page: _Page, report: SemesterReport, w: Words) -> None:
                 w.label("feedback_kind", str(r.kind)),
                 str(r.text),
                 str(r.response or "–"),
-                w.label("feedback_status", str(r.status)),
+                w.feedback_status(str(r.status), r.decline_reason),
             ]
             for r in report.feedback.itertuples(index=False)
         ],

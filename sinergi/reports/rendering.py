@@ -14,7 +14,7 @@ import pandas as pd
 
 from sinergi.i18n.formatting import long_date, number, percent, rupiah
 from sinergi.i18n.registry import enum_key
-from sinergi.i18n.texts import translate
+from sinergi.i18n.texts import feedback_status_text, translate
 from sinergi.reports import charts
 
 if TYPE_CHECKING:  # the type only: the module that reads the report's data opens sessions
@@ -45,6 +45,10 @@ class Words:
 
     def label(self, kind: str, value: str) -> str:
         return translate(enum_key(kind, value), self.lang)
+
+    def feedback_status(self, status: str, reason: str | None) -> str:
+        """A feedback item's status in words, a declined one with its reason."""
+        return feedback_status_text(status, reason, self.lang)
 
     def num(self, value: float | None) -> str:
         return number(value, self.lang, decimals=2)
@@ -103,6 +107,7 @@ def chart_images(report: SemesterReport, lang: str) -> dict[int, bytes]:
             baseline_title=t("report.baseline"),
             unit=str(row.unit),
             status_labels=status_labels,
+            description=t("chart.indicator", indicator=str(row.indicator)),
             state_labels=state_labels,
             state_title=t("state.legend"),
         )

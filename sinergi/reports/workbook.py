@@ -172,7 +172,14 @@ def _feedback_sheet(report: SemesterReport, w: Words) -> Sheet:
             w.t("report.kind"): feedback["kind"].map(lambda k: w.label("feedback_kind", k)),
             w.t("report.said"): feedback["text"],
             w.t("report.response"): feedback["response"],
-            w.t("report.status"): feedback["status"].map(lambda s: w.label("feedback_status", s)),
+            w.t("report.status"): pd.Series(
+                [
+                    w.feedback_status(status, reason)
+                    for status, reason in zip(feedback["status"], feedback["decline_reason"], strict=True)
+                ],
+                index=feedback.index,
+                dtype=object,
+            ),
         }
     )
     return w.t("report.feedback"), frame, {}

@@ -8,7 +8,7 @@ import inspect
 import logging
 import re
 from collections.abc import Callable, Iterable, Mapping
-from datetime import date
+from datetime import date, datetime
 from enum import Enum
 from typing import Any, Literal, TypeVar
 
@@ -20,9 +20,9 @@ import models as m
 from sinergi.core import db, spreadsheet, urls
 from sinergi.core.access import AccessDenied, Viewer
 from sinergi.core.errors import DomainError
-from sinergi.core.settings import database_url
+from sinergi.core.settings import database_url, time_zone
 from sinergi.i18n import registry
-from sinergi.i18n.formatting import number, percent, rupiah, rupiah_short
+from sinergi.i18n.formatting import local_date, local_time, number, percent, rupiah, rupiah_short
 from sinergi.i18n.texts import DEFAULT_LANGUAGE, LANGUAGES, TEXTS, translate
 from sinergi.reads.filters import FilterOptions, Filters, filter_options, filters_from_params
 from sinergi.reports import charts
@@ -282,6 +282,26 @@ def t_plain(key: str, **values: object) -> str:
     )
 
 
+def when(moment: datetime | None, *, seconds: bool = False) -> str:
+    """A stored (UTC) time as the reader reads it: in the app's zone (``SINERGI_TIME_ZONE``, WITA by
+    default) and language, with the zone's name; a dash when there is none."""
+    if moment is None or pd.isna(moment):
+        return "–"
+    return local_time(moment, time_zone(), lang(), seconds=seconds)
+
+
+def day_of(moment: datetime | None) -> str:
+    """The day a stored (UTC) time falls on in the app's zone, in the reader's language."""
+    if moment is None or pd.isna(moment):
+        return "–"
+    return local_date(moment, time_zone(), lang())
+
+
+def times(values: pd.Series, *, seconds: bool = False) -> pd.Series:
+    """A column of stored times as :func:`when` writes each."""
+    return values.map(lambda moment: when(moment, seconds=seconds)).astype(str)
+
+
 def label(kind: str, value: str | None) -> str:
     """The reader's word for an enumeration value, e.g. ``label("pillar", "economy")``."""
     if value is None:
@@ -292,6 +312,11 @@ def label(kind: str, value: str | None) -> str:
 def labels(kind: str, values: Iterable[str]) -> dict[str, str]:
     """Enumeration values mapped to the reader's words, in the given order."""
     return {value: label(kind, value) for value in values}
+
+
+def bars_description(value_title: str, category_title: str) -> str:
+    """What a bar chart of ``value_title`` per ``category_title`` shows, for screen readers."""
+    return t("chart.bars", value=value_title, category=category_title.lower())
 
 
 def draw_chart(chart: charts.VegaLiteSpec, *, height: int | None = None) -> charts.VegaLiteSpec:

@@ -5,6 +5,8 @@ the page runs again (:data:`DONE`)."""
 from __future__ import annotations
 
 import contextlib
+import json
+import re
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Any, NamedTuple
@@ -18,7 +20,7 @@ from sinergi import ui
 from sinergi.core import db
 from sinergi.core.access import AccessDenied, Viewer
 from sinergi.i18n import registry
-from sinergi.i18n.formatting import input_number, number, percent
+from sinergi.i18n.formatting import input_number, long_date, number, percent
 from sinergi.reads import queries
 from sinergi.reads.filters import filter_options
 from sinergi.ui import lang, t, tables
@@ -29,7 +31,8 @@ from sinergi.writes import compliance as compliance_commands
 
 # Where a change's success waits for the next run (:func:`ui.show_notice`).
 DONE = "admin-done"
-_STAMP = "YYYY-MM-DD HH:mm"
+# A share link's times, shown in the app's zone.
+_LINK_TIMES = ("created_at", "expires_at", "revoked_at", "last_used_at")
 
 
 class Person(NamedTuple):
@@ -84,6 +87,7 @@ def user_table(users: pd.DataFrame) -> None:
             role=users["role"].map(_role_names()),
             company=users["company"].fillna("–"),
             regency=users["regency"].fillna("–"),
+            created_at=ui.times(users["created_at"]),
         ),
         hide_index=True,
         width="stretch",
@@ -96,7 +100,7 @@ def user_table(users: pd.DataFrame) -> None:
             "company": t("admin.company"),
             "regency": t("admin.regency"),
             "disabled": st.column_config.CheckboxColumn(t("admin.disabled")),
-            "created_at": st.column_config.DatetimeColumn(t("admin.created_at"), format=_STAMP),
+            "created_at": t("admin.created_at"),
         },
         key="admin-users",
         name="users",
@@ -365,7 +369,10 @@ def share_links(viewer: Viewer) -> None:
     active = links[links["active"]]
     st.caption(t("admin.links_count", count=number(len(links), lang()), active=number(len(active), lang())))
     tables.table(
-        links.assign(kind=links["kind"].map(kinds)),
+        links.assign(
+            kind=links["kind"].map(kinds),
+            **{column: ui.times(links[column]) for column in _LINK_TIMES},
+        ),
         name="share-links",
         hide_index=True,
         width="stretch",
@@ -376,10 +383,10 @@ def share_links(viewer: Viewer) -> None:
             "company": t("admin.company"),
             "program": t("admin.link_program"),
             "created_by": t("admin.link_created_by"),
-            "created_at": st.column_config.DatetimeColumn(t("admin.created_at"), format=_STAMP),
-            "expires_at": st.column_config.DatetimeColumn(t("admin.link_expires"), format=_STAMP),
-            "revoked_at": st.column_config.DatetimeColumn(t("admin.link_revoked"), format=_STAMP),
-            "last_used_at": st.column_config.DatetimeColumn(t("admin.link_last_used"), format=_STAMP),
+            "created_at": t("admin.created_at"),
+            "expires_at": t("admin.link_expires"),
+            "revoked_at": t("admin.link_revoked"),
+            "last_used_at": t("admin.link_last_used"),
             "uses": st.column_config.NumberColumn(t("admin.link_uses"), format="%d"),
             "verified_only": st.column_config.CheckboxColumn(t("share.verified_only")),
             "active": st.column_config.CheckboxColumn(t("admin.link_active")),
@@ -433,7 +440,7 @@ def framework_list(viewer: Viewer, frameworks: list[m.Framework]) -> None:
             name=framework.name,
             regency=regencies.get(framework.regency_id, "–"),
             year=framework.plan_year,
-            issued=framework.issued_on.strftime("%d.%m.%Y"),
+            issued=long_date(framework.issued_on, lang()),
         )
         with st.expander(heading):
             _point_table(viewer, framework.id)
@@ -452,7 +459,7 @@ def _point_table(viewer: Viewer, framework_id: int) -> None:
                     "number": point.number,
                     "title": point.title,
                     "text": point.text,
-                    "deadline": point.deadline,
+                    "deadline": long_date(point.deadline, lang()),
                     "evidence_needed": point.evidence_needed,
                     "rule": rule_names.get(point.rule, point.rule),
                     "rule_min": point.rule_min,
@@ -467,7 +474,7 @@ def _point_table(viewer: Viewer, framework_id: int) -> None:
             "number": st.column_config.NumberColumn(t("admin.point_number"), format="%d"),
             "title": t("admin.point_title"),
             "text": st.column_config.TextColumn(t("admin.point_text"), width="large"),
-            "deadline": st.column_config.DateColumn(t("admin.point_deadline"), format="DD.MM.YYYY"),
+            "deadline": t("admin.point_deadline"),
             "evidence_needed": t("admin.point_evidence"),
             "rule": t("admin.point_rule"),
             "rule_min": st.column_config.NumberColumn(t("admin.point_rule_min"), format="%d"),
@@ -599,8 +606,8 @@ _AUDIT_LIMIT = 500
 def audit_filters(viewer: Viewer) -> None:
     """The audit log's filters by action, username, entity and dates, kept in the URL."""
     choices = ui.read(admin.audit_choices, viewer=viewer)
-    action_names = {"": t("admin.all"), **{a: a for a in choices.actions}}
-    entity_names = {"": t("admin.all"), **{e: e for e in choices.entities}}
+    action_names = {"": t("admin.all"), **{a: audit_word(registry.AUDIT_ACTION, a) for a in choices.actions}}
+    entity_names = {"": t("admin.all"), **{e: audit_word(registry.AUDIT_ENTITY, e) for e in choices.entities}}
     action, user, entity, since, until = st.columns(5)
     _choice_filter(
         action, t("admin.audit_action"), action_names, param="audit_action", key="admin-audit-action"
@@ -642,6 +649,56 @@ def _choice_filter(where: Any, title: str, names: dict[str, str], *, param: str,
     )
 
 
+def audit_word(words: registry.Family, code: str) -> str:
+    """The reader's word for an audit row's action or entity; the code itself if it has none (an
+    empty entity stays empty)."""
+    if not code:
+        return ""
+    key, known = words.key(code), words.keys()
+    return t(key) if key in known else code
+
+
+def audit_detail(detail: str) -> str:
+    """An audit row's note: an action or entity it names in the reader's words, anything else (an
+    address, a file name, a reason typed) as it is."""
+    if detail in registry.AUDIT_ENTITIES:
+        return audit_word(registry.AUDIT_ENTITY, detail)
+    if detail in registry.AUDIT_ACTIONS:
+        return audit_word(registry.AUDIT_ACTION, detail)
+    return detail
+
+
+# An ISO date, alone or at the start of a time, as the audit's before and after values hold them.
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _audit_value(value: Any) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, bool):
+        return t("admin.audit_yes") if value else t("admin.audit_no")
+    if isinstance(value, str) and _ISO_DAY.match(value):
+        with contextlib.suppress(ValueError):
+            if len(value) == 10:
+                return long_date(date.fromisoformat(value), lang())
+            return ui.when(datetime.fromisoformat(value))
+    return str(value)
+
+
+def audit_values(text: str) -> str:
+    """An audit row's values before or after the change (JSON) as ``field: value`` pairs, its dates
+    and times as the reader reads them; text that is no JSON object is shown as it is."""
+    if not text:
+        return ""
+    try:
+        values = json.loads(text)
+    except ValueError:
+        return text
+    if not isinstance(values, dict):
+        return text
+    return "; ".join(f"{field}: {_audit_value(value)}" for field, value in values.items())
+
+
 def audit_log(viewer: Viewer) -> None:
     """The newest entries of the audit log that match the filters in the URL."""
     log = ui.read(
@@ -662,13 +719,20 @@ def audit_log(viewer: Viewer) -> None:
         note += " " + t("admin.audit_limited", limit=number(_AUDIT_LIMIT, lang()))
     st.caption(note)
     tables.table(
-        log,
+        log.assign(
+            at=ui.times(log["at"], seconds=True),
+            action=log["action"].map(lambda action: audit_word(registry.AUDIT_ACTION, action)),
+            entity=log["entity"].map(lambda entity: audit_word(registry.AUDIT_ENTITY, entity)),
+            before=log["before"].map(audit_values),
+            after=log["after"].map(audit_values),
+            detail=log["detail"].map(audit_detail),
+        ),
         name="audit",
         hide_index=True,
         width="stretch",
         column_order=_without_id(admin.AUDIT_COLUMNS),
         column_config={
-            "at": st.column_config.DatetimeColumn(t("admin.audit_at"), format="YYYY-MM-DD HH:mm:ss"),
+            "at": t("admin.audit_at"),
             "username": t("admin.username"),
             "action": t("admin.audit_action"),
             "entity": t("admin.audit_entity"),

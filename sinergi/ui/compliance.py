@@ -108,6 +108,7 @@ def matrix_chart(matrix: pd.DataFrame, framework_id: int) -> None:
         row_title=t("compliance_page.company"),
         column_title=t("compliance_page.point"),
         status_labels=status_labels,
+        description=t("chart.compliance_matrix", statuses=", ".join(status_labels.values())),
     )
     ui.chart_block(chart, shown.drop(columns="point_text"), name=f"compliance-matrix-{framework_id}")
 
@@ -247,9 +248,7 @@ def _record_table(points: tuple[PointRecord, ...]) -> pd.DataFrame:
             t("compliance_page.col_document_date"): [long_date(r.document_date, lang()) for r in points],
             t("compliance_page.col_note"): [r.note or "–" for r in points],
             t("compliance_page.col_verified_by"): [r.verified_by or "–" for r in points],
-            t("compliance_page.col_verified_at"): [
-                long_date(r.verified_at.date() if r.verified_at else None, lang()) for r in points
-            ],
+            t("compliance_page.col_verified_at"): [ui.day_of(r.verified_at) for r in points],
         }
     ).set_index(t("compliance_page.col_point"))
 

@@ -137,6 +137,7 @@ def _bars(
         value=value,
         category_title=category_title,
         value_title=value_title,
+        description=ui.bars_description(value_title, category_title),
         colours=colours,
     )
     ui.chart_block(chart, data, name=name)
@@ -246,6 +247,7 @@ def _feedback_table(
             "action_status": st.column_config.TextColumn(t("engagement.col.action_status")),
             "action_due": st.column_config.TextColumn(t("engagement.col.action_due")),
         },
+        placeholder="–",
     )
     # The file is made after this run, outside it: everything from the session is taken now.
     language, headings = lang(), [t(engagement.FEEDBACK_HEADINGS[column]) for column in columns]

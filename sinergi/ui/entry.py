@@ -11,7 +11,7 @@ import streamlit as st
 import models as m
 from sinergi.core.access import Viewer
 from sinergi.i18n import registry
-from sinergi.ui import t
+from sinergi.ui import lang, t
 from sinergi.ui.entry_common import (
     read_now,
 )
@@ -80,12 +80,14 @@ def entry_section(viewer: Viewer) -> None:
             record_editor(viewer, entry.MEETING, parent_id=company)
         case "attendance":
             company = _company_picker(viewer) if viewer.role is not m.Role.AGENCY else None
-            meetings = read_now(lambda s: entry.records_of(s, viewer, entry.MEETING, company))
+            meetings = read_now(lambda s: entry.records_of(s, viewer, entry.MEETING, company, lang=lang()))
             if (meeting := _meeting_picker(meetings)) is not None:
                 attendance(viewer, meeting)
         case "feedback_item":
             if (
-                meeting := _meeting_picker(read_now(lambda s: entry.feedback_meetings(s, viewer)))
+                meeting := _meeting_picker(
+                    read_now(lambda s: entry.feedback_meetings(s, viewer, lang=lang()))
+                )
             ) is not None:
                 record_editor(viewer, entry.FEEDBACK_RESPONSE, parent_id=meeting)
         case "compliance":
@@ -109,7 +111,7 @@ def _company_picker(viewer: Viewer) -> int | None:
 
 
 def _program_picker(viewer: Viewer, company: int) -> int | None:
-    programs = read_now(lambda s: entry.records_of(s, viewer, entry.PROGRAM, company))
+    programs = read_now(lambda s: entry.records_of(s, viewer, entry.PROGRAM, company, lang=lang()))
     if not programs:
         st.info(t("entry.no_programs"), icon=":material/info:")
         return None

@@ -14,7 +14,7 @@ from sqlmodel import Session
 from sinergi import ui
 from sinergi.core import db
 from sinergi.core.errors import DomainError
-from sinergi.i18n.formatting import NumberRefused, parse_number, refusal
+from sinergi.i18n.formatting import NumberRefused, long_date, parse_number, refusal
 from sinergi.ui import lang, t
 from sinergi.writes import entry
 
@@ -75,6 +75,7 @@ def show_conflict(conflict: entry.EditConflict, *, names: dict[str, dict[str, st
             ]
         ),
         hide_index=True,
+        placeholder="–",
     )
 
 
@@ -84,9 +85,9 @@ def shown_value(value: Any, names: dict[str, str] | None = None) -> str:
     if names and value in names:
         return names[value]
     if isinstance(value, datetime):
-        return value.strftime("%d/%m/%Y %H:%M")
+        return ui.when(value)
     if isinstance(value, date):
-        return value.strftime("%d/%m/%Y")
+        return long_date(value, lang())
     return str(value)
 
 

@@ -125,7 +125,9 @@ def _ref_options(
     if field.kind is not F.REF:
         return None
     with db.read_session() as session:
-        offered = entry.options(session, viewer, field.ref, parent_id=parent_id, record_id=record_id)
+        offered = entry.options(
+            session, viewer, field.ref, parent_id=parent_id, record_id=record_id, lang=lang()
+        )
         return _with_kept(
             session, field.ref, offered, [st.session_state.get(f"{state}-{field.name}") or NONE]
         )
@@ -195,7 +197,7 @@ def _read_numbers(
 
 def record_editor(viewer: Viewer, spec: entry.EntitySpec, *, parent_id: int | None) -> None:
     state = f"entry-{spec.entity}-{parent_id}"
-    records = read_now(lambda s: entry.records_of(s, viewer, spec, parent_id))
+    records = read_now(lambda s: entry.records_of(s, viewer, spec, parent_id, lang=lang()))
     choices: list[int] = [*([NEW] if spec.creatable else []), *records]
     if not choices:
         st.info(t("entry.nothing_to_edit"), icon=":material/info:")

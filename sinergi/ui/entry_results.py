@@ -32,7 +32,7 @@ NOTE_LIMIT = 500
 
 
 def results_grid(viewer: Viewer, program: int) -> None:
-    periods = read_now(lambda s: entry.options(s, viewer, "periods", parent_id=None))
+    periods = read_now(lambda s: entry.options(s, viewer, "periods", parent_id=None, lang=lang()))
     if not periods:
         st.info(t("entry.no_periods"), icon=":material/info:")
         return
@@ -94,9 +94,10 @@ def results_grid(viewer: Viewer, program: int) -> None:
             hide_index=True,
             width="stretch",
             column_config=result_columns(),
+            placeholder="–",
         )
     if problems := st.session_state.get(f"{state}-problems"):
-        st.dataframe(pd.DataFrame(problems), hide_index=True)
+        st.dataframe(pd.DataFrame(problems), hide_index=True, placeholder="–")
 
 
 def _typing_frame(rows: list[entry.ResultRow]) -> pd.DataFrame:

@@ -15,7 +15,7 @@ import models as m
 from sinergi import ui
 from sinergi.core.access import Viewer
 from sinergi.core.errors import DomainError
-from sinergi.i18n.formatting import long_moment, number
+from sinergi.i18n.formatting import number
 from sinergi.reads import evidence as evidence_reads
 from sinergi.reads.evidence import EvidenceEntry
 from sinergi.ui import lang, t
@@ -87,7 +87,7 @@ def file_list(
 
 
 def _added(entry: EvidenceEntry) -> str:
-    return ui.t_plain("evidence.added", who=entry.added_by, when=long_moment(entry.added_at, lang()))
+    return ui.t_plain("evidence.added", who=entry.added_by, when=ui.when(entry.added_at))
 
 
 def _bytes(content: Callable[[], evidence_reads.EvidenceContent | None]) -> bytes:

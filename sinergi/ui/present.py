@@ -223,6 +223,7 @@ def _program_slide(viewer: Viewer, program_id: int) -> None:
                 baseline_title=t("program.baseline_short"),
                 unit=str(first["unit"]),
                 status_labels=status_labels,
+                description=t("chart.indicator", indicator=str(first["indicator"])),
             )
             ui.draw_chart(chart, height=190)
 
@@ -247,6 +248,7 @@ def _compliance_slide(viewer: Viewer, framework_id: int, framework_name: str) ->
             value="cells",
             category_title=t("programs.status"),
             value_title=t("live.compliance_cells"),
+            description=ui.bars_description(t("live.compliance_cells"), t("programs.status")),
         )
         ui.draw_chart(chart, height=260)
 
@@ -299,6 +301,7 @@ def _count_table(rows: list[tuple[str, int]], *, caption: str, title: str) -> No
         hide_index=True,
         width="stretch",
         column_config={"group": title, "items": t("live.axis.items")},
+        placeholder="–",
     )
 
 
@@ -417,7 +420,14 @@ def _input_switch(viewer: Viewer, meeting_id: int) -> None:
     state = _fresh(live.live_meeting, viewer=viewer, meeting_id=meeting_id)
     if state.is_open(now) and state.open_until is not None:
         minutes = max(1, int((state.open_until - now).total_seconds() // 60))
-        st.success(t("live.open_left", code=state.code, minutes=number(minutes, lang())))
+        st.success(
+            t(
+                "live.open_left",
+                code=state.code,
+                until=ui.when(state.open_until),
+                minutes=number(minutes, lang()),
+            )
+        )
         st.button(
             t("live.close"),
             icon=":material/lock:",

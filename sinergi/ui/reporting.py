@@ -91,6 +91,7 @@ def _company_table(table: pd.DataFrame, filters: Filters) -> pd.Series | None:
         on_select="rerun",
         selection_mode="single-row",
         key=key,
+        placeholder="–",
     )
     ui.rows_download(lambda: table, name="reporting", shown=len(table), total=len(table))
     rows = selection.selection.rows if selection else []
@@ -129,4 +130,5 @@ def _missing_names(viewer: Viewer, filters: Filters, row: pd.Series) -> None:
             "target": st.column_config.NumberColumn(t("reporting.target")),
             "state": t("reporting.entry"),
         },
+        placeholder="–",
     )

@@ -15,6 +15,7 @@ import models as m
 from sinergi import ui
 from sinergi.core.access import Viewer
 from sinergi.i18n.formatting import long_date, number, rupiah
+from sinergi.i18n.texts import feedback_status_text
 from sinergi.reads import overview, programs, queries
 from sinergi.reads.filters import Filters, filter_options
 from sinergi.reports import charts
@@ -193,12 +194,18 @@ def _achievement_charts(viewer: Viewer, filters: Filters, thresholds: Thresholds
             if group == "pillar":
                 data = data.assign(group=data["group"].map(lambda v: ui.label("pillar", v)))
             data = data.assign(status_label=data["status"].map(status_labels))
+            group_title = t("filter.pillar" if group == "pillar" else "filter.company")
             chart = charts.status_share_bars(
                 data,
                 group="group",
-                group_title=t("filter.pillar" if group == "pillar" else "filter.company"),
+                group_title=group_title,
                 status_labels=status_labels,
                 share_title=t("overview.share_of_results"),
+                description=t(
+                    "chart.status_share",
+                    group=group_title.lower(),
+                    statuses=", ".join(status_labels.values()),
+                ),
                 state_labels={
                     "verified": t("state.legend_verified"),
                     "unverified": t("state.legend_unverified"),
@@ -221,6 +228,7 @@ def _trend_chart(viewer: Viewer, filters: Filters, thresholds: Thresholds) -> No
                 value_title=t("overview.average_achievement"),
                 reported_title=t("overview.reported_share"),
                 verified_title=t("state.verified_share"),
+                description=t("chart.trend"),
             ),
             trend,
             name="achievement-trend",
@@ -245,6 +253,7 @@ def _places(viewer: Viewer, filters: Filters) -> None:
                     value="programs",
                     category_title=t("filter.regency"),
                     value_title=t("overview.program_villages"),
+                    description=ui.bars_description(t("overview.program_villages"), t("filter.regency")),
                 ),
                 by_regency,
                 name="programs-by-regency",
@@ -271,6 +280,7 @@ def _places(viewer: Viewer, filters: Filters) -> None:
                         t("overview.families_reached"), format="%d"
                     ),
                 },
+                placeholder="–",
             )
 
 
@@ -450,6 +460,7 @@ def _indicator_section(
                 ),
                 status_labels=status_labels,
                 state_labels=state_labels,
+                description=t("chart.indicators"),
             ),
             functools.partial(_indicators_csv, panels),
             name=f"program-{profile.id}-indicators",
@@ -460,7 +471,7 @@ def _indicator_section(
         st.info(t("program.no_results", indicators=", ".join(ui.plain(name) for name in without_results)))
 
     st.subheader(t("program.table"))
-    st.dataframe(_semester_table(by_indicator, number_text), width="stretch")
+    st.dataframe(_semester_table(by_indicator, number_text), width="stretch", placeholder="–")
     st.caption(t("program.table_note") + " " + t("state.table_note"))
 
 
@@ -504,6 +515,7 @@ def _indicators_to_date(to_date: pd.DataFrame, number_text: Callable[[float | No
             "state": st.column_config.TextColumn(t("state.column"), help=t("state.column_help")),
             "gap": t("program.gap_column"),
         },
+        placeholder="–",
     )
 
 
@@ -579,6 +591,7 @@ def _budget_section(profile: programs.ProgramProfile) -> None:
                     t("program.absorbed"), format="%.0f%%", min_value=0, max_value=100
                 ),
             },
+            placeholder="–",
         )
     else:
         left.info(t("program.no_budget"))
@@ -604,6 +617,7 @@ def _budget_section(profile: programs.ProgramProfile) -> None:
             "planned": st.column_config.TextColumn(t("program.planned"), alignment="right"),
             "reached": st.column_config.TextColumn(t("program.reached"), alignment="right"),
         },
+        placeholder="–",
     )
     left, right = st.columns(2)
     left.markdown(
@@ -649,6 +663,7 @@ def _evaluation_section(actions: pd.DataFrame) -> None:
                 "due_date": t("program.due"),
                 "status": t("programs.status"),
             },
+            placeholder="–",
         )
 
 
@@ -662,7 +677,10 @@ def _feedback_section(viewer: Viewer, profile: programs.ProgramProfile) -> None:
             feedback.assign(
                 held_on=feedback["held_on"].map(lambda d: long_date(d, lang())),
                 kind=feedback["kind"].map(lambda v: ui.label("feedback_kind", v)),
-                status=feedback["status"].map(lambda v: ui.label("feedback_status", v)),
+                status=[
+                    feedback_status_text(status, reason, lang())
+                    for status, reason in zip(feedback["status"], feedback["decline_reason"], strict=True)
+                ],
             ),
             hide_index=True,
             width="stretch",
@@ -676,4 +694,5 @@ def _feedback_section(viewer: Viewer, profile: programs.ProgramProfile) -> None:
                 "response": st.column_config.TextColumn(t("program.response"), width=tables.TEXT_WIDTH),
                 "status": t("programs.status"),
             },
+            placeholder="–",
         )

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from sinergi import ui
 from sinergi.core import db
-from sinergi.i18n.formatting import long_date
-from sinergi.ui import lang, plain, t
+from sinergi.ui import plain, t
 from sinergi.writes import sharing
 
 
@@ -26,7 +26,7 @@ def open_shared_view(token: str) -> sharing.SharedView | str:
 def banner(view: sharing.SharedView) -> str:
     """The line above a shared view: what it is, until when the link works and, for a link limited so,
     that it shows verified figures only."""
-    until = long_date(view.expires_at.date(), lang())
+    until = ui.when(view.expires_at)
     if view.label:
         text = t("shared.banner", label=plain(view.label), until=until)
     else:

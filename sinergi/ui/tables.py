@@ -30,8 +30,9 @@ def table(
 ) -> Any:
     """``st.dataframe`` of ``frame`` (``options`` as it takes them) and, unless it is empty, the
     downloads of ``rows`` (by default the shown frame; ``total`` of them). Gives back what
-    ``st.dataframe`` does: the selection, when it is selectable."""
-    shown = st.dataframe(frame, **options)
+    ``st.dataframe`` does: the selection, when it is selectable. A missing value is shown as a dash
+    (Streamlit would write "None")."""
+    shown = st.dataframe(frame, **{"placeholder": "–", **options})
     if not frame.empty:
         everything = rows or (lambda: as_shown(frame, options))
         rows_download(everything, name=name, shown=len(frame), total=total or len(frame))

@@ -70,10 +70,10 @@ def import_section(viewer: Viewer) -> None:
     show_reading(reading)
     if outcome.problems:
         st.error(t("transfer.preview_errors", count=len(outcome.problems)), icon=":material/error:")
-        st.dataframe(problems_frame(outcome.problems), hide_index=True, width="stretch")
+        st.dataframe(problems_frame(outcome.problems), hide_index=True, width="stretch", placeholder="–")
         return
     st.success(t("transfer.preview_ok"), icon=":material/check_circle:")
-    st.dataframe(summary_frame(outcome), hide_index=True, width="stretch")
+    st.dataframe(summary_frame(outcome), hide_index=True, width="stretch", placeholder="–")
     checked = not reading.flagged or st.checkbox(t("transfer.numbers.checked"), key="transfer-checked")
     if st.button(
         t("transfer.confirm"),
@@ -89,7 +89,7 @@ def import_section(viewer: Viewer) -> None:
         elif result[0].problems:  # the data changed between preview and confirm
             problems = result[0].problems
             st.error(t("transfer.preview_errors", count=len(problems)), icon=":material/error:")
-            st.dataframe(problems_frame(problems), hide_index=True, width="stretch")
+            st.dataframe(problems_frame(problems), hide_index=True, width="stretch", placeholder="–")
         else:
             st.session_state[_DONE] = (fingerprint, result[0])
             st.rerun()
@@ -119,7 +119,7 @@ def _check(
 
 def _show_done(done: tuple[object, importing.Report]) -> None:
     st.success(t("transfer.done"), icon=":material/task_alt:")
-    st.dataframe(summary_frame(done[1]), hide_index=True, width="stretch")
+    st.dataframe(summary_frame(done[1]), hide_index=True, width="stretch", placeholder="–")
 
 
 def show_reading(reading: parsing.Reading) -> None:
@@ -146,6 +146,7 @@ def show_reading(reading: parsing.Reading) -> None:
         ),
         hide_index=True,
         width="stretch",
+        placeholder="–",
     )
 
 

@@ -14,7 +14,7 @@ import models as m
 from sinergi import ui
 from sinergi.core.access import Viewer
 from sinergi.core.errors import DomainError
-from sinergi.i18n.formatting import long_date, number, percent
+from sinergi.i18n.formatting import number, percent
 from sinergi.reads import queries, verification
 from sinergi.ui import lang, t
 from sinergi.ui.evidence import file_list, queue_evidence
@@ -57,7 +57,7 @@ def _figure(value: Any) -> str:
 
 
 def _when(value: Any) -> str:
-    return long_date(value.date(), lang()) if isinstance(value, datetime) else "–"
+    return ui.day_of(value) if isinstance(value, datetime) else "–"
 
 
 def _queue(viewer: Viewer) -> None:
@@ -102,6 +102,7 @@ def _queue(viewer: Viewer) -> None:
         on_select="rerun",
         selection_mode="multi-row",
         key=f"verify-queue-{hashlib.sha1(seen.encode()).hexdigest()[:12]}",
+        placeholder="–",
     )
     rows = list(picked.selection.rows) if picked else []
     chosen = queue.iloc[rows]
@@ -214,6 +215,7 @@ def _returned(viewer: Viewer, *, own: bool) -> None:
             "returned_at": st.column_config.TextColumn(t("verify.col.returned_at"), width=110),
             "program": st.column_config.TextColumn(t("verify.col.program"), width=180),
         },
+        placeholder="–",
     )
     for _, row in returned.iterrows():
         where = " · ".join(str(row[c]) for c in ("program", "indicator", "period"))

@@ -20,10 +20,12 @@ from sqlmodel import Session, SQLModel, col, func, select
 import models as m
 from sinergi.core.access import SYSTEM
 from sinergi.core.db import read_session, reads, write_session
+from sinergi.i18n.texts import translate
 from sinergi.transfer.importing import Report, import_sheets
 from sinergi.transfer.parsing import SheetRows, read_upload
 from sinergi.transfer.sheets import SHEETS
 from sinergi.writes import compliance, entry, history
+from sinergi.writes import results as result_commands
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "demo"
 
@@ -125,6 +127,7 @@ def load_demo(*, engine: Engine) -> dict[str, int]:
     sheets = demo_sheets()
     with read_session(engine) as session:
         present = holds_demo_data(session=session)
+        _returned_as_held(session, sheets)
     # Over a demo already loaded, a dry run first: an import that would change nothing is not run,
     # as a run writes its audit row (and re-records the results not yet verified) even then.
     if not present or _changes(import_sheets(engine=engine, viewer=SYSTEM, sheets=sheets, commit=False)):
@@ -246,6 +249,46 @@ def _feedback_follow_ups(session: Session) -> None:
             )
 
 
+_RESULT_KEY = ("company", "program", "indicator", "period")
+
+
+def _returned() -> dict[tuple[str, ...], dict[str, Any]]:
+    """The results the demo's verifier sent back (moments.toml), by company, program, indicator, period."""
+    return {
+        tuple(str(entry[k]) for k in _RESULT_KEY): entry for entry in _toml("moments").get("returned", [])
+    }
+
+
+def _returned_as_held(session: Session, sheets: list[SheetRows]) -> None:
+    """A result the verifier sent back is "submitted" in results.csv, as its company gave it; once it is
+    sent back, its row says "returned", as an export would, so that loading the demo again leaves it."""
+    returned = _returned()
+    for sheet in sheets:
+        if sheet.spec.key != "results":
+            continue
+        for _, cells in sheet.rows:
+            key = tuple(str(cells[k]) for k in _RESULT_KEY)
+            if key in returned and _result_state(session, key) == m.ResultState.RETURNED:
+                cells["result_state"] = translate("result_state.returned", "id")
+
+
+def _result_state(session: Session, key: tuple[str, ...]) -> str | None:
+    company, program, indicator, period = key
+    return session.exec(
+        select(m.Result.state)
+        .join(m.Indicator, col(m.Indicator.id) == col(m.Result.indicator_id))
+        .join(m.Program, col(m.Program.id) == col(m.Indicator.program_id))
+        .join(m.Company, col(m.Company.id) == col(m.Program.company_id))
+        .join(m.Period, col(m.Period.id) == col(m.Result.period_id))
+        .where(
+            col(m.Company.name) == company,
+            col(m.Program.name) == program,
+            col(m.Indicator.name) == indicator,
+            col(m.Period.code) == period,
+        )
+    ).first()
+
+
 def _moments(session: Session, sheets: list[SheetRows]) -> None:
     """When results were submitted and verified, and feedback given and closed: the demo's history lies
     in the past, where a command stamps the moment it runs."""
@@ -266,20 +309,30 @@ def _moments(session: Session, sheets: list[SheetRows]) -> None:
             .join(m.Indicator, col(m.Indicator.id) == col(m.Result.indicator_id))
         )
     }
+    returned = _returned()
     for _, cells in by_key["results"].rows:
-        result, period = by_names[tuple(str(cells[k]) for k in ("company", "program", "indicator", "period"))]
+        key = tuple(str(cells[k]) for k in _RESULT_KEY)
+        result, period = by_names[key]
         if result.state == m.ResultState.DRAFT:
             continue
         ended = period.end_date
         submitted = _at(ended + timedelta(days=results["submitted_days_after_semester"]), results["hour"])
         verified = _at(ended + timedelta(days=results["verified_days_after_semester"]), results["hour"])
         assert result.id is not None
+        sent_back = returned.get(key)
+        if sent_back is not None and result.state == m.ResultState.SUBMITTED:
+            result_commands.return_result(
+                session=session, viewer=SYSTEM, result_id=result.id, note=str(sent_back["note"])
+            )
         history.set_result_moments(
             session=session,
             viewer=SYSTEM,
             result_id=result.id,
             submitted_at=submitted,
             verified_at=verified if result.state == m.ResultState.VERIFIED else None,
+            returned_at=submitted + timedelta(days=int(sent_back["days_after_submission"]))
+            if sent_back is not None
+            else None,
         )
     feedback_key = ("company", "meeting", "held_on", "speaker", "text")
     closed_on = {

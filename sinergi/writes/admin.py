@@ -20,7 +20,7 @@ from sinergi.core import audit
 from sinergi.core.access import Viewer, refuse
 from sinergi.core.db import reads, rows, select_columns
 from sinergi.core.errors import DomainError
-from sinergi.core.settings import ADMIN_SETTINGS
+from sinergi.core.settings import ADMIN_SETTINGS, time_zone
 from sinergi.reads.queries import thresholds as current_thresholds
 from sinergi.rules.achievement import Thresholds
 from sinergi.writes.accounts import MIN_PASSWORD_LENGTH, WeakPassword, hash_password
@@ -261,7 +261,8 @@ def audit_choices(*, session: Session, viewer: Viewer) -> AuditChoices:
 
 
 def _start_of(day: date) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=UTC)
+    """When ``day`` starts in the app's zone (the one the log's times are shown in), in UTC."""
+    return datetime.combine(day, time.min, tzinfo=time_zone()).astimezone(UTC)
 
 
 @reads(m.AuditLog)
@@ -276,7 +277,8 @@ def audit_rows(
     until: date | None = None,
     limit: int = 500,
 ) -> pd.DataFrame:
-    """The audit log, newest first: ``username`` matches part of a name; days are UTC days, both included."""
+    """The audit log, newest first: ``username`` matches part of a name; days are days in the app's
+    zone (``SINERGI_TIME_ZONE``), both included."""
     _require_admin(viewer, entity="audit_log", entity_id=None, detail="read")
     conditions = []
     if action:

@@ -23,6 +23,7 @@ from sinergi.core import audit, db
 from sinergi.core.access import Viewer, refuse
 from sinergi.core.errors import DomainError
 from sinergi.i18n import registry
+from sinergi.i18n.formatting import long_date
 from sinergi.writes import notices
 from sinergi.writes.batch import Batch, Change, EditConflict
 from sinergi.writes.fields import (
@@ -210,9 +211,16 @@ def may_write(session: Session, viewer: Viewer, spec: EntitySpec, record: Any) -
 
 
 def options(
-    session: Session, viewer: Viewer, ref: str, *, parent_id: int | None, record_id: int | None = None
+    session: Session,
+    viewer: Viewer,
+    ref: str,
+    *,
+    parent_id: int | None,
+    record_id: int | None = None,
+    lang: str = "id",
 ) -> dict[int, str]:
-    """The records a REF field may point to, as id → label, limited to what the viewer may use.
+    """The records a REF field may point to, as id → label (dates in ``lang``), limited to what the
+    viewer may use.
 
     ``parent_id`` is the value of the form's parent field (the program of an action, the company of an
     evaluation or a meeting); ``record_id`` the record being edited, if any.
@@ -242,14 +250,14 @@ def options(
                 .where(m.Evaluation.company_id == company)
                 .order_by(col(m.Evaluation.held_on).desc())
             ).all()
-            return {e.id: record_label(EVALUATION, e) for e in evaluations if e.id is not None}
+            return {e.id: record_label(EVALUATION, e, lang) for e in evaluations if e.id is not None}
         case "meetings":  # an evaluation's meeting: one the company organised
             meetings = session.exec(
                 select(m.Meeting)
                 .where(m.Meeting.organiser_company_id == parent_id)
                 .order_by(col(m.Meeting.held_on).desc())
             ).all()
-            return {mt.id: record_label(MEETING, mt) for mt in meetings if mt.id is not None}
+            return {mt.id: record_label(MEETING, mt, lang) for mt in meetings if mt.id is not None}
         case "actions":  # a feedback item's follow-up: an action of the program it is about
             item = session.get(m.FeedbackItem, record_id) if record_id is not None else None
             if item is None or item.program_id is None:
@@ -883,8 +891,10 @@ def writable_companies(session: Session, viewer: Viewer) -> dict[int, str]:
     return {c.id: c.name for c in companies if c.id is not None and viewer.may_write_company(c.id)}
 
 
-def records_of(session: Session, viewer: Viewer, spec: EntitySpec, parent_id: int | None) -> dict[int, str]:
-    """The records of one kind the viewer may edit under a parent, as id → label."""
+def records_of(
+    session: Session, viewer: Viewer, spec: EntitySpec, parent_id: int | None, *, lang: str = "id"
+) -> dict[int, str]:
+    """The records of one kind the viewer may edit under a parent, as id → label (dates in ``lang``)."""
     model: Any = spec.model
     statement = select(model)
     if spec is MEETING:
@@ -898,10 +908,10 @@ def records_of(session: Session, viewer: Viewer, spec: EntitySpec, parent_id: in
     else:
         statement = statement.where(getattr(model, spec.parent) == parent_id).order_by(col(model.id).desc())
     records = [r for r in session.exec(statement).all() if may_write(session, viewer, spec, r)]
-    return {r.id: record_label(spec, r) for r in records}
+    return {r.id: record_label(spec, r, lang) for r in records}
 
 
-def feedback_meetings(session: Session, viewer: Viewer) -> dict[int, str]:
+def feedback_meetings(session: Session, viewer: Viewer, *, lang: str = "id") -> dict[int, str]:
     """Meetings with feedback the viewer may respond to: those it keeps, and for a company also the
     meetings where something was said about one of its programs."""
     statement = select(m.Meeting).order_by(col(m.Meeting.held_on).desc())
@@ -922,19 +932,27 @@ def feedback_meetings(session: Session, viewer: Viewer) -> dict[int, str]:
         statement = statement.where(
             m.Meeting.regency_id == (viewer.regency_id or -1), col(m.Meeting.organiser_company_id).is_(None)
         )
-    return {mt.id: record_label(MEETING, mt) for mt in session.exec(statement).all() if mt.id is not None}
+    return {
+        mt.id: record_label(MEETING, mt, lang) for mt in session.exec(statement).all() if mt.id is not None
+    }
 
 
-def record_label(spec: EntitySpec, record: Any) -> str:
+def record_label(spec: EntitySpec, record: Any, lang: str = "id") -> str:
+    """How a picker names a record: a meeting or an evaluation by its day and title ("12 Mei 2023 ·
+    FGD …"), an item of feedback by what was said, others by their name."""
     if spec is BUDGET:
         return str(record.year)
     if spec is ACTION:
-        return record.description[:80]
+        return _shortened(record.description)
     if spec is FEEDBACK_RESPONSE:
-        return f"#{record.id} · {record.text[:80]}"
+        return _shortened(record.text)
     if spec in (MEETING, EVALUATION):
-        return f"{record.held_on.isoformat()} · {record.title}"
+        return f"{long_date(record.held_on, lang)} · {record.title}"
     return str(record.name)
+
+
+def _shortened(text: str, limit: int = 80) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def verification_rows(session: Session, viewer: Viewer, state: str) -> list[dict[str, Any]]:

@@ -60,12 +60,18 @@ def set_result_moments(
     result_id: int,
     submitted_at: datetime,
     verified_at: datetime | None = None,
+    returned_at: datetime | None = None,
 ) -> bool:
-    """When a result was submitted (and verified); it was last changed then."""
+    """When a result was submitted (and verified, or sent back); it was last changed then."""
     result = _get(session, m.Result, result_id)
-    values: dict[str, Any] = {"submitted_at": submitted_at, "updated_at": verified_at or submitted_at}
+    values: dict[str, Any] = {
+        "submitted_at": submitted_at,
+        "updated_at": verified_at or returned_at or submitted_at,
+    }
     if verified_at is not None:
         values["verified_at"] = verified_at
+    if returned_at is not None:
+        values["returned_at"] = returned_at
     return _set(session, viewer, "result", result, "moments", values)
 
 
