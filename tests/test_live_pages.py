@@ -302,3 +302,36 @@ def test_the_public_form_speaks_english_on_request(room: Room, monkeypatch: pyte
         monkeypatch, room.url, "pages/feedback.py", signed_in=False, lang="en", params={"code": code}
     )
     assert app.selectbox(key="live-organisation").label == "Organisation, group or agency"
+
+
+def test_the_console_matches_a_typed_organisation_to_a_registered_one(
+    room: Room, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    registered = make_organisation(room.engine, name="Kelompok Tani Sumber Rejeki")
+    code = room.open_input()
+    with write_session(room.engine) as session:
+        live.check_in(
+            session=session,
+            code=code,
+            now=datetime.now(UTC),
+            org_type="community_group",
+            organisation_name="Klp Tani Sbr Rejeki",
+        )
+    console = open_page(
+        monkeypatch,
+        room.url,
+        "pages/console.py",
+        viewer=room.organiser,
+        params={"meeting": str(room.meeting_id)},
+    )
+    choice = console.selectbox(key="live-match-0")
+    assert choice.label == "Klp Tani Sbr Rejeki (1 peserta)"
+    assert "Kelompok Tani Sumber Rejeki" in choice.options
+    choice.set_value(registered).run()
+    console.button(key="live-match-button-0").click().run()
+    assert not console.error
+    with read_session(room.engine) as session:
+        assert session.exec(select(m.MeetingParticipant.organisation_id)).all() == [registered]
+        attendance = session.get(m.MeetingAttendance, (room.meeting_id, registered))
+        assert attendance is not None and attendance.head_count == 1
+    assert not [box for box in console.selectbox if box.key == "live-match-0"], "nothing left to match"
