@@ -403,7 +403,7 @@ def test_every_chart_builder_needs_a_description_and_puts_it_where_screen_reader
         if not name.startswith("_")
         and builder.__module__ == charts.__name__
         and inspect.signature(builder).return_annotation in {"VegaLiteSpec", charts.VegaLiteSpec}
-        and name not in {"in_language"}
+        and name not in {"in_language", "for_room"}
     ]
     assert len(builders) == 7, [builder.__name__ for builder in builders]
     for builder in builders:
@@ -418,3 +418,34 @@ def test_every_chart_builder_needs_a_description_and_puts_it_where_screen_reader
         description="Bar chart: V per c.",
     )
     assert spec["description"] == "Bar chart: V per c."
+
+
+def test_a_chart_for_a_room_writes_every_text_large_and_uncut() -> None:
+    """Slides are read from the back of a hall: axis, legend and cell text at 24 px or more at 1080p,
+    and no label or title shortened to an ellipsis."""
+    matrix = charts.status_matrix(
+        pd.DataFrame(
+            {
+                "company": ["PT Indexim Coalindo"],
+                "point": ["1. Laporan"],
+                "status_label": ["Terpenuhi"],
+                "status": ["met"],
+                "point_text": ["1. Laporan"],
+            }
+        ),
+        row="company",
+        column="point",
+        row_title="Perusahaan",
+        column_title="Poin",
+        status_labels={status: status for status in charts.COMPLIANCE_COLOURS},
+        description="Matriks kepatuhan",
+        font_size=charts.ROOM_FONT_SIZE,
+    )
+    room = charts.for_room(matrix)
+    config = room["config"]
+    assert min(config["axis"]["labelFontSize"], config["axis"]["titleFontSize"]) >= 24
+    assert min(config["legend"]["labelFontSize"], config["legend"]["titleFontSize"]) >= 24
+    assert config["axis"]["labelLimit"] == config["axis"]["titleLimit"] == 0
+    [text] = [layer for layer in room["layer"][0]["layer"] if layer["mark"]["type"] == "text"]
+    assert text["mark"]["fontSize"] >= 24
+    assert matrix["config"]["axis"].get("labelFontSize", 0) < 24, "the dashboard's charts keep their size"

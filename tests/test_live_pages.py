@@ -3,6 +3,7 @@ in and sending input from the form, refusals with a clear message."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -272,6 +273,18 @@ def test_the_regency_agency_presents_its_compliance_summary(
     assert app.title[0].value == "Kepatuhan poin koordinasi"
     assert framework.name in [caption.value for caption in app.caption]
     assert [metric.label for metric in app.metric][:1] == ["Sel terpenuhi"]
+    # The matrix names every company of the framework against each point, coloured by its status.
+    [matrix] = app.get("vega_lite_chart")
+    spec = json.loads(matrix.proto.spec)
+    cells = spec["layer"][0]["data"]["values"]
+    with read_session(engine_for(demo_sqlite_url)) as session:
+        companies = session.exec(
+            select(m.Company.name)
+            .join(m.FrameworkParticipation, col(m.FrameworkParticipation.company_id) == col(m.Company.id))
+            .where(m.FrameworkParticipation.framework_id == framework.id)
+        ).all()
+    assert {cell["company"] for cell in cells} == set(companies)
+    assert spec["config"]["axis"]["labelFontSize"] >= 24
     console.button(key="live-next").click().run()
     app = open_page(
         monkeypatch, demo_sqlite_url, "pages/present.py", viewer=demo_accounts.kukar, params=params

@@ -510,10 +510,11 @@ def status_matrix(
     status_labels: Mapping[str, str],
     description: str,
     row_height: int = 52,
+    font_size: int = 12,
 ) -> VegaLiteSpec:
     """Companies × points coloured by compliance status, with the status written in each cell.
     ``data`` has ``row``, ``column``, ``status_label`` and ``point_text``; each row of the matrix is
-    ``row_height`` pixels high.
+    ``row_height`` pixels high, its cells' text ``font_size`` pixels.
     """
     x = _field(column, "ordinal", column_title, axis={"orient": "top", "labelAngle": 0})
     y = _field(row, "nominal", row_title)
@@ -532,11 +533,38 @@ def status_matrix(
         },
     }
     text = {
-        "mark": {"type": "text", "fontSize": 12, "color": CELL_TEXT_COLOUR},
+        "mark": {"type": "text", "fontSize": font_size, "color": CELL_TEXT_COLOUR},
         "encoding": {"x": x, "y": y, "text": _field("status_label", "nominal")},
     }
     values = _records(data, [row, column, "status_label", "point_text"])
     return _spec(values, [cells, text], description=description, height={"step": row_height})
+
+
+# Text on a chart for a room, read from the back of a hall on a 1080p projector.
+ROOM_FONT_SIZE = 24
+
+
+def for_room(spec: VegaLiteSpec) -> VegaLiteSpec:
+    """The chart with every axis, legend and title text at ``ROOM_FONT_SIZE`` pixels, and axis labels
+    and titles never cut short (a room cannot hover for the rest)."""
+    config = dict(spec.get("config", {}))
+    size = ROOM_FONT_SIZE
+    config["axis"] = {
+        **config.get("axis", {}),
+        "labelFontSize": size,
+        "titleFontSize": size,
+        "labelLimit": 0,
+        "titleLimit": 0,
+    }
+    config["legend"] = {
+        **config.get("legend", {}),
+        "labelFontSize": size,
+        "titleFontSize": size,
+        "labelLimit": 0,
+    }
+    config["title"] = {**config.get("title", {}), "fontSize": size}
+    config["text"] = {**config.get("text", {}), "fontSize": size}
+    return {**spec, "config": config}
 
 
 def to_png(spec: VegaLiteSpec | str, *, scale: float = 2.0) -> bytes:

@@ -17,6 +17,7 @@ from sinergi.core import urls
 from sinergi.core.access import Viewer
 from sinergi.core.errors import DomainError
 from sinergi.i18n.formatting import long_date, number
+from sinergi.reads import compliance as compliance_reads
 from sinergi.reads import programs, queries
 from sinergi.reports import charts
 from sinergi.ui import label, lang, plain, screens, t
@@ -229,28 +230,50 @@ def _program_slide(viewer: Viewer, program_id: int) -> None:
 
 
 def _compliance_slide(viewer: Viewer, framework_id: int, framework_name: str) -> None:
+    """Each company against each point, coloured by status and named: who has done what."""
     st.title(t("live.slide.compliance"))
     st.caption(plain(framework_name))
-    summary = ui.read(
-        queries.compliance_summary, viewer=viewer, framework_id=framework_id, today=date.today()
+    today = date.today()
+    summary = ui.read(queries.compliance_summary, viewer=viewer, framework_id=framework_id, today=today)
+    ui.progress_metric(st, t("live.compliance_met"), summary.met, summary.applicable)
+    matrix = ui.read(
+        compliance_reads.compliance_matrix_frame, viewer=viewer, framework_id=framework_id, today=today
     )
-    tiles = st.columns(2)
-    ui.progress_metric(tiles[0], t("live.compliance_met"), summary.met, summary.applicable)
-    tiles[1].metric(t("live.compliance_cells"), number(sum(n for _, n in summary.by_status), lang()))
-    data = pd.DataFrame(
-        [(label("compliance", status), n) for status, n in summary.by_status if n],
-        columns=["status", "cells"],
+    if matrix.empty:
+        return
+    status_labels = ui.labels("compliance", charts.COMPLIANCE_COLOURS)
+    shown = pd.DataFrame(
+        {
+            "company": matrix["company"],
+            # The point's number and the start of its title: read from across the room.
+            "point": [
+                f"{number_}. {_short(str(title))}"
+                for number_, title in zip(matrix["point"], matrix["point_title"], strict=True)
+            ],
+            "status_label": matrix["status"].map(status_labels),
+            "status": matrix["status"],
+            "point_text": matrix["point"].astype(str) + ". " + matrix["point_title"],
+        }
     )
-    if not data.empty:
-        chart = charts.count_bars(
-            data,
-            category="status",
-            value="cells",
-            category_title=t("programs.status"),
-            value_title=t("live.compliance_cells"),
-            description=ui.bars_description(t("live.compliance_cells"), t("programs.status")),
-        )
-        ui.draw_chart(chart, height=260)
+    chart = charts.status_matrix(
+        shown,
+        row="company",
+        column="point",
+        row_title=t("compliance_page.company"),
+        column_title=t("compliance_page.point"),
+        status_labels=status_labels,
+        description=t("chart.compliance_matrix", statuses=", ".join(status_labels.values())),
+        row_height=48,
+        font_size=charts.ROOM_FONT_SIZE,
+    )
+    ui.draw_chart(charts.for_room(chart))
+
+
+def _short(title: str, limit: int = 18) -> str:
+    """A point's title cut at a word to at most ``limit`` characters, with an ellipsis if cut."""
+    if len(title) <= limit:
+        return title
+    return title[:limit].rsplit(" ", 1)[0].rstrip(",;:") + "…"
 
 
 def _item_source(item: Any) -> str:
