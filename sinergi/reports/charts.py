@@ -562,6 +562,8 @@ def for_room(spec: VegaLiteSpec) -> VegaLiteSpec:
         "titleFontSize": size,
         "labelLimit": 0,
     }
+    # Semesters side by side, level: every other one where they would collide, never cut or piled.
+    config["axisX"] = {**config.get("axisX", {}), "labelAngle": 0, "labelOverlap": "parity"}
     config["title"] = {**config.get("title", {}), "fontSize": size}
     config["text"] = {**config.get("text", {}), "fontSize": size}
     return {**spec, "config": config}

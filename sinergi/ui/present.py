@@ -24,6 +24,9 @@ from sinergi.ui import label, lang, plain, screens, t
 from sinergi.writes import live
 
 REFRESH_SECONDS = 3
+# A program's slide: how many indicator charts it shows, and how tall each is drawn.
+SLIDE_INDICATORS = 2
+SLIDE_CHART_HEIGHT = 380
 WALL_HEIGHT = 520
 _PANEL_ERROR = "live-panel-error"
 
@@ -211,10 +214,11 @@ def _program_slide(viewer: Viewer, program_id: int) -> None:
         st.info(t("program.no_indicators"))
         return
     status_labels = ui.labels("achievement", charts.STATUS_COLOURS)
-    columns = st.columns(2, gap="large")
-    for index, records in enumerate(series_list[:4]):
+    # Two indicators a slide, large enough to read from the back of the room; the rest are named.
+    columns = st.columns(SLIDE_INDICATORS, gap="large")
+    for index, records in enumerate(series_list[:SLIDE_INDICATORS]):
         first = records[0]
-        with columns[index % 2]:
+        with columns[index]:
             st.markdown(f"**{plain(str(first['indicator']))}** ({plain(str(first['unit']))})")
             chart = charts.indicator_bullets(
                 [record | {"status_label": status_labels[record["status"]]} for record in records],
@@ -226,7 +230,10 @@ def _program_slide(viewer: Viewer, program_id: int) -> None:
                 status_labels=status_labels,
                 description=t("chart.indicator", indicator=str(first["indicator"])),
             )
-            ui.draw_chart(chart, height=190)
+            ui.draw_chart(charts.for_room(chart), height=SLIDE_CHART_HEIGHT)
+    if len(series_list) > SLIDE_INDICATORS:
+        others = [str(records[0]["indicator"]) for records in series_list[SLIDE_INDICATORS:]]
+        st.caption(t("live.more_indicators", names=", ".join(plain(name) for name in others)))
 
 
 def _compliance_slide(viewer: Viewer, framework_id: int, framework_name: str) -> None:
