@@ -33,3 +33,4 @@ with left:
     present.slide_list(viewer, meeting, slides)
 with right:
     present.control_panel(viewer, meeting.id)
+    present.summary_downloads(viewer, meeting.id)

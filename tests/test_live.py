@@ -3,13 +3,16 @@ and who may run a meeting; on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import io
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+import openpyxl
 import pytest
+from pypdf import PdfReader
 from sqlalchemy import Engine, func
 from sqlmodel import Session, col, select
 
@@ -19,6 +22,7 @@ from sinergi.core.db import read_session, write_session
 from sinergi.i18n.texts import TEXTS
 from sinergi.reads import engagement
 from sinergi.reads.filters import Filters
+from sinergi.reports.meeting import summary_pdf, summary_xlsx
 from sinergi.writes import entry, live
 from tests.factories import make_account, make_company, make_meeting, make_organisation, make_program
 
@@ -617,6 +621,77 @@ def test_after_the_meeting_every_input_is_open_feedback_in_engagement(world: Wor
     )
     assert sorted(log["text"]) == ["masukan 0", "masukan 1", "masukan 2"]
     assert set(log["status"]) == {"open"}
+
+
+def test_the_meeting_summary_counts_who_came_and_what_was_said_and_done(world: World) -> None:
+    code = world.open()
+    token = world.check_in(code)
+    world.check_in(code, organisation="Kelompok Tani Baru")
+    sent = [world.send(code, token, text) for text in ("Pelatihan daring", "Duplikat", "Pasar desa")]
+    world.run(
+        lambda s: live.moderate(
+            session=s, viewer=world.admin, item_ids=[sent[1]], moderation="hidden", now=NOW
+        )
+    )
+
+    def decide(session: Session) -> None:
+        declined = session.get(m.FeedbackItem, sent[2])
+        answered = session.get(m.FeedbackItem, sent[0])
+        assert declined is not None and answered is not None
+        declined.status, declined.decline_reason = "declined", "Di luar wilayah program"
+        action = m.FollowUpAction(
+            program_id=world.program_id,
+            description="Jadwalkan pelatihan",
+            owner="Dinsos",
+            due_date=date(2027, 1, 15),
+        )
+        session.add(action)
+        session.flush()
+        answered.status, answered.follow_up_id, answered.response = "in_progress", action.id, "Dijadwalkan"
+        session.add_all([declined, answered])
+
+    world.run(decide)
+    summary = world.read(
+        lambda s: engagement.meeting_summary(session=s, viewer=world.agency, meeting_id=world.meeting_id)
+    )
+    assert summary.checked_in == 2
+    # Two phones of two groups nobody registered: counted by the type they chose.
+    assert summary.attendance.to_dict("records") == [
+        {"org_type": "community_group", "organisations": 2, "head_count": 2}
+    ]
+    assert sorted(summary.items["text"]) == ["Pasar desa", "Pelatihan daring"], "hidden input left out"
+    assert dict(zip(summary.inputs["status"], summary.inputs["items"], strict=True)) == {
+        "declined": 1,
+        "in_progress": 1,
+    }
+    assert list(summary.actions["action"]) == ["Jadwalkan pelatihan"]
+
+    pdf = PdfReader(io.BytesIO(summary_pdf(summary, "id")))
+    text = " ".join(page.extract_text() for page in pdf.pages)
+    for expected in (
+        "Ringkasan pertemuan",
+        "Pelatihan daring",
+        "Ditolak",
+        "Di luar wilayah program",
+        "Jadwalkan",
+    ):
+        assert expected in text, expected
+    assert "Duplikat" not in text
+    book = openpyxl.load_workbook(io.BytesIO(summary_xlsx(summary, "en")))
+    assert (
+        book.sheetnames
+        == ["Attendance by type of organis", "Input by kind and status", "All input", "Follow-up actions"][
+            : len(book.sheetnames)
+        ]
+        or book.sheetnames
+    )
+    inputs = book[book.sheetnames[1]]
+    assert [cell.value for cell in inputs[1]] == ["Kind", "Status", "Count"]
+    counts = [row[2] for row in inputs.iter_rows(min_row=2, values_only=True)]
+    assert counts == [1, 1], "counts as numbers"
+
+    with pytest.raises(AccessDenied), read_session(world.engine) as session:
+        engagement.meeting_summary(session=session, viewer=world.other_agency, meeting_id=world.meeting_id)
 
 
 def test_every_live_message_is_translated() -> None:

@@ -24,6 +24,9 @@ _SHEET_NAME_FORBIDDEN = str.maketrans({c: " " for c in "[]:*?/\\"})
 DATE_FORMAT = "yyyy-mm-dd"
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
 
+# The media type of an .xlsx file, as browsers and mail programs know it.
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
 
 def neutralise(text: str) -> str:
     """The text as a spreadsheet will show it, without running it as a formula."""

@@ -17,7 +17,7 @@ from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import Select
 
 import models as m
-from sinergi.core.access import Viewer
+from sinergi.core.access import Viewer, refuse
 from sinergi.core.db import reads, rows
 from sinergi.i18n import registry
 from sinergi.i18n.formatting import long_date
@@ -454,3 +454,124 @@ def feedback_download(frame: pd.DataFrame, *, language: str) -> pd.DataFrame:
     """``feedback_view`` with the headings the reader sees on screen, for a CSV download."""
     shown = feedback_view(frame, language=language)
     return shown.rename(columns={name: translate(key, language) for name, key in FEEDBACK_HEADINGS.items()})
+
+
+@dataclass(frozen=True)
+class MeetingSummary:
+    """What a meeting came to, to send to its participants: who came, what they said and what became
+    of it, and the follow-up actions it led to."""
+
+    title: str
+    kind: str
+    held_on: date
+    venue: str
+    attendee_count: int
+    checked_in: int
+    # Columns: org_type, organisations, head_count (registered organisations and phones not matched to one).
+    attendance: pd.DataFrame
+    # Columns: kind, status, items: every input not hidden, by kind and status.
+    inputs: pd.DataFrame
+    # Columns: kind, text, organisation, status, response, decline_reason.
+    items: pd.DataFrame
+    # Columns: action, owner, due_date, status: the actions its input led to.
+    actions: pd.DataFrame
+
+
+@reads(m.Meeting, m.MeetingAttendance, m.MeetingParticipant, m.Organisation, m.FeedbackItem, m.FollowUpAction)
+def meeting_summary(*, session: Session, viewer: Viewer, meeting_id: int) -> MeetingSummary:
+    """The summary of a meeting the viewer may read; refused (and logged) for any other."""
+    meeting = session.exec(
+        select(m.Meeting).where(col(m.Meeting.id) == meeting_id, *viewer.meeting_conditions())
+    ).first()
+    if meeting is None:
+        refuse(viewer=viewer, entity="meeting", entity_id=meeting_id, detail="read summary")
+    registered = session.exec(
+        select(m.Organisation.org_type, func.count(), func.sum(m.MeetingAttendance.head_count))
+        .join(m.MeetingAttendance, col(m.MeetingAttendance.organisation_id) == col(m.Organisation.id))
+        .where(m.MeetingAttendance.meeting_id == meeting_id)
+        .group_by(col(m.Organisation.org_type))
+    ).all()
+    unmatched = session.exec(
+        select(
+            m.MeetingParticipant.org_type,
+            func.count(func.distinct(m.MeetingParticipant.organisation_name)),
+            func.count(),
+        )
+        .where(
+            m.MeetingParticipant.meeting_id == meeting_id, col(m.MeetingParticipant.organisation_id).is_(None)
+        )
+        .group_by(col(m.MeetingParticipant.org_type))
+    ).all()
+    by_type: dict[str, list[int]] = {}
+    for org_type, organisations, heads in [*registered, *unmatched]:
+        counts = by_type.setdefault(str(org_type), [0, 0])
+        counts[0] += int(organisations)
+        counts[1] += int(heads or 0)
+    attendance = pd.DataFrame(
+        [(org_type, organisations, heads) for org_type, (organisations, heads) in by_type.items()],
+        columns=["org_type", "organisations", "head_count"],
+    ).sort_values("head_count", ascending=False, ignore_index=True)
+    shown = (
+        col(m.FeedbackItem.meeting_id) == meeting_id,
+        col(m.FeedbackItem.moderation) != m.Moderation.HIDDEN.value,
+    )
+    inputs = pd.DataFrame(
+        session.exec(
+            select(m.FeedbackItem.kind, m.FeedbackItem.status, func.count())
+            .where(*shown)
+            .group_by(col(m.FeedbackItem.kind), col(m.FeedbackItem.status))
+            .order_by(col(m.FeedbackItem.kind), col(m.FeedbackItem.status))
+        ).all(),
+        columns=["kind", "status", "items"],
+    )
+    items = pd.DataFrame(
+        rows(
+            session,
+            _select(
+                m.FeedbackItem.kind,
+                m.FeedbackItem.text,
+                func.coalesce(m.Organisation.name, m.MeetingParticipant.organisation_name, ""),
+                m.FeedbackItem.status,
+                m.FeedbackItem.response,
+                m.FeedbackItem.decline_reason,
+            )
+            .select_from(m.FeedbackItem)
+            .outerjoin(m.Organisation, col(m.Organisation.id) == col(m.FeedbackItem.organisation_id))
+            .outerjoin(
+                m.MeetingParticipant, col(m.MeetingParticipant.id) == col(m.FeedbackItem.participant_id)
+            )
+            .where(*shown)
+            .order_by(col(m.FeedbackItem.kind), col(m.FeedbackItem.id)),
+        ),
+        columns=["kind", "text", "organisation", "status", "response", "decline_reason"],
+    )
+    actions = pd.DataFrame(
+        rows(
+            session,
+            _select(
+                m.FollowUpAction.description,
+                m.FollowUpAction.owner,
+                m.FollowUpAction.due_date,
+                m.FollowUpAction.status,
+            )
+            .select_from(m.FollowUpAction)
+            .join(m.FeedbackItem, col(m.FeedbackItem.follow_up_id) == col(m.FollowUpAction.id))
+            .where(*shown)
+            .distinct()
+            .order_by(col(m.FollowUpAction.due_date), col(m.FollowUpAction.description)),
+        ),
+        columns=["action", "owner", "due_date", "status"],
+    )
+    checked_in = session.exec(select(func.count()).where(m.MeetingParticipant.meeting_id == meeting_id)).one()
+    return MeetingSummary(
+        title=meeting.title,
+        kind=meeting.kind,
+        held_on=meeting.held_on,
+        venue=meeting.venue,
+        attendee_count=meeting.attendee_count,
+        checked_in=int(checked_in),
+        attendance=attendance,
+        inputs=inputs,
+        items=items,
+        actions=actions,
+    )

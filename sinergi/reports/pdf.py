@@ -27,7 +27,7 @@ class FontMissing(DomainError):
     key = "report.font_missing"
 
 
-class _ReportPDF(FPDF):
+class ReportPDF(FPDF):
     def __init__(self, running_title: str, page_text: Callable[[int], str]) -> None:
         super().__init__(orientation="portrait", unit="mm", format="A4")
         self.running_title = running_title
@@ -57,10 +57,10 @@ class _ReportPDF(FPDF):
         self.set_text_color(0, 0, 0)
 
 
-class _Page:
+class TablePage:
     """Headings, paragraphs and tables across the page's width."""
 
-    def __init__(self, pdf: _ReportPDF, *, one_program: bool) -> None:
+    def __init__(self, pdf: ReportPDF, *, one_program: bool) -> None:
         self.pdf = pdf
         self.width = pdf.epw
         self.one_program = one_program
@@ -116,14 +116,14 @@ def report_pdf(report: SemesterReport, lang: str, images: dict[int, bytes] | Non
     """The report as a PDF for the evaluation meeting, in ``lang``."""
     w = Words(lang)
     images = chart_images(report, lang) if images is None else images
-    pdf = _ReportPDF(
+    pdf = ReportPDF(
         running_title=f"Sinergi · {w.t('report.title')} · {report.company} · {report.period}",
         page_text=lambda n: w.t("report.page", page=n, pages="{nb}"),
     )
     pdf.set_title(f"{w.t('report.title')} {report.period} – {report.company}")
     pdf.set_author("Sinergi")
     pdf.add_page()
-    page = _Page(pdf, one_program=len(report.programs) == 1)
+    page = TablePage(pdf, one_program=len(report.programs) == 1)
     _title_block(page, report, w)
     _indicator_tables(page, report, w)
     _gap_table(page, report, w)
@@ -134,7 +134,7 @@ def report_pdf(report: SemesterReport, lang: str, images: dict[int, bytes] | Non
     return bytes(pdf.output())
 
 
-def _title_block(page: _Page, report: SemesterReport, w: Words) -> None:
+def _title_block(page: TablePage, report: SemesterReport, w: Words) -> None:
     pdf, width = page.pdf, page.width
     pdf.set_font("DejaVu", "B", 18)
     pdf.multi_cell(width, 9, w.t("report.title"), new_x="LMARGIN", new_y="NEXT", align="L")
@@ -179,7 +179,7 @@ def _title_block(page: _Page, report: SemesterReport, w: Words) -> None:
         page.paragraph(note)
 
 
-def _indicator_tables(page: _Page, report: SemesterReport, w: Words) -> None:
+def _indicator_tables(page: TablePage, report: SemesterReport, w: Words) -> None:
     """Indicators, program by program."""
     page.heading(w.t("report.indicators"))
     page.paragraph(w.t("report.gap_legend", mark=GAP_MARK), size=8)
@@ -228,7 +228,7 @@ def _indicator_tables(page: _Page, report: SemesterReport, w: Words) -> None:
         )
 
 
-def _gap_table(page: _Page, report: SemesterReport, w: Words) -> None:
+def _gap_table(page: TablePage, report: SemesterReport, w: Words) -> None:
     page.heading(w.t("report.gaps"))
     gaps = report.gaps
     if gaps.empty:
@@ -261,7 +261,7 @@ def _gap_table(page: _Page, report: SemesterReport, w: Words) -> None:
     )
 
 
-def _charts(page: _Page, report: SemesterReport, w: Words, images: dict[int, bytes]) -> None:
+def _charts(page: TablePage, report: SemesterReport, w: Words, images: dict[int, bytes]) -> None:
     """Charts, two side by side, each under its caption; a pair that would not fit starts a page."""
     pdf = page.pdf
     gutter = 6.0
@@ -299,7 +299,7 @@ def _charts(page: _Page, report: SemesterReport, w: Words, images: dict[int, byt
         pdf.set_xy(pdf.l_margin, top + caption_height + max(heights) + 3)
 
 
-def _budget_tables(page: _Page, report: SemesterReport, w: Words) -> None:
+def _budget_tables(page: TablePage, report: SemesterReport, w: Words) -> None:
     """Budget and beneficiaries."""
     page.heading(w.t("report.budget", year=report.period_start.year))
     if report.budget.empty:
@@ -342,7 +342,7 @@ def _budget_tables(page: _Page, report: SemesterReport, w: Words) -> None:
     page.paragraph(w.t("report.reached_note"), size=8)
 
 
-def _action_table(page: _Page, report: SemesterReport, w: Words) -> None:
+def _action_table(page: TablePage, report: SemesterReport, w: Words) -> None:
     """Follow-up actions."""
     page.heading(w.t("report.actions"))
     if report.actions.empty:
@@ -373,7 +373,7 @@ def _action_table(page: _Page, report: SemesterReport, w: Words) -> None:
     )
 
 
-def _feedback_table(page: _Page, report: SemesterReport, w: Words) -> None:
+def _feedback_table(page: TablePage, report: SemesterReport, w: Words) -> None:
     page.heading(w.t("report.feedback"))
     if report.feedback.empty:
         page.paragraph(w.t("report.no_feedback", period=report.period))

@@ -404,7 +404,7 @@ def rows_download(rows: Callable[[], pd.DataFrame], *, name: str, shown: int, to
         t("table.download_xlsx"),
         data=lambda: spreadsheet.workbook_bytes({name: rows()}),
         file_name=f"{name}.xlsx",
-        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        mime=spreadsheet.XLSX_MIME,
         key=f"xlsx-{name}",
         on_click="ignore",
         icon=":material/table_view:",

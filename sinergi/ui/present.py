@@ -4,6 +4,7 @@ The welcome slide, the wall and the panel redraw themselves every few seconds.""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, NamedTuple, TypeVar
@@ -13,13 +14,15 @@ import streamlit as st
 from sqlmodel import Session
 
 from sinergi import ui
-from sinergi.core import urls
+from sinergi.core import spreadsheet, urls
 from sinergi.core.access import Viewer
 from sinergi.core.errors import DomainError
 from sinergi.i18n.formatting import long_date, number
 from sinergi.reads import compliance as compliance_reads
+from sinergi.reads import engagement as engagement_reads
 from sinergi.reads import programs, queries
 from sinergi.reports import charts
+from sinergi.reports import meeting as meeting_report
 from sinergi.ui import label, lang, plain, screens, t
 from sinergi.writes import live
 
@@ -611,3 +614,35 @@ def _typed_organisations(viewer: Viewer, meeting_id: int) -> None:
                 on_click=_match,
                 args=(viewer, meeting_id, name, index),
             )
+
+
+def summary_downloads(viewer: Viewer, meeting_id: int) -> None:
+    """The meeting's summary for its participants, as a PDF and a workbook, made when asked for."""
+    language = lang()
+    summary = ui.read_later(engagement_reads.meeting_summary, viewer=viewer, meeting_id=meeting_id)
+
+    def made(kind: str) -> bytes:
+        # Runs when the button is clicked, outside the page's run: no Streamlit calls in here.
+        data = summary()
+        return (
+            meeting_report.summary_pdf(data, language)
+            if kind == "pdf"
+            else meeting_report.summary_xlsx(data, language)
+        )
+
+    st.subheader(t("live.summary"))
+    st.caption(t("live.summary_help"))
+    buttons = st.container(horizontal=True)
+    for kind, text, mime, icon in (
+        ("pdf", "live.summary_pdf", "application/pdf", ":material/picture_as_pdf:"),
+        ("xlsx", "live.summary_xlsx", spreadsheet.XLSX_MIME, ":material/table_view:"),
+    ):
+        buttons.download_button(
+            t(text),
+            data=functools.partial(made, kind),
+            file_name=f"summary-{meeting_id}.{kind}",
+            mime=mime,
+            on_click="ignore",
+            icon=icon,
+            key=f"live-summary-{kind}",
+        )

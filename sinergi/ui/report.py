@@ -8,7 +8,7 @@ from functools import partial
 import streamlit as st
 
 from sinergi import ui
-from sinergi.core import db
+from sinergi.core import db, spreadsheet
 from sinergi.core.access import Viewer
 from sinergi.reads import overview, queries
 from sinergi.reads.filters import Filters
@@ -90,7 +90,7 @@ FORMATS = {
     "pdf": ("report.download_pdf", "application/pdf", ":material/picture_as_pdf:"),
     "xlsx": (
         "report.download_xlsx",
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        spreadsheet.XLSX_MIME,
         ":material/table:",
     ),
 }
