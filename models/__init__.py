@@ -51,6 +51,7 @@ from models.programs import (
     ProgramVillage,
     Result,
 )
+from models.voting import Vote, VoteDot, VoteOption
 
 __all__ = [
     "Accumulation",
@@ -110,6 +111,9 @@ __all__ = [
     "User",
     "Village",
     "VillageKind",
+    "Vote",
+    "VoteDot",
+    "VoteOption",
     "bounds_of",
     "utcnow",
 ]

@@ -108,6 +108,11 @@ class World:
 
 @pytest.fixture
 def world(engine: Engine) -> World:
+    return build_world(engine)
+
+
+def build_world(engine: Engine) -> World:
+    """A meeting of a company in Kutai Kartanegara, its programs, and one account per role."""
     with write_session(engine) as session:
         session.add_all([m.Regency(name="Kabupaten Kutai Kartanegara"), m.Regency(name="Kota Balikpapan")])
         session.flush()

@@ -93,6 +93,7 @@ AUDIT_ACTIONS: Final = (
     "add_point",
     "change_role",
     "close_input",
+    "close_vote",
     "correct",
     "create",
     "create_framework",
@@ -107,6 +108,7 @@ AUDIT_ACTIONS: Final = (
     "merge",
     "moderate",
     "open_input",
+    "open_vote",
     "password_change",
     "password_change_failed",
     "password_reset",
@@ -168,5 +170,6 @@ AUDIT_ENTITIES: Final = (
     "setting",
     "share_link",
     "village",
+    "vote",
 )
 AUDIT_ENTITY: Final = family("audit_entity.{}", lambda: AUDIT_ENTITIES)

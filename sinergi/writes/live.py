@@ -111,7 +111,7 @@ class InvalidMatch(DomainError):
     key = "live.error.match"
 
 
-def _meeting_to_run(session: Session, viewer: Viewer, meeting_id: int, action: str) -> m.Meeting:
+def meeting_to_run(session: Session, viewer: Viewer, meeting_id: int, action: str) -> m.Meeting:
     meeting = session.get(m.Meeting, meeting_id)
     if meeting is None:
         raise MeetingNotFound()
@@ -167,7 +167,7 @@ class LiveMeeting:
 @reads(m.Meeting, m.MeetingProgram, m.Program)
 def live_meeting(*, session: Session, viewer: Viewer, meeting_id: int) -> LiveMeeting:
     """The meeting, its input code and the programs it discusses; refused for anyone who may not run it."""
-    meeting = _meeting_to_run(session, viewer, meeting_id, "run live")
+    meeting = meeting_to_run(session, viewer, meeting_id, "run live")
     assert meeting.id is not None
     return LiveMeeting(
         id=meeting.id,
@@ -217,7 +217,7 @@ def open_input(
     An earlier code of the meeting stops working. Refused when ``open_until`` is not in the next
     ``MAX_OPEN_HOURS`` hours.
     """
-    meeting = _meeting_to_run(session, viewer, meeting_id, "open input")
+    meeting = meeting_to_run(session, viewer, meeting_id, "open input")
     if not now < open_until <= now + timedelta(hours=MAX_OPEN_HOURS):
         raise BadOpenUntil(hours=MAX_OPEN_HOURS)
     while True:
@@ -244,7 +244,7 @@ def open_input(
 
 def close_input(*, session: Session, viewer: Viewer, meeting_id: int, now: datetime) -> None:
     """Close input: the code is refused from now on."""
-    meeting = _meeting_to_run(session, viewer, meeting_id, "close input")
+    meeting = meeting_to_run(session, viewer, meeting_id, "close input")
     if meeting.input_code is None or meeting.input_closed_at is not None:
         return
     meeting.input_closed_at = now
@@ -254,7 +254,7 @@ def close_input(*, session: Session, viewer: Viewer, meeting_id: int, now: datet
 
 def show_slide(*, session: Session, viewer: Viewer, meeting_id: int, slide: int, now: datetime) -> None:
     """Show the room slide ``slide`` (counted from 0): every audience view of the meeting follows."""
-    meeting = _meeting_to_run(session, viewer, meeting_id, "show slide")
+    meeting = meeting_to_run(session, viewer, meeting_id, "show slide")
     slide = max(slide, 0)
     if meeting.live_slide == slide:
         return
@@ -296,7 +296,7 @@ def _attending_organisations(session: Session, meeting_id: int) -> tuple[str, ..
     return tuple(str(name) for name in names)
 
 
-def _open_meeting(session: Session, code: str, now: datetime, *, lock: bool = False) -> m.Meeting:
+def open_meeting(session: Session, code: str, now: datetime, *, lock: bool = False) -> m.Meeting:
     normalised = normalise_code(code)
     if not normalised or len(normalised) > CODE_LENGTH * 2:
         raise UnknownCode()
@@ -336,7 +336,7 @@ def meeting_for_code(
     misses = _events(session, "code_miss", address, since=now - CODE_MISS_WINDOW)
     if misses >= _limit("SINERGI_LIVE_CODE_MISSES_PER_ADDRESS"):
         raise TooManyCodes()
-    meeting = _open_meeting(session, code, now)
+    meeting = open_meeting(session, code, now)
     assert meeting.id is not None
     return PublicMeeting(
         id=meeting.id,
@@ -358,7 +358,7 @@ def device_checked_in(*, session: Session, code: str, device_token: str, now: da
     keeps its token in its address and is not counted again)."""
     if not device_token:
         return False
-    meeting = _open_meeting(session, code, now)
+    meeting = open_meeting(session, code, now)
     participant = session.exec(
         select(m.MeetingParticipant.meeting_id).where(m.MeetingParticipant.device_token == device_token)
     ).first()
@@ -382,7 +382,7 @@ def check_in(
     ``SINERGI_LIVE_CHECKINS_PER_ADDRESS`` times per meeting, so a head count cannot grow by more
     than that from one place.
     """
-    meeting = _open_meeting(session, code, now, lock=True)
+    meeting = open_meeting(session, code, now, lock=True)
     assert meeting.id is not None
     if _events(session, "check_in", address, meeting_id=meeting.id) >= _limit(
         "SINERGI_LIVE_CHECKINS_PER_ADDRESS"
@@ -443,7 +443,7 @@ def submit_input(
     within ``RATE.window``, or the device's address ``SINERGI_LIVE_INPUTS_PER_ADDRESS`` within
     ``INPUT_WINDOW`` (:class:`TooFast`, with the seconds to wait).
     """
-    meeting = _open_meeting(session, code, now)
+    meeting = open_meeting(session, code, now)
     participant = session.exec(
         select(m.MeetingParticipant).where(m.MeetingParticipant.device_token == device_token)
     ).first()
@@ -512,7 +512,7 @@ def moderate(*, session: Session, viewer: Viewer, item_ids: list[int], moderatio
         item = session.get(m.FeedbackItem, item_id)
         if item is None:
             continue
-        _meeting_to_run(session, viewer, item.meeting_id, "moderate")
+        meeting_to_run(session, viewer, item.meeting_id, "moderate")
         if item.moderation == target:
             continue
         before = item.moderation
@@ -539,7 +539,7 @@ def moderate(*, session: Session, viewer: Viewer, item_ids: list[int], moderatio
 def typed_organisations(*, session: Session, viewer: Viewer, meeting_id: int) -> list[tuple[str, int]]:
     """Organisations participants typed that match no registered one: (name as typed, how many
     participants), most first."""
-    _meeting_to_run(session, viewer, meeting_id, "read participants")
+    meeting_to_run(session, viewer, meeting_id, "read participants")
     name = col(m.MeetingParticipant.organisation_name)
     statement = (
         select(name, func.count())
@@ -557,7 +557,7 @@ def typed_organisations(*, session: Session, viewer: Viewer, meeting_id: int) ->
 @reads(m.Organisation)
 def registered_organisations(*, session: Session, viewer: Viewer, meeting_id: int) -> dict[int, str]:
     """Every registered organisation, by name: what a typed one can be matched to."""
-    _meeting_to_run(session, viewer, meeting_id, "read organisations")
+    meeting_to_run(session, viewer, meeting_id, "read organisations")
     statement = select(m.Organisation.id, m.Organisation.name).order_by(col(m.Organisation.name))
     return {int(org_id): str(name) for org_id, name in session.exec(statement).all() if org_id is not None}
 
@@ -567,7 +567,7 @@ def match_organisation(
 ) -> int:
     """Match an organisation participants typed to a registered one: they, and what they sent, count
     for it from now on (in the meeting's attendance too). Returns how many participants matched."""
-    meeting = _meeting_to_run(session, viewer, meeting_id, "match organisation")
+    meeting = meeting_to_run(session, viewer, meeting_id, "match organisation")
     organisation = session.get(m.Organisation, organisation_id)
     if organisation is None:
         raise InvalidMatch()
@@ -616,7 +616,7 @@ def correct_item(*, session: Session, viewer: Viewer, item_id: int, text: str, n
     item = session.get(m.FeedbackItem, item_id)
     if item is None:
         raise ItemNotFound()
-    _meeting_to_run(session, viewer, item.meeting_id, "correct")
+    meeting_to_run(session, viewer, item.meeting_id, "correct")
     text = text.strip()
     if not text or len(text) > MAX_INPUT_TEXT:
         raise InvalidCorrection(limit=MAX_INPUT_TEXT)
@@ -649,7 +649,7 @@ def merge_items(
         raise ItemNotFound()
     if keep.merged_into_id is not None:
         raise InvalidMerge()
-    _meeting_to_run(session, viewer, keep.meeting_id, "merge")
+    meeting_to_run(session, viewer, keep.meeting_id, "merge")
     merged = 0
     for item_id in dict.fromkeys(duplicate_ids):
         item = session.get(m.FeedbackItem, item_id)
@@ -739,14 +739,14 @@ def _items(
 @reads(m.Meeting, m.FeedbackItem, m.MeetingParticipant, m.Organisation, m.Program)
 def wall_items(*, session: Session, viewer: Viewer, meeting_id: int, limit: int = WALL_LIMIT) -> pd.DataFrame:
     """The ``limit`` newest approved items of the meeting, newest first: what the wall shows."""
-    _meeting_to_run(session, viewer, meeting_id, "read wall")
+    meeting_to_run(session, viewer, meeting_id, "read wall")
     return _items(session, meeting_id, m.Moderation.APPROVED, newest_first=True, limit=limit)
 
 
 @reads(m.Meeting, m.FeedbackItem, m.MeetingParticipant, m.Organisation, m.Program)
 def pending_items(*, session: Session, viewer: Viewer, meeting_id: int) -> pd.DataFrame:
     """Items awaiting moderation, oldest first."""
-    _meeting_to_run(session, viewer, meeting_id, "read pending")
+    meeting_to_run(session, viewer, meeting_id, "read pending")
     return _items(session, meeting_id, m.Moderation.PENDING, newest_first=False)
 
 
@@ -765,7 +765,7 @@ class LiveCounts:
 
 @reads(m.Meeting, m.FeedbackItem, m.MeetingParticipant)
 def live_counts(*, session: Session, viewer: Viewer, meeting_id: int) -> LiveCounts:
-    meeting = _meeting_to_run(session, viewer, meeting_id, "read counts")
+    meeting = meeting_to_run(session, viewer, meeting_id, "read counts")
     checked_in = session.exec(select(func.count()).where(m.MeetingParticipant.meeting_id == meeting_id)).one()
     by_moderation = dict(
         session.exec(
