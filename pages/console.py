@@ -33,4 +33,5 @@ with left:
     present.slide_list(viewer, meeting, slides)
 with right:
     present.control_panel(viewer, meeting.id)
+    present.vote_panel(viewer, meeting)
     present.summary_downloads(viewer, meeting.id)

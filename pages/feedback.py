@@ -32,6 +32,7 @@ if not public_form.checked_in(code):
     public_form.check_in_form(code, meeting.organisations)
     st.stop()
 
+public_form.vote_form(code)
 st.subheader(t("live.input.heading"))
 public_form.input_form(code, meeting.programs)
 if sent := public_form.sent_count():

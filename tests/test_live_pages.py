@@ -348,3 +348,61 @@ def test_the_console_matches_a_typed_organisation_to_a_registered_one(
         attendance = session.get(m.MeetingAttendance, (room.meeting_id, registered))
         assert attendance is not None and attendance.head_count == 1
     assert not [box for box in console.selectbox if box.key == "live-match-0"], "nothing left to match"
+
+
+def test_a_vote_is_opened_on_the_console_spent_from_a_phone_shown_to_the_room_and_followed_up(
+    room: Room, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    code = room.open_input()
+    with write_session(room.engine) as session:
+        device = live.check_in(
+            session=session,
+            code=code,
+            now=datetime.now(UTC),
+            org_type="community_group",
+            organisation_name="KT",
+        )
+    params = {"meeting": str(room.meeting_id)}
+    console = open_page(monkeypatch, room.url, "pages/console.py", viewer=room.organiser, params=params)
+    console.text_input(key="vote-question").input("Program mana untuk 2027?")
+    console.radio(key="vote-source").set_value("list")
+    console.run()
+    console.text_area(key="vote-options").input("Bank sampah\nSekolah lapang\nAir bersih")
+    console.button(key="vote-open").click().run()
+    assert not console.error
+    with read_session(room.engine) as session:
+        [vote] = session.exec(select(m.Vote)).all()
+        options = {o.label: o.id for o in session.exec(select(m.VoteOption)).all()}
+    assert (vote.question, vote.dots) == ("Program mana untuk 2027?", 3)
+
+    phone = open_page(
+        monkeypatch, room.url, "pages/feedback.py", signed_in=False, params={"code": code, "device": device}
+    )
+    assert phone.subheader[0].value == "Prioritas bersama"
+    phone.number_input(key=f"vote-{vote.id}-{options['Air bersih']}").set_value(2)
+    phone.number_input(key=f"vote-{vote.id}-{options['Bank sampah']}").set_value(1)
+    phone.button[0].click().run()
+    assert any("Titik Anda tersimpan (3)" in success.value for success in phone.success)
+    phone.number_input(key=f"vote-{vote.id}-{options['Sekolah lapang']}").set_value(3)
+    phone.button[0].click().run()
+    assert [error.value for error in phone.error] == [translate("vote.error.too_many_dots", "id", dots=3)]
+
+    console.button(key="live-slide-2").click().run()  # welcome, the program, the vote, the wall
+    room_view = open_page(monkeypatch, room.url, "pages/present.py", viewer=room.organiser, params=params)
+    assert room_view.title[0].value == "Program mana untuk 2027?"
+    [chart] = room_view.get("vega_lite_chart")
+    values = json.loads(chart.proto.spec)["layer"][0]["data"]["values"]
+    assert [(v["option"], v["dots"]) for v in values][:2] == [("Air bersih", 2), ("Bank sampah", 1)]
+
+    console = open_page(monkeypatch, room.url, "pages/console.py", viewer=room.organiser, params=params)
+    console.button(key="vote-close").click().run()
+    console.text_input(key=f"vote-owner-{options['Air bersih']}").input("Dinas PU")
+    console.button(key=f"vote-action-{options['Air bersih']}").click().run()
+    assert not console.error
+    with read_session(room.engine) as session:
+        [action] = session.exec(select(m.FollowUpAction)).all()
+        assert (action.description, action.owner, action.program_id) == (
+            "Air bersih",
+            "Dinas PU",
+            room.program_id,
+        )

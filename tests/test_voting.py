@@ -4,15 +4,20 @@ top option becoming a follow-up action; who may do which."""
 
 from __future__ import annotations
 
+import io
 from datetime import date, timedelta
 
+import openpyxl
 import pytest
+from pypdf import PdfReader
 from sqlalchemy import Engine
 from sqlmodel import select
 
 import models as m
 from sinergi.core.access import AccessDenied
 from sinergi.core.db import read_session, write_session
+from sinergi.reads import engagement
+from sinergi.reports.meeting import summary_pdf, summary_xlsx
 from sinergi.writes import live, voting
 from tests.test_live import NOW, World, build_world
 
@@ -140,6 +145,21 @@ def test_phones_spread_their_dots_over_the_approved_input_and_the_room_sees_the_
                 now=NOW,
             )
         )
+    # The meeting's summary carries what the room prioritised.
+    summary = world.read(
+        lambda s: engagement.meeting_summary(session=s, viewer=world.organiser, meeting_id=world.meeting_id)
+    )
+    text = " ".join(
+        page.extract_text() for page in PdfReader(io.BytesIO(summary_pdf(summary, "id", [kept]))).pages
+    )
+    assert "Mana yang paling penting tahun depan?" in text and "Air bersih" in text
+    book = openpyxl.load_workbook(io.BytesIO(summary_xlsx(summary, "en", [kept])))
+    votes = book[book.sheetnames[-1]]
+    assert [row[1:3] for row in votes.iter_rows(min_row=2, values_only=True)] == [
+        ("Air bersih", 4),
+        ("Pasar desa", 3),
+        ("Pelatihan daring", 2),
+    ]
     assert [row.action for row in world.audit("open_vote")] == ["open_vote"]
     assert len(world.audit("close_vote")) == 1
 

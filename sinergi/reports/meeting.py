@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Sequence
 
 import pandas as pd
 from openpyxl import Workbook
@@ -13,14 +14,15 @@ from sinergi.core import spreadsheet
 from sinergi.reads.engagement import MeetingSummary
 from sinergi.reports.pdf import ReportPDF, TablePage
 from sinergi.reports.rendering import Words
+from sinergi.writes.voting import Ranking
 
 # The inputs listed one by one in the PDF; the workbook has every one.
 PDF_ITEMS = 60
 
 
-def summary_pdf(summary: MeetingSummary, lang: str) -> bytes:
+def summary_pdf(summary: MeetingSummary, lang: str, votes: Sequence[Ranking] = ()) -> bytes:
     """The summary as a PDF: the meeting, who came, what was said by kind and status, the inputs
-    themselves and the follow-up actions."""
+    themselves, what the room prioritised (``votes``, closed) and the follow-up actions."""
     w = Words(lang)
     pdf = ReportPDF(
         running_title=f"Sinergi · {w.t('summary.title')} · {summary.title}",
@@ -85,6 +87,16 @@ def summary_pdf(summary: MeetingSummary, lang: str) -> bytes:
         if len(summary.items) > len(shown):
             page.paragraph(w.t("summary.more_in_workbook", count=w.num(len(summary.items) - len(shown))))
 
+    for vote in votes:
+        page.heading(w.t("summary.vote", question=vote.question))
+        page.paragraph(w.t("summary.voters", phones=w.num(vote.voters), dots=w.num(vote.dots)))
+        page.table(
+            [w.t("vote.option"), w.t("vote.dots"), w.t("vote.phones")],
+            [[str(r.label), w.num(r.dots), w.num(r.phones)] for r in vote.options.itertuples(index=False)],
+            (130, 28, 28),
+            right=(1, 2),
+        )
+
     page.heading(w.t("report.actions"))
     if summary.actions.empty:
         page.paragraph(w.t("summary.no_actions"))
@@ -105,8 +117,9 @@ def summary_pdf(summary: MeetingSummary, lang: str) -> bytes:
     return bytes(pdf.output())
 
 
-def summary_xlsx(summary: MeetingSummary, lang: str) -> bytes:
-    """The summary's tables, one sheet each, numbers as numbers and every input listed."""
+def summary_xlsx(summary: MeetingSummary, lang: str, votes: Sequence[Ranking] = ()) -> bytes:
+    """The summary's tables, one sheet each, numbers as numbers and every input listed; the votes in
+    one sheet, a row per option."""
     w = Words(lang)
     sheets = {
         w.t("summary.attendance"): pd.DataFrame(
@@ -148,6 +161,19 @@ def summary_xlsx(summary: MeetingSummary, lang: str) -> bytes:
             }
         ),
     }
+    if votes:
+        sheets[w.t("vote.heading")] = pd.DataFrame(
+            [
+                {
+                    w.t("vote.question"): vote.question,
+                    w.t("vote.option"): option.label,
+                    w.t("vote.dots"): option.dots,
+                    w.t("vote.phones"): option.phones,
+                }
+                for vote in votes
+                for option in vote.options.itertuples(index=False)
+            ]
+        )
     workbook = Workbook()
     assert workbook.active is not None
     workbook.remove(workbook.active)

@@ -23,13 +23,15 @@ from sinergi.reads import engagement as engagement_reads
 from sinergi.reads import programs, queries
 from sinergi.reports import charts
 from sinergi.reports import meeting as meeting_report
-from sinergi.ui import label, lang, plain, screens, t
-from sinergi.writes import live
+from sinergi.ui import label, lang, plain, screens, t, tables
+from sinergi.writes import live, voting
 
 REFRESH_SECONDS = 3
 # A program's slide: how many indicator charts it shows, and how tall each is drawn.
 SLIDE_INDICATORS = 2
 SLIDE_CHART_HEIGHT = 380
+# The options of a closed vote offered as follow-up actions, most dots first.
+TOP_OPTIONS = 3
 WALL_HEIGHT = 520
 _PANEL_ERROR = "live-panel-error"
 
@@ -108,10 +110,12 @@ def slides(viewer: Viewer, meeting: live.LiveMeeting) -> list[Slide]:
         if meeting.regency_id is not None
         else None
     )
+    ranking = _fresh(voting.current_ranking, viewer=viewer, meeting_id=meeting.id)
     return [
         Slide("welcome"),
         *(Slide("program", program_id) for program_id, _ in meeting.programs),
         *([Slide("compliance", framework.id, framework.name)] if framework is not None else []),
+        *([Slide("vote", ranking.id)] if ranking is not None else []),
         Slide("wall"),
     ]
 
@@ -123,6 +127,8 @@ def slide_title(slide: Slide, meeting: live.LiveMeeting) -> str:
         return t("live.slide.program", name=plain(name))
     if slide.kind == "compliance":
         return t("live.slide.compliance")
+    if slide.kind == "vote":
+        return t("live.slide.vote")
     return t("live.slide.welcome") if slide.kind == "welcome" else t("live.slide.wall")
 
 
@@ -145,6 +151,8 @@ def show_slide(viewer: Viewer, meeting: live.LiveMeeting, slide: Slide) -> None:
         _compliance_slide(viewer, slide.ref, slide.caption)
     elif slide.kind == "welcome":
         _welcome_slide(viewer, meeting, datetime.now(UTC))
+    elif slide.kind == "vote":
+        _vote_slide(viewer, meeting.id)
     else:
         _wall_slide(viewer, meeting.id, datetime.now(UTC))
 
@@ -620,15 +628,12 @@ def summary_downloads(viewer: Viewer, meeting_id: int) -> None:
     """The meeting's summary for its participants, as a PDF and a workbook, made when asked for."""
     language = lang()
     summary = ui.read_later(engagement_reads.meeting_summary, viewer=viewer, meeting_id=meeting_id)
+    votes = ui.read_later(voting.meeting_rankings, viewer=viewer, meeting_id=meeting_id)
 
     def made(kind: str) -> bytes:
         # Runs when the button is clicked, outside the page's run: no Streamlit calls in here.
-        data = summary()
-        return (
-            meeting_report.summary_pdf(data, language)
-            if kind == "pdf"
-            else meeting_report.summary_xlsx(data, language)
-        )
+        render = meeting_report.summary_pdf if kind == "pdf" else meeting_report.summary_xlsx
+        return render(summary(), language, votes())
 
     st.subheader(t("live.summary"))
     st.caption(t("live.summary_help"))
@@ -646,3 +651,160 @@ def summary_downloads(viewer: Viewer, meeting_id: int) -> None:
             icon=icon,
             key=f"live-summary-{kind}",
         )
+
+
+def _ranking_chart(ranking: voting.Ranking) -> charts.VegaLiteSpec:
+    data = ranking.options.assign(option=[str(label)[:80] for label in ranking.options["label"]])
+    return charts.ordered_bars(
+        data,
+        category="option",
+        value="dots",
+        category_title=t("vote.option"),
+        value_title=t("vote.dots"),
+        description=ui.bars_description(t("vote.dots"), t("vote.option")),
+    )
+
+
+def _vote_slide(viewer: Viewer, meeting_id: int) -> None:
+    """The question and the options, most dots first, as the phones spend them."""
+    ranking = _fresh(voting.current_ranking, viewer=viewer, meeting_id=meeting_id)
+    if ranking is None:
+        return
+    st.title(plain(ranking.question))
+    st.caption(
+        t("vote.closed_line" if ranking.closed else "vote.open_line", phones=number(ranking.voters, lang()))
+    )
+    ui.draw_chart(charts.for_room(_ranking_chart(ranking)), height=max(240, 64 * len(ranking.options)))
+
+
+def vote_panel(viewer: Viewer, meeting: live.LiveMeeting) -> None:
+    """Open a vote (on the approved input or a list), watch it and close it; then make its top
+    options follow-up actions."""
+    st.subheader(t("vote.heading"))
+    ranking = _fresh(voting.current_ranking, viewer=viewer, meeting_id=meeting.id)
+    if ranking is not None and not ranking.closed:
+        _live_ranking(viewer, meeting.id)
+        return
+    if ranking is not None:
+        _follow_ups(viewer, meeting, ranking)
+    with st.popover(t("vote.open"), icon=":material/how_to_vote:"):
+        st.text_input(t("vote.question"), max_chars=voting.MAX_QUESTION, key="vote-question")
+        st.number_input(
+            t("vote.dots_each"),
+            min_value=1,
+            max_value=voting.MAX_DOTS,
+            value=voting.DEFAULT_DOTS,
+            key="vote-dots",
+        )
+        source = st.radio(
+            t("vote.source"),
+            ["approved", "list"],
+            format_func=lambda value: (
+                t("vote.source_approved") if value == "approved" else t("vote.source_list")
+            ),
+            key="vote-source",
+        )
+        if source == "list":
+            st.text_area(t("vote.options"), key="vote-options", help=t("vote.options_help"))
+        st.button(
+            t("vote.open_button"),
+            type="primary",
+            key="vote-open",
+            on_click=_open_vote,
+            args=(viewer, meeting.id),
+        )
+
+
+def _open_vote(viewer: Viewer, meeting_id: int) -> None:
+    state = st.session_state
+    options = str(state.get("vote-options", "")).splitlines() if state.get("vote-source") == "list" else None
+    _act(
+        lambda s: voting.open_vote(
+            session=s,
+            viewer=viewer,
+            meeting_id=meeting_id,
+            question=str(state.get("vote-question", "")),
+            dots=int(state.get("vote-dots") or voting.DEFAULT_DOTS),
+            options=options,
+            now=datetime.now(UTC),
+        )
+    )
+
+
+def _close_vote(viewer: Viewer, vote_id: int) -> None:
+    _act(lambda s: voting.close_vote(session=s, viewer=viewer, vote_id=vote_id, now=datetime.now(UTC)))
+
+
+@st.fragment(run_every=timedelta(seconds=REFRESH_SECONDS))
+def _live_ranking(viewer: Viewer, meeting_id: int) -> None:
+    ranking = _fresh(voting.current_ranking, viewer=viewer, meeting_id=meeting_id)
+    if ranking is None:
+        return
+    st.markdown(ui.t_plain("vote.open_question", question=ranking.question))
+    st.caption(t("vote.open_line", phones=number(ranking.voters, lang())))
+    _ranking_table(ranking)
+    st.button(
+        t("vote.close"),
+        icon=":material/lock:",
+        key="vote-close",
+        on_click=_close_vote,
+        args=(viewer, ranking.id),
+    )
+
+
+def _ranking_table(ranking: voting.Ranking) -> None:
+    st.dataframe(
+        ranking.options[["label", "dots", "phones"]],
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "label": st.column_config.TextColumn(t("vote.option"), width=tables.TEXT_WIDTH),
+            "dots": st.column_config.NumberColumn(t("vote.dots"), format="%d"),
+            "phones": st.column_config.NumberColumn(t("vote.phones"), format="%d"),
+        },
+    )
+
+
+def _follow_ups(viewer: Viewer, meeting: live.LiveMeeting, ranking: voting.Ranking) -> None:
+    """The last vote's result, and its top options, each a follow-up action in one step."""
+    st.markdown(ui.t_plain("vote.closed_question", question=ranking.question))
+    _ranking_table(ranking)
+    if not meeting.programs:
+        return
+    programs = dict(meeting.programs)
+    for row in ranking.options.head(TOP_OPTIONS).itertuples(index=False):
+        if row.follow_up_id is not None and not pd.isna(row.follow_up_id):
+            st.caption(ui.t_plain("vote.followed_up", option=str(row.label)))
+            continue
+        option_id = int(row.id)
+        with st.popover(ui.t_plain("vote.to_action", option=str(row.label)[:60]), icon=":material/task_alt:"):
+            st.selectbox(
+                t("vote.program"),
+                list(programs),
+                format_func=programs.__getitem__,
+                key=f"vote-program-{option_id}",
+            )
+            st.text_input(t("program.owner"), max_chars=200, key=f"vote-owner-{option_id}")
+            st.date_input(t("program.due"), value=None, key=f"vote-due-{option_id}", format="DD/MM/YYYY")
+            st.button(
+                t("vote.make_action"),
+                key=f"vote-action-{option_id}",
+                on_click=_to_action,
+                args=(viewer, option_id),
+            )
+
+
+def _to_action(viewer: Viewer, option_id: int) -> None:
+    state = st.session_state
+    program = state.get(f"vote-program-{option_id}")
+    _act(
+        lambda s: voting.option_to_action(
+            session=s,
+            viewer=viewer,
+            option_id=option_id,
+            program_id=int(program or 0),
+            owner=str(state.get(f"vote-owner-{option_id}", "")),
+            due_date=state.get(f"vote-due-{option_id}"),
+            now=datetime.now(UTC),
+        )
+    )

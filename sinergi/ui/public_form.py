@@ -6,7 +6,7 @@ afresh; what one client address may do is limited as well (see :mod:`sinergi.wri
 from __future__ import annotations
 
 import secrets
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import streamlit as st
 
@@ -17,7 +17,7 @@ from sinergi.core.errors import DomainError
 from sinergi.i18n.formatting import long_date
 from sinergi.ui import label, lang, t
 from sinergi.ui.client import client_address
-from sinergi.writes import live
+from sinergi.writes import live, voting
 
 # This session's devices: normalised code -> the secret its check-in returned.
 _DEVICES = "live_devices"
@@ -203,3 +203,55 @@ def _flash_refusal(code: str, error: DomainError) -> None:
         _devices().pop(code, None)
         st.query_params.pop("device", None)
     st.session_state[_FLASH] = ("error", ui.refusal(error))
+
+
+@st.fragment(run_every=timedelta(seconds=5))
+def vote_form(code: str) -> None:
+    """While the facilitator has a vote open: its options, a number of dots to spread over them, and
+    where this phone put them (it may move them until the vote closes). Looks for a vote every few
+    seconds, so it appears without a reload."""
+    with db.read_session() as session:
+        vote = voting.phone_vote(
+            session=session, code=code, device_token=_devices().get(code, ""), now=datetime.now(UTC)
+        )
+    if vote is None:
+        return
+    st.subheader(t("vote.phone.heading"))
+    show_flash()
+    st.markdown(ui.t_plain("vote.phone.question", question=vote.question))
+    with st.form(f"vote-{vote.id}"):
+        st.caption(t("vote.phone.dots", dots=vote.dots))
+        for option_id, label_text in vote.options:
+            st.number_input(
+                ui.plain(label_text),
+                min_value=0,
+                max_value=vote.dots,
+                value=vote.spent.get(option_id, 0),
+                step=1,
+                key=f"vote-{vote.id}-{option_id}",
+            )
+        st.form_submit_button(
+            t("vote.phone.submit"),
+            type="primary",
+            on_click=_spend,
+            args=(code, vote.id, tuple(option for option, _ in vote.options)),
+            width="stretch",
+        )
+
+
+def _spend(code: str, vote_id: int, options: tuple[int, ...]) -> None:
+    state = st.session_state
+    allocation = {option: int(state.get(f"vote-{vote_id}-{option}") or 0) for option in options}
+    spent = ui.run_command(
+        lambda session: voting.spend_dots(
+            session=session,
+            code=code,
+            device_token=_devices().get(code, ""),
+            vote_id=vote_id,
+            allocation=allocation,
+            now=datetime.now(UTC),
+        ),
+        refused=lambda error: _flash_refusal(code, error),
+    )
+    if spent is not ui.REFUSED:
+        state[_FLASH] = ("success", t("vote.phone.saved", dots=spent))
