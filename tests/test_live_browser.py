@@ -409,3 +409,48 @@ def test_phones_are_offered_the_registered_organisations_and_a_typed_one_is_kept
     expect(console.get_by_text("Kelompok Tani Sumber Rejeki (1 peserta)")).to_be_visible(timeout=LONG)
     for opened in (context, laptop):
         opened.close()
+
+
+def test_phones_spend_their_dots_and_the_room_sees_the_ranking(browser: Browser, served: Served) -> None:
+    laptop, console = facilitator(browser, served, LAPTOP)
+    code = open_input(console, served)
+    screen, room = audience(browser, served, PROJECTOR)
+    console.get_by_role("button", name="Buka pemungutan titik").click()
+    console.get_by_label("Pertanyaan").fill("Program mana untuk 2027?")
+    console.get_by_text("Daftar sendiri").click()
+    console.get_by_role("textbox", name="Pilihan, satu per baris").fill("Bank sampah\nSekolah lapang\nAir bersih")
+    console.get_by_role("button", name="Buka pemungutan", exact=True).click()
+    expect(console.get_by_text("Pemungutan terbuka:", exact=False).first).to_be_visible(timeout=LONG)
+    # The vote's slide, before the wall: the room sees the question above the ranking.
+    slide_buttons(console).filter(has_text="Prioritas bersama").click()
+    expect(room.locator("h1").first).to_have_text("Program mana untuk 2027?", timeout=LONG)
+
+    phones = [browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True) for _ in range(3)]
+    spent = [{"Air bersih": 3}, {"Air bersih": 1, "Bank sampah": 2}, {"Sekolah lapang": 1, "Air bersih": 2}]
+    for n, (context, dots) in enumerate(zip(phones, spent, strict=True)):
+        phone = context.new_page()
+        check_in(phone, served.base, code, n)
+        expect(phone.get_by_text("Prioritas bersama")).to_be_visible(timeout=LONG)
+        for option, count in dots.items():
+            field = phone.get_by_label(option, exact=True)
+            field.fill(str(count))
+            field.press("Tab")
+        phone.get_by_role("button", name="Kirim titik").click()
+        expect(phone.get_by_text(f"Titik Anda tersimpan ({sum(dots.values())})")).to_be_visible(timeout=LONG)
+    expect(room.get_by_text("3 ponsel sudah memberi titik", exact=False)).to_be_visible(timeout=LONG)
+    room.screenshot(path=str(ARTIFACTS / "vote-1920x1080.png"))
+
+    console.get_by_role("button", name="Tutup pemungutan").click()
+    expect(room.get_by_text("Pemungutan ditutup", exact=False)).to_be_visible(timeout=LONG)
+    with read_session(served.engine) as session:
+        totals = {
+            label: int(dots)
+            for label, dots in session.exec(
+                select(m.VoteOption.label, func.sum(m.VoteDot.dots))
+                .join(m.VoteDot, col(m.VoteDot.option_id) == col(m.VoteOption.id))
+                .group_by(col(m.VoteOption.label))
+            ).all()
+        }
+    assert totals == {"Air bersih": 6, "Bank sampah": 2, "Sekolah lapang": 1}
+    for context in (*phones, laptop, screen):
+        context.close()
