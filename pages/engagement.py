@@ -44,6 +44,9 @@ st.subheader(t("engagement.meetings"))
 engagement.meeting_table(viewer, filters)
 st.caption(t("engagement.attendance_note"))
 
+st.subheader(t("engagement.votes"))
+engagement.vote_results(viewer, filters)
+
 st.subheader(t("engagement.overdue"))
 st.caption(engagement.overdue_rule())
 if tiles.overdue == 0:

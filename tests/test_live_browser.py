@@ -418,7 +418,9 @@ def test_phones_spend_their_dots_and_the_room_sees_the_ranking(browser: Browser,
     console.get_by_role("button", name="Buka pemungutan titik").click()
     console.get_by_label("Pertanyaan").fill("Program mana untuk 2027?")
     console.get_by_text("Daftar sendiri").click()
-    console.get_by_role("textbox", name="Pilihan, satu per baris").fill("Bank sampah\nSekolah lapang\nAir bersih")
+    console.get_by_role("textbox", name="Pilihan, satu per baris").fill(
+        "Bank sampah\nSekolah lapang\nAir bersih"
+    )
     console.get_by_role("button", name="Buka pemungutan", exact=True).click()
     expect(console.get_by_text("Pemungutan terbuka:", exact=False).first).to_be_visible(timeout=LONG)
     # The vote's slide, before the wall: the room sees the question above the ranking.

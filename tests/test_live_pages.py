@@ -406,3 +406,6 @@ def test_a_vote_is_opened_on_the_console_spent_from_a_phone_shown_to_the_room_an
             "Dinas PU",
             room.program_id,
         )
+    # The closed vote is what the room decided: the engagement page lists it.
+    engagement_page = open_page(monkeypatch, room.url, "pages/engagement.py", viewer=room.organiser)
+    assert any("Program mana untuk 2027?" in text.value for text in engagement_page.markdown)

@@ -17,6 +17,7 @@ import models as m
 from sinergi.core.access import AccessDenied
 from sinergi.core.db import read_session, write_session
 from sinergi.reads import engagement
+from sinergi.reads.filters import Filters
 from sinergi.reports.meeting import summary_pdf, summary_xlsx
 from sinergi.writes import live, voting
 from tests.test_live import NOW, World, build_world
@@ -145,6 +146,17 @@ def test_phones_spread_their_dots_over_the_approved_input_and_the_room_sees_the_
                 now=NOW,
             )
         )
+    listed = world.read(lambda s: voting.closed_rankings(session=s, viewer=world.agency, filters=Filters()))
+    assert [(held.meeting, held.ranking.question) for held in listed] == [
+        (
+            world.read(lambda s: s.get(m.Meeting, world.meeting_id)).title,
+            "Mana yang paling penting tahun depan?",
+        )
+    ]
+    hidden = world.read(
+        lambda s: voting.closed_rankings(session=s, viewer=world.other_company, filters=Filters())
+    )
+    assert hidden == [], "another company's meetings are not listed"
     # The meeting's summary carries what the room prioritised.
     summary = world.read(
         lambda s: engagement.meeting_summary(session=s, viewer=world.organiser, meeting_id=world.meeting_id)

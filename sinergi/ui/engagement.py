@@ -17,6 +17,7 @@ from sinergi.reads.engagement import EngagementTiles, FeedbackGrouping
 from sinergi.reads.filters import Filters
 from sinergi.reports import charts
 from sinergi.ui import label, lang, t, tables
+from sinergi.writes import voting
 
 FILTER_FIELDS = ("regency", "company", "year", "period")
 
@@ -257,3 +258,31 @@ def _feedback_table(
         shown=len(frame),
         total=total,
     )
+
+
+def vote_results(viewer: Viewer, filters: Filters) -> None:
+    """What the rooms prioritised together: each closed vote's question and its options by dots."""
+    closed = ui.read(voting.closed_rankings, viewer=viewer, filters=filters)
+    if not closed:
+        st.caption(t("engagement.no_votes"))
+        return
+    for held in closed:
+        st.markdown(
+            ui.t_plain(
+                "engagement.vote_line",
+                date=long_date(held.held_on, lang()),
+                meeting=held.meeting,
+                question=held.ranking.question,
+            )
+        )
+        st.caption(t("vote.closed_line", phones=number(held.ranking.voters, lang())))
+        st.dataframe(
+            held.ranking.options[["label", "dots", "phones"]],
+            hide_index=True,
+            width="stretch",
+            column_config={
+                "label": st.column_config.TextColumn(t("vote.option"), width="large"),
+                "dots": st.column_config.NumberColumn(t("vote.dots"), format="%d"),
+                "phones": st.column_config.NumberColumn(t("vote.phones"), format="%d"),
+            },
+        )

@@ -17,6 +17,8 @@ from sinergi.core import audit
 from sinergi.core.access import Viewer, refuse
 from sinergi.core.db import reads
 from sinergi.core.errors import DomainError
+from sinergi.reads.engagement import meeting_conditions
+from sinergi.reads.filters import Filters
 from sinergi.writes.live import NotCheckedIn, meeting_to_run, open_meeting
 
 MAX_DOTS = 10
@@ -334,3 +336,32 @@ def phone_vote(*, session: Session, code: str, device_token: str, now: datetime)
         options=tuple((int(option_id or 0), str(label)) for option_id, label in options),
         spent={int(option): int(dots) for option, dots in spent.items()},
     )
+
+
+@dataclass(frozen=True)
+class MeetingRanking:
+    """A closed vote with the meeting it was held at."""
+
+    meeting: str
+    held_on: date
+    ranking: Ranking
+
+
+# The most recent closed votes the engagement page lists.
+LISTED_VOTES = 20
+
+
+@reads(m.Meeting, m.Vote, m.VoteOption, m.VoteDot)
+def closed_rankings(*, session: Session, viewer: Viewer, filters: Filters) -> list[MeetingRanking]:
+    """The latest closed votes of the meetings the filters select and the viewer may read, newest
+    first: what rooms decided together."""
+    votes = session.exec(
+        select(m.Vote, m.Meeting)
+        .join(m.Meeting, col(m.Meeting.id) == col(m.Vote.meeting_id))
+        .where(col(m.Vote.closed_at).is_not(None), *meeting_conditions(filters, viewer))
+        .order_by(col(m.Meeting.held_on).desc(), col(m.Vote.id).desc())
+        .limit(LISTED_VOTES)
+    ).all()
+    return [
+        MeetingRanking(meeting.title, meeting.held_on, _ranking(session, vote)) for vote, meeting in votes
+    ]
