@@ -449,6 +449,13 @@ def test_an_import_that_would_change_a_verified_result_is_an_error(engine: Engin
     assert [p.key for p in run(engine, staff, "c.xlsx", self_verified).problems] == [
         "transfer.err.verify_not_allowed"
     ]
+    # Nor does a company send its own result back; only a verifier does, with a note.
+    self_returned = xlsx(
+        {"Capaian": [{**RESULT_ROWS[0], "Period": "2023-S2", "Verification state": "Returned"}]}
+    )
+    assert [p.key for p in run(engine, staff, "d.xlsx", self_returned).problems] == [
+        "transfer.err.return_not_allowed"
+    ]
     with read_session(engine) as session:
         assert session.exec(select(m.Result.actual)).one() == 18.5
 
