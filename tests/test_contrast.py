@@ -149,3 +149,41 @@ def test_the_status_colours_stay_apart_from_each_other() -> None:
     """Darkened for contrast, the colours of one chart are still told apart (no two alike)."""
     for colours in (charts.SHARE_COLOURS, charts.COMPLIANCE_COLOURS, charts.FEEDBACK_STATUS_COLOURS):
         assert len(set(colours.values())) == len(colours)
+
+
+def test_a_lighter_unverified_bar_keeps_an_edge_that_stands_out_from_the_page() -> None:
+    """Unverified results are drawn lighter (their fill alone falls below 3:1 on white); an outline
+    in the status colour at full strength, which stands out at 3:1, keeps each bar's edge visible."""
+    states = {"verified": "Verified", "submitted": "Submitted", "draft": "Draft"}
+    statuses = {status: status for status in charts.STATUS_COLOURS}
+    chart = charts.indicator_bullets(
+        [
+            {
+                "period": "2025-S1",
+                "target": 10.0,
+                "actual": 9.0,
+                "achievement": 0.9,
+                "status_label": "on_track",
+                "baseline": None,
+                "state_label": "Draft",
+            }
+        ],
+        period_title="Semester",
+        actual_title="Actual",
+        target_title="Target",
+        baseline_title="Baseline",
+        unit="kg",
+        status_labels=statuses,
+        description="A chart.",
+        state_labels=states,
+        state_title="Verification",
+    )
+    bars = [layer for layer in chart["layer"][0]["layer"] if layer["mark"]["type"] == "bar"]
+    filled, outline = bars
+    assert min(filled["encoding"]["opacity"]["scale"]["range"]) < 1, "unverified bars are lighter"
+    assert outline["mark"]["fillOpacity"] == 0 and "opacity" not in outline["encoding"]
+    assert outline["encoding"]["stroke"]["scale"] == filled["encoding"]["color"]["scale"]
+    for colour in outline["encoding"]["stroke"]["scale"]["range"]:
+        assert contrast(colour, WHITE) >= 3, colour
+    faint = over(charts.STATUS_COLOURS["on_track"], WHITE, charts.STATE_FILL["draft"])
+    assert contrast(faint, WHITE) < 3, "without the outline a draft bar would fade into the page"

@@ -198,7 +198,21 @@ def status_share_bars(
                 else {"condition": {"test": "datum.state_label === null", "value": 1}}
             ),
         }
-    return _spec(values, [{"mark": {"type": "bar"}, "encoding": encoding}], description=description)
+    layers: list[dict[str, Any]] = [{"mark": {"type": "bar"}, "encoding": encoding}]
+    if state_labels is not None:
+        layers.append(_outline(encoding))
+    return _spec(values, layers, description=description)
+
+
+def _outline(encoding: Mapping[str, Any]) -> dict[str, Any]:
+    """The same bars again, unfilled, edged in their status colour at full strength: a lighter
+    (unverified) bar keeps an edge that stands out from the page (3:1) and its status readable."""
+    drawn = {key: value for key, value in encoding.items() if key not in ("opacity", "color", "tooltip")}
+    return {
+        "mark": {"type": "bar", "fillOpacity": 0, "strokeWidth": 1.5},
+        # The same field and scale as the fill colour: one legend for both.
+        "encoding": drawn | {"stroke": dict(encoding["color"])},
+    }
 
 
 def _verified_parts(
@@ -472,17 +486,17 @@ def _indicator_layers(
             "tooltip": tooltip,
         },
     }
+    outline: list[dict[str, Any]] = []
     if state_labels is not None:
         tooltip.append(_field("state_label", "nominal", titles.state or " "))
-        # An outline in the status colour keeps a light (unverified) bar's edge and status readable.
-        bar["mark"] |= {"strokeWidth": 1.5}
-        bar["encoding"] |= {
-            "opacity": _state_fill(state_labels, titles.state),
-            # The same field and scale as the fill colour: one legend for both.
-            "stroke": _status_colour(STATUS_COLOURS, status_labels),
-        }
+        bar["encoding"] |= {"opacity": _state_fill(state_labels, titles.state)}
+        outline.append(
+            _outline(bar["encoding"])
+            | {"mark": {"type": "bar", "size": 28, "fillOpacity": 0, "strokeWidth": 1.5}}
+        )
     layers: list[dict[str, Any]] = [
         bar,
+        *outline,
         {
             "mark": {"type": "tick", "color": TARGET_COLOUR, "thickness": 3, "size": 40},
             "encoding": {"x": x, "y": _field("target", "quantitative"), "tooltip": tooltip},
