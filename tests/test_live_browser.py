@@ -132,6 +132,26 @@ def show(console: Page, room: Page, served: Served, n: int) -> None:
     settled(room)
 
 
+# Texts the page cuts short with an ellipsis (a label too long for its box).
+CLIPPED_TEXTS = """() => [...document.querySelectorAll('[data-testid="stMain"] *')].filter((e) => {
+  const style = getComputedStyle(e);
+  return e.children.length === 0 && e.textContent.trim() && style.textOverflow === 'ellipsis'
+    && e.scrollWidth > e.clientWidth + 1;
+}).map((e) => e.textContent.trim())"""
+
+
+def clipped_texts(page: Page) -> list[str]:
+    texts: list[str] = page.evaluate(CLIPPED_TEXTS)
+    return texts
+
+
+def overflow_below(page: Page) -> int:
+    """How many pixels of the page lie below the screen (a projector does not scroll)."""
+    return int(
+        page.evaluate("document.querySelector('[data-testid=\"stMain\"]').scrollHeight - window.innerHeight")
+    )
+
+
 def no_horizontal_scroll(page: Page) -> bool:
     return bool(
         page.evaluate(
@@ -294,6 +314,7 @@ def test_the_audience_view_follows_the_console_and_fits_the_screen(
     browser: Browser, served: Served, viewport: ViewportSize
 ) -> None:
     laptop, console = facilitator(browser, served, LAPTOP)
+    open_input(console, served)  # the code and its QR image on the slides that show them
     screen, room = audience(browser, served, viewport)
     second_screen, second = audience(browser, served, viewport)
     size = f"{viewport['width']}x{viewport['height']}"
@@ -304,6 +325,10 @@ def test_the_audience_view_follows_the_console_and_fits_the_screen(
         time.sleep(1)
         expect(room.get_by_test_id("stException")).to_have_count(0)
         assert no_horizontal_scroll(room), f"slide {n + 1} at {size}"
+        assert clipped_texts(room) == [], f"slide {n + 1} at {size}: text cut short"
+        assert overflow_below(room) <= 0, (
+            f"slide {n + 1} at {size}: {overflow_below(room)} px below the screen"
+        )
         room.screenshot(path=str(ARTIFACTS / f"slide-{n + 1}-{size}.png"))
         # Every screen showing the audience view follows the console.
         expect(second.locator("h1").first).to_have_text(room.locator("h1").first.inner_text(), timeout=LONG)
@@ -312,7 +337,11 @@ def test_the_audience_view_follows_the_console_and_fits_the_screen(
     expect(console.get_by_text(f"Slide {total - 1} dari {total}")).to_be_visible(timeout=LONG)
     expect(room.locator("h1").first).not_to_have_text("Harapan dan masukan", timeout=LONG)
     console.screenshot(path=str(ARTIFACTS / "console-1366x768.png"))
-    for context in (laptop, screen, second_screen):
+    # The console on the size of this screen too (a facilitator's laptop or a large monitor).
+    sized, own = facilitator(browser, served, viewport)
+    assert no_horizontal_scroll(own) and clipped_texts(own) == []
+    own.screenshot(path=str(ARTIFACTS / f"console-{size}.png"))
+    for context in (laptop, screen, second_screen, sized):
         context.close()
 
 

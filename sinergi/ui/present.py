@@ -29,10 +29,12 @@ from sinergi.writes import live, voting
 REFRESH_SECONDS = 3
 # A program's slide: how many indicator charts it shows, and how tall each is drawn.
 SLIDE_INDICATORS = 2
-SLIDE_CHART_HEIGHT = 380
+SLIDE_CHART_HEIGHT = 300
 # The options of a closed vote offered as follow-up actions, most dots first.
 TOP_OPTIONS = 3
-WALL_HEIGHT = 520
+WALL_HEIGHT = 460
+# The QR code, large enough to scan from a few rows back, small enough to leave the counts in view.
+QR_WIDTH = 180
 _PANEL_ERROR = "live-panel-error"
 
 T = TypeVar("T")
@@ -87,7 +89,7 @@ def room_style() -> None:
         [data-testid="stMetricLabel"] p { font-size: 1.15rem; }
         .stMarkdown p, .stMarkdown li { font-size: 1.3rem; }
         [data-testid="stCaptionContainer"] p { font-size: 1.05rem; }
-        h1 { font-size: 2.6rem !important; }
+        h1 { font-size: 2.4rem !important; }
         .live-code { font-size: 3.2rem; font-weight: 700; letter-spacing: 0.3rem; font-family: monospace; }
         </style>"""
     )
@@ -186,7 +188,7 @@ def _code_block(viewer: Viewer, meeting_id: int, now: datetime) -> None:
             st.info(t("live.not_open"), icon=":material/phonelink_off:")
         return
     url = live.feedback_url(st.context.url, meeting.code)
-    st.image(live.qr_png(url), width=220)
+    st.image(live.qr_png(url), width=QR_WIDTH)
     st.markdown(t("live.scan", url=plain(url.split("?")[0])))
     st.html(f'<div class="live-code" data-testid="live-code">{meeting.code}</div>')
 
@@ -318,32 +320,19 @@ def _wall_slide(viewer: Viewer, meeting_id: int, now: datetime) -> None:
                     st.caption(t("live.duplicates", count=number(int(item.duplicates), lang())))
     with right:
         _code_block(viewer, meeting_id, now)
-        _tiles_strip(st.container(), counts)
-        st.metric(t("live.received"), number(counts.received, lang()))
-        _count_table(
-            [(label("feedback_kind", kind), n) for kind, n in counts.by_kind if n],
-            caption=t("live.by_kind"),
-            title=t("live.axis.kind"),
-        )
-        _count_table(
-            [(label("org_type", org_type), n) for org_type, n in counts.by_org_type],
-            caption=t("live.by_org_type"),
-            title=t("live.axis.org_type"),
-        )
-
-
-def _count_table(rows: list[tuple[str, int]], *, caption: str, title: str) -> None:
-    """A small table of counts under a caption; nothing when there is nothing to count."""
-    if not rows:
-        return
-    st.caption(caption)
-    st.dataframe(
-        pd.DataFrame(rows, columns=["group", "items"]),
-        hide_index=True,
-        width="stretch",
-        column_config={"group": title, "items": t("live.axis.items")},
-        placeholder="–",
-    )
+        # The counts as lines that wrap rather than tiles whose labels a narrow column would cut.
+        figures = [
+            (counts.attendee_count, t("live.attendance")),
+            (counts.checked_in, t("live.checked_in")),
+            (counts.approved, t("live.approved")),
+            (counts.received, t("live.received")),
+        ]
+        st.markdown("  \n".join(f"**{number(value, lang())}** {text}" for value, text in figures))
+        kinds = [f"{label('feedback_kind', kind)} {number(n, lang())}" for kind, n in counts.by_kind if n]
+        types = [f"{label('org_type', kind)} {number(n, lang())}" for kind, n in counts.by_org_type]
+        for caption, parts in ((t("live.by_kind"), kinds), (t("live.by_org_type"), types)):
+            if parts:
+                st.caption(f"{caption}: " + " · ".join(parts))
 
 
 def _act(action: Callable[[Session], object]) -> None:
