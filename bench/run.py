@@ -32,7 +32,7 @@ from sinergi.core.settings import PROJECT_ROOT
 from sinergi.writes.accounts import UserInput, create_user, hash_password, password_matches
 
 RESULTS = BENCH_DIR / "results.json"
-PARTS = ("pages", "browser", "memory", "writes", "imports")
+PARTS = ("pages", "browser", "memory", "writes", "imports", "meeting")
 BENCH_USER = "bench.admin"
 BENCH_PASSWORD = "bench-kata-sandi-2026"
 
@@ -44,6 +44,11 @@ MB_PER_EXTRA_SESSION = 10.0
 LOST_WRITES = 0
 IMPORT_SECONDS = 15.0
 OTHER_WRITER_WAIT_SECONDS = 2.0
+# The hall of phones at an FGD: everyone checked in, 5 inputs each and their dots spent within this
+# many seconds, nothing lost or counted twice, and approved input on the audience view within one of
+# its refreshes (plus this much to draw it).
+MEETING_SECONDS = 180.0
+AUDIENCE_DRAW_SECONDS = 2.0
 
 
 @dataclass(frozen=True)
@@ -54,6 +59,7 @@ class Settings:
     sessions: int  # viewer sessions in the memory test
     writers: int
     items_per_writer: int
+    phones: int  # phone sessions at the FGD
 
 
 FULL = Settings(
@@ -63,9 +69,16 @@ FULL = Settings(
     sessions=20,
     writers=20,
     items_per_writer=25,
+    phones=48,
 )
 QUICK = Settings(
-    repetitions=2, loads=2, pillars=("economy", "environment"), sessions=5, writers=20, items_per_writer=5
+    repetitions=2,
+    loads=2,
+    pillars=("economy", "environment"),
+    sessions=5,
+    writers=20,
+    items_per_writer=5,
+    phones=12,
 )
 
 
@@ -175,6 +188,13 @@ def measure_memory_part(url: str, settings: Settings) -> dict[str, Any]:
     )
 
 
+def measure_meeting_part(settings: Settings) -> dict[str, Any]:
+    from bench.meeting import measure_meeting
+
+    log(f"meeting: {settings.phones} phones in Chromium, 5 inputs and 3 dots each")
+    return measure_meeting(phones=settings.phones, inputs=5, log=log)
+
+
 def measure_writes(settings: Settings) -> dict[str, Any]:
     from bench.writes import concurrent_writes
     from tests.pg_server import PostgresServer
@@ -254,7 +274,48 @@ def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
             figures["other_longest_wait_s"],
             OTHER_WRITER_WAIT_SECONDS,
         )
+    meeting = results.get("meeting")
+    if meeting:
+        phones = meeting["phones"]
+        add(
+            f"FGD, {phones} phones: seconds to check in, send and spend dots",
+            meeting["all_done_s"],
+            MEETING_SECONDS,
+        )
+        add(
+            f"FGD, {phones} phones: inputs lost or counted twice",
+            meeting["inputs_lost"] + meeting["inputs_twice"],
+            0,
+        )
+        add(
+            f"FGD, {phones} phones: phones counted other than once",
+            abs(meeting["phones_counted"] - phones) + abs(meeting["head_count_added"] - phones),
+            0,
+        )
+        add(
+            "FGD: seconds from approval to the audience view",
+            meeting["approval_to_audience_view_s"],
+            meeting["refresh_s"] + AUDIENCE_DRAW_SECONDS,
+        )
     return rows
+
+
+def _meeting_lines(meeting: dict[str, Any]) -> list[str]:
+    m = meeting
+    return [
+        f"FGD with {m['phones']} phones (Chromium, 390×844), {m['inputs_each']} inputs and 3 dots each",
+        f"  checked in {m['checked_in_s']:.1f} s, inputs sent {m['inputs_sent_s']:.1f} s, "
+        f"dots spent {m['all_done_s']:.1f} s after the first phone opened the form",
+        f"  inputs lost {m['inputs_lost']}, counted twice {m['inputs_twice']}; "
+        f"phones counted {m['phones_counted']}, head count +{m['head_count_added']}; dots {m['dots_spent']}",
+        f"  approval to the audience view {m['approval_to_audience_view_s']:.1f} s "
+        f"(it refreshes every {m['refresh_s']} s)",
+        f"  server memory {m['server_mb_before_phones']:.0f} → {m['server_mb_with_phones']:.0f} MB, "
+        f"{m['mb_per_phone']:.2f} MB per phone",
+        f"  console load {m['console_load_no_phones_s']:.2f} s without phones, "
+        f"{m['console_load_with_phones_s']:.2f} s with them",
+        "",
+    ]
 
 
 def _mark(met: bool) -> str:
@@ -362,6 +423,9 @@ def table(results: dict[str, Any]) -> str:
                 f"{figures['other_errors']} errors"
             )
         lines.append("")
+    meeting = results.get("meeting")
+    if meeting:
+        lines += _meeting_lines(meeting)
     missed = [row["target"] for row in results.get("targets", []) if not row["met"]]
     lines.append(f"Targets missed: {', '.join(missed)}" if missed else "Every target met.")
     return "\n".join(lines)
@@ -436,6 +500,7 @@ def main(argv: list[str] | None = None) -> int:
         "memory": lambda: measure_memory_part(urls["large"], settings),
         "writes": lambda: measure_writes(settings),
         "imports": measure_imports,
+        "meeting": lambda: measure_meeting_part(settings),
     }
     for part in PARTS:
         if part in args.parts:
