@@ -446,7 +446,7 @@ def test_phones_spend_their_dots_and_the_room_sees_the_ranking(browser: Browser,
     screen, room = audience(browser, served, PROJECTOR)
     console.get_by_role("button", name="Buka pemungutan titik").click()
     console.get_by_label("Pertanyaan").fill("Program mana untuk 2027?")
-    console.get_by_text("Daftar sendiri").click()
+    console.get_by_text("Daftar sendiri").click()  # a switch
     console.get_by_role("textbox", name="Pilihan, satu per baris").fill(
         "Bank sampah\nSekolah lapang\nAir bersih"
     )

@@ -365,7 +365,7 @@ def test_a_vote_is_opened_on_the_console_spent_from_a_phone_shown_to_the_room_an
     params = {"meeting": str(room.meeting_id)}
     console = open_page(monkeypatch, room.url, "pages/console.py", viewer=room.organiser, params=params)
     console.text_input(key="vote-question").input("Program mana untuk 2027?")
-    console.radio(key="vote-source").set_value("list")
+    console.toggle(key="vote-own-list").set_value(True)
     console.run()
     console.text_area(key="vote-options").input("Bank sampah\nSekolah lapang\nAir bersih")
     console.button(key="vote-open").click().run()

@@ -685,15 +685,8 @@ def vote_panel(viewer: Viewer, meeting: live.LiveMeeting) -> None:
             value=voting.DEFAULT_DOTS,
             key="vote-dots",
         )
-        source = st.radio(
-            t("vote.source"),
-            ["approved", "list"],
-            format_func=lambda value: (
-                t("vote.source_approved") if value == "approved" else t("vote.source_list")
-            ),
-            key="vote-source",
-        )
-        if source == "list":
+        own_list = st.toggle(t("vote.source_list"), key="vote-own-list", help=t("vote.source_help"))
+        if own_list:
             st.text_area(t("vote.options"), key="vote-options", help=t("vote.options_help"))
         st.button(
             t("vote.open_button"),
@@ -706,7 +699,7 @@ def vote_panel(viewer: Viewer, meeting: live.LiveMeeting) -> None:
 
 def _open_vote(viewer: Viewer, meeting_id: int) -> None:
     state = st.session_state
-    options = str(state.get("vote-options", "")).splitlines() if state.get("vote-source") == "list" else None
+    options = str(state.get("vote-options", "")).splitlines() if state.get("vote-own-list") else None
     _act(
         lambda s: voting.open_vote(
             session=s,
