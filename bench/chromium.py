@@ -140,7 +140,8 @@ def choose(page: Page, widget_label: str, option: str, *, attempts: int = 3) -> 
 
     A click that lands while the bar is being redrawn opens nothing; it is tried again.
     """
-    bar = page.get_by_test_id("stPopover").filter(has_text=re.compile(r"^\W*(Saring|Filter):")).first
+    # The bar's label follows its icon (drawn from a ligature, "filter_list", in the text).
+    bar = page.get_by_test_id("stPopover").filter(has_text=re.compile(r"(Saring|Filter): ")).first
     if not page.get_by_test_id("stPopoverBody").is_visible():
         bar.click()
     box = page.get_by_test_id("stPopoverBody").get_by_test_id("stSelectbox").filter(has_text=widget_label)

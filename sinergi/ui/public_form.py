@@ -205,11 +205,15 @@ def _flash_refusal(code: str, error: DomainError) -> None:
     st.session_state[_FLASH] = ("error", ui.refusal(error))
 
 
-@st.fragment(run_every=timedelta(seconds=5))
+# How often a phone looks for a vote: a hall of phones each asking costs the server a run per look.
+VOTE_LOOK_SECONDS = 10
+
+
+@st.fragment(run_every=timedelta(seconds=VOTE_LOOK_SECONDS))
 def vote_form(code: str) -> None:
     """While the facilitator has a vote open: its options, a number of dots to spread over them, and
-    where this phone put them (it may move them until the vote closes). Looks for a vote every few
-    seconds, so it appears without a reload."""
+    where this phone put them (it may move them until the vote closes). Looks for a vote every
+    ``VOTE_LOOK_SECONDS``, so it appears without a reload."""
     with db.read_session() as session:
         vote = voting.phone_vote(
             session=session, code=code, device_token=_devices().get(code, ""), now=datetime.now(UTC)
