@@ -120,6 +120,27 @@ def cmd_synth(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_rebuild_summaries(args: argparse.Namespace) -> int:
+    from sinergi.core.db import read_session, write_session
+    from sinergi.writes import summaries
+
+    engine = _engine(args)
+    if args.check:
+        with read_session(engine) as session:
+            found = summaries.differences(session)
+        for column, (program_id, period_id), kept, made in found[:20]:
+            print(f"program {program_id}, period {period_id}: {column} kept {kept}, from the rows {made}")
+        print(
+            f"{len(found)} kept figures differ from their rows." if found else "Every kept figure is current."
+        )
+        return 1 if found else 0
+    started = time.perf_counter()
+    with write_session(engine) as session:
+        made = summaries.rebuild(session)
+    print(f"Made {made:,} figures of programs per period again in {time.perf_counter() - started:.1f} s.")
+    return 0
+
+
 def cmd_create_user(args: argparse.Namespace) -> int:
     from sinergi.core.access import SYSTEM
     from sinergi.core.db import write_session
@@ -297,6 +318,15 @@ def build_parser() -> argparse.ArgumentParser:
         synth.add_argument(
             f"--{name.replace('_', '-')}", dest=f"n_{name}", type=int, help=f"override: {name}"
         )
+
+    rebuild = command(
+        "rebuild-summaries",
+        cmd_rebuild_summaries,
+        "Make the figures the pages read (per program and period) again from the results.",
+    )
+    rebuild.add_argument(
+        "--check", action="store_true", help="only compare them with the results; exit 1 if any differ"
+    )
 
     user = command("create-user", cmd_create_user, "Create a user; the password is read from standard input.")
     user.add_argument("username")

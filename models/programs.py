@@ -187,3 +187,38 @@ class Result(SQLModel, table=True):
     returned_at: datetime | None = None
     updated_at: datetime = Field(default_factory=utcnow)
     version: int = Field(default=1)
+
+
+class ProgramPeriodFigure(SQLModel, table=True):
+    """What a program's indicators add up to in one period, kept by every write of the rows it comes
+    from (results, indicators, programs, periods, the thresholds) in that write's own transaction, so
+    pages read one row per program instead of every result. Derived data: ``manage.py
+    rebuild-summaries`` makes it again from the source rows.
+
+    Counts are of the indicators counted in the period (due there, or reported anyway); those ending in
+    ``_v`` count as a verified-only view does, where a result no agency verified is not there. Statuses
+    follow the thresholds in force.
+    """
+
+    __tablename__ = "program_period_figure"
+    __table_args__ = (Index("ix_program_period_figure_period", "period_id", "program_id"),)
+
+    program_id: int = Field(primary_key=True)
+    period_id: int = Field(primary_key=True)
+    counted: int = 0
+    counted_v: int = 0
+    reported: int = 0  # an actual entered
+    submitted: int = 0  # sent for verification, verified ones included
+    verified: int = 0
+    on_track: int = 0
+    needs_attention: int = 0
+    off_track: int = 0
+    on_track_v: int = 0
+    needs_attention_v: int = 0
+    off_track_v: int = 0
+    measured: int = 0  # with an achievement (target and actual)
+    measured_v: int = 0
+    achievement_sum: float = 0.0  # of achievements capped at the overview's cap, over ``measured``
+    achievement_sum_v: float = 0.0
+    gaps: int = 0
+    gaps_v: int = 0

@@ -14,6 +14,7 @@ from sinergi.i18n.formatting import number
 from sinergi.reads import overview, programs
 from sinergi.reads.filters import Filters, filters_from_params
 from sinergi.rules.achievement import (
+    AVERAGE_CAP,
     AchievementStatus,
     Thresholds,
     achievement,
@@ -163,7 +164,7 @@ def test_trend_has_one_point_per_semester_with_data(demo_engine: Engine) -> None
         )
     ]
     assert list(trend["period"]) == periods
-    assert trend["achievement"].between(0, overview.AVERAGE_CAP).all()
+    assert trend["achievement"].between(0, AVERAGE_CAP).all()
 
 
 def test_program_table_counts_gaps_and_overdue_actions(demo_engine: Engine) -> None:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import Engine, inspect, text
+from sqlalchemy import insert as sa_insert
 from sqlalchemy import select as sa_select
 from sqlalchemy import update as sa_update
 from sqlalchemy.engine import URL, make_url
@@ -179,7 +180,13 @@ def _after_restore(engine: Engine, *, path: Path, revision: str, versions_before
     table = m.TableVersion.__table__  # type: ignore[attr-defined]
     offset = max(versions_before.values(), default=0) + 1
     with write_session(engine) as session:
-        session.connection().execute(sa_update(table).values(version=table.c.version + offset))
+        connection = session.connection()
+        connection.execute(sa_update(table).values(version=table.c.version + offset))
+        # A table written before the restore whose row the backup lacks (one never written then).
+        restored = set(connection.execute(sa_select(table.c.name)).scalars())
+        missing = sorted(set(versions_before) - restored)
+        if missing:
+            connection.execute(sa_insert(table), [{"name": name, "version": offset} for name in missing])
         audit.record(
             session=session,
             actor=SYSTEM,

@@ -1,6 +1,7 @@
 """Figures of the overview page: tiles, achievement by pillar and company, trend, and where programs work.
 
-Every figure is aggregated in SQL over the programs the filters select.
+Every figure is aggregated in SQL over the programs the filters select; the indicators' counts and
+achievements come from the figures kept per program and period (``program_period_figure``).
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import ColumnElement, Select, and_, case, func, literal
+from sqlalchemy import and_, case, func
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
@@ -17,19 +18,13 @@ import models as m
 from sinergi.core.access import Viewer
 from sinergi.core.db import reads, rows, select_columns
 from sinergi.reads.engagement import meeting_conditions
-from sinergi.reads.filters import Filters, program_scope, result_scope
-from sinergi.reads.reporting import COUNTED_TABLES, counted_results
+from sinergi.reads.filters import Filters, program_scope
+from sinergi.reads.reporting import FIGURE, FIGURE_TABLES, figure_columns, figures, total
 from sinergi.rules.achievement import (
     AchievementStatus,
     Thresholds,
-    achievement_sql,
-    period_status_sql,
-    status_sql,
 )
 
-# Achievement above this is counted as this in averages, so one indicator at 900 % does not
-# hide three that are off track.
-AVERAGE_CAP = 1.5
 STATUS_ORDER = [s.value for s in AchievementStatus]
 
 
@@ -37,52 +32,19 @@ def _program_ids(filters: Filters, viewer: Viewer) -> SelectOfScalar[int | None]
     return select(col(m.Program.id)).where(*program_scope(filters, viewer))
 
 
-def _counted_rows(filters: Filters, viewer: Viewer, thresholds: Thresholds, period: str) -> Select[Any]:
-    """The indicators counted in ``period`` (due there, or reported anyway) with their status: not
-    reported for those without an actual, so none is left out of a denominator; ``verified`` tells
-    whether an agency has checked the figure."""
-    ratio = achievement_sql(m.Result.target, m.Result.actual, m.Indicator.direction)
-    return counted_results(
-        filters,
-        viewer,
-        col(m.Program.company_id).label("company_id"),
-        col(m.Program.pillar).label("pillar"),
-        period_status_sql(col(m.Result.actual), ratio, thresholds).label("status"),
-        _verified(col(m.Result.state)).label("verified"),
-        periods=col(m.Period.code) == period,
-    )
-
-
-def _verified(state: Any) -> ColumnElement[int]:
-    """1 for a verified result, 0 for any other (draft, submitted, or no row at all)."""
-    return case((state == m.ResultState.VERIFIED.value, 1), else_=0)
-
-
-def _capped(ratio: ColumnElement[float]) -> ColumnElement[float]:
-    return case((ratio > AVERAGE_CAP, literal(AVERAGE_CAP)), else_=ratio)
-
-
-@reads(m.Result, m.Period, m.Program, m.Indicator, m.ProgramVillage)
+@reads(*FIGURE_TABLES)
 def reporting_period(*, session: Session, filters: Filters, viewer: Viewer) -> str | None:
     """The semester the overview reports on: the one chosen, else the latest with actuals."""
     if filters.period:
         return filters.period
-    # Periods newest first, each asked whether one of the indicators in scope has an actual there:
-    # the latest period usually has, so this probes the (period, indicator) index a few times
-    # instead of reading every result, however wide or narrow the scope.
-    in_scope = (
-        select(col(m.Indicator.id))
-        .join(m.Program, col(m.Program.id) == col(m.Indicator.program_id))
-        .where(*program_scope(filters, viewer))
-    )
+    # Periods newest first, each asked whether a program in scope has an actual there: the latest
+    # usually has, so this reads few of the kept figures however wide or narrow the scope.
+    scope = program_scope(filters, viewer)
+    reported = figure_columns(filters, viewer).reported
     has_actuals = (
-        select(col(m.Result.id))
-        .where(
-            col(m.Result.period_id) == col(m.Period.id),
-            col(m.Result.actual).is_not(None),
-            col(m.Result.indicator_id).in_(in_scope),
-            *result_scope(filters, viewer),
-        )
+        select(FIGURE.c.program_id)
+        .where(FIGURE.c.period_id == col(m.Period.id), reported > 0)
+        .where(*([FIGURE.c.program_id.in_(select(col(m.Program.id)).where(*scope))] if scope else []))
         .exists()
     )
     statement = select(m.Period.code).where(has_actuals).order_by(col(m.Period.code).desc()).limit(1)
@@ -117,7 +79,7 @@ class OverviewTiles:
     feedback_closed: int
 
 
-@reads(*COUNTED_TABLES, m.ProgramBudget, m.Meeting, m.FeedbackItem)
+@reads(*FIGURE_TABLES, m.ProgramBudget, m.Meeting, m.FeedbackItem)
 def overview_tiles(
     *, session: Session, filters: Filters, viewer: Viewer, thresholds: Thresholds
 ) -> OverviewTiles:
@@ -147,19 +109,19 @@ def overview_tiles(
     period = reporting_period(session=session, filters=filters, viewer=viewer)
     due = reported = on_track = reported_verified = on_track_verified = 0
     if period is not None:
-        counted = _counted_rows(filters, viewer, thresholds, period).subquery()
-        was_reported = counted.c.status != AchievementStatus.NOT_REPORTED.value
-        is_on_track = counted.c.status == AchievementStatus.ON_TRACK.value
-        checked = counted.c.verified == 1
+        figure = figure_columns(filters, viewer)
         [(due, reported, on_track, reported_verified, on_track_verified)] = rows(
             session,
-            select_columns(
-                func.count(),
-                func.count().filter(was_reported),
-                func.count().filter(is_on_track),
-                func.count().filter(and_(was_reported, checked)),
-                func.count().filter(and_(is_on_track, checked)),
-            ).select_from(counted),
+            figures(
+                filters,
+                viewer,
+                total(figure.counted),
+                total(figure.reported),
+                total(figure.on_track),
+                total(figure.verified),
+                total(figure.on_track_verified),
+                periods=col(m.Period.code) == period,
+            ),
         )
 
     meeting_ids = select(col(m.Meeting.id)).where(*meeting_conditions(filters, viewer))
@@ -195,7 +157,7 @@ def overview_tiles(
     )
 
 
-@reads(*COUNTED_TABLES, m.Company)
+@reads(*FIGURE_TABLES, m.Company)
 def achievement_by(
     *, session: Session, filters: Filters, viewer: Viewer, thresholds: Thresholds, group: str
 ) -> pd.DataFrame:
@@ -203,91 +165,102 @@ def achievement_by(
     reported among them (status ``not_reported``).
 
     Columns: ``group``, ``status``, ``results``, ``verified`` (of ``results``, those an agency
-    verified), ``share``, ``status_order``.
+    verified), ``share``, ``status_order``. ``thresholds`` are those the kept figures were judged by.
     """
+    del thresholds
+    columns = ["group", "status", "results", "verified", "share", "status_order"]
     period = reporting_period(session=session, filters=filters, viewer=viewer)
     if period is None:
-        return pd.DataFrame(columns=["group", "status", "results", "verified", "share", "status_order"])
-    counted = _counted_rows(filters, viewer, thresholds, period).subquery()
-    group_column: Any = col(m.Company.short_name) if group == "company" else counted.c.pillar
+        return pd.DataFrame(columns=columns)
+    figure = figure_columns(filters, viewer)
+    group_column: Any = col(m.Company.short_name) if group == "company" else col(m.Program.pillar)
     statement = (
-        select_columns(group_column, counted.c.status, func.count(), func.sum(counted.c.verified))
-        .select_from(counted)
-        .join(m.Company, col(m.Company.id) == counted.c.company_id)
-        .group_by(group_column, counted.c.status)
+        figures(
+            filters,
+            viewer,
+            group_column,
+            total(figure.counted),
+            total(figure.reported),
+            total(figure.verified),
+            total(figure.on_track),
+            total(figure.needs_attention),
+            total(figure.off_track),
+            total(figure.on_track_verified),
+            total(figure.needs_attention_verified),
+            total(figure.off_track_verified),
+            periods=col(m.Period.code) == period,
+        )
+        .join(m.Company, col(m.Company.id) == col(m.Program.company_id))
+        .group_by(group_column)
         .order_by(group_column)
     )
-    frame = pd.DataFrame(rows(session, statement), columns=["group", "status", "results", "verified"])
-    frame = frame.astype({"verified": int})
+    found = []
+    for name, counted, reported, verified, *judged in rows(session, statement):
+        on_track, attention, off_track, on_track_v, attention_v, off_track_v = (int(n) for n in judged)
+        counts = {
+            AchievementStatus.ON_TRACK: (on_track, on_track_v),
+            AchievementStatus.NEEDS_ATTENTION: (attention, attention_v),
+            AchievementStatus.OFF_TRACK: (off_track, off_track_v),
+            AchievementStatus.NO_DATA: (
+                int(reported) - on_track - attention - off_track,
+                int(verified) - on_track_v - attention_v - off_track_v,
+            ),
+            AchievementStatus.NOT_REPORTED: (int(counted) - int(reported), 0),
+        }
+        found += [(name, status.value, n, v) for status, (n, v) in counts.items() if n > 0]
+    frame = pd.DataFrame(found, columns=columns[:4])
     if frame.empty:
         return frame.assign(share=pd.Series(dtype=float), status_order=pd.Series(dtype=int))
+    frame = frame.astype({"results": int, "verified": int})
     frame["share"] = frame["results"] / frame.groupby("group")["results"].transform("sum")
     frame["status_order"] = frame["status"].map(STATUS_ORDER.index)
     return frame
 
 
-@reads(*COUNTED_TABLES)
+@reads(*FIGURE_TABLES)
 def achievement_trend(
     *, session: Session, filters: Filters, viewer: Viewer, thresholds: Thresholds
 ) -> pd.DataFrame:
     """Average achievement (capped) of the measured indicators, and the shares on track and reported
     of all counted, per semester with measured indicators, with the share of the measured an agency
-    verified.
+    verified. ``thresholds`` are those the kept figures were judged by.
 
     Columns: ``period``, ``achievement``, ``on_track_share``, ``reported_share``, ``results`` (measured),
     ``verified_share`` (verified of measured).
     """
-    ratio = achievement_sql(m.Result.target, m.Result.actual, m.Indicator.direction)
-    counted = counted_results(
-        filters,
-        viewer,
-        col(m.Period.id).label("period_id"),
-        col(m.Result.actual).label("actual"),
-        ratio.label("achievement"),
-        _verified(col(m.Result.state)).label("verified"),
-        periods=None if filters.year is None else col(m.Period.year) == filters.year,
-    )
-    # Materialized, so each result's achievement is computed once: inlined, the database would
-    # repeat the whole expression in every average and in the status of every row.
-    measured = counted.cte("measured").prefix_with("MATERIALIZED")
-    achievement = measured.c.achievement
-    on_track = status_sql(achievement, thresholds) == AchievementStatus.ON_TRACK.value
-    per_period = (
-        select_columns(
-            measured.c.period_id,
-            func.avg(_capped(achievement)).label("achievement"),
-            func.avg(case((on_track, 1.0), else_=0.0)).label("on_track_share"),
-            func.avg(case((measured.c.actual.is_not(None), 1.0), else_=0.0)).label("reported_share"),
-            func.count(achievement).label("results"),
-            func.sum(case((achievement.is_not(None), measured.c.verified), else_=0)).label("verified"),
+    del thresholds
+    figure = figure_columns(filters, viewer)
+    measured = func.sum(figure.measured)
+    counted = func.sum(figure.counted)
+    statement = (
+        figures(
+            filters,
+            viewer,
+            col(m.Period.code),
+            func.sum(figure.achievement_sum) / measured,
+            func.sum(figure.on_track) * 1.0 / counted,
+            func.sum(figure.reported) * 1.0 / counted,
+            measured,
+            func.sum(figure.measured_verified) * 1.0 / measured,
+            periods=None if filters.year is None else col(m.Period.year) == filters.year,
         )
-        .group_by(measured.c.period_id)
-        .having(func.count(achievement) > 0)
-        .subquery()
+        .group_by(col(m.Period.code))
+        .having(measured > 0)
+        .order_by(col(m.Period.code))
     )
-    statement = select_columns(
-        col(m.Period.code),
-        per_period.c.achievement,
-        per_period.c.on_track_share,
-        per_period.c.reported_share,
-        per_period.c.results,
-        per_period.c.verified,
-    ).join(per_period, per_period.c.period_id == col(m.Period.id))
     frame = pd.DataFrame(
-        rows(session, statement.order_by(col(m.Period.code))),
-        columns=["period", "achievement", "on_track_share", "reported_share", "results", "verified"],
+        rows(session, statement),
+        columns=["period", "achievement", "on_track_share", "reported_share", "results", "verified_share"],
     )
-    frame = frame.astype(
+    return frame.astype(
         {
             "achievement": float,
             "on_track_share": float,
             "reported_share": float,
             "results": int,
-            "verified": int,
+            "verified_share": float,
         }
     )
-    frame["verified_share"] = (frame["verified"] / frame["results"]).astype(float)
-    return frame.drop(columns="verified")
 
 
 @reads(m.Program, m.ProgramVillage, m.Village, m.District, m.Regency)

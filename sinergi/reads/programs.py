@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import and_, case, func, literal
+from sqlalchemy import and_, case, func
 from sqlmodel import Session, col, select
 
 import models as m
@@ -16,13 +16,12 @@ from sinergi.core import frames
 from sinergi.core.access import Viewer, ensure_program_visible
 from sinergi.core.db import reads, rows, select_columns
 from sinergi.reads.filters import Filters, program_scope, result_scope
-from sinergi.reads.overview import AVERAGE_CAP, reporting_period
+from sinergi.reads.overview import reporting_period
+from sinergi.reads.reporting import FIGURE, FIGURE_TABLES, figure_columns
 from sinergi.rules.achievement import (
     Thresholds,
     achievement,
-    achievement_sql,
     achievement_status,
-    gap_sql,
     is_gap,
     status_sql,
     to_date,
@@ -48,15 +47,7 @@ PROGRAM_TABLE_COLUMNS = [
 ]
 
 
-@reads(
-    m.Program,
-    m.ProgramVillage,
-    m.Company,
-    m.Result,
-    m.Indicator,
-    m.Period,
-    m.FollowUpAction,
-)
+@reads(*FIGURE_TABLES, m.Company, m.FollowUpAction)
 def program_table(
     *, session: Session, filters: Filters, viewer: Viewer, thresholds: Thresholds, today: date
 ) -> pd.DataFrame:
@@ -64,25 +55,17 @@ def program_table(
     period, how many of its measured results there an agency verified (``measured``, ``verified``),
     and follow-up actions past their due date."""
     period = reporting_period(session=session, filters=filters, viewer=viewer)
-    ratio = achievement_sql(m.Result.target, m.Result.actual, m.Indicator.direction)
-    capped = case((ratio > AVERAGE_CAP, literal(AVERAGE_CAP)), else_=ratio)
+    figure = figure_columns(filters, viewer)
     results = (
         select_columns(
-            col(m.Indicator.program_id).label("program_id"),
-            func.avg(capped).label("achievement"),
-            func.sum(
-                case((gap_sql(m.Result.target, m.Result.actual, m.Indicator.direction), 1), else_=0)
-            ).label("gaps"),
-            func.count(ratio).label("measured"),
-            func.sum(
-                case((ratio.is_not(None) & (col(m.Result.state) == m.ResultState.VERIFIED.value), 1), else_=0)
-            ).label("verified"),
+            FIGURE.c.program_id.label("program_id"),
+            case((figure.measured > 0, figure.achievement_sum / figure.measured)).label("achievement"),
+            figure.gaps.label("gaps"),
+            figure.measured.label("measured"),
+            figure.measured_verified.label("verified"),
         )
-        .select_from(m.Result)
-        .join(m.Indicator, col(m.Indicator.id) == col(m.Result.indicator_id))
-        .join(m.Period, col(m.Period.id) == col(m.Result.period_id))
-        .where(col(m.Period.code) == (period or ""), *result_scope(filters, viewer))
-        .group_by(col(m.Indicator.program_id))
+        .join(m.Period, col(m.Period.id) == FIGURE.c.period_id)
+        .where(col(m.Period.code) == (period or ""))
         .subquery()
     )
     overdue = (

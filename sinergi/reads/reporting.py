@@ -8,6 +8,7 @@ counts over the same pairs (:func:`counted_results`).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import pandas as pd
@@ -18,7 +19,7 @@ import models as m
 from sinergi.core.access import Viewer
 from sinergi.core.db import reads, rows, select_columns
 from sinergi.reads.filters import Filters, program_scope, result_scope
-from sinergi.rules.reporting import ReportStage, program_due_sql, report_stage_sql
+from sinergi.rules.reporting import program_due_sql
 
 S = TypeVar("S", bound=Select[Any])
 
@@ -77,6 +78,94 @@ def counted_results(
     return in_scope(statement, filters, viewer)
 
 
+# The tables a count over the kept figures reads; the regency condition reads the places.
+FIGURE_TABLES = (m.ProgramPeriodFigure, m.Program, m.ProgramVillage, m.Village, m.District, m.Period)
+FIGURE = m.ProgramPeriodFigure.__table__  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True)
+class FigureColumns:
+    """The columns of ``program_period_figure`` a view counts with. In a verified-only view a result
+    no agency verified is not there: its indicator, if due, counts as not reported."""
+
+    counted: Any
+    reported: Any
+    submitted: Any
+    verified: Any  # reported and verified
+    on_track: Any
+    needs_attention: Any
+    off_track: Any
+    on_track_verified: Any
+    needs_attention_verified: Any
+    off_track_verified: Any
+    measured: Any
+    measured_verified: Any
+    achievement_sum: Any  # of capped achievements, over ``measured``
+    gaps: Any
+
+
+def figure_columns(filters: Filters, viewer: Viewer) -> FigureColumns:
+    """The figure columns of the view ``filters`` and ``viewer`` make."""
+    f = FIGURE.c
+    if result_scope(filters, viewer):
+        return FigureColumns(
+            counted=f.counted_v,
+            reported=f.verified,
+            submitted=f.verified,
+            verified=f.verified,
+            on_track=f.on_track_v,
+            needs_attention=f.needs_attention_v,
+            off_track=f.off_track_v,
+            on_track_verified=f.on_track_v,
+            needs_attention_verified=f.needs_attention_v,
+            off_track_verified=f.off_track_v,
+            measured=f.measured_v,
+            measured_verified=f.measured_v,
+            achievement_sum=f.achievement_sum_v,
+            gaps=f.gaps_v,
+        )
+    return FigureColumns(
+        counted=f.counted,
+        reported=f.reported,
+        submitted=f.submitted,
+        verified=f.verified,
+        on_track=f.on_track,
+        needs_attention=f.needs_attention,
+        off_track=f.off_track,
+        on_track_verified=f.on_track_v,
+        needs_attention_verified=f.needs_attention_v,
+        off_track_verified=f.off_track_v,
+        measured=f.measured,
+        measured_verified=f.measured_v,
+        achievement_sum=f.achievement_sum,
+        gaps=f.gaps,
+    )
+
+
+def figures(
+    filters: Filters, viewer: Viewer, *columns: Any, periods: ColumnElement[bool] | None = None
+) -> Select[Any]:
+    """``columns`` over the kept figures of the programs in scope, with ``program`` and ``period`` to
+    select from; ``periods`` narrows which periods."""
+    statement = (
+        select_columns(*columns)
+        .select_from(FIGURE)
+        .join(m.Program, col(m.Program.id) == FIGURE.c.program_id)
+        .join(m.Period, col(m.Period.id) == FIGURE.c.period_id)
+    )
+    if periods is not None:
+        statement = statement.where(periods)
+    scope = program_scope(filters, viewer)
+    if scope:
+        statement = statement.where(FIGURE.c.program_id.in_(select(col(m.Program.id)).where(*scope)))
+    return statement
+
+
+def total(column: Any) -> Any:
+    """The sum of a figure column, 0 over no rows."""
+    return func.coalesce(func.sum(column), 0)
+
+
 def in_scope(statement: S, filters: Filters, viewer: Viewer) -> S:
     """``statement`` over indicators limited to the programs in scope, judged once per program rather
     than once per result (the regency condition is a subquery of its own)."""
@@ -95,7 +184,7 @@ def chosen_periods(filters: Filters) -> ColumnElement[bool] | None:
     return None
 
 
-@reads(m.Company, *COUNTED_TABLES)
+@reads(m.Company, *FIGURE_TABLES)
 def completeness(*, session: Session, viewer: Viewer, filters: Filters) -> pd.DataFrame:
     """One row per company and semester in which the company has indicators due, newest semester
     first and, within it, the company that is missing most first.
@@ -104,27 +193,21 @@ def completeness(*, session: Session, viewer: Viewer, filters: Filters) -> pd.Da
     ``submitted`` (sent for verification, verified ones included), ``verified``, ``missing`` (due and
     not reported) and ``share_reported`` (reported of due, 0–1).
     """
-    stage = report_stage_sql(col(m.Result.actual), col(m.Result.state)).label("stage")
-    pairs = counted_results(
-        filters,
-        viewer,
-        col(m.Program.company_id).label("company_id"),
-        col(m.Period.code).label("period"),
-        stage,
-        periods=chosen_periods(filters),
-    ).subquery()
-    not_reported = pairs.c.stage == ReportStage.NOT_REPORTED.value
-    submitted = pairs.c.stage.in_([ReportStage.SUBMITTED.value, ReportStage.VERIFIED.value])
+    figure = figure_columns(filters, viewer)
     per_company = (
-        select_columns(
-            pairs.c.company_id,
-            pairs.c.period,
-            func.count().label("due"),
-            func.count().filter(~not_reported).label("reported"),
-            func.count().filter(submitted).label("submitted"),
-            func.count().filter(pairs.c.stage == ReportStage.VERIFIED.value).label("verified"),
+        figures(
+            filters,
+            viewer,
+            col(m.Program.company_id).label("company_id"),
+            col(m.Period.code).label("period"),
+            total(figure.counted).label("due"),
+            total(figure.reported).label("reported"),
+            total(figure.submitted).label("submitted"),
+            total(figure.verified).label("verified"),
+            periods=chosen_periods(filters),
         )
-        .group_by(pairs.c.company_id, pairs.c.period)
+        .group_by(col(m.Program.company_id), col(m.Period.code))
+        .having(func.sum(figure.counted) > 0)
         .subquery()
     )
     statement = select_columns(

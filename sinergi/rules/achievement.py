@@ -12,6 +12,10 @@ from sqlalchemy import ColumnElement, Float, case, cast, false, literal, null
 from models import Accumulation, Direction
 from sinergi.i18n import registry
 
+# Achievement above this is counted as this in averages, so one indicator at 900 % does not
+# hide three that are off track.
+AVERAGE_CAP = 1.5
+
 
 @dataclass(frozen=True)
 class Thresholds:

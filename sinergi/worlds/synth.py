@@ -14,6 +14,7 @@ from sqlmodel import SQLModel
 
 import models as m
 from sinergi.core.db import write_session
+from sinergi.writes import summaries
 
 Row = dict[str, Any]
 
@@ -1299,4 +1300,6 @@ def build_synthetic(*, engine: Engine, counts: SynthCounts, seed: int = 42) -> d
             _reset_sequences(connection, [SQLModel.metadata.tables[name] for name in inserted])
         # Written in bulk, past the ORM: say which tables, so the caches' versions follow.
         session.info.setdefault("written_tables", set()).update(inserted)
+        # The figures the pages read, made from what was written.
+        inserted[summaries.FIGURE.name] = summaries.rebuild(session)
     return inserted

@@ -1,1 +1,4 @@
 """Changes: each is a command that authorises, validates, writes and audits in one transaction."""
+
+# Every write keeps the figures the pages read in step with the rows they come from.
+from sinergi.writes import summaries as summaries

@@ -28,7 +28,7 @@ import models as m
 from sinergi.core import audit, db
 from sinergi.core.access import Viewer
 from sinergi.core.errors import DomainError
-from sinergi.writes import notices
+from sinergi.writes import notices, summaries
 from sinergi.writes.fields import FieldErrors
 
 
@@ -454,6 +454,13 @@ class Batch:
             make_transient_to_detached(op.record)
             session.add(op.record)
         session.info.setdefault("written_tables", set()).add(table.name)
+        records = [op.record for op in batch]
+        if model is m.Program:
+            summaries.note(session, programs=[r.id for r in records])
+        elif model is m.Indicator:
+            summaries.note(session, programs=[r.program_id for r in records])
+        elif model is m.Period:
+            summaries.note(session, periods=[r.id for r in records])
 
     def _apply(self, session: Session, op: Op) -> None:
         record = op.record
@@ -575,6 +582,7 @@ class Batch:
                 entry_row["entity_id"] = op.record.id
             connection.execute(insert(m.AuditLog.__table__), prepared.audits)  # type: ignore[attr-defined]
             session.info.setdefault("written_tables", set()).update({"result", "audit_log"})
+            summaries.note(session, indicators=[op.record.indicator_id for op in self.result_ops])
         return []
 
 

@@ -1,0 +1,288 @@
+"""Figures per program and period (``program_period_figure``), kept current by every write.
+
+Pages count indicators and average achievements over whole provinces; read from the results, each of
+those counts grows with everything ever reported. The counts are kept here instead, one row per
+program and period, so a page reads a row per program it shows.
+
+Whatever writes the rows a figure comes from (a result, an indicator, a program's dates or stage, a
+period, the thresholds) has the figures of the programs and periods it touched made again from their
+source rows before its transaction commits, in that transaction: a hook on the session notes what
+each flush wrote, and bulk writers that bypass the session's unit of work say what they wrote with
+:func:`note`. Making a program's figures again costs its indicators × periods, whatever the size of
+the database. :func:`rebuild` makes every figure again (``manage.py rebuild-summaries``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Select,
+    and_,
+    case,
+    delete,
+    event,
+    func,
+    insert,
+    inspect,
+    literal,
+    or_,
+    true,
+)
+from sqlalchemy import select as sa_select
+from sqlmodel import Session, col
+
+import models as m
+from sinergi.core.access import SYSTEM
+from sinergi.core.settings import ADMIN_SETTINGS
+from sinergi.reads.queries import thresholds as thresholds_in_force
+from sinergi.rules.achievement import (
+    AVERAGE_CAP,
+    AchievementStatus,
+    Thresholds,
+    achievement_sql,
+    gap_sql,
+    status_sql,
+)
+from sinergi.rules.reporting import program_due_sql
+
+FIGURE = m.ProgramPeriodFigure.__table__  # type: ignore[attr-defined]
+FIGURE_COLUMNS = tuple(c.name for c in FIGURE.columns)
+FLOAT_COLUMNS = ("achievement_sum", "achievement_sum_v")
+THRESHOLD_KEYS = frozenset(spec.key for spec in ADMIN_SETTINGS)
+# Programs made again per statement: a bound list of ids stays well inside every database's limits.
+CHUNK = 500
+
+
+def figure_rows(
+    thresholds: Thresholds,
+    *,
+    program_ids: Iterable[int] | None = None,
+    period_ids: Iterable[int] | None = None,
+) -> Select[Any]:
+    """The figures as the source rows give them now: one row per program and period with an
+    indicator counted there, in the columns of ``program_period_figure``; only the programs and
+    periods given, when given."""
+    result = m.Result.__table__  # type: ignore[attr-defined]
+    actual, target, state = result.c.actual, result.c.target, result.c.state
+    ratio = achievement_sql(target, actual, col(m.Indicator.direction))
+    capped = case((ratio > AVERAGE_CAP, literal(AVERAGE_CAP)), else_=ratio)
+    status = status_sql(ratio, thresholds)
+    reported = actual.is_not(None)
+    checked = and_(reported, state == m.ResultState.VERIFIED.value)
+    due = program_due_sql(col(m.Period.start_date), col(m.Period.end_date))
+
+    def count(*conditions: ColumnElement[bool]) -> Any:
+        return func.count().filter(and_(*conditions))
+
+    def of_status(value: AchievementStatus, *conditions: ColumnElement[bool]) -> Any:
+        return count(reported, status == value.value, *conditions)
+
+    statement = (
+        sa_select(
+            col(m.Indicator.program_id).label("program_id"),
+            col(m.Period.id).label("period_id"),
+            func.count().label("counted"),
+            count(or_(due, checked)).label("counted_v"),
+            count(reported).label("reported"),
+            count(reported, state.in_([m.ResultState.SUBMITTED.value, m.ResultState.VERIFIED.value])).label(
+                "submitted"
+            ),
+            count(checked).label("verified"),
+            of_status(AchievementStatus.ON_TRACK).label("on_track"),
+            of_status(AchievementStatus.NEEDS_ATTENTION).label("needs_attention"),
+            of_status(AchievementStatus.OFF_TRACK).label("off_track"),
+            of_status(AchievementStatus.ON_TRACK, checked).label("on_track_v"),
+            of_status(AchievementStatus.NEEDS_ATTENTION, checked).label("needs_attention_v"),
+            of_status(AchievementStatus.OFF_TRACK, checked).label("off_track_v"),
+            func.count(ratio).label("measured"),
+            count(ratio.is_not(None), checked).label("measured_v"),
+            func.coalesce(func.sum(capped), 0.0).label("achievement_sum"),
+            func.coalesce(func.sum(case((checked, capped))), 0.0).label("achievement_sum_v"),
+            count(gap_sql(target, actual, col(m.Indicator.direction))).label("gaps"),
+            count(gap_sql(target, actual, col(m.Indicator.direction)), checked).label("gaps_v"),
+        )
+        .select_from(m.Indicator)
+        .join(m.Program, col(m.Program.id) == col(m.Indicator.program_id))
+        .join(m.Period, true())
+        .outerjoin(
+            result,
+            and_(result.c.indicator_id == col(m.Indicator.id), result.c.period_id == col(m.Period.id)),
+        )
+        # The pairs counted in some view: due, or reported anyway (a verified-only view counts fewer).
+        .where(or_(due, reported))
+        .group_by(col(m.Indicator.program_id), col(m.Period.id))
+    )
+    if program_ids is not None:
+        statement = statement.where(col(m.Indicator.program_id).in_(sorted(program_ids)))
+    if period_ids is not None:
+        statement = statement.where(col(m.Period.id).in_(sorted(period_ids)))
+    return statement
+
+
+def refresh(
+    session: Session,
+    *,
+    program_ids: Iterable[int] | None = None,
+    period_ids: Iterable[int] | None = None,
+) -> None:
+    """Make the figures of ``program_ids`` (in every period) and of ``period_ids`` (of every program)
+    again from their source rows; every figure when neither is given."""
+    connection = session.connection()
+    limits = _thresholds(session)
+    if program_ids is None and period_ids is None:
+        connection.execute(delete(FIGURE))
+        _insert(connection, figure_rows(limits))
+    else:
+        programs = sorted(set(program_ids or ()))
+        for n in range(0, len(programs), CHUNK):
+            chunk = programs[n : n + CHUNK]
+            connection.execute(delete(FIGURE).where(FIGURE.c.program_id.in_(chunk)))
+            _insert(connection, figure_rows(limits, program_ids=chunk))
+        periods = sorted(set(period_ids or ()))
+        if periods:
+            connection.execute(delete(FIGURE).where(FIGURE.c.period_id.in_(periods)))
+            _insert(connection, figure_rows(limits, period_ids=periods))
+    session.info.setdefault("written_tables", set()).add(FIGURE.name)
+
+
+def rebuild(session: Session) -> int:
+    """Every figure made again from the source rows; the number of rows made."""
+    refresh(session)
+    return int(session.connection().execute(sa_select(func.count()).select_from(FIGURE)).scalar_one())
+
+
+def _insert(connection: Connection, rows: Select[Any]) -> None:
+    connection.execute(insert(FIGURE).from_select(list(FIGURE_COLUMNS), rows))
+
+
+def _thresholds(session: Session) -> Thresholds:
+    return thresholds_in_force(session=session, viewer=SYSTEM)
+
+
+@dataclass
+class _Written:
+    """What a transaction wrote that figures come from."""
+
+    programs: set[int] = field(default_factory=set)
+    indicators: set[int] = field(default_factory=set)
+    periods: set[int] = field(default_factory=set)
+    everything: bool = False
+
+
+def _written(session: Session) -> _Written:
+    found = session.info.get("summaries_written")
+    if found is None:
+        found = session.info["summaries_written"] = _Written()
+    return found
+
+
+def note(
+    session: Session,
+    *,
+    programs: Iterable[int] = (),
+    indicators: Iterable[int] = (),
+    periods: Iterable[int] = (),
+    everything: bool = False,
+) -> None:
+    """Say what a write that bypasses the session's unit of work (bulk statements) wrote, so the
+    figures that come from it are made again before its transaction commits."""
+    written = _written(session)
+    written.programs.update(programs)
+    written.indicators.update(indicators)
+    written.periods.update(periods)
+    written.everything = written.everything or everything
+
+
+def _former(instance: Any, name: str) -> list[Any]:
+    """The values an attribute held before this flush changed it (its earlier program, say)."""
+    history = inspect(instance).attrs[name].history
+    return [value for value in history.deleted if value is not None]
+
+
+@event.listens_for(Session, "after_flush")
+def _note_flushed(session: Session, _context: Any) -> None:
+    for instance in (*session.new, *session.dirty, *session.deleted):
+        if isinstance(instance, m.Result):
+            note(session, indicators=[instance.indicator_id, *_former(instance, "indicator_id")])
+        elif isinstance(instance, m.Indicator):
+            note(session, programs=[instance.program_id, *_former(instance, "program_id")])
+        elif isinstance(instance, m.Program) and instance.id is not None:
+            note(session, programs=[instance.id])
+        elif isinstance(instance, m.Period) and instance.id is not None:
+            note(session, periods=[instance.id])
+        elif isinstance(instance, m.Setting) and instance.key in THRESHOLD_KEYS:
+            note(session, everything=True)
+
+
+def _refresh_written(session: Session) -> None:
+    """Before the commit, and before the written tables' versions are raised: make again the
+    figures of what this transaction wrote."""
+    session.flush()
+    written = session.info.pop("summaries_written", None)
+    if written is None or not _has_figures(session.connection()):
+        return
+    if written.everything:
+        refresh(session)
+        return
+    programs = set(written.programs)
+    indicators = sorted(i for i in written.indicators if i is not None)
+    for n in range(0, len(indicators), CHUNK):
+        programs.update(
+            session.connection()
+            .execute(
+                sa_select(col(m.Indicator.program_id))
+                .where(col(m.Indicator.id).in_(indicators[n : n + CHUNK]))
+                .distinct()
+            )
+            .scalars()
+        )
+    if programs or written.periods:
+        refresh(session, program_ids=programs, period_ids=written.periods)
+
+
+# First among the session's listeners, so the figures' own table has its version raised too.
+event.listen(Session, "before_commit", _refresh_written, insert=True)
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_written(session: Session) -> None:
+    session.info.pop("summaries_written", None)
+
+
+_figured: set[str] = set()  # URLs whose database has the figures' table
+
+
+def _has_figures(connection: Connection) -> bool:
+    url = connection.engine.url.render_as_string(hide_password=False)
+    if url in _figured:
+        return True
+    if inspect(connection).has_table(FIGURE.name):
+        _figured.add(url)
+        return True
+    return False
+
+
+def differences(session: Session) -> list[tuple[str, tuple[int, int], Any, Any]]:
+    """Where the kept figures differ from the figures the source rows give now: (column, (program,
+    period), kept, made) for each; a row missing on one side shows as ``counted`` against None."""
+    connection = session.connection()
+    made = {(r.program_id, r.period_id): r for r in connection.execute(figure_rows(_thresholds(session)))}
+    kept = {(r.program_id, r.period_id): r for r in connection.execute(sa_select(FIGURE))}
+    found: list[tuple[str, tuple[int, int], Any, Any]] = []
+    for key in sorted(set(made) | set(kept)):
+        one, other = kept.get(key), made.get(key)
+        if one is None or other is None:
+            found.append(("counted", key, one and one.counted, other and other.counted))
+            continue
+        for name in FIGURE_COLUMNS[2:]:
+            a, b = getattr(one, name), getattr(other, name)
+            if name in FLOAT_COLUMNS and abs(float(a) - float(b)) <= 1e-9 * max(1.0, abs(float(b))):
+                continue
+            if a != b:
+                found.append((name, key, a, b))
+    return found

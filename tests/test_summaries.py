@@ -1,0 +1,206 @@
+"""The figures kept per program and period stay equal to what their rows give, whatever writes them."""
+
+from __future__ import annotations
+
+import random
+from datetime import date
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine, text
+from sqlmodel import col, select
+
+import models as m
+from sinergi.core.access import SYSTEM
+from sinergi.core.db import engine_for, read_session, write_session
+from sinergi.reads import overview, reporting
+from sinergi.reads.filters import Filters
+from sinergi.rules.achievement import Thresholds
+from sinergi.rules.reporting import program_due_sql
+from sinergi.transfer import importing, parsing
+from sinergi.worlds.demo import load_demo
+from sinergi.writes import admin, entry, results, summaries
+
+
+def _kept(engine: Engine) -> list[tuple[Any, ...]]:
+    with engine.connect() as connection:
+        return [
+            tuple(r) for r in connection.execute(text("SELECT * FROM program_period_figure ORDER BY 1, 2"))
+        ]
+
+
+def _differences(engine: Engine) -> list[Any]:
+    with read_session(engine) as session:
+        return summaries.differences(session)
+
+
+def _pick(session: Any, rng: random.Random) -> tuple[int, int]:
+    indicators = session.exec(select(m.Indicator.id).order_by(col(m.Indicator.id))).all()
+    periods = session.exec(select(m.Period.id).order_by(col(m.Period.id))).all()
+    return rng.choice(indicators), rng.choice(periods)
+
+
+def _random_results(engine: Engine, rng: random.Random, count: int) -> None:
+    for _ in range(count):
+        with write_session(engine) as session:
+            indicator_id, period_id = _pick(session, rng)
+            stored = session.exec(
+                select(m.Result).where(m.Result.indicator_id == indicator_id, m.Result.period_id == period_id)
+            ).first()
+            if stored is not None and stored.state == m.ResultState.VERIFIED:
+                continue
+            results.record_result(
+                session=session,
+                viewer=SYSTEM,
+                indicator_id=indicator_id,
+                period_id=period_id,
+                target=rng.choice([None, 0.0, 10.0, 120.0]),
+                actual=rng.choice([None, 0.0, 7.0, 11.0, 150.0]),
+                note="",
+                withdraw=True,
+            )
+
+
+def test_figures_follow_every_kind_of_write(db_url: str) -> None:
+    engine = engine_for(db_url)
+    load_demo(engine=engine)
+    assert _kept(engine), "the demo's results are summed up"
+    assert _differences(engine) == []
+    rng = random.Random(7)
+
+    _random_results(engine, rng, 30)
+    with write_session(engine) as session:  # a program's results sent, some verified, one sent back
+        result = session.exec(
+            select(m.Result).where(col(m.Result.actual).is_not(None), m.Result.state == m.ResultState.DRAFT)
+        ).first()
+        assert result is not None
+        indicator = session.get(m.Indicator, result.indicator_id)
+        assert indicator is not None
+        entry.submit_results(
+            session=session, viewer=SYSTEM, program_id=indicator.program_id, period_id=result.period_id
+        )
+    with write_session(engine) as session:
+        sent = session.exec(
+            select(m.Result.id, m.Result.version).where(m.Result.state == m.ResultState.SUBMITTED)
+        ).all()
+        assert sent
+        results.verify_results(session=session, viewer=SYSTEM, seen=[(i, v) for i, v in sent[1:] if i])
+        first_id, first_version = sent[0]
+        assert first_id is not None
+        results.return_result(
+            session=session,
+            viewer=SYSTEM,
+            result_id=first_id,
+            version=first_version,
+            note="Angka belum sesuai",
+        )
+    assert _differences(engine) == []
+
+    with write_session(engine) as session:  # a program goes back to planning, another ends early
+        programs = session.exec(select(m.Program).order_by(col(m.Program.id))).all()
+        for program, changes in (
+            (programs[0], {"stage": "planning"}),
+            (programs[1], {"end_date": date(2021, 3, 31), "start_date": date(2020, 1, 1)}),
+        ):
+            typed = entry.snapshot(entry.PROGRAM, program) | changes
+            entry.save_record(
+                session=session, viewer=SYSTEM, spec=entry.PROGRAM, record_id=program.id, typed=typed
+            )
+        entry.save_record(  # a new indicator is due where its program is, without a result yet
+            session=session,
+            viewer=SYSTEM,
+            spec=entry.INDICATOR,
+            record_id=None,
+            parent_id=programs[2].id,
+            typed={
+                "name": "Indikator baru",
+                "unit": "orang",
+                "kind": "output",
+                "direction": "higher",
+                "accumulation": "periodic",
+                "baseline_value": None,
+                "baseline_year": None,
+            },
+        )
+    assert _differences(engine) == []
+
+    with read_session(engine) as session:  # an import, in bulk: a draft changed, a period created
+        company, program_name, indicator_name, period = session.exec(
+            select(m.Company.name, m.Program.name, m.Indicator.name, m.Period.code)
+            .join(m.Program, col(m.Program.company_id) == col(m.Company.id))
+            .join(m.Indicator, col(m.Indicator.program_id) == col(m.Program.id))
+            .join(m.Result, col(m.Result.indicator_id) == col(m.Indicator.id))
+            .join(m.Period, col(m.Period.id) == col(m.Result.period_id))
+            .where(m.Result.state == m.ResultState.DRAFT, m.Program.stage != "planning")
+            .order_by(col(m.Result.id))
+        ).first() or pytest.fail("no draft result")
+    data = (
+        "Perusahaan;Program;Indikator;Periode;Target;Realisasi;Narasi\n"
+        f"{company};{program_name};{indicator_name};2030-S1;100;95;\n"
+        f"{company};{program_name};{indicator_name};{period};100;40;\n"
+    ).encode()
+    report = importing.import_sheets(
+        engine=engine, viewer=SYSTEM, sheets=parsing.read_upload("capaian.csv", data), commit=True
+    )
+    assert not report.problems
+    assert _differences(engine) == []
+
+    with write_session(engine) as session:  # stricter thresholds judge every figure again
+        admin.set_thresholds(session=session, viewer=SYSTEM, on_track_min=0.99, needs_attention_min=0.5)
+    assert _differences(engine) == []
+
+    _random_results(engine, rng, 20)
+    assert _differences(engine) == []
+    kept = _kept(engine)
+    with write_session(engine) as session:
+        summaries.rebuild(session)
+    rebuilt = _kept(engine)
+    assert [row[:2] for row in rebuilt] == [row[:2] for row in kept]
+    for made, was in zip(rebuilt, kept, strict=True):  # sums of the same floats, maybe in another order
+        assert made == pytest.approx(was, rel=1e-12)
+
+
+def test_the_overview_counts_a_saved_result_at_once(demo_copy_url: str) -> None:
+    engine = engine_for(demo_copy_url)
+    limits = Thresholds()
+    with read_session(engine) as session:
+        missing = session.exec(
+            select(m.Indicator.id, m.Period.id, m.Period.code)
+            .join(m.Program, col(m.Program.id) == col(m.Indicator.program_id))
+            .join(m.Period, program_due_sql(m.Period.start_date, m.Period.end_date))
+            .outerjoin(
+                m.Result,
+                (col(m.Result.indicator_id) == col(m.Indicator.id))
+                & (col(m.Result.period_id) == col(m.Period.id)),
+            )
+            .where(col(m.Result.actual).is_(None))
+            .order_by(col(m.Period.code))
+        ).first()
+    assert missing is not None, "the demo has an indicator due and not reported"
+    indicator_id, period_id, code = missing
+    assert indicator_id is not None and period_id is not None
+    filters = Filters(period=code)
+
+    def tiles() -> overview.OverviewTiles:
+        with read_session(engine) as session:
+            return overview.overview_tiles(session=session, filters=filters, viewer=SYSTEM, thresholds=limits)
+
+    before = tiles()
+    with write_session(engine) as session:
+        results.record_result(
+            session=session,
+            viewer=SYSTEM,
+            indicator_id=indicator_id,
+            period_id=period_id,
+            target=10.0,
+            actual=10.0,
+            note="",
+        )
+    after = tiles()
+    assert after.results_due == before.results_due
+    assert after.results_reported == before.results_reported + 1
+    assert after.results_on_track == before.results_on_track + 1
+    assert after.results_reported_verified == before.results_reported_verified
+    with read_session(engine) as session:
+        completeness = reporting.completeness(session=session, viewer=SYSTEM, filters=filters)
+    assert int(completeness["reported"].sum()) == after.results_reported
