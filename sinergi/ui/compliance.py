@@ -4,6 +4,7 @@ deadlines, and one company's record against them."""
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -15,6 +16,9 @@ from sinergi.reads import compliance, queries
 from sinergi.reads.compliance import Basis, FrameworkSummary, PointDeadline, PointRecord
 from sinergi.reports import charts
 from sinergi.ui import label, lang, plain, t, tables
+
+# A company's row on a slide: tall enough for its name at the room's text size.
+ROOM_ROW_HEIGHT = 48
 
 
 def pick_framework(viewer: Viewer) -> int | None:
@@ -87,18 +91,34 @@ def status_tiles(viewer: Viewer, framework_id: int, today: date) -> None:
 
 def matrix_chart(matrix: pd.DataFrame, framework_id: int) -> None:
     """The matrix as coloured cells, company by point, with its data and image to download."""
+    chart, shown = status_matrix(matrix)
+    ui.chart_block(chart, shown.drop(columns="point_text"), name=f"compliance-matrix-{framework_id}")
+
+
+def status_matrix(matrix: pd.DataFrame, *, room: bool = False) -> tuple[Any, pd.DataFrame]:
+    """The chart of ``matrix`` (a row per company and point), company by point coloured by status,
+    and the data it draws. For a room the cells are taller, the text larger, and a point is named by
+    its number and the start of its title, read from across the room."""
     status_labels = ui.labels("compliance", charts.COMPLIANCE_COLOURS)
+    point_text = matrix["point"].astype(str) + ". " + matrix["point_title"]
     shown = pd.DataFrame(
         {
             "company": matrix["company"],
-            "point": matrix["point"],
+            "point": (
+                [
+                    f"{n}. {_short(str(title))}"
+                    for n, title in zip(matrix["point"], matrix["point_title"], strict=True)
+                ]
+                if room
+                else matrix["point"]
+            ),
             "point_title": matrix["point_title"],
             "status": matrix["status"],
             "status_label": matrix["status"].map(status_labels),
             "manual": matrix["manual"],
             # How many documents each record has, in the data behind the chart (its CSV).
             "evidence_files": matrix["evidence_files"],
-            "point_text": matrix["point"].astype(str) + ". " + matrix["point_title"],
+            "point_text": point_text,
         }
     )
     chart = charts.status_matrix(
@@ -109,8 +129,16 @@ def matrix_chart(matrix: pd.DataFrame, framework_id: int) -> None:
         column_title=t("compliance_page.point"),
         status_labels=status_labels,
         description=t("chart.compliance_matrix", statuses=", ".join(status_labels.values())),
+        **({"row_height": ROOM_ROW_HEIGHT, "font_size": charts.ROOM_FONT_SIZE} if room else {}),
     )
-    ui.chart_block(chart, shown.drop(columns="point_text"), name=f"compliance-matrix-{framework_id}")
+    return (charts.for_room(chart) if room else chart), shown
+
+
+def _short(title: str, limit: int = 18) -> str:
+    """A point's title cut at a word to at most ``limit`` characters, with an ellipsis if cut."""
+    if len(title) <= limit:
+        return title
+    return title[:limit].rsplit(" ", 1)[0].rstrip(",;:") + "…"
 
 
 def point_list(viewer: Viewer, framework_id: int) -> None:

@@ -23,6 +23,7 @@ from sinergi.reads import engagement as engagement_reads
 from sinergi.reads import programs, queries
 from sinergi.reports import charts
 from sinergi.reports import meeting as meeting_report
+from sinergi.ui import compliance as compliance_ui
 from sinergi.ui import label, lang, plain, screens, t, tables
 from sinergi.writes import live, voting
 
@@ -261,39 +262,8 @@ def _compliance_slide(viewer: Viewer, framework_id: int, framework_name: str) ->
     )
     if matrix.empty:
         return
-    status_labels = ui.labels("compliance", charts.COMPLIANCE_COLOURS)
-    shown = pd.DataFrame(
-        {
-            "company": matrix["company"],
-            # The point's number and the start of its title: read from across the room.
-            "point": [
-                f"{number_}. {_short(str(title))}"
-                for number_, title in zip(matrix["point"], matrix["point_title"], strict=True)
-            ],
-            "status_label": matrix["status"].map(status_labels),
-            "status": matrix["status"],
-            "point_text": matrix["point"].astype(str) + ". " + matrix["point_title"],
-        }
-    )
-    chart = charts.status_matrix(
-        shown,
-        row="company",
-        column="point",
-        row_title=t("compliance_page.company"),
-        column_title=t("compliance_page.point"),
-        status_labels=status_labels,
-        description=t("chart.compliance_matrix", statuses=", ".join(status_labels.values())),
-        row_height=48,
-        font_size=charts.ROOM_FONT_SIZE,
-    )
-    ui.draw_chart(charts.for_room(chart))
-
-
-def _short(title: str, limit: int = 18) -> str:
-    """A point's title cut at a word to at most ``limit`` characters, with an ellipsis if cut."""
-    if len(title) <= limit:
-        return title
-    return title[:limit].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+    chart, _ = compliance_ui.status_matrix(matrix, room=True)
+    ui.draw_chart(chart)
 
 
 def _item_source(item: Any) -> str:
