@@ -219,6 +219,14 @@ def record_for(
     return session.exec(statement.with_for_update() if lock else statement).first()
 
 
+def locked_record(session: Session, company_id: int, point_id: int) -> m.ComplianceRecord | None:
+    """The company's record for the point, to change: the company's row is locked first (PostgreSQL),
+    so two first saves of one point wait for each other and the second is refused as stale instead of
+    failing on the unique key."""
+    session.get(m.Company, company_id, with_for_update=True)
+    return record_for(session, company_id, point_id, lock=True)
+
+
 def _save(
     session: Session,
     *,
@@ -275,10 +283,7 @@ def verify_compliance(
     except ValueError:
         raise UnknownStatus(status=status) from None
     _check_company(session, company_id, framework)
-    # The company's row is locked first (PostgreSQL), so two first saves of one point wait for each
-    # other and the second is refused as stale instead of failing on the unique key.
-    session.get(m.Company, company_id, with_for_update=True)
-    record = record_for(session, company_id, point_id, lock=True)
+    record = locked_record(session, company_id, point_id)
     note = note.strip()
     _check_version(
         record,
@@ -326,10 +331,7 @@ def record_compliance_evidence(
             detail=f"evidence company {company_id}",
         )
     _check_company(session, company_id, framework)
-    # The company's row is locked first (PostgreSQL), so two first saves of one point wait for each
-    # other and the second is refused as stale instead of failing on the unique key.
-    session.get(m.Company, company_id, with_for_update=True)
-    record = record_for(session, company_id, point_id, lock=True)
+    record = locked_record(session, company_id, point_id)
     evidence = evidence.strip()
     _check_version(
         record,

@@ -25,7 +25,7 @@ from sinergi.core import audit
 from sinergi.core.access import Viewer, refuse
 from sinergi.core.errors import DomainError, ResultLocked
 from sinergi.core.settings import env_setting
-from sinergi.writes.compliance import _check_company, _point_and_framework, record_for
+from sinergi.writes.compliance import _check_company, _point_and_framework, locked_record
 from sinergi.writes.results import _indicator_company
 
 # What a file's first bytes are for each type it may be; nothing else is taken.
@@ -187,9 +187,7 @@ def add_compliance_file(
         )
     _check_company(session, company_id, framework)
     name, kind = checked_file(filename, data)
-    # As when evidence is recorded: the company's row first, so two first saves wait for each other.
-    session.get(m.Company, company_id, with_for_update=True)
-    record = record_for(session, company_id, point_id, lock=True)
+    record = locked_record(session, company_id, point_id)
     if record is None:
         record = m.ComplianceRecord(company_id=company_id, point_id=point_id, updated_at=now)
         session.add(record)
