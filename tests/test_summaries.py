@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import random
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, func, text
 from sqlmodel import col, select
 
 import models as m
@@ -204,3 +206,47 @@ def test_the_overview_counts_a_saved_result_at_once(demo_copy_url: str) -> None:
     with read_session(engine) as session:
         completeness = reporting.completeness(session=session, viewer=SYSTEM, filters=filters)
     assert int(completeness["reported"].sum()) == after.results_reported
+
+
+def test_writers_of_one_program_committing_together_all_land(db_url: str) -> None:
+    """Each remakes the program's figures before it commits; none may fail on the rows another put
+    back, and the figures hold every result."""
+    engine = engine_for(db_url)
+    load_demo(engine=engine)
+    with read_session(engine) as session:
+        program_id, period_id = session.exec(
+            select(m.Indicator.program_id, m.Period.id)
+            .join(m.Period, col(m.Period.code) == "2025-S1")
+            .group_by(col(m.Indicator.program_id), col(m.Period.id))
+            .order_by(func.count().desc(), col(m.Indicator.program_id))
+        ).first() or pytest.fail("no program")
+        indicators = session.exec(
+            select(m.Indicator.id).where(m.Indicator.program_id == program_id).order_by(col(m.Indicator.id))
+        ).all()
+    assert len(indicators) >= 2
+    together = threading.Barrier(len(indicators))
+
+    def save(indicator_id: int | None) -> None:
+        assert indicator_id is not None and period_id is not None
+        with write_session(engine) as session:
+            if session.get_bind().dialect.name == "sqlite":
+                together.abort()  # one SQLite writer at a time: nothing to meet
+            results.record_result(
+                session=session,
+                viewer=SYSTEM,
+                indicator_id=indicator_id,
+                period_id=period_id,
+                target=100.0,
+                actual=99.0,
+                note="",
+                withdraw=True,
+            )
+            try:
+                together.wait(timeout=10)
+            except threading.BrokenBarrierError:
+                pass
+
+    with ThreadPoolExecutor(len(indicators)) as pool:
+        for done in [pool.submit(save, indicator_id) for indicator_id in indicators]:
+            done.result()
+    assert _differences(engine) == []

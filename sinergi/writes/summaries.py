@@ -38,6 +38,7 @@ from sqlmodel import Session, col
 
 import models as m
 from sinergi.core.access import SYSTEM
+from sinergi.core.db import serialize_on
 from sinergi.core.settings import ADMIN_SETTINGS
 from sinergi.reads.queries import thresholds as thresholds_in_force
 from sinergi.rules.achievement import (
@@ -69,42 +70,22 @@ def figure_rows(
     periods given, when given."""
     result = m.Result.__table__  # type: ignore[attr-defined]
     actual, target, state = result.c.actual, result.c.target, result.c.state
-    ratio = achievement_sql(target, actual, col(m.Indicator.direction))
-    capped = case((ratio > AVERAGE_CAP, literal(AVERAGE_CAP)), else_=ratio)
-    status = status_sql(ratio, thresholds)
+    direction = col(m.Indicator.direction)
     reported = actual.is_not(None)
-    checked = and_(reported, state == m.ResultState.VERIFIED.value)
     due = program_due_sql(col(m.Period.start_date), col(m.Period.end_date))
-
-    def count(*conditions: ColumnElement[bool]) -> Any:
-        return func.count().filter(and_(*conditions))
-
-    def of_status(value: AchievementStatus, *conditions: ColumnElement[bool]) -> Any:
-        return count(reported, status == value.value, *conditions)
-
-    statement = (
+    # Each indicator counted in a period, once: what it is, worked out once per pair.
+    pairs = (
         sa_select(
             col(m.Indicator.program_id).label("program_id"),
             col(m.Period.id).label("period_id"),
-            func.count().label("counted"),
-            count(or_(due, checked)).label("counted_v"),
-            count(reported).label("reported"),
-            count(reported, state.in_([m.ResultState.SUBMITTED.value, m.ResultState.VERIFIED.value])).label(
+            due.label("due"),
+            reported.label("reported"),
+            and_(reported, state.in_([m.ResultState.SUBMITTED.value, m.ResultState.VERIFIED.value])).label(
                 "submitted"
             ),
-            count(checked).label("verified"),
-            of_status(AchievementStatus.ON_TRACK).label("on_track"),
-            of_status(AchievementStatus.NEEDS_ATTENTION).label("needs_attention"),
-            of_status(AchievementStatus.OFF_TRACK).label("off_track"),
-            of_status(AchievementStatus.ON_TRACK, checked).label("on_track_v"),
-            of_status(AchievementStatus.NEEDS_ATTENTION, checked).label("needs_attention_v"),
-            of_status(AchievementStatus.OFF_TRACK, checked).label("off_track_v"),
-            func.count(ratio).label("measured"),
-            count(ratio.is_not(None), checked).label("measured_v"),
-            func.coalesce(func.sum(capped), 0.0).label("achievement_sum"),
-            func.coalesce(func.sum(case((checked, capped))), 0.0).label("achievement_sum_v"),
-            count(gap_sql(target, actual, col(m.Indicator.direction))).label("gaps"),
-            count(gap_sql(target, actual, col(m.Indicator.direction)), checked).label("gaps_v"),
+            and_(reported, state == m.ResultState.VERIFIED.value).label("checked"),
+            achievement_sql(target, actual, direction).label("ratio"),
+            gap_sql(target, actual, direction).label("gap"),
         )
         .select_from(m.Indicator)
         .join(m.Program, col(m.Program.id) == col(m.Indicator.program_id))
@@ -115,13 +96,43 @@ def figure_rows(
         )
         # The pairs counted in some view: due, or reported anyway (a verified-only view counts fewer).
         .where(or_(due, reported))
-        .group_by(col(m.Indicator.program_id), col(m.Period.id))
     )
     if program_ids is not None:
-        statement = statement.where(col(m.Indicator.program_id).in_(sorted(program_ids)))
+        pairs = pairs.where(col(m.Indicator.program_id).in_(sorted(program_ids)))
     if period_ids is not None:
-        statement = statement.where(col(m.Period.id).in_(sorted(period_ids)))
-    return statement
+        pairs = pairs.where(col(m.Period.id).in_(sorted(period_ids)))
+    pair = pairs.subquery("pair")
+    ratio, checked = pair.c.ratio, pair.c.checked
+    capped = case((ratio > AVERAGE_CAP, literal(AVERAGE_CAP)), else_=ratio)
+    status = status_sql(ratio, thresholds)
+
+    def count(*conditions: ColumnElement[bool]) -> Any:
+        return func.count().filter(and_(*conditions))
+
+    def of_status(value: AchievementStatus, *conditions: ColumnElement[bool]) -> Any:
+        return count(pair.c.reported, status == value.value, *conditions)
+
+    return sa_select(
+        pair.c.program_id,
+        pair.c.period_id,
+        func.count().label("counted"),
+        count(or_(pair.c.due, checked)).label("counted_v"),
+        count(pair.c.reported).label("reported"),
+        count(pair.c.submitted).label("submitted"),
+        count(checked).label("verified"),
+        of_status(AchievementStatus.ON_TRACK).label("on_track"),
+        of_status(AchievementStatus.NEEDS_ATTENTION).label("needs_attention"),
+        of_status(AchievementStatus.OFF_TRACK).label("off_track"),
+        of_status(AchievementStatus.ON_TRACK, checked).label("on_track_v"),
+        of_status(AchievementStatus.NEEDS_ATTENTION, checked).label("needs_attention_v"),
+        of_status(AchievementStatus.OFF_TRACK, checked).label("off_track_v"),
+        func.count(ratio).label("measured"),
+        count(ratio.is_not(None), checked).label("measured_v"),
+        func.coalesce(func.sum(capped), 0.0).label("achievement_sum"),
+        func.coalesce(func.sum(case((checked, capped))), 0.0).label("achievement_sum_v"),
+        count(pair.c.gap).label("gaps"),
+        count(pair.c.gap, checked).label("gaps_v"),
+    ).group_by(pair.c.program_id, pair.c.period_id)
 
 
 def refresh(
@@ -131,7 +142,12 @@ def refresh(
     period_ids: Iterable[int] | None = None,
 ) -> None:
     """Make the figures of ``program_ids`` (in every period) and of ``period_ids`` (of every program)
-    again from their source rows; every figure when neither is given."""
+    again from their source rows; every figure when neither is given.
+
+    One transaction at a time does so until it commits (PostgreSQL; SQLite writes one at a time
+    anyway): a second one making a program's figures at the same moment would not see the rows the
+    first put back, and insert them twice."""
+    serialize_on(session, FIGURE.name)
     connection = session.connection()
     limits = _thresholds(session)
     if program_ids is None and period_ids is None:
