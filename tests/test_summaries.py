@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import random
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -241,10 +242,8 @@ def test_writers_of_one_program_committing_together_all_land(db_url: str) -> Non
                 note="",
                 withdraw=True,
             )
-            try:
+            with contextlib.suppress(threading.BrokenBarrierError):
                 together.wait(timeout=10)
-            except threading.BrokenBarrierError:
-                pass
 
     with ThreadPoolExecutor(len(indicators)) as pool:
         for done in [pool.submit(save, indicator_id) for indicator_id in indicators]:
