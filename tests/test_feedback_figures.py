@@ -444,3 +444,6 @@ def test_the_first_rows_of_the_tables_are_those_of_the_whole_list(demo_copy_url:
                     whole = query(session=session, filters=filters, viewer=SYSTEM, today=today)
                     first = query(session=session, filters=filters, viewer=SYSTEM, today=today, limit=limit)
                     assert _rows(first) == _rows(whole.head(limit)), (query.__name__, filters, today)
+                meetings = engagement.meeting_list(session=session, filters=filters, viewer=SYSTEM)
+                shown = engagement.meeting_list(session=session, filters=filters, viewer=SYSTEM, limit=limit)
+                assert _rows(shown) == _rows(meetings.head(limit))

@@ -229,12 +229,21 @@ def engagement_tiles(*, session: Session, filters: Filters, viewer: Viewer, toda
 
 
 @reads(m.Meeting, m.MeetingAttendance, m.Organisation, m.Company)
-def meeting_list(*, session: Session, filters: Filters, viewer: Viewer) -> pd.DataFrame:
-    """One row per meeting, latest first, with the people each organisation type sent.
+def meeting_list(
+    *, session: Session, filters: Filters, viewer: Viewer, limit: int | None = None
+) -> pd.DataFrame:
+    """One row per meeting (the first ``limit`` when given), latest first, with the people each
+    organisation type sent.
 
     Columns: ``MEETING_COLUMNS`` and one head-count column per organisation type (``ORG_TYPES``).
     ``attendee_count`` counts everyone present; the organisation-type columns only those listed.
     """
+    conditions = meeting_conditions(filters, viewer)
+    latest_first = (col(m.Meeting.held_on).desc(), col(m.Meeting.id))
+    if limit is not None:
+        # The attendance of the meetings listed only.
+        listed = select(col(m.Meeting.id)).where(*conditions).order_by(*latest_first).limit(limit).subquery()
+        conditions = [col(m.Meeting.id).in_(select(listed.c.id))]
     per_type = [
         func.coalesce(
             func.sum(
@@ -251,6 +260,8 @@ def meeting_list(*, session: Session, filters: Filters, viewer: Viewer) -> pd.Da
             *per_type,
         )
         .join(m.Organisation, col(m.Organisation.id) == col(m.MeetingAttendance.organisation_id))
+        .join(m.Meeting, col(m.Meeting.id) == col(m.MeetingAttendance.meeting_id))
+        .where(*conditions)
         .group_by(col(m.MeetingAttendance.meeting_id))
         .subquery()
     )
@@ -270,8 +281,8 @@ def meeting_list(*, session: Session, filters: Filters, viewer: Viewer) -> pd.Da
         .outerjoin(m.Company, col(m.Company.id) == col(m.Meeting.organiser_company_id))
         .outerjoin(organiser, col(organiser.id) == col(m.Meeting.organiser_organisation_id))
         .outerjoin(attendance, attendance.c.meeting_id == col(m.Meeting.id))
-        .where(*meeting_conditions(filters, viewer))
-        .order_by(col(m.Meeting.held_on).desc(), col(m.Meeting.id))
+        .where(*conditions)
+        .order_by(*latest_first)
     )
     frame = pd.DataFrame(session.exec(statement).all(), columns=[*MEETING_COLUMNS, *ORG_TYPES])
     return frame.astype({column: int for column in ["attendee_count", "organisations", *ORG_TYPES]})
