@@ -447,3 +447,37 @@ def test_the_first_rows_of_the_tables_are_those_of_the_whole_list(demo_copy_url:
                 meetings = engagement.meeting_list(session=session, filters=filters, viewer=SYSTEM)
                 shown = engagement.meeting_list(session=session, filters=filters, viewer=SYSTEM, limit=limit)
                 assert _rows(shown) == _rows(meetings.head(limit))
+
+
+def test_attendance_by_type_counts_each_organisation_once(demo_copy_url: str) -> None:
+    engine = engine_for(demo_copy_url)
+    with engine.connect() as connection:
+        rows = connection.execute(
+            text(
+                "SELECT a.organisation_id, o.org_type, a.head_count, mt.held_on, mt.organiser_company_id "
+                "FROM meeting_attendance a JOIN organisation o ON o.id = a.organisation_id "
+                "JOIN meeting mt ON mt.id = a.meeting_id"
+            )
+        ).all()
+    assert len({r[0] for r in rows}) < len(rows), "some organisation came to more than one meeting"
+    with read_session(engine) as session:
+        companies = _ids(session, m.Company)
+    views: list[tuple[Viewer, Filters, Any]] = [(SYSTEM, Filters(), lambda r: True)]
+    for year in sorted({_day(r[3]).year for r in rows}):  # type: ignore[union-attr]
+        views.append((SYSTEM, Filters(year=year), lambda r, y=year: _day(r[3]).year == y))
+    for company in companies:
+        viewer = Viewer(user_id=1, username="csr", role=m.Role.COMPANY, company_id=company)
+        views.append((viewer, Filters(), lambda r, c=company: r[4] == c))
+    for viewer, filters, selected in views:
+        chosen = [r for r in rows if selected(r)]
+        expected = {
+            org_type: (
+                len({r[0] for r in chosen if r[1] == org_type}),
+                sum(r[2] for r in chosen if r[1] == org_type),
+            )
+            for org_type in {r[1] for r in chosen}
+        }
+        with read_session(engine) as session:
+            found = engagement.attendance_by_org_type(session=session, filters=filters, viewer=viewer)
+        assert {t: (o, h) for t, o, h in found.itertuples(index=False)} == expected, (viewer.role, filters)
+        assert list(found["head_count"]) == sorted(found["head_count"], reverse=True)

@@ -294,16 +294,22 @@ def attendance_by_org_type(*, session: Session, filters: Filters, viewer: Viewer
 
     Columns: ``org_type``, ``organisations`` (distinct organisations), ``head_count``.
     """
+    # Per organisation first, then per type: a province's attendance rows are added up once, and
+    # only its organisations are joined to their types.
+    conditions = meeting_conditions(filters, viewer)
+    per_organisation = _select(
+        col(m.MeetingAttendance.organisation_id).label("organisation_id"),
+        func.sum(col(m.MeetingAttendance.head_count)).label("head_count"),
+    ).select_from(m.MeetingAttendance)
+    if conditions:
+        per_organisation = per_organisation.join(
+            m.Meeting, col(m.Meeting.id) == col(m.MeetingAttendance.meeting_id)
+        ).where(*conditions)
+    attended = per_organisation.group_by(col(m.MeetingAttendance.organisation_id)).subquery()
     statement = (
-        select(
-            col(m.Organisation.org_type),
-            func.count(func.distinct(col(m.Organisation.id))),
-            func.sum(col(m.MeetingAttendance.head_count)),
-        )
-        .select_from(m.MeetingAttendance)
-        .join(m.Meeting, col(m.Meeting.id) == col(m.MeetingAttendance.meeting_id))
-        .join(m.Organisation, col(m.Organisation.id) == col(m.MeetingAttendance.organisation_id))
-        .where(*meeting_conditions(filters, viewer))
+        select(col(m.Organisation.org_type), func.count(), func.sum(attended.c.head_count))
+        .select_from(attended)
+        .join(m.Organisation, col(m.Organisation.id) == attended.c.organisation_id)
         .group_by(col(m.Organisation.org_type))
     )
     frame = pd.DataFrame(session.exec(statement).all(), columns=["org_type", "organisations", "head_count"])
