@@ -481,3 +481,22 @@ def test_attendance_by_type_counts_each_organisation_once(demo_copy_url: str) ->
             found = engagement.attendance_by_org_type(session=session, filters=filters, viewer=viewer)
         assert {t: (o, h) for t, o, h in found.itertuples(index=False)} == expected, (viewer.role, filters)
         assert list(found["head_count"]) == sorted(found["head_count"], reverse=True)
+
+
+def test_manage_checks_and_makes_the_figures_again(
+    demo_copy_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from manage import main
+
+    url = ["--database-url", demo_copy_url]
+    assert main(["rebuild-summaries", "--check", *url]) == 0
+    assert "Every kept figure is current." in capsys.readouterr().out
+    with engine_for(demo_copy_url).begin() as connection:  # figures someone changed by hand
+        connection.execute(text("UPDATE meeting_feedback_figure SET status_open = status_open + 2"))
+        connection.execute(text("DELETE FROM meeting_feedback_due"))
+    assert main(["rebuild-summaries", "--check", *url]) == 1
+    out = capsys.readouterr().out
+    assert "meeting_feedback_figure.status_open kept" in out and "meeting_feedback_due.items kept" in out
+    assert main(["rebuild-summaries", *url]) == 0
+    assert "feedback figures of 5 meetings" in capsys.readouterr().out
+    assert main(["rebuild-summaries", "--check", *url]) == 0
