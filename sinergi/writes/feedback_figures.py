@@ -27,6 +27,7 @@ from sqlalchemy import select as sa_select
 from sqlmodel import Session, col
 
 import models as m
+from sinergi.core.db import serialize_on
 from sinergi.reads.engagement import (
     ACTION_FINISHED,
     FIGURE_GROUPS,
@@ -117,7 +118,12 @@ def due_rows(meeting_ids: Iterable[int] | None = None) -> Select[Any]:
 
 
 def refresh(session: Session, *, meeting_ids: Iterable[int] | None = None) -> None:
-    """Make the figures of ``meeting_ids`` again from their items; every figure when None."""
+    """Make the figures of ``meeting_ids`` again from their items; every figure when None.
+
+    One transaction at a time does so until it commits: a second one making a meeting's figures at the
+    same moment would not see the row the first put back, and insert it twice. SQLite writes one
+    transaction at a time anyway."""
+    serialize_on(session, FIGURE.name)
     connection = session.connection()
     if meeting_ids is None:
         for table in TABLES:
