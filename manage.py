@@ -122,22 +122,29 @@ def cmd_synth(args: argparse.Namespace) -> int:
 
 def cmd_rebuild_summaries(args: argparse.Namespace) -> int:
     from sinergi.core.db import read_session, write_session
-    from sinergi.writes import summaries
+    from sinergi.writes import feedback_figures, summaries
 
     engine = _engine(args)
     if args.check:
         with read_session(engine) as session:
             found = summaries.differences(session)
+            feedback = feedback_figures.differences(session)
         for column, (program_id, period_id), kept, made in found[:20]:
             print(f"program {program_id}, period {period_id}: {column} kept {kept}, from the rows {made}")
-        print(
-            f"{len(found)} kept figures differ from their rows." if found else "Every kept figure is current."
-        )
-        return 1 if found else 0
+        for column, key, kept, made in feedback[:20]:
+            where = f"meeting {key[0]}" + (f", due {key[1]}" if len(key) > 1 else "")
+            print(f"{where}: {column} kept {kept}, from the rows {made}")
+        count = len(found) + len(feedback)
+        print(f"{count} kept figures differ from their rows." if count else "Every kept figure is current.")
+        return 1 if count else 0
     started = time.perf_counter()
     with write_session(engine) as session:
         made = summaries.rebuild(session)
-    print(f"Made {made:,} figures of programs per period again in {time.perf_counter() - started:.1f} s.")
+        meetings = feedback_figures.rebuild(session)[feedback_figures.FIGURE.name]
+    print(
+        f"Made {made:,} figures of programs per period and the feedback figures of {meetings:,} meetings "
+        f"again in {time.perf_counter() - started:.1f} s."
+    )
     return 0
 
 
@@ -322,10 +329,10 @@ def build_parser() -> argparse.ArgumentParser:
     rebuild = command(
         "rebuild-summaries",
         cmd_rebuild_summaries,
-        "Make the figures the pages read (per program and period) again from the results.",
+        "Make the figures the pages read (per program and period, per meeting) again from their rows.",
     )
     rebuild.add_argument(
-        "--check", action="store_true", help="only compare them with the results; exit 1 if any differ"
+        "--check", action="store_true", help="only compare them with their rows; exit 1 if any differ"
     )
 
     user = command("create-user", cmd_create_user, "Create a user; the password is read from standard input.")

@@ -35,6 +35,8 @@ from models.engagement import (
     FollowUpAction,
     Meeting,
     MeetingAttendance,
+    MeetingFeedbackDue,
+    MeetingFeedbackFigure,
     MeetingParticipant,
     MeetingProgram,
 )
@@ -81,6 +83,8 @@ __all__ = [
     "LoginFailure",
     "Meeting",
     "MeetingAttendance",
+    "MeetingFeedbackDue",
+    "MeetingFeedbackFigure",
     "MeetingKind",
     "MeetingParticipant",
     "MeetingProgram",

@@ -163,7 +163,7 @@ class FeedbackItem(SQLModel, table=True):
     response: str = Field(default="")
     status: str = Field(default=FeedbackStatus.OPEN, max_length=20)
     decline_reason: str = Field(default="")
-    follow_up_id: int | None = Field(default=None, foreign_key="follow_up_action.id")
+    follow_up_id: int | None = Field(default=None, foreign_key="follow_up_action.id", index=True)
     # Sent from a phone in live mode: who sent it, and the form submission it came from (sent once).
     participant_id: int | None = Field(default=None, foreign_key="meeting_participant.id", index=True)
     submission_key: str | None = Field(default=None, max_length=64, unique=True)
@@ -176,3 +176,53 @@ class FeedbackItem(SQLModel, table=True):
     closed_at: datetime | None = None
     updated_at: datetime = Field(default_factory=utcnow)
     version: int = Field(default=1)
+
+
+class MeetingFeedbackFigure(SQLModel, table=True):
+    """What a meeting's feedback adds up to: its items by kind, by status and by the type of
+    organisation that spoke (``public`` for a participant who names neither), kept by every write of
+    the rows it comes from (feedback items, organisations' types) in that write's own transaction, so
+    the engagement page reads a row per meeting instead of every item. A meeting without feedback has
+    no row. Derived data: ``manage.py rebuild-summaries`` makes it again from the source rows.
+    """
+
+    __tablename__ = "meeting_feedback_figure"
+
+    meeting_id: int = Field(primary_key=True)
+    items: int = 0
+    kind_expectation: int = 0
+    kind_suggestion: int = 0
+    kind_concern: int = 0
+    kind_collaboration_offer: int = 0
+    kind_appreciation: int = 0
+    status_open: int = 0
+    status_in_progress: int = 0
+    status_done: int = 0
+    status_declined: int = 0
+    source_government_agency: int = 0
+    source_village_government: int = 0
+    source_community_group: int = 0
+    source_implementing_partner: int = 0
+    source_state_owned: int = 0
+    source_private_company: int = 0
+    source_academia: int = 0
+    source_media: int = 0
+    source_community_leader: int = 0
+    source_public: int = 0
+    # Open with no response yet: overdue once the meeting is more than a month past.
+    unanswered: int = 0
+
+
+class MeetingFeedbackDue(SQLModel, table=True):
+    """A meeting's items still open or in progress whose follow-up action is unfinished, by the
+    action's due date: overdue from the day after it. ``unanswered`` counts those of them also open
+    with no response (overdue anyway once the meeting is a month past, so counted once). Kept like
+    :class:`MeetingFeedbackFigure`, also by every write of an action's status or due date.
+    """
+
+    __tablename__ = "meeting_feedback_due"
+
+    meeting_id: int = Field(primary_key=True)
+    due_date: date = Field(primary_key=True)
+    items: int = 0
+    unanswered: int = 0

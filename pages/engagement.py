@@ -41,7 +41,7 @@ with by_attendance:
     engagement.attendance_bars(viewer, filters)
 
 st.subheader(t("engagement.meetings"))
-engagement.meeting_table(viewer, filters)
+engagement.meeting_table(viewer, filters, total=tiles.meetings)
 st.caption(t("engagement.attendance_note"))
 
 st.subheader(t("engagement.votes"))

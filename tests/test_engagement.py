@@ -393,11 +393,18 @@ def test_long_feedback_tables_show_their_first_rows_and_download_every_row(
     assert len(log) == 3
     overdue_items = len(_expected_overdue(raw, date.today()))
     assert overdue_items > 3
+    meetings = _scalar(engine_for(demo_sqlite_url), "SELECT count(*) FROM meeting")
+    assert meetings > 3
+    assert len(app.dataframe[0].value) == 3
     notes = [caption.value for caption in app.caption if caption.value.startswith("Showing the first")]
     assert notes == [
         f"Showing the first 3 of {number(total, 'en')} rows; download the CSV for all of them."
-        for total in (overdue_items, len(raw))
+        for total in (meetings, overdue_items, len(raw))
     ]
+    listed = list(csv.reader(io.StringIO(files["meetings.csv"]().decode("utf-8-sig"))))
+    assert listed[0][:3] == ["Date", "Kind", "Title"]
+    assert len(listed) - 1 == meetings
+    assert [row[2] for row in listed[1:4]] == list(app.dataframe[0].value["title"])
 
     content = files["feedback-log.csv"]()
     table = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))

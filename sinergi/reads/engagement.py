@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any, Literal
 
 import pandas as pd
-from sqlalchemy import ColumnElement, and_, case, func, literal, or_
+from sqlalchemy import ColumnElement, and_, case, func, literal, or_, union_all
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import Select
@@ -43,6 +43,13 @@ ORG_TYPES = [t.value for t in m.OrgType]
 SOURCE_TYPE = registry.family(enum_key("org_type", "{}"), lambda: [*ORG_TYPES, PUBLIC])
 
 FeedbackGrouping = Literal["kind", "status", "source_type"]
+# The groups of each grouping, as counted per meeting in ``meeting_feedback_figure``.
+FIGURE_GROUPS: dict[FeedbackGrouping, list[str]] = {
+    "kind": [v.value for v in m.FeedbackKind],
+    "status": [v.value for v in m.FeedbackStatus],
+    "source_type": [*ORG_TYPES, PUBLIC],
+}
+_FIGURE_PREFIX: dict[FeedbackGrouping, str] = {"kind": "kind_", "status": "status_", "source_type": "source_"}
 
 MEETING_COLUMNS = ["id", "held_on", "kind", "title", "organiser", "venue", "attendee_count", "organisations"]
 FEEDBACK_COLUMNS = [
@@ -87,6 +94,11 @@ FEEDBACK_HEADINGS = {
 }
 
 WideSelect = Select[*tuple[Any, ...]]
+# Feedback counted per meeting, kept by every write (``sinergi.writes.feedback_figures``).
+Figure = m.MeetingFeedbackFigure
+Due = m.MeetingFeedbackDue
+# A list of the meetings whose items a table shows is read as one list of ids up to this length.
+MEETINGS_LISTED = 500
 
 
 def _select(*columns: Any) -> WideSelect:
@@ -120,7 +132,13 @@ def meeting_conditions(filters: Filters, viewer: Viewer) -> list[ColumnElement[b
     return conditions
 
 
-def _source_type() -> ColumnElement[str]:
+def figure_column(by: FeedbackGrouping, value: str) -> str:
+    """The column of ``meeting_feedback_figure`` counting a meeting's items of one group."""
+    return _FIGURE_PREFIX[by] + value
+
+
+def source_type_sql() -> ColumnElement[str]:
+    """The type of organisation an item came from: its own, else its organisation's, else the public."""
     return func.coalesce(col(m.FeedbackItem.source_type), col(m.Organisation.org_type), literal(PUBLIC))
 
 
@@ -162,24 +180,45 @@ class EngagementTiles:
         return self.followed_up / self.feedback_items if self.feedback_items else None
 
 
-@reads(m.Meeting, m.FeedbackItem, m.FollowUpAction)
+def _overdue_parts(conditions: list[ColumnElement[bool]], today: date) -> Any:
+    """How many items of each meeting under ``conditions`` are overdue on ``today``, in parts to add up
+    per ``meeting_id`` (``overdue``): the unanswered items of a meeting a month past, and the items
+    whose action was due before ``today`` (less those counted as unanswered already)."""
+    old = col(m.Meeting.held_on) < today - timedelta(days=RESPONSE_DAYS)
+    unanswered = (
+        _select(col(Figure.meeting_id).label("meeting_id"), col(Figure.unanswered).label("overdue"))
+        .join(m.Meeting, col(m.Meeting.id) == col(Figure.meeting_id))
+        .where(*conditions, old, col(Figure.unanswered) > 0)
+    )
+    past_due = (
+        _select(
+            col(Due.meeting_id).label("meeting_id"),
+            (col(Due.items) - case((old, col(Due.unanswered)), else_=0)).label("overdue"),
+        )
+        .join(m.Meeting, col(m.Meeting.id) == col(Due.meeting_id))
+        .where(*conditions, col(Due.due_date) < today)
+    )
+    return union_all(unanswered, past_due).subquery()
+
+
+@reads(m.Meeting, m.MeetingFeedbackFigure, m.MeetingFeedbackDue)
 def engagement_tiles(*, session: Session, filters: Filters, viewer: Viewer, today: date) -> EngagementTiles:
     """Meetings, people present, feedback items, how many were followed up and how many are overdue."""
     conditions = meeting_conditions(filters, viewer)
-    meetings, attendees = session.exec(
-        select(func.count(), func.coalesce(func.sum(m.Meeting.attendee_count), 0)).where(*conditions)
-    ).one()
-    items, followed_up, overdue = session.exec(
-        select(
+    followed = sum((col(getattr(Figure, figure_column("status", s))) for s in FOLLOWED_UP), literal(0))
+    meetings, attendees, items, followed_up = session.exec(
+        _select(
             func.count(),
-            func.count().filter(col(m.FeedbackItem.status).in_(FOLLOWED_UP)),
-            func.count().filter(_overdue(today)),
+            func.coalesce(func.sum(m.Meeting.attendee_count), 0),
+            func.coalesce(func.sum(col(Figure.items)), 0),
+            func.coalesce(func.sum(followed), 0),
         )
-        .select_from(m.FeedbackItem)
-        .join(m.Meeting, col(m.Meeting.id) == col(m.FeedbackItem.meeting_id))
-        .outerjoin(m.FollowUpAction, col(m.FollowUpAction.id) == col(m.FeedbackItem.follow_up_id))
+        .select_from(m.Meeting)
+        .outerjoin(Figure, col(Figure.meeting_id) == col(m.Meeting.id))
         .where(*conditions)
     ).one()
+    parts = _overdue_parts(conditions, today)
+    overdue = session.exec(select(func.coalesce(func.sum(parts.c.overdue), 0)).select_from(parts)).one()
     return EngagementTiles(
         meetings=int(meetings),
         attendees=int(attendees),
@@ -190,12 +229,21 @@ def engagement_tiles(*, session: Session, filters: Filters, viewer: Viewer, toda
 
 
 @reads(m.Meeting, m.MeetingAttendance, m.Organisation, m.Company)
-def meeting_list(*, session: Session, filters: Filters, viewer: Viewer) -> pd.DataFrame:
-    """One row per meeting, latest first, with the people each organisation type sent.
+def meeting_list(
+    *, session: Session, filters: Filters, viewer: Viewer, limit: int | None = None
+) -> pd.DataFrame:
+    """One row per meeting (the first ``limit`` when given), latest first, with the people each
+    organisation type sent.
 
     Columns: ``MEETING_COLUMNS`` and one head-count column per organisation type (``ORG_TYPES``).
     ``attendee_count`` counts everyone present; the organisation-type columns only those listed.
     """
+    conditions = meeting_conditions(filters, viewer)
+    latest_first = (col(m.Meeting.held_on).desc(), col(m.Meeting.id))
+    if limit is not None:
+        # The attendance of the meetings listed only.
+        listed = select(col(m.Meeting.id)).where(*conditions).order_by(*latest_first).limit(limit).subquery()
+        conditions = [col(m.Meeting.id).in_(select(listed.c.id))]
     per_type = [
         func.coalesce(
             func.sum(
@@ -212,6 +260,8 @@ def meeting_list(*, session: Session, filters: Filters, viewer: Viewer) -> pd.Da
             *per_type,
         )
         .join(m.Organisation, col(m.Organisation.id) == col(m.MeetingAttendance.organisation_id))
+        .join(m.Meeting, col(m.Meeting.id) == col(m.MeetingAttendance.meeting_id))
+        .where(*conditions)
         .group_by(col(m.MeetingAttendance.meeting_id))
         .subquery()
     )
@@ -231,8 +281,8 @@ def meeting_list(*, session: Session, filters: Filters, viewer: Viewer) -> pd.Da
         .outerjoin(m.Company, col(m.Company.id) == col(m.Meeting.organiser_company_id))
         .outerjoin(organiser, col(organiser.id) == col(m.Meeting.organiser_organisation_id))
         .outerjoin(attendance, attendance.c.meeting_id == col(m.Meeting.id))
-        .where(*meeting_conditions(filters, viewer))
-        .order_by(col(m.Meeting.held_on).desc(), col(m.Meeting.id))
+        .where(*conditions)
+        .order_by(*latest_first)
     )
     frame = pd.DataFrame(session.exec(statement).all(), columns=[*MEETING_COLUMNS, *ORG_TYPES])
     return frame.astype({column: int for column in ["attendee_count", "organisations", *ORG_TYPES]})
@@ -244,16 +294,22 @@ def attendance_by_org_type(*, session: Session, filters: Filters, viewer: Viewer
 
     Columns: ``org_type``, ``organisations`` (distinct organisations), ``head_count``.
     """
+    # Per organisation first, then per type: a province's attendance rows are added up once, and
+    # only its organisations are joined to their types.
+    conditions = meeting_conditions(filters, viewer)
+    per_organisation = _select(
+        col(m.MeetingAttendance.organisation_id).label("organisation_id"),
+        func.sum(col(m.MeetingAttendance.head_count)).label("head_count"),
+    ).select_from(m.MeetingAttendance)
+    if conditions:
+        per_organisation = per_organisation.join(
+            m.Meeting, col(m.Meeting.id) == col(m.MeetingAttendance.meeting_id)
+        ).where(*conditions)
+    attended = per_organisation.group_by(col(m.MeetingAttendance.organisation_id)).subquery()
     statement = (
-        select(
-            col(m.Organisation.org_type),
-            func.count(func.distinct(col(m.Organisation.id))),
-            func.sum(col(m.MeetingAttendance.head_count)),
-        )
-        .select_from(m.MeetingAttendance)
-        .join(m.Meeting, col(m.Meeting.id) == col(m.MeetingAttendance.meeting_id))
-        .join(m.Organisation, col(m.Organisation.id) == col(m.MeetingAttendance.organisation_id))
-        .where(*meeting_conditions(filters, viewer))
+        select(col(m.Organisation.org_type), func.count(), func.sum(attended.c.head_count))
+        .select_from(attended)
+        .join(m.Organisation, col(m.Organisation.id) == attended.c.organisation_id)
         .group_by(col(m.Organisation.org_type))
     )
     frame = pd.DataFrame(session.exec(statement).all(), columns=["org_type", "organisations", "head_count"])
@@ -261,7 +317,7 @@ def attendance_by_org_type(*, session: Session, filters: Filters, viewer: Viewer
     return frame.sort_values(["head_count", "org_type"], ascending=[False, True], ignore_index=True)
 
 
-@reads(m.Meeting, m.FeedbackItem, m.Organisation)
+@reads(m.Meeting, m.MeetingFeedbackFigure)
 def feedback_counts(
     *, session: Session, filters: Filters, viewer: Viewer, by: FeedbackGrouping
 ) -> pd.DataFrame:
@@ -271,28 +327,20 @@ def feedback_counts(
     them listed even at zero; source types only where there is feedback, most first, a participant
     without an organisation counted as ``public``.
     """
-    groups: dict[str, Any] = {
-        "kind": col(m.FeedbackItem.kind),
-        "status": col(m.FeedbackItem.status),
-        "source_type": _source_type(),
-    }
-    group = groups[by].label("group")
-    statement = (
-        select(group, func.count().label("items"))
-        .select_from(m.FeedbackItem)
-        .join(m.Meeting, col(m.Meeting.id) == col(m.FeedbackItem.meeting_id))
-        .outerjoin(m.Organisation, col(m.Organisation.id) == col(m.FeedbackItem.organisation_id))
+    groups = FIGURE_GROUPS[by]
+    totals = session.exec(
+        _select(*(func.coalesce(func.sum(getattr(Figure, figure_column(by, g))), 0) for g in groups))
+        .select_from(Figure)
+        .join(m.Meeting, col(m.Meeting.id) == col(Figure.meeting_id))
         .where(*meeting_conditions(filters, viewer))
-        .group_by(group)
-    )
-    counted = {str(value): int(items) for value, items in session.exec(statement).all()}
+    ).one()
+    counted = {group: int(items) for group, items in zip(groups, totals, strict=True)}
     if by == "source_type":
-        frame = pd.DataFrame(list(counted.items()), columns=["group", "items"])
+        frame = pd.DataFrame([(g, n) for g, n in counted.items() if n], columns=["group", "items"])
         return frame.astype({"items": int}).sort_values(
             ["items", "group"], ascending=[False, True], ignore_index=True
         )
-    order = [v.value for v in (m.FeedbackKind if by == "kind" else m.FeedbackStatus)]
-    return pd.DataFrame({"group": order, "items": [counted.get(value, 0) for value in order]})
+    return pd.DataFrame({"group": groups, "items": [counted[group] for group in groups]})
 
 
 def _feedback_rows(filters: Filters, viewer: Viewer, today: date) -> WideSelect:
@@ -307,7 +355,7 @@ def _feedback_rows(filters: Filters, viewer: Viewer, today: date) -> WideSelect:
             func.coalesce(
                 col(m.Organisation.name), col(m.MeetingParticipant.organisation_name), literal("")
             ).label("organisation"),
-            _source_type().label("source_type"),
+            source_type_sql().label("source_type"),
             col(m.FeedbackItem.kind).label("kind"),
             col(m.FeedbackItem.text).label("text"),
             func.coalesce(col(m.Program.name), literal("")).label("program"),
@@ -354,22 +402,73 @@ def _feedback_frame(session: Session, statement: WideSelect, today: date, column
     return frame[columns]
 
 
-@reads(m.Meeting, m.FeedbackItem, m.Organisation, m.MeetingParticipant, m.Program, m.FollowUpAction)
+def _first_meetings(session: Session, per_meeting: WideSelect, limit: int) -> list[int] | None:
+    """The meetings whose items the first ``limit`` items are among: ``per_meeting`` gives (meeting,
+    day, items) in the items' order by day, and every meeting of the last day taken is taken (items of
+    one day are ordered by id across its meetings). None when that is more meetings than a list of ids
+    should hold: the items are read without one then."""
+    taken: list[int] = []
+    counted, last_day = 0, None
+    found = session.connection().execute(per_meeting)
+    try:
+        for meeting_id, day, items in found:
+            if counted >= limit and day != last_day:
+                break
+            taken.append(meeting_id)
+            counted, last_day = counted + int(items), day
+            if len(taken) > MEETINGS_LISTED:
+                return None
+    finally:
+        found.close()
+    return taken
+
+
+@reads(
+    m.Meeting,
+    m.FeedbackItem,
+    m.Organisation,
+    m.MeetingParticipant,
+    m.Program,
+    m.FollowUpAction,
+    m.MeetingFeedbackFigure,
+)
 def feedback_log(
     *, session: Session, filters: Filters, viewer: Viewer, today: date, limit: int | None = None
 ) -> pd.DataFrame:
     """ "You said, we did": every feedback item (the first ``limit`` when given) with its response,
     status, days open and linked action, latest meeting first. Columns: ``FEEDBACK_COLUMNS``.
     """
+    conditions = meeting_conditions(filters, viewer)
     statement = _feedback_rows(filters, viewer, today).order_by(
         col(m.Meeting.held_on).desc(), col(m.FeedbackItem.id)
     )
     if limit is not None:
+        # Only the items of the latest meetings: which ones, their figures tell.
+        meetings = _first_meetings(
+            session,
+            _select(col(m.Meeting.id), col(m.Meeting.held_on), col(Figure.items))
+            .select_from(Figure)
+            .join(m.Meeting, col(m.Meeting.id) == col(Figure.meeting_id))
+            .where(*conditions)
+            .order_by(col(m.Meeting.held_on).desc(), col(m.Meeting.id)),
+            limit,
+        )
+        if meetings is not None:
+            statement = statement.where(col(m.FeedbackItem.meeting_id).in_(meetings))
         statement = statement.limit(limit)
     return _feedback_frame(session, statement, today, FEEDBACK_COLUMNS)
 
 
-@reads(m.Meeting, m.FeedbackItem, m.Organisation, m.MeetingParticipant, m.Program, m.FollowUpAction)
+@reads(
+    m.Meeting,
+    m.FeedbackItem,
+    m.Organisation,
+    m.MeetingParticipant,
+    m.Program,
+    m.FollowUpAction,
+    m.MeetingFeedbackFigure,
+    m.MeetingFeedbackDue,
+)
 def overdue_feedback(
     *, session: Session, filters: Filters, viewer: Viewer, today: date, limit: int | None = None
 ) -> pd.DataFrame:
@@ -384,6 +483,21 @@ def overdue_feedback(
         .order_by(col(m.Meeting.held_on), col(m.FeedbackItem.id))
     )
     if limit is not None:
+        # Only the items of the earliest meetings with overdue ones: which, their figures tell.
+        parts = _overdue_parts(meeting_conditions(filters, viewer), today)
+        overdue = func.sum(parts.c.overdue)
+        meetings = _first_meetings(
+            session,
+            _select(col(m.Meeting.id), col(m.Meeting.held_on), overdue)
+            .select_from(parts)
+            .join(m.Meeting, col(m.Meeting.id) == parts.c.meeting_id)
+            .group_by(col(m.Meeting.id), col(m.Meeting.held_on))
+            .having(overdue > 0)
+            .order_by(col(m.Meeting.held_on), col(m.Meeting.id)),
+            limit,
+        )
+        if meetings is not None:
+            statement = statement.where(col(m.FeedbackItem.meeting_id).in_(meetings))
         statement = statement.limit(limit)
     return _feedback_frame(session, statement, today, OVERDUE_COLUMNS)
 

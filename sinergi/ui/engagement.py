@@ -11,7 +11,9 @@ import streamlit as st
 
 from sinergi import ui
 from sinergi.core.access import Viewer
+from sinergi.i18n import registry
 from sinergi.i18n.formatting import long_date, number, percent
+from sinergi.i18n.texts import translate
 from sinergi.reads import engagement
 from sinergi.reads.engagement import EngagementTiles, FeedbackGrouping
 from sinergi.reads.filters import Filters
@@ -144,51 +146,71 @@ def _bars(
     ui.chart_block(chart, data, name=name)
 
 
-def _dates(values: pd.Series) -> pd.Series:
-    """Dates in the reader's language, each distinct date formatted once."""
-    distinct = {day: long_date(day, lang()) for day in values.drop_duplicates() if isinstance(day, date)}
-    return values.map(lambda day: distinct.get(day, ""))
-
-
 def _labels(kind: str, values: pd.Series) -> pd.Series:
     distinct = {value: label(kind, value) for value in values.drop_duplicates() if isinstance(value, str)}
     return values.map(lambda value: distinct.get(value, ""))
 
 
-def meeting_table(viewer: Viewer, filters: Filters) -> None:
-    """The meetings: when, what, who organised it where, and who came, by kind of organisation."""
-    meetings = ui.read(engagement.meeting_list, viewer=viewer, filters=filters)
-    present_types = [org_type for org_type in engagement.ORG_TYPES if meetings[org_type].sum() > 0]
+# The meeting table's columns before those of the organisation types, with the key of each heading.
+MEETING_HEADINGS = {
+    "held_on": "engagement.col.date",
+    "kind": "engagement.col.kind",
+    "title": "engagement.col.title",
+    "organiser": "engagement.col.organiser",
+    "venue": "engagement.col.venue",
+    "attendee_count": "engagement.col.attendees",
+    "organisations": "engagement.col.organisations",
+}
+
+
+def meeting_table(viewer: Viewer, filters: Filters, *, total: int) -> None:
+    """The first of the ``total`` meetings: when, what, who organised it where, and who came, by kind
+    of organisation (those someone came for); all of them as a download."""
+    language = lang()
+    meetings = _meeting_view(
+        ui.read(engagement.meeting_list, viewer=viewer, filters=filters, limit=engagement.SHOWN_ROWS),
+        language,
+    )
+    full = ui.read_later(engagement.meeting_list, viewer=viewer, filters=filters)
+    # The file is made after this run, outside it: everything from the session is taken now.
+    headings = {name: translate(key, language) for name, key in MEETING_HEADINGS.items()} | {
+        org_type: translate(registry.enum_key("org_type", org_type), language)
+        for org_type in engagement.ORG_TYPES
+    }
     tables.table(
-        meetings.assign(held_on=_dates(meetings["held_on"]), kind=_labels("meeting_kind", meetings["kind"]))[
-            [
-                "held_on",
-                "kind",
-                "title",
-                "organiser",
-                "venue",
-                "attendee_count",
-                "organisations",
-                *present_types,
-            ]
-        ],
+        meetings,
         name="meetings",
+        rows=lambda: _meeting_view(full(), language).rename(columns=headings),
+        total=total,
         hide_index=True,
         width="stretch",
         column_config={
-            "held_on": st.column_config.TextColumn(t("engagement.col.date")),
-            "kind": st.column_config.TextColumn(t("engagement.col.kind")),
-            "title": st.column_config.TextColumn(t("engagement.col.title"), width="large"),
-            "organiser": st.column_config.TextColumn(t("engagement.col.organiser"), width="medium"),
-            "venue": st.column_config.TextColumn(t("engagement.col.venue"), width="medium"),
-            "attendee_count": st.column_config.NumberColumn(t("engagement.col.attendees"), format="%d"),
-            "organisations": st.column_config.NumberColumn(t("engagement.col.organisations"), format="%d"),
+            "held_on": st.column_config.TextColumn(headings["held_on"]),
+            "kind": st.column_config.TextColumn(headings["kind"]),
+            "title": st.column_config.TextColumn(headings["title"], width="large"),
+            "organiser": st.column_config.TextColumn(headings["organiser"], width="medium"),
+            "venue": st.column_config.TextColumn(headings["venue"], width="medium"),
+            "attendee_count": st.column_config.NumberColumn(headings["attendee_count"], format="%d"),
+            "organisations": st.column_config.NumberColumn(headings["organisations"], format="%d"),
             **{
-                org_type: st.column_config.NumberColumn(label("org_type", org_type), format="%d")
-                for org_type in present_types
+                org_type: st.column_config.NumberColumn(headings[org_type], format="%d")
+                for org_type in engagement.ORG_TYPES
+                if org_type in meetings
             },
         },
     )
+
+
+def _meeting_view(meetings: pd.DataFrame, language: str) -> pd.DataFrame:
+    """Meetings as the table shows them in ``language``: the organisation types someone came for only."""
+    present_types = [org_type for org_type in engagement.ORG_TYPES if meetings[org_type].sum() > 0]
+    days = {day: long_date(day, language) for day in meetings["held_on"].drop_duplicates()}
+    kinds = {
+        kind: translate(registry.enum_key("meeting_kind", kind), language)
+        for kind in meetings["kind"].drop_duplicates()
+    }
+    shown = meetings.assign(held_on=meetings["held_on"].map(days), kind=meetings["kind"].map(kinds))
+    return shown[[*MEETING_HEADINGS, *present_types]]
 
 
 def overdue_table(viewer: Viewer, filters: Filters, today: date, *, total: int) -> None:

@@ -14,7 +14,7 @@ from sqlmodel import SQLModel
 
 import models as m
 from sinergi.core.db import write_session
-from sinergi.writes import summaries
+from sinergi.writes import feedback_figures, summaries
 
 Row = dict[str, Any]
 
@@ -1302,4 +1302,5 @@ def build_synthetic(*, engine: Engine, counts: SynthCounts, seed: int = 42) -> d
         session.info.setdefault("written_tables", set()).update(inserted)
         # The figures the pages read, made from what was written.
         inserted[summaries.FIGURE.name] = summaries.rebuild(session)
+        inserted.update(feedback_figures.rebuild(session))
     return inserted

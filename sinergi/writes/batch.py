@@ -28,7 +28,7 @@ import models as m
 from sinergi.core import audit, db
 from sinergi.core.access import Viewer
 from sinergi.core.errors import DomainError
-from sinergi.writes import notices, summaries
+from sinergi.writes import feedback_figures, notices, summaries
 from sinergi.writes.fields import FieldErrors
 
 
@@ -461,6 +461,8 @@ class Batch:
             summaries.note(session, programs=[r.program_id for r in records])
         elif model is m.Period:
             summaries.note(session, periods=[r.id for r in records])
+        elif model is m.FeedbackItem:
+            feedback_figures.note(session, meetings=[r.meeting_id for r in records])
 
     def _apply(self, session: Session, op: Op) -> None:
         record = op.record
