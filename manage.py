@@ -319,7 +319,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--if-empty", action="store_true", help="Load only when the database holds no data.")
 
     synth = command("synth", cmd_synth, "Build a deterministic synthetic database of a named size.")
-    synth.add_argument("--scale", choices=["small", "medium", "large"], default="small")
+    synth.add_argument("--scale", choices=["small", "medium", "large", "xl"], default="small")
     synth.add_argument("--seed", type=int, default=42)
     for name in ("companies", "programs", "indicators", "periods", "meetings", "feedback_items", "regencies"):
         synth.add_argument(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from datetime import date
 from pathlib import Path
 
@@ -11,7 +13,9 @@ from sqlmodel import SQLModel, select
 
 import models as m
 from sinergi.core.db import engine_for, read_session, upgrade_database, write_session
-from sinergi.worlds.synth import SCALES, build_synthetic
+from sinergi.core.settings import PROJECT_ROOT
+from sinergi.worlds.synth import REGENCIES, SCALES, build_synthetic
+from tests.pg_server import PostgresServer
 
 SMALL = SCALES["small"]
 
@@ -66,22 +70,40 @@ def test_small_scale_has_exact_counts_and_stays_usable(engine: Engine) -> None:
         build_synthetic(engine=engine, counts=SMALL)
 
 
+def _content(engine: Engine) -> dict[str, list[tuple[object, ...]]]:
+    """Every table's rows as the app reads them back (times aware, in UTC), sorted."""
+    with engine.connect() as connection:
+        return {
+            table.name: sorted(tuple(row) for row in connection.execute(table.select()))
+            for table in SQLModel.metadata.sorted_tables
+        }
+
+
 def test_same_seed_gives_the_same_database(tmp_path: Path) -> None:
     engines = [_fresh_sqlite(tmp_path / name) for name in ("a.db", "b.db", "c.db")]
     for engine, seed in zip(engines, (7, 7, 8), strict=True):
         build_synthetic(engine=engine, counts=SMALL, seed=seed)
 
-    def content(engine: Engine) -> dict[str, list[tuple[object, ...]]]:
-        with engine.connect() as connection:
-            return {
-                table.name: sorted(tuple(row) for row in connection.execute(table.select()))
-                for table in SQLModel.metadata.sorted_tables
-            }
-
-    first, same, other = (content(engine) for engine in engines)
+    first, same, other = (_content(engine) for engine in engines)
     assert first == same
     assert first["result"] != other["result"]
     assert first["feedback_item"] != other["feedback_item"]
+
+
+def test_sqlite_and_postgresql_get_the_same_rows(
+    sqlite_engine: Engine, pg_server: PostgresServer, pg_template: str
+) -> None:
+    # Each database takes the rows its own way (one executemany, one COPY): what it reads back is the same.
+    url = pg_server.create_database("synth_same_rows", template=pg_template)
+    postgres = engine_for(url)
+    try:
+        for engine in (sqlite_engine, postgres):
+            build_synthetic(engine=engine, counts=SMALL)
+        on_sqlite, on_postgres = _content(sqlite_engine), _content(postgres)
+    finally:
+        postgres.dispose()
+    assert on_sqlite["result"] and on_sqlite["feedback_item"]
+    assert on_sqlite == on_postgres
 
 
 def test_small_scale_covers_every_value(sqlite_engine: Engine) -> None:
@@ -103,3 +125,25 @@ def test_small_scale_covers_every_value(sqlite_engine: Engine) -> None:
             select(func.count()).where(m.Result.period_id == last_period, m.Result.actual.is_(None))  # type: ignore[union-attr]
         ).one()
         assert unreported > 0
+
+
+def test_manage_builds_the_province_scale_with_counts_overridden(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'province.db'}"
+    upgrade_database(url)
+    arguments = ["--scale", "xl", "--companies", "3", "--programs", "12", "--indicators", "24"]
+    arguments += ["--meetings", "12", "--feedback-items", "30", "--database-url", url]
+    built = subprocess.run(
+        [sys.executable, "manage.py", "synth", *arguments],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert built.returncode == 0, built.stderr
+    assert "Built in" in built.stdout
+    engine = engine_for(url)
+    # The province keeps every regency of East Kalimantan, each under its own name.
+    with read_session(engine) as session:
+        regencies = set(session.exec(select(m.Regency.name)).all())
+    assert regencies == {name for name, _ in REGENCIES}
+    assert (_count(engine, m.Indicator), _count(engine, m.Result)) == (24, 24 * SCALES["xl"].periods)

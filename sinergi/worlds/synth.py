@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
-from itertools import islice
+from itertools import chain
 from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, Engine, Table, func, select, text
@@ -54,10 +55,21 @@ SCALES: dict[str, SynthCounts] = {
         feedback_items=50_000,
         regencies=5,
     ),
+    # A province: ten times the large scale, every regency of East Kalimantan, 2.4 million results.
+    "xl": SynthCounts(
+        companies=500,
+        programs=20_000,
+        indicators=200_000,
+        periods=12,
+        meetings=5_000,
+        feedback_items=500_000,
+        regencies=10,
+    ),
 }
 
-CHUNK_ROWS = 5_000
 FIRST_YEAR = 2020
+# SQLite's page cache while a synthetic database is built, in KiB.
+BUILD_CACHE_KIB = 512 * 1024
 DISTRICTS_PER_REGENCY = 10
 VILLAGES_PER_DISTRICT = 10
 # Users are never generated: the accounts tables may hold an admin already and stay untouched.
@@ -388,12 +400,53 @@ def _at(day: date, rng: random.Random) -> datetime:
 
 
 def _insert(connection: Connection, table: Table, rows: Iterable[Row]) -> int:
-    """Insert ``rows`` in chunks: one executemany per chunk keeps round trips few and memory flat."""
+    """Insert ``rows`` (dicts with the same keys) in one stream, past SQLAlchemy's per-row work.
+
+    Each value goes through its column's bind processing for the dialect, as an ``insert()`` would
+    convert it; SQLite then takes all rows in one ``executemany`` fed by a generator, PostgreSQL in one
+    ``COPY``. Memory stays flat however many rows there are.
+    """
     iterator = iter(rows)
+    first = next(iterator, None)
+    if first is None:
+        return 0
+    names = list(first)
+    dialect = connection.dialect
+    processors = [
+        (index, processor)
+        for index, name in enumerate(names)
+        if (processor := table.c[name].type.dialect_impl(dialect).bind_processor(dialect)) is not None
+    ]
     count = 0
-    while chunk := list(islice(iterator, CHUNK_ROWS)):
-        connection.execute(table.insert(), chunk)
-        count += len(chunk)
+
+    def values() -> Iterator[list[Any]]:
+        nonlocal count
+        for row in chain((first,), iterator):
+            if len(row) != len(names):
+                raise ValueError(f"{table.name}: a row with other columns than {names}")
+            value = [row[name] for name in names]
+            for index, processor in processors:
+                if value[index] is not None:
+                    value[index] = processor(value[index])
+            count += 1
+            yield value
+
+    quote = dialect.identifier_preparer.quote
+    columns = ", ".join(quote(name) for name in names)
+    driver = connection.connection.driver_connection
+    assert driver is not None
+    if dialect.name == "postgresql":
+        statement = f"COPY {quote(table.name)} ({columns}) FROM STDIN"
+        with driver.cursor() as cursor, cursor.copy(statement) as copy:
+            for value in values():
+                copy.write_row(value)
+    else:
+        marks = ", ".join("?" for _ in names)
+        cursor = driver.cursor()
+        try:
+            cursor.executemany(f"INSERT INTO {quote(table.name)} ({columns}) VALUES ({marks})", values())
+        finally:
+            cursor.close()
     return count
 
 
@@ -1293,14 +1346,32 @@ def build_synthetic(*, engine: Engine, counts: SynthCounts, seed: int = 42) -> d
     with write_session(engine) as session:
         connection = session.connection()
         _refuse_non_empty(connection)
-        for model, rows in synth.tables():
-            table = _table(model)
-            inserted[table.name] = _insert(connection, table, rows)
+        with _build_cache(connection):
+            for model, rows in synth.tables():
+                table = _table(model)
+                inserted[table.name] = _insert(connection, table, rows)
         if connection.dialect.name == "postgresql":
             _reset_sequences(connection, [SQLModel.metadata.tables[name] for name in inserted])
+        # The place for the derived summary tables: filled from the rows above, in this transaction.
         # Written in bulk, past the ORM: say which tables, so the caches' versions follow.
         session.info.setdefault("written_tables", set()).update(inserted)
         # The figures the pages read, made from what was written.
         inserted[summaries.FIGURE.name] = summaries.rebuild(session)
         inserted.update(feedback_figures.rebuild(session))
     return inserted
+
+
+@contextmanager
+def _build_cache(connection: Connection) -> Iterator[None]:
+    """On SQLite, a page cache large enough for the indexes being filled while the rows go in (the
+    default 2 MB makes every insert into a large index read and spill pages); the connection's own
+    setting is put back afterwards, as it returns to the pool."""
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    before = connection.exec_driver_sql("PRAGMA cache_size").scalar_one()
+    connection.exec_driver_sql(f"PRAGMA cache_size = -{BUILD_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        connection.exec_driver_sql(f"PRAGMA cache_size = {int(before)}")
