@@ -1,8 +1,10 @@
 """Sinergi's benchmark: ``python -m bench.run [--quick]`` prints a table and writes bench/results.json.
 
 Absolute times on a shared machine are noisy, so the targets are ratios of figures taken in one run:
-page runs at the large scale against the small one and against the page's own SQL, the overview in
-Chromium against a hello-world page served the same way, memory per extra viewer, and lost writes.
+page runs at the large scale against the small one and against the page's own SQL, the xl (province)
+scale against the large one, on SQLite and on PostgreSQL, saving one result at xl against large, the
+overview in Chromium against a hello-world page served the same way, memory per extra viewer, and
+lost writes.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from typing import Any
 from sqlmodel import select
 
 import models as m
-from bench.databases import BENCH_DIR, synthetic_database
+from bench.databases import BENCH_DIR, DurablePostgresServer, postgres_database, synthetic_database
 from sinergi.core.access import SYSTEM, Viewer, viewer_for
 from sinergi.core.db import engine_for, upgrade_database, write_session
 from sinergi.core.settings import PROJECT_ROOT
@@ -33,6 +35,9 @@ from sinergi.writes.accounts import UserInput, create_user, hash_password, passw
 
 RESULTS = BENCH_DIR / "results.json"
 PARTS = ("pages", "browser", "memory", "writes", "imports", "meeting")
+DATABASES = ("sqlite", "postgresql")
+SCALES = ("small", "large", "xl")
+QUICK_SCALES = ("small", "large")
 BENCH_USER = "bench.admin"
 BENCH_PASSWORD = "bench-kata-sandi-2026"
 
@@ -44,6 +49,10 @@ MB_PER_EXTRA_SESSION = 10.0
 LOST_WRITES = 0
 IMPORT_SECONDS = 15.0
 OTHER_WRITER_WAIT_SECONDS = 2.0
+# A province (the xl scale, ten times large) against the large scale, on each database.
+COLD_XL_OVER_LARGE = 2.0
+SAVE_XL_OVER_LARGE = 1.5
+XL_BUILD_SECONDS = 600.0
 # The hall of phones at an FGD: everyone checked in, 5 inputs each and their dots spent within this
 # many seconds, nothing lost or counted twice, and approved input on the audience view within one of
 # its refreshes (plus this much to draw it).
@@ -54,6 +63,7 @@ AUDIENCE_DRAW_SECONDS = 2.0
 @dataclass(frozen=True)
 class Settings:
     repetitions: int  # AppTest runs per page, cache state and scale
+    saves: int  # saves of one result per database and scale
     loads: int  # browser loads of each page
     pillars: tuple[str, ...]  # picked in turn, twice over, in the filter-change test: at least two
     sessions: int  # viewer sessions in the memory test
@@ -64,6 +74,7 @@ class Settings:
 
 FULL = Settings(
     repetitions=9,
+    saves=9,
     loads=9,
     pillars=("economy", "environment", "health"),
     sessions=20,
@@ -73,6 +84,7 @@ FULL = Settings(
 )
 QUICK = Settings(
     repetitions=2,
+    saves=3,
     loads=2,
     pillars=("economy", "environment"),
     sessions=5,
@@ -104,39 +116,97 @@ def bench_viewer(url: str) -> Viewer:
         return viewer_for(user)
 
 
-def measure_pages(urls: dict[str, str], settings: Settings) -> dict[str, Any]:
-    from bench.pages import measure_page, page_cases, program_with_results
+Place = tuple[str, str]  # (database, scale)
 
-    programs = {scale: program_with_results(url) for scale, url in urls.items()}
-    viewers = {scale: bench_viewer(url) for scale, url in urls.items()}
-    cases = {scale: page_cases(program_id) for scale, (program_id, _) in programs.items()}
-    figures: dict[str, Any] = {}
-    for n, case in enumerate(cases["small"]):
-        log(f"pages: {case.name}, small and large scale in turns")
+
+def measure_pages(urls: dict[Place, str], settings: Settings) -> dict[str, Any]:
+    """Every page cold and warm at each database and scale, then saving one result at each, as
+    ``{database: {"pages": {page: {scale: figures, ratios…}}, "save_result": {scale: figures}}}``."""
+    from bench.pages import editable_result, measure_page, measure_saves, page_cases, program_with_results
+
+    programs = {place: program_with_results(url) for place, url in urls.items()}
+    viewers = {place: bench_viewer(url) for place, url in urls.items()}
+    cases = {place: page_cases(program_id) for place, (program_id, _) in programs.items()}
+    where = ", ".join(f"{database} {scale}" for database, scale in urls)
+    figures: dict[str, Any] = {database: {"pages": {}} for database, _ in urls}
+    for n, case in enumerate(next(iter(cases.values()))):
+        log(f"pages: {case.name} at {where}, in turns")
         timings = measure_page(
-            {scale: (url, viewers[scale], cases[scale][n]) for scale, url in urls.items()},
+            {place: (url, viewers[place], cases[place][n]) for place, url in urls.items()},
             repetitions=settings.repetitions,
         )
-        figures[case.name] = {"address": case.script}
-        for scale, timing in timings.items():
-            program_id, indicators = programs[scale]
-            figures[case.name][scale] = timing.summary() | (
+        for (database, scale), timing in timings.items():
+            program_id, indicators = programs[database, scale]
+            page = figures[database]["pages"].setdefault(case.name, {"address": case.script})
+            page[scale] = timing.summary() | (
                 {"program_id": program_id, "indicators": indicators} if case.name == "program" else {}
             )
-    for page in figures.values():
-        small, large = page["small"], page["large"]
+    log(f"pages: saving one result at {where}, {settings.saves} times each, in turns")
+    saves = measure_saves(
+        {
+            place: (url, viewers[place], editable_result(url, programs[place][0]))
+            for place, url in urls.items()
+        },
+        repetitions=settings.saves,
+    )
+    for (database, scale), saved in saves.items():
+        figures[database].setdefault("save_result", {})[scale] = saved.summary()
+    for database in figures.values():
+        for page in database["pages"].values():
+            _page_ratios(page)
+        save = database.get("save_result", {})
+        if "large" in save and "xl" in save:
+            database["save_xl_over_large"] = save["xl"]["save_s"] / save["large"]["save_s"]
+    return figures
+
+
+def measure_pages_part(
+    sqlite_urls: dict[str, str],
+    scales: tuple[str, ...],
+    databases: tuple[str, ...],
+    settings: Settings,
+    recorded: dict[str, dict[str, Any]],
+) -> dict[str, Any]:
+    """The pages at ``scales`` on ``databases``: SQLite's files under bench/, and on PostgreSQL each
+    scale loaded into its own database of a throwaway server with fsync on (its load times go into
+    ``recorded``)."""
+    urls: dict[Place, str] = {}
+    if "sqlite" in databases:
+        urls |= {("sqlite", scale): sqlite_urls[scale] for scale in scales}
+    if "postgresql" not in databases:
+        return measure_pages(urls, settings)
+    server = DurablePostgresServer()
+    server.start()
+    try:
+        recorded["postgresql"] = {}
+        for scale in scales:
+            url, seconds = postgres_database(server, scale, log=log)
+            urls["postgresql", scale] = url
+            recorded["postgresql"][scale] = {"database": f"bench_{scale}"} | seconds
+        return measure_pages(urls, settings)
+    finally:
+        for (database, _), url in urls.items():
+            if database == "postgresql":
+                engine_for(url).dispose()
+        server.stop()
+
+
+def _page_ratios(page: dict[str, Any]) -> None:
+    small, large, xl = page.get("small"), page.get("large"), page.get("xl")
+    if small and large:
         page["warm_large_over_small"] = large["warm_s"] / small["warm_s"]
+    if large:
         page["cold_large_over_sql"] = large["cold_s"] / large["sql_s"]
         page["cold_large_over_sql_apptest"] = large["cold_apptest_s"] / large["sql_s"]
-    program = figures.get("program")
-    if program:
+    if large and xl:
+        page["cold_xl_over_large"] = xl["cold_s"] / large["cold_s"]
+        page["warm_xl_over_large"] = xl["warm_s"] / large["warm_s"]
+    if small and large and "indicators" in small:
         # The program page draws a panel per indicator: the large world's programs have more of
         # them, which this ratio takes out (for information; the target is the plain ratio).
-        small, large = program["small"], program["large"]
-        program["warm_per_indicator_large_over_small"] = (large["warm_s"] / large["indicators"]) / (
+        page["warm_per_indicator_large_over_small"] = (large["warm_s"] / large["indicators"]) / (
             small["warm_s"] / small["indicators"]
         )
-    return figures
 
 
 def _overview_elements(url: str, viewer: Viewer) -> tuple[int, int]:
@@ -254,9 +324,35 @@ def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
     def add(name: str, value: float, limit: float) -> None:
         rows.append({"target": name, "value": value, "limit": limit, "met": value <= limit})
 
-    for page, figures in results.get("pages", {}).items():
-        add(f"{page}: warm large / warm small", figures["warm_large_over_small"], WARM_LARGE_OVER_SMALL)
-        add(f"{page}: cold large / raw SQL", figures["cold_large_over_sql"], COLD_LARGE_OVER_SQL)
+    for database, measured in _pages_by_database(results).items():
+        for page, figures in measured["pages"].items():
+            if "warm_large_over_small" in figures:
+                add(
+                    f"{page}: warm large / warm small ({database})",
+                    figures["warm_large_over_small"],
+                    WARM_LARGE_OVER_SMALL,
+                )
+            if "cold_large_over_sql" in figures:
+                add(
+                    f"{page}: cold large / raw SQL ({database})",
+                    figures["cold_large_over_sql"],
+                    COLD_LARGE_OVER_SQL,
+                )
+            if "cold_xl_over_large" in figures:
+                add(
+                    f"{page}: cold xl / cold large ({database})",
+                    figures["cold_xl_over_large"],
+                    COLD_XL_OVER_LARGE,
+                )
+        if "save_xl_over_large" in measured:
+            add(
+                f"saving one result: xl / large ({database})",
+                measured["save_xl_over_large"],
+                SAVE_XL_OVER_LARGE,
+            )
+    xl_build = results.get("databases", {}).get("sqlite", {}).get("xl", {}).get("build_s")
+    if xl_build is not None:
+        add("xl SQLite database built, seconds", xl_build, XL_BUILD_SECONDS)
     if "browser" in results:
         add(
             "overview in Chromium / hello world",
@@ -318,6 +414,111 @@ def _meeting_lines(meeting: dict[str, Any]) -> list[str]:
     ]
 
 
+def _pages_by_database(results: dict[str, Any]) -> dict[str, Any]:
+    """The pages part by database; empty for a results file written before it was measured per database."""
+    pages = results.get("pages", {})
+    return {database: pages[database] for database in DATABASES if database in pages}
+
+
+def _ratio_cell(page: dict[str, Any], key: str, limit: float) -> str:
+    if key not in page:
+        return f"{'':>17}"
+    return f"{page[key]:>10.2f}{_mark(page[key] <= limit):>7}"
+
+
+def _page_lines(database: str, pages: dict[str, Any]) -> list[str]:
+    scales = [scale for scale in SCALES if any(scale in page for page in pages.values())]
+    header = f"{'page':<11}" + "".join(f"{scale + ' cold':>11}{'warm':>8}{'SQL':>8}" for scale in scales)
+    header += f"{'warm L/S':>10}{'':>7}{'cold L/SQL':>10}{'':>7}{'cold XL/L':>10}{'':>7}"
+    lines = [
+        f"Pages on {database}, server side (median seconds of the run a server makes, timed in AppTest; "
+        "cold = st.cache_data cleared; SQL = the page's reads called directly)",
+        header,
+    ]
+    for name, page in pages.items():
+        lines.append(
+            f"{name:<11}"
+            + "".join(
+                f"{page[scale]['cold_s']:>11.3f}{page[scale]['warm_s']:>8.3f}{page[scale]['sql_s']:>8.3f}"
+                if scale in page
+                else f"{'':>27}"
+                for scale in scales
+            )
+            + _ratio_cell(page, "warm_large_over_small", WARM_LARGE_OVER_SMALL)
+            + _ratio_cell(page, "cold_large_over_sql", COLD_LARGE_OVER_SQL)
+            + _ratio_cell(page, "cold_xl_over_large", COLD_XL_OVER_LARGE)
+        )
+    with_apptest = [
+        f"{name} {page['cold_large_over_sql_apptest']:.2f}"
+        for name, page in pages.items()
+        if "cold_large_over_sql_apptest" in page
+    ]
+    if with_apptest:
+        lines.append(
+            "(AppTest's whole run adds its own setup and, every time, the pass a server makes once per "
+            "process to leave the legacy pages/ folder mode; cold large / SQL with it: "
+            + " · ".join(with_apptest)
+            + ")"
+        )
+    program = pages.get("program", {})
+    shown = [
+        f"id {program[scale]['program_id']} with {program[scale]['indicators']} indicators at {scale} scale"
+        for scale in scales
+        if scale in program
+    ]
+    if "warm_per_indicator_large_over_small" in program:
+        per_indicator = program["warm_per_indicator_large_over_small"]
+        shown.append(f"warm large / warm small per indicator {per_indicator:.2f}")
+    if shown:
+        lines.append(f"(program page: {'; '.join(shown)})")
+    biggest = scales[-1] if scales else None
+    if biggest:
+        lines.append(f"Slowest reads at {biggest} scale (median seconds, called directly):")
+        for name, page in pages.items():
+            reads = list(page[biggest].get("reads_s", {}).items())[:3] if biggest in page else []
+            if reads:
+                lines.append(f"  {name:<11}" + " · ".join(f"{read} {seconds:.3f}" for read, seconds in reads))
+    lines.append("")
+    return lines
+
+
+def _save_lines(database: str, measured: dict[str, Any]) -> list[str]:
+    save = measured.get("save_result")
+    if not save:
+        return []
+    lines = [
+        f"Saving one result on {database} as /data saves it (median seconds), then the overview's next run "
+        "(its cache filled before the save)"
+    ]
+    for scale, figures in save.items():
+        lines.append(
+            f"{scale:<7}save {figures['save_s']:.3f} · overview after it {figures['overview_after_s']:.3f}"
+            f"  (indicator {figures['indicator_id']}, period {figures['period_id']}, "
+            f"{len(figures['save_runs_s'])} saves)"
+        )
+    if "save_xl_over_large" in measured:
+        ratio = measured["save_xl_over_large"]
+        lines.append(f"save xl / save large {ratio:.2f}  {_mark(ratio <= SAVE_XL_OVER_LARGE)}")
+    lines.append("")
+    return lines
+
+
+def _database_lines(databases: dict[str, Any]) -> list[str]:
+    lines: list[str] = []
+    for scale, figures in databases.get("sqlite", {}).items():
+        built = figures.get("build_s")
+        state = "reused" if figures.get("built_now_s") is None else "built now"
+        took = f", built in {built:.1f} s" if built is not None else ""
+        mark = f"  {_mark(built <= XL_BUILD_SECONDS)}" if scale == "xl" and built is not None else ""
+        lines.append(f"sqlite      {scale:<7}{figures['file']} {state}{took}{mark}")
+    for scale, figures in databases.get("postgresql", {}).items():
+        lines.append(
+            f"postgresql  {scale:<7}{figures['database']} loaded in {figures['load_s']:.1f} s (migrations "
+            f"{figures['migrate_s']:.1f} s, VACUUM ANALYZE {figures['analyze_s']:.1f} s; fsync on)"
+        )
+    return ["Databases", *lines, ""] if lines else []
+
+
 def _mark(met: bool) -> str:
     return "ok" if met else "MISSED"
 
@@ -325,38 +526,10 @@ def _mark(met: bool) -> str:
 def table(results: dict[str, Any]) -> str:
     """The results as plain text, one block per part."""
     lines: list[str] = []
-    pages = results.get("pages")
-    if pages:
-        lines += [
-            "Pages, server side (median seconds of the run a server makes, timed in AppTest; cold = "
-            "st.cache_data cleared; SQL = the page's reads called directly)",
-            f"{'page':<11}{'small cold':>11}{'warm':>8}{'SQL':>8}{'large cold':>12}{'warm':>8}{'SQL':>8}"
-            f"{'warm L/S':>10}{'':>7}{'cold L/SQL':>11}{'':>7}",
-        ]
-        for name, page in pages.items():
-            small, large = page["small"], page["large"]
-            warm_ratio, cold_ratio = page["warm_large_over_small"], page["cold_large_over_sql"]
-            lines.append(
-                f"{name:<11}{small['cold_s']:>11.3f}{small['warm_s']:>8.3f}{small['sql_s']:>8.3f}"
-                f"{large['cold_s']:>12.3f}{large['warm_s']:>8.3f}{large['sql_s']:>8.3f}"
-                f"{warm_ratio:>10.2f}{_mark(warm_ratio <= WARM_LARGE_OVER_SMALL):>7}"
-                f"{cold_ratio:>11.2f}{_mark(cold_ratio <= COLD_LARGE_OVER_SQL):>7}"
-            )
-        lines.append(
-            "(AppTest's whole run adds its own setup and, every time, the pass a server makes once per "
-            "process to leave the legacy pages/ folder mode; cold large / SQL with it: "
-            + " · ".join(f"{name} {page['cold_large_over_sql_apptest']:.2f}" for name, page in pages.items())
-            + ")"
-        )
-        program = pages.get("program")
-        if program:
-            lines.append(
-                f"(program page: id {program['small']['program_id']} with {program['small']['indicators']} "
-                f"indicators at small scale, id {program['large']['program_id']} with "
-                f"{program['large']['indicators']} at large scale; warm large / warm small per indicator "
-                f"{program['warm_per_indicator_large_over_small']:.2f})"
-            )
-        lines.append("")
+    lines += _database_lines(results.get("databases", {}))
+    for database, measured in _pages_by_database(results).items():
+        lines += _page_lines(database, measured["pages"])
+        lines += _save_lines(database, measured)
     browser = results.get("browser")
     if browser:
         ratio = browser["overview_over_hello"]
@@ -465,9 +638,34 @@ def _quiet_bare_mode_warnings() -> None:
         logging.getLogger(name).addFilter(lambda record: record.levelno >= logging.ERROR)
 
 
+def _names(allowed: tuple[str, ...]) -> Callable[[str], tuple[str, ...]]:
+    """A comma-separated list of some of ``allowed``, kept in the order of ``allowed``."""
+
+    def parse(value: str) -> tuple[str, ...]:
+        names = {name.strip() for name in value.split(",") if name.strip()}
+        unknown = names - set(allowed)
+        if unknown or not names:
+            raise argparse.ArgumentTypeError(f"choose among {', '.join(allowed)}")
+        return tuple(name for name in allowed if name in names)
+
+    return parse
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="fewer repetitions, viewers and items")
+    parser.add_argument(
+        "--scales",
+        type=_names(SCALES),
+        help=f"pages at these scales, comma-separated (default {','.join(SCALES)}; with --quick "
+        f"{','.join(QUICK_SCALES)})",
+    )
+    parser.add_argument(
+        "--databases",
+        type=_names(DATABASES),
+        default=DATABASES,
+        help=f"pages on these databases, comma-separated (default {','.join(DATABASES)})",
+    )
     parser.add_argument(
         "--parts",
         nargs="+",
@@ -486,16 +684,26 @@ def main(argv: list[str] | None = None) -> int:
     results: dict[str, Any] = {}
     if set(args.parts) != set(PARTS) and RESULTS.exists():
         results = json.loads(RESULTS.read_text())
-    databases: dict[str, Any] = {}
+    scales = args.scales or (QUICK_SCALES if args.quick else SCALES)
+    wanted: set[str] = set()  # the SQLite files this run needs
+    if "pages" in args.parts and "sqlite" in args.databases:
+        wanted |= set(scales)
+    if set(args.parts) & {"browser", "memory"}:
+        wanted |= {"small", "large"}
+    recorded = results.get("databases", {})
+    databases: dict[str, dict[str, Any]] = {name: dict(recorded.get(name, {})) for name in DATABASES}
+    results["databases"] = databases
     urls: dict[str, str] = {}
-    if set(args.parts) & {"pages", "browser", "memory"}:
-        for scale in ("small", "large"):
-            url, build_seconds = synthetic_database(scale, log=log)
-            urls[scale] = url
-            databases[scale] = {"file": Path(url.removeprefix("sqlite:///")).name, "built_s": build_seconds}
-        results["databases"] = databases
+    for scale in (scale for scale in SCALES if scale in wanted):
+        url, built_now, built = synthetic_database(scale, log=log)
+        urls[scale] = url
+        databases["sqlite"][scale] = {
+            "file": Path(url.removeprefix("sqlite:///")).name,
+            "built_now_s": built_now,
+            "build_s": built,
+        }
     steps: dict[str, Callable[[], Any]] = {
-        "pages": lambda: measure_pages(urls, settings),
+        "pages": lambda: measure_pages_part(urls, scales, args.databases, settings, databases),
         "browser": lambda: measure_browser_part(urls, settings),
         "memory": lambda: measure_memory_part(urls["large"], settings),
         "writes": lambda: measure_writes(settings),
@@ -513,6 +721,8 @@ def main(argv: list[str] | None = None) -> int:
         "seconds": time.perf_counter() - started,
         "viewer": f"{BENCH_USER} (admin: every company and regency)",
         "settings": settings.__dict__ | {"pillars": list(settings.pillars)},
+        "scales": list(scales),
+        "databases": list(args.databases),
         **_environment(),
     }
     RESULTS.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
