@@ -1350,14 +1350,13 @@ def build_synthetic(*, engine: Engine, counts: SynthCounts, seed: int = 42) -> d
             for model, rows in synth.tables():
                 table = _table(model)
                 inserted[table.name] = _insert(connection, table, rows)
-        if connection.dialect.name == "postgresql":
-            _reset_sequences(connection, [SQLModel.metadata.tables[name] for name in inserted])
-        # The place for the derived summary tables: filled from the rows above, in this transaction.
-        # Written in bulk, past the ORM: say which tables, so the caches' versions follow.
-        session.info.setdefault("written_tables", set()).update(inserted)
-        # The figures the pages read, made from what was written.
-        inserted[summaries.FIGURE.name] = summaries.rebuild(session)
-        inserted.update(feedback_figures.rebuild(session))
+            if connection.dialect.name == "postgresql":
+                _reset_sequences(connection, [SQLModel.metadata.tables[name] for name in inserted])
+            # Written in bulk, past the ORM: say which tables, so the caches' versions follow.
+            session.info.setdefault("written_tables", set()).update(inserted)
+            # The figures the pages read, made from what was written.
+            inserted[summaries.FIGURE.name] = summaries.rebuild(session)
+            inserted.update(feedback_figures.rebuild(session))
     return inserted
 
 
