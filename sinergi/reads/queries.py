@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -20,14 +21,11 @@ from sinergi.rules.points import PointFacts, judge_point
 
 @dataclass(frozen=True)
 class DatabaseCounts:
-    """How many of each main record the database holds."""
+    """How many of the main records the viewer may read there are."""
 
     companies: int
     programs: int
-    indicators: int
-    results: int
     meetings: int
-    feedback_items: int
     frameworks: int
 
     @property
@@ -42,34 +40,19 @@ class DatabaseCounts:
     m.ProgramVillage,
     m.Village,
     m.District,
-    m.Indicator,
-    m.Result,
     m.Meeting,
-    m.FeedbackItem,
     m.Framework,
 )
 def database_counts(*, session: Session, viewer: Viewer) -> DatabaseCounts:
-    """How many of each main record the viewer may read, in one round trip: whether there is
-    nothing yet for them, rather than nothing that matches their filters."""
+    """How many companies, programs, meetings and frameworks the viewer may read, in one round trip:
+    whether there is nothing yet for them, rather than nothing that matches their filters. (Their
+    results and feedback are never counted here: that would read every one of them.)"""
     programs = viewer.program_conditions()
     meetings = viewer.meeting_conditions()
     counts = {
         "companies": select(func.count()).select_from(m.Company).where(*viewer.company_conditions()),
         "programs": select(func.count()).select_from(m.Program).where(*programs),
-        "indicators": select(func.count())
-        .select_from(m.Indicator)
-        .join(m.Program, col(m.Program.id) == col(m.Indicator.program_id))
-        .where(*programs),
-        "results": select(func.count())
-        .select_from(m.Result)
-        .join(m.Indicator, col(m.Indicator.id) == col(m.Result.indicator_id))
-        .join(m.Program, col(m.Program.id) == col(m.Indicator.program_id))
-        .where(*programs),
         "meetings": select(func.count()).select_from(m.Meeting).where(*meetings),
-        "feedback_items": select(func.count())
-        .select_from(m.FeedbackItem)
-        .join(m.Meeting, col(m.Meeting.id) == col(m.FeedbackItem.meeting_id))
-        .where(*meetings),
         "frameworks": select(func.count()).select_from(m.Framework).where(*viewer.framework_conditions()),
     }
     columns = [statement.scalar_subquery().label(name) for name, statement in counts.items()]
@@ -166,7 +149,9 @@ def compliance_matrix(
             select(m.FrameworkParticipation).where(m.FrameworkParticipation.framework_id == framework_id)
         )
     }
-    poverty_programs = poverty_program_counts(session=session, year=framework.plan_year)
+    poverty_programs = poverty_program_counts(
+        session=session, year=framework.plan_year, company_ids=[c.id for c in companies if c.id is not None]
+    )
     cells: list[ComplianceCell] = []
     for company in companies:
         assert company.id is not None
@@ -198,8 +183,11 @@ def compliance_matrix(
 
 
 @reads(m.Program)
-def poverty_program_counts(*, session: Session, year: int) -> dict[int, int]:
-    """Per company, how many poverty-alleviation programs run during ``year``."""
+def poverty_program_counts(
+    *, session: Session, year: int, company_ids: Sequence[int] | None = None
+) -> dict[int, int]:
+    """Per company (of ``company_ids`` when given), how many poverty-alleviation programs run during
+    ``year``."""
     statement = (
         select(m.Program.company_id, func.count())
         .where(
@@ -208,6 +196,8 @@ def poverty_program_counts(*, session: Session, year: int) -> dict[int, int]:
         )
         .group_by(col(m.Program.company_id))
     )
+    if company_ids is not None:
+        statement = statement.where(col(m.Program.company_id).in_(company_ids))
     return {company_id: int(count) for company_id, count in session.exec(statement)}
 
 
