@@ -10,18 +10,14 @@ viewer = ui.signed_in_page()
 st.title(t("programs.title"))
 filters = ui.viewer_filters(viewer, fields=ui.FIGURE_FILTER_FIELDS)
 search = ui.search_box(t("programs.search"), param="q")
-shown = programs.program_list(viewer, filters, search)
-if shown.empty:
+found = programs.find_programs(viewer, filters, search)
+if found.empty:
     st.info(programs.empty_list_notice(viewer))
     st.stop()
 
-st.caption(t("programs.count", count=len(shown)))
-selection = tables.table(
-    shown,
-    name="programs",
-    hide_index=True,
-    width="stretch",
-    height=min(38 + 35 * len(shown), 640),
+st.caption(programs.count_line(len(found)))
+shown = programs.for_reading(found.head(programs.SHOWN_PROGRAMS))
+options = dict(
     column_order=[
         "link",
         "name",
@@ -52,9 +48,19 @@ selection = tables.table(
             t("programs.overdue"), help=t("programs.overdue_help"), format="%d"
         ),
     },
+)
+selection = tables.table(
+    shown,
+    name="programs",
+    rows=lambda: tables.as_shown(programs.for_reading(found), options),
+    total=len(found),
+    hide_index=True,
+    width="stretch",
+    height=min(38 + 35 * len(shown), 640),
     on_select="rerun",
     selection_mode="single-row",
     key="program-table",
+    **options,
 )
 rows = selection.selection.rows if selection else []
 if rows:

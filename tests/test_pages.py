@@ -14,6 +14,7 @@ from streamlit.testing.v1 import AppTest
 import models as m
 from sinergi.core.db import engine_for, upgrade_database, write_session
 from sinergi.i18n.formatting import number
+from sinergi.i18n.texts import translate
 from sinergi.ui import plain
 from tests.apptest import assert_ran_clean, open_page
 from tests.conftest import DemoAccounts
@@ -148,6 +149,23 @@ def test_programs_page_lists_and_searches(monkeypatch: pytest.MonkeyPatch, demo_
     app = open_page(monkeypatch, demo_sqlite_url, "pages/programs.py", params={"q": "jelantah"})
     names = list(app.dataframe[0].value["name"])
     assert names and all("jelantah" in name.lower() for name in names)
+
+
+def test_programs_page_draws_the_first_programs_and_says_how_many_there_are(
+    monkeypatch: pytest.MonkeyPatch, demo_sqlite_url: str
+) -> None:
+    """A province holds tens of thousands of programs: the list draws the first of them, says so, and
+    counts them all (its download holds them all)."""
+    from sinergi.ui import programs as programs_ui
+
+    monkeypatch.setattr(programs_ui, "SHOWN_PROGRAMS", 5)
+    app = open_page(monkeypatch, demo_sqlite_url, "pages/programs.py")
+    total = scalar(demo_sqlite_url, "SELECT count(*) FROM program")
+    assert total > 5
+    assert len(app.dataframe[0].value) == 5
+    captions = [c.value for c in app.caption]
+    assert translate("programs.count", "id", count=total) in captions
+    assert any(f"5 baris pertama dari {total}" in c for c in captions)
 
 
 def test_program_page_shows_each_indicator(monkeypatch: pytest.MonkeyPatch, demo_sqlite_url: str) -> None:

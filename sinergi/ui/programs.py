@@ -13,11 +13,13 @@ from sinergi.reads import programs, queries
 from sinergi.reads.filters import Filters
 from sinergi.ui import t
 
+# Programs the list draws; a province holds tens of thousands, all of them in its download.
+SHOWN_PROGRAMS = 500
 
-def program_list(viewer: Viewer, filters: Filters, search: str) -> pd.DataFrame:
-    """The programs ``viewer`` may see under ``filters`` whose name or company contains ``search``,
-    their pillar, stage and status in the reader's words, their achievement in percent, how many of the
-    period's measured results an agency verified (``checked``, in words) and a link to each (``link``)."""
+
+def find_programs(viewer: Viewer, filters: Filters, search: str) -> pd.DataFrame:
+    """The programs ``viewer`` may see under ``filters`` whose name or company contains ``search``, as
+    :func:`sinergi.reads.programs.program_table` gives them; :func:`for_reading` words them."""
     table = ui.read(
         programs.program_table,
         viewer=viewer,
@@ -31,7 +33,14 @@ def program_list(viewer: Viewer, filters: Filters, search: str) -> pd.DataFrame:
             table["name"].str.casefold().str.contains(needle, regex=False)
             | table["company"].str.casefold().str.contains(needle, regex=False)
         ]
-    # Two thousand programs share a handful of pillars, stages and statuses: each word is looked up once.
+    return table
+
+
+def for_reading(table: pd.DataFrame) -> pd.DataFrame:
+    """Programs as the list shows them: pillar, stage and status in the reader's words, achievement in
+    percent, how many of the period's measured results an agency verified (``checked``, in words) and a
+    link to each (``link``)."""
+    # Thousands of programs share a handful of pillars, stages and statuses: each word is looked up once.
     return table.assign(
         link=table["id"].map(lambda program_id: ui.with_language(f"/program?id={program_id}")),
         pillar=table["pillar"].map(ui.labels("pillar", table["pillar"].unique())),
@@ -45,6 +54,11 @@ def program_list(viewer: Viewer, filters: Filters, search: str) -> pd.DataFrame:
             for verified, measured in zip(table["verified"], table["measured"], strict=True)
         ],
     )
+
+
+def count_line(total: int) -> str:
+    """How many programs the list holds, in the reader's language."""
+    return t("programs.count", count=number(total, ui.lang()))
 
 
 def empty_list_notice(viewer: Viewer) -> str:
