@@ -79,7 +79,7 @@ class OverviewTiles:
     feedback_closed: int
 
 
-@reads(*FIGURE_TABLES, m.ProgramBudget, m.Meeting, m.FeedbackItem)
+@reads(*FIGURE_TABLES, m.ProgramBudget, m.Meeting, m.MeetingFeedbackFigure)
 def overview_tiles(
     *, session: Session, filters: Filters, viewer: Viewer, thresholds: Thresholds
 ) -> OverviewTiles:
@@ -124,15 +124,17 @@ def overview_tiles(
             ),
         )
 
-    meeting_ids = select(col(m.Meeting.id)).where(*meeting_conditions(filters, viewer))
-    meetings = session.exec(
-        select(func.count()).select_from(m.Meeting).where(*meeting_conditions(filters, viewer))
-    ).one()
-    closed = col(m.FeedbackItem.status).in_([m.FeedbackStatus.DONE.value, m.FeedbackStatus.DECLINED.value])
-    feedback_total, feedback_closed = session.exec(
-        select(func.count(), func.count().filter(closed)).where(
-            col(m.FeedbackItem.meeting_id).in_(meeting_ids)
+    # Feedback from the figures kept per meeting, not from every item.
+    said = m.MeetingFeedbackFigure
+    meetings, feedback_total, feedback_closed = session.exec(
+        select(
+            func.count(),
+            func.coalesce(func.sum(col(said.items)), 0),
+            func.coalesce(func.sum(col(said.status_done) + col(said.status_declined)), 0),
         )
+        .select_from(m.Meeting)
+        .outerjoin(said, col(said.meeting_id) == col(m.Meeting.id))
+        .where(*meeting_conditions(filters, viewer))
     ).one()
 
     return OverviewTiles(
