@@ -367,6 +367,30 @@ def test_the_reporting_page_shows_an_admin_every_company(
     assert "Perusahaan melapor lengkap (2025-S1)" in [metric.label for metric in app.metric]
 
 
+def test_the_reporting_page_draws_the_rows_most_in_need_first_and_downloads_them_all(
+    monkeypatch: pytest.MonkeyPatch, demo_sqlite_url: str, demo_accounts: DemoAccounts
+) -> None:
+    """A province's companies by semester are thousands of rows: the page draws the first (newest
+    semester, most missing first), says how many there are, and a row drawn still opens its names."""
+    from sinergi.ui import reporting as reporting_ui
+
+    everything = open_page(monkeypatch, demo_sqlite_url, "pages/reporting.py", viewer=demo_accounts.admin)
+    full = everything.dataframe[0].value
+    monkeypatch.setattr(reporting_ui, "SHOWN_ROWS", 3)
+    app = open_page(monkeypatch, demo_sqlite_url, "pages/reporting.py", viewer=demo_accounts.admin)
+    table = app.dataframe[0].value
+    assert len(full) > 3
+    assert table[["company", "period", "missing"]].values.tolist() == (
+        full[["company", "period", "missing"]].head(3).values.tolist()
+    )
+    assert any(f"3 baris pertama dari {len(full)}" in c.value for c in app.caption)
+    app.session_state["reporting-table-"] = {"selection": {"rows": [2], "columns": []}}
+    app.run()
+    company, period = table.iloc[2]["company"], table.iloc[2]["period"]
+    headings = [h.value for h in app.subheader]
+    assert any(company in h and period in h for h in headings)
+
+
 def test_the_overview_shows_kutai_kartanegara_its_unreported_indicators(
     monkeypatch: pytest.MonkeyPatch, demo_sqlite_url: str, demo_accounts: DemoAccounts
 ) -> None:

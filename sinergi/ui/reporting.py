@@ -13,6 +13,9 @@ from sinergi.reads import queries, reporting
 from sinergi.reads.filters import Filters, filter_options
 from sinergi.ui import lang, t
 
+# Rows of the company × semester table drawn on the page.
+SHOWN_ROWS = 500
+
 
 def reporting_screen(viewer: Viewer) -> None:
     """Filters, the period's totals, the company × semester table and the missing names of a row."""
@@ -61,7 +64,8 @@ def _totals(table: pd.DataFrame) -> None:
 def _company_table(table: pd.DataFrame, filters: Filters) -> pd.Series | None:
     """The table of companies by semester; the row the reader selected, if any."""
     st.caption(t("reporting.count", count=number(len(table), lang())))
-    shown = table.assign(share_reported=table["share_reported"] * 100)
+    # The rows most in need first: a province's companies by semester are all in the download.
+    shown = table.head(SHOWN_ROWS).assign(share_reported=table["share_reported"].head(SHOWN_ROWS) * 100)
     counts = {
         name: st.column_config.NumberColumn(title, help=help_text, format="%d")
         for name, title, help_text in (
@@ -93,9 +97,9 @@ def _company_table(table: pd.DataFrame, filters: Filters) -> pd.Series | None:
         key=key,
         placeholder="–",
     )
-    ui.rows_download(lambda: table, name="reporting", shown=len(table), total=len(table))
+    ui.rows_download(lambda: table, name="reporting", shown=len(shown), total=len(table))
     rows = selection.selection.rows if selection else []
-    return table.iloc[rows[0]] if rows else None
+    return shown.iloc[rows[0]] if rows else None
 
 
 def _missing_names(viewer: Viewer, filters: Filters, row: pd.Series) -> None:
