@@ -87,8 +87,8 @@ test: lint layers typecheck pytest
 synth-large: venv
 	$(PY) manage.py synth --scale large --database-url sqlite:///data/synth-large.db
 
-# Builds (or reuses) the small and large synthetic databases under bench/, measures, prints a table
-# and writes bench/results.json.
+# Builds (or reuses) the small, large and xl synthetic databases under bench/ (and loads them into a
+# throwaway PostgreSQL server), measures, prints a table and writes bench/results.json.
 bench: dev-venv system-deps
 	$(PY) -m bench.run
 
