@@ -381,6 +381,20 @@ def test_one_address_is_slowed_down_whatever_devices_it_sends_from(
     assert len(world.items()) == 6
 
 
+def test_a_hall_of_phones_behind_one_router_is_not_refused(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The defaults: 48 phones on one Wi-Fi check in and each sends 5 inputs within a minute.
+    monkeypatch.delenv("SINERGI_LIVE_CHECKINS_PER_ADDRESS", raising=False)
+    monkeypatch.delenv("SINERGI_LIVE_INPUTS_PER_ADDRESS", raising=False)
+    code = world.open()
+    tokens = [check_in_from(world, code, "203.0.113.5") for _ in range(48)]
+    for n in range(5):
+        for p, token in enumerate(tokens):
+            send_from(world, code, token, "203.0.113.5", now=NOW + timedelta(seconds=10 * n + p / 10))
+    assert len(world.items()) == 48 * 5
+
+
 def test_guessing_codes_from_one_address_is_refused_before_looking(
     world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -52,8 +52,10 @@ ENV_SETTINGS: tuple[SettingSpec, ...] = (
     ),
     SettingSpec(
         "SINERGI_LIVE_INPUTS_PER_ADDRESS",
-        "120",
-        "How many inputs the public form takes from one client address in a minute, all its phones together.",
+        "600",
+        "How many inputs the public form takes from one client address in a minute, all its phones together "
+        "(a hall on one Wi-Fi shares an address: 60 phones, as many as may check in from one, sending 10 "
+        "each in a busy minute; each phone is held to 20 a minute of its own).",
     ),
     SettingSpec(
         "SINERGI_LIVE_CODE_MISSES_PER_ADDRESS",
