@@ -8,6 +8,7 @@ from sinergi.ui import inbox, signin, verify
 ui.page_guard()
 st.set_page_config(page_title="Sinergi", page_icon="🤝", layout="wide")
 ui.ensure_database()
+ui.freeze_loaded_objects()
 ui.ensure_cookie_key()
 viewer = signin.current_viewer()
 bare = ui.is_bare_page()
