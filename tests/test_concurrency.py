@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 
+import pytest
 from sqlalchemy import Engine, func
 from sqlmodel import select
 
 import models as m
 from sinergi.core.access import SYSTEM
-from sinergi.core.db import read_session, write_session
+from sinergi.core.db import make_engine, read_session, write_session
 from sinergi.writes.results import record_result
 from tests.factories import make_company, make_indicators, make_periods, make_program
 
@@ -68,3 +71,30 @@ def test_read_modify_write_from_twenty_threads_keeps_every_increment(sqlite_engi
         result = session.exec(select(m.Result)).one()
         assert result.actual == THREADS * increments
         assert result.version == THREADS * increments
+
+
+def test_a_hall_of_writers_waits_its_turn_rather_than_giving_up(
+    migrated_sqlite_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Thirty writes arrive at once (a hall of phones sending), each holding the write lock 50 ms on a
+    # slow server: the last waits about 1.5 s in all, past a busy timeout of 1 s, though none waits
+    # for any one other writer longer than 50 ms.
+    monkeypatch.setenv("SINERGI_SQLITE_BUSY_TIMEOUT_MS", "1000")
+    engine = make_engine(migrated_sqlite_url)
+    writers = 30
+    together = threading.Barrier(writers)
+
+    def write(n: int) -> None:
+        together.wait()
+        with write_session(engine) as session:
+            session.add(m.Regency(name=f"Kabupaten {n}"))
+            session.flush()
+            time.sleep(0.05)
+
+    try:
+        with ThreadPoolExecutor(writers) as pool:
+            list(pool.map(write, range(writers)))  # re-raises any "database is locked"
+        with read_session(engine) as session:
+            assert session.exec(select(func.count()).select_from(m.Regency)).one() == writers
+    finally:
+        engine.dispose()

@@ -123,13 +123,64 @@ def read_session(engine: Engine | None = None) -> Iterator[Session]:
         raise
 
 
+class _WriterQueue:
+    """The writers of one SQLite database in this process, taking turns.
+
+    Left to SQLite, a writer that finds the database locked sleeps and tries again, at longer and
+    longer intervals (100 ms once it has waited a while), and whichever writer tries first after a
+    commit goes next: with a hall of phones sending at once the last to arrive keep losing to the
+    newer ones, and some waited past the busy timeout and failed although every write was short.
+    Here a writer is woken as soon as the one before it is done, and gives up only when no writer has
+    finished for the busy timeout (one writer holding the lock that long). Writers in other processes
+    still take turns through SQLite's own busy timeout.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.RLock()
+        self._done = 0  # turns finished so far: a waiter that sees it grow keeps waiting
+
+    @contextmanager
+    def turn(self, patience: float) -> Iterator[None]:
+        seen = self._done
+        while not self._lock.acquire(timeout=patience):
+            if self._done == seen:
+                # Nobody finished in all that time: leave it to SQLite's busy timeout, as without the
+                # queue.
+                yield
+                return
+            seen = self._done
+        try:
+            yield
+        finally:
+            self._done += 1
+            self._lock.release()
+
+
+_writer_queues: dict[str, _WriterQueue] = {}
+_writer_queues_lock = threading.Lock()
+
+
+@contextmanager
+def _writer_turn(engine: Engine) -> Iterator[None]:
+    """Wait for this process's other writers of ``engine``'s SQLite database (PostgreSQL writers
+    lock rows, not the database, and need no turn)."""
+    if engine.dialect.name != "sqlite":
+        yield
+        return
+    url = engine.url.render_as_string(hide_password=False)
+    with _writer_queues_lock:
+        queue = _writer_queues.setdefault(url, _WriterQueue())
+    with queue.turn(int(env_setting("SINERGI_SQLITE_BUSY_TIMEOUT_MS")) / 1000):
+        yield
+
+
 @contextmanager
 def write_session(engine: Engine | None = None) -> Iterator[Session]:
     """A session for one user action: committed as a whole at the end, rolled back on error."""
     base = engine or get_engine()
     bind = base.execution_options(**{_IMMEDIATE: True})
     try:
-        with Session(bind, expire_on_commit=False) as session, session.begin():
+        with _writer_turn(base), Session(bind, expire_on_commit=False) as session, session.begin():
             yield session
     except Exception as error:
         _after_failure(error, base)
