@@ -384,6 +384,11 @@ def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
             0,
         )
         add(
+            f"FGD, {phones} phones: inputs and dots whose page did not confirm them",
+            len(meeting.get("unconfirmed", [])),
+            0,
+        )
+        add(
             f"FGD, {phones} phones: phones counted other than once",
             abs(meeting["phones_counted"] - phones) + abs(meeting["head_count_added"] - phones),
             0,
@@ -402,8 +407,18 @@ def _meeting_lines(meeting: dict[str, Any]) -> list[str]:
         f"FGD with {m['phones']} phones (Chromium, 390×844), {m['inputs_each']} inputs and 3 dots each",
         f"  checked in {m['checked_in_s']:.1f} s, inputs sent {m['inputs_sent_s']:.1f} s, "
         f"dots spent {m['all_done_s']:.1f} s after the first phone opened the form",
+        *(
+            f"  {phase}: {used['wall']:.1f} s; processor s: server {used['server']:.1f}, "
+            f"browser {used['browser']:.1f}, harness {used['harness']:.1f}, others' work {used['others']:.1f}"
+            for phase, used in m.get("processor_s", {}).items()
+        ),
         f"  inputs lost {m['inputs_lost']}, counted twice {m['inputs_twice']}; "
         f"phones counted {m['phones_counted']}, head count +{m['head_count_added']}; dots {m['dots_spent']}",
+        *(
+            [f"  pages that did not confirm within a minute: {', '.join(m['unconfirmed'])}"]
+            if m.get("unconfirmed")
+            else []
+        ),
         f"  approval to the audience view {m['approval_to_audience_view_s']:.1f} s "
         f"(it refreshes every {m['refresh_s']} s)",
         f"  server memory {m['server_mb_before_phones']:.0f} → {m['server_mb_with_phones']:.0f} MB, "
