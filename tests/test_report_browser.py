@@ -15,15 +15,9 @@ from sqlalchemy import text
 from sinergi.core.db import engine_for
 from tests.browser import served_app
 from tests.conftest import DemoAccounts
-from tests.test_browser import sign_in, wait_for_cookie
+from tests.test_browser import sign_in, wait_for_cookie, wait_until_rendered
 
 pytestmark = pytest.mark.browser
-
-
-def wait_until_rendered(page: Page) -> None:
-    expect(page.locator('[data-testid="stApp"][data-test-script-state="notRunning"]')).to_be_attached(
-        timeout=60_000
-    )
 
 
 def download(page: Page, button: str, folder: Path) -> tuple[str, bytes]:
