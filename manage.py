@@ -122,28 +122,33 @@ def cmd_synth(args: argparse.Namespace) -> int:
 
 def cmd_rebuild_summaries(args: argparse.Namespace) -> int:
     from sinergi.core.db import read_session, write_session
-    from sinergi.writes import feedback_figures, summaries
+    from sinergi.writes import feedback_figures, group_figures, summaries
 
     engine = _engine(args)
     if args.check:
         with read_session(engine) as session:
             found = summaries.differences(session)
+            groups = group_figures.differences(session)
             feedback = feedback_figures.differences(session)
         for column, (program_id, period_id), kept, made in found[:20]:
             print(f"program {program_id}, period {period_id}: {column} kept {kept}, from the rows {made}")
+        for column, key, kept, made in groups[:20]:
+            print(f"group {key}: {column} kept {kept}, from the rows {made}")
         for column, key, kept, made in feedback[:20]:
             where = f"meeting {key[0]}" + (f", due {key[1]}" if len(key) > 1 else "")
             print(f"{where}: {column} kept {kept}, from the rows {made}")
-        count = len(found) + len(feedback)
+        count = len(found) + len(groups) + len(feedback)
         print(f"{count} kept figures differ from their rows." if count else "Every kept figure is current.")
         return 1 if count else 0
     started = time.perf_counter()
     with write_session(engine) as session:
         made = summaries.rebuild(session)
         meetings = feedback_figures.rebuild(session)[feedback_figures.FIGURE.name]
+    grouped = sum(count for name, count in made.items() if name != summaries.FIGURE.name)
     print(
-        f"Made {made:,} figures of programs per period and the feedback figures of {meetings:,} meetings "
-        f"again in {time.perf_counter() - started:.1f} s."
+        f"Made {made[summaries.FIGURE.name]:,} figures of programs per period, {grouped:,} of groups of "
+        f"programs and the feedback figures of {meetings:,} meetings again in "
+        f"{time.perf_counter() - started:.1f} s."
     )
     return 0
 

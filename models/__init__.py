@@ -44,6 +44,11 @@ from models.evidence import EvidenceFile
 from models.notices import Notice
 from models.places import Company, CompanyRegency, District, Organisation, Regency, Village
 from models.programs import (
+    FigureCounts,
+    GroupBudget,
+    GroupFigure,
+    GroupPeriodFigure,
+    GroupPlace,
     Indicator,
     Period,
     Program,
@@ -74,10 +79,15 @@ __all__ = [
     "FeedbackItem",
     "FeedbackKind",
     "FeedbackStatus",
+    "FigureCounts",
     "FollowUpAction",
     "Framework",
     "FrameworkParticipation",
     "FrameworkPoint",
+    "GroupBudget",
+    "GroupFigure",
+    "GroupPeriodFigure",
+    "GroupPlace",
     "Indicator",
     "IndicatorKind",
     "LoginFailure",

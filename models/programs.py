@@ -189,22 +189,14 @@ class Result(SQLModel, table=True):
     version: int = Field(default=1)
 
 
-class ProgramPeriodFigure(SQLModel, table=True):
-    """What a program's indicators add up to in one period, kept by every write of the rows it comes
-    from (results, indicators, programs, periods, the thresholds) in that write's own transaction, so
-    pages read one row per program instead of every result. Derived data: ``manage.py
-    rebuild-summaries`` makes it again from the source rows.
+class FigureCounts(SQLModel):
+    """What indicators add up to in one period, as kept per program and per group of programs.
 
     Counts are of the indicators counted in the period (due there, or reported anyway); those ending in
     ``_v`` count as a verified-only view does, where a result no agency verified is not there. Statuses
     follow the thresholds in force.
     """
 
-    __tablename__ = "program_period_figure"
-    __table_args__ = (Index("ix_program_period_figure_period", "period_id", "program_id"),)
-
-    program_id: int = Field(primary_key=True)
-    period_id: int = Field(primary_key=True)
     counted: int = 0
     counted_v: int = 0
     reported: int = 0  # an actual entered
@@ -222,3 +214,76 @@ class ProgramPeriodFigure(SQLModel, table=True):
     achievement_sum_v: float = 0.0
     gaps: int = 0
     gaps_v: int = 0
+
+
+class ProgramPeriodFigure(FigureCounts, table=True):
+    """What a program's indicators add up to in one period, kept by every write of the rows it comes
+    from (results, indicators, programs, periods, the thresholds) in that write's own transaction, so
+    pages read one row per program instead of every result. Derived data: ``manage.py
+    rebuild-summaries`` makes it again from the source rows.
+    """
+
+    __tablename__ = "program_period_figure"
+    __table_args__ = (Index("ix_program_period_figure_period", "period_id", "program_id"),)
+
+    program_id: int = Field(primary_key=True)
+    period_id: int = Field(primary_key=True)
+
+
+# Figures per group of programs: the programs of one company, pillar and poverty flag. A view that
+# narrows programs only by those (a province's or a company's, a pillar's) adds up a row per group
+# instead of a row per program. Kept with the program figures, in the same transaction, by remaking
+# every group of each company a write touched; derived data like them.
+
+
+class GroupPeriodFigure(FigureCounts, table=True):
+    """The figures of a group's programs in one period: the sums of their ``program_period_figure``."""
+
+    __tablename__ = "group_period_figure"
+    __table_args__ = (Index("ix_group_period_figure_period", "period_id"),)
+
+    company_id: int = Field(primary_key=True)
+    pillar: str = Field(primary_key=True, max_length=30)
+    poverty_alleviation: bool = Field(primary_key=True)
+    period_id: int = Field(primary_key=True)
+
+
+class GroupFigure(SQLModel, table=True):
+    """A group's programs counted, and the beneficiaries they plan and reached."""
+
+    __tablename__ = "group_figure"
+
+    company_id: int = Field(primary_key=True)
+    pillar: str = Field(primary_key=True, max_length=30)
+    poverty_alleviation: bool = Field(primary_key=True)
+    programs: int = 0
+    active: int = 0  # not completed
+    families_planned: int = 0
+    families_reached: int = 0
+    people_planned: int = 0
+    people_reached: int = 0
+
+
+class GroupBudget(SQLModel, table=True):
+    """A group's budget planned and spent in one year."""
+
+    __tablename__ = "group_budget"
+
+    company_id: int = Field(primary_key=True)
+    pillar: str = Field(primary_key=True, max_length=30)
+    poverty_alleviation: bool = Field(primary_key=True)
+    year: int = Field(primary_key=True)
+    planned: int = Field(default=0, sa_type=BigInteger)
+    spent: int = Field(default=0, sa_type=BigInteger)
+
+
+class GroupPlace(SQLModel, table=True):
+    """How many of a group's program × village links lie in one regency."""
+
+    __tablename__ = "group_place"
+
+    company_id: int = Field(primary_key=True)
+    pillar: str = Field(primary_key=True, max_length=30)
+    poverty_alleviation: bool = Field(primary_key=True)
+    regency_id: int = Field(primary_key=True)
+    program_villages: int = 0

@@ -14,27 +14,34 @@ from sqlalchemy import Engine, func, text
 from sqlmodel import col, select
 
 import models as m
-from sinergi.core.access import SYSTEM
+from sinergi.core.access import SYSTEM, Viewer
 from sinergi.core.db import engine_for, read_session, write_session
 from sinergi.reads import overview, reporting
 from sinergi.reads.filters import Filters
+from sinergi.reads.reporting import total
 from sinergi.rules.achievement import Thresholds
 from sinergi.rules.reporting import program_due_sql
 from sinergi.transfer import importing, parsing
 from sinergi.worlds.demo import load_demo
-from sinergi.writes import admin, entry, results, summaries
+from sinergi.writes import admin, entry, group_figures, results, summaries
 
 
 def _kept(engine: Engine) -> list[tuple[Any, ...]]:
+    """The kept figures per program and period, keys first."""
+    columns = ", ".join(summaries.FIGURE_COLUMNS)
     with engine.connect() as connection:
         return [
-            tuple(r) for r in connection.execute(text("SELECT * FROM program_period_figure ORDER BY 1, 2"))
+            tuple(r)
+            for r in connection.execute(
+                text(f"SELECT {columns} FROM program_period_figure ORDER BY program_id, period_id")
+            )
         ]
 
 
 def _differences(engine: Engine) -> list[Any]:
+    """Where the figures kept per program and per group differ from those their rows give."""
     with read_session(engine) as session:
-        return summaries.differences(session)
+        return [*summaries.differences(session), *group_figures.differences(session)]
 
 
 def _pick(session: Any, rng: random.Random) -> tuple[int, int]:
@@ -124,6 +131,40 @@ def test_figures_follow_every_kind_of_write(db_url: str) -> None:
                 "baseline_value": None,
                 "baseline_year": None,
             },
+        )
+    assert _differences(engine) == []
+
+    with write_session(engine) as session:  # a program's people, pillar, flag, budget and villages change
+        changed = session.exec(select(m.Program).order_by(col(m.Program.id).desc())).first()
+        assert changed is not None and changed.id is not None
+        typed = entry.snapshot(entry.PROGRAM, changed) | {
+            "families_reached": changed.families_reached + 17,
+            "women_reached": changed.women_reached + 5,
+            "pillar": next(p.value for p in m.Pillar if p.value != changed.pillar),
+            "poverty_alleviation": not changed.poverty_alleviation,
+        }
+        entry.save_record(
+            session=session, viewer=SYSTEM, spec=entry.PROGRAM, record_id=changed.id, typed=typed
+        )
+    assert _differences(engine) == []
+    with write_session(engine) as session:  # its budget and villages, each without the program itself
+        entry.save_record(
+            session=session,
+            viewer=SYSTEM,
+            spec=entry.BUDGET,
+            record_id=None,
+            parent_id=changed.id,
+            typed={"year": 2031, "planned": 250_000_000, "spent": 1_000_000},
+        )
+    with write_session(engine) as session:
+        offered = sorted(entry.village_options(session, changed.company_id))
+        linked = entry.current_links(session, entry.PROGRAM, changed.id)
+        entry.set_links(
+            session=session,
+            viewer=SYSTEM,
+            spec=entry.PROGRAM,
+            record_id=changed.id,
+            picked={**linked, "villages": offered[:3]},
         )
     assert _differences(engine) == []
 
@@ -249,3 +290,57 @@ def test_writers_of_one_program_committing_together_all_land(db_url: str) -> Non
         for done in [pool.submit(save, indicator_id) for indicator_id in indicators]:
             done.result()
     assert _differences(engine) == []
+
+
+def _sums(figure: reporting.FigureColumns) -> list[Any]:
+    return [
+        total(getattr(figure, name)) for name in ("counted", "reported", "verified", "on_track", "measured")
+    ]
+
+
+def test_a_view_of_whole_groups_adds_up_what_its_programs_do(db_url: str) -> None:
+    """A view narrowed only by company, pillar or poverty flag reads the figures per group; what they
+    add up to is what the same view's programs add up to, for each reader who may see it."""
+    engine = engine_for(db_url)
+    load_demo(engine=engine)
+    _random_results(engine, random.Random(11), 20)
+    with read_session(engine) as session:
+        company_id, pillar = session.exec(
+            select(m.Program.company_id, m.Program.pillar).order_by(col(m.Program.id))
+        ).first() or pytest.fail("no program")
+    readers = [
+        SYSTEM,
+        Viewer(user_id=None, username="perusahaan", role=m.Role.COMPANY, company_id=company_id),
+        Viewer(
+            user_id=None, username="tautan", role=m.Role.COMPANY, company_id=company_id, verified_only=True
+        ),
+    ]
+    choices = [
+        Filters(),
+        Filters(company_id=company_id),
+        Filters(pillar=pillar),
+        Filters(poverty_only=True),
+        Filters(verified_only=True, pillar=pillar),
+    ]
+    grouped = found = 0
+    with read_session(engine) as session:
+        for viewer in readers:
+            for chosen in choices:
+                source = reporting.period_figures(chosen, viewer)
+                by_group = source.select(col(m.Period.code), source.company_id, *_sums(source.columns))
+                programs = reporting.figure_columns(chosen, viewer)
+                per_program = reporting.figures(
+                    chosen, viewer, col(m.Period.code), col(m.Program.company_id), *_sums(programs)
+                ).group_by(col(m.Period.code), col(m.Program.company_id))
+                by_group = by_group.group_by(col(m.Period.code), source.company_id)
+                made = sorted(tuple(r) for r in session.execute(by_group).all())
+                assert made == sorted(tuple(r) for r in session.execute(per_program).all()), (viewer, chosen)
+                found += bool(made)
+                grouped += source.groups is not None
+    assert grouped == len(readers) * len(choices)
+    assert found >= len(readers) * len(choices) - 2, "most views have figures to compare"
+    # A regency's view, or a plan year's, cuts across groups: it is added up per program.
+    assert reporting.period_figures(Filters(regency_id=1), SYSTEM).groups is None
+    assert reporting.period_figures(Filters(period="2024-S1"), SYSTEM).groups is None
+    agency = Viewer(user_id=None, username="dinas", role=m.Role.AGENCY, regency_id=1)
+    assert reporting.period_figures(Filters(), agency).groups is None

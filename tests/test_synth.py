@@ -15,7 +15,7 @@ import models as m
 from sinergi.core.db import engine_for, read_session, upgrade_database, write_session
 from sinergi.core.settings import PROJECT_ROOT
 from sinergi.worlds.synth import REGENCIES, SCALES, build_synthetic
-from sinergi.writes import summaries
+from sinergi.writes import group_figures, summaries
 from tests.pg_server import PostgresServer
 
 SMALL = SCALES["small"]
@@ -104,12 +104,17 @@ def test_sqlite_and_postgresql_get_the_same_rows(
     finally:
         postgres.dispose()
     assert on_sqlite["result"] and on_sqlite["feedback_item"]
-    kept = summaries.FIGURE.name
-    kept_on_sqlite, kept_on_postgres = on_sqlite.pop(kept), on_postgres.pop(kept)
+    summed = (summaries.FIGURE.name, group_figures.PERIOD.name)
+    kept = {
+        name: (sorted(on_sqlite.pop(name), key=_whole), sorted(on_postgres.pop(name), key=_whole))
+        for name in summed
+    }
     assert on_sqlite == on_postgres
     # The figures kept from them hold sums of fractions, added in each database's own order.
-    assert [_whole(row) for row in kept_on_sqlite] == [_whole(row) for row in kept_on_postgres]
-    assert _fractions(kept_on_sqlite) == pytest.approx(_fractions(kept_on_postgres), rel=1e-12)
+    for kept_on_sqlite, kept_on_postgres in kept.values():
+        assert kept_on_sqlite
+        assert [_whole(row) for row in kept_on_sqlite] == [_whole(row) for row in kept_on_postgres]
+        assert _fractions(kept_on_sqlite) == pytest.approx(_fractions(kept_on_postgres), rel=1e-12)
 
 
 def _whole(row: tuple[object, ...]) -> tuple[object, ...]:

@@ -67,6 +67,16 @@ class Viewer:
             return [program_in_regency(self.regency_id)] if self.regency_id is not None else [false()]
         return []
 
+    def group_conditions(self, company_id: Any) -> list[ColumnElement[bool]] | None:
+        """What limits the groups of programs (a company's, of one pillar and poverty flag) this viewer
+        may read, on a ``company_id`` column of their figures; None when the limit cuts across groups
+        (an agency reads the programs working in its regency)."""
+        if self.role is m.Role.AGENCY:
+            return None
+        if self.role is m.Role.COMPANY:
+            return [company_id == (self.company_id or -1)]
+        return []
+
     def result_conditions(self) -> list[ColumnElement[bool]]:
         """What limits the results (target and actual of a semester) this viewer may read."""
         return verified_results() if self.verified_only else []

@@ -50,6 +50,21 @@ class Filters:
             conditions.append(program_runs_in_year(year))
         return conditions
 
+    def group_conditions(self, table: Any) -> list[ColumnElement[bool]] | None:
+        """The same choice as :meth:`program_conditions`, on a table of figures per group of programs
+        (its ``company_id``, ``pillar`` and ``poverty_alleviation``); None when it narrows programs by
+        more than those (a regency, a plan year)."""
+        if self.regency_id is not None or self.effective_year is not None:
+            return None
+        conditions: list[ColumnElement[bool]] = []
+        if self.company_id is not None:
+            conditions.append(table.c.company_id == self.company_id)
+        if self.pillar:
+            conditions.append(table.c.pillar == self.pillar)
+        if self.poverty_only:
+            conditions.append(table.c.poverty_alleviation.is_(True))
+        return conditions
+
     @property
     def effective_year(self) -> int | None:
         if self.period:
@@ -127,6 +142,15 @@ def filter_options(*, session: Session, viewer: Viewer) -> FilterOptions:
 def program_scope(filters: Filters, viewer: Viewer) -> list[ColumnElement[bool]]:
     """The programs a view covers: what the reader picked, within what the reader may see."""
     return [*filters.program_conditions(), *viewer.program_conditions()]
+
+
+def group_scope(filters: Filters, viewer: Viewer, table: Any) -> list[ColumnElement[bool]] | None:
+    """The groups of programs a view covers, as conditions on ``table`` of figures per group; None when
+    the view is not made of whole groups, and must be added up per program."""
+    chosen, allowed = filters.group_conditions(table), viewer.group_conditions(table.c.company_id)
+    if chosen is None or allowed is None:
+        return None
+    return [*chosen, *allowed]
 
 
 def result_scope(filters: Filters, viewer: Viewer) -> list[ColumnElement[bool]]:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import and_, case, func
+from sqlalchemy import Select, and_, case, func, literal
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
@@ -18,14 +18,17 @@ import models as m
 from sinergi.core.access import Viewer
 from sinergi.core.db import reads, rows, select_columns
 from sinergi.reads.engagement import meeting_conditions
-from sinergi.reads.filters import Filters, program_scope
-from sinergi.reads.reporting import FIGURE, FIGURE_TABLES, figure_columns, figures, total
+from sinergi.reads.filters import Filters, group_scope, program_scope
+from sinergi.reads.reporting import FIGURE_TABLES, period_figures, total
 from sinergi.rules.achievement import (
     AchievementStatus,
     Thresholds,
 )
 
 STATUS_ORDER = [s.value for s in AchievementStatus]
+GROUP_PROGRAMS = m.GroupFigure.__table__  # type: ignore[attr-defined]
+GROUP_BUDGET = m.GroupBudget.__table__  # type: ignore[attr-defined]
+GROUP_PLACE = m.GroupPlace.__table__  # type: ignore[attr-defined]
 
 
 def _program_ids(filters: Filters, viewer: Viewer) -> SelectOfScalar[int | None]:
@@ -39,12 +42,11 @@ def reporting_period(*, session: Session, filters: Filters, viewer: Viewer) -> s
         return filters.period
     # Periods newest first, each asked whether a program in scope has an actual there: the latest
     # usually has, so this reads few of the kept figures however wide or narrow the scope.
-    scope = program_scope(filters, viewer)
-    reported = figure_columns(filters, viewer).reported
+    source = period_figures(filters, viewer)
     has_actuals = (
-        select(FIGURE.c.program_id)
-        .where(FIGURE.c.period_id == col(m.Period.id), reported > 0)
-        .where(*([FIGURE.c.program_id.in_(select(col(m.Program.id)).where(*scope))] if scope else []))
+        select(literal(1))
+        .select_from(source.table)
+        .where(source.table.c.period_id == col(m.Period.id), source.columns.reported > 0, *source.in_view())
         .exists()
     )
     statement = select(m.Period.code).where(has_actuals).order_by(col(m.Period.code).desc()).limit(1)
@@ -79,42 +81,23 @@ class OverviewTiles:
     feedback_closed: int
 
 
-@reads(*FIGURE_TABLES, m.ProgramBudget, m.Meeting, m.MeetingFeedbackFigure)
+@reads(*FIGURE_TABLES, m.ProgramBudget, m.GroupFigure, m.GroupBudget, m.Meeting, m.MeetingFeedbackFigure)
 def overview_tiles(
     *, session: Session, filters: Filters, viewer: Viewer, thresholds: Thresholds
 ) -> OverviewTiles:
     """The tiles at the top of the overview."""
-    conditions = program_scope(filters, viewer)
-    active = col(m.Program.stage) != m.Stage.COMPLETED.value
-    [programs] = rows(
-        session,
-        select_columns(
-            func.count(),
-            func.coalesce(func.sum(case((active, 1), else_=0)), 0),
-            func.coalesce(func.sum(m.Program.families_planned), 0),
-            func.coalesce(func.sum(m.Program.families_reached), 0),
-            func.coalesce(func.sum(col(m.Program.men_planned) + col(m.Program.women_planned)), 0),
-            func.coalesce(func.sum(col(m.Program.men_reached) + col(m.Program.women_reached)), 0),
-        ).where(*conditions),
-    )
-
+    [programs] = rows(session, _program_totals(filters, viewer))
     budget_year = filters.effective_year
-    budget = select(
-        func.coalesce(func.sum(m.ProgramBudget.planned), 0), func.coalesce(func.sum(m.ProgramBudget.spent), 0)
-    ).where(col(m.ProgramBudget.program_id).in_(_program_ids(filters, viewer)))
-    if budget_year is not None:
-        budget = budget.where(col(m.ProgramBudget.year) == budget_year)
-    planned, spent = session.exec(budget).one()
+    [(planned, spent)] = rows(session, _budget_totals(filters, viewer))
 
     period = reporting_period(session=session, filters=filters, viewer=viewer)
     due = reported = on_track = reported_verified = on_track_verified = 0
     if period is not None:
-        figure = figure_columns(filters, viewer)
+        source = period_figures(filters, viewer)
+        figure = source.columns
         [(due, reported, on_track, reported_verified, on_track_verified)] = rows(
             session,
-            figures(
-                filters,
-                viewer,
+            source.select(
                 total(figure.counted),
                 total(figure.reported),
                 total(figure.on_track),
@@ -159,6 +142,45 @@ def overview_tiles(
     )
 
 
+def _program_totals(filters: Filters, viewer: Viewer) -> Select[Any]:
+    """Programs, those not completed, families and people planned and reached: from the figures per
+    group when the view is made of whole groups, else from its programs."""
+    groups = group_scope(filters, viewer, GROUP_PROGRAMS)
+    if groups is not None:
+        g = GROUP_PROGRAMS.c
+        sums = (
+            g.programs,
+            g.active,
+            g.families_planned,
+            g.families_reached,
+            g.people_planned,
+            g.people_reached,
+        )
+        return select_columns(*(total(column) for column in sums)).where(*groups)
+    active = col(m.Program.stage) != m.Stage.COMPLETED.value
+    return select_columns(
+        func.count(),
+        total(case((active, 1), else_=0)),
+        total(m.Program.families_planned),
+        total(m.Program.families_reached),
+        total(col(m.Program.men_planned) + col(m.Program.women_planned)),
+        total(col(m.Program.men_reached) + col(m.Program.women_reached)),
+    ).where(*program_scope(filters, viewer))
+
+
+def _budget_totals(filters: Filters, viewer: Viewer) -> Select[Any]:
+    """Budget planned and spent, in the plan year of the view if it has one, else in all years."""
+    groups = group_scope(filters, viewer, GROUP_BUDGET)
+    if groups is not None:  # a view of whole groups has no plan year
+        return select_columns(total(GROUP_BUDGET.c.planned), total(GROUP_BUDGET.c.spent)).where(*groups)
+    budget = select_columns(total(m.ProgramBudget.planned), total(m.ProgramBudget.spent)).where(
+        col(m.ProgramBudget.program_id).in_(_program_ids(filters, viewer))
+    )
+    if filters.effective_year is not None:
+        budget = budget.where(col(m.ProgramBudget.year) == filters.effective_year)
+    return budget
+
+
 @reads(*FIGURE_TABLES, m.Company)
 def achievement_by(
     *, session: Session, filters: Filters, viewer: Viewer, thresholds: Thresholds, group: str
@@ -174,12 +196,11 @@ def achievement_by(
     period = reporting_period(session=session, filters=filters, viewer=viewer)
     if period is None:
         return pd.DataFrame(columns=columns)
-    figure = figure_columns(filters, viewer)
-    group_column: Any = col(m.Company.short_name) if group == "company" else col(m.Program.pillar)
+    source = period_figures(filters, viewer)
+    figure = source.columns
+    group_column: Any = col(m.Company.short_name) if group == "company" else source.pillar
     statement = (
-        figures(
-            filters,
-            viewer,
+        source.select(
             group_column,
             total(figure.counted),
             total(figure.reported),
@@ -192,7 +213,7 @@ def achievement_by(
             total(figure.off_track_verified),
             periods=col(m.Period.code) == period,
         )
-        .join(m.Company, col(m.Company.id) == col(m.Program.company_id))
+        .join(m.Company, col(m.Company.id) == source.company_id)
         .group_by(group_column)
         .order_by(group_column)
     )
@@ -231,13 +252,12 @@ def achievement_trend(
     ``verified_share`` (verified of measured).
     """
     del thresholds
-    figure = figure_columns(filters, viewer)
+    source = period_figures(filters, viewer)
+    figure = source.columns
     measured = func.sum(figure.measured)
     counted = func.sum(figure.counted)
     statement = (
-        figures(
-            filters,
-            viewer,
+        source.select(
             col(m.Period.code),
             func.sum(figure.achievement_sum) / measured,
             func.sum(figure.on_track) * 1.0 / counted,
@@ -263,6 +283,57 @@ def achievement_trend(
             "verified_share": float,
         }
     )
+
+
+@dataclass(frozen=True)
+class Places:
+    """Where the filtered programs work, in short: ``by_regency`` has one row per regency with
+    ``regency`` and ``programs`` (their links to its villages: a program working in three villages of
+    a regency counts three); ``villages`` is the number of villages they work in."""
+
+    by_regency: pd.DataFrame
+    villages: int
+
+
+@reads(m.GroupPlace, m.Program, m.ProgramVillage, m.Village, m.District, m.Regency)
+def places_by_regency(*, session: Session, filters: Filters, viewer: Viewer) -> Places:
+    """Where the filtered programs work, per regency (the villages one by one are
+    :func:`program_locations`)."""
+    groups = group_scope(filters, viewer, GROUP_PLACE)
+    if groups is not None:
+        links: Select[Any] = (
+            select_columns(col(m.Regency.name), total(GROUP_PLACE.c.program_villages))
+            .select_from(GROUP_PLACE)
+            .join(m.Regency, col(m.Regency.id) == GROUP_PLACE.c.regency_id)
+            .where(*groups)
+            .group_by(col(m.Regency.name))
+        )
+    else:
+        links = (
+            select_columns(col(m.Regency.name), func.count())
+            .select_from(m.ProgramVillage)
+            .join(m.Village, col(m.Village.id) == col(m.ProgramVillage.village_id))
+            .join(m.District, col(m.District.id) == col(m.Village.district_id))
+            .join(m.Regency, col(m.Regency.id) == col(m.District.regency_id))
+            .where(col(m.ProgramVillage.program_id).in_(_program_ids(filters, viewer)))
+            .group_by(col(m.Regency.name))
+        )
+        if filters.regency_id is not None:
+            links = links.where(col(m.Regency.id) == filters.regency_id)
+    frame = pd.DataFrame(rows(session, links.order_by(col(m.Regency.name))), columns=["regency", "programs"])
+    by_regency = frame[frame["programs"] > 0].astype({"programs": int}).reset_index(drop=True)
+    scope = program_scope(filters, viewer)
+    villages = select(func.count(func.distinct(m.ProgramVillage.village_id)))
+    if scope:
+        villages = villages.where(col(m.ProgramVillage.program_id).in_(_program_ids(filters, viewer)))
+    if filters.regency_id is not None:
+        in_regency = (
+            select(col(m.Village.id))
+            .join(m.District, col(m.District.id) == col(m.Village.district_id))
+            .where(col(m.District.regency_id) == filters.regency_id)
+        )
+        villages = villages.where(col(m.ProgramVillage.village_id).in_(in_regency))
+    return Places(by_regency, int(session.exec(villages).one()))
 
 
 @reads(m.Program, m.ProgramVillage, m.Village, m.District, m.Regency)

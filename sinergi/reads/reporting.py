@@ -18,7 +18,7 @@ from sqlmodel import Session, col, select
 import models as m
 from sinergi.core.access import Viewer
 from sinergi.core.db import reads, rows, select_columns
-from sinergi.reads.filters import Filters, program_scope, result_scope
+from sinergi.reads.filters import Filters, group_scope, program_scope, result_scope
 from sinergi.rules.reporting import program_due_sql
 
 S = TypeVar("S", bound=Select[Any])
@@ -78,9 +78,19 @@ def counted_results(
     return in_scope(statement, filters, viewer)
 
 
-# The tables a count over the kept figures reads; the regency condition reads the places.
-FIGURE_TABLES = (m.ProgramPeriodFigure, m.Program, m.ProgramVillage, m.Village, m.District, m.Period)
+# The tables a count over the kept figures reads (per program or per group of programs); the regency
+# condition reads the places.
+FIGURE_TABLES = (
+    m.ProgramPeriodFigure,
+    m.GroupPeriodFigure,
+    m.Program,
+    m.ProgramVillage,
+    m.Village,
+    m.District,
+    m.Period,
+)
 FIGURE = m.ProgramPeriodFigure.__table__  # type: ignore[attr-defined]
+GROUP_FIGURE = m.GroupPeriodFigure.__table__  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True)
@@ -104,9 +114,10 @@ class FigureColumns:
     gaps: Any
 
 
-def figure_columns(filters: Filters, viewer: Viewer) -> FigureColumns:
-    """The figure columns of the view ``filters`` and ``viewer`` make."""
-    f = FIGURE.c
+def figure_columns(filters: Filters, viewer: Viewer, table: Any = FIGURE) -> FigureColumns:
+    """The figure columns of the view ``filters`` and ``viewer`` make, in ``table`` (the figures per
+    program, or those per group)."""
+    f = table.c
     if result_scope(filters, viewer):
         return FigureColumns(
             counted=f.counted_v,
@@ -161,6 +172,57 @@ def figures(
     return statement
 
 
+@dataclass(frozen=True)
+class PeriodFigures:
+    """Where a view's figures per period come from: the figures per group of programs when the view is
+    made of whole groups (a province's, a company's, a pillar's), else those per program. Either way
+    :attr:`company_id` and :attr:`pillar` are the columns to group by, and :meth:`select` a statement
+    over the view's rows with ``period`` joined."""
+
+    filters: Filters
+    viewer: Viewer
+    groups: list[ColumnElement[bool]] | None  # on the group figures; None: added up per program
+
+    @property
+    def table(self) -> Any:
+        return FIGURE if self.groups is None else GROUP_FIGURE
+
+    @property
+    def columns(self) -> FigureColumns:
+        return figure_columns(self.filters, self.viewer, self.table)
+
+    @property
+    def company_id(self) -> Any:
+        return col(m.Program.company_id) if self.groups is None else GROUP_FIGURE.c.company_id
+
+    @property
+    def pillar(self) -> Any:
+        return col(m.Program.pillar) if self.groups is None else GROUP_FIGURE.c.pillar
+
+    def in_view(self) -> list[ColumnElement[bool]]:
+        """Conditions on :attr:`table` for the rows of the view."""
+        if self.groups is not None:
+            return self.groups
+        scope = program_scope(self.filters, self.viewer)
+        return [FIGURE.c.program_id.in_(select(col(m.Program.id)).where(*scope))] if scope else []
+
+    def select(self, *columns: Any, periods: ColumnElement[bool] | None = None) -> Select[Any]:
+        if self.groups is None:
+            return figures(self.filters, self.viewer, *columns, periods=periods)
+        statement = (
+            select_columns(*columns)
+            .select_from(GROUP_FIGURE)
+            .join(m.Period, col(m.Period.id) == GROUP_FIGURE.c.period_id)
+            .where(*self.groups)
+        )
+        return statement if periods is None else statement.where(periods)
+
+
+def period_figures(filters: Filters, viewer: Viewer) -> PeriodFigures:
+    """The figures the view ``filters`` and ``viewer`` make adds up, per group where it can."""
+    return PeriodFigures(filters, viewer, group_scope(filters, viewer, GROUP_FIGURE))
+
+
 def total(column: Any) -> Any:
     """The sum of a figure column, 0 over no rows."""
     return func.coalesce(func.sum(column), 0)
@@ -193,12 +255,11 @@ def completeness(*, session: Session, viewer: Viewer, filters: Filters) -> pd.Da
     ``submitted`` (sent for verification, verified ones included), ``verified``, ``missing`` (due and
     not reported) and ``share_reported`` (reported of due, 0–1).
     """
-    figure = figure_columns(filters, viewer)
+    source = period_figures(filters, viewer)
+    figure = source.columns
     per_company = (
-        figures(
-            filters,
-            viewer,
-            col(m.Program.company_id).label("company_id"),
+        source.select(
+            source.company_id.label("company_id"),
             col(m.Period.code).label("period"),
             total(figure.counted).label("due"),
             total(figure.reported).label("reported"),
@@ -206,7 +267,7 @@ def completeness(*, session: Session, viewer: Viewer, filters: Filters) -> pd.Da
             total(figure.verified).label("verified"),
             periods=chosen_periods(filters),
         )
-        .group_by(col(m.Program.company_id), col(m.Period.code))
+        .group_by(source.company_id, col(m.Period.code))
         .having(func.sum(figure.counted) > 0)
         .subquery()
     )

@@ -239,11 +239,11 @@ def _trend_chart(viewer: Viewer, filters: Filters, thresholds: Thresholds) -> No
 def _places(viewer: Viewer, filters: Filters) -> None:
     """Where the programs work: a chart by regency and, once asked for, the list of villages."""
     st.subheader(t("overview.where"))
-    places = ui.read(overview.program_locations, viewer=viewer, filters=filters)
-    if places.empty:
+    places = ui.read(overview.places_by_regency, viewer=viewer, filters=filters)
+    if places.by_regency.empty:
         st.info(t("overview.no_places"))
     else:
-        by_regency = places.groupby("regency", as_index=False)["programs"].sum()
+        by_regency = places.by_regency
         left, right = st.columns([2, 3])
         with left:
             ui.chart_block(
@@ -261,14 +261,14 @@ def _places(viewer: Viewer, filters: Filters) -> None:
         # The village list is drawn once asked for: at a regency's scale it holds hundreds of rows,
         # and a table is what costs a first view in the browser most after the charts.
         villages = right.expander(
-            t("overview.village_list", count=number(len(places), lang())),
+            t("overview.village_list", count=number(places.villages, lang())),
             icon=":material/table:",
             key="villages-open",
             on_change="rerun",
         )
         if villages.open:
             villages.dataframe(
-                places,
+                ui.read(overview.program_locations, viewer=viewer, filters=filters),
                 hide_index=True,
                 width="stretch",
                 column_config={

@@ -1355,7 +1355,7 @@ def build_synthetic(*, engine: Engine, counts: SynthCounts, seed: int = 42) -> d
             # Written in bulk, past the ORM: say which tables, so the caches' versions follow.
             session.info.setdefault("written_tables", set()).update(inserted)
             # The figures the pages read, made from what was written.
-            inserted[summaries.FIGURE.name] = summaries.rebuild(session)
+            inserted.update(summaries.rebuild(session))
             inserted.update(feedback_figures.rebuild(session))
     return inserted
 

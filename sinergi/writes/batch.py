@@ -457,7 +457,7 @@ class Batch:
         records = [op.record for op in batch]
         if model is m.Program:
             summaries.note(session, programs=[r.id for r in records])
-        elif model is m.Indicator:
+        elif model in (m.Indicator, m.ProgramBudget, m.ProgramVillage):
             summaries.note(session, programs=[r.program_id for r in records])
         elif model is m.Period:
             summaries.note(session, periods=[r.id for r in records])

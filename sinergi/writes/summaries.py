@@ -50,9 +50,11 @@ from sinergi.rules.achievement import (
     status_sql,
 )
 from sinergi.rules.reporting import program_due_sql
+from sinergi.writes import group_figures
 
 FIGURE = m.ProgramPeriodFigure.__table__  # type: ignore[attr-defined]
-FIGURE_COLUMNS = tuple(c.name for c in FIGURE.columns)
+COUNT_COLUMNS = tuple(m.FigureCounts.model_fields)
+FIGURE_COLUMNS = ("program_id", "period_id", *COUNT_COLUMNS)
 FLOAT_COLUMNS = ("achievement_sum", "achievement_sum_v")
 THRESHOLD_KEYS = frozenset(spec.key for spec in ADMIN_SETTINGS)
 # Programs made again per statement: a bound list of ids stays well inside every database's limits.
@@ -166,10 +168,20 @@ def refresh(
     session.info.setdefault("written_tables", set()).add(FIGURE.name)
 
 
-def rebuild(session: Session) -> int:
-    """Every figure made again from the source rows; the number of rows made."""
+def rebuild(session: Session) -> dict[str, int]:
+    """Every figure, per program and per group, made again from the source rows; the number of rows
+    made per table."""
     refresh(session)
-    return int(session.connection().execute(sa_select(func.count()).select_from(FIGURE)).scalar_one())
+    connection = session.connection()
+    tables = [FIGURE]
+    # Asked of the database itself: a migration rebuilds while the tables of later ones are not there.
+    if inspect(connection).has_table(group_figures.PERIOD.name):
+        group_figures.refresh(session)
+        tables += group_figures.TABLES
+    return {
+        table.name: int(connection.execute(sa_select(func.count()).select_from(table)).scalar_one())
+        for table in tables
+    }
 
 
 def _insert(connection: Connection, rows: Select[Any]) -> None:
@@ -187,7 +199,11 @@ class _Written:
     programs: set[int] = field(default_factory=set)
     indicators: set[int] = field(default_factory=set)
     periods: set[int] = field(default_factory=set)
+    # Companies whose groups change beyond their programs' figures (a program moved or removed).
+    companies: set[int] = field(default_factory=set)
     everything: bool = False
+    # Every group, but no program figure: a village moved to another district, say.
+    every_group: bool = False
 
 
 def _written(session: Session) -> _Written:
@@ -203,7 +219,9 @@ def note(
     programs: Iterable[int] = (),
     indicators: Iterable[int] = (),
     periods: Iterable[int] = (),
+    companies: Iterable[int] = (),
     everything: bool = False,
+    every_group: bool = False,
 ) -> None:
     """Say what a write that bypasses the session's unit of work (bulk statements) wrote, so the
     figures that come from it are made again before its transaction commits."""
@@ -211,7 +229,9 @@ def note(
     written.programs.update(programs)
     written.indicators.update(indicators)
     written.periods.update(periods)
+    written.companies.update(companies)
     written.everything = written.everything or everything
+    written.every_group = written.every_group or every_group
 
 
 def _former(instance: Any, name: str) -> list[Any]:
@@ -228,7 +248,17 @@ def _note_flushed(session: Session, _context: Any) -> None:
         elif isinstance(instance, m.Indicator):
             note(session, programs=[instance.program_id, *_former(instance, "program_id")])
         elif isinstance(instance, m.Program) and instance.id is not None:
-            note(session, programs=[instance.id])
+            note(
+                session,
+                programs=[instance.id],
+                companies=[instance.company_id, *_former(instance, "company_id")],
+            )
+        elif isinstance(instance, m.ProgramBudget | m.ProgramVillage):
+            note(session, programs=[instance.program_id, *_former(instance, "program_id")])
+        elif (isinstance(instance, m.Village) and _former(instance, "district_id")) or (
+            isinstance(instance, m.District) and _former(instance, "regency_id")
+        ):
+            note(session, every_group=True)
         elif isinstance(instance, m.Period) and instance.id is not None:
             note(session, periods=[instance.id])
         elif isinstance(instance, m.Setting) and instance.key in THRESHOLD_KEYS:
@@ -244,6 +274,8 @@ def _refresh_written(session: Session) -> None:
         return
     if written.everything:
         refresh(session)
+        if _has_groups(session.connection()):
+            group_figures.refresh(session)
         return
     programs = set(written.programs)
     indicators = sorted(i for i in written.indicators if i is not None)
@@ -259,6 +291,13 @@ def _refresh_written(session: Session) -> None:
         )
     if programs or written.periods:
         refresh(session, program_ids=programs, period_ids=written.periods)
+    if not _has_groups(session.connection()):
+        return
+    if written.periods or written.every_group:
+        group_figures.refresh(session)
+    elif programs or written.companies:
+        companies = written.companies | group_figures.companies_of(session, programs)
+        group_figures.refresh(session, company_ids=companies)
 
 
 # First among the session's listeners, so the figures' own table has its version raised too.
@@ -270,17 +309,26 @@ def _forget_written(session: Session) -> None:
     session.info.pop("summaries_written", None)
 
 
-_figured: set[str] = set()  # URLs whose database has the figures' table
+_present: set[tuple[str, str]] = set()  # (URL, table) where the database has the table
+
+
+def _has_table(connection: Connection, name: str) -> bool:
+    """Whether the database has table ``name`` (a database being migrated may not have it yet)."""
+    key = (connection.engine.url.render_as_string(hide_password=False), name)
+    if key in _present:
+        return True
+    if inspect(connection).has_table(name):
+        _present.add(key)
+        return True
+    return False
 
 
 def _has_figures(connection: Connection) -> bool:
-    url = connection.engine.url.render_as_string(hide_password=False)
-    if url in _figured:
-        return True
-    if inspect(connection).has_table(FIGURE.name):
-        _figured.add(url)
-        return True
-    return False
+    return _has_table(connection, FIGURE.name)
+
+
+def _has_groups(connection: Connection) -> bool:
+    return _has_table(connection, group_figures.PERIOD.name)
 
 
 def differences(session: Session) -> list[tuple[str, tuple[int, int], Any, Any]]:
@@ -295,7 +343,7 @@ def differences(session: Session) -> list[tuple[str, tuple[int, int], Any, Any]]
         if one is None or other is None:
             found.append(("counted", key, one and one.counted, other and other.counted))
             continue
-        for name in FIGURE_COLUMNS[2:]:
+        for name in COUNT_COLUMNS:
             a, b = getattr(one, name), getattr(other, name)
             if name in FLOAT_COLUMNS and abs(float(a) - float(b)) <= 1e-9 * max(1.0, abs(float(b))):
                 continue
