@@ -232,8 +232,10 @@ class ProgramPeriodFigure(FigureCounts, table=True):
 
 # Figures per group of programs: the programs of one company, pillar and poverty flag. A view that
 # narrows programs only by those (a province's or a company's, a pillar's) adds up a row per group
-# instead of a row per program. Kept with the program figures, in the same transaction, by remaking
-# every group of each company a write touched; derived data like them.
+# instead of a row per program; a view across companies adds up the figures per pillar and flag, and
+# one across pillars those per company. Kept with the program figures, in the same transaction, by
+# remaking every group of each company a write touched (and adding the change to the figures across
+# companies); derived data like them.
 
 
 class GroupPeriodFigure(FigureCounts, table=True):
@@ -248,33 +250,56 @@ class GroupPeriodFigure(FigureCounts, table=True):
     period_id: int = Field(primary_key=True)
 
 
-class GroupFigure(SQLModel, table=True):
-    """A group's programs counted, and the beneficiaries they plan and reached."""
+class CompanyPeriodFigure(FigureCounts, table=True):
+    """The figures of a company's programs in one period, across pillars."""
 
-    __tablename__ = "group_figure"
+    __tablename__ = "company_period_figure"
+    __table_args__ = (Index("ix_company_period_figure_period", "period_id"),)
 
     company_id: int = Field(primary_key=True)
+    period_id: int = Field(primary_key=True)
+
+
+class PillarPeriodFigure(FigureCounts, table=True):
+    """The figures of every company's programs of one pillar and poverty flag in one period."""
+
+    __tablename__ = "pillar_period_figure"
+
     pillar: str = Field(primary_key=True, max_length=30)
     poverty_alleviation: bool = Field(primary_key=True)
+    period_id: int = Field(primary_key=True)
+
+
+class ProgramTotals(SQLModel):
+    """Programs counted, the beneficiaries they plan and reached, and their budget over all years."""
+
     programs: int = 0
     active: int = 0  # not completed
     families_planned: int = 0
     families_reached: int = 0
     people_planned: int = 0
     people_reached: int = 0
+    budget_planned: int = Field(default=0, sa_type=BigInteger)
+    budget_spent: int = Field(default=0, sa_type=BigInteger)
 
 
-class GroupBudget(SQLModel, table=True):
-    """A group's budget planned and spent in one year."""
+class GroupFigure(ProgramTotals, table=True):
+    """A group's programs, beneficiaries and budget."""
 
-    __tablename__ = "group_budget"
+    __tablename__ = "group_figure"
 
     company_id: int = Field(primary_key=True)
     pillar: str = Field(primary_key=True, max_length=30)
     poverty_alleviation: bool = Field(primary_key=True)
-    year: int = Field(primary_key=True)
-    planned: int = Field(default=0, sa_type=BigInteger)
-    spent: int = Field(default=0, sa_type=BigInteger)
+
+
+class PillarFigure(ProgramTotals, table=True):
+    """Every company's programs of one pillar and poverty flag: their beneficiaries and budget."""
+
+    __tablename__ = "pillar_figure"
+
+    pillar: str = Field(primary_key=True, max_length=30)
+    poverty_alleviation: bool = Field(primary_key=True)
 
 
 class GroupPlace(SQLModel, table=True):
@@ -283,6 +308,17 @@ class GroupPlace(SQLModel, table=True):
     __tablename__ = "group_place"
 
     company_id: int = Field(primary_key=True)
+    pillar: str = Field(primary_key=True, max_length=30)
+    poverty_alleviation: bool = Field(primary_key=True)
+    regency_id: int = Field(primary_key=True)
+    program_villages: int = 0
+
+
+class PillarPlace(SQLModel, table=True):
+    """How many of every company's program × village links of one pillar and flag lie in a regency."""
+
+    __tablename__ = "pillar_place"
+
     pillar: str = Field(primary_key=True, max_length=30)
     poverty_alleviation: bool = Field(primary_key=True)
     regency_id: int = Field(primary_key=True)

@@ -205,6 +205,28 @@ def test_every_company_and_semester_counts_what_was_due_and_what_was_reported(wo
     assert rows_of(chosen)[("PT Kota Mandiri", "2025-S1")] == (2, 1, 1, 0, 1)
 
 
+def test_the_first_rows_are_the_newest_whole_semesters_of_the_table(world: World) -> None:
+    """The page reads a semester at a time until it has the rows it draws; the count and the download
+    still cover every row."""
+    full = completeness(world, SYSTEM)
+    with read_session(world.engine) as session:
+        for at_least, periods in (
+            (1, {"2025-S2"}),
+            (2, {"2025-S2"}),
+            (3, {"2025-S2", "2025-S1"}),
+            (99, None),
+        ):
+            first = reporting.completeness(
+                session=session, viewer=SYSTEM, filters=Filters(), at_least=at_least
+            )
+            assert set(first["period"]) == (periods or set(full["period"])), at_least
+            pd.testing.assert_frame_equal(first, full.head(len(first)))
+        for viewer, filters in ((SYSTEM, Filters()), (SYSTEM, Filters(company_id=world.sawit))):
+            counted = reporting.completeness_count(session=session, viewer=viewer, filters=filters)
+            assert counted == len(completeness(world, viewer, filters))
+    assert len(full) == 6
+
+
 def test_the_missing_names_are_the_due_indicators_without_an_actual(world: World) -> None:
     sawit = missing(world, SYSTEM, world.sawit)
     assert sawit[["program", "indicator", "target", "state"]].values.tolist() == [

@@ -17,7 +17,7 @@ import models as m
 from sinergi.core.access import SYSTEM, Viewer
 from sinergi.core.db import engine_for, read_session, write_session
 from sinergi.reads import overview, reporting
-from sinergi.reads.filters import Filters
+from sinergi.reads.filters import Filters, program_scope
 from sinergi.reads.reporting import total
 from sinergi.rules.achievement import Thresholds
 from sinergi.rules.reporting import program_due_sql
@@ -322,23 +322,50 @@ def test_a_view_of_whole_groups_adds_up_what_its_programs_do(db_url: str) -> Non
         Filters(poverty_only=True),
         Filters(verified_only=True, pillar=pillar),
     ]
-    grouped = found = 0
+    tables: set[str] = set()
+    found = 0
     with read_session(engine) as session:
         for viewer in readers:
             for chosen in choices:
-                source = reporting.period_figures(chosen, viewer)
-                by_group = source.select(col(m.Period.code), source.company_id, *_sums(source.columns))
-                programs = reporting.figure_columns(chosen, viewer)
-                per_program = reporting.figures(
-                    chosen, viewer, col(m.Period.code), col(m.Program.company_id), *_sums(programs)
-                ).group_by(col(m.Period.code), col(m.Program.company_id))
-                by_group = by_group.group_by(col(m.Period.code), source.company_id)
-                made = sorted(tuple(r) for r in session.execute(by_group).all())
-                assert made == sorted(tuple(r) for r in session.execute(per_program).all()), (viewer, chosen)
-                found += bool(made)
-                grouped += source.groups is not None
-    assert grouped == len(readers) * len(choices)
-    assert found >= len(readers) * len(choices) - 2, "most views have figures to compare"
+                for by in ((), ("company_id",), ("pillar",)):
+                    source = reporting.period_figures(chosen, viewer, by=by)
+                    assert source.groups is not None, (viewer, chosen, by)
+                    tables.add(source.table.name)
+                    keys = [col(m.Period.code), *(getattr(source, name) for name in by)]
+                    by_group = source.select(*keys, *_sums(source.columns)).group_by(*keys)
+                    keys = [col(m.Period.code), *(getattr(m.Program, name) for name in by)]
+                    programs = reporting.figure_columns(chosen, viewer)
+                    per_program = reporting.figures(chosen, viewer, *keys, *_sums(programs)).group_by(*keys)
+                    made = sorted(tuple(r) for r in session.execute(by_group).all())
+                    assert made == sorted(tuple(r) for r in session.execute(per_program).all()), (
+                        viewer,
+                        chosen,
+                        by,
+                    )
+                    found += bool(made)
+                # The tiles' programs, people and budget, and the regencies' village links, likewise.
+                tiles = overview.overview_tiles(
+                    session=session, filters=chosen, viewer=viewer, thresholds=Thresholds()
+                )
+                scope = program_scope(chosen, viewer)
+                programs_in_view = select(m.Program.id).where(*scope)
+                assert (tiles.programs, tiles.families_reached, tiles.budget_planned) == session.execute(
+                    select(
+                        func.count(),
+                        func.coalesce(func.sum(m.Program.families_reached), 0),
+                        select(func.coalesce(func.sum(m.ProgramBudget.planned), 0))
+                        .where(col(m.ProgramBudget.program_id).in_(programs_in_view))
+                        .scalar_subquery(),
+                    ).where(*scope)
+                ).one(), (viewer, chosen)
+                places = overview.places_by_regency(session=session, filters=chosen, viewer=viewer)
+                located = overview.program_locations(session=session, filters=chosen, viewer=viewer)
+                assert places.villages == len(located)
+                assert dict(
+                    zip(places.by_regency["regency"], places.by_regency["programs"], strict=True)
+                ) == (located.groupby("regency")["programs"].sum().to_dict()), (viewer, chosen)
+    assert tables == {table.name for table in reporting.GROUP_FIGURES}, "each size of group serves a view"
+    assert found >= 3 * (len(readers) * len(choices) - 2), "most views have figures to compare"
     # A regency's view, or a plan year's, cuts across groups: it is added up per program.
     assert reporting.period_figures(Filters(regency_id=1), SYSTEM).groups is None
     assert reporting.period_figures(Filters(period="2024-S1"), SYSTEM).groups is None

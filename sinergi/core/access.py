@@ -69,12 +69,13 @@ class Viewer:
 
     def group_conditions(self, company_id: Any) -> list[ColumnElement[bool]] | None:
         """What limits the groups of programs (a company's, of one pillar and poverty flag) this viewer
-        may read, on a ``company_id`` column of their figures; None when the limit cuts across groups
-        (an agency reads the programs working in its regency)."""
+        may read, on the ``company_id`` column of their figures (None if they are added up across
+        companies); None when figures so grouped cannot keep to the limit (an agency reads the
+        programs working in its regency, a company its own)."""
         if self.role is m.Role.AGENCY:
             return None
         if self.role is m.Role.COMPANY:
-            return [company_id == (self.company_id or -1)]
+            return None if company_id is None else [company_id == (self.company_id or -1)]
         return []
 
     def result_conditions(self) -> list[ColumnElement[bool]]:

@@ -14,14 +14,14 @@ from functools import cache
 from pathlib import Path
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection, Engine, Executable, Select, event, inspect, text
+from sqlalchemy import Connection, Engine, Executable, Select, Table, event, inspect, text
 from sqlalchemy import select as sa_select
 from sqlalchemy import update as sa_update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError, ProgrammingError
-from sqlmodel import Session, create_engine, select
+from sqlmodel import Session, SQLModel, create_engine, select
 
 import models as m
 from sinergi.core.settings import DEFAULT_SQLITE_PATH, PROJECT_ROOT, database_url, env_setting
@@ -322,6 +322,11 @@ def upgrade_database(url: str | None = None) -> None:
     config = alembic_config(target)
     config.attributes["engine"] = engine_for(target)
     command.upgrade(config, "head")
+
+
+def table_of(model: type[SQLModel]) -> Table:
+    """The table a model maps to, typed as one."""
+    return SQLModel.metadata.tables[str(model.__tablename__)]
 
 
 def select_columns(*columns: Any) -> Select[Any]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -52,18 +52,19 @@ class Filters:
 
     def group_conditions(self, table: Any) -> list[ColumnElement[bool]] | None:
         """The same choice as :meth:`program_conditions`, on a table of figures per group of programs
-        (its ``company_id``, ``pillar`` and ``poverty_alleviation``); None when it narrows programs by
-        more than those (a regency, a plan year)."""
+        (by some of ``company_id``, ``pillar`` and ``poverty_alleviation``); None when it narrows
+        programs by more than those (a regency, a plan year) or by one the table does not tell apart."""
         if self.regency_id is not None or self.effective_year is not None:
             return None
-        conditions: list[ColumnElement[bool]] = []
-        if self.company_id is not None:
-            conditions.append(table.c.company_id == self.company_id)
-        if self.pillar:
-            conditions.append(table.c.pillar == self.pillar)
-        if self.poverty_only:
-            conditions.append(table.c.poverty_alleviation.is_(True))
-        return conditions
+        chosen = {
+            "company_id": self.company_id,
+            "pillar": self.pillar or None,
+            "poverty_alleviation": True if self.poverty_only else None,
+        }
+        picked = {name: value for name, value in chosen.items() if value is not None}
+        if any(name not in table.c for name in picked):
+            return None
+        return [table.c[name] == value for name, value in picked.items()]
 
     @property
     def effective_year(self) -> int | None:
@@ -144,13 +145,19 @@ def program_scope(filters: Filters, viewer: Viewer) -> list[ColumnElement[bool]]
     return [*filters.program_conditions(), *viewer.program_conditions()]
 
 
-def group_scope(filters: Filters, viewer: Viewer, table: Any) -> list[ColumnElement[bool]] | None:
-    """The groups of programs a view covers, as conditions on ``table`` of figures per group; None when
-    the view is not made of whole groups, and must be added up per program."""
-    chosen, allowed = filters.group_conditions(table), viewer.group_conditions(table.c.company_id)
-    if chosen is None or allowed is None:
-        return None
-    return [*chosen, *allowed]
+def group_source(
+    tables: Sequence[Any], filters: Filters, viewer: Viewer, *, by: Sequence[str] = ()
+) -> tuple[Any, list[ColumnElement[bool]]] | None:
+    """The first of ``tables`` of figures per group of programs (smallest first) that holds the view
+    ``filters`` and ``viewer`` make, with the columns ``by`` to group by, and the conditions on it for
+    that view; None when the view is not made of whole groups and must be added up per program."""
+    for table in tables:
+        if any(name not in table.c for name in by):
+            continue
+        chosen, allowed = filters.group_conditions(table), viewer.group_conditions(table.c.get("company_id"))
+        if chosen is not None and allowed is not None:
+            return table, [*chosen, *allowed]
+    return None
 
 
 def result_scope(filters: Filters, viewer: Viewer) -> list[ColumnElement[bool]]:

@@ -16,9 +16,9 @@ from sqlmodel.sql.expression import SelectOfScalar
 
 import models as m
 from sinergi.core.access import Viewer
-from sinergi.core.db import reads, rows, select_columns
+from sinergi.core.db import reads, rows, select_columns, table_of
 from sinergi.reads.engagement import meeting_conditions
-from sinergi.reads.filters import Filters, group_scope, program_scope
+from sinergi.reads.filters import Filters, group_source, program_scope
 from sinergi.reads.reporting import FIGURE_TABLES, period_figures, total
 from sinergi.rules.achievement import (
     AchievementStatus,
@@ -26,9 +26,9 @@ from sinergi.rules.achievement import (
 )
 
 STATUS_ORDER = [s.value for s in AchievementStatus]
-GROUP_PROGRAMS = m.GroupFigure.__table__  # type: ignore[attr-defined]
-GROUP_BUDGET = m.GroupBudget.__table__  # type: ignore[attr-defined]
-GROUP_PLACE = m.GroupPlace.__table__  # type: ignore[attr-defined]
+# Figures of groups of programs, smallest first (see ``reporting.GROUP_FIGURES``).
+GROUP_PROGRAMS = (table_of(m.PillarFigure), table_of(m.GroupFigure))
+GROUP_PLACES = (table_of(m.PillarPlace), table_of(m.GroupPlace))
 
 
 def _program_ids(filters: Filters, viewer: Viewer) -> SelectOfScalar[int | None]:
@@ -81,14 +81,13 @@ class OverviewTiles:
     feedback_closed: int
 
 
-@reads(*FIGURE_TABLES, m.ProgramBudget, m.GroupFigure, m.GroupBudget, m.Meeting, m.MeetingFeedbackFigure)
+@reads(*FIGURE_TABLES, m.ProgramBudget, m.GroupFigure, m.PillarFigure, m.Meeting, m.MeetingFeedbackFigure)
 def overview_tiles(
     *, session: Session, filters: Filters, viewer: Viewer, thresholds: Thresholds
 ) -> OverviewTiles:
     """The tiles at the top of the overview."""
-    [programs] = rows(session, _program_totals(filters, viewer))
     budget_year = filters.effective_year
-    [(planned, spent)] = rows(session, _budget_totals(filters, viewer))
+    *programs, planned, spent = _program_totals(session, filters, viewer)
 
     period = reporting_period(session=session, filters=filters, viewer=viewer)
     due = reported = on_track = reported_verified = on_track_verified = 0
@@ -142,43 +141,35 @@ def overview_tiles(
     )
 
 
-def _program_totals(filters: Filters, viewer: Viewer) -> Select[Any]:
-    """Programs, those not completed, families and people planned and reached: from the figures per
-    group when the view is made of whole groups, else from its programs."""
-    groups = group_scope(filters, viewer, GROUP_PROGRAMS)
-    if groups is not None:
-        g = GROUP_PROGRAMS.c
-        sums = (
-            g.programs,
-            g.active,
-            g.families_planned,
-            g.families_reached,
-            g.people_planned,
-            g.people_reached,
-        )
-        return select_columns(*(total(column) for column in sums)).where(*groups)
+def _program_totals(session: Session, filters: Filters, viewer: Viewer) -> list[int]:
+    """Programs, those not completed, families and people planned and reached, budget planned and
+    spent (in the view's plan year, if it has one): from the figures of groups when the view is made
+    of whole groups (it then has no plan year), else from its programs."""
+    found = group_source(GROUP_PROGRAMS, filters, viewer)
+    if found is not None:
+        table, groups = found
+        sums = [total(table.c[name]) for name in m.ProgramTotals.model_fields]
+        [made] = rows(session, select_columns(*sums).where(*groups))
+        return [int(n) for n in made]
     active = col(m.Program.stage) != m.Stage.COMPLETED.value
-    return select_columns(
-        func.count(),
-        total(case((active, 1), else_=0)),
-        total(m.Program.families_planned),
-        total(m.Program.families_reached),
-        total(col(m.Program.men_planned) + col(m.Program.women_planned)),
-        total(col(m.Program.men_reached) + col(m.Program.women_reached)),
-    ).where(*program_scope(filters, viewer))
-
-
-def _budget_totals(filters: Filters, viewer: Viewer) -> Select[Any]:
-    """Budget planned and spent, in the plan year of the view if it has one, else in all years."""
-    groups = group_scope(filters, viewer, GROUP_BUDGET)
-    if groups is not None:  # a view of whole groups has no plan year
-        return select_columns(total(GROUP_BUDGET.c.planned), total(GROUP_BUDGET.c.spent)).where(*groups)
+    [programs] = rows(
+        session,
+        select_columns(
+            func.count(),
+            total(case((active, 1), else_=0)),
+            total(m.Program.families_planned),
+            total(m.Program.families_reached),
+            total(col(m.Program.men_planned) + col(m.Program.women_planned)),
+            total(col(m.Program.men_reached) + col(m.Program.women_reached)),
+        ).where(*program_scope(filters, viewer)),
+    )
     budget = select_columns(total(m.ProgramBudget.planned), total(m.ProgramBudget.spent)).where(
         col(m.ProgramBudget.program_id).in_(_program_ids(filters, viewer))
     )
     if filters.effective_year is not None:
         budget = budget.where(col(m.ProgramBudget.year) == filters.effective_year)
-    return budget
+    [spending] = rows(session, budget)
+    return [int(n) for n in (*programs, *spending)]
 
 
 @reads(*FIGURE_TABLES, m.Company)
@@ -196,7 +187,7 @@ def achievement_by(
     period = reporting_period(session=session, filters=filters, viewer=viewer)
     if period is None:
         return pd.DataFrame(columns=columns)
-    source = period_figures(filters, viewer)
+    source = period_figures(filters, viewer, by=("company_id",) if group == "company" else ("pillar",))
     figure = source.columns
     group_column: Any = col(m.Company.short_name) if group == "company" else source.pillar
     statement = (
@@ -213,10 +204,11 @@ def achievement_by(
             total(figure.off_track_verified),
             periods=col(m.Period.code) == period,
         )
-        .join(m.Company, col(m.Company.id) == source.company_id)
         .group_by(group_column)
         .order_by(group_column)
     )
+    if group == "company":
+        statement = statement.join(m.Company, col(m.Company.id) == source.company_id)
     found = []
     for name, counted, reported, verified, *judged in rows(session, statement):
         on_track, attention, off_track, on_track_v, attention_v, off_track_v = (int(n) for n in judged)
@@ -295,16 +287,17 @@ class Places:
     villages: int
 
 
-@reads(m.GroupPlace, m.Program, m.ProgramVillage, m.Village, m.District, m.Regency)
+@reads(m.GroupPlace, m.PillarPlace, m.Program, m.ProgramVillage, m.Village, m.District, m.Regency)
 def places_by_regency(*, session: Session, filters: Filters, viewer: Viewer) -> Places:
     """Where the filtered programs work, per regency (the villages one by one are
     :func:`program_locations`)."""
-    groups = group_scope(filters, viewer, GROUP_PLACE)
-    if groups is not None:
+    found = group_source(GROUP_PLACES, filters, viewer)
+    if found is not None:
+        table, groups = found
         links: Select[Any] = (
-            select_columns(col(m.Regency.name), total(GROUP_PLACE.c.program_villages))
-            .select_from(GROUP_PLACE)
-            .join(m.Regency, col(m.Regency.id) == GROUP_PLACE.c.regency_id)
+            select_columns(col(m.Regency.name), total(table.c.program_villages))
+            .select_from(table)
+            .join(m.Regency, col(m.Regency.id) == table.c.regency_id)
             .where(*groups)
             .group_by(col(m.Regency.name))
         )

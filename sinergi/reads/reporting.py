@@ -12,13 +12,13 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import pandas as pd
-from sqlalchemy import ColumnElement, Select, and_, func, or_, true
+from sqlalchemy import ColumnElement, Select, and_, false, func, or_, true
 from sqlmodel import Session, col, select
 
 import models as m
 from sinergi.core.access import Viewer
-from sinergi.core.db import reads, rows, select_columns
-from sinergi.reads.filters import Filters, group_scope, program_scope, result_scope
+from sinergi.core.db import reads, rows, select_columns, table_of
+from sinergi.reads.filters import Filters, group_source, program_scope, result_scope
 from sinergi.rules.reporting import program_due_sql
 
 S = TypeVar("S", bound=Select[Any])
@@ -83,6 +83,8 @@ def counted_results(
 FIGURE_TABLES = (
     m.ProgramPeriodFigure,
     m.GroupPeriodFigure,
+    m.CompanyPeriodFigure,
+    m.PillarPeriodFigure,
     m.Program,
     m.ProgramVillage,
     m.Village,
@@ -90,7 +92,11 @@ FIGURE_TABLES = (
     m.Period,
 )
 FIGURE = m.ProgramPeriodFigure.__table__  # type: ignore[attr-defined]
-GROUP_FIGURE = m.GroupPeriodFigure.__table__  # type: ignore[attr-defined]
+# The figures per period of groups of programs, smallest first: across companies (per pillar and flag),
+# across pillars (per company), per company, pillar and flag.
+GROUP_FIGURES = tuple(
+    table_of(model) for model in (m.PillarPeriodFigure, m.CompanyPeriodFigure, m.GroupPeriodFigure)
+)
 
 
 @dataclass(frozen=True)
@@ -174,18 +180,15 @@ def figures(
 
 @dataclass(frozen=True)
 class PeriodFigures:
-    """Where a view's figures per period come from: the figures per group of programs when the view is
+    """Where a view's figures per period come from: figures per group of programs when the view is
     made of whole groups (a province's, a company's, a pillar's), else those per program. Either way
-    :attr:`company_id` and :attr:`pillar` are the columns to group by, and :meth:`select` a statement
-    over the view's rows with ``period`` joined."""
+    :attr:`company_id` and :attr:`pillar` are the columns to group by (those asked for when it was
+    chosen), and :meth:`select` a statement over the view's rows with ``period`` joined."""
 
     filters: Filters
     viewer: Viewer
-    groups: list[ColumnElement[bool]] | None  # on the group figures; None: added up per program
-
-    @property
-    def table(self) -> Any:
-        return FIGURE if self.groups is None else GROUP_FIGURE
+    table: Any
+    groups: list[ColumnElement[bool]] | None  # on ``table`` of group figures; None: added up per program
 
     @property
     def columns(self) -> FigureColumns:
@@ -193,11 +196,11 @@ class PeriodFigures:
 
     @property
     def company_id(self) -> Any:
-        return col(m.Program.company_id) if self.groups is None else GROUP_FIGURE.c.company_id
+        return col(m.Program.company_id) if self.groups is None else self.table.c.company_id
 
     @property
     def pillar(self) -> Any:
-        return col(m.Program.pillar) if self.groups is None else GROUP_FIGURE.c.pillar
+        return col(m.Program.pillar) if self.groups is None else self.table.c.pillar
 
     def in_view(self) -> list[ColumnElement[bool]]:
         """Conditions on :attr:`table` for the rows of the view."""
@@ -211,16 +214,21 @@ class PeriodFigures:
             return figures(self.filters, self.viewer, *columns, periods=periods)
         statement = (
             select_columns(*columns)
-            .select_from(GROUP_FIGURE)
-            .join(m.Period, col(m.Period.id) == GROUP_FIGURE.c.period_id)
+            .select_from(self.table)
+            .join(m.Period, col(m.Period.id) == self.table.c.period_id)
             .where(*self.groups)
         )
         return statement if periods is None else statement.where(periods)
 
 
-def period_figures(filters: Filters, viewer: Viewer) -> PeriodFigures:
-    """The figures the view ``filters`` and ``viewer`` make adds up, per group where it can."""
-    return PeriodFigures(filters, viewer, group_scope(filters, viewer, GROUP_FIGURE))
+def period_figures(filters: Filters, viewer: Viewer, *, by: tuple[str, ...] = ()) -> PeriodFigures:
+    """The figures the view ``filters`` and ``viewer`` make adds up, grouped ``by`` some of
+    ``company_id`` and ``pillar``: the smallest table of group figures that holds them, else the
+    figures per program."""
+    found = group_source(GROUP_FIGURES, filters, viewer, by=by)
+    if found is None:
+        return PeriodFigures(filters, viewer, FIGURE, None)
+    return PeriodFigures(filters, viewer, *found)
 
 
 def total(column: Any) -> Any:
@@ -247,17 +255,58 @@ def chosen_periods(filters: Filters) -> ColumnElement[bool] | None:
 
 
 @reads(m.Company, *FIGURE_TABLES)
-def completeness(*, session: Session, viewer: Viewer, filters: Filters) -> pd.DataFrame:
+def completeness(
+    *, session: Session, viewer: Viewer, filters: Filters, at_least: int | None = None
+) -> pd.DataFrame:
     """One row per company and semester in which the company has indicators due, newest semester
-    first and, within it, the company that is missing most first.
+    first and, within it, the company that is missing most first. With ``at_least``, only the newest
+    whole semesters that hold that many rows (all, if they hold fewer): the rows a page draws first,
+    read a semester at a time.
 
     Columns: ``company_id``, ``company``, ``period``, ``due``, ``reported`` (an actual entered),
     ``submitted`` (sent for verification, verified ones included), ``verified``, ``missing`` (due and
     not reported) and ``share_reported`` (reported of due, 0–1).
     """
-    source = period_figures(filters, viewer)
+    if at_least is None:
+        frame = _completeness_rows(session, viewer, filters, chosen_periods(filters))
+    else:
+        codes = session.exec(
+            select(m.Period.code)
+            .where(*_conditions(chosen_periods(filters)))
+            .order_by(col(m.Period.code).desc())
+        ).all()
+        frames: list[pd.DataFrame] = []
+        for code in codes:
+            frames.append(_completeness_rows(session, viewer, filters, col(m.Period.code) == code))
+            if sum(len(f) for f in frames) >= at_least:
+                break
+        frame = (
+            pd.concat(frames, ignore_index=True)
+            if frames
+            else _completeness_rows(session, viewer, filters, false())
+        )
+    ordered = frame.sort_values(
+        ["period", "missing", "company"], ascending=[False, False, True], ignore_index=True
+    )
+    return ordered[COMPLETENESS_COLUMNS]
+
+
+@reads(*FIGURE_TABLES)
+def completeness_count(*, session: Session, viewer: Viewer, filters: Filters) -> int:
+    """How many rows :func:`completeness` has."""
+    per_company = _per_company(viewer, filters, chosen_periods(filters))
+    return int(session.exec(select(func.count()).select_from(per_company)).one())
+
+
+def _conditions(condition: ColumnElement[bool] | None) -> list[ColumnElement[bool]]:
+    return [] if condition is None else [condition]
+
+
+def _per_company(viewer: Viewer, filters: Filters, periods: ColumnElement[bool] | None) -> Any:
+    """Per company and semester in ``periods`` with indicators due: due, reported, submitted, verified."""
+    source = period_figures(filters, viewer, by=("company_id",))
     figure = source.columns
-    per_company = (
+    return (
         source.select(
             source.company_id.label("company_id"),
             col(m.Period.code).label("period"),
@@ -265,12 +314,18 @@ def completeness(*, session: Session, viewer: Viewer, filters: Filters) -> pd.Da
             total(figure.reported).label("reported"),
             total(figure.submitted).label("submitted"),
             total(figure.verified).label("verified"),
-            periods=chosen_periods(filters),
+            periods=periods,
         )
         .group_by(source.company_id, col(m.Period.code))
         .having(func.sum(figure.counted) > 0)
         .subquery()
     )
+
+
+def _completeness_rows(
+    session: Session, viewer: Viewer, filters: Filters, periods: ColumnElement[bool] | None
+) -> pd.DataFrame:
+    per_company = _per_company(viewer, filters, periods)
     statement = select_columns(
         per_company.c.company_id,
         col(m.Company.name),
@@ -284,10 +339,7 @@ def completeness(*, session: Session, viewer: Viewer, filters: Filters) -> pd.Da
     frame = frame.astype(dict.fromkeys(["company_id", "due", "reported", "submitted", "verified"], int))
     frame["missing"] = frame["due"] - frame["reported"]
     frame["share_reported"] = (frame["reported"] / frame["due"]).astype(float)
-    ordered = frame.sort_values(
-        ["period", "missing", "company"], ascending=[False, False, True], ignore_index=True
-    )
-    return ordered[COMPLETENESS_COLUMNS]
+    return frame
 
 
 @reads(*COUNTED_TABLES)

@@ -22,13 +22,13 @@ def reporting_screen(viewer: Viewer) -> None:
     st.title(t("reporting.title"))
     st.caption(t("reporting.intro"))
     filters = ui.filter_bar(ui.read(filter_options, viewer=viewer))
-    table = ui.read(reporting.completeness, viewer=viewer, filters=filters)
+    table = ui.read(reporting.completeness, viewer=viewer, filters=filters, at_least=SHOWN_ROWS)
     if table.empty:
         nothing_yet = ui.read(queries.database_counts, viewer=viewer).programs == 0
         st.info(t("reporting.empty") if nothing_yet else t("filter.no_match"))
         st.stop()
     _totals(table)
-    row = _company_table(table, filters)
+    row = _company_table(viewer, table, filters)
     if row is None:
         st.caption(t("reporting.pick_row"))
         return
@@ -61,9 +61,15 @@ def _totals(table: pd.DataFrame) -> None:
     )
 
 
-def _company_table(table: pd.DataFrame, filters: Filters) -> pd.Series | None:
-    """The table of companies by semester; the row the reader selected, if any."""
-    st.caption(t("reporting.count", count=number(len(table), lang())))
+def _company_table(viewer: Viewer, table: pd.DataFrame, filters: Filters) -> pd.Series | None:
+    """The table of companies by semester (its first rows; all of them in the download); the row the
+    reader selected, if any."""
+    count = (
+        len(table)
+        if len(table) < SHOWN_ROWS
+        else ui.read(reporting.completeness_count, viewer=viewer, filters=filters)
+    )
+    st.caption(t("reporting.count", count=number(count, lang())))
     # The rows most in need first: a province's companies by semester are all in the download.
     shown = table.head(SHOWN_ROWS).assign(share_reported=table["share_reported"].head(SHOWN_ROWS) * 100)
     counts = {
@@ -97,7 +103,12 @@ def _company_table(table: pd.DataFrame, filters: Filters) -> pd.Series | None:
         key=key,
         placeholder="–",
     )
-    ui.rows_download(lambda: table, name="reporting", shown=len(shown), total=len(table))
+    ui.rows_download(
+        ui.read_later(reporting.completeness, viewer=viewer, filters=filters),
+        name="reporting",
+        shown=len(shown),
+        total=count,
+    )
     rows = selection.selection.rows if selection else []
     return shown.iloc[rows[0]] if rows else None
 

@@ -14,7 +14,7 @@ from sqlalchemy import Connection, Engine, Table, func, select, text
 from sqlmodel import SQLModel
 
 import models as m
-from sinergi.core.db import write_session
+from sinergi.core.db import table_of, write_session
 from sinergi.writes import feedback_figures, summaries
 
 Row = dict[str, Any]
@@ -448,10 +448,6 @@ def _insert(connection: Connection, table: Table, rows: Iterable[Row]) -> int:
         finally:
             cursor.close()
     return count
-
-
-def _table(model: type[SQLModel]) -> Table:
-    return SQLModel.metadata.tables[str(model.__tablename__)]
 
 
 def _refuse_non_empty(connection: Connection) -> None:
@@ -1348,7 +1344,7 @@ def build_synthetic(*, engine: Engine, counts: SynthCounts, seed: int = 42) -> d
         _refuse_non_empty(connection)
         with _build_cache(connection):
             for model, rows in synth.tables():
-                table = _table(model)
+                table = table_of(model)
                 inserted[table.name] = _insert(connection, table, rows)
             if connection.dialect.name == "postgresql":
                 _reset_sequences(connection, [SQLModel.metadata.tables[name] for name in inserted])

@@ -1,97 +1,113 @@
-"""Figures per group of programs (the programs of one company, pillar and poverty flag), made from the
-figures per program and from the programs' own rows.
+"""Figures per group of programs (the programs of one company, pillar and poverty flag), and the same
+figures across companies (per pillar and flag) and across pillars (per company).
 
 A view that narrows programs only by company, pillar or poverty flag (a province's overview, a
-company's, a pillar's) adds up one row per group here instead of one per program: at a province's
-scale some ten times fewer. They are kept by :mod:`sinergi.writes.summaries` in the same transaction as
-the program figures: every group of each company a write touched is made again from that company's
-rows, which costs that company's programs, whatever the size of the database.
+company's, a pillar's) adds up the rows of the smallest of these tables that still tells its programs
+apart, instead of one row per program: a province's overview reads a few hundred rows where it read
+two hundred thousand. They are kept by :mod:`sinergi.writes.summaries` in the same transaction as the
+program figures:
+
+- every group of each company a write touched is made again from that company's rows;
+- the figures per company are made again from that company's groups;
+- the figures across companies take the difference between the company's groups before and after.
+
+So a write costs its company's programs, whatever the size of the database.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import Select, Table, case, delete, func, insert
+from sqlalchemy import Connection, FromClause, Select, Table, and_, case, delete, func, insert, update
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col
 
 import models as m
+from sinergi.core.db import serialize_on, table_of
 
-GROUP_KEYS = ("company_id", "pillar", "poverty_alleviation")
 # Companies made again per statement: a bound list of ids stays well inside every database's limits.
 CHUNK = 500
 
 
-def _table(model: Any) -> Table:
-    return model.__table__
+PROGRAM_FIGURE = table_of(m.ProgramPeriodFigure)
+PERIOD = table_of(m.GroupPeriodFigure)
+PROGRAMS = table_of(m.GroupFigure)
+PLACE = table_of(m.GroupPlace)
+COMPANY_PERIOD = table_of(m.CompanyPeriodFigure)
+PILLAR_PERIOD = table_of(m.PillarPeriodFigure)
+PILLAR_PROGRAMS = table_of(m.PillarFigure)
+PILLAR_PLACE = table_of(m.PillarPlace)
 
 
-PERIOD = _table(m.GroupPeriodFigure)
-PROGRAMS = _table(m.GroupFigure)
-BUDGET = _table(m.GroupBudget)
-PLACE = _table(m.GroupPlace)
-TABLES = (PERIOD, PROGRAMS, BUDGET, PLACE)
-PROGRAM_FIGURE = _table(m.ProgramPeriodFigure)
+def keys(table: Table) -> list[str]:
+    return [c.name for c in table.primary_key.columns]
 
 
-def _group() -> tuple[Any, Any, Any]:
-    return col(m.Program.company_id), col(m.Program.pillar), col(m.Program.poverty_alleviation)
+def values(table: Table) -> list[str]:
+    return [c.name for c in table.columns if not c.primary_key]
 
 
 def _total(column: Any) -> Any:
     return func.coalesce(func.sum(column), 0)
 
 
-def period_rows() -> Select[Any]:
+def _group() -> tuple[Any, Any, Any]:
+    return col(m.Program.company_id), col(m.Program.pillar), col(m.Program.poverty_alleviation)
+
+
+def _of(companies: Sequence[int] | None) -> list[Any]:
+    return [] if companies is None else [col(m.Program.company_id).in_(companies)]
+
+
+def period_rows(companies: Sequence[int] | None = None) -> Select[Any]:
     """Per group and period, the sums of its programs' figures."""
-    counts = tuple(m.FigureCounts.model_fields)
     return (
         sa_select(
             *_group(),
             PROGRAM_FIGURE.c.period_id,
-            *(_total(PROGRAM_FIGURE.c[name]).label(name) for name in counts),
+            *(_total(PROGRAM_FIGURE.c[name]).label(name) for name in m.FigureCounts.model_fields),
         )
         .select_from(PROGRAM_FIGURE)
         .join(m.Program, col(m.Program.id) == PROGRAM_FIGURE.c.program_id)
+        .where(*_of(companies))
         .group_by(*_group(), PROGRAM_FIGURE.c.period_id)
     )
 
 
-def program_rows() -> Select[Any]:
-    """Per group, its programs, those not completed, and their beneficiaries."""
-    people = {
-        "planned": col(m.Program.men_planned) + col(m.Program.women_planned),
-        "reached": col(m.Program.men_reached) + col(m.Program.women_reached),
-    }
-    return sa_select(
-        *_group(),
-        func.count().label("programs"),
-        _total(case((col(m.Program.stage) != m.Stage.COMPLETED.value, 1), else_=0)).label("active"),
-        _total(m.Program.families_planned).label("families_planned"),
-        _total(m.Program.families_reached).label("families_reached"),
-        _total(people["planned"]).label("people_planned"),
-        _total(people["reached"]).label("people_reached"),
-    ).group_by(*_group())
-
-
-def budget_rows() -> Select[Any]:
-    """Per group and year, the budget planned and spent."""
+def program_rows(companies: Sequence[int] | None = None) -> Select[Any]:
+    """Per group, its programs, those not completed, their beneficiaries and their budget."""
+    budget = (
+        sa_select(
+            col(m.ProgramBudget.program_id).label("program_id"),
+            func.sum(m.ProgramBudget.planned).label("planned"),
+            func.sum(m.ProgramBudget.spent).label("spent"),
+        )
+        .where(*([] if companies is None else [col(m.ProgramBudget.program_id).in_(_programs_of(companies))]))
+        .group_by(col(m.ProgramBudget.program_id))
+        .subquery("budget")
+    )
+    active = col(m.Program.stage) != m.Stage.COMPLETED.value
     return (
         sa_select(
             *_group(),
-            col(m.ProgramBudget.year),
-            _total(m.ProgramBudget.planned).label("planned"),
-            _total(m.ProgramBudget.spent).label("spent"),
+            func.count().label("programs"),
+            _total(case((active, 1), else_=0)).label("active"),
+            _total(m.Program.families_planned).label("families_planned"),
+            _total(m.Program.families_reached).label("families_reached"),
+            _total(col(m.Program.men_planned) + col(m.Program.women_planned)).label("people_planned"),
+            _total(col(m.Program.men_reached) + col(m.Program.women_reached)).label("people_reached"),
+            _total(budget.c.planned).label("budget_planned"),
+            _total(budget.c.spent).label("budget_spent"),
         )
-        .select_from(m.ProgramBudget)
-        .join(m.Program, col(m.Program.id) == col(m.ProgramBudget.program_id))
-        .group_by(*_group(), col(m.ProgramBudget.year))
+        .select_from(m.Program)
+        .outerjoin(budget, budget.c.program_id == col(m.Program.id))
+        .where(*_of(companies))
+        .group_by(*_group())
     )
 
 
-def place_rows() -> Select[Any]:
+def place_rows(companies: Sequence[int] | None = None) -> Select[Any]:
     """Per group and regency, the links of its programs to that regency's villages."""
     return (
         sa_select(*_group(), col(m.District.regency_id), func.count().label("program_villages"))
@@ -99,37 +115,113 @@ def place_rows() -> Select[Any]:
         .join(m.Program, col(m.Program.id) == col(m.ProgramVillage.program_id))
         .join(m.Village, col(m.Village.id) == col(m.ProgramVillage.village_id))
         .join(m.District, col(m.District.id) == col(m.Village.district_id))
+        .where(*_of(companies))
         .group_by(*_group(), col(m.District.regency_id))
     )
 
 
-# Each table of group figures with the rows the source rows give now.
-MADE: dict[str, Callable[[], Select[Any]]] = {
-    PERIOD.name: period_rows,
-    PROGRAMS.name: program_rows,
-    BUDGET.name: budget_rows,
-    PLACE.name: place_rows,
+def _programs_of(companies: Sequence[int]) -> Select[Any]:
+    return sa_select(col(m.Program.id)).where(col(m.Program.company_id).in_(companies))
+
+
+# Each table of group figures, with the rows its source gives now (of the companies given).
+GROUPS: dict[Table, Callable[[Sequence[int] | None], Select[Any]]] = {
+    PERIOD: period_rows,
+    PROGRAMS: program_rows,
+    PLACE: place_rows,
 }
+# The figures across companies, each the sum of a table of group figures.
+ACROSS_COMPANIES = {PILLAR_PERIOD: PERIOD, PILLAR_PROGRAMS: PROGRAMS, PILLAR_PLACE: PLACE}
+# The figures across pillars, each the sum of a table of group figures.
+ACROSS_PILLARS = {COMPANY_PERIOD: PERIOD}
+TABLES = (*GROUPS, *ACROSS_COMPANIES, *ACROSS_PILLARS)
+
+
+def summed(source: FromClause, into: Table) -> Select[Any]:
+    """The rows of ``into`` as sums of the rows of ``source`` (which has its columns, and more keys)."""
+    return sa_select(
+        *(source.c[name] for name in keys(into)),
+        *(_total(source.c[name]).label(name) for name in values(into)),
+    ).group_by(*(source.c[name] for name in keys(into)))
+
+
+def made(table: Table) -> Select[Any]:
+    """The rows of ``table`` as the source rows give them now."""
+    if table in GROUPS:
+        return GROUPS[table](None)
+    groups = ACROSS_COMPANIES[table] if table in ACROSS_COMPANIES else ACROSS_PILLARS[table]
+    return summed(GROUPS[groups](None).subquery("groups"), table)
 
 
 def refresh(session: Session, *, company_ids: Iterable[int] | None = None) -> None:
-    """Make the groups of ``company_ids`` again from their rows; every group when none are given.
-    Runs inside the program figures' refresh, after them and under their lock."""
+    """Make the groups of ``company_ids`` again from their rows, and the figures across companies and
+    pillars with them; every figure when no companies are given. One transaction at a time does so
+    (the lock of the program figures, which it runs after)."""
+    serialize_on(session, PROGRAM_FIGURE.name)
     connection = session.connection()
-    for table in TABLES:
-        rows = MADE[table.name]()
-        names = [c.name for c in rows.selected_columns]
-        if company_ids is None:
+    if company_ids is None:
+        for table in TABLES:
             connection.execute(delete(table))
-            connection.execute(insert(table).from_select(names, rows))
-            continue
+            _insert(connection, table, made(table))
+    else:
         companies = sorted(set(company_ids))
         for n in range(0, len(companies), CHUNK):
-            chunk = companies[n : n + CHUNK]
-            connection.execute(delete(table).where(table.c.company_id.in_(chunk)))
-            chosen = rows.where(col(m.Program.company_id).in_(chunk))
-            connection.execute(insert(table).from_select(names, chosen))
+            _refresh_companies(connection, companies[n : n + CHUNK])
     session.info.setdefault("written_tables", set()).update(table.name for table in TABLES)
+
+
+def _refresh_companies(connection: Connection, companies: list[int]) -> None:
+    for groups, rows in GROUPS.items():
+        across = [table for table, source in ACROSS_COMPANIES.items() if source is groups]
+        before = {table: _sums(connection, groups, table, companies) for table in across}
+        connection.execute(delete(groups).where(groups.c.company_id.in_(companies)))
+        _insert(connection, groups, rows(companies))
+        for table in across:
+            _add(connection, table, before[table], _sums(connection, groups, table, companies))
+    for table, groups in ACROSS_PILLARS.items():
+        connection.execute(delete(table).where(table.c.company_id.in_(companies)))
+        of_companies = sa_select(groups).where(groups.c.company_id.in_(companies)).subquery("groups")
+        _insert(connection, table, summed(of_companies, table))
+
+
+def _sums(
+    connection: Connection, groups: Table, into: Table, companies: list[int]
+) -> dict[tuple[Any, ...], Any]:
+    """What the groups of ``companies`` add to each row of ``into``."""
+    of_companies = sa_select(groups).where(groups.c.company_id.in_(companies)).subquery("groups")
+    width = len(keys(into))
+    return {tuple(row[:width]): row[width:] for row in connection.execute(summed(of_companies, into))}
+
+
+def _add(
+    connection: Connection,
+    table: Table,
+    before: dict[tuple[Any, ...], Any],
+    after: dict[tuple[Any, ...], Any],
+) -> None:
+    """Add to ``table`` the change of the companies' sums from ``before`` to ``after``; a row whose
+    programs are all gone (its first count 0) goes."""
+    names, columns = keys(table), values(table)
+    zero = (0,) * len(columns)
+    for key in set(before) | set(after):
+        change = [a - b for a, b in zip(after.get(key, zero), before.get(key, zero), strict=True)]
+        if not any(change):
+            continue
+        where = and_(*(table.c[name] == value for name, value in zip(names, key, strict=True)))
+        moved = connection.execute(
+            update(table)
+            .where(where)
+            .values({c: table.c[c] + d for c, d in zip(columns, change, strict=True)})
+        )
+        if moved.rowcount == 0:
+            connection.execute(
+                insert(table).values(dict(zip([*names, *columns], [*key, *change], strict=True)))
+            )
+    connection.execute(delete(table).where(table.c[columns[0]] == 0))
+
+
+def _insert(connection: Connection, table: Table, rows: Select[Any]) -> None:
+    connection.execute(insert(table).from_select([c.name for c in rows.selected_columns], rows))
 
 
 def companies_of(session: Session, program_ids: Iterable[int]) -> set[int]:
@@ -150,22 +242,21 @@ def companies_of(session: Session, program_ids: Iterable[int]) -> set[int]:
 
 
 def differences(session: Session) -> list[tuple[str, tuple[Any, ...], Any, Any]]:
-    """Where the kept group figures differ from those the rows give now: (table.column, key, kept,
-    made) for each; a row missing on one side shows as its table's name against None."""
+    """Where the kept figures differ from those the rows give now: (table.column, key, kept, made) for
+    each; a row missing on one side shows as its table's name against None."""
     connection = session.connection()
     found: list[tuple[str, tuple[Any, ...], Any, Any]] = []
     for table in TABLES:
-        keys = [c.name for c in table.primary_key.columns]
-        made = {
-            tuple(r._mapping[k] for k in keys): r._mapping for r in connection.execute(MADE[table.name]())
-        }
-        kept = {tuple(r._mapping[k] for k in keys): r._mapping for r in connection.execute(sa_select(table))}
-        for key in sorted(set(made) | set(kept), key=repr):
-            one, other = kept.get(key), made.get(key)
+        names = keys(table)
+        width = len(names)
+        now = {tuple(r[:width]): r._mapping for r in connection.execute(made(table))}
+        kept = {tuple(r._mapping[k] for k in names): r._mapping for r in connection.execute(sa_select(table))}
+        for key in sorted(set(now) | set(kept), key=repr):
+            one, other = kept.get(key), now.get(key)
             if one is None or other is None:
                 found.append((table.name, key, one is not None or None, other is not None or None))
                 continue
-            for name in (c.name for c in table.columns if c.name not in keys):
+            for name in values(table):
                 a, b = one[name], other[name]
                 if isinstance(b, float) and abs(float(a) - b) <= 1e-9 * max(1.0, abs(b)):
                     continue
