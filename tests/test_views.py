@@ -8,6 +8,7 @@ from datetime import date
 import pandas as pd
 import pytest
 from sqlalchemy import Engine, text
+from sqlmodel import Session
 
 import models as m
 from sinergi.core.access import SYSTEM, Viewer
@@ -223,45 +224,49 @@ def _list_views(engine: Engine) -> dict[str, tuple[Viewer, Filters, str]]:
     }
 
 
+def _listed(session: Session, view: tuple[Viewer, Filters, str], limit: int | None = None) -> pd.DataFrame:
+    viewer, filters, search = view
+    return programs.program_table(
+        session=session,
+        viewer=viewer,
+        filters=filters,
+        thresholds=THRESHOLDS,
+        today=TODAY,
+        search=search,
+        limit=limit,
+    )
+
+
 def test_programs_list_reads_the_first_rows_of_the_full_table_and_counts_them_all(
     demo_engine: Engine,
 ) -> None:
     """The list draws the first programs of the table its download holds (same order, same figures),
     and says how many the download holds; a search finds what the whole table searched would."""
-    with read_session(demo_engine) as session:
-        unsearched = {
-            name: programs.program_table(
-                session=session, viewer=viewer, filters=filters, thresholds=THRESHOLDS, today=TODAY
-            )
-            for name, (viewer, filters, _) in _list_views(demo_engine).items()
-        }
     nonempty = 0
-    for name, (viewer, filters, search) in _list_views(demo_engine).items():
+    for name, view in _list_views(demo_engine).items():
+        viewer, filters, search = view
         with read_session(demo_engine) as session:
-            arguments = dict(
-                viewer=viewer, filters=filters, thresholds=THRESHOLDS, today=TODAY, search=search
-            )
-            full = programs.program_table(session=session, **arguments)
+            unsearched = _listed(session, (viewer, filters, ""))
+            full = _listed(session, view)
             count = programs.program_count(session=session, viewer=viewer, filters=filters, search=search)
-            firsts = {
-                limit: programs.program_table(session=session, **arguments, limit=limit)
-                for limit in (1, 3, 50)
-            }
+            firsts = {limit: _listed(session, view, limit) for limit in (1, 3, 50)}
         assert count == len(full), name
         for limit, first in firsts.items():
             pd.testing.assert_frame_equal(first, full.head(limit), obj=f"{name}, first {limit}")
         needle = search.casefold()
-        expected = unsearched[name][
-            unsearched[name]["name"].str.casefold().str.contains(needle, regex=False)
-            | unsearched[name]["company"].str.casefold().str.contains(needle, regex=False)
+        expected = unsearched[
+            unsearched["name"].str.casefold().str.contains(needle, regex=False)
+            | unsearched["company"].str.casefold().str.contains(needle, regex=False)
         ]
         if expected.empty:  # an empty frame's columns have no type to compare
             assert full.empty, name
         else:
             pd.testing.assert_frame_equal(full, expected.reset_index(drop=True), obj=name)
         nonempty += len(full) > 3
-    assert nonempty >= 5, "most views list more programs than the shortest read draws"
-    assert len(unsearched["everything"]) == raw(demo_engine, "SELECT count(*) FROM program")[0][0]
+    assert nonempty >= 5, "most views hold more programs than the shorter lists draw"
+    [(every_program,)] = raw(demo_engine, "SELECT count(*) FROM program")
+    with read_session(demo_engine) as session:
+        assert len(_listed(session, (SYSTEM, Filters(), ""))) == every_program
 
 
 def test_program_detail_returns_its_indicators_and_gaps(demo_engine: Engine) -> None:
