@@ -77,12 +77,9 @@ def _found(filters: Filters, viewer: Viewer, search: str) -> list[ColumnElement[
 @reads(m.Program, m.Company, m.ProgramVillage, m.Village, m.District)
 def program_count(*, session: Session, filters: Filters, viewer: Viewer, search: str = "") -> int:
     """How many programs :func:`program_table` holds with the same filters, viewer and search."""
-    statement = (
-        select(func.count())
-        .select_from(m.Program)
-        .join(m.Company, col(m.Company.id) == col(m.Program.company_id))
-        .where(*_found(filters, viewer, search))
-    )
+    statement = select(func.count()).select_from(m.Program).where(*_found(filters, viewer, search))
+    if search:  # which may find a program by its company's name
+        statement = statement.join(m.Company, col(m.Company.id) == col(m.Program.company_id))
     return int(session.exec(statement).one())
 
 
