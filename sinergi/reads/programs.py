@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import ColumnElement, and_, case, func, literal, or_
+from sqlalchemy import ColumnElement, Select, and_, case, func, literal, or_
 from sqlmodel import Session, col, select
 
 import models as m
@@ -106,38 +106,67 @@ def program_table(
     figure = figure_columns(filters, viewer)
     found = _found(filters, viewer, search)
     achievement = case((figure.measured > 0, figure.achievement_sum / figure.measured))
-    # Counted per program, so that a limited read looks at the actions of the programs it lists only.
-    # The program is the one condition searched on: given the status and due date as well, SQLite walks
-    # its index of every open action past its due date once for each program.
     is_overdue = and_(col(m.FollowUpAction.status).in_(OPEN_ACTION), col(m.FollowUpAction.due_date) < today)
-    overdue = (
-        select(func.coalesce(func.sum(case((is_overdue, 1), else_=0)), 0))
-        .select_from(m.FollowUpAction)
-        .where(col(m.FollowUpAction.program_id) == col(m.Program.id))
-        .correlate(m.Program)
-        .scalar_subquery()
-    )
-    statement = select_columns(
-        m.Program.id,
-        m.Program.name,
-        m.Company.name,
-        m.Program.pillar,
-        m.Program.stage,
-        m.Program.poverty_alleviation,
-        achievement,
-        status_sql(achievement, thresholds),
-        func.coalesce(figure.gaps, 0),
-        func.coalesce(figure.measured, 0),
-        func.coalesce(figure.measured_verified, 0),
-        overdue,
-        m.Program.families_reached,
-        m.Program.families_planned,
-    )
+
+    def listing(ratio: Any, gaps: Any, measured: Any, verified: Any, overdue: Any) -> Select[Any]:
+        return select_columns(
+            m.Program.id,
+            m.Program.name,
+            m.Company.name,
+            m.Program.pillar,
+            m.Program.stage,
+            m.Program.poverty_alleviation,
+            ratio,
+            status_sql(ratio, thresholds),
+            func.coalesce(gaps, 0),
+            func.coalesce(measured, 0),
+            func.coalesce(verified, 0),
+            func.coalesce(overdue, 0),
+            m.Program.families_reached,
+            m.Program.families_planned,
+        )
+
     if limit is None:
-        statement = statement.select_from(m.Program).where(*found)
+        # Every program: the figures of the period and the actions past their due date are each read
+        # at once from their index; looked up program by program, 20,000 take a third to a half longer.
+        results = (
+            select_columns(
+                FIGURE.c.program_id.label("program_id"),
+                achievement.label("achievement"),
+                figure.gaps.label("gaps"),
+                figure.measured.label("measured"),
+                figure.measured_verified.label("verified"),
+            )
+            .join(m.Period, col(m.Period.id) == FIGURE.c.period_id)
+            .where(col(m.Period.code) == (period or ""))
+            .subquery()
+        )
+        counted = (
+            select(col(m.FollowUpAction.program_id).label("program_id"), func.count().label("overdue"))
+            .where(is_overdue)
+            .group_by(col(m.FollowUpAction.program_id))
+            .subquery()
+        )
+        statement = (
+            listing(
+                results.c.achievement,
+                results.c.gaps,
+                results.c.measured,
+                results.c.verified,
+                counted.c.overdue,
+            )
+            .select_from(m.Program)
+            .join(m.Company, col(m.Company.id) == col(m.Program.company_id))
+            .outerjoin(results, results.c.program_id == col(m.Program.id))
+            .outerjoin(counted, counted.c.program_id == col(m.Program.id))
+            .where(*found)
+            .order_by(*LIST_ORDER)
+        )
     else:
         # The programs listed are found first (from the indexes of both names, when nothing narrows
-        # the list), and only theirs are joined to their figures and actions.
+        # the list), and only theirs are looked up in the figures and the actions. The actions are
+        # found by program and counted: given the status and due date as well, SQLite walks its index
+        # of every open action past its due date once for each program.
         listed = (
             select(col(m.Program.id).label("id"))
             .join(m.Company, col(m.Company.id) == col(m.Program.company_id))
@@ -146,13 +175,24 @@ def program_table(
             .limit(limit)
             .subquery()
         )
-        statement = statement.select_from(listed).join(m.Program, col(m.Program.id) == listed.c.id)
-    period_id = select(col(m.Period.id)).where(col(m.Period.code) == (period or "")).scalar_subquery()
-    statement = (
-        statement.join(m.Company, col(m.Company.id) == col(m.Program.company_id))
-        .outerjoin(FIGURE, and_(FIGURE.c.program_id == col(m.Program.id), FIGURE.c.period_id == period_id))
-        .order_by(*LIST_ORDER)
-    )
+        overdue = (
+            select(func.sum(case((is_overdue, 1), else_=0)))
+            .select_from(m.FollowUpAction)
+            .where(col(m.FollowUpAction.program_id) == col(m.Program.id))
+            .correlate(m.Program)
+            .scalar_subquery()
+        )
+        period_id = select(col(m.Period.id)).where(col(m.Period.code) == (period or "")).scalar_subquery()
+        statement = (
+            listing(achievement, figure.gaps, figure.measured, figure.measured_verified, overdue)
+            .select_from(listed)
+            .join(m.Program, col(m.Program.id) == listed.c.id)
+            .join(m.Company, col(m.Company.id) == col(m.Program.company_id))
+            .outerjoin(
+                FIGURE, and_(FIGURE.c.program_id == col(m.Program.id), FIGURE.c.period_id == period_id)
+            )
+            .order_by(*LIST_ORDER)
+        )
     frame = pd.DataFrame(rows(session, statement), columns=PROGRAM_TABLE_COLUMNS)
     return frame.astype(
         {"achievement": float, "gaps": int, "measured": int, "verified": int, "overdue_actions": int}
