@@ -10,13 +10,14 @@ viewer = ui.signed_in_page()
 st.title(t("programs.title"))
 filters = ui.viewer_filters(viewer, fields=ui.FIGURE_FILTER_FIELDS)
 search = ui.search_box(t("programs.search"), param="q")
-found = programs.find_programs(viewer, filters, search)
-if found.empty:
+total = programs.program_count(viewer, filters, search)
+if not total:
     st.info(programs.empty_list_notice(viewer))
     st.stop()
 
-st.caption(programs.count_line(len(found)))
-shown = programs.for_reading(found.head(programs.SHOWN_PROGRAMS))
+st.caption(programs.count_line(total))
+shown = programs.first_programs(viewer, filters, search)
+everything = programs.all_programs(viewer, filters, search)
 options = dict(
     column_order=[
         "link",
@@ -52,8 +53,8 @@ options = dict(
 selection = tables.table(
     shown,
     name="programs",
-    rows=lambda: tables.as_shown(programs.for_reading(found), options),
-    total=len(found),
+    rows=lambda: tables.as_shown(everything(), options),
+    total=total,
     hide_index=True,
     width="stretch",
     height=min(38 + 35 * len(shown), 640),

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
+from openpyxl import load_workbook
 from sqlalchemy import text
+from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
 import models as m
@@ -166,6 +170,42 @@ def test_programs_page_draws_the_first_programs_and_says_how_many_there_are(
     captions = [c.value for c in app.caption]
     assert translate("programs.count", "id", count=total) in captions
     assert any(f"5 baris pertama dari {total}" in c for c in captions)
+
+
+def test_programs_download_holds_every_program_as_the_list_shows_them_in_the_reader_language(
+    monkeypatch: pytest.MonkeyPatch, demo_sqlite_url: str
+) -> None:
+    """The list reads only the programs it draws; its files, made when the reader asks for them (after
+    the run), hold all of them in the list's order, words and language."""
+    from sinergi.ui import programs as programs_ui
+
+    files: dict[str, Any] = {}
+    add_deferred = MediaFileManager.add_deferred
+
+    def keep(self: MediaFileManager, data_callable: Any, *args: Any, **kwargs: Any) -> str:
+        files[kwargs.get("file_name") or args[2]] = data_callable
+        return add_deferred(self, data_callable, *args, **kwargs)
+
+    monkeypatch.setattr(MediaFileManager, "add_deferred", keep)
+    monkeypatch.setattr(programs_ui, "SHOWN_PROGRAMS", 5)
+    app = open_page(monkeypatch, demo_sqlite_url, "pages/programs.py", lang="en")
+    shown = app.dataframe[0].value
+    total = scalar(demo_sqlite_url, "SELECT count(*) FROM program")
+    assert len(shown) == 5 < total
+    listed = list(csv.reader(io.StringIO(files["programs.csv"]().decode("utf-8-sig"))))
+    header, body = listed[0], listed[1:]
+    assert header[1:4] == ["Program", "Status", "Achievement"]
+    assert len(body) == total
+    assert [row[1] for row in body[:5]] == list(shown["name"])
+    assert [row[2] for row in body[:5]] == list(shown["status"])
+    assert all(row[0].endswith("&lang=English") for row in body), "each link opens in English"
+    english = {
+        translate(f"achievement.{status}", "en")
+        for status in ("on_track", "needs_attention", "off_track", "no_data")
+    }
+    assert {row[2].split(" ", 1)[1] for row in body} <= english
+    workbook = load_workbook(io.BytesIO(files["programs.xlsx"]()))
+    assert workbook.active is not None and workbook.active.max_row == total + 1
 
 
 def test_program_page_shows_each_indicator(monkeypatch: pytest.MonkeyPatch, demo_sqlite_url: str) -> None:

@@ -5,15 +5,17 @@ page at that size."""
 
 from __future__ import annotations
 
+import io
 import re
 from dataclasses import dataclass
 
+import pandas as pd
 import pytest
 from playwright.sync_api import Browser, Locator, Page, expect
 
 from sinergi.core.secrets import cookie_key
 from sinergi.core.settings import PROJECT_ROOT
-from tests.browser import served_app
+from tests.browser import download, served_app
 from tests.conftest import DemoAccounts
 from tests.test_browser import cookie_for, token, wait_until_rendered
 from tests.test_data_page import scalar
@@ -116,4 +118,29 @@ def test_screenshots_at_1366_by_768(
         SCREENSHOTS.mkdir(exist_ok=True)
         page.screenshot(path=str(SCREENSHOTS / screenshot))
         assert re.search(r"/(reporting|program)", page.url)
+        page.context.close()
+
+
+def test_the_programs_download_holds_every_program_found_in_the_reader_language(
+    browser: Browser, demo_sqlite_url: str, demo_accounts: DemoAccounts
+) -> None:
+    """The file is made by the server when asked for, after the page's run: it still holds what the
+    list found (the search in the address) in the reader's language."""
+    found = scalar(
+        demo_sqlite_url,
+        "SELECT count(*) FROM program p JOIN company c ON c.id = p.company_id "
+        "WHERE lower(p.name) LIKE '%margasari%' OR lower(c.name) LIKE '%margasari%'",
+    )
+    assert isinstance(found, int) and found >= 2
+    with served_app(demo_sqlite_url) as base:
+        page = open_signed_in(
+            browser, base, demo_accounts.admin.username, "/programs?q=margasari&lang=English"
+        )
+        expect(page.locator("h1").first).to_have_text("Programs", timeout=LONG)
+        wait_until_rendered(page)
+        table = pd.read_csv(io.BytesIO(download(page, f"All {found} rows (CSV)")), encoding="utf-8-sig")
+        assert len(table) == found
+        assert table["Program"].str.contains("Margasari").all()
+        assert table["Status"].str.contains("On track|Needs attention|Off track|No data").all()
+        assert table["link"].str.endswith("&lang=English").all()
         page.context.close()

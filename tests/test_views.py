@@ -5,10 +5,13 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date
 
+import pandas as pd
 import pytest
 from sqlalchemy import Engine, text
+from sqlmodel import Session
 
-from sinergi.core.access import SYSTEM
+import models as m
+from sinergi.core.access import SYSTEM, Viewer
 from sinergi.core.db import read_session
 from sinergi.i18n.formatting import number
 from sinergi.reads import overview, programs
@@ -188,6 +191,82 @@ def test_program_table_counts_gaps_and_overdue_actions(demo_engine: Engine) -> N
         assert row.gaps == gaps[row.id], row.name
         assert row.overdue_actions == overdue[row.id], row.name
     assert table["gaps"].sum() > 0 and table["overdue_actions"].sum() > 0
+
+
+def _list_views(engine: Engine) -> dict[str, tuple[Viewer, Filters, str]]:
+    """Ways the programs list is narrowed: by the filters, the search and who reads it."""
+    [(kukar,)] = raw(engine, "SELECT id FROM regency WHERE name = 'Kabupaten Kutai Kartanegara'")
+    [(kpi,)] = raw(engine, "SELECT id FROM company WHERE name LIKE 'PT Kilang Pertamina%'")
+    return {
+        "everything": (SYSTEM, Filters(), ""),
+        "pillar and poverty": (SYSTEM, Filters(pillar="economy", poverty_only=True), ""),
+        "regency and year": (SYSTEM, Filters(regency_id=kukar, year=2024), ""),
+        "semester, verified only": (SYSTEM, Filters(period="2024-S1", verified_only=True), ""),
+        "a program's name in capitals": (SYSTEM, Filters(), "MARGASARI"),
+        "a company's name": (SYSTEM, Filters(), "indexim"),
+        "search and filter": (SYSTEM, Filters(pillar="environment"), "margasari"),
+        "a wildcard typed": (SYSTEM, Filters(), "_"),
+        "company staff": (
+            Viewer(user_id=None, username="kpi", role=m.Role.COMPANY, company_id=kpi),
+            Filters(),
+            "",
+        ),
+        "agency": (
+            Viewer(user_id=None, username="kukar", role=m.Role.AGENCY, regency_id=kukar),
+            Filters(),
+            "",
+        ),
+        "link shared verified only": (
+            Viewer(user_id=None, username="share:1", role=m.Role.COMPANY, company_id=kpi, verified_only=True),
+            Filters(),
+            "siaga",
+        ),
+    }
+
+
+def _listed(session: Session, view: tuple[Viewer, Filters, str], limit: int | None = None) -> pd.DataFrame:
+    viewer, filters, search = view
+    return programs.program_table(
+        session=session,
+        viewer=viewer,
+        filters=filters,
+        thresholds=THRESHOLDS,
+        today=TODAY,
+        search=search,
+        limit=limit,
+    )
+
+
+def test_programs_list_reads_the_first_rows_of_the_full_table_and_counts_them_all(
+    demo_engine: Engine,
+) -> None:
+    """The list draws the first programs of the table its download holds (same order, same figures),
+    and says how many the download holds; a search finds what the whole table searched would."""
+    nonempty = 0
+    for name, view in _list_views(demo_engine).items():
+        viewer, filters, search = view
+        with read_session(demo_engine) as session:
+            unsearched = _listed(session, (viewer, filters, ""))
+            full = _listed(session, view)
+            count = programs.program_count(session=session, viewer=viewer, filters=filters, search=search)
+            firsts = {limit: _listed(session, view, limit) for limit in (1, 3, 50)}
+        assert count == len(full), name
+        for limit, first in firsts.items():
+            pd.testing.assert_frame_equal(first, full.head(limit), obj=f"{name}, first {limit}")
+        needle = search.casefold()
+        expected = unsearched[
+            unsearched["name"].str.casefold().str.contains(needle, regex=False)
+            | unsearched["company"].str.casefold().str.contains(needle, regex=False)
+        ]
+        if expected.empty:  # an empty frame's columns have no type to compare
+            assert full.empty, name
+        else:
+            pd.testing.assert_frame_equal(full, expected.reset_index(drop=True), obj=name)
+        nonempty += len(full) > 3
+    assert nonempty >= 5, "most views hold more programs than the shorter lists draw"
+    [(every_program,)] = raw(demo_engine, "SELECT count(*) FROM program")
+    with read_session(demo_engine) as session:
+        assert len(_listed(session, (SYSTEM, Filters(), ""))) == every_program
 
 
 def test_program_detail_returns_its_indicators_and_gaps(demo_engine: Engine) -> None:

@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import and_, case, func
+from sqlalchemy import ColumnElement, Select, and_, case, func, literal, or_
 from sqlmodel import Session, col, select
 
 import models as m
@@ -47,56 +47,152 @@ PROGRAM_TABLE_COLUMNS = [
 ]
 
 
+# The list's order: by company, then by program (both names are unique there, so the order is total
+# and the first rows of a limited read are those of the full one).
+LIST_ORDER = (col(m.Company.name), col(m.Program.name))
+
+
+def _search_condition(search: str) -> ColumnElement[bool] | None:
+    """Programs whose name or company's name contains ``search``, letters of either case alike.
+
+    Both sides are lowered by the database, so a name matches its own spelling whatever the database
+    folds (SQLite lowers only A–Z); ``%``, ``_`` and ``\\`` in ``search`` are matched as typed.
+    """
+    if not search:
+        return None
+    escaped = search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    pattern = func.lower(literal(f"%{escaped}%"))
+    return or_(
+        func.lower(col(m.Program.name)).like(pattern, escape="\\"),
+        func.lower(col(m.Company.name)).like(pattern, escape="\\"),
+    )
+
+
+def _found(filters: Filters, viewer: Viewer, search: str) -> list[ColumnElement[bool]]:
+    """Conditions on ``program`` joined to its ``company``: the programs the list holds."""
+    matching = _search_condition(search)
+    return [*program_scope(filters, viewer), *([matching] if matching is not None else [])]
+
+
+@reads(m.Program, m.Company, m.ProgramVillage, m.Village, m.District)
+def program_count(*, session: Session, filters: Filters, viewer: Viewer, search: str = "") -> int:
+    """How many programs :func:`program_table` holds with the same filters, viewer and search."""
+    statement = select(func.count()).select_from(m.Program).where(*_found(filters, viewer, search))
+    if search:  # which may find a program by its company's name
+        statement = statement.join(m.Company, col(m.Company.id) == col(m.Program.company_id))
+    return int(session.exec(statement).one())
+
+
 @reads(*FIGURE_TABLES, m.Company, m.FollowUpAction)
 def program_table(
-    *, session: Session, filters: Filters, viewer: Viewer, thresholds: Thresholds, today: date
+    *,
+    session: Session,
+    filters: Filters,
+    viewer: Viewer,
+    thresholds: Thresholds,
+    today: date,
+    search: str = "",
+    limit: int | None = None,
 ) -> pd.DataFrame:
     """One row per program: stage, achievement and status in the reporting period, gaps in that
     period, how many of its measured results there an agency verified (``measured``, ``verified``),
-    and follow-up actions past their due date."""
+    and follow-up actions past their due date.
+
+    By company, then program; only those whose name or company's name contains ``search`` when given,
+    and only the first ``limit`` when given: then the figures are read for those programs alone, so
+    the list costs what it shows however many programs there are (:func:`program_count` counts them).
+    """
     period = reporting_period(session=session, filters=filters, viewer=viewer)
     figure = figure_columns(filters, viewer)
-    results = (
-        select_columns(
-            FIGURE.c.program_id.label("program_id"),
-            case((figure.measured > 0, figure.achievement_sum / figure.measured)).label("achievement"),
-            figure.gaps.label("gaps"),
-            figure.measured.label("measured"),
-            figure.measured_verified.label("verified"),
-        )
-        .join(m.Period, col(m.Period.id) == FIGURE.c.period_id)
-        .where(col(m.Period.code) == (period or ""))
-        .subquery()
-    )
-    overdue = (
-        select(col(m.FollowUpAction.program_id).label("program_id"), func.count().label("overdue"))
-        .where(col(m.FollowUpAction.status).in_(OPEN_ACTION), col(m.FollowUpAction.due_date) < today)
-        .group_by(col(m.FollowUpAction.program_id))
-        .subquery()
-    )
-    statement = (
-        select_columns(
+    found = _found(filters, viewer, search)
+    achievement = case((figure.measured > 0, figure.achievement_sum / figure.measured))
+    is_overdue = and_(col(m.FollowUpAction.status).in_(OPEN_ACTION), col(m.FollowUpAction.due_date) < today)
+
+    def listing(ratio: Any, gaps: Any, measured: Any, verified: Any, overdue: Any) -> Select[Any]:
+        return select_columns(
             m.Program.id,
             m.Program.name,
             m.Company.name,
             m.Program.pillar,
             m.Program.stage,
             m.Program.poverty_alleviation,
-            results.c.achievement,
-            status_sql(results.c.achievement, thresholds),
-            func.coalesce(results.c.gaps, 0),
-            func.coalesce(results.c.measured, 0),
-            func.coalesce(results.c.verified, 0),
-            func.coalesce(overdue.c.overdue, 0),
+            ratio,
+            status_sql(ratio, thresholds),
+            func.coalesce(gaps, 0),
+            func.coalesce(measured, 0),
+            func.coalesce(verified, 0),
+            func.coalesce(overdue, 0),
             m.Program.families_reached,
             m.Program.families_planned,
         )
-        .join(m.Company, col(m.Company.id) == col(m.Program.company_id))
-        .outerjoin(results, results.c.program_id == col(m.Program.id))
-        .outerjoin(overdue, overdue.c.program_id == col(m.Program.id))
-        .where(*program_scope(filters, viewer))
-        .order_by(m.Company.name, m.Program.name)
-    )
+
+    if limit is None:
+        # Every program: the figures of the period and the actions past their due date are each read
+        # at once from their index; looked up program by program, 20,000 take a third to a half longer.
+        results = (
+            select_columns(
+                FIGURE.c.program_id.label("program_id"),
+                achievement.label("achievement"),
+                figure.gaps.label("gaps"),
+                figure.measured.label("measured"),
+                figure.measured_verified.label("verified"),
+            )
+            .join(m.Period, col(m.Period.id) == FIGURE.c.period_id)
+            .where(col(m.Period.code) == (period or ""))
+            .subquery()
+        )
+        counted = (
+            select(col(m.FollowUpAction.program_id).label("program_id"), func.count().label("overdue"))
+            .where(is_overdue)
+            .group_by(col(m.FollowUpAction.program_id))
+            .subquery()
+        )
+        statement = (
+            listing(
+                results.c.achievement,
+                results.c.gaps,
+                results.c.measured,
+                results.c.verified,
+                counted.c.overdue,
+            )
+            .select_from(m.Program)
+            .join(m.Company, col(m.Company.id) == col(m.Program.company_id))
+            .outerjoin(results, results.c.program_id == col(m.Program.id))
+            .outerjoin(counted, counted.c.program_id == col(m.Program.id))
+            .where(*found)
+            .order_by(*LIST_ORDER)
+        )
+    else:
+        # The programs listed are found first (from the indexes of both names, when nothing narrows
+        # the list), and only theirs are looked up in the figures and the actions. The actions are
+        # found by program and counted: given the status and due date as well, SQLite walks its index
+        # of every open action past its due date once for each program.
+        listed = (
+            select(col(m.Program.id).label("id"))
+            .join(m.Company, col(m.Company.id) == col(m.Program.company_id))
+            .where(*found)
+            .order_by(*LIST_ORDER)
+            .limit(limit)
+            .subquery()
+        )
+        overdue = (
+            select(func.sum(case((is_overdue, 1), else_=0)))
+            .select_from(m.FollowUpAction)
+            .where(col(m.FollowUpAction.program_id) == col(m.Program.id))
+            .correlate(m.Program)
+            .scalar_subquery()
+        )
+        period_id = select(col(m.Period.id)).where(col(m.Period.code) == (period or "")).scalar_subquery()
+        statement = (
+            listing(achievement, figure.gaps, figure.measured, figure.measured_verified, overdue)
+            .select_from(listed)
+            .join(m.Program, col(m.Program.id) == listed.c.id)
+            .join(m.Company, col(m.Company.id) == col(m.Program.company_id))
+            .outerjoin(
+                FIGURE, and_(FIGURE.c.program_id == col(m.Program.id), FIGURE.c.period_id == period_id)
+            )
+            .order_by(*LIST_ORDER)
+        )
     frame = pd.DataFrame(rows(session, statement), columns=PROGRAM_TABLE_COLUMNS)
     return frame.astype(
         {"achievement": float, "gaps": int, "measured": int, "verified": int, "overdue_actions": int}

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
+from typing import Any
 
 import pandas as pd
 
 from sinergi import ui
 from sinergi.core.access import Viewer
+from sinergi.i18n import registry
 from sinergi.i18n.formatting import number
+from sinergi.i18n.texts import translate
 from sinergi.reads import programs, queries
 from sinergi.reads.filters import Filters
 from sinergi.ui import t
@@ -17,38 +21,70 @@ from sinergi.ui import t
 SHOWN_PROGRAMS = 500
 
 
-def find_programs(viewer: Viewer, filters: Filters, search: str) -> pd.DataFrame:
-    """The programs ``viewer`` may see under ``filters`` whose name or company contains ``search``, as
-    :func:`sinergi.reads.programs.program_table` gives them; :func:`for_reading` words them."""
-    table = ui.read(
-        programs.program_table,
-        viewer=viewer,
-        filters=filters,
-        thresholds=ui.read(queries.thresholds, viewer=viewer),
-        today=date.today(),
-    )
-    if search:
-        needle = search.casefold()
-        table = table[
-            table["name"].str.casefold().str.contains(needle, regex=False)
-            | table["company"].str.casefold().str.contains(needle, regex=False)
-        ]
-    return table
+def program_count(viewer: Viewer, filters: Filters, search: str) -> int:
+    """How many programs ``viewer`` may see under ``filters`` whose name or company contains ``search``."""
+    return ui.read(programs.program_count, viewer=viewer, filters=filters, search=search)
 
 
-def for_reading(table: pd.DataFrame) -> pd.DataFrame:
-    """Programs as the list shows them: pillar, stage and status in the reader's words, achievement in
-    percent, how many of the period's measured results an agency verified (``checked``, in words) and a
-    link to each (``link``)."""
+def first_programs(viewer: Viewer, filters: Filters, search: str) -> pd.DataFrame:
+    """The first ``SHOWN_PROGRAMS`` of those programs, as :func:`for_reading` words them: only they are
+    read, however many there are."""
+    table = ui.read(programs.program_table, **_table_arguments(viewer, filters, search), limit=SHOWN_PROGRAMS)
+    return for_reading(table, **_reader())
+
+
+def all_programs(viewer: Viewer, filters: Filters, search: str) -> Callable[[], pd.DataFrame]:
+    """Every one of those programs, worded as the list words them: read only when called (by the
+    download, after this run, so the reader's language is taken now)."""
+    everything = ui.read_later(programs.program_table, **_table_arguments(viewer, filters, search))
+    reader = _reader()
+    return lambda: for_reading(everything(), **reader)
+
+
+def _table_arguments(viewer: Viewer, filters: Filters, search: str) -> dict[str, Any]:
+    """What the list and its download read :func:`sinergi.reads.programs.program_table` with."""
+    return {
+        "viewer": viewer,
+        "filters": filters,
+        "thresholds": ui.read(queries.thresholds, viewer=viewer),
+        "today": date.today(),
+        "search": search,
+    }
+
+
+def _reader() -> dict[str, str]:
+    """The reader's language and the address of a program's page in it (``{id}`` for the program)."""
+    return {"language": ui.lang(), "address": ui.with_language("/program?id={id}")}
+
+
+def for_reading(table: pd.DataFrame, *, language: str, address: str) -> pd.DataFrame:
+    """Programs as the list shows them in ``language``: pillar, stage and status in words, achievement
+    in percent, how many of the period's measured results an agency verified (``checked``, in words)
+    and a link to each (``link``, ``address`` with the program's ``{id}``)."""
+
     # Thousands of programs share a handful of pillars, stages and statuses: each word is looked up once.
+    def words(kind: str, column: str) -> dict[str, str]:
+        return {
+            value: translate(registry.enum_key(kind, value), language) for value in table[column].unique()
+        }
+
+    statuses = {
+        status: f"{ui.STATUS_MARKS.get(status, '')} {word}"
+        for status, word in words("achievement", "status").items()
+    }
     return table.assign(
-        link=table["id"].map(lambda program_id: ui.with_language(f"/program?id={program_id}")),
-        pillar=table["pillar"].map(ui.labels("pillar", table["pillar"].unique())),
-        stage=table["stage"].map(ui.labels("stage", table["stage"].unique())),
-        status=table["status"].map({status: ui.status_badge(status) for status in table["status"].unique()}),
+        link=table["id"].map(lambda program_id: address.format(id=program_id)),
+        pillar=table["pillar"].map(words("pillar", "pillar")),
+        stage=table["stage"].map(words("stage", "stage")),
+        status=table["status"].map(statuses),
         achievement=table["achievement"] * 100,
         checked=[
-            t("state.verified_of", verified=number(verified, ui.lang()), count=number(measured, ui.lang()))
+            translate(
+                "state.verified_of",
+                language,
+                verified=number(verified, language),
+                count=number(measured, language),
+            )
             if measured
             else "–"
             for verified, measured in zip(table["verified"], table["measured"], strict=True)
