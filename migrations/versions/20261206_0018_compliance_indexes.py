@@ -1,7 +1,7 @@
 """compliance indexes: a company's poverty-alleviation programs and their dates in one index
 
 Revision ID: 0018_compliance_indexes
-Revises: 0017
+Revises: 0018
 Create Date: 2026-12-06 15:00:00
 
 The compliance matrix counts, for the companies of a framework's regency, their poverty-alleviation
@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from alembic import op
 
 revision: str = "0018_compliance_indexes"
-down_revision: str | None = "0017"
+down_revision: str | None = "0018"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
