@@ -45,6 +45,9 @@ class Program(SQLModel, table=True):
         *check_bounds(__bounds__),
         CheckConstraint("end_date IS NULL OR end_date >= start_date", name="dates_ordered"),
         Index("ix_program_company_pillar", "company_id", "pillar"),
+        # A company's poverty-alleviation programs and their dates, read from the index alone: what the
+        # compliance rule counts for the companies of a framework, at the cost of those companies.
+        Index("ix_program_company_poverty", "company_id", "poverty_alleviation", "start_date", "end_date"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -29,7 +29,7 @@ matrix = compliance.matrix(viewer, framework_id, today)
 if matrix.empty:
     st.info(ui.t_plain("compliance_page.no_companies", regency=summary.regency))
 else:
-    compliance.status_tiles(viewer, framework_id, today)
+    compliance.status_tiles(matrix)
     st.subheader(t("compliance_page.matrix_heading"))
     compliance.matrix_chart(matrix, framework_id)
     st.caption(t("compliance_page.matrix_caption"))
@@ -38,7 +38,7 @@ st.subheader(t("compliance_page.points_heading"))
 compliance.point_list(viewer, framework_id)
 
 st.subheader(t("compliance_page.deadlines_heading"))
-compliance.deadline_table(viewer, framework_id, today)
+compliance.deadline_table(viewer, framework_id, today, matrix)
 
 if matrix.empty:
     st.stop()

@@ -5,22 +5,23 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections import Counter
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pandas as pd
 import pytest
 from sqlalchemy import Engine, text
-from sqlmodel import select
+from sqlmodel import col, select
 from streamlit.testing.v1 import AppTest
 
 import models as m
-from sinergi.core.access import SYSTEM, AccessDenied
+from sinergi.core.access import SYSTEM, AccessDenied, Viewer
 from sinergi.core.db import engine_for, read_session, write_session
 from sinergi.i18n.texts import translate
 from sinergi.reads import compliance, queries
 from sinergi.reads.compliance import Basis
 from sinergi.worlds.demo import FRAMEWORK_NAME, JANGGUT, KENOHAN, KPI, LOA_KULU, SANGA, load_demo
+from sinergi.worlds.synth import SCALES, build_synthetic
 from tests.apptest import assert_ran_clean, open_page
 from tests.conftest import DemoAccounts
 from tests.factories import make_account, make_program, make_user
@@ -405,3 +406,109 @@ def test_a_framework_of_another_regency_is_refused_to_a_company_and_logged(engin
             text("SELECT count(*) FROM audit_log WHERE action = 'refused' AND entity = 'framework'")
         ).scalar_one()
     assert refusals == 2
+
+
+# --- one matrix for the whole page ---------------------------------------------------------------------
+
+
+def _accounts_of_a_framework(engine: Engine) -> list[Viewer]:
+    """An admin, the staff of a company of the first framework's regency, and that regency's agency."""
+    with read_session(engine) as session:
+        framework = session.exec(select(m.Framework).order_by(col(m.Framework.id))).first()
+        assert framework is not None
+        regency = session.get(m.Regency, framework.regency_id)
+        company = session.exec(
+            select(m.Company)
+            .join(m.CompanyRegency, col(m.CompanyRegency.company_id) == col(m.Company.id))
+            .where(m.CompanyRegency.regency_id == framework.regency_id)
+            .order_by(m.Company.name)
+        ).first()
+    assert regency is not None and company is not None
+    return [
+        SYSTEM,
+        make_account(engine, username="staf", role="company", company=company.name),
+        make_account(engine, username="bappeda", role="agency", regency=regency.name),
+    ]
+
+
+@pytest.mark.parametrize("world", ["demo", "synthetic"])
+def test_the_matrix_read_once_gives_every_status_count_and_deadline_as_judged_cell_by_cell(
+    engine: Engine, world: str
+) -> None:
+    """The page reads the matrix once and counts its tiles and deadlines from it, and judges one company's
+    record alone: each agrees with every company judged against every point one cell at a time (the
+    overview's :func:`queries.compliance_matrix`), for an admin, a company and an agency."""
+    if world == "demo":
+        load_demo(engine=engine)
+    else:
+        build_synthetic(engine=engine, counts=SCALES["small"])
+    viewers = _accounts_of_a_framework(engine)
+    seen: Counter[m.ComplianceStatus] = Counter()
+    for viewer in viewers:
+        with read_session(engine) as session:
+            frameworks = queries.frameworks(session=session, viewer=viewer)
+        assert frameworks, viewer.role
+        for framework in frameworks:
+            assert framework.id is not None
+            with read_session(engine) as session:
+                points = queries.framework_points(session=session, viewer=viewer, framework_id=framework.id)
+            deadlines = sorted({p.deadline for p in points if p.deadline is not None})
+            # Before the first deadline, on it and after the last: a document not sent turns from pending
+            # to not met.
+            days = {date(framework.plan_year, 6, 1)}
+            if deadlines:
+                days |= {deadlines[0] - timedelta(days=1), deadlines[0], deadlines[-1] + timedelta(days=1)}
+            for today in sorted(days):
+                fid = framework.id
+                with read_session(engine) as session:
+                    cells = queries.compliance_matrix(
+                        session=session, viewer=viewer, framework_id=fid, today=today
+                    )
+                    matrix = compliance.compliance_matrix_frame(
+                        session=session, viewer=viewer, framework_id=fid, today=today
+                    )
+                    counts = compliance.status_counts(
+                        session=session, viewer=viewer, framework_id=fid, today=today
+                    )
+                    point_deadlines = compliance.point_deadlines(
+                        session=session, viewer=viewer, framework_id=fid, today=today
+                    )
+                    records = {
+                        company: compliance.company_compliance(
+                            session=session, viewer=viewer, framework_id=fid, company_id=company, today=today
+                        )
+                        for company in dict.fromkeys(cell.company_id for cell in cells)
+                    }
+                assert cells, (viewer.role, framework.name, today)
+                if viewer.role is m.Role.COMPANY:  # its own row alone
+                    assert {cell.company_id for cell in cells} == {viewer.company_id}
+                columns = ["company_id", "company", "point_id", "point", "status", "manual"]
+                assert list(matrix[columns].itertuples(index=False, name=None)) == [
+                    (c.company_id, c.company_name, c.point_id, c.point_number, c.status.value, c.manual)
+                    for c in cells
+                ]
+
+                by_status = Counter(cell.status for cell in cells)
+                expected_counts = [(status, by_status[status]) for status in m.ComplianceStatus]
+                assert [(c.status, c.cells) for c in compliance.counts_of(matrix)] == expected_counts
+                assert [(c.status, c.cells) for c in counts] == expected_counts
+
+                still_open = Counter(
+                    cell.point_id for cell in cells if cell.status in compliance.OPEN_STATUSES
+                )
+                expected_deadlines = [
+                    (p.id, p.deadline, still_open[p.id])
+                    for p in points
+                    if p.deadline is not None and p.id is not None
+                ]
+                for found in (compliance.deadlines_of(points, matrix, today), point_deadlines):
+                    assert [(d.point_id, d.deadline, d.open_companies) for d in found] == expected_deadlines
+
+                for company_id, record in records.items():
+                    assert record is not None
+                    assert [(p.point_id, p.status, p.manual) for p in record.points] == [
+                        (c.point_id, c.status, c.manual) for c in cells if c.company_id == company_id
+                    ]
+                seen.update(cell.status for cell in cells)
+    # The worlds judge cells every way there is, by hand and by each rule.
+    assert len(seen) >= 4, seen

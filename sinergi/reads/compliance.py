@@ -1,16 +1,19 @@
 """Queries of the compliance page: a framework's matrix, status counts, deadlines and one company's record.
 
-Statuses come from :func:`sinergi.reads.queries.compliance_matrix`, so every figure here follows the rules of
-:mod:`sinergi.rules.achievement` and the data as it is now.
+The page reads the matrix once (:func:`compliance_matrix_frame`) and counts its statuses and each
+deadline's open companies from it (:func:`counts_of`, :func:`deadlines_of`); one company's record judges
+that company alone. Statuses are judged by :func:`sinergi.rules.points.judge_point` from the same facts as
+:func:`sinergi.reads.queries.compliance_matrix`, so every figure follows the rules and the data as it is now.
 """
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Any
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import func
 from sqlmodel import Session, col, select
@@ -18,8 +21,9 @@ from sqlmodel import Session, col, select
 import models as m
 from sinergi.core.access import Viewer, ensure_framework_visible, refuse
 from sinergi.core.db import reads
-from sinergi.reads.queries import MATRIX_TABLES, compliance_matrix, framework_points
+from sinergi.reads.queries import MATRIX_TABLES, framework_points, poverty_program_counts
 from sinergi.rules.activity import program_runs_in_year
+from sinergi.rules.points import PointFacts, judge_point
 
 # Statuses that still ask something of a company; met and not applicable ask nothing more.
 OPEN_STATUSES: frozenset[m.ComplianceStatus] = frozenset(
@@ -90,42 +94,186 @@ def framework_summary(*, session: Session, viewer: Viewer, framework_id: int) ->
     )
 
 
+@dataclass(frozen=True)
+class _Judged:
+    """Companies judged against a framework's points: every company against every point, the cells
+    company by company (by name), within a company point by point (in their order)."""
+
+    companies: list[tuple[int, str]]  # id and name
+    points: list[m.FrameworkPoint]
+    statuses: list[m.ComplianceStatus]
+    manual: list[bool]  # set by hand
+
+    def of_company(self, company_id: int) -> dict[int, tuple[m.ComplianceStatus, bool]]:
+        """Per point id, the status of ``company_id`` and whether it was set by hand."""
+        n = next((i for i, (company, _) in enumerate(self.companies) if company == company_id), None)
+        if n is None:
+            return {}
+        first = n * len(self.points)
+        return {
+            point.id: (self.statuses[first + i], self.manual[first + i])
+            for i, point in enumerate(self.points)
+            if point.id is not None
+        }
+
+
+def _judge(
+    *,
+    session: Session,
+    viewer: Viewer,
+    framework: m.Framework,
+    points: list[m.FrameworkPoint],
+    today: date,
+    company_id: int | None = None,
+) -> _Judged:
+    """Every company the viewer may see operating in the framework's regency (``company_id`` alone when
+    given), judged against every point by :func:`judge_point`.
+
+    Three reads whatever the size of the database, each as large as the companies shown: the companies
+    with their participation, the records of the framework's points (of the one company when given), and
+    the companies' poverty-alleviation programs of the plan year. Rows are read as plain values.
+    """
+    nobody = _Judged(companies=[], points=points, statuses=[], manual=[])
+    if not points:
+        return nobody
+    participation = m.FrameworkParticipation
+    one_company = [col(m.Company.id) == company_id] if company_id is not None else []
+    rows = session.exec(
+        select(
+            col(m.Company.id),
+            col(m.Company.name),
+            col(participation.declined),
+            col(participation.decline_letter_on),
+        )
+        .join(m.CompanyRegency, col(m.CompanyRegency.company_id) == col(m.Company.id))
+        .outerjoin(
+            participation,
+            (col(participation.company_id) == col(m.Company.id))
+            & (col(participation.framework_id) == framework.id),
+        )
+        .where(
+            m.CompanyRegency.regency_id == framework.regency_id, *viewer.company_conditions(), *one_company
+        )
+        .order_by(col(m.Company.name))
+    ).all()
+    companies = [
+        (company, name, bool(declined), letter_on)
+        for company, name, declined, letter_on in rows
+        if company is not None
+    ]
+    if not companies:
+        return nobody
+    record = m.ComplianceRecord
+    records = {
+        (company, point): (manual_status, document_date)
+        for company, point, manual_status, document_date in session.exec(
+            select(
+                col(record.company_id),
+                col(record.point_id),
+                col(record.manual_status),
+                col(record.document_date),
+            ).where(
+                col(record.point_id).in_([p.id for p in points]),
+                *([col(record.company_id) == company_id] if company_id is not None else []),
+            )
+        )
+    }
+    poverty_programs = poverty_program_counts(
+        session=session, year=framework.plan_year, company_ids=[company for company, *_ in companies]
+    )
+    rules = [
+        (point.id, point.rule, point.rule_min, point.deadline) for point in points if point.id is not None
+    ]
+    # Cells with the same facts get the same status: most companies share theirs on most points.
+    judged: dict[tuple[object, ...], m.ComplianceStatus] = {}
+    statuses: list[m.ComplianceStatus] = []
+    manual: list[bool] = []
+    for company, _, declined, letter_on in companies:
+        programs = poverty_programs.get(company, 0)
+        for point_id, rule, rule_min, deadline in rules:
+            manual_status, document_date = records.get((company, point_id), (None, None))
+            key = (point_id, manual_status, document_date, programs, declined, letter_on)
+            status = judged.get(key)
+            if status is None:
+                facts = PointFacts(
+                    rule=rule,
+                    rule_min=rule_min,
+                    deadline=deadline,
+                    manual_status=manual_status,
+                    document_date=document_date,
+                    poverty_programs=programs,
+                    declined=declined,
+                    decline_letter_on=letter_on,
+                )
+                status = judged[key] = judge_point(facts, today=today)
+            statuses.append(status)
+            manual.append(manual_status is not None)
+    return _Judged(
+        companies=[(company, name) for company, name, *_ in companies],
+        points=points,
+        statuses=statuses,
+        manual=manual,
+    )
+
+
 @reads(*MATRIX_TABLES, m.EvidenceFile)
 def compliance_matrix_frame(
     *, session: Session, viewer: Viewer, framework_id: int, today: date
 ) -> pd.DataFrame:
-    """Every company against every point, one row per cell, for the matrix chart and its CSV.
+    """Every company against every point, one row per cell, for the matrix chart, its CSV, the status
+    counts (:func:`counts_of`) and the deadlines' open companies (:func:`deadlines_of`).
 
     Columns: ``company_id``, ``company``, ``point_id``, ``point`` (its number), ``point_title``,
     ``point_text``, ``status`` (a :class:`ComplianceStatus` value), ``manual`` (set by hand), ``rule``
     and ``evidence_files`` (how many documents the company's record on the point has).
     """
-    points = {p.id: p for p in framework_points(session=session, viewer=viewer, framework_id=framework_id)}
+    points = framework_points(session=session, viewer=viewer, framework_id=framework_id)
+    framework = session.get(m.Framework, framework_id)
+    if framework is None:
+        return _matrix_frame({})
+    judged = _judge(session=session, viewer=viewer, framework=framework, points=points, today=today)
+    if not judged.companies:
+        return _matrix_frame({})
     files: dict[tuple[int, int], int] = {
         (company, point): count
         for company, point, count in session.exec(
             select(m.ComplianceRecord.company_id, m.ComplianceRecord.point_id, func.count())
             .join(m.EvidenceFile, col(m.EvidenceFile.compliance_record_id) == col(m.ComplianceRecord.id))
-            .where(col(m.ComplianceRecord.point_id).in_(list(points)))
+            .where(col(m.ComplianceRecord.point_id).in_([p.id for p in points]))
             .group_by(col(m.ComplianceRecord.company_id), col(m.ComplianceRecord.point_id))
         )
     }
-    rows = [
-        (
-            cell.company_id,
-            cell.company_name,
-            cell.point_id,
-            cell.point_number,
-            points[cell.point_id].title,
-            points[cell.point_id].text,
-            cell.status.value,
-            cell.manual,
-            points[cell.point_id].rule,
-            files.get((cell.company_id, cell.point_id), 0),
-        )
-        for cell in compliance_matrix(session=session, viewer=viewer, framework_id=framework_id, today=today)
-    ]
-    return pd.DataFrame(rows, columns=MATRIX_COLUMNS).astype(
+    # Every company against every point: a company's columns repeat it once per point, the points'
+    # columns repeat the points once per company.
+    company_ids = [company for company, _ in judged.companies]
+    point_ids = [point.id or 0 for point in points]
+
+    def per_company(values: list[Any]) -> Any:
+        return np.repeat(values, len(points))
+
+    def per_point(values: list[Any]) -> Any:
+        return np.tile(values, len(company_ids))
+
+    return _matrix_frame(
+        {
+            "company_id": per_company(company_ids),
+            "company": per_company([name for _, name in judged.companies]),
+            "point_id": per_point(point_ids),
+            "point": per_point([point.number for point in points]),
+            "point_title": per_point([point.title for point in points]),
+            "point_text": per_point([point.text for point in points]),
+            "status": [status.value for status in judged.statuses],
+            "manual": judged.manual,
+            "rule": per_point([point.rule for point in points]),
+            "evidence_files": [
+                files.get((company, point), 0) for company in company_ids for point in point_ids
+            ],
+        }
+    )
+
+
+def _matrix_frame(columns: dict[str, Any]) -> pd.DataFrame:
+    return pd.DataFrame(columns or {name: [] for name in MATRIX_COLUMNS}, columns=MATRIX_COLUMNS).astype(
         {"company_id": int, "point_id": int, "point": int, "manual": bool, "evidence_files": int}
     )
 
@@ -138,14 +286,21 @@ class StatusCount:
     cells: int
 
 
-@reads(*MATRIX_TABLES)
+def counts_of(matrix: pd.DataFrame) -> list[StatusCount]:
+    """Cells of ``matrix`` (a :func:`compliance_matrix_frame`) per status, every status listed (zero
+    included) in the order of :class:`ComplianceStatus`."""
+    counted = matrix["status"].value_counts()
+    return [
+        StatusCount(status=status, cells=int(counted.get(status.value, 0))) for status in m.ComplianceStatus
+    ]
+
+
+@reads(*MATRIX_TABLES, m.EvidenceFile)
 def status_counts(*, session: Session, viewer: Viewer, framework_id: int, today: date) -> list[StatusCount]:
     """Cells per status, every status listed (zero included) in the order of :class:`ComplianceStatus`."""
-    counted = Counter(
-        cell.status
-        for cell in compliance_matrix(session=session, viewer=viewer, framework_id=framework_id, today=today)
+    return counts_of(
+        compliance_matrix_frame(session=session, viewer=viewer, framework_id=framework_id, today=today)
     )
-    return [StatusCount(status=status, cells=counted[status]) for status in m.ComplianceStatus]
 
 
 @dataclass(frozen=True)
@@ -165,21 +320,14 @@ class PointDeadline:
         return self.days_overdue > 0
 
 
-@reads(*MATRIX_TABLES)
-def point_deadlines(
-    *, session: Session, viewer: Viewer, framework_id: int, today: date
-) -> list[PointDeadline]:
-    """The points that have a deadline, in their order, with days left or overdue on ``today``.
-
-    ``open_companies`` counts the companies whose status on the point is pending, not met or partly met.
-    """
-    open_per_point = Counter(
-        cell.point_id
-        for cell in compliance_matrix(session=session, viewer=viewer, framework_id=framework_id, today=today)
-        if cell.status in OPEN_STATUSES
-    )
+def deadlines_of(points: list[m.FrameworkPoint], matrix: pd.DataFrame, today: date) -> list[PointDeadline]:
+    """The ``points`` (of a framework, in their order) that have a deadline, with days left or overdue on
+    ``today``, and how many companies of ``matrix`` (a :func:`compliance_matrix_frame`) are still open on
+    each: pending, not met or partly met."""
+    is_open = matrix["status"].isin([status.value for status in OPEN_STATUSES])
+    open_per_point = matrix.loc[is_open, "point_id"].value_counts()
     deadlines: list[PointDeadline] = []
-    for point in framework_points(session=session, viewer=viewer, framework_id=framework_id):
+    for point in points:
         if point.deadline is None or point.id is None:
             continue
         days = (point.deadline - today).days
@@ -191,10 +339,25 @@ def point_deadlines(
                 deadline=point.deadline,
                 days_left=max(days, 0),
                 days_overdue=max(-days, 0),
-                open_companies=open_per_point[point.id],
+                open_companies=int(open_per_point.get(point.id, 0)),
             )
         )
     return deadlines
+
+
+@reads(*MATRIX_TABLES, m.EvidenceFile)
+def point_deadlines(
+    *, session: Session, viewer: Viewer, framework_id: int, today: date
+) -> list[PointDeadline]:
+    """The points that have a deadline, in their order, with days left or overdue on ``today``.
+
+    ``open_companies`` counts the companies whose status on the point is pending, not met or partly met.
+    """
+    return deadlines_of(
+        framework_points(session=session, viewer=viewer, framework_id=framework_id),
+        compliance_matrix_frame(session=session, viewer=viewer, framework_id=framework_id, today=today),
+        today,
+    )
 
 
 class Basis(StrEnum):
@@ -290,14 +453,12 @@ def company_compliance(
         select(func.count()).where(col(m.Company.id) == company_id, *viewer.company_conditions())
     ).one():
         refuse(viewer=viewer, entity="company", entity_id=company_id, detail="compliance")
-    cells = {
-        cell.point_id: cell
-        for cell in compliance_matrix(session=session, viewer=viewer, framework_id=framework_id, today=today)
-        if cell.company_id == company_id
-    }
+    points = framework_points(session=session, viewer=viewer, framework_id=framework_id)
+    cells = _judge(
+        session=session, viewer=viewer, framework=framework, points=points, today=today, company_id=company_id
+    ).of_company(company_id)
     if not cells:
         return None
-    points = framework_points(session=session, viewer=viewer, framework_id=framework_id)
     records = {
         record.point_id: (record, verifier)
         for record, verifier in session.exec(
@@ -326,7 +487,7 @@ def company_compliance(
     for point in points:
         assert point.id is not None
         record, verifier = records.get(point.id, (None, None))
-        cell = cells[point.id]
+        status, manual = cells[point.id]
         point_records.append(
             PointRecord(
                 point_id=point.id,
@@ -336,14 +497,14 @@ def company_compliance(
                 deadline=point.deadline,
                 evidence_needed=point.evidence_needed,
                 rule=point.rule,
-                status=cell.status,
-                manual=cell.manual,
+                status=status,
+                manual=manual,
                 evidence=record.evidence if record else "",
                 document_date=record.document_date if record else None,
                 note=record.note if record else "",
                 verified_by=verifier,
                 verified_at=record.verified_at if record else None,
-                basis=_basis(manual=cell.manual, rule=point.rule, declined=declined),
+                basis=_basis(manual=manual, rule=point.rule, declined=declined),
             )
         )
     return CompanyCompliance(

@@ -74,13 +74,14 @@ def summary_text(summary: FrameworkSummary) -> str:
 
 
 def matrix(viewer: Viewer, framework_id: int, today: date) -> pd.DataFrame:
-    """Every company's status against every point of the framework, a row a cell."""
+    """Every company's status against every point of the framework, a row a cell: read once per run,
+    the tiles and the deadlines count from it."""
     return ui.read(compliance.compliance_matrix_frame, viewer=viewer, framework_id=framework_id, today=today)
 
 
-def status_tiles(viewer: Viewer, framework_id: int, today: date) -> None:
+def status_tiles(matrix: pd.DataFrame) -> None:
     """How many cells of the matrix stand at each status."""
-    counts = ui.read(compliance.status_counts, viewer=viewer, framework_id=framework_id, today=today)
+    counts = compliance.counts_of(matrix)
     for tile, count in zip(st.columns(len(charts.COMPLIANCE_COLOURS)), counts, strict=True):
         tile.metric(
             label("compliance", count.status),
@@ -162,9 +163,11 @@ def point_list(viewer: Viewer, framework_id: int) -> None:
             )
 
 
-def deadline_table(viewer: Viewer, framework_id: int, today: date) -> None:
-    """The points with a deadline, how long is left (or overdue), and how many companies are open."""
-    deadlines = ui.read(compliance.point_deadlines, viewer=viewer, framework_id=framework_id, today=today)
+def deadline_table(viewer: Viewer, framework_id: int, today: date, matrix: pd.DataFrame) -> None:
+    """The points with a deadline, how long is left (or overdue), and how many companies of ``matrix``
+    are open on each."""
+    points = ui.read(queries.framework_points, viewer=viewer, framework_id=framework_id)
+    deadlines = compliance.deadlines_of(points, matrix, today)
     if not deadlines:
         st.info(t("compliance_page.no_deadlines"))
         return
