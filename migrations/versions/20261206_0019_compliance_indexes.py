@@ -1,6 +1,6 @@
 """compliance indexes: a company's poverty-alleviation programs and their dates in one index
 
-Revision ID: 0018_compliance_indexes
+Revision ID: 0019
 Revises: 0018
 Create Date: 2026-12-06 15:00:00
 
@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 from alembic import op
 
-revision: str = "0018_compliance_indexes"
+revision: str = "0019"
 down_revision: str | None = "0018"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
