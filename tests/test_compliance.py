@@ -473,6 +473,9 @@ def test_the_matrix_read_once_gives_every_status_count_and_deadline_as_judged_ce
                     point_deadlines = compliance.point_deadlines(
                         session=session, viewer=viewer, framework_id=fid, today=today
                     )
+                    summary = compliance.compliance_summary(
+                        session=session, viewer=viewer, framework_id=fid, today=today
+                    )
                     records = {
                         company: compliance.company_compliance(
                             session=session, viewer=viewer, framework_id=fid, company_id=company, today=today
@@ -492,6 +495,11 @@ def test_the_matrix_read_once_gives_every_status_count_and_deadline_as_judged_ce
                 expected_counts = [(status, by_status[status]) for status in m.ComplianceStatus]
                 assert [(c.status, c.cells) for c in compliance.counts_of(matrix)] == expected_counts
                 assert [(c.status, c.cells) for c in counts] == expected_counts
+                assert summary.by_status == tuple((status.value, n) for status, n in expected_counts)
+                assert (summary.met, summary.applicable) == (
+                    by_status[m.ComplianceStatus.MET],
+                    len(cells) - by_status[m.ComplianceStatus.NOT_APPLICABLE],
+                )
 
                 still_open = Counter(
                     cell.point_id for cell in cells if cell.status in compliance.OPEN_STATUSES

@@ -8,6 +8,7 @@ that company alone. Statuses are judged by :func:`sinergi.rules.points.judge_poi
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
@@ -293,6 +294,36 @@ def counts_of(matrix: pd.DataFrame) -> list[StatusCount]:
     return [
         StatusCount(status=status, cells=int(counted.get(status.value, 0))) for status in m.ComplianceStatus
     ]
+
+
+@dataclass(frozen=True)
+class ComplianceSummary:
+    """How many company × point cells of a framework are met, out of those that apply."""
+
+    met: int
+    applicable: int
+    by_status: tuple[tuple[str, int], ...]
+
+
+@reads(*MATRIX_TABLES)
+def compliance_summary(
+    *, session: Session, viewer: Viewer, framework_id: int, today: date
+) -> ComplianceSummary:
+    """The cells of the framework's matrix the viewer may see, counted by status (the overview's tile,
+    the compliance slide)."""
+    points = framework_points(session=session, viewer=viewer, framework_id=framework_id)
+    framework = session.get(m.Framework, framework_id)
+    statuses = (
+        []
+        if framework is None
+        else _judge(session=session, viewer=viewer, framework=framework, points=points, today=today).statuses
+    )
+    counted = Counter(statuses)
+    return ComplianceSummary(
+        met=counted[m.ComplianceStatus.MET],
+        applicable=len(statuses) - counted[m.ComplianceStatus.NOT_APPLICABLE],
+        by_status=tuple((status.value, counted[status]) for status in m.ComplianceStatus),
+    )
 
 
 @reads(*MATRIX_TABLES, m.EvidenceFile)

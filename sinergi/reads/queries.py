@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -213,33 +212,3 @@ def framework_for_overview(*, session: Session, viewer: Viewer, regency_id: int 
     if regency_id is not None:
         statement = statement.where(m.Framework.regency_id == regency_id)
     return session.exec(statement).first()
-
-
-@dataclass(frozen=True)
-class ComplianceSummary:
-    """How many company × point cells of a framework are met, out of those that apply."""
-
-    met: int
-    applicable: int
-    by_status: tuple[tuple[str, int], ...]
-
-
-@reads(
-    m.Framework,
-    m.FrameworkPoint,
-    m.Company,
-    m.CompanyRegency,
-    m.ComplianceRecord,
-    m.FrameworkParticipation,
-    m.Program,
-)
-def compliance_summary(
-    *, session: Session, viewer: Viewer, framework_id: int, today: date
-) -> ComplianceSummary:
-    cells = compliance_matrix(session=session, viewer=viewer, framework_id=framework_id, today=today)
-    counted = Counter(cell.status for cell in cells)
-    return ComplianceSummary(
-        met=counted[m.ComplianceStatus.MET],
-        applicable=len(cells) - counted[m.ComplianceStatus.NOT_APPLICABLE],
-        by_status=tuple((status.value, counted[status]) for status in m.ComplianceStatus),
-    )

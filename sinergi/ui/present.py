@@ -255,7 +255,9 @@ def _compliance_slide(viewer: Viewer, framework_id: int, framework_name: str) ->
     st.title(t("live.slide.compliance"))
     st.caption(plain(framework_name))
     today = date.today()
-    summary = ui.read(queries.compliance_summary, viewer=viewer, framework_id=framework_id, today=today)
+    summary = ui.read(
+        compliance_reads.compliance_summary, viewer=viewer, framework_id=framework_id, today=today
+    )
     ui.progress_metric(st, t("live.compliance_met"), summary.met, summary.applicable)
     matrix = ui.read(
         compliance_reads.compliance_matrix_frame, viewer=viewer, framework_id=framework_id, today=today

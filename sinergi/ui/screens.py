@@ -16,6 +16,7 @@ from sinergi import ui
 from sinergi.core.access import Viewer
 from sinergi.i18n.formatting import long_date, number, rupiah
 from sinergi.i18n.texts import feedback_status_text
+from sinergi.reads import compliance as compliance_reads
 from sinergi.reads import overview, programs, queries
 from sinergi.reads.filters import Filters, filter_options
 from sinergi.reports import charts
@@ -90,7 +91,9 @@ def overview_screen(viewer: Viewer, filters: Filters | None = None) -> None:
 
     framework = ui.read(queries.framework_for_overview, viewer=viewer, regency_id=filters.regency_id)
     compliance = (
-        ui.read(queries.compliance_summary, viewer=viewer, framework_id=framework.id, today=date.today())
+        ui.read(
+            compliance_reads.compliance_summary, viewer=viewer, framework_id=framework.id, today=date.today()
+        )
         if framework
         else None
     )
@@ -106,7 +109,7 @@ def overview_screen(viewer: Viewer, filters: Filters | None = None) -> None:
 def _overview_tiles(
     tiles: overview.OverviewTiles,
     framework: m.Framework | None,
-    compliance: queries.ComplianceSummary | None,
+    compliance: compliance_reads.ComplianceSummary | None,
 ) -> None:
     """The two rows of tiles: programs, people and budget; results, meetings, feedback, compliance."""
     row = st.columns(4)
