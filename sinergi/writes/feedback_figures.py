@@ -35,6 +35,7 @@ from sinergi.reads.engagement import (
     figure_column,
     source_type_sql,
 )
+from sinergi.writes import kept
 
 FIGURE: Table = m.MeetingFeedbackFigure.__table__  # type: ignore[attr-defined]
 DUE: Table = m.MeetingFeedbackDue.__table__  # type: ignore[attr-defined]
@@ -275,22 +276,11 @@ def _has_figures(connection: Connection) -> bool:
     return False
 
 
-def differences(session: Session) -> list[tuple[str, tuple[Any, ...], Any, Any]]:
-    """Where the kept figures differ from what the items give now: (table.column, key, kept, made)
-    for each, the key a meeting (and a due date); a row missing on one side shows as ``items`` against
-    None."""
+def differences(session: Session) -> list[kept.Difference]:
+    """Where the kept figures differ from what the items give now (see :func:`kept.differences`), the
+    key a meeting (and a due date)."""
     connection = session.connection()
-    found: list[tuple[str, tuple[Any, ...], Any, Any]] = []
-    for table, made_rows, width in ((FIGURE, figure_rows(), 1), (DUE, due_rows(), 2)):
-        made = {tuple(r[:width]): r for r in connection.execute(made_rows)}
-        kept = {tuple(r[:width]): r for r in connection.execute(sa_select(table))}
-        for key in sorted(set(made) | set(kept)):
-            one, other = kept.get(key), made.get(key)
-            if one is None or other is None:
-                found.append((f"{table.name}.items", key, one and one.items, other and other.items))
-                continue
-            for name in [c.name for c in table.columns][width:]:
-                a, b = getattr(one, name), getattr(other, name)
-                if a != b:
-                    found.append((f"{table.name}.{name}", key, a, b))
-    return found
+    return [
+        *kept.differences(connection, FIGURE, figure_rows()),
+        *kept.differences(connection, DUE, due_rows()),
+    ]

@@ -25,6 +25,7 @@ from sqlmodel import Session, col
 
 import models as m
 from sinergi.core.db import serialize_on, table_of
+from sinergi.writes import kept
 
 # Companies made again per statement: a bound list of ids stays well inside every database's limits.
 CHUNK = 500
@@ -241,25 +242,7 @@ def companies_of(session: Session, program_ids: Iterable[int]) -> set[int]:
     return found
 
 
-def differences(session: Session) -> list[tuple[str, tuple[Any, ...], Any, Any]]:
-    """Where the kept figures differ from those the rows give now: (table.column, key, kept, made) for
-    each; a row missing on one side shows as its table's name against None."""
+def differences(session: Session) -> list[kept.Difference]:
+    """Where the kept group figures differ from those the rows give now (see :func:`kept.differences`)."""
     connection = session.connection()
-    found: list[tuple[str, tuple[Any, ...], Any, Any]] = []
-    for table in TABLES:
-        names = keys(table)
-        width = len(names)
-        now = {tuple(r[:width]): r._mapping for r in connection.execute(made(table))}
-        kept = {tuple(r._mapping[k] for k in names): r._mapping for r in connection.execute(sa_select(table))}
-        for key in sorted(set(now) | set(kept), key=repr):
-            one, other = kept.get(key), now.get(key)
-            if one is None or other is None:
-                found.append((table.name, key, one is not None or None, other is not None or None))
-                continue
-            for name in values(table):
-                a, b = one[name], other[name]
-                if isinstance(b, float) and abs(float(a) - b) <= 1e-9 * max(1.0, abs(b)):
-                    continue
-                if a != b:
-                    found.append((f"{table.name}.{name}", key, a, b))
-    return found
+    return [found for table in TABLES for found in kept.differences(connection, table, made(table))]

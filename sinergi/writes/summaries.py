@@ -50,12 +50,11 @@ from sinergi.rules.achievement import (
     status_sql,
 )
 from sinergi.rules.reporting import program_due_sql
-from sinergi.writes import group_figures
+from sinergi.writes import group_figures, kept
 
 FIGURE = m.ProgramPeriodFigure.__table__  # type: ignore[attr-defined]
 COUNT_COLUMNS = tuple(m.FigureCounts.model_fields)
 FIGURE_COLUMNS = ("program_id", "period_id", *COUNT_COLUMNS)
-FLOAT_COLUMNS = ("achievement_sum", "achievement_sum_v")
 THRESHOLD_KEYS = frozenset(spec.key for spec in ADMIN_SETTINGS)
 # Programs made again per statement: a bound list of ids stays well inside every database's limits.
 CHUNK = 500
@@ -331,22 +330,7 @@ def _has_groups(connection: Connection) -> bool:
     return _has_table(connection, group_figures.PERIOD.name)
 
 
-def differences(session: Session) -> list[tuple[str, tuple[int, int], Any, Any]]:
-    """Where the kept figures differ from the figures the source rows give now: (column, (program,
-    period), kept, made) for each; a row missing on one side shows as ``counted`` against None."""
-    connection = session.connection()
-    made = {(r.program_id, r.period_id): r for r in connection.execute(figure_rows(_thresholds(session)))}
-    kept = {(r.program_id, r.period_id): r for r in connection.execute(sa_select(FIGURE))}
-    found: list[tuple[str, tuple[int, int], Any, Any]] = []
-    for key in sorted(set(made) | set(kept)):
-        one, other = kept.get(key), made.get(key)
-        if one is None or other is None:
-            found.append(("counted", key, one and one.counted, other and other.counted))
-            continue
-        for name in COUNT_COLUMNS:
-            a, b = getattr(one, name), getattr(other, name)
-            if name in FLOAT_COLUMNS and abs(float(a) - float(b)) <= 1e-9 * max(1.0, abs(float(b))):
-                continue
-            if a != b:
-                found.append((name, key, a, b))
-    return found
+def differences(session: Session) -> list[kept.Difference]:
+    """Where the kept figures per program and period differ from the figures the source rows give now
+    (see :func:`kept.differences`); the key is (program, period)."""
+    return kept.differences(session.connection(), FIGURE, figure_rows(_thresholds(session)))
