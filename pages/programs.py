@@ -16,8 +16,7 @@ if not total:
     st.stop()
 
 st.caption(programs.count_line(total))
-shown = programs.first_programs(viewer, filters, search)
-everything = programs.all_programs(viewer, filters, search)
+shown, everything = programs.listed_programs(viewer, filters, search)
 options = dict(
     column_order=[
         "link",

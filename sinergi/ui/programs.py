@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from datetime import date
 from typing import Any
@@ -26,19 +27,17 @@ def program_count(viewer: Viewer, filters: Filters, search: str) -> int:
     return ui.read(programs.program_count, viewer=viewer, filters=filters, search=search)
 
 
-def first_programs(viewer: Viewer, filters: Filters, search: str) -> pd.DataFrame:
-    """The first ``SHOWN_PROGRAMS`` of those programs, as :func:`for_reading` words them: only they are
-    read, however many there are."""
-    table = ui.read(programs.program_table, **_table_arguments(viewer, filters, search), limit=SHOWN_PROGRAMS)
-    return for_reading(table, **_reader())
-
-
-def all_programs(viewer: Viewer, filters: Filters, search: str) -> Callable[[], pd.DataFrame]:
-    """Every one of those programs, worded as the list words them: read only when called (by the
-    download, after this run, so the reader's language is taken now)."""
-    everything = ui.read_later(programs.program_table, **_table_arguments(viewer, filters, search))
+def listed_programs(
+    viewer: Viewer, filters: Filters, search: str
+) -> tuple[pd.DataFrame, Callable[[], pd.DataFrame]]:
+    """The first ``SHOWN_PROGRAMS`` of those programs, as :func:`for_reading` words them (only they
+    are read, however many there are), and every one of them worded alike, read only when called (by
+    the download, after this run, so the reader's language is taken now)."""
+    arguments = _table_arguments(viewer, filters, search)
     reader = _reader()
-    return lambda: for_reading(everything(), **reader)
+    first = for_reading(ui.read(programs.program_table, **arguments, limit=SHOWN_PROGRAMS), **reader)
+    everything = ui.read_later(programs.program_table, **arguments)
+    return first, lambda: for_reading(everything(), **reader)
 
 
 def _table_arguments(viewer: Viewer, filters: Filters, search: str) -> dict[str, Any]:
@@ -68,6 +67,7 @@ def for_reading(table: pd.DataFrame, *, language: str, address: str) -> pd.DataF
             value: translate(registry.enum_key(kind, value), language) for value in table[column].unique()
         }
 
+    checked_words = _checked_words(language)
     statuses = {
         status: f"{ui.STATUS_MARKS.get(status, '')} {word}"
         for status, word in words("achievement", "status").items()
@@ -79,17 +79,27 @@ def for_reading(table: pd.DataFrame, *, language: str, address: str) -> pd.DataF
         status=table["status"].map(statuses),
         achievement=table["achievement"] * 100,
         checked=[
-            translate(
-                "state.verified_of",
-                language,
-                verified=number(verified, language),
-                count=number(measured, language),
-            )
-            if measured
-            else "–"
+            checked_words(int(verified), int(measured))
             for verified, measured in zip(table["verified"], table["measured"], strict=True)
         ],
     )
+
+
+def _checked_words(language: str) -> Callable[[int, int], str]:
+    """The words for "v of n verified" in ``language``, each pair worded once (programs share a few)."""
+
+    @functools.cache
+    def checked(verified: int, measured: int) -> str:
+        if not measured:
+            return "–"
+        return translate(
+            "state.verified_of",
+            language,
+            verified=number(verified, language),
+            count=number(measured, language),
+        )
+
+    return checked
 
 
 def count_line(total: int) -> str:
