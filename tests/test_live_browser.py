@@ -485,3 +485,40 @@ def test_phones_spend_their_dots_and_the_room_sees_the_ranking(browser: Browser,
     assert totals == {"Air bersih": 6, "Bank sampah": 2, "Sekolah lapang": 1}
     for context in (*phones, laptop, screen):
         context.close()
+
+
+def test_the_console_matches_a_typed_organisation_to_a_registered_one(
+    browser: Browser, served: Served
+) -> None:
+    laptop, console = facilitator(browser, served, LAPTOP)
+    code = open_input(console, served)
+    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    phone = context.new_page()
+    check_in(phone, served.base, code, 0, organisation="Klp Tani Sbr Rejeki")
+    phone.get_by_label("Masukan Anda").fill("Mohon pendampingan pemasaran")
+    phone.get_by_role("button", name="Kirim").click()
+    expect(phone.get_by_text("Anda sudah mengirim 1 masukan.")).to_be_visible(timeout=LONG)
+    with read_session(served.engine) as session:
+        registered = session.exec(
+            select(m.Organisation.id).where(m.Organisation.name == "Dinas Sosial Kota Balikpapan")
+        ).one()
+        attended = session.get(m.MeetingAttendance, (served.meeting_id, registered))
+        attended_before = attended.head_count if attended is not None else 0
+
+    choice = console.get_by_label("Klp Tani Sbr Rejeki (1 peserta)")
+    expect(choice).to_be_visible(timeout=LONG)
+    choice.click()
+    choice.fill("Dinas Sosial")
+    console.get_by_role("option", name="Dinas Sosial Kota Balikpapan").click()
+    console.get_by_role("button", name="Cocokkan").click()
+
+    # Nothing is left to match, and the item waiting for moderation is the registered organisation's.
+    expect(console.get_by_text("Organisasi yang diketik peserta")).to_have_count(0, timeout=LONG)
+    expect(console.get_by_text("Dinas Sosial Kota Balikpapan", exact=False).first).to_be_visible(timeout=LONG)
+    assert participant_organisations(served) == [("Klp Tani Sbr Rejeki", registered)]
+    assert [item.organisation_id for item in stored(served)] == [registered]
+    with read_session(served.engine) as session:
+        attendance = session.get(m.MeetingAttendance, (served.meeting_id, registered))
+        assert attendance is not None and attendance.head_count == attended_before + 1
+    for opened in (context, laptop):
+        opened.close()

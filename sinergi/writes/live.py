@@ -716,7 +716,7 @@ def _items(
             m.FeedbackItem.kind,
             m.FeedbackItem.source_type,
             m.FeedbackItem.speaker,
-            func.coalesce(m.MeetingParticipant.organisation_name, m.Organisation.name, ""),
+            func.coalesce(m.Organisation.name, m.MeetingParticipant.organisation_name, ""),
             func.coalesce(m.Program.name, ""),
             m.FeedbackItem.text,
             m.FeedbackItem.created_at,
