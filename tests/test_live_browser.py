@@ -522,3 +522,31 @@ def test_the_console_matches_a_typed_organisation_to_a_registered_one(
         assert attendance is not None and attendance.head_count == attended_before + 1
     for opened in (context, laptop):
         opened.close()
+
+
+def test_after_a_refused_check_in_the_first_tap_opens_the_organisation_types(
+    browser: Browser, served: Served
+) -> None:
+    laptop, console = facilitator(browser, served, LAPTOP)
+    code = open_input(console, served)
+    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    phone = context.new_page()
+    phone.goto(f"{served.base}/feedback?code={code}")
+    expect(phone.get_by_label("Organisasi, kelompok atau instansi")).to_be_visible(timeout=LONG)
+    phone.get_by_role("button", name="Check-in").click()  # nothing filled in: refused
+    expect(phone.get_by_text("pilih jenisnya")).to_be_visible(timeout=LONG)
+    settled(phone)
+    # The form stays where it was: a list that opens lower than the screen scrolls the page, and a
+    # scroll closes it at once.
+    phone.get_by_label("Jenis organisasi").click()
+    expect(phone.get_by_role("option", name="Kelompok binaan")).to_be_visible(timeout=5_000)
+    phone.get_by_role("option", name="Kelompok binaan").click()
+    typed = phone.get_by_label("Organisasi, kelompok atau instansi")
+    typed.click()
+    typed.fill("Kelompok Tani Sumber Rejeki")
+    typed.press("Enter")
+    phone.get_by_role("button", name="Check-in").click()
+    expect(phone.get_by_label("Masukan Anda")).to_be_visible(timeout=LONG)
+    assert participant_organisations(served) == [("Kelompok Tani Sumber Rejeki", None)]
+    for opened in (context, laptop):
+        opened.close()
