@@ -9,6 +9,7 @@ import time
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -17,10 +18,13 @@ from sqlalchemy import Engine, func
 from sqlmodel import col, select
 
 import models as m
+from sinergi.core.access import viewer_for
 from sinergi.core.db import engine_for, read_session, upgrade_database, write_session
 from sinergi.core.secrets import cookie_key
 from sinergi.ui.present import REFRESH_SECONDS
+from sinergi.ui.public_form import VOTE_LOOK_SECONDS
 from sinergi.worlds.demo import load_demo
+from sinergi.writes import voting
 from tests.browser import PROJECT_ROOT, served_app
 from tests.factories import make_account
 from tests.test_browser import cookie_for, token
@@ -550,3 +554,52 @@ def test_after_a_refused_check_in_the_first_tap_opens_the_organisation_types(
     assert participant_organisations(served) == [("Kelompok Tani Sumber Rejeki", None)]
     for opened in (context, laptop):
         opened.close()
+
+
+def test_phones_sending_while_their_vote_section_refreshes_see_every_input_confirmed_once(
+    browser: Browser, served: Served
+) -> None:
+    laptop, console = facilitator(browser, served, LAPTOP)
+    code = open_input(console, served)
+    with write_session(served.engine) as session:
+        user = session.exec(select(m.User).where(m.User.username == "fasilitator")).one()
+        voting.open_vote(
+            session=session,
+            viewer=viewer_for(user),
+            meeting_id=served.meeting_id,
+            question="Program mana untuk 2027?",
+            dots=3,
+            options=["Bank sampah", "Air bersih"],
+            now=datetime.now(UTC),
+        )
+    phones = [browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True) for _ in range(3)]
+    pages = [context.new_page() for context in phones]
+    for n, phone in enumerate(pages):
+        check_in(phone, served.base, code, n)
+        expect(phone.get_by_text("Prioritas bersama")).to_be_visible(timeout=LONG)
+    rounds = 4
+    started = time.monotonic()
+    for n in range(rounds):
+        for p, phone in enumerate(pages):
+            phone.get_by_label("Masukan Anda").fill(input_text(p, n))
+            phone.get_by_role("button", name="Kirim", exact=True).click()
+        for phone in pages:
+            expect(phone.get_by_text(f"Anda sudah mengirim {n + 1} masukan.")).to_be_visible(timeout=LONG)
+            # Shown once, under the form; the vote section above it keeps to the dots.
+            expect(phone.get_by_text("Terima kasih!", exact=False)).to_have_count(1)
+            expect(phone.get_by_label("Masukan Anda")).to_have_value("")
+        time.sleep(VOTE_LOOK_SECONDS / 3)
+    assert time.monotonic() - started > VOTE_LOOK_SECONDS, "the vote section refreshed meanwhile"
+    items = stored(served)
+    assert len(items) == len(pages) * rounds
+    assert set(Counter(item.text for item in items).values()) == {1}, "none twice"
+    # The dots' confirmation shows in the vote section and leaves the input's alone.
+    first = pages[0]
+    field = first.get_by_label("Air bersih", exact=True)
+    field.fill("3")
+    field.press("Tab")
+    first.get_by_role("button", name="Kirim titik").click()
+    expect(first.get_by_text("Titik Anda tersimpan (3)")).to_be_visible(timeout=LONG)
+    expect(first.get_by_text(f"Anda sudah mengirim {rounds} masukan.")).to_be_visible()
+    for context in (*phones, laptop):
+        context.close()

@@ -418,3 +418,36 @@ def test_a_vote_is_opened_on_the_console_spent_from_a_phone_shown_to_the_room_an
     # The closed vote is what the room decided: the engagement page lists it.
     engagement_page = open_page(monkeypatch, room.url, "pages/engagement.py", viewer=room.organiser)
     assert any("Program mana untuk 2027?" in text.value for text in engagement_page.markdown)
+
+
+def test_a_phone_counts_what_it_sent_as_stored_and_a_resend_counts_once(
+    room: Room, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    code = room.open_input()
+    with write_session(room.engine) as session:
+        device = live.check_in(
+            session=session,
+            code=code,
+            now=datetime.now(UTC),
+            org_type="community_group",
+            organisation_name="Kelompok Mariojela",
+        )
+    params = {"code": code, "device": device}
+    phone = open_page(monkeypatch, room.url, "pages/feedback.py", signed_in=False, params=params)
+    sent = "Anda sudah mengirim 1 masukan."
+    phone.text_area(key="live-text").input("Mohon pelatihan pemasaran daring")
+    phone.button[0].click().run()
+    assert any("Terima kasih" in s.value for s in phone.success)
+    assert sent in [caption.value for caption in phone.caption]
+
+    # A page that did not show it as sent still holds the text, and is sent again: stored once.
+    phone.text_area(key="live-text").input("Mohon pelatihan pemasaran daring")
+    phone.button[0].click().run()
+    assert any("Terima kasih" in s.value for s in phone.success)
+    assert sent in [caption.value for caption in phone.caption]
+    assert [item.text for item in room.stored()] == ["Mohon pelatihan pemasaran daring"]
+
+    # The page opened anew (a reload, a lost connection) counts what the phone sent.
+    again = open_page(monkeypatch, room.url, "pages/feedback.py", signed_in=False, params=params)
+    assert sent in [caption.value for caption in again.caption]
+    assert not again.success, "the confirmation shows once, where it was sent"
