@@ -25,15 +25,19 @@ if isinstance(meeting, str):
 
 st.title(t("live.form.title"))
 st.caption(public_form.meeting_line(meeting))
-public_form.show_flash()
 
+# What a check-in or an input came to shows under its form, where the phone was tapped: drawn above,
+# it would push the form down under the next tap (and a choice list opening below the screen's edge
+# scrolls the page, which closes it at once).
 if not public_form.checked_in(code):
     st.subheader(t("live.checkin.heading"))
     public_form.check_in_form(code, meeting.organisations)
+    public_form.show_flash()
     st.stop()
 
 public_form.vote_form(code)
 st.subheader(t("live.input.heading"))
 public_form.input_form(code, meeting.programs)
-if sent := public_form.sent_count():
+public_form.show_flash()
+if sent := public_form.sent_count(code):
     st.caption(t("live.input.count", count=sent))

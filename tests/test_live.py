@@ -4,6 +4,7 @@ and who may run a meeting; on SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import io
+import itertools
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -317,8 +318,18 @@ def test_the_same_form_sent_twice_is_stored_once(world: World) -> None:
     token = world.check_in(code)
     first = world.send(code, token, "sekali saja", key="form-1")
     assert world.send(code, token, "sekali saja", key="form-1") == first
-    world.send(code, token, "sekali saja", key="form-2")
-    assert len(world.items()) == 2
+    # A phone whose page did not show it as sent, sent again as a new form: still once.
+    assert world.send(code, token, " sekali saja ", key="form-2", now=NOW + timedelta(minutes=2)) == first
+    assert len(world.items()) == 1
+    assert world.read(lambda s: live.inputs_sent(session=s, device_token=token)) == 1
+    # Said again later, or something else, it is new.
+    world.send(code, token, "sekali saja", key="form-3", now=NOW + live.RESEND_WINDOW + timedelta(seconds=1))
+    world.send(code, token, "lain lagi", key="form-4", now=NOW + timedelta(minutes=2))
+    other = world.check_in(code)
+    world.send(code, other, "sekali saja", key="form-5")
+    assert len(world.items()) == 4
+    assert world.read(lambda s: live.inputs_sent(session=s, device_token=token)) == 3
+    assert world.read(lambda s: live.inputs_sent(session=s, device_token="")) == 0
 
 
 def test_a_device_that_sends_too_fast_is_slowed_down(world: World) -> None:
@@ -345,12 +356,16 @@ def check_in_from(world: World, code: str, address: str, *, now: datetime = NOW)
 
 
 def send_from(world: World, code: str, token: str, address: str, *, now: datetime = NOW) -> int:
+    text = f"usul {next(_SENT)}"  # each a new input: the same text again from a device is a resend
     item_id: int = world.run(
         lambda s: live.submit_input(
-            session=s, code=code, device_token=token, now=now, kind="suggestion", text="usul", address=address
+            session=s, code=code, device_token=token, now=now, kind="suggestion", text=text, address=address
         )
     )
     return item_id
+
+
+_SENT = itertools.count(1)
 
 
 def test_one_address_cannot_grow_the_head_count_past_its_limit(

@@ -9,6 +9,7 @@ import time
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -17,10 +18,13 @@ from sqlalchemy import Engine, func
 from sqlmodel import col, select
 
 import models as m
+from sinergi.core.access import viewer_for
 from sinergi.core.db import engine_for, read_session, upgrade_database, write_session
 from sinergi.core.secrets import cookie_key
 from sinergi.ui.present import REFRESH_SECONDS
+from sinergi.ui.public_form import VOTE_LOOK_SECONDS
 from sinergi.worlds.demo import load_demo
+from sinergi.writes import voting
 from tests.browser import PROJECT_ROOT, served_app
 from tests.factories import make_account
 from tests.test_browser import cookie_for, token
@@ -484,4 +488,118 @@ def test_phones_spend_their_dots_and_the_room_sees_the_ranking(browser: Browser,
         }
     assert totals == {"Air bersih": 6, "Bank sampah": 2, "Sekolah lapang": 1}
     for context in (*phones, laptop, screen):
+        context.close()
+
+
+def test_the_console_matches_a_typed_organisation_to_a_registered_one(
+    browser: Browser, served: Served
+) -> None:
+    laptop, console = facilitator(browser, served, LAPTOP)
+    code = open_input(console, served)
+    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    phone = context.new_page()
+    check_in(phone, served.base, code, 0, organisation="Klp Tani Sbr Rejeki")
+    phone.get_by_label("Masukan Anda").fill("Mohon pendampingan pemasaran")
+    phone.get_by_role("button", name="Kirim").click()
+    expect(phone.get_by_text("Anda sudah mengirim 1 masukan.")).to_be_visible(timeout=LONG)
+    with read_session(served.engine) as session:
+        registered = session.exec(
+            select(m.Organisation.id).where(m.Organisation.name == "Dinas Sosial Kota Balikpapan")
+        ).one()
+        attended = session.get(m.MeetingAttendance, (served.meeting_id, registered))
+        attended_before = attended.head_count if attended is not None else 0
+
+    choice = console.get_by_label("Klp Tani Sbr Rejeki (1 peserta)")
+    expect(choice).to_be_visible(timeout=LONG)
+    choice.click()
+    choice.fill("Dinas Sosial")
+    console.get_by_role("option", name="Dinas Sosial Kota Balikpapan").click()
+    console.get_by_role("button", name="Cocokkan").click()
+
+    # Nothing is left to match, and the item waiting for moderation is the registered organisation's.
+    expect(console.get_by_text("Organisasi yang diketik peserta")).to_have_count(0, timeout=LONG)
+    expect(console.get_by_text("Dinas Sosial Kota Balikpapan", exact=False).first).to_be_visible(timeout=LONG)
+    assert participant_organisations(served) == [("Klp Tani Sbr Rejeki", registered)]
+    assert [item.organisation_id for item in stored(served)] == [registered]
+    with read_session(served.engine) as session:
+        attendance = session.get(m.MeetingAttendance, (served.meeting_id, registered))
+        assert attendance is not None and attendance.head_count == attended_before + 1
+    for opened in (context, laptop):
+        opened.close()
+
+
+def test_after_a_refused_check_in_the_first_tap_opens_the_organisation_types(
+    browser: Browser, served: Served
+) -> None:
+    laptop, console = facilitator(browser, served, LAPTOP)
+    code = open_input(console, served)
+    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    phone = context.new_page()
+    phone.goto(f"{served.base}/feedback?code={code}")
+    expect(phone.get_by_label("Organisasi, kelompok atau instansi")).to_be_visible(timeout=LONG)
+    phone.get_by_role("button", name="Check-in").click()  # nothing filled in: refused
+    expect(phone.get_by_text("pilih jenisnya")).to_be_visible(timeout=LONG)
+    settled(phone)
+    # The form stays where it was: a list that opens lower than the screen scrolls the page, and a
+    # scroll closes it at once.
+    phone.get_by_label("Jenis organisasi").click()
+    expect(phone.get_by_role("option", name="Kelompok binaan")).to_be_visible(timeout=5_000)
+    phone.get_by_role("option", name="Kelompok binaan").click()
+    typed = phone.get_by_label("Organisasi, kelompok atau instansi")
+    typed.click()
+    typed.fill("Kelompok Tani Sumber Rejeki")
+    typed.press("Enter")
+    phone.get_by_role("button", name="Check-in").click()
+    expect(phone.get_by_label("Masukan Anda")).to_be_visible(timeout=LONG)
+    assert participant_organisations(served) == [("Kelompok Tani Sumber Rejeki", None)]
+    for opened in (context, laptop):
+        opened.close()
+
+
+def test_phones_sending_while_their_vote_section_refreshes_see_every_input_confirmed_once(
+    browser: Browser, served: Served
+) -> None:
+    laptop, console = facilitator(browser, served, LAPTOP)
+    code = open_input(console, served)
+    with write_session(served.engine) as session:
+        user = session.exec(select(m.User).where(m.User.username == "fasilitator")).one()
+        voting.open_vote(
+            session=session,
+            viewer=viewer_for(user),
+            meeting_id=served.meeting_id,
+            question="Program mana untuk 2027?",
+            dots=3,
+            options=["Bank sampah", "Air bersih"],
+            now=datetime.now(UTC),
+        )
+    phones = [browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True) for _ in range(3)]
+    pages = [context.new_page() for context in phones]
+    for n, phone in enumerate(pages):
+        check_in(phone, served.base, code, n)
+        expect(phone.get_by_text("Prioritas bersama")).to_be_visible(timeout=LONG)
+    rounds = 4
+    started = time.monotonic()
+    for n in range(rounds):
+        for p, phone in enumerate(pages):
+            phone.get_by_label("Masukan Anda").fill(input_text(p, n))
+            phone.get_by_role("button", name="Kirim", exact=True).click()
+        for phone in pages:
+            expect(phone.get_by_text(f"Anda sudah mengirim {n + 1} masukan.")).to_be_visible(timeout=LONG)
+            # Shown once, under the form; the vote section above it keeps to the dots.
+            expect(phone.get_by_text("Terima kasih!", exact=False)).to_have_count(1)
+            expect(phone.get_by_label("Masukan Anda")).to_have_value("")
+        time.sleep(VOTE_LOOK_SECONDS / 3)
+    assert time.monotonic() - started > VOTE_LOOK_SECONDS, "the vote section refreshed meanwhile"
+    items = stored(served)
+    assert len(items) == len(pages) * rounds
+    assert set(Counter(item.text for item in items).values()) == {1}, "none twice"
+    # The dots' confirmation shows in the vote section and leaves the input's alone.
+    first = pages[0]
+    field = first.get_by_label("Air bersih", exact=True)
+    field.fill("3")
+    field.press("Tab")
+    first.get_by_role("button", name="Kirim titik").click()
+    expect(first.get_by_text("Titik Anda tersimpan (3)")).to_be_visible(timeout=LONG)
+    expect(first.get_by_text(f"Anda sudah mengirim {rounds} masukan.")).to_be_visible()
+    for context in (*phones, laptop):
         context.close()

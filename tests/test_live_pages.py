@@ -323,13 +323,14 @@ def test_the_console_matches_a_typed_organisation_to_a_registered_one(
     registered = make_organisation(room.engine, name="Kelompok Tani Sumber Rejeki")
     code = room.open_input()
     with write_session(room.engine) as session:
-        live.check_in(
-            session=session,
-            code=code,
-            now=datetime.now(UTC),
-            org_type="community_group",
-            organisation_name="Klp Tani Sbr Rejeki",
-        )
+        for typed in ("Klp Tani Sbr Rejeki", "Paguyuban Nelayan Pesisir"):
+            live.check_in(
+                session=session,
+                code=code,
+                now=datetime.now(UTC),
+                org_type="community_group",
+                organisation_name=typed,
+            )
     console = open_page(
         monkeypatch,
         room.url,
@@ -337,17 +338,25 @@ def test_the_console_matches_a_typed_organisation_to_a_registered_one(
         viewer=room.organiser,
         params={"meeting": str(room.meeting_id)},
     )
-    choice = console.selectbox(key="live-match-0")
+    choice = console.selectbox(key="live-match-Klp Tani Sbr Rejeki")
     assert choice.label == "Klp Tani Sbr Rejeki (1 peserta)"
     assert "Kelompok Tani Sumber Rejeki" in choice.options
     choice.set_value(registered).run()
-    console.button(key="live-match-button-0").click().run()
+    console.button(key="live-match-button-Klp Tani Sbr Rejeki").click().run()
     assert not console.error
     with read_session(room.engine) as session:
-        assert session.exec(select(m.MeetingParticipant.organisation_id)).all() == [registered]
+        assert session.exec(
+            select(m.MeetingParticipant.organisation_name, m.MeetingParticipant.organisation_id).order_by(
+                col(m.MeetingParticipant.id)
+            )
+        ).all() == [("Klp Tani Sbr Rejeki", registered), ("Paguyuban Nelayan Pesisir", None)]
         attendance = session.get(m.MeetingAttendance, (room.meeting_id, registered))
         assert attendance is not None and attendance.head_count == 1
-    assert not [box for box in console.selectbox if box.key == "live-match-0"], "nothing left to match"
+    assert [box.key for box in console.selectbox if (box.key or "").startswith("live-match-")] == [
+        "live-match-Paguyuban Nelayan Pesisir"
+    ], "the matched name is gone"
+    # The choice made for the matched name does not pass to the name now first in the list.
+    assert console.selectbox(key="live-match-Paguyuban Nelayan Pesisir").value is None
 
 
 def test_a_vote_is_opened_on_the_console_spent_from_a_phone_shown_to_the_room_and_followed_up(
@@ -409,3 +418,36 @@ def test_a_vote_is_opened_on_the_console_spent_from_a_phone_shown_to_the_room_an
     # The closed vote is what the room decided: the engagement page lists it.
     engagement_page = open_page(monkeypatch, room.url, "pages/engagement.py", viewer=room.organiser)
     assert any("Program mana untuk 2027?" in text.value for text in engagement_page.markdown)
+
+
+def test_a_phone_counts_what_it_sent_as_stored_and_a_resend_counts_once(
+    room: Room, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    code = room.open_input()
+    with write_session(room.engine) as session:
+        device = live.check_in(
+            session=session,
+            code=code,
+            now=datetime.now(UTC),
+            org_type="community_group",
+            organisation_name="Kelompok Mariojela",
+        )
+    params = {"code": code, "device": device}
+    phone = open_page(monkeypatch, room.url, "pages/feedback.py", signed_in=False, params=params)
+    sent = "Anda sudah mengirim 1 masukan."
+    phone.text_area(key="live-text").input("Mohon pelatihan pemasaran daring")
+    phone.button[0].click().run()
+    assert any("Terima kasih" in s.value for s in phone.success)
+    assert sent in [caption.value for caption in phone.caption]
+
+    # A page that did not show it as sent still holds the text, and is sent again: stored once.
+    phone.text_area(key="live-text").input("Mohon pelatihan pemasaran daring")
+    phone.button[0].click().run()
+    assert any("Terima kasih" in s.value for s in phone.success)
+    assert sent in [caption.value for caption in phone.caption]
+    assert [item.text for item in room.stored()] == ["Mohon pelatihan pemasaran daring"]
+
+    # The page opened anew (a reload, a lost connection) counts what the phone sent.
+    again = open_page(monkeypatch, room.url, "pages/feedback.py", signed_in=False, params=params)
+    assert sent in [caption.value for caption in again.caption]
+    assert not again.success, "the confirmation shows once, where it was sent"

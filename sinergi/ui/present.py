@@ -548,8 +548,8 @@ def _merge_popover(viewer: Viewer, item_id: int, wall: pd.DataFrame) -> None:
         st.button(t("live.merge_save"), key=f"live-merge-{item_id}", on_click=_merge, args=(viewer, item_id))
 
 
-def _match(viewer: Viewer, meeting_id: int, typed: str, index: int) -> None:
-    chosen = st.session_state.get(f"live-match-{index}")
+def _match(viewer: Viewer, meeting_id: int, typed: str) -> None:
+    chosen = st.session_state.get(f"live-match-{typed}")
     if chosen is None:
         return
     _act(
@@ -567,7 +567,9 @@ def _typed_organisations(viewer: Viewer, meeting_id: int) -> None:
     st.subheader(t("live.typed_organisations"))
     st.caption(t("live.typed_organisations_help"))
     registered = ui.read(live.registered_organisations, viewer=viewer, meeting_id=meeting_id)
-    for index, (name, count) in enumerate(typed[:20]):
+    # Keyed by the name as typed: a choice stays with its name when the list changes under it (a new
+    # check-in reorders it; a match removes a row).
+    for name, count in typed[:20]:
         with st.container(border=True, horizontal=True, vertical_alignment="bottom"):
             st.selectbox(
                 t("live.typed_as", name=plain(name), count=number(count, lang())),
@@ -575,13 +577,13 @@ def _typed_organisations(viewer: Viewer, meeting_id: int) -> None:
                 format_func=registered.__getitem__,
                 index=None,
                 placeholder=t("entry.choose"),
-                key=f"live-match-{index}",
+                key=f"live-match-{name}",
             )
             st.button(
                 t("live.match"),
-                key=f"live-match-button-{index}",
+                key=f"live-match-button-{name}",
                 on_click=_match,
-                args=(viewer, meeting_id, name, index),
+                args=(viewer, meeting_id, name),
             )
 
 

@@ -21,7 +21,10 @@ from sinergi.writes import live, voting
 
 # This session's devices: normalised code -> the secret its check-in returned.
 _DEVICES = "live_devices"
+# What the last check-in or input came to, drawn by the page's full run under its form; what the last
+# dots came to, drawn by the vote's own refresh. Apart, so that neither run takes the other's.
 _FLASH = "live-flash"
+_VOTE_FLASH = "live-vote-flash"
 
 
 def _devices() -> dict[str, str]:
@@ -65,9 +68,9 @@ def meeting_line(meeting: live.PublicMeeting) -> str:
     )
 
 
-def show_flash() -> None:
-    """What the last check-in or input came to, once."""
-    flash = st.session_state.pop(_FLASH, None)
+def show_flash(key: str = _FLASH) -> None:
+    """What the last check-in or input (or, with ``_VOTE_FLASH``, dots) came to, once."""
+    flash = st.session_state.pop(key, None)
     if flash is None:
         return
     kind, message = flash
@@ -143,9 +146,10 @@ def input_form(code: str, programs: tuple[tuple[int, str], ...]) -> None:
         )
 
 
-def sent_count() -> int:
-    """How many inputs this browser session has sent."""
-    return int(st.session_state.get("live-sent", 0))
+def sent_count(code: str) -> int:
+    """How many inputs this device has sent, as stored: right however the page's last redraw went."""
+    with db.read_session() as session:
+        return live.inputs_sent(session=session, device_token=_devices().get(code, ""))
 
 
 def _check_in(code: str) -> None:
@@ -193,16 +197,17 @@ def _send(code: str) -> None:
     # The next form is a new submission; what was typed is cleared only once it is stored.
     state["live-submission"] = secrets.token_urlsafe(16)
     state["live-text"] = ""
-    state["live-sent"] = sent_count() + 1
     state[_FLASH] = ("success", t("live.input.sent"))
 
 
-def _flash_refusal(code: str, error: DomainError) -> None:
-    """Keep a refusal for the next draw; a device no longer checked in forgets its token."""
+def _flash_refusal(code: str, error: DomainError, key: str = _FLASH) -> None:
+    """Keep a refusal for the next draw; a device no longer checked in forgets its token (and is told
+    so under the check-in form, which the page draws instead of the vote)."""
     if isinstance(error, live.NotCheckedIn):
         _devices().pop(code, None)
         st.query_params.pop("device", None)
-    st.session_state[_FLASH] = ("error", ui.refusal(error))
+        key = _FLASH
+    st.session_state[key] = ("error", ui.refusal(error))
 
 
 # How often a phone looks for a vote: a hall of phones each asking costs the server a run per look.
@@ -221,7 +226,7 @@ def vote_form(code: str) -> None:
     if vote is None:
         return
     st.subheader(t("vote.phone.heading"))
-    show_flash()
+    show_flash(_VOTE_FLASH)
     st.markdown(ui.t_plain("vote.phone.question", question=vote.question))
     with st.form(f"vote-{vote.id}"):
         st.caption(t("vote.phone.dots", dots=vote.dots))
@@ -255,7 +260,7 @@ def _spend(code: str, vote_id: int, options: tuple[int, ...]) -> None:
             allocation=allocation,
             now=datetime.now(UTC),
         ),
-        refused=lambda error: _flash_refusal(code, error),
+        refused=lambda error: _flash_refusal(code, error, _VOTE_FLASH),
     )
     if spent is not ui.REFUSED:
-        state[_FLASH] = ("success", t("vote.phone.saved", dots=spent))
+        state[_VOTE_FLASH] = ("success", t("vote.phone.saved", dots=spent))

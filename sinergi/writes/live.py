@@ -49,6 +49,9 @@ RATE = RatePolicy(max_items=20, window=timedelta(minutes=1))
 # The windows of the limits per client address; their sizes are settings.
 INPUT_WINDOW = timedelta(minutes=1)
 CODE_MISS_WINDOW = timedelta(minutes=10)
+# The same text from the same device within this span is a resend (a phone whose page did not show
+# that it was sent, sent again), stored once.
+RESEND_WINDOW = timedelta(minutes=10)
 
 
 def _limit(name: str) -> int:
@@ -437,7 +440,8 @@ def submit_input(
 ) -> int:
     """Store a participant's input, pending moderation, and return its id.
 
-    A form sent twice (same ``submission_key``) is stored once. Refused while the code is closed,
+    A form sent twice (same ``submission_key``) is stored once, and so is the same kind and text about
+    the same program sent again by the device within ``RESEND_WINDOW``. Refused while the code is closed,
     for a device that has not checked in to this meeting, for text longer than ``MAX_INPUT_TEXT``,
     a program the meeting does not discuss, and when the device sent ``RATE.max_items`` inputs
     within ``RATE.window``, or the device's address ``SINERGI_LIVE_INPUTS_PER_ADDRESS`` within
@@ -459,6 +463,19 @@ def submit_input(
         ).first()
         if earlier is not None:
             return earlier
+    resent = session.exec(
+        select(m.FeedbackItem.id).where(
+            m.FeedbackItem.participant_id == participant.id,
+            m.FeedbackItem.kind == kind,
+            m.FeedbackItem.text == text.strip(),
+            col(m.FeedbackItem.program_id).is_(None)
+            if program_id is None
+            else m.FeedbackItem.program_id == program_id,
+            m.FeedbackItem.created_at > now - RESEND_WINDOW,
+        )
+    ).first()
+    if resent is not None:
+        return resent
     if len(text.strip()) > MAX_INPUT_TEXT:
         raise InvalidInput(max=MAX_INPUT_TEXT)
     if program_id is not None:
@@ -502,6 +519,20 @@ def submit_input(
     session.flush()
     assert item.id is not None
     return item.id
+
+
+def inputs_sent(*, session: Session, device_token: str) -> int:
+    """How many inputs the device of ``device_token`` has sent (0 for a token nobody checked in with)."""
+    if not device_token:
+        return 0
+    return int(
+        session.exec(
+            select(func.count())
+            .select_from(m.FeedbackItem)
+            .join(m.MeetingParticipant, col(m.MeetingParticipant.id) == col(m.FeedbackItem.participant_id))
+            .where(m.MeetingParticipant.device_token == device_token)
+        ).one()
+    )
 
 
 def moderate(*, session: Session, viewer: Viewer, item_ids: list[int], moderation: str, now: datetime) -> int:
@@ -716,7 +747,7 @@ def _items(
             m.FeedbackItem.kind,
             m.FeedbackItem.source_type,
             m.FeedbackItem.speaker,
-            func.coalesce(m.MeetingParticipant.organisation_name, m.Organisation.name, ""),
+            func.coalesce(m.Organisation.name, m.MeetingParticipant.organisation_name, ""),
             func.coalesce(m.Program.name, ""),
             m.FeedbackItem.text,
             m.FeedbackItem.created_at,
