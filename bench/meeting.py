@@ -302,10 +302,17 @@ async def _measure_meeting(*, phones: int, inputs: int, log: Any) -> dict[str, A
                         moderation="approved",
                         now=datetime.now(UTC),
                     )
+                    # The newest phone input stored (a lost one is counted below, not waited for).
+                    newest = session.exec(
+                        select(m.FeedbackItem.text)
+                        .where(
+                            m.FeedbackItem.meeting_id == meeting_id,
+                            col(m.FeedbackItem.participant_id).is_not(None),
+                        )
+                        .order_by(col(m.FeedbackItem.id).desc())
+                    ).first()
                 approved_at = time.perf_counter()
-                await wall.get_by_text(f"Telepon {phones - 1} masukan {inputs - 1}", exact=True).wait_for(
-                    timeout=TIMEOUT_MS
-                )
+                await wall.get_by_text(str(newest), exact=True).wait_for(timeout=TIMEOUT_MS)
                 to_wall_s = time.perf_counter() - approved_at
                 for context in (hall, room, desk):
                     await context.close()
