@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import statistics
 import tempfile
 import time
@@ -150,7 +151,15 @@ async def _confirmed(confirmation: Locator, unconfirmed: list[str], what: str) -
     try:
         await confirmation.wait_for(timeout=CONFIRM_MS)
     except PlaywrightTimeout:
-        unconfirmed.append(what)
+        unconfirmed.append(f"{what} ({await _page_state(confirmation.page)})")
+
+
+async def _page_state(page: Page) -> str:
+    """What an unconfirmed phone's page shows: whether its script runs and what its input field holds."""
+    state = await page.locator('[data-testid="stApp"]').get_attribute("data-test-script-state")
+    field = page.get_by_label("Masukan Anda")
+    held = await field.input_value() if await field.count() == 1 else "no field"
+    return f"script {state}, field {held!r}"
 
 
 async def _send_inputs(page: Page, p: int, inputs: int, unconfirmed: list[str]) -> None:
@@ -174,6 +183,15 @@ async def _spend_dots(page: Page, p: int, unconfirmed: list[str]) -> None:
     await asyncio.sleep(0)
     await page.get_by_role("button", name="Kirim titik").click()
     await saved
+
+
+def _stored_or_not(what: str, items: set[str]) -> str:
+    """An unconfirmed input, said stored or not stored."""
+    found = re.match(r"phone (\d+) input (\d+)", what)
+    if found is None:
+        return what
+    stored = f"Telepon {found[1]} masukan {found[2]}" in items
+    return f"{what}, {'stored' if stored else 'not stored'}"
 
 
 def measure_meeting(*, phones: int = 48, inputs: int = 5, log: Any = print) -> dict[str, Any]:
@@ -342,7 +360,7 @@ async def _measure_meeting(*, phones: int, inputs: int, log: Any) -> dict[str, A
         "dots_spent": int(dots or 0),
         # Inputs and dots whose phone's page did not confirm them within CONFIRM_MS (stored or not:
         # inputs_lost and dots_spent tell).
-        "unconfirmed": unconfirmed,
+        "unconfirmed": [_stored_or_not(what, set(items)) for what in unconfirmed],
         "checked_in_s": checked_in_s,
         "inputs_sent_s": sent_s,
         "all_done_s": all_done_s,
