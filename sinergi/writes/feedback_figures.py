@@ -41,8 +41,6 @@ FIGURE: Table = m.MeetingFeedbackFigure.__table__  # type: ignore[attr-defined]
 DUE: Table = m.MeetingFeedbackDue.__table__  # type: ignore[attr-defined]
 TABLES = (FIGURE, DUE)
 FIGURE_COLUMNS = tuple(c.name for c in FIGURE.columns)
-# Meetings made again per statement: a bound list of ids stays well inside every database's limits.
-CHUNK = 500
 # What of a written row the figures come from: a write of anything else (moderation, a typo fixed,
 # the slide a meeting shows) leaves them as they are.
 ITEM_FIELDS = ("meeting_id", "kind", "status", "source_type", "organisation_id", "response", "follow_up_id")
@@ -131,9 +129,7 @@ def refresh(session: Session, *, meeting_ids: Iterable[int] | None = None) -> No
             connection.execute(delete(table))
         _insert(connection, figure_rows(), due_rows())
     else:
-        meetings = sorted(set(meeting_ids))
-        for n in range(0, len(meetings), CHUNK):
-            chunk = meetings[n : n + CHUNK]
+        for chunk in kept.chunks(meeting_ids):
             for table in TABLES:
                 connection.execute(delete(table).where(table.c.meeting_id.in_(chunk)))
             _insert(connection, figure_rows(chunk), due_rows(chunk))
@@ -215,23 +211,6 @@ def _note_flushed(session: Session, _context: Any) -> None:
             note(session, organisations=[instance.id])
 
 
-def _meetings_of(session: Session, column: Any, ids: set[int], *also: ColumnElement[bool]) -> set[int]:
-    """The meetings whose items hold one of ``ids`` in ``column``."""
-    found: set[int] = set()
-    ordered = sorted(ids)
-    for n in range(0, len(ordered), CHUNK):
-        found.update(
-            session.connection()
-            .execute(
-                sa_select(col(m.FeedbackItem.meeting_id))
-                .where(column.in_(ordered[n : n + CHUNK]), *also)
-                .distinct()
-            )
-            .scalars()
-        )
-    return found
-
-
 def _refresh_written(session: Session) -> None:
     """Before the commit, and before the written tables' versions are raised: make again the
     figures of the meetings this transaction wrote feedback of."""
@@ -241,11 +220,14 @@ def _refresh_written(session: Session) -> None:
         return
     meetings = set(written.meetings)
     if written.actions:
-        meetings |= _meetings_of(session, col(m.FeedbackItem.follow_up_id), written.actions)
+        meetings |= kept.linked(
+            session, col(m.FeedbackItem.meeting_id), col(m.FeedbackItem.follow_up_id), written.actions
+        )
     if written.organisations:
         # Only an item that names no type of its own takes its organisation's.
-        meetings |= _meetings_of(
+        meetings |= kept.linked(
             session,
+            col(m.FeedbackItem.meeting_id),
             col(m.FeedbackItem.organisation_id),
             written.organisations,
             col(m.FeedbackItem.source_type).is_(None),

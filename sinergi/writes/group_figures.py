@@ -27,10 +27,6 @@ import models as m
 from sinergi.core.db import serialize_on, table_of
 from sinergi.writes import kept
 
-# Companies made again per statement: a bound list of ids stays well inside every database's limits.
-CHUNK = 500
-
-
 PROGRAM_FIGURE = table_of(m.ProgramPeriodFigure)
 PERIOD = table_of(m.GroupPeriodFigure)
 PROGRAMS = table_of(m.GroupFigure)
@@ -165,9 +161,8 @@ def refresh(session: Session, *, company_ids: Iterable[int] | None = None) -> No
             connection.execute(delete(table))
             _insert(connection, table, made(table))
     else:
-        companies = sorted(set(company_ids))
-        for n in range(0, len(companies), CHUNK):
-            _refresh_companies(connection, companies[n : n + CHUNK])
+        for companies in kept.chunks(company_ids):
+            _refresh_companies(connection, companies)
     session.info.setdefault("written_tables", set()).update(table.name for table in TABLES)
 
 
@@ -223,23 +218,6 @@ def _add(
 
 def _insert(connection: Connection, table: Table, rows: Select[Any]) -> None:
     connection.execute(insert(table).from_select([c.name for c in rows.selected_columns], rows))
-
-
-def companies_of(session: Session, program_ids: Iterable[int]) -> set[int]:
-    """The companies that hold ``program_ids`` now."""
-    programs = sorted(set(program_ids))
-    found: set[int] = set()
-    for n in range(0, len(programs), CHUNK):
-        found.update(
-            session.connection()
-            .execute(
-                sa_select(col(m.Program.company_id))
-                .where(col(m.Program.id).in_(programs[n : n + CHUNK]))
-                .distinct()
-            )
-            .scalars()
-        )
-    return found
 
 
 def differences(session: Session) -> list[kept.Difference]:

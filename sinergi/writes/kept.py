@@ -1,15 +1,41 @@
-"""Tables of kept figures (derived from other rows, kept by every write): how one differs from what its
-source rows give now, for ``manage.py rebuild-summaries --check`` and the tests."""
+"""Tables of kept figures (derived from other rows, kept by every write): what a write touched, asked a
+statement's worth of ids at a time, and how a table differs from what its source rows give now (for
+``manage.py rebuild-summaries --check`` and the tests)."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterable, Iterator
+from typing import Any, TypeVar
 
-from sqlalchemy import Connection, Select, Table
+from sqlalchemy import ColumnElement, Connection, Select, Table
 from sqlalchemy import select as sa_select
+from sqlmodel import Session
+
+T = TypeVar("T", int, str)
+# Ids per statement: a bound list of ids stays well inside every database's limits.
+CHUNK = 500
 
 # (table.column, key, kept, made); a row missing on one side shows as its first figure against None.
 Difference = tuple[str, tuple[Any, ...], Any, Any]
+
+
+def chunks(ids: Iterable[T | None]) -> Iterator[list[T]]:
+    """``ids`` (None left out) in order and once each, a statement's worth at a time."""
+    ordered = sorted({i for i in ids if i is not None})
+    for n in range(0, len(ordered), CHUNK):
+        yield ordered[n : n + CHUNK]
+
+
+def linked(
+    session: Session, wanted: Any, key: Any, ids: Iterable[T | None], *also: ColumnElement[bool]
+) -> set[Any]:
+    """The values of ``wanted`` on the rows whose ``key`` is one of ``ids`` (and that meet ``also``):
+    the programs of some indicators, say, whose figures a write changed."""
+    found: set[Any] = set()
+    for chunk in chunks(ids):
+        statement = sa_select(wanted).where(key.in_(chunk), *also).distinct()
+        found.update(session.connection().execute(statement).scalars())
+    return found
 
 
 def differences(connection: Connection, table: Table, made: Select[Any]) -> list[Difference]:

@@ -56,8 +56,6 @@ FIGURE = m.ProgramPeriodFigure.__table__  # type: ignore[attr-defined]
 COUNT_COLUMNS = tuple(m.FigureCounts.model_fields)
 FIGURE_COLUMNS = ("program_id", "period_id", *COUNT_COLUMNS)
 THRESHOLD_KEYS = frozenset(spec.key for spec in ADMIN_SETTINGS)
-# Programs made again per statement: a bound list of ids stays well inside every database's limits.
-CHUNK = 500
 
 
 def figure_rows(
@@ -155,9 +153,7 @@ def refresh(
         connection.execute(delete(FIGURE))
         _insert(connection, figure_rows(limits))
     else:
-        programs = sorted(set(program_ids or ()))
-        for n in range(0, len(programs), CHUNK):
-            chunk = programs[n : n + CHUNK]
+        for chunk in kept.chunks(program_ids or ()):
             connection.execute(delete(FIGURE).where(FIGURE.c.program_id.in_(chunk)))
             _insert(connection, figure_rows(limits, program_ids=chunk))
         periods = sorted(set(period_ids or ()))
@@ -276,18 +272,9 @@ def _refresh_written(session: Session) -> None:
         if _has_groups(session.connection()):
             group_figures.refresh(session)
         return
-    programs = set(written.programs)
-    indicators = sorted(i for i in written.indicators if i is not None)
-    for n in range(0, len(indicators), CHUNK):
-        programs.update(
-            session.connection()
-            .execute(
-                sa_select(col(m.Indicator.program_id))
-                .where(col(m.Indicator.id).in_(indicators[n : n + CHUNK]))
-                .distinct()
-            )
-            .scalars()
-        )
+    programs = written.programs | kept.linked(
+        session, col(m.Indicator.program_id), col(m.Indicator.id), written.indicators
+    )
     if programs or written.periods:
         refresh(session, program_ids=programs, period_ids=written.periods)
     if not _has_groups(session.connection()):
@@ -295,7 +282,9 @@ def _refresh_written(session: Session) -> None:
     if written.periods or written.every_group:
         group_figures.refresh(session)
     elif programs or written.companies:
-        companies = written.companies | group_figures.companies_of(session, programs)
+        companies = written.companies | kept.linked(
+            session, col(m.Program.company_id), col(m.Program.id), programs
+        )
         group_figures.refresh(session, company_ids=companies)
 
 
