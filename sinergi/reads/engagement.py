@@ -402,6 +402,15 @@ def _feedback_frame(session: Session, statement: WideSelect, today: date, column
     return frame[columns]
 
 
+def _first_rows(session: Session, statement: WideSelect, per_meeting: WideSelect, limit: int) -> WideSelect:
+    """``statement`` (over feedback items) limited to its first ``limit`` rows, read only from the
+    meetings that hold them (when they are not more than a list of ids should hold)."""
+    meetings = _first_meetings(session, per_meeting, limit)
+    if meetings is not None:
+        statement = statement.where(col(m.FeedbackItem.meeting_id).in_(meetings))
+    return statement.limit(limit)
+
+
 def _first_meetings(session: Session, per_meeting: WideSelect, limit: int) -> list[int] | None:
     """The meetings whose items the first ``limit`` items are among: ``per_meeting`` gives (meeting,
     day, items) in the items' order by day, and every meeting of the last day taken is taken (items of
@@ -444,8 +453,9 @@ def feedback_log(
     )
     if limit is not None:
         # Only the items of the latest meetings: which ones, their figures tell.
-        meetings = _first_meetings(
+        statement = _first_rows(
             session,
+            statement,
             _select(col(m.Meeting.id), col(m.Meeting.held_on), col(Figure.items))
             .select_from(Figure)
             .join(m.Meeting, col(m.Meeting.id) == col(Figure.meeting_id))
@@ -453,9 +463,6 @@ def feedback_log(
             .order_by(col(m.Meeting.held_on).desc(), col(m.Meeting.id)),
             limit,
         )
-        if meetings is not None:
-            statement = statement.where(col(m.FeedbackItem.meeting_id).in_(meetings))
-        statement = statement.limit(limit)
     return _feedback_frame(session, statement, today, FEEDBACK_COLUMNS)
 
 
@@ -486,8 +493,9 @@ def overdue_feedback(
         # Only the items of the earliest meetings with overdue ones: which, their figures tell.
         parts = _overdue_parts(meeting_conditions(filters, viewer), today)
         overdue = func.sum(parts.c.overdue)
-        meetings = _first_meetings(
+        statement = _first_rows(
             session,
+            statement,
             _select(col(m.Meeting.id), col(m.Meeting.held_on), overdue)
             .select_from(parts)
             .join(m.Meeting, col(m.Meeting.id) == parts.c.meeting_id)
@@ -496,9 +504,6 @@ def overdue_feedback(
             .order_by(col(m.Meeting.held_on), col(m.Meeting.id)),
             limit,
         )
-        if meetings is not None:
-            statement = statement.where(col(m.FeedbackItem.meeting_id).in_(meetings))
-        statement = statement.limit(limit)
     return _feedback_frame(session, statement, today, OVERDUE_COLUMNS)
 
 
