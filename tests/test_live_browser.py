@@ -167,6 +167,11 @@ def no_horizontal_scroll(page: Page) -> bool:
     )
 
 
+def phone_context(browser: Browser) -> BrowserContext:
+    """A phone of the room: its screen, touch, and a browser of its own (cookies, session)."""
+    return browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+
+
 def check_in(phone: Page, base: str, code: str, n: int, *, organisation: str = "") -> None:
     phone.goto(f"{base}/feedback?code={code}")
     expect(phone.get_by_label("Organisasi, kelompok atau instansi")).to_be_visible(timeout=LONG)
@@ -204,7 +209,7 @@ def test_ten_phones_send_a_hundred_inputs_that_reach_the_wall(browser: Browser, 
     projector, wall = audience(browser, served, PROJECTOR)
     show(desk, wall, served, slide_buttons(desk).count() - 1)
 
-    phones = [browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True) for _ in range(PHONES)]
+    phones = [phone_context(browser) for _ in range(PHONES)]
     pages = [context.new_page() for context in phones]
     for n, phone in enumerate(pages):
         check_in(phone, served.base, code, n)
@@ -282,8 +287,8 @@ def test_ten_phones_send_a_hundred_inputs_that_reach_the_wall(browser: Browser, 
 def test_closed_and_expired_codes_are_refused(browser: Browser, served: Served) -> None:
     laptop, desk = facilitator(browser, served, LAPTOP)
     code = open_input(desk, served)
-    phone_context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
-    phone = phone_context.new_page()
+    handset = phone_context(browser)
+    phone = handset.new_page()
     check_in(phone, served.base, code, 1)
     expect(phone.get_by_label("Masukan Anda")).to_be_visible(timeout=LONG)
 
@@ -292,7 +297,7 @@ def test_closed_and_expired_codes_are_refused(browser: Browser, served: Served) 
     phone.get_by_label("Masukan Anda").fill("terlambat")
     phone.get_by_role("button", name="Kirim").click()
     expect(phone.get_by_text("sudah ditutup")).to_be_visible(timeout=LONG)
-    late = phone_context.new_page()
+    late = handset.new_page()
     late.goto(f"{served.base}/feedback?code={code}")
     expect(late.get_by_text("sudah ditutup")).to_be_visible(timeout=LONG)
     expect(late.get_by_label("Organisasi, kelompok atau instansi")).to_have_count(0)
@@ -309,7 +314,7 @@ def test_closed_and_expired_codes_are_refused(browser: Browser, served: Served) 
     late.goto(f"{served.base}/feedback?code=ZZZZ2222")
     expect(late.get_by_text("tidak dikenal")).to_be_visible(timeout=LONG)
     assert stored(served) == []
-    for context in (phone_context, laptop):
+    for context in (handset, laptop):
         context.close()
 
 
@@ -364,7 +369,7 @@ def test_a_phone_that_reloads_stays_checked_in_and_is_counted_once(browser: Brow
     laptop, desk = facilitator(browser, served, LAPTOP)
     code = open_input(desk, served)
     before = head_count(served)
-    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    context = phone_context(browser)
     phone = context.new_page()
     check_in(phone, served.base, code, 1)
     expect(phone.get_by_label("Masukan Anda")).to_be_visible(timeout=LONG)
@@ -396,7 +401,7 @@ def test_phones_are_offered_the_registered_organisations_and_a_typed_one_is_kept
 ) -> None:
     laptop, console = facilitator(browser, served, LAPTOP)
     code = open_input(console, served)
-    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    context = phone_context(browser)
     phone = context.new_page()
     phone.goto(f"{served.base}/feedback?code={code}")
     organisation = phone.get_by_label("Organisasi, kelompok atau instansi")
@@ -460,7 +465,7 @@ def test_phones_spend_their_dots_and_the_room_sees_the_ranking(browser: Browser,
     slide_buttons(console).filter(has_text="Prioritas bersama").click()
     expect(room.locator("h1").first).to_have_text("Program mana untuk 2027?", timeout=LONG)
 
-    phones = [browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True) for _ in range(3)]
+    phones = [phone_context(browser) for _ in range(3)]
     spent = [{"Air bersih": 3}, {"Air bersih": 1, "Bank sampah": 2}, {"Sekolah lapang": 1, "Air bersih": 2}]
     for n, (context, dots) in enumerate(zip(phones, spent, strict=True)):
         phone = context.new_page()
@@ -496,7 +501,7 @@ def test_the_console_matches_a_typed_organisation_to_a_registered_one(
 ) -> None:
     laptop, console = facilitator(browser, served, LAPTOP)
     code = open_input(console, served)
-    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    context = phone_context(browser)
     phone = context.new_page()
     check_in(phone, served.base, code, 0, organisation="Klp Tani Sbr Rejeki")
     phone.get_by_label("Masukan Anda").fill("Mohon pendampingan pemasaran")
@@ -533,7 +538,7 @@ def test_after_a_refused_check_in_the_first_tap_opens_the_organisation_types(
 ) -> None:
     laptop, console = facilitator(browser, served, LAPTOP)
     code = open_input(console, served)
-    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    context = phone_context(browser)
     phone = context.new_page()
     phone.goto(f"{served.base}/feedback?code={code}")
     expect(phone.get_by_label("Organisasi, kelompok atau instansi")).to_be_visible(timeout=LONG)
@@ -572,7 +577,7 @@ def test_phones_sending_while_their_vote_section_refreshes_see_every_input_confi
             options=["Bank sampah", "Air bersih"],
             now=datetime.now(UTC),
         )
-    phones = [browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True) for _ in range(3)]
+    phones = [phone_context(browser) for _ in range(3)]
     pages = [context.new_page() for context in phones]
     for n, phone in enumerate(pages):
         check_in(phone, served.base, code, n)

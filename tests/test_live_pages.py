@@ -44,6 +44,18 @@ class Room:
                 open_until=now + timedelta(hours=2),
             )
 
+    def check_in(self, code: str, organisation: str, *, name: str = "") -> str:
+        """A phone of a community group checked in with ``code``; its device token."""
+        with write_session(self.engine) as session:
+            return live.check_in(
+                session=session,
+                code=code,
+                now=datetime.now(UTC),
+                org_type="community_group",
+                organisation_name=organisation,
+                name=name,
+            )
+
     def stored(self) -> list[m.FeedbackItem]:
         with read_session(self.engine) as session:
             return list(session.exec(select(m.FeedbackItem).order_by(col(m.FeedbackItem.id))).all())
@@ -119,15 +131,7 @@ def test_the_audience_view_shows_approved_items_only_and_the_console_fixes_and_m
 ) -> None:
     code = room.open_input()
     now = datetime.now(UTC)
-    with write_session(room.engine) as session:
-        device = live.check_in(
-            session=session,
-            code=code,
-            now=now,
-            org_type="community_group",
-            organisation_name="Kelompok Mariojela",
-            name="Bu Sari",
-        )
+    device = room.check_in(code, "Kelompok Mariojela", name="Bu Sari")
     texts = ["Pelatihan pemasaran daring", "Pelatihan pemasaran darng", "RAHASIA belum disetujui"]
     for n, text in enumerate(texts):
         with write_session(room.engine) as session:
@@ -322,15 +326,8 @@ def test_the_console_matches_a_typed_organisation_to_a_registered_one(
 ) -> None:
     registered = make_organisation(room.engine, name="Kelompok Tani Sumber Rejeki")
     code = room.open_input()
-    with write_session(room.engine) as session:
-        for typed in ("Klp Tani Sbr Rejeki", "Paguyuban Nelayan Pesisir"):
-            live.check_in(
-                session=session,
-                code=code,
-                now=datetime.now(UTC),
-                org_type="community_group",
-                organisation_name=typed,
-            )
+    for typed in ("Klp Tani Sbr Rejeki", "Paguyuban Nelayan Pesisir"):
+        room.check_in(code, typed)
     console = open_page(
         monkeypatch,
         room.url,
@@ -363,14 +360,7 @@ def test_a_vote_is_opened_on_the_console_spent_from_a_phone_shown_to_the_room_an
     room: Room, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     code = room.open_input()
-    with write_session(room.engine) as session:
-        device = live.check_in(
-            session=session,
-            code=code,
-            now=datetime.now(UTC),
-            org_type="community_group",
-            organisation_name="KT",
-        )
+    device = room.check_in(code, "KT")
     params = {"meeting": str(room.meeting_id)}
     console = open_page(monkeypatch, room.url, "pages/console.py", viewer=room.organiser, params=params)
     console.text_input(key="vote-question").input("Program mana untuk 2027?")
@@ -424,14 +414,7 @@ def test_a_phone_counts_what_it_sent_as_stored_and_a_resend_counts_once(
     room: Room, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     code = room.open_input()
-    with write_session(room.engine) as session:
-        device = live.check_in(
-            session=session,
-            code=code,
-            now=datetime.now(UTC),
-            org_type="community_group",
-            organisation_name="Kelompok Mariojela",
-        )
+    device = room.check_in(code, "Kelompok Mariojela")
     params = {"code": code, "device": device}
     phone = open_page(monkeypatch, room.url, "pages/feedback.py", signed_in=False, params=params)
     sent = "Anda sudah mengirim 1 masukan."
