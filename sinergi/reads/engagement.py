@@ -432,7 +432,9 @@ def _first_meetings(session: Session, per_meeting: WideSelect, limit: int) -> li
     return taken
 
 
-@reads(
+# What a list of feedback items reads: the items with their meeting, source, program and action, and
+# the per-meeting figures that say which meetings hold its first rows.
+FEEDBACK_TABLES = (
     m.Meeting,
     m.FeedbackItem,
     m.Organisation,
@@ -441,6 +443,9 @@ def _first_meetings(session: Session, per_meeting: WideSelect, limit: int) -> li
     m.FollowUpAction,
     m.MeetingFeedbackFigure,
 )
+
+
+@reads(*FEEDBACK_TABLES)
 def feedback_log(
     *, session: Session, filters: Filters, viewer: Viewer, today: date, limit: int | None = None
 ) -> pd.DataFrame:
@@ -466,16 +471,7 @@ def feedback_log(
     return _feedback_frame(session, statement, today, FEEDBACK_COLUMNS)
 
 
-@reads(
-    m.Meeting,
-    m.FeedbackItem,
-    m.Organisation,
-    m.MeetingParticipant,
-    m.Program,
-    m.FollowUpAction,
-    m.MeetingFeedbackFigure,
-    m.MeetingFeedbackDue,
-)
+@reads(*FEEDBACK_TABLES, m.MeetingFeedbackDue)
 def overdue_feedback(
     *, session: Session, filters: Filters, viewer: Viewer, today: date, limit: int | None = None
 ) -> pd.DataFrame:
