@@ -141,6 +141,20 @@ def overview_tiles(
     )
 
 
+def program_sums() -> list[Any]:
+    """Sums over programs, named as the figures of groups keep them: programs, those not completed,
+    families and people planned and reached."""
+    active = col(m.Program.stage) != m.Stage.COMPLETED.value
+    return [
+        func.count().label("programs"),
+        total(case((active, 1), else_=0)).label("active"),
+        total(m.Program.families_planned).label("families_planned"),
+        total(m.Program.families_reached).label("families_reached"),
+        total(col(m.Program.men_planned) + col(m.Program.women_planned)).label("people_planned"),
+        total(col(m.Program.men_reached) + col(m.Program.women_reached)).label("people_reached"),
+    ]
+
+
 def _program_totals(session: Session, filters: Filters, viewer: Viewer) -> list[int]:
     """Programs, those not completed, families and people planned and reached, budget planned and
     spent (in the view's plan year, if it has one): from the figures of groups when the view is made
@@ -151,18 +165,7 @@ def _program_totals(session: Session, filters: Filters, viewer: Viewer) -> list[
         sums = [total(table.c[name]) for name in m.ProgramTotals.model_fields]
         [made] = rows(session, select_columns(*sums).where(*groups))
         return [int(n) for n in made]
-    active = col(m.Program.stage) != m.Stage.COMPLETED.value
-    [programs] = rows(
-        session,
-        select_columns(
-            func.count(),
-            total(case((active, 1), else_=0)),
-            total(m.Program.families_planned),
-            total(m.Program.families_reached),
-            total(col(m.Program.men_planned) + col(m.Program.women_planned)),
-            total(col(m.Program.men_reached) + col(m.Program.women_reached)),
-        ).where(*program_scope(filters, viewer)),
-    )
+    [programs] = rows(session, select_columns(*program_sums()).where(*program_scope(filters, viewer)))
     budget = select_columns(total(m.ProgramBudget.planned), total(m.ProgramBudget.spent)).where(
         col(m.ProgramBudget.program_id).in_(_program_ids(filters, viewer))
     )

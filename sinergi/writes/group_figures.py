@@ -19,12 +19,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, FromClause, Select, Table, and_, case, delete, func, insert, update
+from sqlalchemy import Connection, FromClause, Select, Table, and_, delete, func, insert, update
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col
 
 import models as m
 from sinergi.core.db import serialize_on, table_of
+from sinergi.reads.overview import program_sums
+from sinergi.reads.reporting import total
 from sinergi.writes import kept
 
 PROGRAM_FIGURE = table_of(m.ProgramPeriodFigure)
@@ -45,10 +47,6 @@ def values(table: Table) -> list[str]:
     return [c.name for c in table.columns if not c.primary_key]
 
 
-def _total(column: Any) -> Any:
-    return func.coalesce(func.sum(column), 0)
-
-
 def _group() -> tuple[Any, Any, Any]:
     return col(m.Program.company_id), col(m.Program.pillar), col(m.Program.poverty_alleviation)
 
@@ -63,7 +61,7 @@ def period_rows(companies: Sequence[int] | None = None) -> Select[Any]:
         sa_select(
             *_group(),
             PROGRAM_FIGURE.c.period_id,
-            *(_total(PROGRAM_FIGURE.c[name]).label(name) for name in m.FigureCounts.model_fields),
+            *(total(PROGRAM_FIGURE.c[name]).label(name) for name in m.FigureCounts.model_fields),
         )
         .select_from(PROGRAM_FIGURE)
         .join(m.Program, col(m.Program.id) == PROGRAM_FIGURE.c.program_id)
@@ -84,18 +82,12 @@ def program_rows(companies: Sequence[int] | None = None) -> Select[Any]:
         .group_by(col(m.ProgramBudget.program_id))
         .subquery("budget")
     )
-    active = col(m.Program.stage) != m.Stage.COMPLETED.value
     return (
         sa_select(
             *_group(),
-            func.count().label("programs"),
-            _total(case((active, 1), else_=0)).label("active"),
-            _total(m.Program.families_planned).label("families_planned"),
-            _total(m.Program.families_reached).label("families_reached"),
-            _total(col(m.Program.men_planned) + col(m.Program.women_planned)).label("people_planned"),
-            _total(col(m.Program.men_reached) + col(m.Program.women_reached)).label("people_reached"),
-            _total(budget.c.planned).label("budget_planned"),
-            _total(budget.c.spent).label("budget_spent"),
+            *program_sums(),
+            total(budget.c.planned).label("budget_planned"),
+            total(budget.c.spent).label("budget_spent"),
         )
         .select_from(m.Program)
         .outerjoin(budget, budget.c.program_id == col(m.Program.id))
@@ -138,7 +130,7 @@ def summed(source: FromClause, into: Table) -> Select[Any]:
     """The rows of ``into`` as sums of the rows of ``source`` (which has its columns, and more keys)."""
     return sa_select(
         *(source.c[name] for name in keys(into)),
-        *(_total(source.c[name]).label(name) for name in values(into)),
+        *(total(source.c[name]).label(name) for name in values(into)),
     ).group_by(*(source.c[name] for name in keys(into)))
 
 
