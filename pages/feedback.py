@@ -39,5 +39,4 @@ public_form.vote_form(code)
 st.subheader(t("live.input.heading"))
 public_form.input_form(code, meeting.programs)
 public_form.show_flash()
-if sent := public_form.sent_count(code):
-    st.caption(t("live.input.count", count=sent))
+public_form.sent_note(code)

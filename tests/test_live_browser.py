@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import parse_qs, urlparse
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, ViewportSize, expect
@@ -24,7 +25,7 @@ from sinergi.core.secrets import cookie_key
 from sinergi.ui.present import REFRESH_SECONDS
 from sinergi.ui.public_form import VOTE_LOOK_SECONDS
 from sinergi.worlds.demo import load_demo
-from sinergi.writes import voting
+from sinergi.writes import live, voting
 from tests.browser import PROJECT_ROOT, served_app
 from tests.factories import make_account
 from tests.test_browser import cookie_for, token
@@ -382,6 +383,34 @@ def test_a_phone_that_reloads_stays_checked_in_and_is_counted_once(browser: Brow
     expect(phone.get_by_text("Anda sudah mengirim 1 masukan.")).to_be_visible(timeout=LONG)
     assert head_count(served) == (before[0] + 1, before[1] + 1), "counted once, however often it reloads"
     assert [item.text for item in stored(served)] == ["Setelah dimuat ulang"]
+    for opened in (context, laptop):
+        opened.close()
+
+
+def test_a_phone_whose_redraw_was_lost_still_counts_what_it_stored(browser: Browser, served: Served) -> None:
+    """An input stored while its page missed the redraw (a dropped connection): the page counts it on its
+    next look, with no tap, so the participant has no reason to send it again."""
+    laptop, desk = facilitator(browser, served, LAPTOP)
+    code = open_input(desk, served)
+    context = phone_context(browser)
+    phone = context.new_page()
+    check_in(phone, served.base, code, 1)
+    expect(phone.get_by_label("Masukan Anda")).to_be_visible(timeout=LONG)
+    settled(phone)
+    expect(phone.get_by_text("Anda sudah mengirim", exact=False)).to_have_count(0)
+    device = parse_qs(urlparse(phone.url).query)["device"][0]
+    with write_session(served.engine) as session:
+        live.submit_input(
+            session=session,
+            code=code,
+            device_token=device,
+            now=datetime.now(UTC),
+            kind="suggestion",
+            text="Terkirim",
+        )
+    expect(phone.get_by_text("Anda sudah mengirim 1 masukan.")).to_be_visible(
+        timeout=(VOTE_LOOK_SECONDS + 5) * 1000
+    )
     for opened in (context, laptop):
         opened.close()
 

@@ -146,12 +146,6 @@ def input_form(code: str, programs: tuple[tuple[int, str], ...]) -> None:
         )
 
 
-def sent_count(code: str) -> int:
-    """How many inputs this device has sent, as stored: right however the page's last redraw went."""
-    with db.read_session() as session:
-        return live.inputs_sent(session=session, device_token=_devices().get(code, ""))
-
-
 def _check_in(code: str) -> None:
     state = st.session_state
     device = ui.run_command(
@@ -210,8 +204,20 @@ def _flash_refusal(code: str, error: DomainError, key: str = _FLASH) -> None:
     st.session_state[key] = ("error", ui.refusal(error))
 
 
-# How often a phone looks for a vote: a hall of phones each asking costs the server a run per look.
+# How often a phone looks for a vote and counts what it sent: a hall of phones each asking costs the
+# server a run per look.
 VOTE_LOOK_SECONDS = 10
+
+
+@st.fragment(run_every=timedelta(seconds=VOTE_LOOK_SECONDS))
+def sent_note(code: str) -> None:
+    """How many inputs this device has sent, as stored. It looks again every ``VOTE_LOOK_SECONDS``, so a
+    page whose redraw after a send was lost (a dropped connection, a run cut short) still shows the
+    input counted, and the participant sees no reason to send it again."""
+    with db.read_session() as session:
+        sent = live.inputs_sent(session=session, device_token=_devices().get(code, ""))
+    if sent:
+        st.caption(t("live.input.count", count=sent))
 
 
 @st.fragment(run_every=timedelta(seconds=VOTE_LOOK_SECONDS))
