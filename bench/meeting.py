@@ -19,7 +19,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from playwright.async_api import Browser, Locator, Page, async_playwright
+from playwright.async_api import Browser, Locator, Page, async_playwright, expect
 from playwright.async_api import TimeoutError as PlaywrightTimeout
 from sqlalchemy import func
 from sqlmodel import col, select
@@ -43,6 +43,9 @@ TIMEOUT_MS = 300_000
 # How long a phone waits for its page to confirm an input or its dots: a page still without it by then
 # is counted (``unconfirmed``) and the phone goes on, as a participant would look up and carry on.
 CONFIRM_MS = 60_000
+# How long after its count shows a phone's field may still hold the input sent: the run that stored it
+# draws both, so a field still full means that run's redraw was lost (the count came from a later look).
+REDRAW_MS = 10_000
 FACILITATOR = "bench.fasilitator"
 OPTIONS = ["Bank sampah", "Sekolah lapang", "Air bersih", "Pasar desa"]
 
@@ -154,21 +157,46 @@ async def _confirmed(confirmation: Locator, unconfirmed: list[str], what: str) -
         unconfirmed.append(f"{what} ({await _page_state(confirmation.page)})")
 
 
+async def _texts(page: Page, selector: str) -> list[str]:
+    texts: list[str] = await page.locator(selector).evaluate_all(
+        "(found) => found.map((e) => e.innerText.trim().replace(/\\s+/g, ' ').slice(0, 160))"
+    )
+    return [text for text in texts if text]
+
+
 async def _page_state(page: Page) -> str:
-    """What an unconfirmed phone's page shows: whether its script runs and what its input field holds."""
+    """What an unconfirmed phone's page shows: whether its script runs, what its input field holds, the
+    count it shows, and any message, exception, status or dialog on it (a lost connection shows one)."""
     state = await page.locator('[data-testid="stApp"]').get_attribute("data-test-script-state")
     field = page.get_by_label("Masukan Anda")
     held = await field.input_value() if await field.count() == 1 else "no field"
-    return f"script {state}, field {held!r}"
+    shown = [
+        f"{what} {texts}"
+        for what, selector in (
+            ("count", "text=/Anda sudah mengirim \\d+ masukan/"),
+            ("messages", '[data-testid="stAlert"]'),
+            ("exceptions", '[data-testid="stException"]'),
+            ("status", '[data-testid="stStatusWidget"]'),
+            ("dialogs", '[role="dialog"]'),
+        )
+        if (texts := await _texts(page, selector))
+    ]
+    return "; ".join([f"script {state}, field {held!r}", *shown])
 
 
-async def _send_inputs(page: Page, p: int, inputs: int, unconfirmed: list[str]) -> None:
+async def _send_inputs(page: Page, p: int, inputs: int, unconfirmed: list[str], unredrawn: list[str]) -> None:
+    field = page.get_by_label("Masukan Anda")
     for n in range(inputs):
-        await page.get_by_label("Masukan Anda").fill(f"Telepon {p} masukan {n}")
+        await field.fill(f"Telepon {p} masukan {n}")
         await page.get_by_role("button", name="Kirim").click()
-        # The count is the server's: a later input shows the right one again after a missed redraw.
+        # The count is the server's, and the page looks at it again every few seconds: it shows an
+        # input stored even when the run that sent it was not drawn. That run empties the field.
         sent = page.get_by_text(f"Anda sudah mengirim {n + 1} masukan.")
         await _confirmed(sent, unconfirmed, f"phone {p} input {n}")
+        try:
+            await expect(field).to_have_value("", timeout=REDRAW_MS)
+        except AssertionError:
+            unredrawn.append(f"phone {p} input {n} ({await _page_state(page)})")
 
 
 async def _spend_dots(page: Page, p: int, unconfirmed: list[str]) -> None:
@@ -256,6 +284,7 @@ async def _measure_meeting(*, phones: int, inputs: int, log: Any) -> dict[str, A
                 # Every phone acts at once, as in a hall; each phase ends when the last phone is done.
                 log(f"meeting: {phones} phones check in")
                 unconfirmed: list[str] = []
+                unredrawn: list[str] = []
                 cpu = {"start": processor_time(pid)}
                 started = time.perf_counter()
                 await asyncio.gather(*(_check_in(page, base, code, n) for n, page in enumerate(pages)))
@@ -264,7 +293,7 @@ async def _measure_meeting(*, phones: int, inputs: int, log: Any) -> dict[str, A
                 cpu["checked_in"] = processor_time(pid)
                 log(f"meeting: {phones} phones send {inputs} inputs each")
                 await asyncio.gather(
-                    *(_send_inputs(page, p, inputs, unconfirmed) for p, page in enumerate(pages))
+                    *(_send_inputs(page, p, inputs, unconfirmed, unredrawn) for p, page in enumerate(pages))
                 )
                 sent_s = time.perf_counter() - started
                 log(f"meeting: inputs sent after {sent_s:.1f} s")
@@ -361,6 +390,8 @@ async def _measure_meeting(*, phones: int, inputs: int, log: Any) -> dict[str, A
         # Inputs and dots whose phone's page did not confirm them within CONFIRM_MS (stored or not:
         # inputs_lost and dots_spent tell).
         "unconfirmed": [_stored_or_not(what, set(items)) for what in unconfirmed],
+        # Inputs counted on their phone, whose sending run was not drawn there (the field kept the text).
+        "unredrawn": unredrawn,
         "checked_in_s": checked_in_s,
         "inputs_sent_s": sent_s,
         "all_done_s": all_done_s,

@@ -389,6 +389,11 @@ def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
             0,
         )
         add(
+            f"FGD, {phones} phones: inputs counted whose sending run was not drawn",
+            len(meeting.get("unredrawn", [])),
+            0,
+        )
+        add(
             f"FGD, {phones} phones: phones counted other than once",
             abs(meeting["phones_counted"] - phones) + abs(meeting["head_count_added"] - phones),
             0,
@@ -417,6 +422,11 @@ def _meeting_lines(meeting: dict[str, Any]) -> list[str]:
         *(
             [f"  pages that did not confirm within a minute: {', '.join(m['unconfirmed'])}"]
             if m.get("unconfirmed")
+            else []
+        ),
+        *(
+            [f"  counted, but the run that sent them not drawn: {', '.join(m['unredrawn'])}"]
+            if m.get("unredrawn")
             else []
         ),
         f"  approval to the audience view {m['approval_to_audience_view_s']:.1f} s "
