@@ -150,11 +150,28 @@ async def _check_in(page: Page, base: str, code: str, n: int) -> None:
     await page.get_by_label("Masukan Anda").wait_for(timeout=TIMEOUT_MS)
 
 
-async def _confirmed(confirmation: Locator, unconfirmed: list[str], what: str) -> None:
+class Watched:
+    """What befell a phone's page that its figures do not show: the tab crashing, the page loading again,
+    its connection to the server closing, errors in its console; each with its second in the run."""
+
+    def __init__(self, page: Page, started: float) -> None:
+        self.page, self.started, self.events = page, started, list[str]()
+        page.on("crash", lambda _: self.note("tab crashed"))
+        page.on("load", lambda _: self.note(f"page loaded {page.url[-60:]}"))
+        page.on("websocket", lambda socket: socket.on("close", lambda _: self.note("connection closed")))
+        page.on("console", lambda message: self.note(f"console {message.type}: {message.text[:160]}"))
+
+    def note(self, event: str) -> None:
+        if event.startswith("console") and not event.startswith(("console error", "console warning")):
+            return
+        self.events.append(f"{time.perf_counter() - self.started:.1f} s {event}")
+
+
+async def _confirmed(confirmation: Locator, phone: Watched, unconfirmed: list[str], what: str) -> None:
     try:
         await confirmation.wait_for(timeout=CONFIRM_MS)
     except PlaywrightTimeout:
-        unconfirmed.append(f"{what} ({await _page_state(confirmation.page)})")
+        unconfirmed.append(f"{what} ({await _page_state(phone)})")
 
 
 async def _texts(page: Page, selector: str) -> list[str]:
@@ -164,27 +181,38 @@ async def _texts(page: Page, selector: str) -> list[str]:
     return [text for text in texts if text]
 
 
-async def _page_state(page: Page) -> str:
+async def _page_state(phone: Watched) -> str:
     """What an unconfirmed phone's page shows: whether its script runs, what its input field holds, the
-    count it shows, and any message, exception, status or dialog on it (a lost connection shows one)."""
-    state = await page.locator('[data-testid="stApp"]').get_attribute("data-test-script-state")
-    field = page.get_by_label("Masukan Anda")
-    held = await field.input_value() if await field.count() == 1 else "no field"
-    shown = [
-        f"{what} {texts}"
-        for what, selector in (
-            ("count", "text=/Anda sudah mengirim \\d+ masukan/"),
-            ("messages", '[data-testid="stAlert"]'),
-            ("exceptions", '[data-testid="stException"]'),
-            ("status", '[data-testid="stStatusWidget"]'),
-            ("dialogs", '[role="dialog"]'),
-        )
-        if (texts := await _texts(page, selector))
-    ]
-    return "; ".join([f"script {state}, field {held!r}", *shown])
+    count it shows, any message, exception, status or dialog on it, and what befell it (``Watched``)."""
+    page = phone.page
+    try:
+        app = page.locator('[data-testid="stApp"]')
+        if not await app.count():
+            body = " ".join((await page.locator("body").inner_text(timeout=5_000)).split())[:200]
+            return f"no app on the page ({page.url[-60:]}: {body!r}); events {phone.events}"
+        state = await app.get_attribute("data-test-script-state", timeout=5_000)
+        field = page.get_by_label("Masukan Anda")
+        held = await field.input_value(timeout=5_000) if await field.count() == 1 else "no field"
+        shown = [
+            f"{what} {texts}"
+            for what, selector in (
+                ("count", "text=/Anda sudah mengirim \\d+ masukan/"),
+                ("messages", '[data-testid="stAlert"]'),
+                ("exceptions", '[data-testid="stException"]'),
+                ("status", '[data-testid="stStatusWidget"]'),
+                ("dialogs", '[role="dialog"]'),
+            )
+            if (texts := await _texts(page, selector))
+        ]
+    except PlaywrightTimeout as error:
+        return f"page did not answer ({str(error).splitlines()[0]}); events {phone.events}"
+    return "; ".join([f"script {state}, field {held!r}", *shown, f"events {phone.events}"])
 
 
-async def _send_inputs(page: Page, p: int, inputs: int, unconfirmed: list[str], unredrawn: list[str]) -> None:
+async def _send_inputs(
+    phone: Watched, p: int, inputs: int, unconfirmed: list[str], unredrawn: list[str]
+) -> None:
+    page = phone.page
     field = page.get_by_label("Masukan Anda")
     for n in range(inputs):
         await field.fill(f"Telepon {p} masukan {n}")
@@ -192,21 +220,22 @@ async def _send_inputs(page: Page, p: int, inputs: int, unconfirmed: list[str], 
         # The count is the server's, and the page looks at it again every few seconds: it shows an
         # input stored even when the run that sent it was not drawn. That run empties the field.
         sent = page.get_by_text(f"Anda sudah mengirim {n + 1} masukan.")
-        await _confirmed(sent, unconfirmed, f"phone {p} input {n}")
+        await _confirmed(sent, phone, unconfirmed, f"phone {p} input {n}")
         try:
             await expect(field).to_have_value("", timeout=REDRAW_MS)
         except AssertionError:
-            unredrawn.append(f"phone {p} input {n} ({await _page_state(page)})")
+            unredrawn.append(f"phone {p} input {n} ({await _page_state(phone)})")
 
 
-async def _spend_dots(page: Page, p: int, unconfirmed: list[str]) -> None:
+async def _spend_dots(phone: Watched, p: int, unconfirmed: list[str]) -> None:
+    page = phone.page
     field = page.get_by_label(OPTIONS[p % len(OPTIONS)], exact=True)
     await field.fill("3", timeout=TIMEOUT_MS)
     await field.press("Tab")
     # The confirmation shows until the phone next looks for the vote, which may be at once: wait for
     # it from before the click.
     saved = asyncio.ensure_future(
-        _confirmed(page.get_by_text("Titik Anda tersimpan (3)"), unconfirmed, f"phone {p} dots")
+        _confirmed(page.get_by_text("Titik Anda tersimpan (3)"), phone, unconfirmed, f"phone {p} dots")
     )
     await asyncio.sleep(0)
     await page.get_by_role("button", name="Kirim titik").click()
@@ -287,13 +316,17 @@ async def _measure_meeting(*, phones: int, inputs: int, log: Any) -> dict[str, A
                 unredrawn: list[str] = []
                 cpu = {"start": processor_time(pid)}
                 started = time.perf_counter()
+                watched = [Watched(page, started) for page in pages]
                 await asyncio.gather(*(_check_in(page, base, code, n) for n, page in enumerate(pages)))
                 checked_in_s = time.perf_counter() - started
                 log(f"meeting: checked in after {checked_in_s:.1f} s")
                 cpu["checked_in"] = processor_time(pid)
                 log(f"meeting: {phones} phones send {inputs} inputs each")
                 await asyncio.gather(
-                    *(_send_inputs(page, p, inputs, unconfirmed, unredrawn) for p, page in enumerate(pages))
+                    *(
+                        _send_inputs(phone, p, inputs, unconfirmed, unredrawn)
+                        for p, phone in enumerate(watched)
+                    )
                 )
                 sent_s = time.perf_counter() - started
                 log(f"meeting: inputs sent after {sent_s:.1f} s")
@@ -310,7 +343,7 @@ async def _measure_meeting(*, phones: int, inputs: int, log: Any) -> dict[str, A
                         options=OPTIONS,
                         now=datetime.now(UTC),
                     )
-                await asyncio.gather(*(_spend_dots(page, p, unconfirmed) for p, page in enumerate(pages)))
+                await asyncio.gather(*(_spend_dots(phone, p, unconfirmed) for p, phone in enumerate(watched)))
                 all_done_s = time.perf_counter() - started
                 cpu["done"] = processor_time(pid)
                 await _settled(console)
@@ -392,6 +425,13 @@ async def _measure_meeting(*, phones: int, inputs: int, log: Any) -> dict[str, A
         "unconfirmed": [_stored_or_not(what, set(items)) for what in unconfirmed],
         # Inputs counted on their phone, whose sending run was not drawn there (the field kept the text).
         "unredrawn": unredrawn,
+        # Phones whose tab crashed, loaded again or lost its connection, with what befell them.
+        "phones_troubled": {
+            p: phone.events
+            for p, phone in enumerate(watched)
+            if any(word in event for event in phone.events for word in ("crashed", "closed"))
+            or sum("page loaded" in event for event in phone.events) > 1
+        },
         "checked_in_s": checked_in_s,
         "inputs_sent_s": sent_s,
         "all_done_s": all_done_s,

@@ -429,6 +429,11 @@ def _meeting_lines(meeting: dict[str, Any]) -> list[str]:
             if m.get("unredrawn")
             else []
         ),
+        *(
+            [f"  phones whose tab crashed, loaded again or lost its connection: {m['phones_troubled']}"]
+            if m.get("phones_troubled")
+            else []
+        ),
         f"  approval to the audience view {m['approval_to_audience_view_s']:.1f} s "
         f"(it refreshes every {m['refresh_s']} s)",
         f"  server memory {m['server_mb_before_phones']:.0f} → {m['server_mb_with_phones']:.0f} MB, "
