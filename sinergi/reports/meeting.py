@@ -25,11 +25,10 @@ def summary_pdf(summary: MeetingSummary, lang: str, votes: Sequence[Ranking] = (
     themselves, what the room prioritised (``votes``, closed) and the follow-up actions."""
     w = Words(lang)
     pdf = ReportPDF(
+        w,
         running_title=f"Sinergi · {w.t('summary.title')} · {summary.title}",
-        page_text=lambda n: w.t("report.page", page=n, pages="{nb}"),
+        title=f"{w.t('summary.title')} – {summary.title}",
     )
-    pdf.set_title(f"{w.t('summary.title')} – {summary.title}")
-    pdf.set_author("Sinergi")
     pdf.add_page()
     page = TablePage(pdf, one_program=False)
     page.heading(summary.title, size=15)
