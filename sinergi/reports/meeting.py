@@ -3,12 +3,10 @@ workbook. Pure functions of the summary (``reads.engagement.meeting_summary``)."
 
 from __future__ import annotations
 
-import io
 import re
 from collections.abc import Sequence
 
 import pandas as pd
-from openpyxl import Workbook
 
 from sinergi.core import spreadsheet
 from sinergi.reads.engagement import MeetingSummary
@@ -173,14 +171,7 @@ def summary_xlsx(summary: MeetingSummary, lang: str, votes: Sequence[Ranking] = 
                 for option in vote.options.itertuples(index=False)
             ]
         )
-    workbook = Workbook()
-    assert workbook.active is not None
-    workbook.remove(workbook.active)
-    for name, frame in sheets.items():
-        spreadsheet.add_sheet(workbook, name, frame)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return spreadsheet.workbook_bytes(sheets)
 
 
 def file_name(summary: MeetingSummary, extension: str) -> str:
