@@ -191,7 +191,7 @@ def cmd_create_user(args: argparse.Namespace) -> int:
 
 
 def _acting_viewer(engine: Engine, username: str | None) -> Viewer | None:
-    """The system operator, or the named user; None when no such active user exists."""
+    """The system operator, or the named user; None, said on stderr, when no such active user exists."""
     from sqlmodel import select
 
     import models as m
@@ -202,7 +202,10 @@ def _acting_viewer(engine: Engine, username: str | None) -> Viewer | None:
         return SYSTEM
     with read_session(engine) as session:
         user = session.exec(select(m.User).where(m.User.username == username)).first()
-    return viewer_for(user) if user is not None and not user.disabled else None
+    if user is None or user.disabled:
+        print(f"No active user named {username}.", file=sys.stderr)
+        return None
+    return viewer_for(user)
 
 
 def cmd_import(args: argparse.Namespace) -> int:
@@ -216,7 +219,6 @@ def cmd_import(args: argparse.Namespace) -> int:
     engine = _engine(args)
     viewer = _acting_viewer(engine, args.user)
     if viewer is None:
-        print(f"No active user named {args.user}.", file=sys.stderr)
         return 1
     path = Path(args.file)
     try:
@@ -259,7 +261,6 @@ def cmd_export(args: argparse.Namespace) -> int:
     engine = _engine(args)
     viewer = _acting_viewer(engine, args.user)
     if viewer is None:
-        print(f"No active user named {args.user}.", file=sys.stderr)
         return 1
     path = Path(args.file)
     if args.template:

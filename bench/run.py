@@ -24,6 +24,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import Engine
 from sqlmodel import select
 
 import models as m
@@ -265,56 +266,55 @@ def measure_meeting_part(settings: Settings) -> dict[str, Any]:
     return measure_meeting(phones=settings.phones, inputs=5, log=log)
 
 
-def measure_writes(settings: Settings) -> dict[str, Any]:
-    from bench.writes import concurrent_writes
+def _on_throwaway_databases(
+    name: str, doing: str, measure: Callable[[Engine], dict[str, Any]]
+) -> dict[str, Any]:
+    """``measure`` on a new SQLite file, then on a new database of a throwaway PostgreSQL server (started
+    with fsync=off), each migrated and empty; ``doing`` says in the log what is measured."""
     from tests.pg_server import PostgresServer
 
     results: dict[str, Any] = {}
     with tempfile.TemporaryDirectory(prefix="sinergi-bench-") as folder:
-        url = f"sqlite:///{Path(folder) / 'writes.db'}"
+        url = f"sqlite:///{Path(folder) / f'{name}.db'}"
         upgrade_database(url)
-        log(f"writes: {settings.writers} writers × {settings.items_per_writer} items on SQLite")
-        results["sqlite"] = concurrent_writes(
-            engine_for(url), writers=settings.writers, items=settings.items_per_writer
-        ).as_dict()
+        log(f"{name}: {doing} on SQLite")
+        results["sqlite"] = measure(engine_for(url))
         engine_for(url).dispose()
     server = PostgresServer()
     server.start()
     try:
-        url = server.create_database("bench_writes")
+        url = server.create_database(f"bench_{name}")
         upgrade_database(url)
-        log(f"writes: {settings.writers} writers × {settings.items_per_writer} items on PostgreSQL")
-        results["postgresql"] = concurrent_writes(
-            engine_for(url), writers=settings.writers, items=settings.items_per_writer
-        ).as_dict() | {"note": "throwaway server started with fsync=off"}
+        log(f"{name}: {doing} on PostgreSQL")
+        results["postgresql"] = measure(engine_for(url))
         engine_for(url).dispose()
     finally:
         server.stop()
+    return results
+
+
+def measure_writes(settings: Settings) -> dict[str, Any]:
+    from bench.writes import concurrent_writes
+
+    results = _on_throwaway_databases(
+        "writes",
+        f"{settings.writers} writers × {settings.items_per_writer} items",
+        lambda engine: concurrent_writes(
+            engine, writers=settings.writers, items=settings.items_per_writer
+        ).as_dict(),
+    )
+    results["postgresql"] |= {"note": "throwaway server started with fsync=off"}
     return results
 
 
 def measure_imports() -> dict[str, Any]:
     from bench.imports import ROWS, import_while_writing
-    from tests.pg_server import PostgresServer
 
-    results: dict[str, Any] = {}
-    with tempfile.TemporaryDirectory(prefix="sinergi-bench-") as folder:
-        url = f"sqlite:///{Path(folder) / 'imports.db'}"
-        upgrade_database(url)
-        log(f"imports: {ROWS:,}-row import beside a writer every 50 ms on SQLite")
-        results["sqlite"] = import_while_writing(engine_for(url)).as_dict()
-        engine_for(url).dispose()
-    server = PostgresServer()
-    server.start()
-    try:
-        url = server.create_database("bench_imports")
-        upgrade_database(url)
-        log(f"imports: {ROWS:,}-row import beside a writer every 50 ms on PostgreSQL")
-        results["postgresql"] = import_while_writing(engine_for(url)).as_dict()
-        engine_for(url).dispose()
-    finally:
-        server.stop()
-    return results
+    return _on_throwaway_databases(
+        "imports",
+        f"{ROWS:,}-row import beside a writer every 50 ms",
+        lambda engine: import_while_writing(engine).as_dict(),
+    )
 
 
 def targets(results: dict[str, Any]) -> list[dict[str, Any]]:

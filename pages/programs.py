@@ -56,7 +56,7 @@ selection = tables.table(
     total=total,
     hide_index=True,
     width="stretch",
-    height=min(38 + 35 * len(shown), 640),
+    height=tables.height(len(shown), most=640),
     on_select="rerun",
     selection_mode="single-row",
     key="program-table",

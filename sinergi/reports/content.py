@@ -14,10 +14,12 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 import models as m
+from models.programs import BENEFICIARY_COLUMNS as PROGRAM_BENEFICIARY_COLUMNS
 from sinergi.core.access import Viewer, refuse
 from sinergi.core.db import reads
 from sinergi.reads.programs import (
     OPEN_ACTION,
+    PROGRAM_FEEDBACK_COLUMNS,
     ProgramProfile,
     indicator_results,
     nan_to_none,
@@ -97,18 +99,22 @@ class SemesterReport:
         return self.indicators[self.indicators["gap"]]
 
     @property
+    def has_figures(self) -> pd.Series:
+        """Per indicator, whether it has a target or an actual in the period."""
+        return self.indicators["target"].notna() | self.indicators["actual"].notna()
+
+    @property
     def unverified(self) -> pd.DataFrame:
         """The indicators whose figures in the period nobody has verified yet (submitted or draft)."""
         indicators = self.indicators
-        has_figures = indicators["target"].notna() | indicators["actual"].notna()
-        return indicators[has_figures & (indicators["state"] != m.ResultState.VERIFIED.value)]
+        return indicators[self.has_figures & (indicators["state"] != m.ResultState.VERIFIED.value)]
 
     @property
     def summary(self) -> dict[str, int]:
         """The counts the summary paragraph and sheet give; ``with_figures`` are the indicators with a
         target or actual in the period, ``unverified`` those of them not verified yet."""
         indicators = self.indicators
-        with_figures = int((indicators["target"].notna() | indicators["actual"].notna()).sum())
+        with_figures = int(self.has_figures.sum())
         unverified = len(self.unverified)
         return {
             "indicators": len(indicators),
@@ -141,27 +147,9 @@ INDICATOR_COLUMNS = [
 ]
 SERIES_COLUMNS = ["indicator_id", "period", "target", "actual", "achievement", "status", "baseline", "state"]
 ACTION_COLUMNS = ["program", "evaluation", "action", "owner", "due_date", "status", "overdue"]
-FEEDBACK_COLUMNS = [
-    "program",
-    "held_on",
-    "meeting",
-    "source",
-    "kind",
-    "text",
-    "response",
-    "status",
-    "decline_reason",
-]
+FEEDBACK_COLUMNS = ["program", *PROGRAM_FEEDBACK_COLUMNS]
 BUDGET_COLUMNS = ["program", "year", "planned", "spent"]
-BENEFICIARY_COLUMNS = [
-    "program",
-    "families_planned",
-    "families_reached",
-    "men_planned",
-    "men_reached",
-    "women_planned",
-    "women_reached",
-]
+BENEFICIARY_COLUMNS = ["program", *PROGRAM_BENEFICIARY_COLUMNS]
 
 
 def semester_report(
@@ -266,18 +254,7 @@ def _subject(
 
 def _beneficiaries(profiles: Sequence[ProgramProfile]) -> pd.DataFrame:
     return pd.DataFrame(
-        [
-            (
-                p.name,
-                p.families_planned,
-                p.families_reached,
-                p.men_planned,
-                p.men_reached,
-                p.women_planned,
-                p.women_reached,
-            )
-            for p in profiles
-        ],
+        [(p.name, *(getattr(p, name) for name in PROGRAM_BENEFICIARY_COLUMNS)) for p in profiles],
         columns=BENEFICIARY_COLUMNS,
     )
 

@@ -3,12 +3,10 @@ workbook. Pure functions of the summary (``reads.engagement.meeting_summary``)."
 
 from __future__ import annotations
 
-import io
 import re
 from collections.abc import Sequence
 
 import pandas as pd
-from openpyxl import Workbook
 
 from sinergi.core import spreadsheet
 from sinergi.reads.engagement import MeetingSummary
@@ -25,11 +23,10 @@ def summary_pdf(summary: MeetingSummary, lang: str, votes: Sequence[Ranking] = (
     themselves, what the room prioritised (``votes``, closed) and the follow-up actions."""
     w = Words(lang)
     pdf = ReportPDF(
+        w,
         running_title=f"Sinergi · {w.t('summary.title')} · {summary.title}",
-        page_text=lambda n: w.t("report.page", page=n, pages="{nb}"),
+        title=f"{w.t('summary.title')} – {summary.title}",
     )
-    pdf.set_title(f"{w.t('summary.title')} – {summary.title}")
-    pdf.set_author("Sinergi")
     pdf.add_page()
     page = TablePage(pdf, one_program=False)
     page.heading(summary.title, size=15)
@@ -174,14 +171,7 @@ def summary_xlsx(summary: MeetingSummary, lang: str, votes: Sequence[Ranking] = 
                 for option in vote.options.itertuples(index=False)
             ]
         )
-    workbook = Workbook()
-    assert workbook.active is not None
-    workbook.remove(workbook.active)
-    for name, frame in sheets.items():
-        spreadsheet.add_sheet(workbook, name, frame)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return spreadsheet.workbook_bytes(sheets)
 
 
 def file_name(summary: MeetingSummary, extension: str) -> str:

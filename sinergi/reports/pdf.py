@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
@@ -28,10 +28,13 @@ class FontMissing(DomainError):
 
 
 class ReportPDF(FPDF):
-    def __init__(self, running_title: str, page_text: Callable[[int], str]) -> None:
+    """An A4 document of Sinergi's: ``running_title`` above every page, "page n of N" below it,
+    ``title`` in its properties."""
+
+    def __init__(self, w: Words, *, running_title: str, title: str) -> None:
         super().__init__(orientation="portrait", unit="mm", format="A4")
         self.running_title = running_title
-        self.page_text = page_text
+        self.words = w
         for style, file in FONT_FILES.items():
             path = FONT_DIR / file
             if not path.exists():
@@ -40,6 +43,8 @@ class ReportPDF(FPDF):
         self.set_margins(12, 16, 12)
         self.set_auto_page_break(auto=True, margin=16)
         self.alias_nb_pages()
+        self.set_title(title)
+        self.set_author("Sinergi")
 
     def header(self) -> None:
         self.set_font("DejaVu", "", 8)
@@ -53,7 +58,7 @@ class ReportPDF(FPDF):
         self.set_y(-11)
         self.set_font("DejaVu", "", 8)
         self.set_text_color(110, 110, 110)
-        self.cell(0, 5, self.page_text(self.page_no()), align="C")
+        self.cell(0, 5, self.words.t("report.page", page=self.page_no(), pages="{nb}"), align="C")
         self.set_text_color(0, 0, 0)
 
 
@@ -117,11 +122,10 @@ def report_pdf(report: SemesterReport, lang: str, images: dict[int, bytes] | Non
     w = Words(lang)
     images = chart_images(report, lang) if images is None else images
     pdf = ReportPDF(
+        w,
         running_title=f"Sinergi · {w.t('report.title')} · {report.company} · {report.period}",
-        page_text=lambda n: w.t("report.page", page=n, pages="{nb}"),
+        title=f"{w.t('report.title')} {report.period} – {report.company}",
     )
-    pdf.set_title(f"{w.t('report.title')} {report.period} – {report.company}")
-    pdf.set_author("Sinergi")
     pdf.add_page()
     page = TablePage(pdf, one_program=len(report.programs) == 1)
     _title_block(page, report, w)

@@ -15,10 +15,11 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, literal, or_
+from sqlalchemy import ColumnElement, and_, case, literal
 from sqlmodel import col
 
 import models as m
+from sinergi.rules.activity import program_runs, program_runs_between
 
 
 class ReportStage(StrEnum):
@@ -35,15 +36,14 @@ def program_due(*, stage: str, start: date, end: date | None, period_start: date
     """Whether a program's indicators are due in the period from ``period_start`` to ``period_end``."""
     if stage == m.Stage.PLANNING:
         return False
-    return start <= period_end and (end is None or end >= period_start)
+    return program_runs(start=start, end=end, first=period_start, last=period_end)
 
 
 def program_due_sql(period_start: Any, period_end: Any) -> ColumnElement[bool]:
     """:func:`program_due` as SQL on ``program``, the period's dates given as columns or values."""
     return and_(
         col(m.Program.stage) != m.Stage.PLANNING.value,
-        col(m.Program.start_date) <= period_end,
-        or_(col(m.Program.end_date).is_(None), col(m.Program.end_date) >= period_start),
+        program_runs_between(period_start, period_end),
     )
 
 

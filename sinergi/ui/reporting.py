@@ -11,7 +11,7 @@ from sinergi.core.access import Viewer
 from sinergi.i18n.formatting import number
 from sinergi.reads import queries, reporting
 from sinergi.reads.filters import Filters, filter_options
-from sinergi.ui import lang, t
+from sinergi.ui import lang, t, tables
 
 # Rows of the company × semester table drawn on the page.
 SHOWN_ROWS = 500
@@ -88,7 +88,7 @@ def _company_table(viewer: Viewer, table: pd.DataFrame, filters: Filters) -> pd.
         shown,
         hide_index=True,
         width="stretch",
-        height=min(38 + 35 * len(shown), 640),
+        height=tables.height(len(shown), most=640),
         column_order=[column for column in reporting.COMPLETENESS_COLUMNS if column != "company_id"],
         column_config={
             "company": st.column_config.TextColumn(t("filter.company"), width="large"),

@@ -20,6 +20,12 @@ from sinergi.ui import rows_download
 TEXT_WIDTH = 260
 
 
+def height(rows: int, *, most: int) -> int:
+    """Pixels of a table tall enough for its header and ``rows`` rows (38 and 35 each), at most ``most``:
+    a short table leaves no empty space below it, a long one scrolls."""
+    return min(38 + 35 * rows, most)
+
+
 def table(
     frame: pd.DataFrame,
     *,

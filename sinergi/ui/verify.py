@@ -16,7 +16,7 @@ from sinergi.core.access import Viewer
 from sinergi.core.errors import DomainError
 from sinergi.i18n.formatting import number, percent
 from sinergi.reads import queries, verification
-from sinergi.ui import lang, t
+from sinergi.ui import lang, t, tables
 from sinergi.ui.evidence import file_list, queue_evidence
 from sinergi.writes.results import RETURN_NOTE_LIMIT, return_result, verify_results
 
@@ -80,7 +80,7 @@ def _queue(viewer: Viewer) -> None:
         shown,
         hide_index=True,
         width="stretch",
-        height=min(38 + 35 * len(shown), 520),
+        height=tables.height(len(shown), most=520),
         column_order=_QUEUE_ORDER,
         column_config={
             "company": st.column_config.TextColumn(t("verify.col.company"), width=170),

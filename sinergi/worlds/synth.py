@@ -15,6 +15,7 @@ from sqlmodel import SQLModel
 
 import models as m
 from sinergi.core.db import table_of, write_session
+from sinergi.rules.activity import program_runs
 from sinergi.writes import feedback_figures, summaries
 
 Row = dict[str, Any]
@@ -521,7 +522,7 @@ class _Period:
 
 
 def _runs_in(program: _Program, period: _Period) -> bool:
-    return program.start <= period.end and (program.end is None or program.end >= period.start)
+    return program_runs(start=program.start, end=program.end, first=period.start, last=period.end)
 
 
 class _Synth:
