@@ -27,6 +27,7 @@ from sinergi.core.errors import DomainError, ResultLocked
 from sinergi.core.settings import env_setting
 from sinergi.writes.compliance import _check_company, _point_and_framework, locked_record
 from sinergi.writes.results import _indicator_company
+from sinergi.writes.versions import new_version
 
 # What a file's first bytes are for each type it may be; nothing else is taken.
 SIGNATURES = (
@@ -147,9 +148,7 @@ def _result_for_change(session: Session, viewer: Viewer, result_id: int, detail:
         refuse(viewer=viewer, entity="result", entity_id=result_id, detail=detail)
     if result.state in (m.ResultState.SUBMITTED, m.ResultState.VERIFIED):
         # What the verifier was shown has changed: a verification bound to the old version is refused.
-        result.version += 1
-        result.updated_at = m.utcnow()
-        session.add(result)
+        new_version(session, result, m.utcnow())
     return result
 
 
@@ -201,15 +200,8 @@ def add_compliance_file(
             after={"company_id": company_id, "point_id": point_id, "version": record.version},
         )
     else:
-        _touch(session, record, now)
+        new_version(session, record, now)
     return _store(session, viewer, name, kind, data, compliance_record_id=record.id)
-
-
-def _touch(session: Session, record: m.ComplianceRecord, now: datetime) -> None:
-    """A new version of the record whose files changed: a verification opened before is refused."""
-    record.version += 1
-    record.updated_at = now
-    session.add(record)
 
 
 def remove_file(*, session: Session, viewer: Viewer, file_id: int, now: datetime) -> None:
@@ -224,7 +216,7 @@ def remove_file(*, session: Session, viewer: Viewer, file_id: int, now: datetime
         assert record is not None  # the foreign key keeps it
         if not viewer.may_attach_to_compliance(record.company_id):
             refuse(viewer=viewer, entity="evidence_file", entity_id=file_id, detail="remove")
-        _touch(session, record, now)
+        new_version(session, record, now)
     before = _values(file)
     session.delete(file)
     audit.record(

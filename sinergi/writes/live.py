@@ -12,6 +12,7 @@ import functools
 import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 import pandas as pd
 from sqlalchemy import func
@@ -25,6 +26,7 @@ from sinergi.core.db import reads, rows, select_columns
 from sinergi.core.errors import DomainError
 from sinergi.core.settings import env_setting
 from sinergi.writes.feedback import SOURCE_TYPES, InvalidFeedback, record_feedback
+from sinergi.writes.versions import new_version
 
 # No 0/O, 1/I/L: the code is read off a projector and typed on a phone.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -535,6 +537,30 @@ def inputs_sent(*, session: Session, device_token: str) -> int:
     )
 
 
+def _item_changed(
+    session: Session,
+    viewer: Viewer,
+    item: m.FeedbackItem,
+    now: datetime,
+    action: str,
+    *,
+    before: dict[str, Any],
+    after: dict[str, Any],
+) -> None:
+    """Write what the meeting's runner changed of ``item`` at ``now`` (``action``: moderate, correct,
+    merge): a new version of it, with its audit row."""
+    new_version(session, item, now)
+    audit.record(
+        session=session,
+        actor=viewer,
+        action=action,
+        entity="feedback_item",
+        entity_id=item.id,
+        before=before,
+        after=after,
+    )
+
+
 def moderate(*, session: Session, viewer: Viewer, item_ids: list[int], moderation: str, now: datetime) -> int:
     """Approve or hide feedback items of meetings the viewer runs; returns how many changed."""
     target = m.Moderation(moderation)
@@ -550,15 +576,12 @@ def moderate(*, session: Session, viewer: Viewer, item_ids: list[int], moderatio
         item.moderation = target
         if target is m.Moderation.APPROVED:
             item.merged_into_id = None  # a merged duplicate approved after all stands on its own again
-        item.updated_at = now
-        item.version += 1
-        session.add(item)
-        audit.record(
-            session=session,
-            actor=viewer,
-            action="moderate",
-            entity="feedback_item",
-            entity_id=item_id,
+        _item_changed(
+            session,
+            viewer,
+            item,
+            now,
+            "moderate",
             before={"moderation": before},
             after={"moderation": target.value},
         )
@@ -656,18 +679,7 @@ def correct_item(*, session: Session, viewer: Viewer, item_id: int, text: str, n
     before = item.text
     item.original_text = item.original_text or item.text
     item.text = text
-    item.updated_at = now
-    item.version += 1
-    session.add(item)
-    audit.record(
-        session=session,
-        actor=viewer,
-        action="correct",
-        entity="feedback_item",
-        entity_id=item_id,
-        before={"text": before},
-        after={"text": text},
-    )
+    _item_changed(session, viewer, item, now, "correct", before={"text": before}, after={"text": text})
 
 
 def merge_items(
@@ -691,22 +703,19 @@ def merge_items(
         before = {"moderation": item.moderation, "merged_into_id": item.merged_into_id}
         item.merged_into_id = keep_id
         item.moderation = m.Moderation.HIDDEN
-        item.updated_at = now
-        item.version += 1
-        session.add(item)
+        _item_changed(
+            session,
+            viewer,
+            item,
+            now,
+            "merge",
+            before=before,
+            after={"moderation": m.Moderation.HIDDEN.value, "merged_into_id": keep_id},
+        )
         # What was merged into the duplicate now counts with the item kept.
         for earlier in session.exec(select(m.FeedbackItem).where(m.FeedbackItem.merged_into_id == item_id)):
             earlier.merged_into_id = keep_id
             session.add(earlier)
-        audit.record(
-            session=session,
-            actor=viewer,
-            action="merge",
-            entity="feedback_item",
-            entity_id=item_id,
-            before=before,
-            after={"moderation": m.Moderation.HIDDEN.value, "merged_into_id": keep_id},
-        )
         merged += 1
     return merged
 

@@ -20,6 +20,7 @@ from sinergi.core.errors import (
 from sinergi.writes import notices
 from sinergi.writes.batch import Batch, NewResult, ResultOp, refused
 from sinergi.writes.fields import EntitySpec, F, FieldSpec, checked
+from sinergi.writes.versions import new_version
 
 # What a result holds that people type: in the grid, the import and the command line alike.
 RESULT = EntitySpec(
@@ -402,9 +403,7 @@ def move_result(
     result.state = state
     for name, value in changes.items():
         setattr(result, name, value)
-    result.version += 1
-    result.updated_at = m.utcnow()
-    session.add(result)
+    new_version(session, result, m.utcnow())
     after = {"state": state, **{name: value for name, value in changes.items() if isinstance(value, str)}}
     audit.record(
         session=session,

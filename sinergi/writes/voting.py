@@ -20,6 +20,7 @@ from sinergi.core.errors import DomainError
 from sinergi.reads.engagement import meeting_conditions
 from sinergi.reads.filters import Filters
 from sinergi.writes.live import NotCheckedIn, meeting_to_run, open_meeting
+from sinergi.writes.versions import new_version
 
 MAX_DOTS = 10
 DEFAULT_DOTS = 3
@@ -203,9 +204,7 @@ def option_to_action(
         item = session.get(m.FeedbackItem, option.feedback_item_id)
         if item is not None and item.follow_up_id is None:
             item.follow_up_id = action.id
-            item.updated_at = now
-            item.version += 1
-            session.add(item)
+            new_version(session, item, now)
     audit.record(
         session=session,
         actor=viewer,
