@@ -151,6 +151,10 @@ def _insert(connection: Connection, figures: Select[Any], dues: Select[Any]) -> 
     connection.execute(insert(DUE).from_select([c.name for c in DUE.columns], dues))
 
 
+# Where a transaction keeps its :class:`_Written` (in ``session.info``).
+WRITTEN = "feedback_figures_written"
+
+
 @dataclass
 class _Written:
     """What a transaction wrote that feedback figures come from."""
@@ -158,13 +162,6 @@ class _Written:
     meetings: set[int] = field(default_factory=set)
     actions: set[int] = field(default_factory=set)
     organisations: set[int] = field(default_factory=set)
-
-
-def _written(session: Session) -> _Written:
-    found = session.info.get("feedback_figures_written")
-    if found is None:
-        found = session.info["feedback_figures_written"] = _Written()
-    return found
 
 
 def note(
@@ -177,7 +174,7 @@ def note(
     """Say what a write that bypasses the session's unit of work (bulk statements) wrote: items of
     ``meetings``, the status or due date of ``actions``, the type of ``organisations``; the figures that
     come from them are made again before its transaction commits."""
-    written = _written(session)
+    written = kept.written(session, WRITTEN, _Written)
     written.meetings.update(i for i in meetings if i is not None)
     written.actions.update(i for i in actions if i is not None)
     written.organisations.update(i for i in organisations if i is not None)
@@ -188,23 +185,18 @@ def _changed(instance: Any, names: Iterable[str]) -> bool:
     return any(state.attrs[name].history.has_changes() for name in names)
 
 
-def _former(instance: Any, name: str) -> list[Any]:
-    """The values an attribute held before this flush changed it (an item's earlier meeting, say)."""
-    return [value for value in inspect(instance).attrs[name].history.deleted if value is not None]
-
-
 @event.listens_for(Session, "after_flush")
 def _note_flushed(session: Session, _context: Any) -> None:
     for instance in (*session.new, *session.deleted):
         if isinstance(instance, m.FeedbackItem):
-            note(session, meetings=[instance.meeting_id, *_former(instance, "meeting_id")])
+            note(session, meetings=[instance.meeting_id, *kept.former(instance, "meeting_id")])
         elif isinstance(instance, m.FollowUpAction):
             note(session, actions=[instance.id])
         elif isinstance(instance, m.Meeting):
             note(session, meetings=[instance.id])
     for instance in session.dirty:
         if isinstance(instance, m.FeedbackItem) and _changed(instance, ITEM_FIELDS):
-            note(session, meetings=[instance.meeting_id, *_former(instance, "meeting_id")])
+            note(session, meetings=[instance.meeting_id, *kept.former(instance, "meeting_id")])
         elif isinstance(instance, m.FollowUpAction) and _changed(instance, ACTION_FIELDS):
             note(session, actions=[instance.id])
         elif isinstance(instance, m.Organisation) and _changed(instance, ("org_type",)):
@@ -215,7 +207,7 @@ def _refresh_written(session: Session) -> None:
     """Before the commit, and before the written tables' versions are raised: make again the
     figures of the meetings this transaction wrote feedback of."""
     session.flush()
-    written = session.info.pop("feedback_figures_written", None)
+    written = session.info.pop(WRITTEN, None)
     if written is None or not _has_figures(session.connection()):
         return
     meetings = set(written.meetings)
@@ -242,7 +234,7 @@ event.listen(Session, "before_commit", _refresh_written, insert=True)
 
 @event.listens_for(Session, "after_rollback")
 def _forget_written(session: Session) -> None:
-    session.info.pop("feedback_figures_written", None)
+    session.info.pop(WRITTEN, None)
 
 
 _figured: set[str] = set()  # URLs whose database has the figures' tables

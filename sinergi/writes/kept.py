@@ -4,19 +4,34 @@ statement's worth of ids at a time, and how a table differs from what its source
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from typing import Any, TypeVar
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, TypeVar, cast
 
-from sqlalchemy import ColumnElement, Connection, Select, Table
+from sqlalchemy import ColumnElement, Connection, Select, Table, inspect
 from sqlalchemy import select as sa_select
 from sqlmodel import Session
 
 T = TypeVar("T", int, str)
+W = TypeVar("W")
 # Ids per statement: a bound list of ids stays well inside every database's limits.
 CHUNK = 500
 
 # (table.column, key, kept, made); a row missing on one side shows as its first figure against None.
 Difference = tuple[str, tuple[Any, ...], Any, Any]
+
+
+def written(session: Session, key: str, start: Callable[[], W]) -> W:
+    """What the session's transaction has written so far that a table's figures come from, kept in
+    ``session.info[key]`` (begun by ``start``) until its commit makes them again or a rollback drops it."""
+    found = session.info.get(key)
+    if found is None:
+        found = session.info[key] = start()
+    return cast(W, found)
+
+
+def former(instance: Any, name: str) -> list[Any]:
+    """The values an attribute held before this flush changed it (an indicator's earlier program, say)."""
+    return [value for value in inspect(instance).attrs[name].history.deleted if value is not None]
 
 
 def chunks(ids: Iterable[T | None]) -> Iterator[list[T]]:

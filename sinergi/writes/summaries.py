@@ -187,6 +187,10 @@ def _thresholds(session: Session) -> Thresholds:
     return thresholds_in_force(session=session, viewer=SYSTEM)
 
 
+# Where a transaction keeps its :class:`_Written` (in ``session.info``).
+WRITTEN = "summaries_written"
+
+
 @dataclass
 class _Written:
     """What a transaction wrote that figures come from."""
@@ -201,13 +205,6 @@ class _Written:
     every_group: bool = False
 
 
-def _written(session: Session) -> _Written:
-    found = session.info.get("summaries_written")
-    if found is None:
-        found = session.info["summaries_written"] = _Written()
-    return found
-
-
 def note(
     session: Session,
     *,
@@ -220,7 +217,7 @@ def note(
 ) -> None:
     """Say what a write that bypasses the session's unit of work (bulk statements) wrote, so the
     figures that come from it are made again before its transaction commits."""
-    written = _written(session)
+    written = kept.written(session, WRITTEN, _Written)
     written.programs.update(programs)
     written.indicators.update(indicators)
     written.periods.update(periods)
@@ -229,29 +226,23 @@ def note(
     written.every_group = written.every_group or every_group
 
 
-def _former(instance: Any, name: str) -> list[Any]:
-    """The values an attribute held before this flush changed it (its earlier program, say)."""
-    history = inspect(instance).attrs[name].history
-    return [value for value in history.deleted if value is not None]
-
-
 @event.listens_for(Session, "after_flush")
 def _note_flushed(session: Session, _context: Any) -> None:
     for instance in (*session.new, *session.dirty, *session.deleted):
         if isinstance(instance, m.Result):
-            note(session, indicators=[instance.indicator_id, *_former(instance, "indicator_id")])
+            note(session, indicators=[instance.indicator_id, *kept.former(instance, "indicator_id")])
         elif isinstance(instance, m.Indicator):
-            note(session, programs=[instance.program_id, *_former(instance, "program_id")])
+            note(session, programs=[instance.program_id, *kept.former(instance, "program_id")])
         elif isinstance(instance, m.Program) and instance.id is not None:
             note(
                 session,
                 programs=[instance.id],
-                companies=[instance.company_id, *_former(instance, "company_id")],
+                companies=[instance.company_id, *kept.former(instance, "company_id")],
             )
         elif isinstance(instance, m.ProgramBudget | m.ProgramVillage):
-            note(session, programs=[instance.program_id, *_former(instance, "program_id")])
-        elif (isinstance(instance, m.Village) and _former(instance, "district_id")) or (
-            isinstance(instance, m.District) and _former(instance, "regency_id")
+            note(session, programs=[instance.program_id, *kept.former(instance, "program_id")])
+        elif (isinstance(instance, m.Village) and kept.former(instance, "district_id")) or (
+            isinstance(instance, m.District) and kept.former(instance, "regency_id")
         ):
             note(session, every_group=True)
         elif isinstance(instance, m.Period) and instance.id is not None:
@@ -264,7 +255,7 @@ def _refresh_written(session: Session) -> None:
     """Before the commit, and before the written tables' versions are raised: make again the
     figures of what this transaction wrote."""
     session.flush()
-    written = session.info.pop("summaries_written", None)
+    written = session.info.pop(WRITTEN, None)
     if written is None or not _has_figures(session.connection()):
         return
     if written.everything:
@@ -294,7 +285,7 @@ event.listen(Session, "before_commit", _refresh_written, insert=True)
 
 @event.listens_for(Session, "after_rollback")
 def _forget_written(session: Session) -> None:
-    session.info.pop("summaries_written", None)
+    session.info.pop(WRITTEN, None)
 
 
 _present: set[tuple[str, str]] = set()  # (URL, table) where the database has the table
