@@ -78,6 +78,29 @@ def _user(session: Session, user_id: int) -> m.User:
     return user
 
 
+def _save_user(
+    session: Session,
+    viewer: Viewer,
+    user: m.User,
+    action: str,
+    *,
+    before: dict[str, Any],
+    after: dict[str, Any],
+) -> m.User:
+    """Write what an admin's ``action`` changed of ``user``, with its audit row."""
+    session.add(user)
+    audit.record(
+        session=session,
+        actor=viewer,
+        action=action,
+        entity="app_user",
+        entity_id=user.id,
+        before=before,
+        after=after,
+    )
+    return user
+
+
 def _rights(user: m.User) -> dict[str, Any]:
     """What an audit row says about a user's rights; never the password hash."""
     return {
@@ -148,17 +171,7 @@ def change_role(
     before = _rights(user)
     user.role, user.company_id, user.regency_id = new_role.value, company, regency
     user.tokens_valid_after = now
-    session.add(user)
-    audit.record(
-        session=session,
-        actor=viewer,
-        action="change_role",
-        entity="app_user",
-        entity_id=user.id,
-        before=before,
-        after=_rights(user),
-    )
-    return user
+    return _save_user(session, viewer, user, "change_role", before=before, after=_rights(user))
 
 
 def set_disabled(*, session: Session, viewer: Viewer, user_id: int, disabled: bool, now: datetime) -> m.User:
@@ -171,17 +184,8 @@ def set_disabled(*, session: Session, viewer: Viewer, user_id: int, disabled: bo
     user.disabled = disabled
     if disabled:
         user.tokens_valid_after = now
-    session.add(user)
-    audit.record(
-        session=session,
-        actor=viewer,
-        action="disable" if disabled else "enable",
-        entity="app_user",
-        entity_id=user.id,
-        before=before,
-        after=_rights(user),
-    )
-    return user
+    action = "disable" if disabled else "enable"
+    return _save_user(session, viewer, user, action, before=before, after=_rights(user))
 
 
 def reset_password(
@@ -195,17 +199,9 @@ def reset_password(
     before = {"tokens_valid_after": user.tokens_valid_after}
     user.password_hash = hash_password(new_password)
     user.tokens_valid_after = now
-    session.add(user)
-    audit.record(
-        session=session,
-        actor=viewer,
-        action="password_reset",
-        entity="app_user",
-        entity_id=user.id,
-        before=before,
-        after={"tokens_valid_after": now},
+    return _save_user(
+        session, viewer, user, "password_reset", before=before, after={"tokens_valid_after": now}
     )
-    return user
 
 
 def set_thresholds(
