@@ -138,7 +138,8 @@ async def _console_load(browser: Browser, base: str, meeting_id: int, cookie: st
     return statistics.median(times)
 
 
-async def _check_in(page: Page, base: str, code: str, n: int) -> None:
+async def _check_in(phone: Watched, base: str, code: str, n: int, unconfirmed: list[str]) -> None:
+    page = phone.page
     await page.goto(f"{base}/feedback?code={code}")
     field = page.get_by_label("Organisasi, kelompok atau instansi")
     await field.click(timeout=TIMEOUT_MS)
@@ -147,7 +148,10 @@ async def _check_in(page: Page, base: str, code: str, n: int) -> None:
     await page.get_by_label("Jenis organisasi").click()
     await page.get_by_role("option", name="Kelompok binaan").click()
     await page.get_by_role("button", name="Check-in").click()
-    await page.get_by_label("Masukan Anda").wait_for(timeout=TIMEOUT_MS)
+    try:
+        await page.get_by_label("Masukan Anda").wait_for(timeout=TIMEOUT_MS)
+    except PlaywrightTimeout:
+        unconfirmed.append(f"phone {n} check-in ({await _page_state(phone)})")
 
 
 class Watched:
@@ -215,7 +219,12 @@ async def _send_inputs(
     page = phone.page
     field = page.get_by_label("Masukan Anda")
     for n in range(inputs):
-        await field.fill(f"Telepon {p} masukan {n}")
+        try:
+            await field.fill(f"Telepon {p} masukan {n}", timeout=CONFIRM_MS)
+        except PlaywrightTimeout:
+            # The page lost its form: the phone stops here, as its participant would have to.
+            unconfirmed.append(f"phone {p} input {n}: no input form ({await _page_state(phone)})")
+            return
         await page.get_by_role("button", name="Kirim").click()
         # The count is the server's, and the page looks at it again every few seconds: it shows an
         # input stored even when the run that sent it was not drawn. That run empties the field.
@@ -230,7 +239,11 @@ async def _send_inputs(
 async def _spend_dots(phone: Watched, p: int, unconfirmed: list[str]) -> None:
     page = phone.page
     field = page.get_by_label(OPTIONS[p % len(OPTIONS)], exact=True)
-    await field.fill("3", timeout=TIMEOUT_MS)
+    try:
+        await field.fill("3", timeout=TIMEOUT_MS)
+    except PlaywrightTimeout:
+        unconfirmed.append(f"phone {p} dots: no vote ({await _page_state(phone)})")
+        return
     await field.press("Tab")
     # The confirmation shows until the phone next looks for the vote, which may be at once: wait for
     # it from before the click.
@@ -287,7 +300,8 @@ async def _measure_meeting(*, phones: int, inputs: int, log: Any) -> dict[str, A
             )
             head_count_before = int(meeting.attendee_count)
         cookie = token(FACILITATOR, cookie_key())
-        with served_app(url) as base:
+        server_log = Path(folder) / "server.log"
+        with served_app(url, log_path=server_log) as base:
             async with chromium() as browser:
                 pid = served_pid(base.rsplit(":", 1)[1])
                 console_idle_s = await _console_load(browser, base, meeting_id, cookie)
@@ -317,7 +331,9 @@ async def _measure_meeting(*, phones: int, inputs: int, log: Any) -> dict[str, A
                 cpu = {"start": processor_time(pid)}
                 started = time.perf_counter()
                 watched = [Watched(page, started) for page in pages]
-                await asyncio.gather(*(_check_in(page, base, code, n) for n, page in enumerate(pages)))
+                await asyncio.gather(
+                    *(_check_in(phone, base, code, n, unconfirmed) for n, phone in enumerate(watched))
+                )
                 checked_in_s = time.perf_counter() - started
                 log(f"meeting: checked in after {checked_in_s:.1f} s")
                 cpu["checked_in"] = processor_time(pid)
@@ -397,6 +413,11 @@ async def _measure_meeting(*, phones: int, inputs: int, log: Any) -> dict[str, A
                 for context in (hall, room, desk):
                     await context.close()
 
+        server_errors = [
+            line[:300]
+            for line in server_log.read_text(errors="replace").splitlines()
+            if re.search(r"error|warning|exception|traceback", line, re.IGNORECASE)
+        ][:40]
         with read_session(engine) as session:
             items = session.exec(
                 select(m.FeedbackItem.text).where(
@@ -425,6 +446,8 @@ async def _measure_meeting(*, phones: int, inputs: int, log: Any) -> dict[str, A
         "unconfirmed": [_stored_or_not(what, set(items)) for what in unconfirmed],
         # Inputs counted on their phone, whose sending run was not drawn there (the field kept the text).
         "unredrawn": unredrawn,
+        # What the server logged as an error or a warning (a script's exception, a lost session).
+        "server_errors": server_errors,
         # Phones whose tab crashed, loaded again or lost its connection, with what befell them.
         "phones_troubled": {
             p: phone.events

@@ -32,10 +32,15 @@ CHROMIUM_ARGS = [
 
 @contextmanager
 def served_app(
-    database_url: str, *, script: str = "app.py", address: str | None = "127.0.0.1"
+    database_url: str,
+    *,
+    script: str = "app.py",
+    address: str | None = "127.0.0.1",
+    log_path: Path | None = None,
 ) -> Iterator[str]:
     """Run ``streamlit run`` on a free port, on 127.0.0.1 (``address=None``: wherever the project's
-    configuration says); yield the base URL; stop it afterwards."""
+    configuration says); yield the base URL; stop it afterwards. The server's output is kept in
+    ``log_path`` if given, to read after the run."""
     port = free_port()
     env = {**os.environ, "DATABASE_URL": database_url}
     command = [
@@ -56,7 +61,7 @@ def served_app(
     ]
     # The server's output goes to a file: a pipe nobody reads while the server runs would stop the
     # server once its buffer is full.
-    log = tempfile.TemporaryFile()  # noqa: SIM115 (closed below, after the server)
+    log = log_path.open("w+b") if log_path else tempfile.TemporaryFile()  # noqa: SIM115 (closed below)
     process = subprocess.Popen(command, cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
