@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import Engine, func
 from sqlmodel import col, select
 from streamlit.testing.v1 import AppTest
+from streamlit.testing.v1.element_tree import Block
 
 import models as m
 from sinergi import ui
@@ -408,6 +409,35 @@ def test_a_vote_is_opened_on_the_console_spent_from_a_phone_shown_to_the_room_an
     # The closed vote is what the room decided: the engagement page lists it.
     engagement_page = open_page(monkeypatch, room.url, "pages/engagement.py", viewer=room.organiser)
     assert any("Program mana untuk 2027?" in text.value for text in engagement_page.markdown)
+
+
+def place_of(page: AppTest, text: str) -> int:
+    """Where in the page's main column the part showing ``text`` sits (its place among the parts)."""
+    for place, node in page.main.children.items():
+        shown = node.caption if isinstance(node, Block) else [node] if node.type == "caption" else []
+        if any(text in caption.value for caption in shown):
+            return place
+    raise AssertionError(f"nothing shows {text!r}")
+
+
+def test_the_phone_count_keeps_its_place_whether_a_confirmation_shows_or_not(
+    room: Room, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The count refreshes on its own, and Streamlit knows such a part by its place: had the message
+    above it moved it, a phone could be sent the count for a place its page no longer has, and the page
+    breaks ("Bad delta path index", seen with a hall of phones)."""
+    code = room.open_input()
+    device = room.check_in(code, "Kelompok Mariojela")
+    phone = open_page(
+        monkeypatch, room.url, "pages/feedback.py", signed_in=False, params={"code": code, "device": device}
+    )
+    phone.text_area(key="live-text").input("Mohon pelatihan pemasaran daring")
+    phone.button[0].click().run()
+    assert phone.success, "the confirmation shows"
+    with_message = place_of(phone, "Anda sudah mengirim 1 masukan.")
+    phone.run()
+    assert not phone.success, "and shows once"
+    assert place_of(phone, "Anda sudah mengirim 1 masukan.") == with_message
 
 
 def test_a_phone_counts_what_it_sent_as_stored_and_a_resend_counts_once(

@@ -69,15 +69,20 @@ def meeting_line(meeting: live.PublicMeeting) -> str:
 
 
 def show_flash(key: str = _FLASH) -> None:
-    """What the last check-in or input (or, with ``_VOTE_FLASH``, dots) came to, once."""
+    """What the last check-in or input (or, with ``_VOTE_FLASH``, dots) came to, once. It takes its one
+    place on the page whether a message shows or not, so that what follows keeps its place: Streamlit
+    knows a part that refreshes on its own (the count under it) by its place, and a part whose place
+    moved between runs can be redrawn at a place the phone's page no longer has, which breaks the page
+    ("Bad delta path index")."""
+    slot = st.empty()
     flash = st.session_state.pop(key, None)
     if flash is None:
         return
     kind, message = flash
     if kind == "success":
-        st.success(message, icon=":material/check_circle:")
+        slot.success(message, icon=":material/check_circle:")
     else:
-        st.error(message, icon=":material/error:")
+        slot.error(message, icon=":material/error:")
 
 
 def checked_in(code: str) -> bool:
