@@ -156,19 +156,37 @@ async def _check_in(phone: Watched, base: str, code: str, n: int, unconfirmed: l
 
 class Watched:
     """What befell a phone's page that its figures do not show: the tab crashing, the page loading again,
-    its connection to the server closing, errors in its console; each with its second in the run."""
+    its connection to the server closing, errors in its console; each with the second of the run it
+    first happened, and how often."""
 
     def __init__(self, page: Page, started: float) -> None:
-        self.page, self.started, self.events = page, started, list[str]()
+        self.page, self.started = page, started
+        self.seen: dict[str, tuple[float, int]] = {}
         page.on("crash", lambda _: self.note("tab crashed"))
-        page.on("load", lambda _: self.note(f"page loaded {page.url[-60:]}"))
+        page.on("load", lambda _: self.note(f"page loaded {page.url.split('?')[0]}"))
         page.on("websocket", lambda socket: socket.on("close", lambda _: self.note("connection closed")))
         page.on("console", lambda message: self.note(f"console {message.type}: {message.text[:160]}"))
 
     def note(self, event: str) -> None:
         if event.startswith("console") and not event.startswith(("console error", "console warning")):
             return
-        self.events.append(f"{time.perf_counter() - self.started:.1f} s {event}")
+        first, times = self.seen.get(event, (time.perf_counter() - self.started, 0))
+        self.seen[event] = (first, times + 1)
+
+    @property
+    def events(self) -> list[str]:
+        return [
+            f"{first:.1f} s {event}" + (f" (×{times})" if times > 1 else "")
+            for event, (first, times) in sorted(self.seen.items(), key=lambda seen: seen[1][0])
+        ]
+
+    @property
+    def troubled(self) -> bool:
+        """Whether its tab crashed, its page loaded more than once, or its connection closed."""
+        return any(
+            "crashed" in event or "closed" in event or (event.startswith("page loaded") and times > 1)
+            for event, (_, times) in self.seen.items()
+        )
 
 
 async def _confirmed(confirmation: Locator, phone: Watched, unconfirmed: list[str], what: str) -> None:
@@ -449,12 +467,7 @@ async def _measure_meeting(*, phones: int, inputs: int, log: Any) -> dict[str, A
         # What the server logged as an error or a warning (a script's exception, a lost session).
         "server_errors": server_errors,
         # Phones whose tab crashed, loaded again or lost its connection, with what befell them.
-        "phones_troubled": {
-            p: phone.events
-            for p, phone in enumerate(watched)
-            if any(word in event for event in phone.events for word in ("crashed", "closed"))
-            or sum("page loaded" in event for event in phone.events) > 1
-        },
+        "phones_troubled": {p: phone.events for p, phone in enumerate(watched) if phone.troubled},
         "checked_in_s": checked_in_s,
         "inputs_sent_s": sent_s,
         "all_done_s": all_done_s,

@@ -389,6 +389,11 @@ def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
             0,
         )
         add(
+            f"FGD, {phones} phones: pages that crashed, loaded again or lost their connection",
+            len(meeting.get("phones_troubled", {})),
+            0,
+        )
+        add(
             f"FGD, {phones} phones: inputs counted whose sending run was not drawn",
             len(meeting.get("unredrawn", [])),
             0,

@@ -91,3 +91,35 @@ def test_province_targets_are_judged_per_database() -> None:
     assert not judged["xl SQLite database built, seconds"]
     printed = table(results | {"targets": targets(results)})
     assert "Pages on sqlite" in printed and "Pages on postgresql" in printed
+
+
+def test_a_meeting_whose_phone_page_broke_misses_its_targets_and_says_what_befell_it() -> None:
+    broken = ["53.3 s console error: Error: Bad delta path index 7", "53.4 s connection closed"]
+    meeting = {
+        "phones": 48,
+        "inputs_each": 5,
+        "inputs_lost": 4,
+        "inputs_twice": 0,
+        "phones_counted": 48,
+        "head_count_added": 48,
+        "dots_spent": 141,
+        "unconfirmed": ["phone 32 input 1: no input form (no app on the page), not stored"],
+        "unredrawn": [],
+        "phones_troubled": {"32": broken},
+        "checked_in_s": 42.0,
+        "inputs_sent_s": 60.0,
+        "all_done_s": 80.0,
+        "approval_to_audience_view_s": 3.0,
+        "refresh_s": 3,
+        "server_mb_before_phones": 300.0,
+        "server_mb_with_phones": 320.0,
+        "mb_per_phone": 0.4,
+        "console_load_no_phones_s": 1.0,
+        "console_load_with_phones_s": 1.2,
+    }
+    judged = {row["target"]: row["met"] for row in targets({"meeting": meeting})}
+    assert not judged["FGD, 48 phones: pages that crashed, loaded again or lost their connection"]
+    assert not judged["FGD, 48 phones: inputs lost or counted twice"]
+    assert judged["FGD, 48 phones: inputs counted whose sending run was not drawn"]
+    printed = table({"meeting": meeting, "targets": targets({"meeting": meeting})})
+    assert "Bad delta path index 7" in printed and "phone 32 input 1: no input form" in printed
