@@ -411,13 +411,21 @@ def test_a_vote_is_opened_on_the_console_spent_from_a_phone_shown_to_the_room_an
     assert any("Program mana untuk 2027?" in text.value for text in engagement_page.markdown)
 
 
-def place_of(page: AppTest, text: str) -> int:
-    """Where in the page's main column the part showing ``text`` sits (its place among the parts)."""
-    for place, node in page.main.children.items():
-        shown = node.caption if isinstance(node, Block) else [node] if node.type == "caption" else []
-        if any(text in caption.value for caption in shown):
-            return place
-    raise AssertionError(f"nothing shows {text!r}")
+def path_of(page: AppTest, text: str) -> tuple[int, ...]:
+    """Where the caption showing ``text`` sits: its place in each part of the page that holds it."""
+
+    def search(block: Block, path: tuple[int, ...]) -> tuple[int, ...] | None:
+        for place, node in block.children.items():
+            if isinstance(node, Block):
+                if (found := search(node, (*path, place))) is not None:
+                    return found
+            elif node.type == "caption" and text in node.value:
+                return (*path, place)
+        return None
+
+    found = search(page.main, ())
+    assert found is not None, f"nothing shows {text!r}"
+    return found
 
 
 def test_the_phone_count_keeps_its_place_whether_a_confirmation_shows_or_not(
@@ -434,10 +442,28 @@ def test_the_phone_count_keeps_its_place_whether_a_confirmation_shows_or_not(
     phone.text_area(key="live-text").input("Mohon pelatihan pemasaran daring")
     phone.button[0].click().run()
     assert phone.success, "the confirmation shows"
-    with_message = place_of(phone, "Anda sudah mengirim 1 masukan.")
+    with_message = path_of(phone, "Anda sudah mengirim 1 masukan.")
     phone.run()
     assert not phone.success, "and shows once"
-    assert place_of(phone, "Anda sudah mengirim 1 masukan.") == with_message
+    assert path_of(phone, "Anda sudah mengirim 1 masukan.") == with_message
+
+
+def test_the_console_timer_keeps_its_place_on_the_last_slide(
+    room: Room, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The timer refreshes every second, and Streamlit knows it by its place: the line naming the next
+    slide above it is gone on the last one, and had that moved the timer, the console could be sent it
+    for a place it no longer has, which breaks the page."""
+    params = {"meeting": str(room.meeting_id)}
+    console = open_page(monkeypatch, room.url, "pages/console.py", viewer=room.organiser, params=params)
+    slides = [button.key for button in console.button if button.key and button.key.startswith("live-slide-")]
+    assert len(slides) > 2
+    console.button(key=slides[1]).click().run()
+    assert any("Berikutnya" in caption.value for caption in console.caption), "the next slide is named"
+    on_first = path_of(console, "Di slide ini")
+    console.button(key=slides[-1]).click().run()
+    assert console.button(key="live-next").disabled, "the last slide"
+    assert path_of(console, "Di slide ini") == on_first
 
 
 def test_a_phone_counts_what_it_sent_as_stored_and_a_resend_counts_once(

@@ -339,31 +339,35 @@ def _moderate(viewer: Viewer, item_ids: list[int], moderation: str) -> None:
 
 
 def console_bar(viewer: Viewer, meeting: live.LiveMeeting, shown: list[Slide]) -> None:
-    """Back and on (also with the arrow keys), which slide the room sees and which comes next."""
-    current = shown_slide(meeting, len(shown))
-    bar = st.container(horizontal=True, vertical_alignment="center")
-    bar.button(
-        t("live.prev"),
-        icon=":material/arrow_back:",
-        shortcut="Left",
-        on_click=show,
-        args=(viewer, meeting.id, current - 1),
-        disabled=current == 0,
-        key="live-prev",
-    )
-    bar.markdown(t("live.slide_of", n=current + 1, total=len(shown)))
-    bar.button(
-        t("live.next"),
-        icon=":material/arrow_forward:",
-        shortcut="Right",
-        on_click=show,
-        args=(viewer, meeting.id, current + 1),
-        disabled=current == len(shown) - 1,
-        key="live-next",
-    )
-    st.markdown(t("live.now_showing", title=slide_title(shown[current], meeting)))
-    if current + 1 < len(shown):
-        st.caption(t("live.up_next", title=slide_title(shown[current + 1], meeting)))
+    """Back and on (also with the arrow keys), which slide the room sees and which comes next. One part
+    of the console however many lines it shows: the timer under it refreshes every second, and
+    Streamlit knows it by its place, so a place moved by a line gone on the last slide could be redrawn
+    where the console's page has nothing, which breaks it ("Bad delta path index")."""
+    with st.container():
+        current = shown_slide(meeting, len(shown))
+        bar = st.container(horizontal=True, vertical_alignment="center")
+        bar.button(
+            t("live.prev"),
+            icon=":material/arrow_back:",
+            shortcut="Left",
+            on_click=show,
+            args=(viewer, meeting.id, current - 1),
+            disabled=current == 0,
+            key="live-prev",
+        )
+        bar.markdown(t("live.slide_of", n=current + 1, total=len(shown)))
+        bar.button(
+            t("live.next"),
+            icon=":material/arrow_forward:",
+            shortcut="Right",
+            on_click=show,
+            args=(viewer, meeting.id, current + 1),
+            disabled=current == len(shown) - 1,
+            key="live-next",
+        )
+        st.markdown(t("live.now_showing", title=slide_title(shown[current], meeting)))
+        if current + 1 < len(shown):
+            st.caption(t("live.up_next", title=slide_title(shown[current + 1], meeting)))
 
 
 def slide_list(viewer: Viewer, meeting: live.LiveMeeting, shown: list[Slide]) -> None:
