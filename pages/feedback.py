@@ -35,8 +35,7 @@ if not public_form.checked_in(code):
     public_form.show_flash()
     st.stop()
 
-public_form.vote_form(code)
+public_form.device_part(code)
 st.subheader(t("live.input.heading"))
 public_form.input_form(code, meeting.programs)
 public_form.show_flash()
-public_form.sent_note(code)

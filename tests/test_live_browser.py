@@ -23,7 +23,7 @@ from sinergi.core.access import viewer_for
 from sinergi.core.db import engine_for, read_session, upgrade_database, write_session
 from sinergi.core.secrets import cookie_key
 from sinergi.ui.present import REFRESH_SECONDS
-from sinergi.ui.public_form import VOTE_LOOK_SECONDS
+from sinergi.ui.public_form import LOOK_SECONDS
 from sinergi.worlds.demo import load_demo
 from sinergi.writes import live, voting
 from tests.browser import PROJECT_ROOT, served_app
@@ -409,7 +409,7 @@ def test_a_phone_whose_redraw_was_lost_still_counts_what_it_stored(browser: Brow
             text="Terkirim",
         )
     expect(phone.get_by_text("Anda sudah mengirim 1 masukan.")).to_be_visible(
-        timeout=(VOTE_LOOK_SECONDS + 5) * 1000
+        timeout=(LOOK_SECONDS + 5) * 1000
     )
     for opened in (context, laptop):
         opened.close()
@@ -622,8 +622,8 @@ def test_phones_sending_while_their_vote_section_refreshes_see_every_input_confi
             # Shown once, under the form; the vote section above it keeps to the dots.
             expect(phone.get_by_text("Terima kasih!", exact=False)).to_have_count(1)
             expect(phone.get_by_label("Masukan Anda")).to_have_value("")
-        time.sleep(VOTE_LOOK_SECONDS / 3)
-    assert time.monotonic() - started > VOTE_LOOK_SECONDS, "the vote section refreshed meanwhile"
+        time.sleep(LOOK_SECONDS / 3)
+    assert time.monotonic() - started > LOOK_SECONDS, "the vote section refreshed meanwhile"
     items = stored(served)
     assert len(items) == len(pages) * rounds
     assert set(Counter(item.text for item in items).values()) == {1}, "none twice"

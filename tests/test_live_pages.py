@@ -431,8 +431,8 @@ def path_of(page: AppTest, text: str) -> tuple[int, ...]:
 def test_the_phone_count_keeps_its_place_whether_a_confirmation_shows_or_not(
     room: Room, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The count refreshes on its own, and Streamlit knows such a part by its place: had the message
-    above it moved it, a phone could be sent the count for a place its page no longer has, and the page
+    """The count refreshes on its own, and Streamlit knows such a part by its place: moved by a message
+    that shows or not, a phone could be sent the count for a place its page does not have, and the page
     breaks ("Bad delta path index", seen with a hall of phones)."""
     code = room.open_input()
     device = room.check_in(code, "Kelompok Mariojela")

@@ -69,20 +69,15 @@ def meeting_line(meeting: live.PublicMeeting) -> str:
 
 
 def show_flash(key: str = _FLASH) -> None:
-    """What the last check-in or input (or, with ``_VOTE_FLASH``, dots) came to, once. It takes its one
-    place on the page whether a message shows or not, so that what follows keeps its place: Streamlit
-    knows a part that refreshes on its own (the count under it) by its place, and a part whose place
-    moved between runs can be redrawn at a place the phone's page no longer has, which breaks the page
-    ("Bad delta path index")."""
-    slot = st.empty()
+    """What the last check-in or input (or, with ``_VOTE_FLASH``, dots) came to, once."""
     flash = st.session_state.pop(key, None)
     if flash is None:
         return
     kind, message = flash
     if kind == "success":
-        slot.success(message, icon=":material/check_circle:")
+        st.success(message, icon=":material/check_circle:")
     else:
-        slot.error(message, icon=":material/error:")
+        st.error(message, icon=":material/error:")
 
 
 def checked_in(code: str) -> bool:
@@ -209,33 +204,34 @@ def _flash_refusal(code: str, error: DomainError, key: str = _FLASH) -> None:
     st.session_state[key] = ("error", ui.refusal(error))
 
 
-# How often a phone looks for a vote and counts what it sent: a hall of phones each asking costs the
-# server a run per look.
-VOTE_LOOK_SECONDS = 10
+# How often a phone looks at what it sent and for a vote: a hall of phones each asking costs the server a
+# run per look.
+LOOK_SECONDS = 10
 
 
-@st.fragment(run_every=timedelta(seconds=VOTE_LOOK_SECONDS))
-def sent_note(code: str) -> None:
-    """How many inputs this device has sent, as stored. It looks again every ``VOTE_LOOK_SECONDS``, so a
-    page whose redraw after a send was lost (a dropped connection, a run cut short) still shows the
-    input counted, and the participant sees no reason to send it again."""
+@st.fragment(run_every=timedelta(seconds=LOOK_SECONDS))
+def device_part(code: str) -> None:
+    """The part of the phone's page that looks at the server on its own every ``LOOK_SECONDS``: how many
+    inputs this device has sent, as stored, so a page whose redraw after a send was lost still shows it
+    counted (and its participant sees no reason to send it again); and while the facilitator has a vote
+    open, the vote, which so appears without a reload.
+
+    The page draws it high up, after parts that are always there. Streamlit knows a part that refreshes
+    on its own by its place on the page, and a phone has been sent such a part for a place its page did
+    not have yet, which broke the page ("Bad delta path index"); up here every page has that place."""
+    device = _devices().get(code, "")
     with db.read_session() as session:
-        sent = live.inputs_sent(session=session, device_token=_devices().get(code, ""))
+        sent = live.inputs_sent(session=session, device_token=device)
+        vote = voting.phone_vote(session=session, code=code, device_token=device, now=datetime.now(UTC))
     if sent:
         st.caption(t("live.input.count", count=sent))
+    if vote is not None:
+        _vote_form(code, vote)
 
 
-@st.fragment(run_every=timedelta(seconds=VOTE_LOOK_SECONDS))
-def vote_form(code: str) -> None:
-    """While the facilitator has a vote open: its options, a number of dots to spread over them, and
-    where this phone put them (it may move them until the vote closes). Looks for a vote every
-    ``VOTE_LOOK_SECONDS``, so it appears without a reload."""
-    with db.read_session() as session:
-        vote = voting.phone_vote(
-            session=session, code=code, device_token=_devices().get(code, ""), now=datetime.now(UTC)
-        )
-    if vote is None:
-        return
+def _vote_form(code: str, vote: voting.PhoneVote) -> None:
+    """The open vote: its options, a number of dots to spread over them, and where this phone put them
+    (it may move them until the vote closes)."""
     st.subheader(t("vote.phone.heading"))
     show_flash(_VOTE_FLASH)
     st.markdown(ui.t_plain("vote.phone.question", question=vote.question))
