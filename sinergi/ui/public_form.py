@@ -21,8 +21,8 @@ from sinergi.writes import live, voting
 
 # This session's devices: normalised code -> the secret its check-in returned.
 _DEVICES = "live_devices"
-# What the last check-in or input came to, drawn by the page's full run under its form; what the last
-# dots came to, drawn by the vote's own refresh. Apart, so that neither run takes the other's.
+# What the last check-in or input came to, drawn by the page's full run under its form; why the last
+# dots were refused, drawn by the vote's own refresh. Apart, so that neither run takes the other's.
 _FLASH = "live-flash"
 _VOTE_FLASH = "live-vote-flash"
 
@@ -69,7 +69,7 @@ def meeting_line(meeting: live.PublicMeeting) -> str:
 
 
 def show_flash(key: str = _FLASH) -> None:
-    """What the last check-in or input (or, with ``_VOTE_FLASH``, dots) came to, once."""
+    """What the last check-in or input came to (or, with ``_VOTE_FLASH``, why dots were refused), once."""
     flash = st.session_state.pop(key, None)
     if flash is None:
         return
@@ -234,6 +234,10 @@ def _vote_form(code: str, vote: voting.PhoneVote) -> None:
     (it may move them until the vote closes)."""
     st.subheader(t("vote.phone.heading"))
     show_flash(_VOTE_FLASH)
+    # What this phone's dots are, as stored: it stays for as long as the vote, so a participant who
+    # looked away (or a page that missed a redraw) still sees them saved.
+    if spent := sum(vote.spent.values()):
+        st.success(t("vote.phone.saved", dots=spent), icon=":material/check_circle:")
     st.markdown(ui.t_plain("vote.phone.question", question=vote.question))
     with st.form(f"vote-{vote.id}"):
         st.caption(t("vote.phone.dots", dots=vote.dots))
@@ -258,7 +262,7 @@ def _vote_form(code: str, vote: voting.PhoneVote) -> None:
 def _spend(code: str, vote_id: int, options: tuple[int, ...]) -> None:
     state = st.session_state
     allocation = {option: int(state.get(f"vote-{vote_id}-{option}") or 0) for option in options}
-    spent = ui.run_command(
+    ui.run_command(
         lambda session: voting.spend_dots(
             session=session,
             code=code,
@@ -269,5 +273,3 @@ def _spend(code: str, vote_id: int, options: tuple[int, ...]) -> None:
         ),
         refused=lambda error: _flash_refusal(code, error, _VOTE_FLASH),
     )
-    if spent is not ui.REFUSED:
-        state[_VOTE_FLASH] = ("success", t("vote.phone.saved", dots=spent))
