@@ -263,8 +263,7 @@ async def _spend_dots(phone: Watched, p: int, unconfirmed: list[str]) -> None:
         unconfirmed.append(f"phone {p} dots: no vote ({await _page_state(phone)})")
         return
     await field.press("Tab")
-    # The confirmation shows until the phone next looks for the vote, which may be at once: wait for
-    # it from before the click.
+    # The saved dots show, as stored, once the phone's vote part has drawn again after the click.
     saved = asyncio.ensure_future(
         _confirmed(page.get_by_text("Titik Anda tersimpan (3)"), phone, unconfirmed, f"phone {p} dots")
     )
