@@ -187,6 +187,12 @@ def check_in(phone: Page, base: str, code: str, n: int, *, organisation: str = "
     phone.get_by_role("button", name="Check-in").click()
 
 
+def checked_in_phone(browser: Browser, served: Served, code: str) -> tuple[BrowserContext, Page]:
+    """A phone of the room, checked in and showing the input form."""
+    context, phone = checked_in_phone(browser, served, code)
+    return context, phone
+
+
 def input_text(phone: int, n: int) -> str:
     text = f"Telepon {phone} masukan {n}"
     return f"{text} {HOSTILE[n % 2]}" if phone == 0 and n < 2 else text
@@ -288,10 +294,7 @@ def test_ten_phones_send_a_hundred_inputs_that_reach_the_wall(browser: Browser, 
 def test_closed_and_expired_codes_are_refused(browser: Browser, served: Served) -> None:
     laptop, desk = facilitator(browser, served, LAPTOP)
     code = open_input(desk, served)
-    handset = phone_context(browser)
-    phone = handset.new_page()
-    check_in(phone, served.base, code, 1)
-    expect(phone.get_by_label("Masukan Anda")).to_be_visible(timeout=LONG)
+    handset, phone = checked_in_phone(browser, served, code)
 
     desk.get_by_role("button", name="Tutup masukan").click()
     expect(desk.get_by_text("Masukan ditutup")).to_be_visible(timeout=LONG)
@@ -370,10 +373,7 @@ def test_a_phone_that_reloads_stays_checked_in_and_is_counted_once(browser: Brow
     laptop, desk = facilitator(browser, served, LAPTOP)
     code = open_input(desk, served)
     before = head_count(served)
-    context = phone_context(browser)
-    phone = context.new_page()
-    check_in(phone, served.base, code, 1)
-    expect(phone.get_by_label("Masukan Anda")).to_be_visible(timeout=LONG)
+    context, phone = checked_in_phone(browser, served, code)
     assert "device=" in phone.url, "the check-in is kept in the page's address"
     for _ in range(3):
         phone.reload()
@@ -392,10 +392,7 @@ def test_a_phone_whose_redraw_was_lost_still_counts_what_it_stored(browser: Brow
     next look, with no tap, so the participant has no reason to send it again."""
     laptop, desk = facilitator(browser, served, LAPTOP)
     code = open_input(desk, served)
-    context = phone_context(browser)
-    phone = context.new_page()
-    check_in(phone, served.base, code, 1)
-    expect(phone.get_by_label("Masukan Anda")).to_be_visible(timeout=LONG)
+    context, phone = checked_in_phone(browser, served, code)
     settled(phone)
     expect(phone.get_by_text("Anda sudah mengirim", exact=False)).to_have_count(0)
     device = parse_qs(urlparse(phone.url).query)["device"][0]
