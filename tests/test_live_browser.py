@@ -189,7 +189,10 @@ def check_in(phone: Page, base: str, code: str, n: int, *, organisation: str = "
 
 def checked_in_phone(browser: Browser, served: Served, code: str) -> tuple[BrowserContext, Page]:
     """A phone of the room, checked in and showing the input form."""
-    context, phone = checked_in_phone(browser, served, code)
+    context = phone_context(browser)
+    phone = context.new_page()
+    check_in(phone, served.base, code, 1)
+    expect(phone.get_by_label("Masukan Anda")).to_be_visible(timeout=LONG)
     return context, phone
 
 
