@@ -189,11 +189,15 @@ class Watched:
         )
 
 
-async def _confirmed(confirmation: Locator, phone: Watched, unconfirmed: list[str], what: str) -> None:
+async def _confirmed(confirmation: Locator, phone: Watched, unconfirmed: list[str], what: str) -> bool:
+    """Whether the page showed ``confirmation`` within ``CONFIRM_MS``; if not, it is counted with what
+    the page showed."""
     try:
         await confirmation.wait_for(timeout=CONFIRM_MS)
     except PlaywrightTimeout:
         unconfirmed.append(f"{what} ({await _page_state(phone)})")
+        return False
+    return True
 
 
 async def _texts(page: Page, selector: str) -> list[str]:
@@ -247,7 +251,8 @@ async def _send_inputs(
         # The count is the server's, and the page looks at it again every few seconds: it shows an
         # input stored even when the run that sent it was not drawn. That run empties the field.
         sent = page.get_by_text(f"Anda sudah mengirim {n + 1} masukan.")
-        await _confirmed(sent, phone, unconfirmed, f"phone {p} input {n}")
+        if not await _confirmed(sent, phone, unconfirmed, f"phone {p} input {n}"):
+            continue  # counted as unconfirmed; an input never counted is not one whose redraw was lost
         try:
             await expect(field).to_have_value("", timeout=REDRAW_MS)
         except AssertionError:
